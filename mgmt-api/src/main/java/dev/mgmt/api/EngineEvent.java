@@ -1,0 +1,81 @@
+package dev.mgmt.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the engine reports while it runs a graph. Observers switch over the sealed set:
+ *
+ * <pre>{@code
+ * engine.events().subscribe(e -> {
+ *     if (e instanceof EngineEvent.Applied a) log.info("{}: applied in {} ms", a.id(), a.took().toMillis());
+ * });
+ * }</pre>
+ */
+public sealed interface EngineEvent {
+
+    /** When it happened, on the engine's clock. */
+    Instant time();
+
+    /** The step of a vertex that an event is about. */
+    enum Phase { WATCH, CHECK, APPLY, REFRESH }
+
+    /** A vertex's watch emitted its first element: from now on no change is missed. */
+    record WatchArmed(Instant time, ResourceId id) implements EngineEvent {
+    }
+
+    /** A vertex started a run (check, then apply when needed). */
+    record RunStarted(Instant time, ResourceId id, boolean refresh) implements EngineEvent {
+    }
+
+    /** A check finished; {@code ok} means the state already matched. */
+    record Checked(Instant time, ResourceId id, boolean ok, Duration took) implements EngineEvent {
+    }
+
+    /** An apply changed the real state. */
+    record Applied(Instant time, ResourceId id, Duration took) implements EngineEvent {
+    }
+
+    /** In noop mode: the check said the state differs; nothing was changed. */
+    record WouldApply(Instant time, ResourceId id) implements EngineEvent {
+    }
+
+    /** A {@link Refreshable} resource reacted to a change upstream. */
+    record Refreshed(Instant time, ResourceId id, Duration took) implements EngineEvent {
+    }
+
+    /**
+     * A step failed. {@code attempt} counts from 1; {@code willRetry} tells whether the
+     * engine tries again after {@link Meta#delay()}, or the vertex is now failed.
+     */
+    record Failed(Instant time, ResourceId id, Phase phase, int attempt, boolean willRetry, String message)
+            implements EngineEvent {
+    }
+
+    /** A vertex waits behind a failed ancestor and will not run until it recovers. */
+    record Blocked(Instant time, ResourceId id, ResourceId by) implements EngineEvent {
+    }
+
+    /** Every vertex is settled: clean, failed or blocked, with nothing pending. */
+    record Converged(Instant time, List<ResourceId> failed, List<ResourceId> blocked) implements EngineEvent {
+        public Converged {
+            failed = List.copyOf(failed);
+            blocked = List.copyOf(blocked);
+        }
+    }
+
+    /** Work is pending again after a {@link Converged}. */
+    record Unconverged(Instant time) implements EngineEvent {
+    }
+
+    /** A new graph replaced the running one. */
+    record GraphSwapped(Instant time, List<ResourceId> added, List<ResourceId> removed, List<ResourceId> kept)
+            implements EngineEvent {
+        public GraphSwapped {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            kept = List.copyOf(kept);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mgmt.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable description of resources and the edges between them. A graph is only a
+ * value: the engine validates it when it compiles it, and reports every problem (duplicate
+ * ids, unknown edge ends, cycles, invalid parameters) before anything runs.
+ *
+ * <pre>{@code
+ * Graph g = Graph.builder("hello")
+ *         .add(a, b, c)
+ *         .edge(a, b)
+ *         .edge(b, c).notifying()
+ *         .build();
+ * }</pre>
+ */
+public final class Graph {
+
+    private final String name;
+    private final List<Resource> resources;
+    private final List<Edge> edges;
+    private final Map<ResourceId, Resource> byId;
+
+    Graph(String name, List<Resource> resources, List<Edge> edges) {
+        this.name = name;
+        this.resources = List.copyOf(resources);
+        this.edges = List.copyOf(edges);
+        Map<ResourceId, Resource> m = new LinkedHashMap<>();
+        for (Resource r : this.resources) {
+            m.putIfAbsent(r.id(), r);
+        }
+        this.byId = Collections.unmodifiableMap(m);
+    }
+
+    /** A builder for a graph with no name. */
+    public static GraphBuilder builder() {
+        return new GraphBuilder("");
+    }
+
+    /** A builder for a graph with this name. */
+    public static GraphBuilder builder(String name) {
+        return new GraphBuilder(name);
+    }
+
+    /** The graph's name; may be empty. */
+    public String name() {
+        return name;
+    }
+
+    /** Every resource in the order it was added, duplicates included (compile rejects them). */
+    public List<Resource> resources() {
+        return resources;
+    }
+
+    /** Every declared edge, in the order declared. */
+    public List<Edge> edges() {
+        return edges;
+    }
+
+    /** The resource with this id; the first one if the id was added twice. */
+    public Optional<Resource> resource(ResourceId id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** A builder that starts with this graph's content, for deriving a changed graph. */
+    public GraphBuilder toBuilder() {
+        GraphBuilder b = new GraphBuilder(name);
+        b.addAll(resources);
+        edges.forEach(b::edge);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "Graph[" + (name.isEmpty() ? "" : name + ", ") + resources.size() + " resources, "
+                + edges.size() + " edges]";
+    }
+}

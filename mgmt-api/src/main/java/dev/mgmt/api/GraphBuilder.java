@@ -1,0 +1,85 @@
+package dev.mgmt.api;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a {@link Graph}. Edges may name their ends by value or by {@code kind[name]} id;
+ * {@link #notifying()} turns the edge just declared into a notify edge.
+ */
+public final class GraphBuilder {
+
+    private final String name;
+    private final List<Resource> resources = new ArrayList<>();
+    private final List<Edge> edges = new ArrayList<>();
+
+    GraphBuilder(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Adds resources. */
+    public GraphBuilder add(Resource... rs) {
+        for (Resource r : rs) {
+            resources.add(Objects.requireNonNull(r, "resource"));
+        }
+        return this;
+    }
+
+    /** Adds resources. */
+    public GraphBuilder addAll(Collection<? extends Resource> rs) {
+        rs.forEach(this::add);
+        return this;
+    }
+
+    /** Declares {@code from -> to}. */
+    public GraphBuilder edge(Resource from, Resource to) {
+        return edge(from.id(), to.id());
+    }
+
+    /** Declares {@code from -> to} by ids such as {@code "file[f1]"}. */
+    public GraphBuilder edge(String from, String to) {
+        return edge(ResourceId.parse(from), ResourceId.parse(to));
+    }
+
+    /** Declares {@code from -> to}. */
+    public GraphBuilder edge(ResourceId from, ResourceId to) {
+        edges.add(Edge.of(from, to));
+        return this;
+    }
+
+    /** Adds an edge as it is, notify flag and label included. */
+    public GraphBuilder edge(Edge e) {
+        edges.add(Objects.requireNonNull(e, "edge"));
+        return this;
+    }
+
+    /** Declares edges {@code rs[0] -> rs[1] -> ... -> rs[n-1]}. */
+    public GraphBuilder chain(Resource... rs) {
+        for (int i = 1; i < rs.length; i++) {
+            edge(rs[i - 1], rs[i]);
+        }
+        return this;
+    }
+
+    /**
+     * Makes the edge declared last a notify edge: when its parent changes something, its
+     * child is refreshed.
+     *
+     * @throws IllegalStateException when no edge was declared yet
+     */
+    public GraphBuilder notifying() {
+        if (edges.isEmpty()) {
+            throw new IllegalStateException("notifying() must follow an edge(...)");
+        }
+        int last = edges.size() - 1;
+        edges.set(last, edges.get(last).notifying());
+        return this;
+    }
+
+    /** An immutable graph of what was added so far. */
+    public Graph build() {
+        return new Graph(name, resources, edges);
+    }
+}

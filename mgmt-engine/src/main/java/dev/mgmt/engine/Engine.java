@@ -1,0 +1,87 @@
+package dev.mgmt.engine;
+
+import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.Graph;
+import dev.mgmt.api.ResourceId;
+import java.time.Duration;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a graph: every vertex whose parents are clean runs at once, each watch event makes its
+ * vertex dirty again, and the engine reports when everything has converged.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.builder().build()) {
+ *     engine.start(graph);                       // compiles first; nothing runs on error
+ *     Convergence c = engine.awaitConverged(Duration.ofSeconds(30));
+ *     c.orThrow();                               // names failed vertices, if any
+ * }
+ * }</pre>
+ */
+public interface Engine extends AutoCloseable {
+
+    /** A builder with the defaults: no noop, no parallelism cap, Reactor's shared schedulers. */
+    static EngineBuilder builder() {
+        return new EngineBuilder();
+    }
+
+    /**
+     * Compiles the graph and starts it. Every problem is reported at once, and nothing runs
+     * when there is one.
+     *
+     * @throws GraphCompileException listing every problem
+     * @throws IllegalStateException when already started or closed
+     */
+    void start(Graph graph);
+
+    /**
+     * Replaces the running graph. The new graph is compiled first: if that fails the old one
+     * keeps running untouched. Otherwise vertices whose resource is equal keep running (their
+     * watch is not restarted), removed ones are cancelled and closed, and new or changed ones
+     * start dirty.
+     *
+     * @throws GraphCompileException listing every problem; the old graph is untouched
+     */
+    void swap(Graph graph);
+
+    /** A hot stream of what happens, for observers. Late subscribers see only later events. */
+    Flux<EngineEvent> events();
+
+    /**
+     * Completes once every vertex has settled (clean, failed or blocked) and nothing has
+     * happened for {@code quietFor}: no apply changed anything, nothing failed, no graph was
+     * swapped. A check that finds nothing to do does not reset that clock.
+     *
+     * @param quietFor how long the engine must stay converged; {@link Duration#ZERO} for "as soon as settled"
+     */
+    Mono<Convergence> converged(Duration quietFor);
+
+    /**
+     * Blocks until the engine has settled.
+     *
+     * @throws ConvergenceTimeoutException when it has not settled within {@code timeout}; the
+     *         message names the vertices still pending
+     */
+    Convergence awaitConverged(Duration timeout);
+
+    /** The current state of one vertex. */
+    VertexState state(ResourceId id);
+
+    /**
+     * In noop mode (global or per resource): the vertices whose check said the real state
+     * differs, in the order found. Nothing was changed for them.
+     */
+    List<ResourceId> noopReport();
+
+    /** The running graph in Graphviz DOT, each vertex coloured by its state. */
+    String toDot();
+
+    /**
+     * Stops cleanly: no new runs start, running check/apply calls finish (up to a minute),
+     * watches are cancelled and resources closed.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,34 @@
+package dev.mgmt.engine.internal;
+
+import dev.mgmt.api.Edge;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated, acyclic graph in the compact form the executor runs: resources by index and
+ * adjacency as index arrays, so an idle vertex costs little heap.
+ */
+final class CompiledGraph {
+
+    final String name;
+    final List<Resource> resources;
+    final Map<ResourceId, Integer> index;
+    final List<Edge> edges;
+    final int[][] parents;
+    final int[][] children;
+    /** For each vertex, which of {@code children} are reached over notify edges. */
+    final boolean[][] notifies;
+
+    CompiledGraph(String name, List<Resource> resources, Map<ResourceId, Integer> index, List<Edge> edges,
+                  int[][] parents, int[][] children, boolean[][] notifies) {
+        this.name = name;
+        this.resources = resources;
+        this.index = index;
+        this.edges = edges;
+        this.parents = parents;
+        this.children = children;
+        this.notifies = notifies;
+    }
+}
