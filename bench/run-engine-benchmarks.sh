@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Engine overhead benchmarks (DESIGN.md section 9): compile + first convergence of 1k/10k/100k
+# noop vertices in three shapes (JMH), and heap per idle vertex (its own JVM).
+# Results go to docs/benchmarks.md by hand; raw JMH JSON lands in bench/target/.
+#
+# Usage: bench/run-engine-benchmarks.sh            # everything, a few minutes on 2 cores
+#        SIZES="1000 10000" bench/run-engine-benchmarks.sh
+#        SKIP_BUILD=1 SKIP_FOOTPRINT=1 HISTO=1 ...  # HISTO=1: classes that grew, per vertex
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR="$ROOT/bench/target/benchmarks.jar"
+OUT="$ROOT/bench/target"
+SIZES=${SIZES:-"1000 10000 100000"}
+SHAPES=${SHAPES:-"wide,deep,random"}
+FOOTPRINT_SIZES=${FOOTPRINT_SIZES:-"10000 100000"}
+ADD_OPENS="--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED"
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  echo ">> mvn -q -B -pl bench -am package -DskipTests"
+  mvn -q -B -pl bench -am package -DskipTests
+fi
+
+echo ">> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)," \
+     "$(free -g | awk '/^Mem:/ {print $2 " GiB RAM"}')"
+java -version 2>&1 | head -1
+
+# Iterations per size: each op is timed alone (SingleShotTime), so small graphs get more of them.
+iterations() {
+  case "$1" in
+    1000)   echo "-wi 10 -i 20" ;;
+    10000)  echo "-wi 5 -i 10" ;;
+    *)      echo "-wi 2 -i 3" ;;
+  esac
+}
+
+if [[ -z "${SKIP_JMH:-}" ]]; then
+  for n in $SIZES; do
+    echo ">> java -jar bench/target/benchmarks.jar EngineStartupBenchmark -p n=$n -p shape=$SHAPES $(iterations "$n") -f 1 -rf json -rff bench/target/jmh-startup-$n.json"
+    # shellcheck disable=SC2046
+    java -jar "$JAR" EngineStartupBenchmark -p n="$n" -p shape="$SHAPES" $(iterations "$n") -f 1 \
+      -rf json -rff "$OUT/jmh-startup-$n.json" > "$OUT/jmh-startup-$n.log" 2>&1 \
+      || { tail -40 "$OUT/jmh-startup-$n.log"; exit 1; }
+    grep -E '^(Benchmark|EngineStartup)' "$OUT/jmh-startup-$n.log" || true
+  done
+
+  echo
+  echo "== Engine startup: compile + first convergence + close (SingleShotTime, 1 fork)"
+  printf '%-7s %8s %12s %12s %10s %14s\n' shape n "ms/op" "± (99.9%)" samples "µs/vertex"
+  for n in $SIZES; do
+    jq -r '.[] | [.params.shape, .params.n, .primaryMetric.score, .primaryMetric.scoreError,
+                  (.primaryMetric.rawData | map(length) | add)] | @tsv' "$OUT/jmh-startup-$n.json"
+  done | awk -F'\t' '{ err = ($4 == "NaN") ? "-" : sprintf("%.2f", $4);
+                       printf "%-7s %8d %12.2f %12s %10d %14.2f\n", $1, $2, $3, err, $5, $3 * 1000 / $2 }'
+fi
+
+if [[ -z "${SKIP_FOOTPRINT:-}" ]]; then
+  echo
+  echo "== Heap per idle vertex (own JVM, G1, -Xmx2g; baseline = graph value built, engine not started)"
+  echo ">> java $ADD_OPENS -Xms2g -Xmx2g -cp bench/target/benchmarks.jar dev.mgmt.bench.IdleVertexFootprint $FOOTPRINT_SIZES ${HISTO:+--histo}"
+  # shellcheck disable=SC2086
+  java $ADD_OPENS -Xms2g -Xmx2g -cp "$JAR" dev.mgmt.bench.IdleVertexFootprint $FOOTPRINT_SIZES ${HISTO:+--histo}
+fi
