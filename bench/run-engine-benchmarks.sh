@@ -5,7 +5,10 @@
 #
 # Usage: bench/run-engine-benchmarks.sh            # everything, a few minutes on 2 cores
 #        SIZES="1000 10000" bench/run-engine-benchmarks.sh
-#        SKIP_BUILD=1 SKIP_FOOTPRINT=1 HISTO=1 ...  # HISTO=1: classes that grew, per vertex
+#        SKIP_BUILD=1 SKIP_JMH=1 SKIP_FOOTPRINT=1 HISTO=1 PHASES=1 ...
+#          HISTO=1: classes that grew while the engine ran, per vertex
+#          PHASES=1: where one op's time goes (start / converge / close) for each work scheduler
+# Run it on a quiet machine: the figures are wall times on 2 cores; the load average is printed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,13 +28,14 @@ fi
 echo ">> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)," \
      "$(free -g | awk '/^Mem:/ {print $2 " GiB RAM"}')"
 java -version 2>&1 | head -1
+echo ">> load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Iterations per size: each op is timed alone (SingleShotTime), so small graphs get more of them.
 iterations() {
   case "$1" in
-    1000)   echo "-wi 10 -i 20" ;;
-    10000)  echo "-wi 5 -i 10" ;;
-    *)      echo "-wi 2 -i 3" ;;
+    1000)   echo "-wi 30 -i 30" ;;
+    10000)  echo "-wi 10 -i 10" ;;
+    *)      echo "-wi 2 -i 5" ;;
   esac
 }
 
@@ -62,3 +66,16 @@ if [[ -z "${SKIP_FOOTPRINT:-}" ]]; then
   # shellcheck disable=SC2086
   java $ADD_OPENS -Xms2g -Xmx2g -cp "$JAR" dev.mgmt.bench.IdleVertexFootprint $FOOTPRINT_SIZES ${HISTO:+--histo}
 fi
+
+if [[ -n "${PHASES:-}" ]]; then
+  echo
+  echo "== Where one op goes: start (compile + install + most of the run) / converge / close, by work scheduler"
+  for n in 10000 100000; do
+    for w in elastic fixed immediate; do
+      if [[ $n -eq 10000 ]]; then reps="warmup=15 runs=15"; else reps="warmup=2 runs=3"; fi
+      # shellcheck disable=SC2086
+      java $ADD_OPENS -Xms2g -Xmx2g -cp "$JAR" dev.mgmt.bench.StartupPhases n=$n work=$w $reps
+    done
+  done
+fi
+echo ">> load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"

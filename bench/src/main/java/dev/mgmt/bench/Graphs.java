@@ -3,11 +3,12 @@ package dev.mgmt.bench;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.GraphBuilder;
 import dev.mgmt.api.Resource;
+import dev.mgmt.engine.resources.NoopResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The graph shapes the engine benchmarks run: every vertex a noop resource. */
+/** The graph shapes the engine benchmarks run: every vertex a {@link NoopResource}. */
 final class Graphs {
 
     /** Seed of the random DAG, fixed so every run measures the same graph. */
@@ -31,7 +32,7 @@ final class Graphs {
     static Graph build(Shape shape, int n) {
         List<Resource> rs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            rs.add(Noops.of("n" + i));
+            rs.add(NoopResource.of("n" + i));
         }
         GraphBuilder b = Graph.builder(shape.name().toLowerCase() + "-" + n).addAll(rs);
         switch (shape) {
