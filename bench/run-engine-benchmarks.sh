@@ -48,15 +48,22 @@ if [[ -z "${SKIP_JMH:-}" ]]; then
       || { tail -40 "$OUT/jmh-startup-$n.log"; exit 1; }
     grep -E '^(Benchmark|EngineStartup)' "$OUT/jmh-startup-$n.log" || true
   done
+fi
 
+# The table, from the JSON of this run (or of the last one, with SKIP_JMH=1).
+if ls "$OUT"/jmh-startup-*.json > /dev/null 2>&1; then
   echo
   echo "== Engine startup: compile + first convergence + close (SingleShotTime, 1 fork)"
-  printf '%-7s %8s %12s %12s %10s %14s\n' shape n "ms/op" "± (99.9%)" samples "µs/vertex"
+  echo "   mean ± 99.9% error, then median and min of the samples (other load only adds time: min is the idle-machine view)"
+  printf '%-7s %8s %10s %10s %10s %10s %8s %10s %10s\n' shape n "mean ms" "±" "median ms" "min ms" samples "µs/vtx" "µs/vtx min"
   for n in $SIZES; do
-    jq -r '.[] | [.params.shape, .params.n, .primaryMetric.score, .primaryMetric.scoreError,
-                  (.primaryMetric.rawData | map(length) | add)] | @tsv' "$OUT/jmh-startup-$n.json"
-  done | awk -F'\t' '{ err = ($4 == "NaN") ? "-" : sprintf("%.2f", $4);
-                       printf "%-7s %8d %12.2f %12s %10d %14.2f\n", $1, $2, $3, err, $5, $3 * 1000 / $2 }'
+    [[ -f "$OUT/jmh-startup-$n.json" ]] || continue
+    jq -r '.[] | (.primaryMetric.rawData | add | sort) as $s |
+                 [.params.shape, .params.n, .primaryMetric.score, .primaryMetric.scoreError,
+                  $s[($s | length) / 2 | floor], $s[0], ($s | length)] | @tsv' "$OUT/jmh-startup-$n.json"
+  done | awk -F'\t' '{ err = ($4 == "NaN") ? "-" : sprintf("%.1f", $4);
+                       printf "%-7s %8d %10.1f %10s %10.1f %10.1f %8d %10.1f %10.1f\n", $1, $2, $3, err, $5, $6, $7,
+                              $3 * 1000 / $2, $6 * 1000 / $2 }'
 fi
 
 if [[ -z "${SKIP_FOOTPRINT:-}" ]]; then

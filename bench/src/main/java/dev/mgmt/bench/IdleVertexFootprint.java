@@ -76,9 +76,10 @@ public final class IdleVertexFootprint {
     private static void measure(Graphs.Shape shape, int n, boolean histo) throws Exception {
         long empty = usedAfterGc();
         Graph graph = Graphs.build(shape, n);
-        // Taken before the baseline, so its own map is in both readings.
+        long graphOnly = usedAfterGc();
+        // Taken before the engine's baseline, so its own map is in both readings.
         Map<String, long[]> histoBefore = histo ? histogram() : null;
-        long withGraph = usedAfterGc();
+        long withGraph = histo ? usedAfterGc() : graphOnly;
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
         Engine engine = Engine.builder().build();
@@ -92,7 +93,7 @@ public final class IdleVertexFootprint {
             long running = usedAfterGc();
             int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
             double perVertex = (double) (running - withGraph) / n;
-            double graphPerVertex = (double) (withGraph - empty) / n;
+            double graphPerVertex = (double) (graphOnly - empty) / n;
             System.out.printf(Locale.ROOT, "%-8s %8d %14.0f %14.0f %12.1f %10d%n",
                     shape.name().toLowerCase(Locale.ROOT), n, perVertex, graphPerVertex,
                     (running - withGraph) / 1048576.0, threadsAfter - threadsBefore);
