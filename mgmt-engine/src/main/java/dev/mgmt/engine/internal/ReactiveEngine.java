@@ -1,27 +1,774 @@
 package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Refreshable;
+import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.Semaphores;
 import dev.mgmt.engine.Convergence;
+import dev.mgmt.engine.ConvergenceTimeoutException;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
-/** Placeholder while the executor is written. */
+/**
+ * The executor of DESIGN §4. Each vertex is a small state machine driven by its watch and by
+ * its parents; all transitions happen in one {@link SerialLoop}, and only check, apply,
+ * refresh and watch subscription leave it, on the work scheduler.
+ *
+ * <p>Settledness is kept in O(1) with two counters: {@code active} (runs, retry waits and
+ * rate-limit waits) and {@code unarmed} (watches not yet armed). With both at zero, no vertex
+ * can start: every pending vertex waits behind a failed ancestor, because a runnable vertex is
+ * always started at once or holds a place in the permit queue behind a running one.
+ */
 public final class ReactiveEngine implements Engine {
-    public ReactiveEngine(boolean noop, int parallelism, Scheduler work, Scheduler time) { }
-    @Override public void start(Graph graph) { throw new UnsupportedOperationException(); }
-    @Override public void swap(Graph graph) { throw new UnsupportedOperationException(); }
-    @Override public Flux<EngineEvent> events() { throw new UnsupportedOperationException(); }
-    @Override public Mono<Convergence> converged(Duration quietFor) { throw new UnsupportedOperationException(); }
-    @Override public Convergence awaitConverged(Duration timeout) { throw new UnsupportedOperationException(); }
-    @Override public VertexState state(ResourceId id) { throw new UnsupportedOperationException(); }
-    @Override public List<ResourceId> noopReport() { throw new UnsupportedOperationException(); }
-    @Override public String toDot() { throw new UnsupportedOperationException(); }
-    @Override public void close() { }
+
+    private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
+
+    private final boolean noop;
+    private final int parallelism;
+    private final Scheduler work;
+    private final Scheduler time;
+    private final SerialLoop loop = new SerialLoop();
+    private final Sinks.Many<EngineEvent> events = Sinks.many().multicast().directBestEffort();
+
+    // Loop-confined state.
+    private Map<ResourceId, Vertex> vertices = Map.of();
+    private final Map<String, Integer> semaphoreFree = new HashMap<>();
+    private int globalFree;
+    private final ArrayDeque<Vertex> permitWaiters = new ArrayDeque<>();
+    private int active;
+    private int unarmed;
+    private boolean started;
+    private boolean closing;
+    private boolean closed;
+    private boolean settled;
+    private Convergence lastConvergence = new Convergence(List.of(), List.of());
+    private long lastHappening;
+    private final List<Waiter> waiters = new ArrayList<>();
+    private Disposable waiterTimer;
+    private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
+    private CompletableFuture<Void> drained;
+
+    /** Use {@link Engine#builder()}. */
+    public ReactiveEngine(boolean noop, int parallelism, Scheduler work, Scheduler time) {
+        this.noop = noop;
+        this.parallelism = parallelism;
+        this.globalFree = parallelism;
+        this.work = work;
+        this.time = time;
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    @Override
+    public void start(Graph graph) {
+        CompiledGraph compiled = GraphCompiler.compile(graph);
+        loop.call(() -> {
+            if (closed || closing) {
+                throw new IllegalStateException("engine is closed");
+            }
+            if (started) {
+                throw new IllegalStateException("engine already started; use swap(graph) to change the graph");
+            }
+            started = true;
+            lastHappening = nanos();
+            install(compiled, false);
+            return null;
+        });
+    }
+
+    @Override
+    public void swap(Graph graph) {
+        CompiledGraph compiled = GraphCompiler.compile(graph);
+        loop.call(() -> {
+            if (closed || closing) {
+                throw new IllegalStateException("engine is closed");
+            }
+            if (!started) {
+                throw new IllegalStateException("engine not started; call start(graph) first");
+            }
+            install(compiled, true);
+            return null;
+        });
+    }
+
+    @Override
+    public Flux<EngineEvent> events() {
+        return events.asFlux();
+    }
+
+    @Override
+    public Mono<Convergence> converged(Duration quietFor) {
+        long quiet = quietFor.toNanos();
+        return Mono.create(sink -> loop.execute(() -> {
+            if (closed) {
+                sink.error(new IllegalStateException("engine is closed"));
+                return;
+            }
+            Waiter w = new Waiter(quiet, sink);
+            waiters.add(w);
+            sink.onCancel(() -> loop.execute(() -> waiters.remove(w)));
+            serveWaiters();
+        }));
+    }
+
+    @Override
+    public Convergence awaitConverged(Duration timeout) {
+        CompletableFuture<Convergence> f = converged(Duration.ZERO).toFuture();
+        try {
+            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            List<ResourceId> pending = loop.call(() -> vertices.values().stream()
+                    .filter(v -> !v.clean() && !v.failed).map(v -> v.id).toList());
+            throw new ConvergenceTimeoutException("not converged within " + timeout + "; still pending: "
+                    + pending.stream().limit(20).map(ResourceId::toString).collect(Collectors.joining(", "))
+                    + (pending.size() > 20 ? " and " + (pending.size() - 20) + " more" : ""), pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for convergence", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public VertexState state(ResourceId id) {
+        return loop.call(() -> {
+            Vertex v = vertices.get(id);
+            if (v == null) {
+                throw new IllegalArgumentException("no vertex " + id + " in the running graph");
+            }
+            return stateOf(v);
+        });
+    }
+
+    @Override
+    public List<ResourceId> noopReport() {
+        return loop.call(() -> List.copyOf(wouldChange));
+    }
+
+    @Override
+    public String toDot() {
+        return loop.call(() -> DotWriter.write(vertices.values(), this::stateOf));
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> idle = loop.call(() -> {
+            if (closing) {
+                return drained != null ? drained : CompletableFuture.<Void>completedFuture(null);
+            }
+            closing = true;
+            drained = new CompletableFuture<>();
+            if (vertices.values().stream().noneMatch(v -> v.running)) {
+                drained.complete(null);
+            }
+            return drained;
+        });
+        try {
+            idle.get(1, TimeUnit.MINUTES);
+        } catch (TimeoutException e) {
+            log.warn("engine close: running check/apply calls did not finish within a minute; cancelling them");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("engine close", e.getCause());
+        }
+        loop.call(() -> {
+            if (closed) {
+                return null;
+            }
+            closed = true;
+            for (Vertex v : vertices.values()) {
+                remove(v);
+            }
+            vertices = Map.of();
+            for (Waiter w : waiters) {
+                w.sink.error(new IllegalStateException("engine closed before it converged"));
+            }
+            waiters.clear();
+            if (waiterTimer != null) {
+                waiterTimer.dispose();
+            }
+            events.tryEmitComplete();
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- graph install and swap
+
+    private void install(CompiledGraph cg, boolean isSwap) {
+        int n = cg.resources.size();
+        Map<ResourceId, Vertex> next = new LinkedHashMap<>(n * 4 / 3 + 1);
+        Vertex[] byIndex = new Vertex[n];
+        List<ResourceId> added = new ArrayList<>();
+        List<ResourceId> kept = new ArrayList<>();
+        List<Vertex> fresh = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Resource r = cg.resources.get(i);
+            Vertex old = vertices.get(r.id());
+            Vertex v;
+            if (old != null && old.resource.equals(r) && !(old.watchFailed && r.meta().rewatch())) {
+                v = old;
+                kept.add(v.id);
+            } else {
+                v = newVertex(r);
+                fresh.add(v);
+                added.add(v.id);
+            }
+            byIndex[i] = v;
+            next.put(v.id, v);
+        }
+        List<ResourceId> removed = new ArrayList<>();
+        Set<Vertex> keptSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        keptSet.addAll(next.values());
+        for (Vertex old : vertices.values()) {
+            if (!keptSet.contains(old)) {
+                if (!next.containsKey(old.id)) {
+                    removed.add(old.id);
+                }
+                remove(old);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Vertex v = byIndex[i];
+            int[] ps = cg.parents[i];
+            int[] cs = cg.children[i];
+            v.parents = ps.length == 0 ? Vertex.NONE : new Vertex[ps.length];
+            for (int j = 0; j < ps.length; j++) {
+                v.parents[j] = byIndex[ps[j]];
+            }
+            v.children = cs.length == 0 ? Vertex.NONE : new Vertex[cs.length];
+            for (int j = 0; j < cs.length; j++) {
+                v.children[j] = byIndex[cs[j]];
+            }
+            v.notifies = cg.notifies[i];
+        }
+        vertices = next;
+        happened();
+        if (isSwap) {
+            emit(new EngineEvent.GraphSwapped(now(), added, removed, kept));
+            log.info("graph swapped: {} started, {} removed, {} kept", added.size(), removed.size(), kept.size());
+        }
+        for (Vertex v : fresh) {
+            subscribeWatch(v);
+        }
+        // Changed edges can free kept vertices as well as the new ones.
+        for (Vertex v : next.values()) {
+            evaluate(v);
+        }
+        checkSettled();
+    }
+
+    private Vertex newVertex(Resource r) {
+        List<Semaphores.Spec> specs = r.meta().sema().stream().map(Semaphores::parse)
+                .sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
+        for (Semaphores.Spec s : specs) {
+            // The first resource to name a semaphore sets its size.
+            semaphoreFree.putIfAbsent(s.id(), s.size());
+        }
+        TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
+        Vertex v = new Vertex(r, specs, bucket);
+        unarmed++;
+        return v;
+    }
+
+    private void remove(Vertex v) {
+        v.removed = true;
+        if (v.watch != null) {
+            v.watch.dispose();
+        }
+        if (v.timer != null) {
+            v.timer.dispose();
+        }
+        if (v.running) {
+            v.running = false;
+            active--;
+            releasePermits(v);
+            if (v.run != null) {
+                v.run.dispose();
+            }
+        }
+        if (v.retryWait || v.limitWait) {
+            active--;
+        }
+        if (!v.armed && !v.watchFailed) {
+            unarmed--;
+        }
+        Resource r = v.resource;
+        work.schedule(() -> {
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.warn("{}: close failed: {}", v.id, e.toString());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- watch
+
+    private void subscribeWatch(Vertex v) {
+        Flux<?> source = v.meta.poll().isZero()
+                ? Flux.defer(v.resource::watch)
+                : Flux.interval(Duration.ZERO, v.meta.poll(), time);
+        v.watch = source.subscribeOn(work).subscribe(
+                x -> {
+                    if (v.signalled.compareAndSet(false, true)) {
+                        loop.execute(() -> onWatch(v));
+                    }
+                },
+                e -> loop.execute(() -> onWatchError(v, e)),
+                () -> log.debug("{}: watch completed; no further events", v.id));
+    }
+
+    private void onWatch(Vertex v) {
+        v.signalled.set(false);
+        if (v.removed || closed) {
+            return;
+        }
+        if (!v.armed) {
+            v.armed = true;
+            unarmed--;
+            v.watchAttempts = 0;
+            emit(new EngineEvent.WatchArmed(now(), v.id));
+        } else if (v.trigger) {
+            v.triggered = true;
+        }
+        v.dirty = true;
+        if (v.failed) {
+            // The next event re-arms a failed vertex with a fresh retry budget.
+            v.failed = false;
+            v.attempts = 0;
+        }
+        evaluate(v);
+        checkSettled();
+    }
+
+    private void onWatchError(Vertex v, Throwable e) {
+        if (v.removed || closed) {
+            return;
+        }
+        v.watchAttempts++;
+        happened();
+        if (v.armed) {
+            v.armed = false;
+            unarmed++;
+        }
+        int retry = v.meta.retry();
+        boolean again = retry < 0 || v.watchAttempts <= retry;
+        emit(new EngineEvent.Failed(now(), v.id, Phase.WATCH, v.watchAttempts, again, message(e)));
+        log.warn("{}: watch failed (attempt {}){}: {}", v.id, v.watchAttempts, again ? ", will retry" : "", message(e));
+        if (again) {
+            v.timer = time.schedule(() -> loop.execute(() -> {
+                if (!v.removed && !closed) {
+                    subscribeWatch(v);
+                }
+            }), v.meta.delay().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            v.watchFailed = true;
+            v.failed = true;
+            unarmed--;
+            emitBlocked(v);
+        }
+        checkSettled();
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    private void evaluate(Vertex v) {
+        if (closing || v.removed || v.running || v.failed || v.retryWait || v.limitWait || !v.armed
+                || !v.pending() || v.waitingPermit) {
+            return;
+        }
+        for (Vertex p : v.parents) {
+            if (!p.clean()) {
+                return;
+            }
+        }
+        for (Vertex c : v.children) {
+            if (c.running) {
+                return;
+            }
+        }
+        if (!permitsFree(v)) {
+            v.waitingPermit = true;
+            permitWaiters.addLast(v);
+            return;
+        }
+        if (v.bucket != null) {
+            long now = nanos();
+            if (!v.bucket.tryTake(now)) {
+                v.limitWait = true;
+                active++;
+                v.timer = time.schedule(() -> loop.execute(() -> {
+                    if (v.removed || !v.limitWait) {
+                        return;
+                    }
+                    v.limitWait = false;
+                    active--;
+                    evaluate(v);
+                    checkSettled();
+                }), v.bucket.nanosUntilToken(now), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        run(v);
+    }
+
+    private boolean permitsFree(Vertex v) {
+        if (parallelism > 0 && globalFree <= 0) {
+            return false;
+        }
+        for (Semaphores.Spec s : v.semaphores) {
+            if (semaphoreFree.get(s.id()) <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void releasePermits(Vertex v) {
+        if (parallelism > 0) {
+            globalFree++;
+        }
+        for (Semaphores.Spec s : v.semaphores) {
+            semaphoreFree.merge(s.id(), 1, Integer::sum);
+        }
+    }
+
+    /** Gives freed permits to waiting vertices, first come first served. */
+    private void servePermitWaiters() {
+        for (int i = permitWaiters.size(); i > 0 && !(parallelism > 0 && globalFree <= 0); i--) {
+            Vertex w = permitWaiters.pollFirst();
+            w.waitingPermit = false;
+            evaluate(w);
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private void run(Vertex v) {
+        if (parallelism > 0) {
+            globalFree--;
+        }
+        for (Semaphores.Spec s : v.semaphores) {
+            semaphoreFree.merge(s.id(), -1, Integer::sum);
+        }
+        v.running = true;
+        active++;
+        v.runWasRefresh = v.refresh;
+        v.runWasTriggered = v.triggered;
+        v.dirty = false;
+        v.refresh = false;
+        v.triggered = false;
+        long token = ++v.runToken;
+        emit(new EngineEvent.RunStarted(now(), v.id, v.runWasRefresh));
+        boolean noopRun = noop || v.meta.noop();
+        boolean doRefresh = v.runWasRefresh && v.refreshable && !noopRun;
+        v.run = steps(v, noopRun, doRefresh).subscribeOn(work).subscribe(
+                o -> loop.execute(() -> finished(v, token, o, null)),
+                e -> loop.execute(() -> finished(v, token, null, e)));
+    }
+
+    /** check, then apply when needed, then refresh; each step timed and bounded by meta.timeout. */
+    private Mono<Outcome> steps(Vertex v, boolean noopRun, boolean doRefresh) {
+        Resource r = v.resource;
+        return step(v, Phase.CHECK, r::check).flatMap(ok -> {
+            Duration took = Duration.ofNanos(nanos() - ok.startNanos);
+            post(new EngineEvent.Checked(now(), v.id, ok.value, took));
+            if (ok.value) {
+                return refresh(v, doRefresh, false);
+            }
+            if (noopRun) {
+                loop.execute(() -> wouldChange.add(v.id));
+                post(new EngineEvent.WouldApply(now(), v.id));
+                log.info("{}: would apply (noop)", v.id);
+                return Mono.just(Outcome.NOTHING);
+            }
+            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE)).flatMap(applied -> {
+                Duration t = Duration.ofNanos(nanos() - applied.startNanos);
+                post(new EngineEvent.Applied(now(), v.id, t));
+                log.info("{}: applied in {} ms", v.id, t.toMillis());
+                return refresh(v, doRefresh, true);
+            });
+        });
+    }
+
+    private Mono<Outcome> refresh(Vertex v, boolean doRefresh, boolean changed) {
+        if (!doRefresh) {
+            return Mono.just(changed ? Outcome.CHANGED : Outcome.NOTHING);
+        }
+        Refreshable rf = (Refreshable) v.resource;
+        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE)).map(done -> {
+            Duration t = Duration.ofNanos(nanos() - done.startNanos);
+            post(new EngineEvent.Refreshed(now(), v.id, t));
+            log.info("{}: refreshed in {} ms", v.id, t.toMillis());
+            return changed ? Outcome.APPLIED_AND_REFRESHED : Outcome.REFRESHED;
+        });
+    }
+
+    private Mono<Timed> step(Vertex v, Phase phase, java.util.function.Supplier<Mono<Boolean>> call) {
+        return Mono.defer(() -> {
+            long t0 = nanos();
+            Mono<Boolean> m = Mono.defer(call);
+            if (!v.meta.timeout().isZero()) {
+                Duration d = v.meta.timeout();
+                m = m.timeout(d, Mono.error(() -> new TimeoutException(
+                        phase.name().toLowerCase() + " timed out after " + d.toMillis() + " ms")), time);
+            }
+            return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, t0));
+        }).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+    }
+
+    private void finished(Vertex v, long token, Outcome outcome, Throwable error) {
+        if (v.removed || token != v.runToken || !v.running) {
+            return;
+        }
+        v.running = false;
+        v.run = null;
+        active--;
+        releasePermits(v);
+        if (error != null) {
+            failed(v, error);
+        } else {
+            v.attempts = 0;
+            // DESIGN §4: only an apply, a failure or a swap resets the converged clock. A refresh
+            // does not, or a timer ticking into a notify child would never let a graph converge.
+            if (outcome == Outcome.CHANGED || outcome == Outcome.APPLIED_AND_REFRESHED) {
+                happened();
+            }
+            // A refresh that ran (a restart, a re-run) is a change too, so it travels down notify chains.
+            if (outcome != Outcome.NOTHING || v.runWasTriggered) {
+                notifyChildren(v);
+            }
+            for (Vertex c : v.children) {
+                evaluate(c);
+            }
+        }
+        v.runWasRefresh = false;
+        v.runWasTriggered = false;
+        evaluate(v);
+        for (Vertex p : v.parents) {
+            evaluate(p);
+        }
+        servePermitWaiters();
+        if (closing && drained != null && vertices.values().stream().noneMatch(x -> x.running)) {
+            drained.complete(null);
+        }
+        checkSettled();
+    }
+
+    private void notifyChildren(Vertex v) {
+        for (int i = 0; i < v.children.length; i++) {
+            if (v.notifies[i]) {
+                v.children[i].refresh = true;
+            }
+        }
+    }
+
+    private void failed(Vertex v, Throwable error) {
+        happened();
+        Phase phase = error instanceof StepFailure sf ? sf.phase : Phase.CHECK;
+        Throwable cause = error instanceof StepFailure sf ? sf.getCause() : error;
+        v.attempts++;
+        int retry = v.meta.retry();
+        boolean again = retry < 0 || v.attempts <= retry;
+        // The work is still owed: a retry (or the next event) checks again and keeps the refresh.
+        v.dirty = true;
+        v.refresh |= v.runWasRefresh;
+        v.triggered |= v.runWasTriggered;
+        emit(new EngineEvent.Failed(now(), v.id, phase, v.attempts, again, message(cause)));
+        if (again) {
+            log.warn("{}: {} failed (attempt {}), retrying in {} ms: {}", v.id, phase.name().toLowerCase(),
+                    v.attempts, v.meta.delay().toMillis(), message(cause));
+            v.retryWait = true;
+            active++;
+            v.timer = time.schedule(() -> loop.execute(() -> {
+                if (v.removed || !v.retryWait) {
+                    return;
+                }
+                v.retryWait = false;
+                active--;
+                evaluate(v);
+                checkSettled();
+            }), v.meta.delay().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            log.error("{}: {} failed (attempt {}), giving up until its next event: {}", v.id,
+                    phase.name().toLowerCase(), v.attempts, message(cause));
+            v.failed = true;
+            emitBlocked(v);
+        }
+    }
+
+    private void emitBlocked(Vertex failed) {
+        ArrayDeque<Vertex> queue = new ArrayDeque<>();
+        Set<Vertex> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        queue.add(failed);
+        while (!queue.isEmpty()) {
+            for (Vertex c : queue.poll().children) {
+                if (c.pending() && !c.failed && seen.add(c)) {
+                    emit(new EngineEvent.Blocked(now(), c.id, failed.id));
+                    queue.add(c);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- convergence
+
+    private void happened() {
+        lastHappening = nanos();
+    }
+
+    private void checkSettled() {
+        boolean now = started && !closed && active == 0 && unarmed == 0;
+        if (now && !settled) {
+            settled = true;
+            List<ResourceId> failed = new ArrayList<>();
+            List<ResourceId> blocked = new ArrayList<>();
+            for (Vertex v : vertices.values()) {
+                if (v.failed) {
+                    failed.add(v.id);
+                } else if (v.pending()) {
+                    blocked.add(v.id);
+                }
+            }
+            lastConvergence = new Convergence(failed, blocked);
+            emit(new EngineEvent.Converged(now(), failed, blocked));
+            log.debug("converged: {}", lastConvergence.describe());
+        } else if (!now && settled) {
+            settled = false;
+            emit(new EngineEvent.Unconverged(now()));
+        }
+        if (settled && !waiters.isEmpty()) {
+            serveWaiters();
+        }
+    }
+
+    private void serveWaiters() {
+        if (!settled || waiters.isEmpty()) {
+            return;
+        }
+        long now = nanos();
+        long nextDue = Long.MAX_VALUE;
+        for (var it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            long due = lastHappening + w.quietNanos;
+            if (due - now <= 0) {
+                it.remove();
+                w.sink.success(lastConvergence);
+            } else {
+                nextDue = Math.min(nextDue, due);
+            }
+        }
+        if (nextDue != Long.MAX_VALUE) {
+            if (waiterTimer != null) {
+                waiterTimer.dispose();
+            }
+            waiterTimer = time.schedule(() -> loop.execute(this::serveWaiters), nextDue - now, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private VertexState stateOf(Vertex v) {
+        if (v.running) {
+            return VertexState.RUNNING;
+        }
+        if (v.failed) {
+            return VertexState.FAILED;
+        }
+        if (v.retryWait) {
+            return VertexState.RETRYING;
+        }
+        if (v.clean()) {
+            return VertexState.CLEAN;
+        }
+        return hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
+    }
+
+    private static boolean hasFailedAncestor(Vertex v) {
+        ArrayDeque<Vertex> queue = new ArrayDeque<>(List.of(v.parents));
+        Set<Vertex> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        while (!queue.isEmpty()) {
+            Vertex p = queue.poll();
+            if (!seen.add(p)) {
+                continue;
+            }
+            if (p.failed) {
+                return true;
+            }
+            queue.addAll(List.of(p.parents));
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private long nanos() {
+        return time.now(TimeUnit.NANOSECONDS);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
+    }
+
+    /** From the loop. */
+    private void emit(EngineEvent e) {
+        events.tryEmitNext(e);
+    }
+
+    /** From a worker: events keep their order by going through the loop. */
+    private void post(EngineEvent e) {
+        loop.execute(() -> emit(e));
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private enum Outcome { NOTHING, CHANGED, REFRESHED, APPLIED_AND_REFRESHED }
+
+    private record Timed(boolean value, long startNanos) {
+    }
+
+    private record Waiter(long quietNanos, MonoSink<Convergence> sink) {
+    }
+
+    /** Tags a failure with the step it happened in. */
+    private static final class StepFailure extends RuntimeException {
+        final Phase phase;
+
+        StepFailure(Phase phase, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.phase = phase;
+        }
+    }
 }

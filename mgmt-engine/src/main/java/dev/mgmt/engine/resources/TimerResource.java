@@ -1,0 +1,109 @@
+package dev.mgmt.engine.resources;
+
+import dev.mgmt.api.Meta;
+import dev.mgmt.api.Refreshable;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.Trigger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Kind {@code timer}: ticks every {@code interval}. A tick is an event; it reaches the
+ * children over {@code notify} edges as a refresh, and changes nothing itself, so it does not
+ * keep the graph unconverged. A refresh resets the timer.
+ *
+ * <p>Equality covers the parameters only; the ticking clock is run state.
+ */
+public final class TimerResource implements Resource, Trigger, Refreshable {
+
+    public static final String KIND = "timer";
+
+    private final String name;
+    private final Duration interval;
+    private final Meta meta;
+    private final Sinks.Many<Long> resets = Sinks.many().multicast().directBestEffort();
+
+    public TimerResource(String name, Duration interval, Meta meta) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.interval = Objects.requireNonNull(interval, "interval");
+        this.meta = Objects.requireNonNull(meta, "meta");
+    }
+
+    /** A timer ticking every {@code interval}. */
+    public static TimerResource every(String name, Duration interval) {
+        return new TimerResource(name, interval, Meta.DEFAULTS);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public Meta meta() {
+        return meta;
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> out = new ArrayList<>();
+        if (interval.isZero() || interval.isNegative()) {
+            out.add("interval: must be positive, was " + interval.toSeconds() + " s");
+        }
+        return out;
+    }
+
+    @Override
+    public Flux<?> watch() {
+        // Schedulers.parallel() is resolved per subscription so virtual-time tests control it.
+        return Flux.<Object>defer(() -> resets.asFlux().startWith(0L)
+                        .switchMap(x -> Flux.interval(interval, interval, Schedulers.parallel())))
+                .startWith(Watches.ARMED);
+    }
+
+    @Override
+    public Mono<Boolean> check() {
+        return Mono.just(Boolean.TRUE);
+    }
+
+    @Override
+    public Mono<Void> apply() {
+        return Mono.empty();
+    }
+
+    @Override
+    public Mono<Void> refresh() {
+        return Mono.fromRunnable(() -> resets.tryEmitNext(0L));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TimerResource t && t.name.equals(name) && t.interval.equals(interval)
+                && t.meta.equals(meta);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, interval, meta);
+    }
+
+    @Override
+    public String toString() {
+        return "timer[" + name + "]";
+    }
+}
