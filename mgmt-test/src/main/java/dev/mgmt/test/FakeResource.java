@@ -93,11 +93,11 @@ public class FakeResource implements Resource {
             state.watchCancellations.incrementAndGet();
             fakes.recorder().record(id(), FakeEvent.Type.WATCH_CANCELLED);
         });
-        if (config.armOnSubscribe()) {
-            w.armed = true;
-            sink.next(fakes.recorder().record(id(), FakeEvent.Type.WATCH_ARMED));
-        }
+        // Listed before arming: the engine may do a lot of work on this thread inside next().
         state.watchers.add(w);
+        if (config.armOnSubscribe()) {
+            fakes.arm(w, state);
+        }
     }
 
     /**

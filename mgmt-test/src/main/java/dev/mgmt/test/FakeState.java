@@ -58,7 +58,7 @@ final class FakeState {
     /** One subscription to the watch. */
     static final class Watcher {
         final FluxSink<FakeEvent> sink;
-        volatile boolean armed;
+        final AtomicBoolean armed = new AtomicBoolean();
 
         Watcher(FluxSink<FakeEvent> sink) {
             this.sink = sink;

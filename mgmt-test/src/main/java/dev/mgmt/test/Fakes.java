@@ -84,12 +84,18 @@ public final class Fakes {
     public Fakes arm(String name) {
         FakeState s = state(name);
         for (FakeState.Watcher w : s.watchers) {
-            if (!w.armed) {
-                w.armed = true;
+            arm(w, s);
+        }
+        return this;
+    }
+
+    /** Emits the arming element once; under the watcher's lock so that no event can overtake it. */
+    void arm(FakeState.Watcher w, FakeState s) {
+        synchronized (w) {
+            if (w.armed.compareAndSet(false, true)) {
                 w.sink.next(recorder.record(s.id, FakeEvent.Type.WATCH_ARMED));
             }
         }
-        return this;
     }
 
     /** Ends every current watch subscription of this name with this error. */
@@ -184,7 +190,7 @@ public final class Fakes {
     }
 
     /**
-     * Blocks until exactly {@code n} calls are in progress (typically held by a
+     * Blocks until at least {@code n} calls are in progress at once (typically held by a
      * {@link FakeGate}).
      *
      * @throws AssertionError naming the calls in progress when that does not happen within {@code timeout}
@@ -209,8 +215,10 @@ public final class Fakes {
 
     private void emit(FakeState s) {
         for (FakeState.Watcher w : s.watchers) {
-            if (w.armed) {
-                w.sink.next(recorder.record(s.id, FakeEvent.Type.WATCH_EVENT));
+            synchronized (w) {
+                if (w.armed.get()) {
+                    w.sink.next(recorder.record(s.id, FakeEvent.Type.WATCH_EVENT));
+                }
             }
         }
     }
