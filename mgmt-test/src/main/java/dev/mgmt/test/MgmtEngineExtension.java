@@ -151,7 +151,7 @@ public final class MgmtEngineExtension
             } catch (RuntimeException ex) {
                 if (failure == null) {
                     failure = ex;
-                } else {
+                } else if (ex != failure) {
                     failure.addSuppressed(ex);
                 }
             }
