@@ -3,6 +3,7 @@ package dev.mgmt.engine.internal;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Refreshable;
+import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * One run of a vertex as a {@link Mono}: check, then apply when the check says no (unless in
@@ -83,7 +85,10 @@ final class RunSteps {
                         phase.name().toLowerCase() + " timed out after " + limit.toMillis() + " ms")), time);
             }
             return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, start));
-        }).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+        }).contextWrite(Context.of(Report.KEY, (Consumer<String>) text -> {
+            log.info("{}: {}", v.id, text);
+            post.accept(new EngineEvent.Output(now(), v.id, phase, text));
+        })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
     }
 
     private Duration since(long startNanos) {
