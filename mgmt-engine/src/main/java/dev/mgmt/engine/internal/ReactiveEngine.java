@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,6 +157,20 @@ public final class ReactiveEngine implements Engine {
                 throw new IllegalArgumentException("no vertex " + id + " in the running graph");
             }
             return stateOf(v);
+        });
+    }
+
+    @Override
+    public Map<VertexState, Integer> states() {
+        return loop.call(() -> {
+            Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
+            for (VertexState s : VertexState.values()) {
+                counts.put(s, 0);
+            }
+            for (Vertex v : vertices.values()) {
+                counts.merge(stateOf(v), 1, Integer::sum);
+            }
+            return counts;
         });
     }
 
