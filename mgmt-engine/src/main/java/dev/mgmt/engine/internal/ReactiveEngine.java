@@ -167,8 +167,10 @@ public final class ReactiveEngine implements Engine {
             for (VertexState s : VertexState.values()) {
                 counts.put(s, 0);
             }
+            Set<Vertex> blocked = blockedVertices();
             for (Vertex v : vertices.values()) {
-                counts.merge(stateOf(v), 1, Integer::sum);
+                VertexState s = blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false);
+                counts.merge(s, 1, Integer::sum);
             }
             return counts;
         });
@@ -181,7 +183,10 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public String toDot() {
-        return loop.call(() -> DotWriter.write(vertices.values(), this::stateOf));
+        return loop.call(() -> {
+            Set<Vertex> blocked = blockedVertices();
+            return DotWriter.write(vertices.values(), v -> blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false));
+        });
     }
 
     @Override
@@ -586,6 +591,10 @@ public final class ReactiveEngine implements Engine {
     }
 
     private VertexState stateOf(Vertex v) {
+        return stateOf(v, true);
+    }
+
+    private VertexState stateOf(Vertex v, boolean lookForBlock) {
         if (v.running) {
             return VertexState.RUNNING;
         }
@@ -598,7 +607,26 @@ public final class ReactiveEngine implements Engine {
         if (v.clean()) {
             return VertexState.CLEAN;
         }
-        return hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
+        return lookForBlock && hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
+    }
+
+    /** Pending vertices below a failed one, in one pass over the graph. */
+    private Set<Vertex> blockedVertices() {
+        Set<Vertex> blocked = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Vertex> queue = new ArrayDeque<>();
+        for (Vertex v : vertices.values()) {
+            if (v.failed) {
+                queue.add(v);
+            }
+        }
+        while (!queue.isEmpty()) {
+            for (Vertex c : queue.poll().children) {
+                if (!c.failed && !c.running && c.pending() && blocked.add(c)) {
+                    queue.add(c);
+                }
+            }
+        }
+        return blocked;
     }
 
     private static boolean hasFailedAncestor(Vertex v) {
