@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Phase 1 starts the graph with a maximum antichain held at a gate in its checks, so that
  * every vertex of it is in flight at once: the concurrency observed must then be exactly the
- * width of the DAG (or the parallelism cap, when smaller). Phase 2 holds every check at a gate,
- * drifts or triggers random vertices, and releases them. Both phases check, from the recorded
- * log, that every vertex ran, that no run started while a parent was running or dirty, and that
- * notify edges refresh exactly when their parent changed something.
+ * width of the DAG (or the parallelism cap, when smaller). Phases 2 and 3 hold every check at a
+ * gate, drift or trigger random vertices (ancestors first, then descendants first), and release
+ * them. Every phase checks, from the recorded log, that every vertex ran, that no run started
+ * while a parent was running or dirty, and that notify edges refresh exactly when their parent
+ * changed something.
  */
 @Timeout(120)
 class RandomDagTest {
@@ -77,38 +78,30 @@ class RandomDagTest {
                     .isEqualTo(expected);
             Runs phase1 = new Runs(fakes.calls(), fakes.log());
             checkFirstPass(dag, phase1);
-            checkOrder(dag, phase1, -1);
+            checkOrder(dag, phase1, 0, 0);
             checkNotify(dag, phase1);
 
-            // Phase 2: drift or trigger random vertices while every check is held, then release.
+            // Phase 2: drift or trigger random vertices, ancestors first, while every check is held.
+            // The engine handles watch events in order, so no vertex can decide to run before the
+            // events of its ancestors are known: a run past a dirty parent is a bug.
             long phase2 = fakes.log().size();
-            antichainGate.close();
-            othersGate.close();
             Random r = new Random(dag.seed * 31 + 7);
-            TreeMap<Integer, Boolean> targets = new TreeMap<>();
-            int m = 1 + r.nextInt(Math.min(dag.n, 15));
-            while (targets.size() < m) {
-                targets.put(r.nextInt(dag.n), r.nextInt(10) < 6);
-            }
-            // Ancestors first: the engine handles watch events in order, so no vertex can decide to
-            // run before the events of its ancestors are known.
-            targets.forEach((i, drift) -> {
-                if (drift) {
-                    fakes.drift(RandomDag.name(i));
-                } else {
-                    fakes.trigger(RandomDag.name(i));
-                }
-                assertThat(engine.state(Fakes.id(RandomDag.name(i))))
-                        .as("state of %s right after its watch event", RandomDag.name(i))
-                        .isIn(VertexState.PENDING, VertexState.RUNNING);
-            });
-            antichainGate.open();
-            othersGate.open();
-            assertSucceededWithin(engine, Waits.HANG);
+            TreeMap<Integer, Boolean> targets = pickTargets(dag, r);
+            storm(engine, fakes, targets, false, antichainGate, othersGate);
             Runs all = new Runs(fakes.calls(), fakes.log());
-            checkOrder(dag, all, phase2);
+            checkOrder(dag, all, phase2, Long.MAX_VALUE);
             checkNotify(dag, all);
             checkEventsHandled(dag, all, targets, phase2);
+
+            // Phase 3: the same, descendants first. A child may now start before its parent's
+            // event is known, which is fine; but a parent must not start while its child runs.
+            long phase3 = fakes.log().size();
+            TreeMap<Integer, Boolean> targets3 = pickTargets(dag, r);
+            storm(engine, fakes, targets3, true, antichainGate, othersGate);
+            all = new Runs(fakes.calls(), fakes.log());
+            checkOrder(dag, all, phase2, phase3);
+            checkNotify(dag, all);
+            checkEventsHandled(dag, all, targets3, phase3);
             for (int i = 0; i < dag.n; i++) {
                 assertThat(fakes.isInSync(RandomDag.name(i))).as("%s in sync at the end", RandomDag.name(i)).isTrue();
             }
@@ -124,6 +117,46 @@ class RandomDagTest {
         }
     }
 
+    /** Random vertices to drift (true) or trigger (false), with many parent-child pairs among them. */
+    private static TreeMap<Integer, Boolean> pickTargets(RandomDag dag, Random r) {
+        TreeMap<Integer, Boolean> targets = new TreeMap<>();
+        int m = 1 + r.nextInt(Math.min(dag.n, 15));
+        while (targets.size() < m) {
+            targets.put(r.nextInt(dag.n), r.nextInt(10) < 6);
+        }
+        // Events on both ends of an edge are what can catch a run past a dirty or running parent.
+        for (int c = 0; c < dag.n; c++) {
+            for (int p : dag.parents[c]) {
+                if (targets.containsKey(p) && r.nextBoolean()) {
+                    targets.put(c, r.nextInt(10) < 6);
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** Closes the gates, sends the events in (reverse) topological order, opens the gates and waits. */
+    private static void storm(Engine engine, Fakes fakes, TreeMap<Integer, Boolean> targets, boolean reverse,
+                              FakeGate... gates) {
+        for (FakeGate g : gates) {
+            g.close();
+        }
+        (reverse ? targets.descendingMap() : targets).forEach((i, drift) -> {
+            if (drift) {
+                fakes.drift(RandomDag.name(i));
+            } else {
+                fakes.trigger(RandomDag.name(i));
+            }
+            assertThat(engine.state(Fakes.id(RandomDag.name(i))))
+                    .as("state of %s right after its watch event", RandomDag.name(i))
+                    .isIn(VertexState.PENDING, VertexState.RUNNING);
+        });
+        for (FakeGate g : gates) {
+            g.open();
+        }
+        assertSucceededWithin(engine, Waits.HANG);
+    }
+
     /** Every vertex ran exactly once, applied exactly when it started out of sync. */
     private static void checkFirstPass(RandomDag dag, Runs runs) {
         for (int i = 0; i < dag.n; i++) {
@@ -135,9 +168,10 @@ class RandomDagTest {
 
     /**
      * No run overlaps a run of a parent, and no run starts while a parent is dirty: before it, the
-     * parent has run at least once, and again after each of its watch events (from {@code from} on).
+     * parent has run at least once, and again after each of its watch events logged in
+     * {@code [from, until)}.
      */
-    private static void checkOrder(RandomDag dag, Runs runs, long from) {
+    private static void checkOrder(RandomDag dag, Runs runs, long from, long until) {
         for (int c = 0; c < dag.n; c++) {
             for (int p : dag.parents[c]) {
                 List<Run> prs = runs.of(RandomDag.name(p));
@@ -151,7 +185,7 @@ class RandomDagTest {
                         throw new AssertionError(rc + " started before its parent " + RandomDag.name(p) + " ever ran");
                     }
                     for (long e : runs.watchEventsOf(RandomDag.name(p))) {
-                        if (e >= from && e < rc.start()
+                        if (e >= from && e < until && e < rc.start()
                                 && prs.stream().noneMatch(rp -> rp.start() > e && rp.end() < rc.start())) {
                             throw new AssertionError(rc + " started while its parent " + RandomDag.name(p)
                                     + " was dirty from its watch event #" + e);

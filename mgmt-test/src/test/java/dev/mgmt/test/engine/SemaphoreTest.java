@@ -5,7 +5,6 @@ import static dev.mgmt.test.Fakes.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.Graph;
-import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import dev.mgmt.test.FakeCall;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -120,21 +118,16 @@ class SemaphoreTest {
      * permit must get it.
      */
     @Test
-    @Disabled("engine bug: ReactiveEngine.remove(v) releases a running vertex's permits but does not serve "
-            + "the permit queue, so the waiter is stranded and reported blocked with nothing failed")
     void removingARunningVertexHandsItsPermitToAWaiter() {
         Fakes fakes = Fakes.create();
         FakeGate gate = FakeGate.closed();
         FakeResource holder = fakes.resource("holder").applyGate(gate).meta(m -> m.sema("lock")).build();
-        FakeResource waiter = fakes.resource("waiter").meta(m -> m.sema("lock")).build();
+        // The waiter arms only once the holder runs, so it must queue for the permit.
+        FakeResource waiter = fakes.resource("waiter").armOnSubscribe(false).meta(m -> m.sema("lock")).build();
         Engine engine = mgmt.start(Graph.builder().add(holder, waiter).build());
         fakes.awaitInFlight(1, Waits.HANG);
-        ResourceId running = fakes.calls().get(0).id();
-        if (!running.equals(id("holder"))) {
-            // The waiter won the permit and does not wait on the gate; nothing to test this time.
-            gate.open();
-            return;
-        }
+        Waits.until(() -> fakes.counts("waiter").watchSubscriptions() == 1, () -> "the waiter's watch is subscribed");
+        fakes.arm("waiter");
         assertThat(engine.state(id("waiter"))).isEqualTo(VertexState.PENDING);
         engine.swap(Graph.builder().add(waiter).build());
         try {
