@@ -90,4 +90,23 @@ class ConvergedVirtualTimeTest {
                 .assertNext(c -> assertThat(c.isSuccess()).isTrue())
                 .verifyComplete();
     }
+
+    @Test
+    void theTicksOfATriggerDoNotKeepTheGraphUnconverged() {
+        FakeResource timer = fakes.resource("timer").inSync(true).trigger(true)
+                .meta(m -> m.poll(Duration.ofSeconds(1))).build();
+        FakeResource svc = fakes.resource("svc").inSync(true).refreshable(true).build();
+        StepVerifier.withVirtualTime(() -> engine.converged(Duration.ofMillis(5_500)), () -> vts, Long.MAX_VALUE)
+                .expectSubscription()
+                .then(() -> engine.start(Graph.builder().add(timer, svc).edge(timer, svc).notifying().build()))
+                .expectNoEvent(Duration.ofMillis(5_499))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(c -> assertThat(c.isSuccess()).isTrue())
+                .verifyComplete();
+        // Each tick after the first (which arms) refreshed svc, and none of that counted as a change.
+        assertThat(fakes.calls("svc", FakeCall.Phase.REFRESH)).extracting(FakeCall::startNanos)
+                .containsExactly(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(2), TimeUnit.SECONDS.toNanos(3),
+                        TimeUnit.SECONDS.toNanos(4), TimeUnit.SECONDS.toNanos(5));
+        assertThat(fakes.counts("timer").applies()).isZero();
+    }
 }
