@@ -48,6 +48,7 @@ import reactor.core.scheduler.Scheduler;
 public final class ReactiveEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
+    private static final long WATCH_STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final boolean noop;
     private final Scheduler work;
@@ -358,8 +359,8 @@ public final class ReactiveEngine implements Engine {
         }
         if (!v.armed) {
             v.armed = true;
+            v.armedAt = nanos();
             unarmed--;
-            v.watchAttempts = 0;
             emit(new EngineEvent.WatchArmed(now(), v.id));
         } else if (v.trigger) {
             v.triggered = true;
@@ -377,6 +378,11 @@ public final class ReactiveEngine implements Engine {
     private void onWatchError(Vertex v, Throwable e) {
         if (v.removed || closed) {
             return;
+        }
+        // A watch that dies right after arming (a watch command that exits) spends its retry
+        // budget; one that ran for a while before failing starts with a fresh one.
+        if (v.armed && nanos() - v.armedAt > WATCH_STABLE_NANOS) {
+            v.watchAttempts = 0;
         }
         v.watchAttempts++;
         happened();
