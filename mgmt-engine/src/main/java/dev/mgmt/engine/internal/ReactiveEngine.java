@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -66,6 +67,7 @@ public final class ReactiveEngine implements Engine {
     private boolean closing;
     private boolean closed;
     private final ConvergedClock clock;
+    private boolean convergenceStale;
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
 
@@ -326,14 +328,20 @@ public final class ReactiveEngine implements Engine {
         if (!v.armed && !v.watchFailed) {
             unarmed--;
         }
-        Resource r = v.resource;
-        work.schedule(() -> {
+        Runnable close = () -> {
             try {
-                r.close();
+                v.resource.close();
             } catch (Exception e) {
                 log.warn("{}: close failed: {}", v.id, e.toString());
             }
-        });
+        };
+        try {
+            // close() may block (a D-Bus connection, a child process): keep it off the loop.
+            work.schedule(close);
+        } catch (RejectedExecutionException e) {
+            // The work scheduler is gone (a disposed test scheduler, JVM shutdown): close here.
+            close.run();
+        }
     }
 
     // ---------------------------------------------------------------- watch
@@ -572,11 +580,15 @@ public final class ReactiveEngine implements Engine {
 
     private void happened() {
         clock.reset();
+        // What failed may have changed even if the engine never stopped being settled
+        // (a watch giving up, a swap removing a failed vertex): recompute on the next check.
+        convergenceStale = true;
     }
 
     private void checkSettled() {
         boolean now = started && !closed && active == 0 && unarmed == 0;
-        if (now && !clock.settled()) {
+        if (now && (!clock.settled() || convergenceStale)) {
+            convergenceStale = false;
             List<ResourceId> failed = new ArrayList<>();
             List<ResourceId> blocked = new ArrayList<>();
             for (Vertex v : vertices.values()) {

@@ -10,7 +10,6 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
@@ -59,8 +58,6 @@ class EngineCloseTest {
      * the other vertices keep their watches and are never closed.
      */
     @Test
-    @Disabled("engine bug: Engine.close() throws RejectedExecutionException and leaves watches open "
-            + "when the work scheduler is already disposed (e.g. after StepVerifier.withVirtualTime)")
     void closeAfterTheVirtualTimeSchedulerWasDisposedStillClosesEverything() {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         Fakes fakes = Fakes.create(vts);

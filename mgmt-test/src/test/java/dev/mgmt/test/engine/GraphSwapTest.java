@@ -19,7 +19,6 @@ import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -155,8 +154,6 @@ class GraphSwapTest {
      * no longer in the graph.
      */
     @Test
-    @Disabled("engine bug: a swap that leaves the engine settled keeps the stale Convergence, "
-            + "still naming the removed failed vertex")
     void swappingAFailedVertexAwayClearsTheFailure() {
         Engine engine = mgmt.engine();
         FakeResource broken = fakes.resource("broken").failChecks(Integer.MAX_VALUE).build();

@@ -12,7 +12,6 @@ import dev.mgmt.engine.VertexState;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,8 +46,6 @@ class WatchFailureTest {
      * the failed vertex.
      */
     @Test
-    @Disabled("engine bug: a failure while the engine stays settled (watch retries exhausted) leaves "
-            + "converged()/awaitConverged() reporting the stale, successful Convergence")
     void aWatchThatFailsForGoodFailsItsVertexAndTheConvergenceSaysSo() {
         FakeResource a = fakes.resource("a").build();
         FakeResource child = fakes.resource("child").build();
