@@ -41,6 +41,10 @@ public sealed interface EngineEvent {
     record WouldApply(Instant time, ResourceId id) implements EngineEvent {
     }
 
+    /** Text a resource reported through {@link Report#say} during a step, such as a command's output. */
+    record Output(Instant time, ResourceId id, Phase phase, String text) implements EngineEvent {
+    }
+
     /** A {@link Refreshable} resource reacted to a change upstream. */
     record Refreshed(Instant time, ResourceId id, Duration took) implements EngineEvent {
     }

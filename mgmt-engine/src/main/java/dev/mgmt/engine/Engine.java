@@ -5,6 +5,7 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.ResourceId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -68,6 +69,9 @@ public interface Engine extends AutoCloseable {
 
     /** The current state of one vertex. */
     VertexState state(ResourceId id);
+
+    /** How many vertices are in each state right now; every state is present, zero or not. */
+    Map<VertexState, Integer> states();
 
     /**
      * In noop mode (global or per resource): the vertices whose check said the real state

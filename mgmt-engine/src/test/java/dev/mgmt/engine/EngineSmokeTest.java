@@ -2,10 +2,13 @@ package dev.mgmt.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.Meta;
+import dev.mgmt.api.Report;
+import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.resources.MsgResource;
 import dev.mgmt.engine.resources.NoopResource;
@@ -14,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 class EngineSmokeTest {
 
@@ -88,5 +93,25 @@ class EngineSmokeTest {
             assertThat(seen.stream().filter(x -> x instanceof EngineEvent.Refreshed r && r.id().equals(m.id())))
                     .hasSizeGreaterThanOrEqualTo(1);
         }
+    }
+
+    @Test
+    void reportedOutputBecomesAnEvent() {
+        Resource talker = new Resource() {
+            @Override public String kind() { return "talker"; }
+            @Override public String name() { return "t"; }
+            @Override public Flux<?> watch() { return Flux.just(1).concatWith(Flux.never()); }
+            @Override public Mono<Boolean> check() { return Report.say("checked it").thenReturn(false); }
+            @Override public Mono<Void> apply() { return Report.say("exit 0: done"); }
+        };
+        List<EngineEvent.Output> out = new CopyOnWriteArrayList<>();
+        try (Engine e = Engine.builder().build()) {
+            e.events().ofType(EngineEvent.Output.class).subscribe(out::add);
+            e.start(Graph.builder().add(talker).build());
+            e.awaitConverged(HANG).orThrow();
+        }
+        assertThat(out).extracting(EngineEvent.Output::phase, EngineEvent.Output::text).containsExactly(
+                tuple(EngineEvent.Phase.CHECK, "checked it"),
+                tuple(EngineEvent.Phase.APPLY, "exit 0: done"));
     }
 }

@@ -26,7 +26,7 @@ import org.jgrapht.graph.DefaultEdge;
  * ids, edge ends and cycles are all checked, and every problem is reported in one
  * {@link GraphCompileException}.
  */
-public final class GraphCompiler {
+final class GraphCompiler {
 
     private GraphCompiler() {
     }

@@ -3,7 +3,6 @@ package dev.mgmt.engine.internal;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
-import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
@@ -15,8 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,15 +25,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
@@ -50,9 +49,9 @@ import reactor.core.scheduler.Scheduler;
 public final class ReactiveEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
+    private static final long WATCH_STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final boolean noop;
-    private final int parallelism;
     private final Scheduler work;
     private final Scheduler time;
     private final SerialLoop loop = new SerialLoop();
@@ -60,29 +59,26 @@ public final class ReactiveEngine implements Engine {
 
     // Loop-confined state.
     private Map<ResourceId, Vertex> vertices = Map.of();
-    private final Map<String, Integer> semaphoreFree = new HashMap<>();
-    private int globalFree;
-    private final ArrayDeque<Vertex> permitWaiters = new ArrayDeque<>();
+    private final Permits permits;
+    private final RunSteps steps;
     private int active;
     private int unarmed;
     private boolean started;
     private boolean closing;
     private boolean closed;
-    private boolean settled;
-    private Convergence lastConvergence = new Convergence(List.of(), List.of());
-    private long lastHappening;
-    private final List<Waiter> waiters = new ArrayList<>();
-    private Disposable waiterTimer;
+    private final ConvergedClock clock;
+    private boolean convergenceStale;
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
 
     /** Use {@link Engine#builder()}. */
     public ReactiveEngine(boolean noop, int parallelism, Scheduler work, Scheduler time) {
         this.noop = noop;
-        this.parallelism = parallelism;
-        this.globalFree = parallelism;
+        this.permits = new Permits(parallelism);
         this.work = work;
         this.time = time;
+        this.steps = new RunSteps(time, this::post);
+        this.clock = new ConvergedClock(time, loop);
     }
 
     // ---------------------------------------------------------------- public API
@@ -98,7 +94,7 @@ public final class ReactiveEngine implements Engine {
                 throw new IllegalStateException("engine already started; use swap(graph) to change the graph");
             }
             started = true;
-            lastHappening = nanos();
+            happened();
             install(compiled, false);
             return null;
         });
@@ -132,10 +128,7 @@ public final class ReactiveEngine implements Engine {
                 sink.error(new IllegalStateException("engine is closed"));
                 return;
             }
-            Waiter w = new Waiter(quiet, sink);
-            waiters.add(w);
-            sink.onCancel(() -> loop.execute(() -> waiters.remove(w)));
-            serveWaiters();
+            clock.await(quiet, sink);
         }));
     }
 
@@ -171,13 +164,32 @@ public final class ReactiveEngine implements Engine {
     }
 
     @Override
+    public Map<VertexState, Integer> states() {
+        return loop.call(() -> {
+            Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
+            for (VertexState s : VertexState.values()) {
+                counts.put(s, 0);
+            }
+            Set<Vertex> blocked = blockedVertices();
+            for (Vertex v : vertices.values()) {
+                VertexState s = blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false);
+                counts.merge(s, 1, Integer::sum);
+            }
+            return counts;
+        });
+    }
+
+    @Override
     public List<ResourceId> noopReport() {
         return loop.call(() -> List.copyOf(wouldChange));
     }
 
     @Override
     public String toDot() {
-        return loop.call(() -> DotWriter.write(vertices.values(), this::stateOf));
+        return loop.call(() -> {
+            Set<Vertex> blocked = blockedVertices();
+            return DotWriter.write(vertices.values(), v -> blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false));
+        });
     }
 
     @Override
@@ -211,13 +223,7 @@ public final class ReactiveEngine implements Engine {
                 remove(v);
             }
             vertices = Map.of();
-            for (Waiter w : waiters) {
-                w.sink.error(new IllegalStateException("engine closed before it converged"));
-            }
-            waiters.clear();
-            if (waiterTimer != null) {
-                waiterTimer.dispose();
-            }
+            clock.close("engine closed before it converged");
             events.tryEmitComplete();
             return null;
         });
@@ -248,7 +254,7 @@ public final class ReactiveEngine implements Engine {
             next.put(v.id, v);
         }
         List<ResourceId> removed = new ArrayList<>();
-        Set<Vertex> keptSet = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Vertex> keptSet = Collections.newSetFromMap(new IdentityHashMap<>());
         keptSet.addAll(next.values());
         for (Vertex old : vertices.values()) {
             if (!keptSet.contains(old)) {
@@ -281,22 +287,21 @@ public final class ReactiveEngine implements Engine {
         for (Vertex v : fresh) {
             subscribeWatch(v);
         }
-        // Changed edges can free kept vertices as well as the new ones.
+        // Changed edges can free kept vertices as well as the new ones, and removed vertices
+        // may have given back permits.
         for (Vertex v : next.values()) {
             evaluate(v);
         }
+        permits.serve(this::evaluate);
         checkSettled();
     }
 
     private Vertex newVertex(Resource r) {
         List<Semaphores.Spec> specs = r.meta().sema().stream().map(Semaphores::parse)
                 .sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
-        for (Semaphores.Spec s : specs) {
-            // The first resource to name a semaphore sets its size.
-            semaphoreFree.putIfAbsent(s.id(), s.size());
-        }
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
         Vertex v = new Vertex(r, specs, bucket);
+        permits.declare(v);
         unarmed++;
         return v;
     }
@@ -312,7 +317,7 @@ public final class ReactiveEngine implements Engine {
         if (v.running) {
             v.running = false;
             active--;
-            releasePermits(v);
+            permits.release(v);
             if (v.run != null) {
                 v.run.dispose();
             }
@@ -323,14 +328,20 @@ public final class ReactiveEngine implements Engine {
         if (!v.armed && !v.watchFailed) {
             unarmed--;
         }
-        Resource r = v.resource;
-        work.schedule(() -> {
+        Runnable close = () -> {
             try {
-                r.close();
+                v.resource.close();
             } catch (Exception e) {
                 log.warn("{}: close failed: {}", v.id, e.toString());
             }
-        });
+        };
+        try {
+            // close() may block (a D-Bus connection, a child process): keep it off the loop.
+            work.schedule(close);
+        } catch (RejectedExecutionException e) {
+            // The work scheduler is gone (a disposed test scheduler, JVM shutdown): close here.
+            close.run();
+        }
     }
 
     // ---------------------------------------------------------------- watch
@@ -356,8 +367,8 @@ public final class ReactiveEngine implements Engine {
         }
         if (!v.armed) {
             v.armed = true;
+            v.armedAt = nanos();
             unarmed--;
-            v.watchAttempts = 0;
             emit(new EngineEvent.WatchArmed(now(), v.id));
         } else if (v.trigger) {
             v.triggered = true;
@@ -375,6 +386,11 @@ public final class ReactiveEngine implements Engine {
     private void onWatchError(Vertex v, Throwable e) {
         if (v.removed || closed) {
             return;
+        }
+        // A watch that dies right after arming (a watch command that exits) spends its retry
+        // budget; one that ran for a while before failing starts with a fresh one.
+        if (v.armed && nanos() - v.armedAt > WATCH_STABLE_NANOS) {
+            v.watchAttempts = 0;
         }
         v.watchAttempts++;
         happened();
@@ -418,9 +434,8 @@ public final class ReactiveEngine implements Engine {
                 return;
             }
         }
-        if (!permitsFree(v)) {
-            v.waitingPermit = true;
-            permitWaiters.addLast(v);
+        if (!permits.available(v)) {
+            permits.await(v);
             return;
         }
         if (v.bucket != null) {
@@ -443,45 +458,10 @@ public final class ReactiveEngine implements Engine {
         run(v);
     }
 
-    private boolean permitsFree(Vertex v) {
-        if (parallelism > 0 && globalFree <= 0) {
-            return false;
-        }
-        for (Semaphores.Spec s : v.semaphores) {
-            if (semaphoreFree.get(s.id()) <= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void releasePermits(Vertex v) {
-        if (parallelism > 0) {
-            globalFree++;
-        }
-        for (Semaphores.Spec s : v.semaphores) {
-            semaphoreFree.merge(s.id(), 1, Integer::sum);
-        }
-    }
-
-    /** Gives freed permits to waiting vertices, first come first served. */
-    private void servePermitWaiters() {
-        for (int i = permitWaiters.size(); i > 0 && !(parallelism > 0 && globalFree <= 0); i--) {
-            Vertex w = permitWaiters.pollFirst();
-            w.waitingPermit = false;
-            evaluate(w);
-        }
-    }
-
     // ---------------------------------------------------------------- running
 
     private void run(Vertex v) {
-        if (parallelism > 0) {
-            globalFree--;
-        }
-        for (Semaphores.Spec s : v.semaphores) {
-            semaphoreFree.merge(s.id(), -1, Integer::sum);
-        }
+        permits.acquire(v);
         v.running = true;
         active++;
         v.runWasRefresh = v.refresh;
@@ -493,80 +473,34 @@ public final class ReactiveEngine implements Engine {
         emit(new EngineEvent.RunStarted(now(), v.id, v.runWasRefresh));
         boolean noopRun = noop || v.meta.noop();
         boolean doRefresh = v.runWasRefresh && v.refreshable && !noopRun;
-        v.run = steps(v, noopRun, doRefresh).subscribeOn(work).subscribe(
+        v.run = steps.run(v, noopRun, doRefresh).subscribeOn(work).subscribe(
                 o -> loop.execute(() -> finished(v, token, o, null)),
                 e -> loop.execute(() -> finished(v, token, null, e)));
     }
 
-    /** check, then apply when needed, then refresh; each step timed and bounded by meta.timeout. */
-    private Mono<Outcome> steps(Vertex v, boolean noopRun, boolean doRefresh) {
-        Resource r = v.resource;
-        return step(v, Phase.CHECK, r::check).flatMap(ok -> {
-            Duration took = Duration.ofNanos(nanos() - ok.startNanos);
-            post(new EngineEvent.Checked(now(), v.id, ok.value, took));
-            if (ok.value) {
-                return refresh(v, doRefresh, false);
-            }
-            if (noopRun) {
-                loop.execute(() -> wouldChange.add(v.id));
-                post(new EngineEvent.WouldApply(now(), v.id));
-                log.info("{}: would apply (noop)", v.id);
-                return Mono.just(Outcome.NOTHING);
-            }
-            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE)).flatMap(applied -> {
-                Duration t = Duration.ofNanos(nanos() - applied.startNanos);
-                post(new EngineEvent.Applied(now(), v.id, t));
-                log.info("{}: applied in {} ms", v.id, t.toMillis());
-                return refresh(v, doRefresh, true);
-            });
-        });
-    }
-
-    private Mono<Outcome> refresh(Vertex v, boolean doRefresh, boolean changed) {
-        if (!doRefresh) {
-            return Mono.just(changed ? Outcome.CHANGED : Outcome.NOTHING);
-        }
-        Refreshable rf = (Refreshable) v.resource;
-        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE)).map(done -> {
-            Duration t = Duration.ofNanos(nanos() - done.startNanos);
-            post(new EngineEvent.Refreshed(now(), v.id, t));
-            log.info("{}: refreshed in {} ms", v.id, t.toMillis());
-            return changed ? Outcome.APPLIED_AND_REFRESHED : Outcome.REFRESHED;
-        });
-    }
-
-    private Mono<Timed> step(Vertex v, Phase phase, java.util.function.Supplier<Mono<Boolean>> call) {
-        return Mono.defer(() -> {
-            long t0 = nanos();
-            Mono<Boolean> m = Mono.defer(call);
-            if (!v.meta.timeout().isZero()) {
-                Duration d = v.meta.timeout();
-                m = m.timeout(d, Mono.error(() -> new TimeoutException(
-                        phase.name().toLowerCase() + " timed out after " + d.toMillis() + " ms")), time);
-            }
-            return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, t0));
-        }).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
-    }
-
-    private void finished(Vertex v, long token, Outcome outcome, Throwable error) {
+    private void finished(Vertex v, long token, RunSteps.Outcome outcome, Throwable error) {
         if (v.removed || token != v.runToken || !v.running) {
             return;
         }
         v.running = false;
         v.run = null;
         active--;
-        releasePermits(v);
+        permits.release(v);
         if (error != null) {
             failed(v, error);
         } else {
             v.attempts = 0;
             // DESIGN §4: only an apply, a failure or a swap resets the converged clock. A refresh
             // does not, or a timer ticking into a notify child would never let a graph converge.
-            if (outcome == Outcome.CHANGED || outcome == Outcome.APPLIED_AND_REFRESHED) {
+            if (outcome == RunSteps.Outcome.APPLIED || outcome == RunSteps.Outcome.APPLIED_AND_REFRESHED) {
                 happened();
             }
+            if (outcome == RunSteps.Outcome.WOULD_APPLY) {
+                wouldChange.add(v.id);
+            }
             // A refresh that ran (a restart, a re-run) is a change too, so it travels down notify chains.
-            if (outcome != Outcome.NOTHING || v.runWasTriggered) {
+            boolean changed = outcome != RunSteps.Outcome.NOTHING && outcome != RunSteps.Outcome.WOULD_APPLY;
+            if (changed || v.runWasTriggered) {
                 notifyChildren(v);
             }
             for (Vertex c : v.children) {
@@ -579,7 +513,7 @@ public final class ReactiveEngine implements Engine {
         for (Vertex p : v.parents) {
             evaluate(p);
         }
-        servePermitWaiters();
+        permits.serve(this::evaluate);
         if (closing && drained != null && vertices.values().stream().noneMatch(x -> x.running)) {
             drained.complete(null);
         }
@@ -596,8 +530,8 @@ public final class ReactiveEngine implements Engine {
 
     private void failed(Vertex v, Throwable error) {
         happened();
-        Phase phase = error instanceof StepFailure sf ? sf.phase : Phase.CHECK;
-        Throwable cause = error instanceof StepFailure sf ? sf.getCause() : error;
+        Phase phase = error instanceof RunSteps.StepFailure sf ? sf.phase : Phase.CHECK;
+        Throwable cause = error instanceof RunSteps.StepFailure sf ? sf.getCause() : error;
         v.attempts++;
         int retry = v.meta.retry();
         boolean again = retry < 0 || v.attempts <= retry;
@@ -630,7 +564,7 @@ public final class ReactiveEngine implements Engine {
 
     private void emitBlocked(Vertex failed) {
         ArrayDeque<Vertex> queue = new ArrayDeque<>();
-        Set<Vertex> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Vertex> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         queue.add(failed);
         while (!queue.isEmpty()) {
             for (Vertex c : queue.poll().children) {
@@ -645,13 +579,16 @@ public final class ReactiveEngine implements Engine {
     // ---------------------------------------------------------------- convergence
 
     private void happened() {
-        lastHappening = nanos();
+        clock.reset();
+        // What failed may have changed even if the engine never stopped being settled
+        // (a watch giving up, a swap removing a failed vertex): recompute on the next check.
+        convergenceStale = true;
     }
 
     private void checkSettled() {
         boolean now = started && !closed && active == 0 && unarmed == 0;
-        if (now && !settled) {
-            settled = true;
+        if (now && (!clock.settled() || convergenceStale)) {
+            convergenceStale = false;
             List<ResourceId> failed = new ArrayList<>();
             List<ResourceId> blocked = new ArrayList<>();
             for (Vertex v : vertices.values()) {
@@ -661,43 +598,21 @@ public final class ReactiveEngine implements Engine {
                     blocked.add(v.id);
                 }
             }
-            lastConvergence = new Convergence(failed, blocked);
+            Convergence c = new Convergence(failed, blocked);
             emit(new EngineEvent.Converged(now(), failed, blocked));
-            log.debug("converged: {}", lastConvergence.describe());
-        } else if (!now && settled) {
-            settled = false;
+            log.debug("converged: {}", c.describe());
+            clock.settle(c);
+        } else if (!now && clock.settled()) {
+            clock.unsettle();
             emit(new EngineEvent.Unconverged(now()));
-        }
-        if (settled && !waiters.isEmpty()) {
-            serveWaiters();
-        }
-    }
-
-    private void serveWaiters() {
-        if (!settled || waiters.isEmpty()) {
-            return;
-        }
-        long now = nanos();
-        long nextDue = Long.MAX_VALUE;
-        for (var it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            long due = lastHappening + w.quietNanos;
-            if (due - now <= 0) {
-                it.remove();
-                w.sink.success(lastConvergence);
-            } else {
-                nextDue = Math.min(nextDue, due);
-            }
-        }
-        if (nextDue != Long.MAX_VALUE) {
-            if (waiterTimer != null) {
-                waiterTimer.dispose();
-            }
-            waiterTimer = time.schedule(() -> loop.execute(this::serveWaiters), nextDue - now, TimeUnit.NANOSECONDS);
         }
     }
 
     private VertexState stateOf(Vertex v) {
+        return stateOf(v, true);
+    }
+
+    private VertexState stateOf(Vertex v, boolean lookForBlock) {
         if (v.running) {
             return VertexState.RUNNING;
         }
@@ -710,12 +625,31 @@ public final class ReactiveEngine implements Engine {
         if (v.clean()) {
             return VertexState.CLEAN;
         }
-        return hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
+        return lookForBlock && hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
+    }
+
+    /** Pending vertices below a failed one, in one pass over the graph. */
+    private Set<Vertex> blockedVertices() {
+        Set<Vertex> blocked = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Vertex> queue = new ArrayDeque<>();
+        for (Vertex v : vertices.values()) {
+            if (v.failed) {
+                queue.add(v);
+            }
+        }
+        while (!queue.isEmpty()) {
+            for (Vertex c : queue.poll().children) {
+                if (!c.failed && !c.running && c.pending() && blocked.add(c)) {
+                    queue.add(c);
+                }
+            }
+        }
+        return blocked;
     }
 
     private static boolean hasFailedAncestor(Vertex v) {
         ArrayDeque<Vertex> queue = new ArrayDeque<>(List.of(v.parents));
-        Set<Vertex> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Vertex> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (!queue.isEmpty()) {
             Vertex p = queue.poll();
             if (!seen.add(p)) {
@@ -754,21 +688,4 @@ public final class ReactiveEngine implements Engine {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    private enum Outcome { NOTHING, CHANGED, REFRESHED, APPLIED_AND_REFRESHED }
-
-    private record Timed(boolean value, long startNanos) {
-    }
-
-    private record Waiter(long quietNanos, MonoSink<Convergence> sink) {
-    }
-
-    /** Tags a failure with the step it happened in. */
-    private static final class StepFailure extends RuntimeException {
-        final Phase phase;
-
-        StepFailure(Phase phase, Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
-            this.phase = phase;
-        }
-    }
 }

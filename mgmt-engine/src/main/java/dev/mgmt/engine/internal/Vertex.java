@@ -50,6 +50,7 @@ final class Vertex {
     long runToken;
     int attempts;
     int watchAttempts;
+    long armedAt;
 
     Disposable watch;
     Disposable run;

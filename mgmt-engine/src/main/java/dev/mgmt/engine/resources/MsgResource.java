@@ -1,5 +1,7 @@
 package dev.mgmt.engine.resources;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
@@ -28,11 +30,15 @@ public final class MsgResource implements Resource, Refreshable {
     private final Meta meta;
     private final AtomicBoolean logged = new AtomicBoolean();
 
-    public MsgResource(String name, String body, boolean fail, Meta meta) {
+    @JsonCreator
+    public MsgResource(@JsonProperty(value = "name", required = true) String name,
+                       @JsonProperty("body") String body,
+                       @JsonProperty("fail") boolean fail,
+                       @JsonProperty("meta") Meta meta) {
         this.name = Objects.requireNonNull(name, "name");
         this.body = body == null ? "" : body;
         this.fail = fail;
-        this.meta = Objects.requireNonNull(meta, "meta");
+        this.meta = meta == null ? Meta.DEFAULTS : meta;
     }
 
     /** A message that logs {@code body}. */
@@ -56,19 +62,23 @@ public final class MsgResource implements Resource, Refreshable {
     }
 
     @Override
+    @JsonProperty("name")
     public String name() {
         return name;
     }
 
+    @JsonProperty("body")
     public String body() {
         return body;
     }
 
+    @JsonProperty("fail")
     public boolean fail() {
         return fail;
     }
 
     @Override
+    @JsonProperty("meta")
     public Meta meta() {
         return meta;
     }

@@ -21,7 +21,7 @@ public record NoopResource(String name, String comment, Meta meta) implements Re
     public NoopResource {
         Objects.requireNonNull(name, "name");
         comment = comment == null ? "" : comment;
-        Objects.requireNonNull(meta, "meta");
+        meta = meta == null ? Meta.DEFAULTS : meta;
     }
 
     /** A noop with default meta and no comment. */

@@ -1,5 +1,8 @@
 package dev.mgmt.engine.resources;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
@@ -35,6 +38,20 @@ public final class TimerResource implements Resource, Trigger, Refreshable {
         this.meta = Objects.requireNonNull(meta, "meta");
     }
 
+    /** Decodes mgmt's YAML form: {@code interval} in whole seconds. */
+    @JsonCreator
+    static TimerResource decode(@JsonProperty(value = "name", required = true) String name,
+                                @JsonProperty(value = "interval", required = true) long seconds,
+                                @JsonProperty("meta") Meta meta) {
+        return new TimerResource(name, Duration.ofSeconds(seconds), meta == null ? Meta.DEFAULTS : meta);
+    }
+
+    /** The interval in seconds, as mgmt's YAML spells it. */
+    @JsonProperty("interval")
+    long intervalSeconds() {
+        return interval.toSeconds();
+    }
+
     /** A timer ticking every {@code interval}. */
     public static TimerResource every(String name, Duration interval) {
         return new TimerResource(name, interval, Meta.DEFAULTS);
@@ -46,15 +63,18 @@ public final class TimerResource implements Resource, Trigger, Refreshable {
     }
 
     @Override
+    @JsonProperty("name")
     public String name() {
         return name;
     }
 
+    @JsonIgnore
     public Duration interval() {
         return interval;
     }
 
     @Override
+    @JsonProperty("meta")
     public Meta meta() {
         return meta;
     }

@@ -1,0 +1,128 @@
+package dev.mgmt.api.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceKind;
+import java.util.stream.Collectors;
+
+/**
+ * Turns resource parameters (a JSON or YAML tree) into resources and back, through the
+ * {@link ResourceRegistry}. Strict: an unknown key, a wrong type or a missing kind is an
+ * error naming the kind, resource and key. The YAML graph loader and the cluster's
+ * export/collect both go through here.
+ */
+public final class ResourceCodec {
+
+    private final ResourceRegistry registry;
+    private final ObjectMapper mapper;
+
+    public ResourceCodec(ResourceRegistry registry) {
+        this.registry = registry;
+        this.mapper = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addModule(MetaCodec.module())
+                .build();
+    }
+
+    /** A codec over every kind on the class path. */
+    public static ResourceCodec standard() {
+        return new ResourceCodec(ResourceRegistry.load());
+    }
+
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Decodes one resource of {@code kind} from its parameters ({@code name}, {@code meta} and
+     * the kind's own keys).
+     *
+     * @throws ResourceDecodeException naming the kind, resource and key at fault
+     */
+    public Resource decode(String kind, JsonNode params) {
+        String name = params != null && params.hasNonNull("name") ? params.get("name").asText() : "";
+        ResourceKind<?> k = registry.kind(kind).orElseThrow(() -> new ResourceDecodeException(kind, name, "",
+                "unknown resource kind '" + kind + "' (known kinds: " + String.join(", ", registry.kinds()) + ")",
+                null));
+        if (params == null || !params.isObject()) {
+            throw new ResourceDecodeException(kind, name, "", kind + ": each resource must be a map of parameters", null);
+        }
+        if (name.isEmpty()) {
+            throw new ResourceDecodeException(kind, name, "name", kind + ": resource has no name", null);
+        }
+        ObjectNode p = ((ObjectNode) params).deepCopy();
+        for (String key : k.emptyKeysAccepted()) {
+            JsonNode v = p.get(key);
+            if (v != null && isEmpty(v)) {
+                p.remove(key);
+            }
+        }
+        try {
+            return mapper.treeToValue(p, k.type());
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            String key = path(e);
+            throw new ResourceDecodeException(kind, name, key, kind + "[" + name + "]: unknown key '" + key + "'"
+                    + (known.isEmpty() ? "" : " (known keys: " + known + ")"), e);
+        } catch (JsonMappingException e) {
+            String key = path(e);
+            String why = e.getOriginalMessage();
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root instanceof IllegalArgumentException || root instanceof NullPointerException) {
+                why = root.getMessage();
+            }
+            throw new ResourceDecodeException(kind, name, key, kind + "[" + name + "]: "
+                    + (key.isEmpty() ? "" : "bad value for '" + key + "': ") + why, e);
+        } catch (JsonProcessingException e) {
+            throw new ResourceDecodeException(kind, name, "", kind + "[" + name + "]: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The resource's parameters as a tree, the inverse of {@link #decode}. */
+    public JsonNode encode(Resource r) {
+        return mapper.valueToTree(r);
+    }
+
+    /** The resource as compact JSON. */
+    public String toJson(Resource r) {
+        try {
+            return mapper.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(r.id() + ": cannot be encoded: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Decodes JSON written by {@link #toJson}. */
+    public Resource fromJson(String kind, String json) {
+        try {
+            return decode(kind, mapper.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new ResourceDecodeException(kind, "", "", kind + ": not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static boolean isEmpty(JsonNode v) {
+        return v.isNull()
+                || v.isTextual() && v.asText().isEmpty()
+                || v.isNumber() && v.asDouble() == 0
+                || v.isBoolean() && !v.asBoolean()
+                || v.isContainerNode() && v.isEmpty();
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mgmt.cli;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls back when the graph file changes. Editors save in bursts (truncate, write, rename),
+ * so changes are debounced; the caller re-reads the whole file each time.
+ */
+final class GraphFileWatcher implements AutoCloseable {
+
+    private static final long DEBOUNCE_MS = 150;
+
+    private final WatchService service;
+    private final Thread thread;
+
+    GraphFileWatcher(Path file, Runnable onChange) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        String name = abs.getFileName().toString();
+        service = FileSystems.getDefault().newWatchService();
+        dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        thread = new Thread(() -> {
+            try {
+                while (true) {
+                    WatchKey key = service.take();
+                    boolean ours = key.pollEvents().stream().anyMatch(ev -> name.equals(String.valueOf(ev.context())));
+                    key.reset();
+                    if (!ours) {
+                        continue;
+                    }
+                    // Swallow the rest of the burst before reading.
+                    WatchKey more;
+                    while ((more = service.poll(DEBOUNCE_MS, TimeUnit.MILLISECONDS)) != null) {
+                        more.pollEvents();
+                        more.reset();
+                    }
+                    onChange.run();
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // closing
+            }
+        }, "mgmt-graph-file-watcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        service.close();
+        thread.interrupt();
+    }
+}

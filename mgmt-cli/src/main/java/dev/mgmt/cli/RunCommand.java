@@ -1,0 +1,309 @@
+package dev.mgmt.cli;
+
+import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.api.yaml.YamlGraphException;
+import dev.mgmt.engine.Convergence;
+import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.GraphCompileException;
+import dev.mgmt.engine.VertexState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mgmt run}: runs a YAML graph on the embedded engine. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a graph: converge it, then keep repairing drift until stopped or converged long enough.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final int TIME_UP = -1;
+    private static final int SIGNALLED = -2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"--yaml", "--file"}, required = true, paramLabel = "FILE",
+            description = "The YAML graph to run (mgmt's format). Edits are picked up while running.")
+    Path yaml;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "This host's name (default: the machine's).")
+    String hostname;
+
+    @Option(names = "--converged-timeout", paramLabel = "SECONDS", defaultValue = "-1",
+            description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. -1 runs forever (default).")
+    int convergedTimeout;
+
+    @Option(names = "--graphviz", paramLabel = "FILE.dot", description = "Write the graph, coloured by state, to this DOT file.")
+    Path graphviz;
+
+    @Option(names = "--noop", description = "Check only: print what would change and change nothing.")
+    boolean noop;
+
+    @Option(names = "--sema", paramLabel = "N", defaultValue = "0",
+            description = "At most N resources check/apply at once (0 = no cap).")
+    int sema;
+
+    @Option(names = "--max-runtime", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this many seconds (0 = no limit).")
+    int maxRuntime;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        if (!verbose) {
+            // The console lines already say what the engine logs; keep stderr for real trouble.
+            System.setProperty("org.slf4j.simpleLogger.log.dev.mgmt.engine", "off");
+        }
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        checkFlags();
+        PrintStream out = System.out;
+        ResourceCodec codec = ResourceCodec.standard();
+        YamlGraph first;
+        try {
+            first = YamlGraph.read(yaml, codec);
+        } catch (YamlGraphException e) {
+            System.err.println("mgmt: " + yaml + " is invalid; nothing was applied:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return Mgmt.EXIT_INVALID;
+        }
+        AtomicReference<YamlGraph> current = new AtomicReference<>(first);
+        long t0 = System.nanoTime();
+        ConsoleReporter reporter = new ConsoleReporter(out);
+        Engine engine = Engine.builder().noop(noop).parallelism(sema).build();
+        engine.events().subscribe(reporter::on);
+        out.printf("mgmt: host %s: graph '%s' from %s: %d resources, %d edges%s%n", host(), first.graph().name(),
+                yaml, first.graph().resources().size(), first.graph().edges().size(), noop ? " (noop)" : "");
+        try {
+            engine.start(first.graph());
+        } catch (GraphCompileException e) {
+            printCompileProblems(e, first);
+            engine.close();
+            return Mgmt.EXIT_INVALID;
+        }
+        writeGraphviz(engine);
+
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            done.complete(SIGNALLED);
+            try {
+                closed.await(70, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mgmt-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        if (convergedTimeout >= 0) {
+            engine.converged(Duration.ofSeconds(convergedTimeout))
+                    .subscribe(c -> done.complete(c.isSuccess() ? 0 : Mgmt.EXIT_FAILED), done::completeExceptionally);
+        }
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mgmt-cli-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        if (maxRuntime > 0) {
+            timers.schedule(() -> done.complete(TIME_UP), maxRuntime, TimeUnit.SECONDS);
+        }
+        Progress progress = new Progress(engine, out);
+        timers.scheduleWithFixedDelay(progress::tick, 1, 1, TimeUnit.SECONDS);
+        engine.events().ofType(EngineEvent.Converged.class).subscribe(c -> progress.converged(c, t0));
+
+        GraphFileWatcher watcher = null;
+        try {
+            watcher = new GraphFileWatcher(yaml, () -> reload(engine, codec, current));
+        } catch (IOException e) {
+            System.err.println("mgmt: cannot watch " + yaml + " for changes: " + e.getMessage());
+        }
+
+        int code = done.join();
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        timers.shutdownNow();
+        if (code == SIGNALLED) {
+            out.println("mgmt: interrupted; finishing running applies and closing watches");
+        } else if (code == TIME_UP) {
+            out.println("mgmt: --max-runtime of " + maxRuntime + " s reached");
+        }
+        Map<VertexState, Integer> states = engine.states();
+        writeGraphviz(engine);
+        engine.close();
+        int failed = states.get(VertexState.FAILED);
+        int result = code >= 0 ? code : failed > 0 ? Mgmt.EXIT_FAILED : 0;
+        summary(out, states, reporter, t0, engine, result);
+        closed.countDown();
+        if (code != SIGNALLED) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return result;
+    }
+
+    private void checkFlags() {
+        if (convergedTimeout < -1) {
+            throw new ParameterException(spec.commandLine(), "--converged-timeout must be -1 (forever) or >= 0, was " + convergedTimeout);
+        }
+        if (sema < 0) {
+            throw new ParameterException(spec.commandLine(), "--sema must be >= 0, was " + sema);
+        }
+        if (maxRuntime < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-runtime must be >= 0, was " + maxRuntime);
+        }
+        if (!Files.isRegularFile(yaml)) {
+            throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);
+        }
+    }
+
+    private void reload(Engine engine, ResourceCodec codec, AtomicReference<YamlGraph> current) {
+        YamlGraph next;
+        try {
+            next = YamlGraph.read(yaml, codec);
+        } catch (YamlGraphException e) {
+            System.err.println("mgmt: " + yaml + " changed but is invalid; the running graph is kept:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return;
+        }
+        try {
+            engine.swap(next.graph());
+            current.set(next);
+            writeGraphviz(engine);
+        } catch (GraphCompileException e) {
+            System.err.println("mgmt: " + yaml + " changed but is invalid; the running graph is kept:");
+            printCompileProblems(e, next);
+        } catch (IllegalStateException e) {
+            // engine closing
+        }
+    }
+
+    private static void printCompileProblems(GraphCompileException e, YamlGraph g) {
+        System.err.println("mgmt: " + g.source() + " is invalid; nothing was applied:");
+        for (String p : e.problems()) {
+            System.err.println("  " + locate(p, g) + p);
+        }
+    }
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[\\w.-]+\\[[^\\]]*\\]");
+
+    /** Prefixes {@code file:line: } of the first resource a problem names (a cycle names several). */
+    private static String locate(String problem, YamlGraph g) {
+        java.util.regex.Matcher m = ID.matcher(problem);
+        while (m.find()) {
+            try {
+                dev.mgmt.api.ResourceId id = dev.mgmt.api.ResourceId.parse(m.group());
+                if (g.graph().resource(id).isPresent()) {
+                    return g.locate(id) + ": ";
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not an id
+            }
+        }
+        return g.source() + ": ";
+    }
+
+    private void writeGraphviz(Engine engine) {
+        if (graphviz == null) {
+            return;
+        }
+        try {
+            Files.writeString(graphviz, engine.toDot());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("mgmt: cannot write graphviz to " + graphviz + ": " + e.getMessage());
+        }
+    }
+
+    private String host() {
+        if (hostname != null && !hostname.isBlank()) {
+            return hostname;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private void summary(PrintStream out, Map<VertexState, Integer> states, ConsoleReporter reporter, long t0,
+                         Engine engine, int result) {
+        int total = states.values().stream().mapToInt(Integer::intValue).sum();
+        String took = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
+        out.printf("mgmt: %s after %s: %d resources, %d applied, %d failed, %d blocked%n",
+                result == 0 ? "done" : "FAILED", took, total, reporter.applied.get(),
+                states.get(VertexState.FAILED), states.get(VertexState.BLOCKED));
+        if (noop) {
+            out.println("mgmt: noop: " + (engine.noopReport().isEmpty() ? "nothing would change"
+                    : "would change " + engine.noopReport().stream().map(Object::toString)
+                            .collect(Collectors.joining(", "))));
+        }
+    }
+
+    /** Prints a progress line while the graph converges, and one line when it has. */
+    private static final class Progress {
+        private final Engine engine;
+        private final PrintStream out;
+        private volatile String lastLine = "";
+        private volatile boolean settled;
+        private volatile String lastConverged = "";
+
+        Progress(Engine engine, PrintStream out) {
+            this.engine = engine;
+            this.out = out;
+        }
+
+        void tick() {
+            if (settled) {
+                return;
+            }
+            try {
+                Map<VertexState, Integer> s = engine.states();
+                int total = s.values().stream().mapToInt(Integer::intValue).sum();
+                String line = String.format("progress: %d/%d clean, %d running, %d pending, %d retrying, %d failed",
+                        s.get(VertexState.CLEAN), total, s.get(VertexState.RUNNING), s.get(VertexState.PENDING),
+                        s.get(VertexState.RETRYING), s.get(VertexState.FAILED));
+                if (!line.equals(lastLine)) {
+                    lastLine = line;
+                    out.println(line);
+                }
+            } catch (RuntimeException ignored) {
+                // engine closing
+            }
+        }
+
+        void converged(EngineEvent.Converged c, long t0) {
+            settled = true;
+            Convergence conv = new Convergence(c.failed(), c.blocked());
+            String what = conv.describe();
+            if (!what.equals(lastConverged)) {
+                lastConverged = what;
+                out.printf("%s after %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
+            }
+            engine.events().ofType(EngineEvent.Unconverged.class).next().subscribe(u -> settled = false);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.mgmt.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** {@code java -jar mgmt.jar ...} as a real child process, with its output captured line by line. */
+final class MgmtProcess implements AutoCloseable {
+
+    static final Duration HANG = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final List<String> out = new CopyOnWriteArrayList<>();
+    private final List<String> err = new CopyOnWriteArrayList<>();
+
+    private MgmtProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), out);
+        pump(process.getErrorStream(), err);
+    }
+
+    static MgmtProcess start(String... args) throws IOException {
+        String jar = System.getProperty("mgmt.jar", "target/mgmt.jar");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
+        cmd.addAll(List.of(args));
+        return new MgmtProcess(new ProcessBuilder(cmd).start());
+    }
+
+    /** Waits for exit; fails the test on a hang. */
+    int waitFor() throws InterruptedException {
+        if (!process.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("mgmt did not exit within " + HANG + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, as Ctrl-C or a service manager would. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return waitFor();
+    }
+
+    String stdout() {
+        return String.join("\n", out);
+    }
+
+    String stderr() {
+        return String.join("\n", err);
+    }
+
+    /** Polls until the condition holds; fails the test on a hang. */
+    void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + HANG.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("mgmt exited (" + process.exitValue() + ") while waiting for " + what
+                        + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void pump(java.io.InputStream in, List<String> sink) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.add(line);
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        }, "mgmt-process-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mgmt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Editing the YAML file while mgmt runs swaps the graph; a broken edit keeps the old one running. */
+class ReloadIT {
+
+    @TempDir
+    Path dir;
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private String graph(String content) {
+        return """
+                graph: reload
+                resources:
+                  file:
+                  - name: f
+                    path: %s/f
+                    content: %s
+                """.formatted(dir, content);
+    }
+
+    @Test
+    void editSwapsTheGraphAndABrokenEditKeepsTheOldOne() throws Exception {
+        Path yaml = dir.resolve("g.yaml");
+        Path f = dir.resolve("f");
+        Files.writeString(yaml, graph("one"));
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", yaml.toString())) {
+            mgmt.await("first content", () -> "one".equals(read(f)));
+
+            Files.writeString(yaml, graph("two"));
+            mgmt.await("swapped content", () -> "two".equals(read(f)));
+            mgmt.await("swap reported", () -> mgmt.stdout().contains("graph swapped: 1 started, 0 removed, 0 kept"));
+
+            Files.writeString(yaml, graph("three") + "    colour: red\n");
+            mgmt.await("broken edit reported", () -> mgmt.stderr().contains("unknown key 'colour'"));
+            assertThat(mgmt.stderr()).contains("the running graph is kept");
+
+            Files.writeString(f, "drifted");
+            mgmt.await("old graph still repairs drift", () -> "two".equals(read(f)));
+            mgmt.terminate();
+        }
+    }
+}

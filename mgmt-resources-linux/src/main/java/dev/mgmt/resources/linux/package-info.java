@@ -1,0 +1,2 @@
+/** Resources that manage a Linux machine: {@code file} and {@code exec}. */
+package dev.mgmt.resources.linux;
