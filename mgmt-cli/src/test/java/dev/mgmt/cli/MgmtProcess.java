@@ -20,11 +20,13 @@ final class MgmtProcess implements AutoCloseable {
     private final Process process;
     private final List<String> out = new CopyOnWriteArrayList<>();
     private final List<String> err = new CopyOnWriteArrayList<>();
+    private final Thread outPump;
+    private final Thread errPump;
 
     private MgmtProcess(Process process) {
         this.process = process;
-        pump(process.getInputStream(), out);
-        pump(process.getErrorStream(), err);
+        outPump = pump(process.getInputStream(), out);
+        errPump = pump(process.getErrorStream(), err);
     }
 
     static MgmtProcess start(String... args) throws IOException {
@@ -42,6 +44,9 @@ final class MgmtProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("mgmt did not exit within " + HANG + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
         }
+        // The process is gone, but its last lines may still sit in the pipes.
+        outPump.join(10_000);
+        errPump.join(10_000);
         return process.exitValue();
     }
 
@@ -81,7 +86,7 @@ final class MgmtProcess implements AutoCloseable {
         }
     }
 
-    private static void pump(java.io.InputStream in, List<String> sink) {
+    private static Thread pump(java.io.InputStream in, List<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -94,5 +99,6 @@ final class MgmtProcess implements AutoCloseable {
         }, "mgmt-process-pump");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 }

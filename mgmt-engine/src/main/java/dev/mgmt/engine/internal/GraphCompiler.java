@@ -73,11 +73,15 @@ final class GraphCompiler {
         }
         List<Edge> edges = List.copyOf(merged.values());
 
-        problems.addAll(cycles(resources, index, edges));
+        CompiledGraph compiled = build(graph.name(), resources, index, edges);
+        // A linear Kahn pass settles the common case; JGraphT only names cycles when there are some.
+        if (!acyclic(compiled)) {
+            problems.addAll(cycles(resources, index, edges));
+        }
         if (!problems.isEmpty()) {
             throw new GraphCompileException(problems);
         }
-        return build(graph.name(), resources, index, edges);
+        return compiled;
     }
 
     private static void validate(Resource r, ResourceId id, List<String> problems) {
@@ -95,6 +99,27 @@ final class GraphCompiler {
         } catch (RuntimeException e) {
             problems.add(id + ": meta is unreadable: " + e);
         }
+    }
+
+    private static boolean acyclic(CompiledGraph g) {
+        int n = g.parents.length;
+        int[] waiting = new int[n];
+        int[] queue = new int[n];
+        int tail = 0;
+        for (int i = 0; i < n; i++) {
+            waiting[i] = g.parents[i].length;
+            if (waiting[i] == 0) {
+                queue[tail++] = i;
+            }
+        }
+        for (int head = 0; head < tail; head++) {
+            for (int c : g.children[queue[head]]) {
+                if (--waiting[c] == 0) {
+                    queue[tail++] = c;
+                }
+            }
+        }
+        return tail == n;
     }
 
     /** One message per strongly connected component, naming one cycle inside it in order. */

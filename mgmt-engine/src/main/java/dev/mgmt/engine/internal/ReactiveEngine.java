@@ -68,6 +68,7 @@ public final class ReactiveEngine implements Engine {
     private boolean closed;
     private final ConvergedClock clock;
     private boolean convergenceStale;
+    private List<Vertex> toClose = new ArrayList<>();
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
 
@@ -222,6 +223,7 @@ public final class ReactiveEngine implements Engine {
             for (Vertex v : vertices.values()) {
                 remove(v);
             }
+            closeRemoved();
             vertices = Map.of();
             clock.close("engine closed before it converged");
             events.tryEmitComplete();
@@ -264,6 +266,7 @@ public final class ReactiveEngine implements Engine {
                 remove(old);
             }
         }
+        closeRemoved();
         for (int i = 0; i < n; i++) {
             Vertex v = byIndex[i];
             int[] ps = cg.parents[i];
@@ -328,19 +331,34 @@ public final class ReactiveEngine implements Engine {
         if (!v.armed && !v.watchFailed) {
             unarmed--;
         }
-        Runnable close = () -> {
-            try {
-                v.resource.close();
-            } catch (Exception e) {
-                log.warn("{}: close failed: {}", v.id, e.toString());
+        toClose.add(v);
+    }
+
+    /**
+     * Closes the resources of removed vertices in one task: close() may block (a D-Bus
+     * connection, a child process), so it stays off the loop, and one task is far cheaper
+     * than one per vertex when a large graph goes away.
+     */
+    private void closeRemoved() {
+        if (toClose.isEmpty()) {
+            return;
+        }
+        List<Vertex> batch = toClose;
+        toClose = new ArrayList<>();
+        Runnable task = () -> {
+            for (Vertex v : batch) {
+                try {
+                    v.resource.close();
+                } catch (Exception e) {
+                    log.warn("{}: close failed: {}", v.id, e.toString());
+                }
             }
         };
         try {
-            // close() may block (a D-Bus connection, a child process): keep it off the loop.
-            work.schedule(close);
+            work.schedule(task);
         } catch (RejectedExecutionException e) {
             // The work scheduler is gone (a disposed test scheduler, JVM shutdown): close here.
-            close.run();
+            task.run();
         }
     }
 
