@@ -2,6 +2,7 @@ package dev.mgmt.resources.linux;
 
 import static dev.mgmt.resources.linux.Probe.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -141,6 +143,44 @@ class FileWatchTest {
         BlockingQueue<Object> q = watch(tmp.resolve("f"), false, List.of(src));
         Files.writeString(src, "s");
         expectEvent(q, "source written");
+    }
+
+    @Test
+    void aQueueOverflowFiresEveryWatch() throws Exception {
+        long max = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
+        assumeThat(max).as("fs.inotify.max_queued_events small enough to overflow quickly").isLessThanOrEqualTo(65536);
+        CountDownLatch readerBlocked = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        try {
+            // A subscriber that blocks the shared reader thread on its first change.
+            subs.add(FileWatcher.watch(tmp.resolve("blocker"), false, List.of()).subscribe(x -> {
+                if (x == FileWatcher.CHANGED && readerBlocked.getCount() > 0) {
+                    readerBlocked.countDown();
+                    try {
+                        unblock.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }));
+            BlockingQueue<Object> quiet = watch(tmp.resolve("quiet"), false, List.of());
+            Files.writeString(tmp.resolve("blocker"), "x");
+            assertThat(readerBlocked.await(30, TimeUnit.SECONDS)).isTrue();
+            // Each new file is CREATE + CLOSE_WRITE: enough of them overflow the kernel's queue.
+            for (long i = 0; i < max / 2 + 1000; i++) {
+                Files.createFile(tmp.resolve("n" + i));
+            }
+            assertThat(quiet).isEmpty();
+            unblock.countDown();
+            assertThat(quiet.poll(30, TimeUnit.SECONDS)).as("overflow makes the untouched path dirty")
+                    .isEqualTo(FileWatcher.CHANGED);
+            // and the watch still works after the overflow
+            quiet.clear();
+            Files.writeString(tmp.resolve("quiet"), "q");
+            expectEvent(quiet, "after overflow");
+        } finally {
+            unblock.countDown();
+        }
     }
 
     @Test
