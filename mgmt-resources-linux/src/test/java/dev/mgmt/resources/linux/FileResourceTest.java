@@ -152,7 +152,7 @@ class FileResourceTest {
         assertThat(codec.toJson(FileResource.file("/tmp/a", "x")))
                 .startsWith("{\"name\":\"/tmp/a\",\"path\":\"/tmp/a\",\"state\":\"exists\",\"content\":\"x\","
                         + "\"recurse\":false,\"force\":false,\"meta\":")
-                .doesNotContain("source", "owner", "group", "mode");
+                .doesNotContain("\"source\"", "\"owner\"", "\"group\"", "\"mode\"");
     }
 
     // ------------------------------------------------------------------ check and apply
