@@ -41,6 +41,10 @@ public final class FileWatcher {
             } catch (IOException | RuntimeException e) {
                 sink.error(e);
                 return;
+            } catch (LinkageError e) {
+                // No JNA or no inotify in this libc: a failed watch, not a fatal error for Reactor.
+                sink.error(new IOException("inotify is not available here: " + e, e));
+                return;
             }
             sink.next(ARMED);
         }, FluxSink.OverflowStrategy.LATEST);

@@ -37,6 +37,15 @@ final class Ids {
         if (numeric(name)) {
             return (int) Long.parseLong(name);
         }
+        try {
+            return lookup(name, group);
+        } catch (LinkageError e) {
+            throw new IOException((group ? "group" : "owner") + ": cannot look up '" + name
+                    + "' without the C library: " + e, e);
+        }
+    }
+
+    private static int lookup(String name, boolean group) throws IOException {
         long size = 16 * 1024;
         for (;;) {
             // struct passwd and struct group both keep the id after two pointers (name, password).

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * Before each write it waits until the engine has been quiet for 5 ms, so that a write never
  * lands on a check that was already under way.
  * The engine's repair is a full apply: temp file, fsync, chmod, rename, directory fsync.
+ * Rarely the engine reacts to an earlier event of the outside write (before its close) and the
+ * repair is on disk by the time the write returns; such repairs count with the time left after
+ * the write returned, and the report says how many there were.
  *
  * <p>Usage: {@code DriftRepairLatencyBenchmark [writes] [warmup] [directory]}; defaults 1000,
  * 200 and a fresh temp directory (removed afterwards).
@@ -105,6 +108,9 @@ public final class DriftRepairLatencyBenchmark {
         System.out.printf("  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms  min %.3f ms%n",
                 pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1] / 1e6, mean,
                 sorted[0] / 1e6);
+        long early = Arrays.stream(sorted).filter(n -> n < 100_000).count();
+        System.out.printf("  %d of %d repairs were already on disk when the outside write returned (the engine"
+                + " had reacted to an earlier event of that write)%n", early, writes);
         System.out.printf("  targets p50 < 2 ms: %s; p99 < 10 ms: %s%n",
                 pct(sorted, 50) < 2 ? "met" : "NOT met", pct(sorted, 99) < 10 ? "met" : "NOT met");
     }
