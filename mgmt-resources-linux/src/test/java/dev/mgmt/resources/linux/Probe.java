@@ -32,13 +32,21 @@ final class Probe {
         }
     }
 
-    /** Open inotify and eventfd descriptors of this JVM. */
+    /** Open inotify descriptors of this JVM. */
     static long inotifyFds() {
+        return fdsLinkedTo("anon_inode:inotify");
+    }
+
+    /** Open eventfd descriptors of this JVM (ours wake the reader; NIO selectors use them too). */
+    static long eventFds() {
+        return fdsLinkedTo("anon_inode:[eventfd]");
+    }
+
+    private static long fdsLinkedTo(String target) {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(p -> {
                 try {
-                    String t = Files.readSymbolicLink(p).toString();
-                    return t.equals("anon_inode:inotify") || t.equals("anon_inode:[eventfd]");
+                    return Files.readSymbolicLink(p).toString().equals(target);
                 } catch (IOException e) {
                     return false; // the fd of the listing itself, closed meanwhile
                 }
