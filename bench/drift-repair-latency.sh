@@ -14,6 +14,7 @@ mvn -q -B -pl mgmt-resources-linux -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
 java -version 2>&1 | head -1
+if [ $# -ge 3 ]; then mkdir -p "$3"; fi
 echo "file system: $(df -T "${3:-${TMPDIR:-/tmp}}" | awk 'NR==2 {print $2}')"
 exec java -Xms256m -Xmx256m \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
