@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -314,27 +315,27 @@ public final class FileResource implements Resource {
         return b;
     }
 
-    private static java.util.Optional<String> pathProblem(String key, String p) {
+    private static Optional<String> pathProblem(String key, String p) {
         if (p.isEmpty()) {
-            return java.util.Optional.of(key + ": must not be empty");
+            return Optional.of(key + ": must not be empty");
         }
         if (!p.startsWith("/")) {
-            return java.util.Optional.of(key + ": must be absolute, was '" + p + "'");
+            return Optional.of(key + ": must be absolute, was '" + p + "'");
         }
         for (String part : p.split("/")) {
             if (part.equals(".") || part.equals("..")) {
-                return java.util.Optional.of(key + ": must not contain '.' or '..', was '" + p + "'");
+                return Optional.of(key + ": must not contain '.' or '..', was '" + p + "'");
             }
         }
         if (p.replace("/", "").isEmpty()) {
-            return java.util.Optional.of(key + ": '/' itself cannot be managed");
+            return Optional.of(key + ": '/' itself cannot be managed");
         }
         try {
             Path.of(p);
         } catch (InvalidPathException e) {
-            return java.util.Optional.of(key + ": " + e.getReason() + ", was '" + p + "'");
+            return Optional.of(key + ": " + e.getReason() + ", was '" + p + "'");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static boolean idLike(String s) {
