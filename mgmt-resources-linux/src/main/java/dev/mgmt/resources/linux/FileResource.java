@@ -1,0 +1,413 @@
+package dev.mgmt.resources.linux;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mgmt.api.Meta;
+import dev.mgmt.api.Report;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.Uid;
+import dev.mgmt.resources.linux.internal.FileSync;
+import dev.mgmt.resources.linux.internal.FileWatcher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Kind {@code file}: a file or directory with its content, owner, group and mode, or its absence.
+ *
+ * <p>Parameters, with mgmt's YAML names:
+ * <ul>
+ *   <li>{@code path}: absolute; when absent or empty the name is the path. A trailing {@code /}
+ *       means a directory.</li>
+ *   <li>{@code state}: {@code exists} (the default) or {@code absent}.</li>
+ *   <li>{@code content}: the exact text of the file (UTF-8); {@code null} leaves content alone
+ *       (a missing file is created empty). {@code source}: a file to copy content from instead.</li>
+ *   <li>{@code owner}, {@code group}: names or numeric ids; {@code mode}: octal, such as {@code "0644"}.</li>
+ *   <li>{@code recurse}: create missing parent directories; remove a non-empty directory.
+ *       {@code force}: replace a thing of the wrong type (a directory where a file belongs);
+ *       remove a non-empty directory.</li>
+ * </ul>
+ *
+ * <p>The watch uses inotify on the parent directory (or the nearest existing ancestor), shared
+ * by all file resources in the JVM. Content is written to a temp file in the same directory,
+ * fsynced and renamed over the target, so a reader never sees partial content, even when the
+ * process is killed mid-write. With {@code state: absent}, {@code content} is ignored (mgmt's
+ * example graphs carry it).
+ *
+ * <p>Equality covers the parameters and meta.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class FileResource implements Resource {
+
+    public static final String KIND = "file";
+
+    /** Whether the path should exist. */
+    public enum State {
+        /** The file or directory exists (mgmt's {@code exists}). */
+        EXISTS,
+        /** Nothing is at the path (mgmt's {@code absent}). */
+        ABSENT;
+
+        /** mgmt's spelling. */
+        public String yaml() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Parses mgmt's spelling; empty means {@link #EXISTS}. */
+        public static State parse(String text) {
+            if (text == null || text.isEmpty() || text.equals("exists")) {
+                return EXISTS;
+            }
+            if (text.equals("absent")) {
+                return ABSENT;
+            }
+            throw new IllegalArgumentException("state: must be 'exists' or 'absent', was '" + text + "'");
+        }
+    }
+
+    private final String name;
+    private final String path;
+    private final State state;
+    private final String content;
+    private final String source;
+    private final String owner;
+    private final String group;
+    private final String mode;
+    private final boolean recurse;
+    private final boolean force;
+    private final Meta meta;
+    private volatile byte[] contentBytes; // cache of content in UTF-8; not a parameter
+
+    private FileResource(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.path = blankToNull(b.path) == null ? b.name : b.path;
+        this.state = Objects.requireNonNull(b.state, "state");
+        this.content = b.content;
+        this.source = blankToNull(b.source);
+        this.owner = blankToNull(b.owner);
+        this.group = blankToNull(b.group);
+        this.mode = blankToNull(b.mode);
+        this.recurse = b.recurse;
+        this.force = b.force;
+        this.meta = b.meta == null ? Meta.DEFAULTS : b.meta;
+    }
+
+    /** Decodes mgmt's YAML form. */
+    @JsonCreator
+    static FileResource decode(@JsonProperty(value = "name", required = true) String name,
+                               @JsonProperty("path") String path,
+                               @JsonProperty("state") String state,
+                               @JsonProperty("content") String content,
+                               @JsonProperty("source") String source,
+                               @JsonProperty("owner") String owner,
+                               @JsonProperty("group") String group,
+                               @JsonProperty("mode") String mode,
+                               @JsonProperty("recurse") boolean recurse,
+                               @JsonProperty("force") boolean force,
+                               @JsonProperty("meta") Meta meta) {
+        return builder(name).path(path).state(State.parse(state)).content(content).source(source)
+                .owner(owner).group(group).mode(mode).recurse(recurse).force(force).meta(meta).build();
+    }
+
+    /** A builder for a resource named {@code name}; the name is the path unless {@link Builder#path} is set. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A file at {@code path} (also its name) with exactly {@code content}. */
+    public static FileResource file(String path, String content) {
+        return builder(path).content(content).build();
+    }
+
+    /** A directory at {@code path} (also its name); a trailing {@code /} is added if missing. */
+    public static FileResource directory(String path) {
+        return builder(path.endsWith("/") ? path : path + "/").build();
+    }
+
+    /** Nothing at {@code path} (also its name). */
+    public static FileResource absent(String path) {
+        return builder(path).state(State.ABSENT).build();
+    }
+
+    /** A builder holding this resource's parameters. */
+    public Builder toBuilder() {
+        return builder(name).path(path).state(state).content(content).source(source).owner(owner).group(group)
+                .mode(mode).recurse(recurse).force(force).meta(meta);
+    }
+
+    /** This resource with other meta parameters. */
+    public FileResource withMeta(Meta meta) {
+        return toBuilder().meta(meta).build();
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    @JsonProperty("name")
+    public String name() {
+        return name;
+    }
+
+    /** The path as given (the name when none was); a trailing {@code /} means a directory. */
+    @JsonProperty("path")
+    public String path() {
+        return path;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    @JsonProperty("state")
+    String stateYaml() {
+        return state.yaml();
+    }
+
+    /** The file's exact text, or {@code null} when content is not managed. */
+    @JsonProperty("content")
+    public String content() {
+        return content;
+    }
+
+    /** A file whose content is copied, or {@code null}. */
+    @JsonProperty("source")
+    public String source() {
+        return source;
+    }
+
+    @JsonProperty("owner")
+    public String owner() {
+        return owner;
+    }
+
+    @JsonProperty("group")
+    public String group() {
+        return group;
+    }
+
+    /** The octal mode as given, such as {@code "0644"}, or {@code null}. */
+    @JsonProperty("mode")
+    public String mode() {
+        return mode;
+    }
+
+    @JsonProperty("recurse")
+    public boolean recurse() {
+        return recurse;
+    }
+
+    @JsonProperty("force")
+    public boolean force() {
+        return force;
+    }
+
+    @Override
+    @JsonProperty("meta")
+    public Meta meta() {
+        return meta;
+    }
+
+    /** Whether this manages a directory (the path ends in {@code /}). */
+    public boolean directory() {
+        return path.endsWith("/");
+    }
+
+    @Override
+    public List<String> validate() {
+        List<String> out = new ArrayList<>();
+        pathProblem("path", path).ifPresent(out::add);
+        if (mode != null && FileSync.parseMode(mode) < 0) {
+            out.add("mode: '" + mode + "' is not an octal file mode");
+        }
+        if (content != null && source != null) {
+            out.add("content and source are mutually exclusive");
+        }
+        if (state == State.EXISTS && directory() && content != null) {
+            out.add("content: a directory (path ending in '/') has no content");
+        }
+        if (source != null) {
+            pathProblem("source", source).ifPresent(out::add);
+            if (state == State.EXISTS && (source.endsWith("/") || directory())) {
+                out.add("source: copying directories is not supported; source and path must be files");
+            }
+        }
+        if (owner != null && !idLike(owner)) {
+            out.add("owner: '" + owner + "' is not a user name or uid");
+        }
+        if (group != null && !idLike(group)) {
+            out.add("group: '" + group + "' is not a group name or gid");
+        }
+        return out;
+    }
+
+    @Override
+    public Flux<?> watch() {
+        return Flux.defer(() -> FileWatcher.watch(target(), directory(),
+                source == null ? List.of() : List.of(Path.of(source).normalize())));
+    }
+
+    @Override
+    public Mono<Boolean> check() {
+        return Mono.fromCallable(() -> sync().check());
+    }
+
+    @Override
+    public Mono<Void> apply() {
+        return Mono.fromCallable(() -> sync().apply())
+                .flatMap(changes -> changes.isEmpty() ? Mono.empty() : Report.say(String.join(", ", changes)));
+    }
+
+    /** {@code file:<path>}, with the trailing {@code /} of a directory. */
+    @Override
+    public List<Uid> provides() {
+        return List.of(Uid.of(KIND, uidPath()));
+    }
+
+    /** Every ancestor directory, nearest first, each as {@code file:<dir>/}. */
+    @Override
+    public List<Uid> seeks() {
+        List<Uid> out = new ArrayList<>();
+        if (pathProblem("path", path).isPresent()) {
+            return out;
+        }
+        for (Path p = target().getParent(); p != null; p = p.getParent()) {
+            String s = p.toString();
+            out.add(Uid.of(KIND, s.endsWith("/") ? s : s + "/"));
+        }
+        return out;
+    }
+
+    private String uidPath() {
+        if (pathProblem("path", path).isPresent()) {
+            return path;
+        }
+        String s = target().toString();
+        return directory() ? s + "/" : s;
+    }
+
+    private Path target() {
+        return Path.of(path).normalize();
+    }
+
+    private FileSync sync() {
+        Integer m = mode == null ? null : FileSync.parseMode(mode);
+        return new FileSync(target(), directory(), state == State.ABSENT, content == null ? null : contentBytes(),
+                source == null ? null : Path.of(source), owner, group, m, recurse, force);
+    }
+
+    private byte[] contentBytes() {
+        byte[] b = contentBytes;
+        if (b == null) {
+            b = content.getBytes(StandardCharsets.UTF_8);
+            contentBytes = b;
+        }
+        return b;
+    }
+
+    private static Optional<String> pathProblem(String key, String p) {
+        if (p.isEmpty()) {
+            return Optional.of(key + ": must not be empty");
+        }
+        if (!p.startsWith("/")) {
+            return Optional.of(key + ": must be absolute, was '" + p + "'");
+        }
+        for (String part : p.split("/")) {
+            if (part.equals(".") || part.equals("..")) {
+                return Optional.of(key + ": must not contain '.' or '..', was '" + p + "'");
+            }
+        }
+        if (p.replace("/", "").isEmpty()) {
+            return Optional.of(key + ": '/' itself cannot be managed");
+        }
+        try {
+            Path.of(p);
+        } catch (InvalidPathException e) {
+            return Optional.of(key + ": " + e.getReason() + ", was '" + p + "'");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean idLike(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c) || c == ':' || c == '/' || c == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileResource f && f.name.equals(name) && f.path.equals(path) && f.state == state
+                && Objects.equals(f.content, content) && Objects.equals(f.source, source)
+                && Objects.equals(f.owner, owner) && Objects.equals(f.group, group) && Objects.equals(f.mode, mode)
+                && f.recurse == recurse && f.force == force && f.meta.equals(meta);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, path, state, content, source, owner, group, mode, recurse, force, meta);
+    }
+
+    @Override
+    public String toString() {
+        return KIND + "[" + name + "]";
+    }
+
+    /** Builds a {@link FileResource}; everything but the name is optional. */
+    public static final class Builder {
+        private String name;
+        private String path;
+        private State state = State.EXISTS;
+        private String content;
+        private String source;
+        private String owner;
+        private String group;
+        private String mode;
+        private boolean recurse;
+        private boolean force;
+        private Meta meta = Meta.DEFAULTS;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        /** Absolute; a trailing {@code /} means a directory. Defaults to the name. */
+        public Builder path(String v) { path = v; return this; }
+        public Builder state(State v) { state = v; return this; }
+        /** The exact text of the file; {@code null} leaves content alone. */
+        public Builder content(String v) { content = v; return this; }
+        /** A file to copy content from. */
+        public Builder source(String v) { source = v; return this; }
+        /** A user name or uid. */
+        public Builder owner(String v) { owner = v; return this; }
+        /** A group name or gid. */
+        public Builder group(String v) { group = v; return this; }
+        /** Octal, such as {@code "0644"}. */
+        public Builder mode(String v) { mode = v; return this; }
+        public Builder recurse(boolean v) { recurse = v; return this; }
+        public Builder force(boolean v) { force = v; return this; }
+        public Builder meta(Meta v) { meta = v; return this; }
+
+        public FileResource build() {
+            return new FileResource(this);
+        }
+    }
+}

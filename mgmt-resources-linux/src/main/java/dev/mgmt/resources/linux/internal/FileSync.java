@@ -1,0 +1,560 @@
+package dev.mgmt.resources.linux.internal;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Check and apply for one file or directory, as the {@code file} resource describes it.
+ *
+ * <p>Content is replaced atomically: a temp file {@code .<name>.mgmt-<16 hex>} is written in
+ * the same directory (created {@code 0600}), fsynced, given its owner and mode, renamed over
+ * the target, and the directory is fsynced. A process killed mid-write leaves the target
+ * untouched and, at worst, a temp file; the first write into a directory by a later process
+ * removes the stale temps of that same name.
+ */
+public final class FileSync {
+
+    private static final Logger log = LoggerFactory.getLogger(FileSync.class);
+
+    private static final int CHUNK = 64 * 1024;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+    private static final String TEMP_TAG = ".mgmt-";
+    private static final int TEMP_HEX = 16;
+    private static final Pattern TEMP = Pattern.compile("\\..*\\.mgmt-[0-9a-f]{16}");
+    /** Temp files found at the first write into each directory, not yet removed. */
+    private static final Map<Path, Set<String>> STALE = new ConcurrentHashMap<>();
+
+    private final Path path;
+    private final boolean directory;
+    private final boolean absent;
+    private final byte[] content;
+    private final Path source;
+    private final String owner;
+    private final String group;
+    private final Integer mode;
+    private final boolean recurse;
+    private final boolean force;
+
+    /**
+     * @param path      absolute and normalised, without a trailing slash
+     * @param directory manage a directory rather than a file
+     * @param absent    remove whatever is at {@code path}
+     * @param content   the exact bytes of the file, or {@code null} to leave content alone
+     * @param source    a file to copy content from, or {@code null}
+     * @param owner     a user name or uid, or {@code null}
+     * @param group     a group name or gid, or {@code null}
+     * @param mode      permission bits (up to {@code 07777}), or {@code null}
+     * @param recurse   create missing parent directories; remove non-empty directories
+     * @param force     replace a thing of the wrong type; remove non-empty directories
+     */
+    public FileSync(Path path, boolean directory, boolean absent, byte[] content, Path source, String owner,
+                    String group, Integer mode, boolean recurse, boolean force) {
+        this.path = path;
+        this.directory = directory;
+        this.absent = absent;
+        this.content = content;
+        this.source = source;
+        this.owner = owner;
+        this.group = group;
+        this.mode = mode;
+        this.recurse = recurse;
+        this.force = force;
+    }
+
+    /** Whether the real state matches. Reads only. */
+    public boolean check() throws IOException {
+        Stat st = stat(path);
+        if (absent) {
+            return st == null;
+        }
+        if (st == null || (directory ? !st.dir() : !st.regular())) {
+            return false;
+        }
+        if (mode != null && st.perm() != mode) {
+            return false;
+        }
+        if (owner != null && st.uid != Ids.uid(owner)) {
+            return false;
+        }
+        if (group != null && st.gid != Ids.gid(group)) {
+            return false;
+        }
+        if (!directory) {
+            if (content != null) {
+                return sameContent(st.size);
+            }
+            if (source != null) {
+                return sameAsSource();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes the real state match.
+     *
+     * @return what changed, for example {@code created}, {@code content}, {@code mode 0644}
+     */
+    public List<String> apply() throws IOException {
+        List<String> changes = new ArrayList<>(3);
+        Stat st = stat(path);
+        if (absent) {
+            if (st != null) {
+                remove(st);
+                changes.add("removed");
+            }
+        } else if (directory) {
+            applyDirectory(st, changes);
+        } else {
+            applyFile(st, changes);
+        }
+        return changes;
+    }
+
+    // ------------------------------------------------------------------ absent
+
+    private void remove(Stat st) throws IOException {
+        if (st.dir()) {
+            try {
+                Files.delete(path);
+            } catch (DirectoryNotEmptyException e) {
+                if (!recurse && !force) {
+                    throw new IOException("path: directory " + path + " is not empty; set recurse or force to remove it");
+                }
+                deleteTree(path);
+            }
+        } else {
+            Files.delete(path);
+        }
+        fsyncDirectory(path.getParent());
+    }
+
+    // ------------------------------------------------------------------ directory
+
+    private void applyDirectory(Stat st, List<String> changes) throws IOException {
+        if (st != null && !st.dir()) {
+            if (!force) {
+                throw new IOException("path: " + path + " is a " + st.type() + ", not a directory; set force to replace it");
+            }
+            Files.delete(path);
+            changes.add("removed " + st.type());
+            st = null;
+        }
+        if (st == null) {
+            ensureParent(changes);
+            Files.createDirectory(path);
+            changes.add("created");
+            st = stat(path);
+            if (st == null) {
+                throw new NoSuchFileException(path.toString(), null, "removed right after it was created");
+            }
+            fixAttributes(st, changes);
+            fsyncDirectory(path.getParent());
+        } else {
+            fixAttributes(st, changes);
+        }
+    }
+
+    // ------------------------------------------------------------------ file
+
+    private void applyFile(Stat st, List<String> changes) throws IOException {
+        Stat prior = st;
+        if (st != null && !st.regular()) {
+            if (!force) {
+                throw new IOException("path: " + path + " is a " + st.type() + ", not a file; set force to replace it");
+            }
+            if (st.dir()) {
+                deleteTree(path);
+            }
+            // Anything else (a symlink, a fifo) is replaced by the rename itself.
+            changes.add("replaced " + st.type());
+            prior = null;
+        }
+        boolean write = prior == null
+                || content != null && !sameContent(prior.size)
+                || source != null && !sameAsSource();
+        if (!write) {
+            fixAttributes(prior, changes);
+            return;
+        }
+        ensureParent(changes);
+        Stat written = writeAtomically(prior);
+        if (st == null) {
+            changes.add("created");
+        } else if (prior != null) {
+            changes.add("content");
+        }
+        describeAttributes(prior, written, changes);
+    }
+
+    /** Writes the desired content next to the target and renames it over the target. */
+    private Stat writeAtomically(Stat prior) throws IOException {
+        Path dir = path.getParent();
+        String prefix = tempPrefix(path.getFileName().toString());
+        sweepStaleTemps(dir, prefix);
+        Path tmp;
+        for (;;) {
+            tmp = dir.resolve(prefix + hex(ThreadLocalRandom.current().nextLong()));
+            try {
+                FileChannel.open(tmp, CREATE_NEW, WRITE).close();
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // another temp by that name; draw again
+            }
+        }
+        boolean renamed = false;
+        try {
+            int defaultPerm;
+            try (FileChannel out = FileChannel.open(tmp, WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                defaultPerm = ((Integer) Files.getAttribute(tmp, "unix:mode")) & 07777;
+                Files.setAttribute(tmp, "unix:mode", 0600); // nobody else reads it half-written
+                if (content != null) {
+                    ByteBuffer bb = ByteBuffer.wrap(content);
+                    while (bb.hasRemaining()) {
+                        out.write(bb);
+                    }
+                } else if (source != null) {
+                    copyFrom(source, out);
+                }
+                out.force(true);
+            }
+            Stat t = stat(tmp);
+            if (t == null) {
+                throw new NoSuchFileException(tmp.toString(), null, "temp file vanished");
+            }
+            int uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid : t.uid;
+            int gid = group != null ? Ids.gid(group) : prior != null ? prior.gid : t.gid;
+            if (uid != t.uid || gid != t.gid) {
+                try {
+                    if (uid != t.uid) {
+                        Files.setAttribute(tmp, "unix:uid", uid);
+                    }
+                    if (gid != t.gid) {
+                        Files.setAttribute(tmp, "unix:gid", gid);
+                    }
+                } catch (FileSystemException e) {
+                    if (owner != null || group != null) {
+                        throw e;
+                    }
+                    log.debug("{}: could not keep owner {}:{}: {}", path, uid, gid, e.getMessage());
+                }
+            }
+            int perm = mode != null ? mode : prior != null ? prior.perm() : defaultPerm;
+            Files.setAttribute(tmp, "unix:mode", perm);
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
+            fsyncDirectory(dir);
+            return new Stat(S_IFREG | perm, uid, gid, 0);
+        } finally {
+            if (!renamed) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    log.warn("{}: could not remove temp file {}: {}", path, tmp, e.toString());
+                }
+            }
+        }
+    }
+
+    private static void copyFrom(Path source, FileChannel out) throws IOException {
+        try (FileChannel in = FileChannel.open(source, READ)) {
+            long size = in.size();
+            long pos = 0;
+            while (pos < size) {
+                long n = out.transferFrom(in, pos, size - pos);
+                if (n <= 0) {
+                    break;
+                }
+                pos += n;
+            }
+            // A source that grew while we copied: take the rest too.
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            out.position(pos);
+            in.position(pos);
+            while (in.read(buf) > 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    out.write(buf);
+                }
+                buf.clear();
+            }
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(source.toString(), null, "source does not exist");
+        }
+    }
+
+    /**
+     * Removes temp files of this name left by a process that was killed mid-write. The
+     * directory is listed once per JVM, at its first write.
+     */
+    private static void sweepStaleTemps(Path dir, String prefix) {
+        Set<String> stale = STALE.computeIfAbsent(dir, FileSync::listTemps);
+        if (stale.isEmpty()) {
+            return;
+        }
+        for (Iterator<String> it = stale.iterator(); it.hasNext(); ) {
+            String n = it.next();
+            if (n.length() == prefix.length() + TEMP_HEX && n.startsWith(prefix)) {
+                it.remove();
+                try {
+                    if (Files.deleteIfExists(dir.resolve(n))) {
+                        log.info("removed stale temp file {}", dir.resolve(n));
+                    }
+                } catch (IOException e) {
+                    log.warn("could not remove stale temp file {}: {}", dir.resolve(n), e.toString());
+                }
+            }
+        }
+    }
+
+    private static Set<String> listTemps(Path dir) {
+        Set<String> found = ConcurrentHashMap.newKeySet();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.contains(TEMP_TAG) && TEMP.matcher(n).matches()) {
+                    found.add(n);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("could not list {} for stale temp files: {}", dir, e.toString());
+        }
+        return found;
+    }
+
+    /** {@code .<name>.mgmt-}, with the name cut so that the whole temp name fits in 255 bytes. */
+    static String tempPrefix(String name) {
+        String n = name;
+        while (n.getBytes(StandardCharsets.UTF_8).length > 200) {
+            n = n.substring(0, n.offsetByCodePoints(0, n.codePointCount(0, n.length()) - 1));
+        }
+        return "." + n + TEMP_TAG;
+    }
+
+    private static String hex(long v) {
+        String h = Long.toHexString(v);
+        return "0".repeat(TEMP_HEX - h.length()) + h;
+    }
+
+    // ------------------------------------------------------------------ shared steps
+
+    private void ensureParent(List<String> changes) throws IOException {
+        Path parent = path.getParent();
+        if (Files.isDirectory(parent)) {
+            return;
+        }
+        if (!recurse) {
+            throw new NoSuchFileException(parent.toString(), null,
+                    "parent directory does not exist; create it or set recurse");
+        }
+        Files.createDirectories(parent);
+        changes.add("created parent directories");
+    }
+
+    /** Owner, group and mode in place; chown first, since it clears set-id bits. */
+    private void fixAttributes(Stat st, List<String> changes) throws IOException {
+        boolean chowned = false;
+        if (owner != null) {
+            int uid = Ids.uid(owner);
+            if (uid != st.uid) {
+                Files.setAttribute(path, "unix:uid", uid);
+                changes.add("owner " + owner);
+                chowned = true;
+            }
+        }
+        if (group != null) {
+            int gid = Ids.gid(group);
+            if (gid != st.gid) {
+                Files.setAttribute(path, "unix:gid", gid);
+                changes.add("group " + group);
+                chowned = true;
+            }
+        }
+        if (mode != null) {
+            int now = chowned ? statOrThrow(path).perm() : st.perm();
+            if (now != mode) {
+                Files.setAttribute(path, "unix:mode", mode);
+            }
+            if (st.perm() != mode) {
+                changes.add("mode " + octal(mode));
+            }
+        }
+    }
+
+    private void describeAttributes(Stat prior, Stat now, List<String> changes) {
+        if (owner != null && (prior == null || prior.uid != now.uid)) {
+            changes.add("owner " + owner);
+        }
+        if (group != null && (prior == null || prior.gid != now.gid)) {
+            changes.add("group " + group);
+        }
+        if (mode != null && (prior == null || prior.perm() != mode)) {
+            changes.add("mode " + octal(mode));
+        }
+    }
+
+    private boolean sameContent(long size) throws IOException {
+        if (size != content.length) {
+            return false;
+        }
+        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, content.length))];
+        try (FileChannel in = FileChannel.open(path, READ, LinkOption.NOFOLLOW_LINKS)) {
+            int off = 0;
+            while (off < content.length) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, Math.min(buf.length, content.length - off));
+                int n = in.read(bb);
+                if (n <= 0) {
+                    return false;
+                }
+                if (!Arrays.equals(buf, 0, n, content, off, off + n)) {
+                    return false;
+                }
+                off += n;
+            }
+            // Grown since the stat?
+            return in.read(ByteBuffer.wrap(buf, 0, 1)) <= 0;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private boolean sameAsSource() throws IOException {
+        if (!Files.exists(source)) {
+            throw new NoSuchFileException(source.toString(), null, "source does not exist");
+        }
+        try {
+            return Files.mismatch(path, source) == -1L;
+        } catch (NoSuchFileException e) {
+            if (!Files.exists(source)) {
+                throw new NoSuchFileException(source.toString(), null, "source does not exist");
+            }
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Makes a rename or removal in {@code dir} durable. */
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** {@code 0644} for 420. */
+    public static String octal(int mode) {
+        return String.format("%04o", mode);
+    }
+
+    /** Parses an octal mode such as {@code 0644} or {@code 1777}; {@code -1} when it is not one. */
+    public static int parseMode(String text) {
+        if (text == null || text.isEmpty() || text.length() > 5) {
+            return -1;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '7') {
+                return -1;
+            }
+        }
+        int v = Integer.parseInt(text, 8);
+        return v <= 07777 ? v : -1;
+    }
+
+    // ------------------------------------------------------------------ stat
+
+    private record Stat(int mode, int uid, int gid, long size) {
+        int perm() {
+            return mode & 07777;
+        }
+
+        boolean dir() {
+            return (mode & S_IFMT) == S_IFDIR;
+        }
+
+        boolean regular() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        String type() {
+            return switch (mode & S_IFMT) {
+                case S_IFDIR -> "directory";
+                case S_IFREG -> "file";
+                case S_IFLNK -> "symlink";
+                default -> "special file";
+            };
+        }
+    }
+
+    /** lstat; {@code null} when nothing is there (or a parent is not a directory). */
+    private static Stat stat(Path p) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(p, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (FileSystemException e) {
+            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
+                return null;
+            }
+            throw e;
+        }
+        return new Stat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("size"));
+    }
+
+    private static Stat statOrThrow(Path p) throws IOException {
+        Stat s = stat(p);
+        if (s == null) {
+            throw new NoSuchFileException(p.toString());
+        }
+        return s;
+    }
+}
