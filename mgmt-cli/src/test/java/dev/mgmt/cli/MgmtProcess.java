@@ -52,7 +52,8 @@ final class MgmtProcess implements AutoCloseable {
 
     /** SIGTERM, as Ctrl-C or a service manager would. */
     int terminate() throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close our end of its pipes and lose its last lines.
+        process.toHandle().destroy();
         return waitFor();
     }
 
