@@ -20,4 +20,13 @@ final class Examples {
         Files.writeString(out, text);
         return out;
     }
+
+    /** The file's content, or null while it does not exist (for polling). */
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
 }

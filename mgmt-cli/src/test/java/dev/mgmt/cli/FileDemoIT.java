@@ -13,14 +13,6 @@ class FileDemoIT {
     @TempDir
     Path dir;
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     @Test
     void repairsEveryOutsideChangeAndStopsCleanlyOnSigterm() throws Exception {
         Path graph = Examples.copy("files.yaml", dir, "/tmp/mgmt/", dir + "/");
@@ -28,15 +20,15 @@ class FileDemoIT {
         Path f2 = dir.resolve("f2");
         Path f4 = dir.resolve("f4");
         try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString())) {
-            mgmt.await("f1..f3 written", () -> "i am f1\n".equals(read(f1)) && "i am f2\n".equals(read(f2))
-                    && "i am f3\n".equals(read(dir.resolve("f3"))));
+            mgmt.await("f1..f3 written", () -> "i am f1\n".equals(Examples.read(f1)) && "i am f2\n".equals(Examples.read(f2))
+                    && "i am f3\n".equals(Examples.read(dir.resolve("f3"))));
             mgmt.await("converged", () -> mgmt.stdout().contains("converged after"));
 
             Files.delete(f2);
-            mgmt.await("f2 recreated", () -> "i am f2\n".equals(read(f2)));
+            mgmt.await("f2 recreated", () -> "i am f2\n".equals(Examples.read(f2)));
 
             Files.writeString(f2, "blah blah\n");
-            mgmt.await("f2 restored", () -> "i am f2\n".equals(read(f2)));
+            mgmt.await("f2 restored", () -> "i am f2\n".equals(Examples.read(f2)));
 
             Files.writeString(f4, "");
             mgmt.await("f4 removed", () -> !Files.exists(f4));

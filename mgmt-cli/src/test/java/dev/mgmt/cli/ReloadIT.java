@@ -13,14 +13,6 @@ class ReloadIT {
     @TempDir
     Path dir;
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     private String graph(String content) {
         return """
                 graph: reload
@@ -38,10 +30,10 @@ class ReloadIT {
         Path f = dir.resolve("f");
         Files.writeString(yaml, graph("one"));
         try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", yaml.toString())) {
-            mgmt.await("first content", () -> "one".equals(read(f)));
+            mgmt.await("first content", () -> "one".equals(Examples.read(f)));
 
             Files.writeString(yaml, graph("two"));
-            mgmt.await("swapped content", () -> "two".equals(read(f)));
+            mgmt.await("swapped content", () -> "two".equals(Examples.read(f)));
             mgmt.await("swap reported", () -> mgmt.stdout().contains("graph swapped: 1 started, 0 removed, 0 kept"));
 
             Files.writeString(yaml, graph("three") + "    colour: red\n");
@@ -49,7 +41,7 @@ class ReloadIT {
             assertThat(mgmt.stderr()).contains("the running graph is kept");
 
             Files.writeString(f, "drifted");
-            mgmt.await("old graph still repairs drift", () -> "two".equals(read(f)));
+            mgmt.await("old graph still repairs drift", () -> "two".equals(Examples.read(f)));
             mgmt.terminate();
         }
     }
