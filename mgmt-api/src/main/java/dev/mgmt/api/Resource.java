@@ -67,8 +67,14 @@ public interface Resource extends AutoCloseable {
         return List.of();
     }
 
-    /** UIDs this resource wants an automatic edge from, nearest first. */
-    default List<Uid> seeks() {
+    /**
+     * What this resource depends on, for automatic edges. Each inner list is one independent
+     * need, as alternatives nearest first: the engine adds an edge from the resources that
+     * provide the first alternative anyone provides. A file seeks one chain of its ancestor
+     * directories (so it gets its nearest managed one); an exec seeks its cwd and, separately,
+     * its binary.
+     */
+    default List<List<Uid>> seeks() {
         return List.of();
     }
 

@@ -337,28 +337,31 @@ public final class ExecResource implements Resource, Refreshable {
 
     /** Its {@code cwd} (as a directory) and its program, when they are absolute paths. */
     @Override
-    public List<Uid> seeks() {
-        Set<Uid> out = new LinkedHashSet<>();
+    public List<List<Uid>> seeks() {
+        List<List<Uid>> out = new ArrayList<>();
         if (cwd.startsWith("/")) {
             String dir = cwd.endsWith("/") ? cwd : cwd + "/";
-            out.add(Uid.of("file", dir));
-            if (dir.length() > 1) {
-                out.add(Uid.of("file", dir.substring(0, dir.length() - 1)));
-            }
+            out.add(dir.length() > 1
+                    ? List.of(Uid.of("file", dir), Uid.of("file", dir.substring(0, dir.length() - 1)))
+                    : List.of(Uid.of("file", dir)));
         }
         List<String> words = CommandSpec.split(shell.isEmpty() ? cmd : shell);
         if (!words.isEmpty() && words.get(0).startsWith("/")) {
-            out.add(Uid.of("file", words.get(0)));
+            out.add(binary(words.get(0)));
         }
         if (!shell.isEmpty()) {
             List<String> inner = CommandSpec.split(cmd);
             if (!inner.isEmpty() && inner.get(0).startsWith("/")) {
-                out.add(Uid.of("file", inner.get(0)));
+                out.add(binary(inner.get(0)));
             }
         }
-        return List.copyOf(out);
+        return out;
     }
 
+    /** A binary is managed by a file resource or shipped by a package. */
+    private static List<Uid> binary(String path) {
+        return List.of(Uid.of("file", path), Uid.of(FileResource.SHIPPED, path));
+    }
     @Override
     public Flux<?> watch() {
         if (watchCmd.isBlank()) {

@@ -48,6 +48,8 @@ import reactor.core.publisher.Mono;
 public final class FileResource implements Resource {
 
     public static final String KIND = "file";
+    /** UID kind a package provides for each path it ships; a file at that path seeks it. */
+    public static final String SHIPPED = "shipped-file";
 
     /** Whether the path should exist. */
     public enum State {
@@ -276,18 +278,18 @@ public final class FileResource implements Resource {
 
     /** Every ancestor directory, nearest first, each as {@code file:<dir>/}. */
     @Override
-    public List<Uid> seeks() {
-        List<Uid> out = new ArrayList<>();
+    public List<List<Uid>> seeks() {
         if (pathProblem("path", path).isPresent()) {
-            return out;
+            return List.of();
         }
+        // Its nearest managed ancestor directory, and whatever ships this very path (a pkg).
+        List<Uid> ancestors = new ArrayList<>();
         for (Path p = target().getParent(); p != null; p = p.getParent()) {
             String s = p.toString();
-            out.add(Uid.of(KIND, s.endsWith("/") ? s : s + "/"));
+            ancestors.add(Uid.of(KIND, s.endsWith("/") ? s : s + "/"));
         }
-        return out;
+        return List.of(ancestors, List.of(Uid.of(SHIPPED, uidPath())));
     }
-
     private String uidPath() {
         if (pathProblem("path", path).isPresent()) {
             return path;

@@ -133,9 +133,11 @@ class ExecCodecTest {
     @Test
     void seeksItsCwdAndBinary() {
         assertThat(ExecResource.builder("a").cmd("/usr/bin/make all").cwd("/srv/app").build().seeks())
-                .containsExactly(Uid.of("file", "/srv/app/"), Uid.of("file", "/srv/app"), Uid.of("file", "/usr/bin/make"));
+                .containsExactly(List.of(Uid.of("file", "/srv/app/"), Uid.of("file", "/srv/app")),
+                        List.of(Uid.of("file", "/usr/bin/make"), Uid.of("shipped-file", "/usr/bin/make")));
         assertThat(ExecResource.builder("b").cmd("/opt/run.sh --now").shell("/bin/bash").build().seeks())
-                .containsExactly(Uid.of("file", "/bin/bash"), Uid.of("file", "/opt/run.sh"));
+                .containsExactly(List.of(Uid.of("file", "/bin/bash"), Uid.of("shipped-file", "/bin/bash")),
+                        List.of(Uid.of("file", "/opt/run.sh"), Uid.of("shipped-file", "/opt/run.sh")));
         assertThat(ExecResource.builder("c").cmd("make").build().seeks()).isEmpty();
     }
 

@@ -99,11 +99,13 @@ class FileResourceTest {
     void providesItsPathAndSeeksItsAncestorsNearestFirst() {
         FileResource f = FileResource.builder("f1").path("/tmp/foo/bar/f1").content("x").build();
         assertThat(f.provides()).containsExactly(Uid.of("file", "/tmp/foo/bar/f1"));
-        assertThat(f.seeks()).containsExactly(Uid.of("file", "/tmp/foo/bar/"), Uid.of("file", "/tmp/foo/"),
-                Uid.of("file", "/tmp/"), Uid.of("file", "/"));
+        assertThat(f.seeks()).containsExactly(
+                List.of(Uid.of("file", "/tmp/foo/bar/"), Uid.of("file", "/tmp/foo/"), Uid.of("file", "/tmp/"), Uid.of("file", "/")),
+                List.of(Uid.of("shipped-file", "/tmp/foo/bar/f1")));
         FileResource d = FileResource.builder("d").path("/tmp/foo/").build();
         assertThat(d.provides()).containsExactly(Uid.of("file", "/tmp/foo/"));
-        assertThat(d.seeks()).containsExactly(Uid.of("file", "/tmp/"), Uid.of("file", "/"));
+        assertThat(d.seeks()).containsExactly(List.of(Uid.of("file", "/tmp/"), Uid.of("file", "/")),
+                List.of(Uid.of("shipped-file", "/tmp/foo/")));
     }
 
     @Test
