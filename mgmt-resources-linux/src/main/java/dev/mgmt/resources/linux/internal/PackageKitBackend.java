@@ -51,7 +51,9 @@ import reactor.core.publisher.Mono;
  *       package being installed, removed or updated (when its {@code Finished} arrives),
  *       {@code TransactionListChanged} to notice a changing transaction that vanished, and,
  *       where there is dpkg, its status file;</li>
- *   <li>files: {@code GetFiles} for a package that is not installed.</li>
+ *   <li>files: {@code GetFiles} for a package that is not installed (PackageKit's apt
+ *       backend lists files of installed packages only, so on Debian this finds nothing; other
+ *       PackageKit backends know more).</li>
  * </ul>
  * Each call waits for the transaction's {@code Finished} signal and fails with the
  * {@code ErrorCode} it reported. Transactions carry {@code only-trusted} unless
