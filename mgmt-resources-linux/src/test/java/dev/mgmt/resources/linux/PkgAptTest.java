@@ -9,6 +9,8 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Uid;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -236,6 +238,20 @@ class PkgAptTest {
         FileResource conf = FileResource.file("/etc/mgmt-test-svc/svc.conf", "x=2\n");
         assertThat(conf.seeks()).anySatisfy(chain -> assertThat(chain).contains(Uid.of("shipped-file",
                 "/etc/mgmt-test-svc/svc.conf")));
+    }
+
+    @Test
+    void exampleGraphChangesNothing() {
+        Path example = Path.of(System.getProperty("mgmt.repo", ".."), "mgmt-examples/yaml/pkg.yaml");
+        assumeTrue(Files.isRegularFile(example), "needs " + example);
+        Graph g = YamlGraph.read(example, ResourceCodec.standard()).graph();
+        long t0 = apt.transactions();
+        try (Engine e = engine()) {
+            e.start(g);
+            e.awaitConverged(HANG).orThrow();
+        }
+        assertThat(events).noneMatch(ev -> ev instanceof EngineEvent.Applied);
+        assertThat(apt.transactions()).isEqualTo(t0);
     }
 
     @Test
