@@ -73,6 +73,11 @@ class AutoEdgeAndGroupTest {
         Compilation c = Engine.builder().compile(Graph.builder().add(leaf, mid, root).build());
         assertThat(edges(c)).containsExactly("thing[/a/] -> thing[/a/b/]", "thing[/a/b/] -> thing[/a/b/c]");
         assertThat(c.edges()).allMatch(e -> e.name().equals("autoedge"));
+        try (Engine e = Engine.builder().build()) {
+            e.start(Graph.builder().add(leaf, mid, root).build());
+            e.awaitConverged(Duration.ofSeconds(30)).orThrow();
+            assertThat(e.toDot()).contains("\"thing[/a/b/]\" -> \"thing[/a/b/c]\" [ style=\"dashed\" label=\"autoedge\" ]");
+        }
     }
 
     @Test

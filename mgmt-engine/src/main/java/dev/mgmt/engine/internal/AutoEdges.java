@@ -142,7 +142,7 @@ final class AutoEdges {
     }
 
     private static Edge edge(List<Resource> resources, long[] f) {
-        return new Edge(resources.get((int) f[0]).id(), resources.get((int) f[1]).id(), false, "autoedge");
+        return new Edge(resources.get((int) f[0]).id(), resources.get((int) f[1]).id(), false, EdgeFlags.AUTOEDGE);
     }
 
     private static <T> List<T> safe(java.util.function.Supplier<List<T>> s, Resource r) {

@@ -233,11 +233,11 @@ final class GraphCompiler {
         }
         int[][] parents = new int[n][];
         int[][] children = new int[n][];
-        boolean[][] notifies = new boolean[n][];
+        byte[][] flags = new byte[n][];
         for (int i = 0; i < n; i++) {
             parents[i] = inDeg[i] == 0 ? EMPTY : new int[inDeg[i]];
             children[i] = outDeg[i] == 0 ? EMPTY : new int[outDeg[i]];
-            notifies[i] = outDeg[i] == 0 ? NONE : new boolean[outDeg[i]];
+            flags[i] = outDeg[i] == 0 ? NONE : new byte[outDeg[i]];
         }
         int[] pi = new int[n];
         int[] ci = new int[n];
@@ -245,13 +245,13 @@ final class GraphCompiler {
             int f = index.get(e.from());
             int t = index.get(e.to());
             parents[t][pi[t]++] = f;
-            notifies[f][ci[f]] = e.notifies();
+            flags[f][ci[f]] = EdgeFlags.of(e);
             children[f][ci[f]++] = t;
         }
-        return new CompiledGraph(name, List.copyOf(resources), index, edges, parents, children, notifies);
+        return new CompiledGraph(name, List.copyOf(resources), index, edges, parents, children, flags);
     }
 
     private static final int[] EMPTY = new int[0];
-    private static final boolean[] NONE = new boolean[0];
+    private static final byte[] NONE = new byte[0];
 
 }

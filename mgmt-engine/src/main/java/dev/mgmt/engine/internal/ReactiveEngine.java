@@ -291,7 +291,7 @@ public final class ReactiveEngine implements Engine {
             for (int j = 0; j < cs.length; j++) {
                 v.children[j] = byIndex[cs[j]];
             }
-            v.notifies = cg.notifies[i];
+            v.edgeFlags = cg.edgeFlags[i];
         }
         vertices = next;
         happened();
@@ -552,7 +552,7 @@ public final class ReactiveEngine implements Engine {
 
     private void notifyChildren(Vertex v) {
         for (int i = 0; i < v.children.length; i++) {
-            if (v.notifies[i]) {
+            if (EdgeFlags.notifies(v.edgeFlags[i])) {
                 v.children[i].refresh = true;
             }
         }
