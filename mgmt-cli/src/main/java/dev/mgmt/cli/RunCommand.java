@@ -65,6 +65,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Stop after this many seconds (0 = no limit).")
     int maxRuntime;
 
+    @Option(names = "--no-autoedges", description = "Add no automatic edges (per resource: meta.autoedge: false).")
+    boolean noAutoEdges;
+
+    @Option(names = "--no-autogroup", description = "Group no resources (per resource: meta.autogroup: false).")
+    boolean noAutoGroup;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
@@ -91,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
         AtomicReference<YamlGraph> current = new AtomicReference<>(first);
         long t0 = System.nanoTime();
         ConsoleReporter reporter = new ConsoleReporter(out);
-        Engine engine = Engine.builder().noop(noop).parallelism(sema).build();
+        Engine engine = Engine.builder().noop(noop).parallelism(sema)
+                .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).build();
         engine.events().subscribe(reporter::on);
         out.printf("mgmt: host %s: graph '%s' from %s: %d resources, %d edges%s%n", host(), first.graph().name(),
                 yaml, first.graph().resources().size(), first.graph().edges().size(), noop ? " (noop)" : "");

@@ -1,6 +1,7 @@
 package dev.mgmt.engine;
 
 import dev.mgmt.engine.internal.ReactiveEngine;
+import dev.mgmt.api.Graph;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -12,6 +13,8 @@ public final class EngineBuilder {
     private int parallelism;
     private Scheduler workScheduler;
     private Scheduler timeScheduler;
+    private boolean autoEdges = true;
+    private boolean autoGroup = true;
 
     EngineBuilder() {
     }
@@ -49,9 +52,39 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * Whether compile adds automatic edges (a file after its nearest managed directory, a
+     * service after its unit file, ...). On by default; {@code meta.autoedge: false} opts out
+     * one resource.
+     */
+    public EngineBuilder autoEdges(boolean on) {
+        this.autoEdges = on;
+        return this;
+    }
+
+    /**
+     * Whether compile merges groupable resources (packages) into one vertex that checks and
+     * applies them in one call. On by default; {@code meta.autogroup: false} opts out one
+     * resource.
+     */
+    public EngineBuilder autoGroup(boolean on) {
+        this.autoGroup = on;
+        return this;
+    }
+
+    /**
+     * Compiles a graph with these settings without running anything: the resources and edges
+     * the engine would run, autoedges and groups included.
+     *
+     * @throws GraphCompileException listing every problem
+     */
+    public Compilation compile(Graph graph) {
+        return ReactiveEngine.compile(graph, autoEdges, autoGroup);
+    }
+
     /** A new engine, not started yet. */
     public Engine build() {
-        return new ReactiveEngine(noop, parallelism,
+        return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
                 workScheduler != null ? workScheduler : Schedulers.boundedElastic(),
                 timeScheduler != null ? timeScheduler : Schedulers.parallel());
     }

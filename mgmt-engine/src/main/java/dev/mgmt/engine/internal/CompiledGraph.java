@@ -18,17 +18,17 @@ final class CompiledGraph {
     final List<Edge> edges;
     final int[][] parents;
     final int[][] children;
-    /** For each vertex, which of {@code children} are reached over notify edges. */
-    final boolean[][] notifies;
+    /** For each vertex, the {@link EdgeFlags} of each edge to its {@code children}. */
+    final byte[][] edgeFlags;
 
     CompiledGraph(String name, List<Resource> resources, Map<ResourceId, Integer> index, List<Edge> edges,
-                  int[][] parents, int[][] children, boolean[][] notifies) {
+                  int[][] parents, int[][] children, byte[][] edgeFlags) {
         this.name = name;
         this.resources = resources;
         this.index = index;
         this.edges = edges;
         this.parents = parents;
         this.children = children;
-        this.notifies = notifies;
+        this.edgeFlags = edgeFlags;
     }
 }

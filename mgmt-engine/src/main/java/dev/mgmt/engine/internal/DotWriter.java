@@ -19,15 +19,15 @@ final class DotWriter {
     }
 
     static String write(Collection<Vertex> vertices, Function<Vertex, VertexState> state) {
-        DefaultDirectedGraph<Vertex, NotifyEdge> g = new DefaultDirectedGraph<>(NotifyEdge.class);
+        DefaultDirectedGraph<Vertex, FlaggedEdge> g = new DefaultDirectedGraph<>(FlaggedEdge.class);
         vertices.forEach(g::addVertex);
         for (Vertex v : vertices) {
             for (int i = 0; i < v.children.length; i++) {
-                NotifyEdge e = new NotifyEdge(v.notifies[i]);
+                FlaggedEdge e = new FlaggedEdge(v.edgeFlags[i]);
                 g.addEdge(v, v.children[i], e);
             }
         }
-        DOTExporter<Vertex, NotifyEdge> exporter = new DOTExporter<>(v -> quote(v.id.toString()));
+        DOTExporter<Vertex, FlaggedEdge> exporter = new DOTExporter<>(v -> quote(v.id.toString()));
         exporter.setGraphIdProvider(() -> "mgmt");
         exporter.setVertexAttributeProvider(v -> {
             VertexState s = state.apply(v);
@@ -37,10 +37,17 @@ final class DotWriter {
             a.put("fillcolor", DefaultAttribute.createAttribute(colour(s)));
             return a;
         });
-        exporter.setEdgeAttributeProvider(e -> e.notifies
-                ? Map.of("style", DefaultAttribute.createAttribute("bold"),
-                         "label", DefaultAttribute.createAttribute("notify"))
-                : Map.of());
+        exporter.setEdgeAttributeProvider(e -> {
+            Map<String, Attribute> a = new LinkedHashMap<>();
+            if (EdgeFlags.notifies(e.flags)) {
+                a.put("style", DefaultAttribute.createAttribute("bold"));
+                a.put("label", DefaultAttribute.createAttribute("notify"));
+            } else if (EdgeFlags.automatic(e.flags)) {
+                a.put("style", DefaultAttribute.createAttribute("dashed"));
+                a.put("label", DefaultAttribute.createAttribute("autoedge"));
+            }
+            return a;
+        });
         StringWriter out = new StringWriter();
         exporter.exportGraph(g, out);
         return out.toString();
@@ -61,16 +68,16 @@ final class DotWriter {
         };
     }
 
-    /** JGraphT needs one object per edge; this one remembers whether it notifies. */
-    static final class NotifyEdge extends DefaultEdge {
-        final boolean notifies;
+    /** JGraphT needs one object per edge; this one remembers its {@link EdgeFlags}. */
+    static final class FlaggedEdge extends DefaultEdge {
+        final byte flags;
 
-        NotifyEdge() {
-            this(false);
+        FlaggedEdge() {
+            this((byte) 0);
         }
 
-        NotifyEdge(boolean notifies) {
-            this.notifies = notifies;
+        FlaggedEdge(byte flags) {
+            this.flags = flags;
         }
     }
 }

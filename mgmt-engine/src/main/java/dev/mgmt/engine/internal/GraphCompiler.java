@@ -6,6 +6,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.GraphCompileException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,8 @@ import org.jgrapht.alg.shortestpath.BFSShortestPath;
 import org.jgrapht.graph.AsSubgraph;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates a {@link Graph} and turns it into a {@link CompiledGraph}: parameters, duplicate
@@ -27,6 +30,8 @@ import org.jgrapht.graph.DefaultEdge;
  * {@link GraphCompileException}.
  */
 final class GraphCompiler {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
 
     private GraphCompiler() {
     }
@@ -37,6 +42,15 @@ final class GraphCompiler {
      * @throws GraphCompileException listing all problems
      */
     static CompiledGraph compile(Graph graph) {
+        return compile(graph, true, true);
+    }
+
+    /**
+     * Compiles with or without automatic edges and grouping.
+     *
+     * @throws GraphCompileException listing all problems
+     */
+    static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup) {
         List<String> problems = new ArrayList<>();
         List<Resource> resources = new ArrayList<>(graph.resources().size());
         Map<ResourceId, Integer> index = new HashMap<>(graph.resources().size() * 2);
@@ -67,21 +81,86 @@ final class GraphCompiler {
                         + (from == null && to == null ? " nor " + e.to() : "") + " in the graph");
                 continue;
             }
-            long key = ((long) from << 32) | to;
+            long key = key(from, to);
             Edge prior = merged.get(key);
             merged.put(key, prior == null || !prior.notifies() ? e : prior);
         }
-        List<Edge> edges = List.copyOf(merged.values());
 
-        CompiledGraph compiled = build(graph.name(), resources, index, edges);
         // A linear Kahn pass settles the common case; JGraphT only names cycles when there are some.
-        if (!acyclic(compiled)) {
-            problems.addAll(cycles(resources, index, edges));
+        if (!acyclic(resources.size(), merged.values(), index)) {
+            problems.addAll(cycles(resources, index, List.copyOf(merged.values())));
         }
         if (!problems.isEmpty()) {
             throw new GraphCompileException(problems);
         }
-        return compiled;
+        if (autoEdges) {
+            int added = AutoEdges.add(resources, index, merged);
+            if (added > 0) {
+                log.debug("{} autoedges added", added);
+            }
+        }
+        if (autoGroup) {
+            AutoGroup.Result grouped = AutoGroup.apply(resources, index, merged);
+            if (grouped != null) {
+                resources = grouped.resources();
+                index = grouped.index();
+                merged = grouped.edges();
+            }
+        }
+        return build(graph.name(), resources, index, List.copyOf(merged.values()));
+    }
+
+    /** The map key of the edge between two vertex indexes. */
+    static long key(int from, int to) {
+        return ((long) from << 32) | (to & 0xffffffffL);
+    }
+
+    /** Child indexes of every vertex. */
+    static int[][] children(int n, Collection<Edge> edges, Map<ResourceId, Integer> index) {
+        int[] out = new int[n];
+        for (Edge e : edges) {
+            out[index.get(e.from())]++;
+        }
+        int[][] children = new int[n][];
+        for (int i = 0; i < n; i++) {
+            children[i] = new int[out[i]];
+        }
+        int[] fill = new int[n];
+        for (Edge e : edges) {
+            int f = index.get(e.from());
+            children[f][fill[f]++] = index.get(e.to());
+        }
+        return children;
+    }
+
+    /** Kahn's order; shorter than the vertex count when there is a cycle. */
+    static int[] topologicalOrder(int[][] children) {
+        int n = children.length;
+        int[] waiting = new int[n];
+        for (int[] cs : children) {
+            for (int c : cs) {
+                waiting[c]++;
+            }
+        }
+        int[] queue = new int[n];
+        int tail = 0;
+        for (int i = 0; i < n; i++) {
+            if (waiting[i] == 0) {
+                queue[tail++] = i;
+            }
+        }
+        for (int head = 0; head < tail; head++) {
+            for (int c : children[queue[head]]) {
+                if (--waiting[c] == 0) {
+                    queue[tail++] = c;
+                }
+            }
+        }
+        return tail == n ? queue : java.util.Arrays.copyOf(queue, tail);
+    }
+
+    static boolean acyclic(int n, Collection<Edge> edges, Map<ResourceId, Integer> index) {
+        return topologicalOrder(children(n, edges, index)).length == n;
     }
 
     private static void validate(Resource r, ResourceId id, List<String> problems) {
@@ -99,27 +178,6 @@ final class GraphCompiler {
         } catch (RuntimeException e) {
             problems.add(id + ": meta is unreadable: " + e);
         }
-    }
-
-    private static boolean acyclic(CompiledGraph g) {
-        int n = g.parents.length;
-        int[] waiting = new int[n];
-        int[] queue = new int[n];
-        int tail = 0;
-        for (int i = 0; i < n; i++) {
-            waiting[i] = g.parents[i].length;
-            if (waiting[i] == 0) {
-                queue[tail++] = i;
-            }
-        }
-        for (int head = 0; head < tail; head++) {
-            for (int c : g.children[queue[head]]) {
-                if (--waiting[c] == 0) {
-                    queue[tail++] = c;
-                }
-            }
-        }
-        return tail == n;
     }
 
     /** One message per strongly connected component, naming one cycle inside it in order. */
@@ -175,11 +233,11 @@ final class GraphCompiler {
         }
         int[][] parents = new int[n][];
         int[][] children = new int[n][];
-        boolean[][] notifies = new boolean[n][];
+        byte[][] flags = new byte[n][];
         for (int i = 0; i < n; i++) {
             parents[i] = inDeg[i] == 0 ? EMPTY : new int[inDeg[i]];
             children[i] = outDeg[i] == 0 ? EMPTY : new int[outDeg[i]];
-            notifies[i] = outDeg[i] == 0 ? NONE : new boolean[outDeg[i]];
+            flags[i] = outDeg[i] == 0 ? NONE : new byte[outDeg[i]];
         }
         int[] pi = new int[n];
         int[] ci = new int[n];
@@ -187,13 +245,13 @@ final class GraphCompiler {
             int f = index.get(e.from());
             int t = index.get(e.to());
             parents[t][pi[t]++] = f;
-            notifies[f][ci[f]] = e.notifies();
+            flags[f][ci[f]] = EdgeFlags.of(e);
             children[f][ci[f]++] = t;
         }
-        return new CompiledGraph(name, List.copyOf(resources), index, edges, parents, children, notifies);
+        return new CompiledGraph(name, List.copyOf(resources), index, edges, parents, children, flags);
     }
 
     private static final int[] EMPTY = new int[0];
-    private static final boolean[] NONE = new boolean[0];
+    private static final byte[] NONE = new byte[0];
 
 }

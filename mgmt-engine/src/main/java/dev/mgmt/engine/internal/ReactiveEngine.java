@@ -6,6 +6,7 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
+import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.ConvergenceTimeoutException;
 import dev.mgmt.engine.Engine;
@@ -52,6 +53,8 @@ public final class ReactiveEngine implements Engine {
     private static final long WATCH_STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final boolean noop;
+    private final boolean autoEdges;
+    private final boolean autoGroup;
     private final Scheduler work;
     private final Scheduler time;
     private final SerialLoop loop = new SerialLoop();
@@ -73,8 +76,11 @@ public final class ReactiveEngine implements Engine {
     private CompletableFuture<Void> drained;
 
     /** Use {@link Engine#builder()}. */
-    public ReactiveEngine(boolean noop, int parallelism, Scheduler work, Scheduler time) {
+    public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
+                          Scheduler time) {
         this.noop = noop;
+        this.autoEdges = autoEdges;
+        this.autoGroup = autoGroup;
         this.permits = new Permits(parallelism);
         this.work = work;
         this.time = time;
@@ -82,11 +88,17 @@ public final class ReactiveEngine implements Engine {
         this.clock = new ConvergedClock(time, loop);
     }
 
+    /** Compile only; see {@code EngineBuilder.compile}. */
+    public static Compilation compile(Graph graph, boolean autoEdges, boolean autoGroup) {
+        CompiledGraph g = GraphCompiler.compile(graph, autoEdges, autoGroup);
+        return new Compilation(g.resources, g.edges);
+    }
+
     // ---------------------------------------------------------------- public API
 
     @Override
     public void start(Graph graph) {
-        CompiledGraph compiled = GraphCompiler.compile(graph);
+        CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
         loop.call(() -> {
             if (closed || closing) {
                 throw new IllegalStateException("engine is closed");
@@ -103,7 +115,7 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public void swap(Graph graph) {
-        CompiledGraph compiled = GraphCompiler.compile(graph);
+        CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
         loop.call(() -> {
             if (closed || closing) {
                 throw new IllegalStateException("engine is closed");
@@ -279,7 +291,7 @@ public final class ReactiveEngine implements Engine {
             for (int j = 0; j < cs.length; j++) {
                 v.children[j] = byIndex[cs[j]];
             }
-            v.notifies = cg.notifies[i];
+            v.edgeFlags = cg.edgeFlags[i];
         }
         vertices = next;
         happened();
@@ -540,7 +552,7 @@ public final class ReactiveEngine implements Engine {
 
     private void notifyChildren(Vertex v) {
         for (int i = 0; i < v.children.length; i++) {
-            if (v.notifies[i]) {
+            if (EdgeFlags.notifies(v.edgeFlags[i])) {
                 v.children[i].refresh = true;
             }
         }

@@ -28,7 +28,7 @@ final class Vertex {
 
     Vertex[] parents = NONE;
     Vertex[] children = NONE;
-    boolean[] notifies;
+    byte[] edgeFlags;
 
     /** Set by the watch thread; coalesces a burst of watch elements into one loop task. */
     final AtomicBoolean signalled = new AtomicBoolean();
