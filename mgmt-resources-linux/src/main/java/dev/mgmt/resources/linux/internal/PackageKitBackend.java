@@ -25,11 +25,13 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.messages.constants.MessageTypes;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
+import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -51,9 +53,9 @@ import reactor.core.publisher.Mono;
  *       package being installed, removed or updated (when its {@code Finished} arrives),
  *       {@code TransactionListChanged} to notice a changing transaction that vanished, and,
  *       where there is dpkg, its status file;</li>
- *   <li>files: {@code GetFiles} for a package that is not installed (PackageKit's apt
- *       backend lists files of installed packages only, so on Debian this finds nothing; other
- *       PackageKit backends know more).</li>
+ *   <li>files: {@code GetFiles} for a package that is not installed, except with PackageKit's
+ *       apt backend, which lists files of installed packages only (dpkg's lists serve
+ *       those).</li>
  * </ul>
  * Each call waits for the transaction's {@code Finished} signal and fails with the
  * {@code ErrorCode} it reported. Transactions carry {@code only-trusted} unless
@@ -76,6 +78,7 @@ public final class PackageKitBackend implements PkgBackend {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private final Map<String, List<String>> fileCache = new ConcurrentHashMap<>();
 
+    private volatile String backendName;
     private DBusConnection conn; // guarded by this
     private boolean closed; // guarded by this
 
@@ -622,6 +625,12 @@ public final class PackageKitBackend implements PkgBackend {
         return Dpkg.armedThenDebounced(Dpkg.present() ? List.of(signals, Dpkg.rawWatch()) : List.of(signals));
     }
 
+    /**
+     * dpkg's list for an installed package; otherwise what PackageKit's {@code GetFiles} says,
+     * cached; nothing when the daemon runs PackageKit's apt backend ({@code BackendName} {@code apt}), which
+     * lists files of installed packages only, so the question would cost two transactions for
+     * an empty answer.
+     */
     @Override
     public List<String> files(String pkg) {
         var installed = Dpkg.installedFiles(pkg);
@@ -632,7 +641,7 @@ public final class PackageKitBackend implements PkgBackend {
         if (cached != null) {
             return cached;
         }
-        List<String> files = remoteFiles(pkg);
+        List<String> files = knowsFilesOfUninstalled() ? packageKitFiles(pkg) : List.of();
         if (files == null) {
             return List.of();
         }
@@ -640,8 +649,35 @@ public final class PackageKitBackend implements PkgBackend {
         return files;
     }
 
-    /** What PackageKit says {@code pkg} ships; {@code null} when it cannot say. Never throws. */
-    List<String> remoteFiles(String pkg) {
+    /** False for PackageKit's apt backend, which knows the files of installed packages only. */
+    private boolean knowsFilesOfUninstalled() {
+        String name = daemonBackend();
+        return name == null || !name.startsWith("apt");
+    }
+
+    /** The daemon's {@code BackendName} ({@code apt}, {@code dnf}, ...); {@code null} when unknown. */
+    public String daemonBackend() {
+        String name = backendName;
+        if (name != null) {
+            return name;
+        }
+        try {
+            Properties p = connection().getRemoteObject(PkDaemon.BUS_NAME, PkDaemon.PATH, Properties.class);
+            Object v = p.Get(PkDaemon.INTERFACE, "BackendName");
+            name = String.valueOf(v instanceof Variant<?> var ? var.getValue() : v);
+            backendName = name;
+            return name;
+        } catch (IOException | DBusException | RuntimeException e) {
+            log.debug("pkg: PackageKit's backend name: {}", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * What PackageKit's {@code GetFiles} says {@code pkg} ships (the newest version it
+     * resolves to), asked now; {@code null} when it cannot say. Never throws.
+     */
+    public List<String> packageKitFiles(String pkg) {
         Cancel cancel = new Cancel();
         try {
             queries.incrementAndGet();

@@ -167,12 +167,9 @@ public final class PkgBackends {
         }
         Lease l = lease(PkgResource.Backend.PACKAGEKIT);
         try {
-            List<String> files = ((PackageKitBackend) l.backend()).remoteFiles(name);
-            if (files != null) {
-                REMOTE_FILES.put(name, files);
-                return files;
-            }
-            return List.of();
+            List<String> files = l.backend().files(name);
+            REMOTE_FILES.put(name, files);
+            return files;
         } finally {
             l.release();
         }
