@@ -30,6 +30,8 @@ final class LocalRepo implements AutoCloseable {
     private final Path dir;
     private final Path entry;
     private final Set<Path> addedLists = new HashSet<>();
+    /** Removes the entry if the JVM ends before {@link #close()} (a stale entry would break apt-get update). */
+    private final Thread hook = new Thread(this::removeFiles, "LocalRepo cleanup");
 
     private LocalRepo(Path dir, Path entry) {
         this.dir = dir;
@@ -53,9 +55,11 @@ final class LocalRepo implements AutoCloseable {
                     .append("SHA256: ").append(hash("SHA-256", bytes)).append("\n\n");
         }
         Files.writeString(dir.resolve("Packages"), index.toString(), StandardCharsets.UTF_8);
+        removeStale();
         Path entry = SOURCES_D.resolve("mgmt-test-" + UUID.randomUUID().toString().substring(0, 8) + ".list");
         LocalRepo repo = new LocalRepo(dir, entry);
         Set<Path> before = lists();
+        Runtime.getRuntime().addShutdownHook(repo.hook);
         Files.writeString(entry, "deb [trusted=yes] file:" + dir + " ./\n");
         try {
             Debs.run("apt-get", "update", "-q", "-o", "Dir::Etc::sourcelist=" + entry, "-o", "Dir::Etc::sourceparts=-",
@@ -97,9 +101,35 @@ final class LocalRepo implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Removes entries an earlier run left behind (its JVM killed) whose repository directory
+     * is gone: apt-get update fails on them.
+     */
+    private static void removeStale() throws IOException {
+        try (Stream<Path> s = Files.list(SOURCES_D)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().matches("mgmt-test-[0-9a-f]{8}\\.list")).toList()) {
+                String line = Files.readString(p).strip();
+                int at = line.indexOf("file:");
+                String repoDir = at < 0 ? "" : line.substring(at + 5).split(" ")[0];
+                if (repoDir.isEmpty() || !Files.isDirectory(Path.of(repoDir))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     /** Removes the sources entry and the index files apt made for it. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down, or never registered
+        }
+        removeFiles();
+    }
+
+    private void removeFiles() {
         try {
             Files.deleteIfExists(entry);
         } catch (IOException e) {

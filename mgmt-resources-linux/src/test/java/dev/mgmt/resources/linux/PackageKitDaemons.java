@@ -28,7 +28,9 @@ final class PackageKitDaemons implements AutoCloseable {
 
     private final Path dir;
     private final String address;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Stops the daemons if the JVM ends before {@link #close()}. */
+    private final Thread hook = new Thread(this::stop, "PackageKitDaemons cleanup");
 
     private PackageKitDaemons(Path dir) {
         this.dir = dir;
@@ -86,6 +88,7 @@ final class PackageKitDaemons implements AutoCloseable {
         Path dir = Files.createTempDirectory("mgmt-pk-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // polkitd drops root
         PackageKitDaemons d = new PackageKitDaemons(dir);
+        Runtime.getRuntime().addShutdownHook(d.hook);
         try {
             d.boot();
             return d;
@@ -162,6 +165,15 @@ final class PackageKitDaemons implements AutoCloseable {
     /** Stops packagekitd, polkitd and the bus (in that order), by their handles, then removes the directory. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // shutting down, or never registered
+        }
+        stop();
+    }
+
+    private void stop() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
             p.destroy();

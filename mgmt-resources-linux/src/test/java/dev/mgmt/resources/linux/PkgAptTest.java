@@ -204,6 +204,26 @@ class PkgAptTest {
     }
 
     @Test
+    void theEngineGroupsThreePackagesIntoOneTransaction() throws Exception {
+        Graph graph = Graph.builder().add(pkg("mgmt-test-a").build(), pkg("mgmt-test-b").build(),
+                pkg("mgmt-test-c").build()).build();
+        ResourceId groupId = new ResourceId("pkg", "autogroup:(mgmt-test-a,mgmt-test-b,mgmt-test-c)");
+        assertThat(Engine.builder().compile(graph).resources()).extracting(Resource::id).containsExactly(groupId);
+        long t0 = apt.transactions();
+        long q0 = apt.queries();
+        try (Engine e = engine()) {
+            e.start(graph);
+            e.awaitConverged(HANG).orThrow();
+        }
+        assertThat(apt.transactions() - t0).as("apt-get runs for three packages in a graph").isEqualTo(1);
+        assertThat(apt.queries() - q0).as("dpkg-query runs").isBetween(1L, 3L);
+        assertThat(events).anyMatch(ev -> ev instanceof EngineEvent.Applied a && a.id().equals(groupId));
+        for (String n : List.of("mgmt-test-a", "mgmt-test-b", "mgmt-test-c")) {
+            assertThat(Debs.installed(n)).as(n).isEqualTo("1.0");
+        }
+    }
+
+    @Test
     void newestUpgradesAndAVersionDowngrades() throws Exception {
         Debs.dpkgInstall(debs.get("mgmt-test-v1"));
         PkgResource newest = PkgResource.builder("mgmt-test-v").state(PkgResource.NEWEST)
@@ -236,8 +256,11 @@ class PkgAptTest {
                 Uid.of("svc", "mgmt-test-svc"));
         // a file resource at a shipped path gets an edge from the package
         FileResource conf = FileResource.file("/etc/mgmt-test-svc/svc.conf", "x=2\n");
-        assertThat(conf.seeks()).anySatisfy(chain -> assertThat(chain).contains(Uid.of("shipped-file",
-                "/etc/mgmt-test-svc/svc.conf")));
+        assertThat(Engine.builder().compile(Graph.builder().add(conf, svc).build()).edges())
+                .anySatisfy(edge -> {
+                    assertThat(edge.from()).isEqualTo(svc.id());
+                    assertThat(edge.to()).isEqualTo(conf.id());
+                });
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.mgmt.api.Uid;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.codec.ResourceDecodeException;
 import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,5 +192,7 @@ class PkgCodecTest {
             assertThat(p.state()).isEqualTo(PkgResource.INSTALLED);
             assertThat(pkgs.get(0).groupsWith(p) || p == pkgs.get(0)).isTrue();
         });
+        assertThat(Engine.builder().compile(g).resources()).extracting(r -> r.id().toString())
+                .containsExactly("pkg[autogroup:(bash,coreutils,grep,sed)]");
     }
 }
