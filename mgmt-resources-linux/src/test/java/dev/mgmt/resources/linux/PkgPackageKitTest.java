@@ -241,6 +241,21 @@ class PkgPackageKitTest {
     }
 
     @Test
+    void installsFromASourceFile() {
+        String deb = dir.resolve("mgmt-test-pk5_1.0_all.deb").toString();
+        PkgResource strict = pkg("mgmt-test-pk5").source(deb).build();
+        assertThatThrownBy(() -> strict.apply().block()).hasMessageContaining("InstallFiles")
+                .hasMessageContaining("set allowuntrusted");
+        assertThat(Debs.installed("mgmt-test-pk5")).isNull();
+        PkgResource file = pkg("mgmt-test-pk5").source(deb).allowUntrusted(true).build();
+        long t0 = pk.transactions();
+        file.apply().block();
+        assertThat(Debs.installed("mgmt-test-pk5")).isEqualTo("1.0");
+        assertThat(pk.transactions() - t0).isEqualTo(1);
+        assertThat(file.check().block()).isTrue();
+    }
+
+    @Test
     void unsupportedPackagesNeedAllowUnsupported() {
         PkgResource strict = PkgResource.builder("mgmt-test-pk1").backend(PkgResource.Backend.PACKAGEKIT).using(pk).build();
         assertThatThrownBy(() -> strict.apply().block()).hasMessageContaining("cannot find package mgmt-test-pk1")
