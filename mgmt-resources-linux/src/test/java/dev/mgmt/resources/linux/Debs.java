@@ -47,7 +47,8 @@ final class Debs {
 
     /**
      * Builds {@code dir/<name>_<version>_all.deb}: a marker file under
-     * {@code /usr/share/<name>/}, plus {@code files} (absolute path to content).
+     * {@code /usr/share/<name>/}, plus {@code files} (absolute path to content; a name without
+     * a slash, such as {@code preinst}, is a maintainer script).
      */
     static Path build(Path dir, String name, String version, Map<String, String> files) throws IOException {
         if (!name.startsWith(PREFIX)) {
@@ -62,9 +63,13 @@ final class Debs {
         Files.createDirectories(marker.getParent());
         Files.writeString(marker, name + " " + version + "\n");
         for (Map.Entry<String, String> f : files.entrySet()) {
-            Path p = root.resolve(f.getKey().substring(1));
+            // an absolute path is a file in the package; a bare name (preinst, ...) a maintainer script
+            Path p = f.getKey().startsWith("/") ? root.resolve(f.getKey().substring(1)) : root.resolve("DEBIAN/" + f.getKey());
             Files.createDirectories(p.getParent());
             Files.writeString(p, f.getValue());
+            if (!f.getKey().startsWith("/")) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
         }
         Path deb = dir.resolve(name + "_" + version + "_all.deb");
         run("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString()).ok();

@@ -58,6 +58,7 @@ class PkgAptTest {
         }
         debs.put("mgmt-test-v2", Debs.build(dir, "mgmt-test-v", "2.0", Map.of()));
         debs.put("mgmt-test-v1", Debs.build(dir, "mgmt-test-v", "1.0", Map.of()));
+        debs.put("mgmt-test-slow", Debs.build(dir, "mgmt-test-slow", "1.0", Map.of("preinst", "#!/bin/sh\nsleep 2\n")));
         debs.put("mgmt-test-svc", Debs.build(dir, "mgmt-test-svc", "1.0",
                 Map.of("/usr/lib/systemd/system/mgmt-test-svc.service", "[Service]\nExecStart=/bin/true\n",
                         "/etc/mgmt-test-svc/svc.conf", "x=1\n")));
@@ -156,6 +157,25 @@ class PkgAptTest {
             awaitApplied(b.id());
             e.awaitConverged(HANG).orThrow();
             assertThat(Debs.installed("mgmt-test-b")).isNull();
+        }
+    }
+
+    @Test
+    void removalWaitsForDpkgsLock() throws Exception {
+        Debs.dpkgInstall(debs.get("mgmt-test-d"));
+        Process busy = new ProcessBuilder("dpkg", "-i", debs.get("mgmt-test-slow").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(500); // dpkg holds its lock while the preinst sleeps
+            long t0 = System.nanoTime();
+            PkgResource.builder("mgmt-test-d").state(PkgResource.UNINSTALLED).backend(PkgResource.Backend.APT).build()
+                    .apply().block();
+            assertThat(Debs.installed("mgmt-test-d")).isNull();
+            assertThat(busy.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("waited for the lock").isGreaterThan(1000);
+        } finally {
+            busy.destroy();
+            busy.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mgmt.resources.linux.internal;
 import dev.mgmt.resources.linux.PkgBackend;
 import dev.mgmt.resources.linux.PkgResource;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The apt/dpkg backend, through the commands:
@@ -23,7 +25,8 @@ import reactor.core.publisher.Mono;
  *       dependencies; it waits up to two minutes for dpkg's lock;</li>
  *   <li>remove: one {@code dpkg --remove}, which refuses to remove a package that other
  *       installed packages depend on (where {@code apt-get remove -y} would silently remove
- *       them too);</li>
+ *       them too); while another process holds dpkg's lock it is retried, for up to two
+ *       minutes;</li>
  *   <li>watch: inotify on {@code /var/lib/dpkg/status}, debounced.</li>
  * </ul>
  * Commands run with {@code DEBIAN_FRONTEND=noninteractive}; existing configuration files are
@@ -34,6 +37,8 @@ public final class AptBackend implements PkgBackend {
     /** The one instance; it holds no connection. */
     public static final AptBackend INSTANCE = new AptBackend();
 
+    /** How long a dpkg run waits for another package manager to let go of dpkg's lock. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(120);
     private static final Map<String, String> QUERY_ENV = Map.of("LC_ALL", "C");
     private static final Map<String, String> APPLY_ENV = Map.of("DEBIAN_FRONTEND", "noninteractive",
             "APT_LISTCHANGES_FRONTEND", "none");
@@ -227,7 +232,7 @@ public final class AptBackend implements PkgBackend {
                 }
             }
             transactions.incrementAndGet();
-            return PkgCommand.run(argv, APPLY_ENV).handle((r, sink) -> {
+            return runWaitingForLock(argv).handle((r, sink) -> {
                 if (r.status() != 0) {
                     sink.error(new IOException(r.describe()));
                     return;
@@ -236,6 +241,26 @@ public final class AptBackend implements PkgBackend {
                         members.stream().map(PkgResource::name).toList()) + ": exit 0 in " + r.millis() + " ms");
             });
         });
+    }
+
+    /**
+     * Runs {@code argv}; while dpkg says another process holds its lock (apt-get waits by
+     * itself, dpkg does not), runs it again every 250 ms, for up to {@link #LOCK_WAIT}.
+     */
+    private static Mono<PkgCommand.Result> runWaitingForLock(List<String> argv) {
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        return Mono.defer(() -> PkgCommand.run(argv, APPLY_ENV)).flatMap(r -> {
+            if (r.status() != 0 && r.stderr().stream().anyMatch(l -> l.contains("lock")) && System.nanoTime() < deadline) {
+                return Mono.error(new Locked());
+            }
+            return Mono.just(r);
+        }).retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(250)).filter(e -> e instanceof Locked));
+    }
+
+    private static final class Locked extends Exception {
+        Locked() {
+            super("dpkg is locked", null, false, false);
+        }
     }
 
     @Override
