@@ -23,9 +23,9 @@ public final class PackageDemo {
     public static void main(String[] args) throws InterruptedException {
         List<String> names = args.length > 0 ? List.of(args) : List.of("coreutils", "bash", "sed", "grep");
         List<PkgResource> pkgs = names.stream().map(PkgResource::installed).toList();
-        // The engine's autogroup merges these itself; grouping here shows what it builds.
-        Resource group = pkgs.get(0).group(pkgs);
-        Graph graph = Graph.builder("mygraph").add(group).build();
+        Graph graph = Graph.builder("mygraph").add(pkgs.toArray(Resource[]::new)).build();
+        // The engine merges them into one vertex: pkg[autogroup:(bash,coreutils,grep,sed)].
+        System.out.println("vertices: " + Engine.builder().compile(graph).resources().stream().map(Resource::id).toList());
 
         Engine engine = Engine.builder().build();
         Runtime.getRuntime().addShutdownHook(new Thread(engine::close));
