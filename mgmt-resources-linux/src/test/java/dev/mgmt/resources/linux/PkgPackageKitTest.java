@@ -60,6 +60,8 @@ class PkgPackageKitTest {
         for (String n : NAMES) {
             debs.add(Debs.build(dir, n));
         }
+        debs.add(Debs.build(dir, "mgmt-test-pk6", "1.0", java.util.Map.of()));
+        debs.add(Debs.build(dir, "mgmt-test-pk6", "2.0", java.util.Map.of()));
         try {
             repo = LocalRepo.publish(dir, debs);
             daemons = PackageKitDaemons.start();
@@ -238,6 +240,18 @@ class PkgPackageKitTest {
         Debs.dpkgInstall(dir.resolve("mgmt-test-pk3_1.0_all.deb"));
         assertThat(backend.packageKitFiles("mgmt-test-pk3")).contains("/usr/share/mgmt-test-pk3/marker.txt");
         assertThat(pk.files("mgmt-test-pk3")).contains("/usr/share/mgmt-test-pk3/marker.txt");
+    }
+
+    @Test
+    void newestUpdatesAnOldVersion() {
+        Debs.dpkgInstall(dir.resolve("mgmt-test-pk6_1.0_all.deb"));
+        PkgResource newest = pkg("mgmt-test-pk6").state(PkgResource.NEWEST).build();
+        assertThat(pk.pending(List.of(newest)).block()).containsEntry("mgmt-test-pk6", "1.0 installed, 2.0 available");
+        long t0 = pk.transactions();
+        newest.apply().block();
+        assertThat(Debs.installed("mgmt-test-pk6")).isEqualTo("2.0");
+        assertThat(pk.transactions() - t0).as("UpdatePackages").isEqualTo(1);
+        assertThat(newest.check().block()).isTrue();
     }
 
     @Test
