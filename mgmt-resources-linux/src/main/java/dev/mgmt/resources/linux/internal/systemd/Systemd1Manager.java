@@ -14,7 +14,6 @@ import org.freedesktop.dbus.types.UInt32;
  * job's outcome arrives later in {@link JobRemoved}.
  */
 @DBusInterfaceName("org.freedesktop.systemd1.Manager")
-@SuppressWarnings("checkstyle:MethodName")
 public interface Systemd1Manager extends DBusInterface {
 
     /** systemd's well-known bus name. */

@@ -1,5 +1,7 @@
 package dev.mgmt.resources.linux.internal.systemd;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -204,7 +206,8 @@ public final class SystemdBus {
         for (String kv : address.substring("unix:".length()).split(",")) {
             if (kv.startsWith("path=")) {
                 Path socket = Path.of(unescape(kv.substring("path=".length())));
-                try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                try {
+                    SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
                     return;
                 } catch (IOException e) {
                     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -219,7 +222,7 @@ public final class SystemdBus {
         if (v.indexOf('%') < 0) {
             return v;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c == '%' && i + 2 < v.length()) {
@@ -472,8 +475,8 @@ public final class SystemdBus {
         public void disconnectOnError(IOException e) {
             SystemdBus b = bus;
             if (b != null) {
-                b.lose(new SystemdException("lost the D-Bus connection to " + b.address + ": " + e.getMessage(), e),
-                        true);
+                String why = e instanceof EOFException ? "the bus closed it" : e.getMessage();
+                b.lose(new SystemdException("lost the D-Bus connection to " + b.address + ": " + why, e), true);
             }
         }
     }
