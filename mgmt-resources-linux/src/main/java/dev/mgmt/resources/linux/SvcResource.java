@@ -104,7 +104,6 @@ public final class SvcResource implements Resource, Refreshable {
     // Run state, outside equality.
     private final Object lock = new Object();
     private SystemdBus connection; // guarded by lock
-    private boolean closed; // guarded by lock
     private volatile boolean startedThisRun;
 
     private SvcResource(Builder b) {
@@ -265,19 +264,12 @@ public final class SvcResource implements Resource, Refreshable {
     /** The shared connection, opened on first use and again after it was lost. Blocks. */
     private SystemdBus connection() {
         synchronized (lock) {
-            if (closed) {
-                throw new SystemdException(this + ": closed");
-            }
             if (connection != null && !connection.usable()) {
                 connection.release();
                 connection = null;
             }
             if (connection == null) {
-                try {
-                    connection = SystemdBus.acquire(busAddress());
-                } catch (SystemdException e) {
-                    throw e.prefixed(toString());
-                }
+                connection = SystemdBus.acquire(busAddress());
             }
             return connection;
         }
@@ -292,7 +284,7 @@ public final class SvcResource implements Resource, Refreshable {
         return Flux.create((FluxSink<Object> sink) -> {
             try {
                 AutoCloseable w = connection().watch(unit(), () -> sink.next(CHANGED),
-                        e -> sink.error(e.prefixed(toString())));
+                        e -> sink.error(named(e)));
                 sink.onDispose(() -> {
                     try {
                         w.close();
@@ -302,7 +294,7 @@ public final class SvcResource implements Resource, Refreshable {
                 });
                 sink.next(ARMED);
             } catch (SystemdException e) {
-                sink.error(e.getMessage().startsWith(toString()) ? e : e.prefixed(toString()));
+                sink.error(named(e));
             }
         }, FluxSink.OverflowStrategy.LATEST).subscribeOn(Schedulers.boundedElastic());
     }
@@ -313,8 +305,8 @@ public final class SvcResource implements Resource, Refreshable {
         return Mono.fromCallable(() -> {
             startedThisRun = false;
             return problems(status());
-        }).flatMap(problems -> problems.isEmpty() ? Mono.just(Boolean.TRUE)
-                : Report.say(String.join("; ", problems)).thenReturn(Boolean.FALSE));
+        }).onErrorMap(SystemdException.class, this::named).flatMap(problems -> problems.isEmpty()
+                ? Mono.just(Boolean.TRUE) : Report.say(String.join("; ", problems)).thenReturn(Boolean.FALSE));
     }
 
     /** What differs, for the engine's output (and noop mode); empty when nothing does. */
@@ -349,48 +341,41 @@ public final class SvcResource implements Resource, Refreshable {
     /** Reloads systemd if needed, then sets startup, then state; blocks the subscribing thread. */
     @Override
     public Mono<Void> apply() {
-        return Mono.fromCallable(() -> {
-            SystemdBus b = connection();
-            UnitStatus s = status();
-            List<String> said = new ArrayList<>();
-            if (s.needDaemonReload()) {
-                b.reload();
-                said.add("daemon-reload");
-                s = status();
-            }
-            if (startup.equals(ENABLED) && !s.enabled()) {
-                List<UnitFileChange> changes = call(() -> b.enable(unit()));
-                if (changes.isEmpty()) {
-                    throw failure("startup: enabling " + unit() + " changed nothing (unit file state '"
-                            + s.unitFileState() + "')");
-                }
-                call(() -> {
-                    b.reload();
-                    return null;
-                });
-                said.add("enabled");
-            } else if (startup.equals(DISABLED) && s.enabled()) {
-                boolean runtime = s.unitFileState().equals("enabled-runtime");
-                List<UnitFileChange> changes = call(() -> b.disable(unit(), runtime));
-                if (!changes.isEmpty()) {
-                    call(() -> {
-                        b.reload();
-                        return null;
-                    });
-                }
-                said.add("disabled");
-            }
-            return new Step(s, said);
-        }).flatMap(step -> {
+        return Mono.fromCallable(this::applyStartup).onErrorMap(SystemdException.class, this::named).flatMap(step -> {
             Mono<Void> said = step.said.isEmpty() ? Mono.empty() : Report.say(String.join(", ", step.said));
             if (state.equals(RUNNING) && !step.status.running()) {
-                return said.then(job("start", "started", m -> m.StartUnit(unit(), "replace")))
+                return said.then(job("start", "started", "StartUnit", m -> m.StartUnit(unit(), "replace")))
                         .doOnSuccess(x -> startedThisRun = true);
             } else if (state.equals(STOPPED) && !step.status.stopped()) {
-                return said.then(job("stop", "stopped", m -> m.StopUnit(unit(), "replace")));
+                return said.then(job("stop", "stopped", "StopUnit", m -> m.StopUnit(unit(), "replace")));
             }
             return said;
         });
+    }
+
+    /** The blocking part of apply: daemon-reload if needed, then enable or disable (and reload). */
+    private Step applyStartup() {
+        SystemdBus b = connection();
+        UnitStatus s = b.status(unit());
+        List<String> said = new ArrayList<>();
+        if (s.needDaemonReload()) {
+            b.reload();
+            said.add("daemon-reload");
+            s = b.status(unit());
+        }
+        boolean enable = startup.equals(ENABLED) && !s.enabled();
+        if (enable || (startup.equals(DISABLED) && s.enabled())) {
+            List<UnitFileChange> changes = enable ? b.enable(unit())
+                    : b.disable(unit(), s.unitFileState().equals("enabled-runtime"));
+            if (changes.isEmpty()) {
+                // Fail rather than reload: a reload is an event, and the next check would ask again.
+                throw failure("startup: " + (enable ? "enabling " : "disabling ") + unit()
+                        + " changed nothing (unit file state '" + s.unitFileState() + "')");
+            }
+            b.reload();
+            said.add(enable ? "enabled" : "disabled");
+        }
+        return new Step(s, said);
     }
 
     /**
@@ -412,14 +397,15 @@ public final class SvcResource implements Resource, Refreshable {
                 return null;
             }
             return s;
-        }).flatMap(s -> job(s.canReload() ? "reload" : "restart", s.canReload() ? "reloaded" : "restarted",
+        }).onErrorMap(SystemdException.class, this::named).flatMap(s -> job(s.canReload() ? "reload" : "restart",
+                s.canReload() ? "reloaded" : "restarted", "ReloadOrTryRestartUnit",
                 m -> m.ReloadOrTryRestartUnit(unit(), "replace")));
     }
 
     /** Runs a job and waits for it; anything but {@code done} fails, naming the result and the unit's state. */
-    private Mono<Void> job(String verb, String done, Function<Systemd1Manager, DBusPath> call) {
-        return Mono.defer(() -> connection().job(unit(), verb, call))
-                .onErrorMap(SystemdException.class, e -> e.getMessage().startsWith(toString()) ? e : e.prefixed(toString()))
+    private Mono<Void> job(String verb, String done, String method, Function<Systemd1Manager, DBusPath> call) {
+        return Mono.defer(() -> connection().job(unit(), method, call))
+                .onErrorMap(SystemdException.class, this::named)
                 .flatMap(result -> {
                     if (result.equals("done")) {
                         return Report.say(done);
@@ -437,15 +423,12 @@ public final class SvcResource implements Resource, Refreshable {
     }
 
     private UnitStatus status() {
-        return call(() -> connection().status(unit()));
+        return connection().status(unit());
     }
 
-    private <T> T call(java.util.function.Supplier<T> c) {
-        try {
-            return c.get();
-        } catch (SystemdException e) {
-            throw e.getMessage().startsWith(toString()) ? e : e.prefixed(toString());
-        }
+    /** The failure with this resource's id in front, once. */
+    private SystemdException named(SystemdException e) {
+        return e.getMessage().startsWith(toString() + ": ") ? e : e.prefixed(toString());
     }
 
     private SystemdException failure(String message) {
@@ -460,11 +443,10 @@ public final class SvcResource implements Resource, Refreshable {
         }
     }
 
-    /** Releases this resource's share of the D-Bus connection; it may be used again no more. */
+    /** Releases this resource's share of the D-Bus connection; a later use takes a share again. */
     @Override
     public void close() {
         synchronized (lock) {
-            closed = true;
             if (connection != null) {
                 connection.release();
                 connection = null;

@@ -14,6 +14,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.internal.systemd.SystemdBus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -282,6 +283,45 @@ class SvcEngineTest {
             watch.dispose();
             svc.close();
         }
+    }
+
+    @Test
+    void aLostBusFailsTheWatchAndARetryReconnects() throws Exception {
+        fake.unit("dummy.service");
+        SvcResource svc = dummy().running().meta(Meta.builder().retry(-1).delay(Duration.ofMillis(50)).build()).build();
+        try (Engine e = engine()) {
+            e.start(Graph.builder().add(svc).build());
+            e.awaitConverged(HANG).orThrow();
+
+            fake.close(); // the bus goes away
+            eventually("the watch failed", () -> !failures(svc.id()).isEmpty());
+            assertThat(failures(svc.id()).get(0)).satisfies(f -> {
+                assertThat(f.phase()).isEqualTo(Phase.WATCH);
+                assertThat(f.willRetry()).isTrue();
+                assertThat(f.message()).startsWith("svc[dummy]: lost the D-Bus connection to " + fake.address());
+            });
+
+            fake = FakeSystemd.start(dir); // a new bus and systemd, where the unit is stopped
+            FakeSystemd.Unit unit = fake.unit("dummy.service");
+            eventually("reconnected and started", () -> unit.activeState().equals("active"));
+            e.awaitConverged(HANG).orThrow();
+            assertThat(fake.calls("Subscribe")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClosedResourceCanRunAgain() {
+        FakeSystemd.Unit unit = fake.unit("dummy.service");
+        SvcResource svc = dummy().running().build();
+        for (int i = 0; i < 2; i++) {
+            try (Engine e = engine()) {
+                e.start(Graph.builder().add(svc).build());
+                e.awaitConverged(HANG).orThrow();
+            }
+            eventually("closed", () -> SystemdBus.openConnections() == 0);
+            fake.stopFromOutside("dummy.service");
+        }
+        assertThat(unit.starts()).isEqualTo(2);
     }
 
     @Test
