@@ -28,6 +28,7 @@ final class SystemdUserManager implements AutoCloseable {
     private final Path root;
     private final Map<String, String> env = new HashMap<>();
     private final Process process;
+    private final Thread killer;
 
     private SystemdUserManager(Path root) throws IOException {
         this.root = root;
@@ -47,6 +48,12 @@ final class SystemdUserManager implements AutoCloseable {
         pb.redirectErrorStream(true).redirectOutput(log().toFile()).redirectInput(ProcessBuilder.Redirect.from(
                 Path.of("/dev/null").toFile()));
         process = pb.start();
+        // If the test JVM is stopped before close() (a surefire timeout), take the manager along.
+        killer = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, "systemd-user-killer");
+        Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /**
@@ -184,6 +191,11 @@ final class SystemdUserManager implements AutoCloseable {
                 }
             }
             deleteTree(root);
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
+            }
         }
     }
 
