@@ -49,10 +49,12 @@ import reactor.core.scheduler.Schedulers;
  * <p><b>Watch.</b> After {@code Subscribe}, systemd's signals are events: a change of the unit's
  * {@code ActiveState}, {@code SubState} or {@code UnitFileState} (repeats are dropped), the end
  * of a job of the unit, the end of a daemon-reload, and changed unit files. A service stopped
- * from outside is started again at once, without polling. <b>Check</b> reads the unit's
- * properties. <b>Apply</b> first reloads systemd if the unit file changed on disk, then enables
- * or disables it (then reloads), then starts or stops it and waits for the job's
- * {@code JobRemoved} signal; a result other than {@code done} is a failure that names it.
+ * from outside is started again at once, without polling. (Symlinks made by hand, not through
+ * systemd, are seen at the next daemon-reload.) <b>Check</b> reads the unit's properties
+ * ({@code LoadUnit}, then {@code Properties.Get}); a unit that is not found is a failure when
+ * it should run or be enabled. <b>Apply</b> first reloads systemd if the unit file changed on
+ * disk, then enables or disables it (then reloads), then starts or stops it and waits for the
+ * job's {@code JobRemoved} signal; a result other than {@code done} is a failure that names it.
  * <b>Refresh</b> (a parent over a {@code notify} edge changed, such as a config file)
  * reloads a running service if it can reload, or restarts it ({@code ReloadOrTryRestartUnit});
  * not right after this run started it, and not when it is not running.
