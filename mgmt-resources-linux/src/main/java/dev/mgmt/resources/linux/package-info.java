@@ -1,2 +1,2 @@
-/** Resources that manage a Linux machine: {@code file} and {@code exec}. */
+/** Resources that manage a Linux machine: {@code file}, {@code exec} and {@code svc}. */
 package dev.mgmt.resources.linux;
