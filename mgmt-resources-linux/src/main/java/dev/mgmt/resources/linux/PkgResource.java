@@ -61,8 +61,11 @@ import reactor.core.publisher.Mono;
  * {@code shipped-file:<path>} for each path it ships (a {@code file} resource at that path
  * seeks it), and {@code svc:<unit>} for each systemd unit file it ships under
  * {@code /lib/systemd/system/} or {@code /usr/lib/systemd/system/}. The list comes from dpkg
- * for an installed package, from PackageKit for one that is not (with that backend), and is
- * cached.
+ * for an installed package (its {@code /var/lib/dpkg/info/<name>.list}, as {@code dpkg -L}
+ * prints it) and is cached until that changes. For a package not installed it comes from
+ * PackageKit's {@code GetFiles} when that backend can say (PackageKit's own apt backend
+ * cannot), else there is none: a graph compiled before the package is installed has no edges
+ * to its files.
  *
  * <p>Equality covers the parameters and meta; the backend connection and an instance handed
  * to {@link Builder#using} are run state.

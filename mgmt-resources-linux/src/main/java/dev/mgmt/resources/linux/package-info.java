@@ -1,2 +1,5 @@
-/** Resources that manage a Linux machine: {@code file}, {@code exec} and {@code svc}. */
+/**
+ * Resources that manage a Linux machine: {@code file}, {@code exec}, {@code svc} and
+ * {@code pkg}.
+ */
 package dev.mgmt.resources.linux;

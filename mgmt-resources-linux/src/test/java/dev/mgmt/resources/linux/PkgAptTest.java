@@ -276,10 +276,16 @@ class PkgAptTest {
                 Uid.of("svc", "mgmt-test-svc"));
         // a file resource at a shipped path gets an edge from the package
         FileResource conf = FileResource.file("/etc/mgmt-test-svc/svc.conf", "x=2\n");
-        assertThat(Engine.builder().compile(Graph.builder().add(conf, svc).build()).edges())
+        // and so does the service whose unit file it ships
+        SvcResource unit = SvcResource.running("mgmt-test-svc");
+        assertThat(Engine.builder().compile(Graph.builder().add(conf, unit, svc).build()).edges())
                 .anySatisfy(edge -> {
                     assertThat(edge.from()).isEqualTo(svc.id());
                     assertThat(edge.to()).isEqualTo(conf.id());
+                })
+                .anySatisfy(edge -> {
+                    assertThat(edge.from()).isEqualTo(svc.id());
+                    assertThat(edge.to()).isEqualTo(unit.id());
                 });
     }
 
