@@ -51,6 +51,8 @@ public final class ReactiveEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
     private static final long WATCH_STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long REARM_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REARM_BACKOFF_MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final boolean noop;
     private final boolean autoEdges;
@@ -329,6 +331,9 @@ public final class ReactiveEngine implements Engine {
         if (v.timer != null) {
             v.timer.dispose();
         }
+        if (v.rearmTimer != null) {
+            v.rearmTimer.dispose();
+        }
         if (v.running) {
             v.running = false;
             active--;
@@ -404,13 +409,38 @@ public final class ReactiveEngine implements Engine {
             v.triggered = true;
         }
         v.dirty = true;
-        if (v.failed) {
-            // The next event re-arms a failed vertex with a fresh retry budget.
-            v.failed = false;
-            v.attempts = 0;
+        if (v.failed && !v.watchFailed && v.rearmTimer == null) {
+            rearm(v);
         }
         evaluate(v);
         checkSettled();
+    }
+
+    /**
+     * The next event re-arms a failed vertex with a fresh retry budget. The first re-arm after
+     * a success is immediate (a fixed file is picked up at once); further ones back off, 1 s
+     * doubling to 5 min, so a resource whose own failure causes events (a service that dies
+     * on start changes state) cannot spin.
+     */
+    private void rearm(Vertex v) {
+        if (v.rearms == 0) {
+            v.rearms++;
+            v.failed = false;
+            v.attempts = 0;
+            return;
+        }
+        long backoff = Math.min(REARM_BACKOFF_MAX_NANOS, REARM_BACKOFF_NANOS << Math.min(v.rearms - 1, 20));
+        v.rearms++;
+        v.rearmTimer = time.schedule(() -> loop.execute(() -> {
+            v.rearmTimer = null;
+            if (v.removed || closed || !v.failed) {
+                return;
+            }
+            v.failed = false;
+            v.attempts = 0;
+            evaluate(v);
+            checkSettled();
+        }), backoff, TimeUnit.NANOSECONDS);
     }
 
     private void onWatchError(Vertex v, Throwable e) {
@@ -520,6 +550,7 @@ public final class ReactiveEngine implements Engine {
             failed(v, error);
         } else {
             v.attempts = 0;
+            v.rearms = 0;
             // DESIGN §4: only an apply, a failure or a swap resets the converged clock. A refresh
             // does not, or a timer ticking into a notify child would never let a graph converge.
             if (outcome == RunSteps.Outcome.APPLIED || outcome == RunSteps.Outcome.APPLIED_AND_REFRESHED) {

@@ -50,11 +50,14 @@ final class Vertex {
     long runToken;
     int attempts;
     int watchAttempts;
+    /** Re-arms of a failed vertex since its last success; drives their backoff. */
+    int rearms;
     long armedAt;
 
     Disposable watch;
     Disposable run;
     Disposable timer;
+    Disposable rearmTimer;
 
     Vertex(Resource resource, List<Semaphores.Spec> semaphores, TokenBucket bucket) {
         this.resource = resource;

@@ -46,6 +46,7 @@ public final class FakeSystemd implements AutoCloseable {
         socket = dir.resolve("fake-system-bus");
         daemon = new EmbeddedDBusDaemon("unix:path=" + socket + ",listen=true");
         daemon.startInBackgroundAndWait(10_000);
+        awaitAccepting(address());
         DBusConnection c = null;
         try {
             c = DBusConnectionBuilder.forAddress(address()).withShared(false).build();
@@ -70,7 +71,38 @@ public final class FakeSystemd implements AutoCloseable {
     public static EmbeddedDBusDaemon emptyBus(Path socket) {
         EmbeddedDBusDaemon d = new EmbeddedDBusDaemon("unix:path=" + socket + ",listen=true");
         d.startInBackgroundAndWait(10_000);
+        try {
+            awaitAccepting("unix:path=" + socket);
+        } catch (DBusException e) {
+            throw new IllegalStateException(e);
+        }
         return d;
+    }
+
+    /**
+     * The embedded daemon can say it started a moment before it completes a client's handshake
+     * ("Disconnected"); probe until a connection really works.
+     */
+    private static void awaitAccepting(String address) throws DBusException {
+        DBusException last = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (DBusConnection probe = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
+                probe.getUniqueName();
+                return;
+            } catch (DBusException e) {
+                last = e;
+            } catch (java.io.IOException e) {
+                return; // connected; only closing failed
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw last != null ? last : new DBusException("bus at " + address + " never accepted a connection");
     }
 
     /** The bus address for {@code svc}'s {@code bus} parameter. */

@@ -402,10 +402,18 @@ public final class SystemdBus {
     }
 
     private void onJobRemoved(Systemd1Manager.JobRemoved s) {
+        boolean ours = false;
         for (JobWaiter w : waiters) {
             if (w.unit.equals(s.getUnit())) {
                 w.done(s.getJob().getPath(), s.getResult());
+                ours = true;
             }
+        }
+        if (ours) {
+            // The end of a job we started is not news: the apply that waited for it reports
+            // the outcome. Telling the watch too would re-arm a vertex our own failed start
+            // just failed, and a broken service would be started again and again.
+            return;
         }
         for (UnitWatch w : watches) {
             if (w.unit.equals(s.getUnit())) {
