@@ -1,0 +1,54 @@
+package dev.mgmt.cluster;
+
+import dev.mgmt.api.Resource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * What a host sees of the cluster: the resources other hosts export, a key/value store and
+ * every host's converged state, all kept in the cluster's consensus store. Nothing outside
+ * {@code dev.mgmt.cluster} knows the store is Atomix.
+ */
+public interface World extends AutoCloseable {
+
+    /** This host's name. */
+    String host();
+
+    /**
+     * Replaces this host's exported resources with these, in one step: collectors never see
+     * half of an export. Resources are stored as JSON through the resource codec.
+     */
+    Mono<Void> export(Collection<? extends Resource> resources);
+
+    /**
+     * Other hosts' exported resources of one kind: the current set at once, then each new set
+     * whenever it changes (a host exports, withdraws, leaves or is declared dead).
+     */
+    Flux<List<Exported>> collect(String kind);
+
+    /** Writes a key. Idempotent: a retried write after a leader change does no harm. */
+    Mono<Void> put(String key, String value);
+
+    /** Reads a key, linearizably. */
+    Mono<Optional<String>> get(String key);
+
+    /** Deletes a key; deleting a missing key is not an error. */
+    Mono<Void> delete(String key);
+
+    /** Every key under {@code prefix} with its value: the current map at once, then each change. */
+    Flux<Map<String, String>> watch(String prefix);
+
+    /** Publishes whether this host's engine is converged. */
+    Mono<Void> converged(boolean converged);
+
+    /** Every live host's converged state: the current map at once, then each change. */
+    Flux<Map<String, Boolean>> convergedHosts();
+
+    /** Leaves the cluster; this host's exports and converged state are removed. */
+    @Override
+    void close();
+}
