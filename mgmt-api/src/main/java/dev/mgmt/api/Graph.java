@@ -2,9 +2,11 @@ package dev.mgmt.api;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An immutable description of resources and the edges between them. A graph is only a
@@ -25,11 +27,15 @@ public final class Graph {
     private final List<Resource> resources;
     private final List<Edge> edges;
     private final Map<ResourceId, Resource> byId;
+    private final Set<ResourceId> exports;
+    private final List<Collect> collects;
 
-    Graph(String name, List<Resource> resources, List<Edge> edges) {
+    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports, List<Collect> collects) {
         this.name = name;
         this.resources = List.copyOf(resources);
         this.edges = List.copyOf(edges);
+        this.exports = Collections.unmodifiableSet(new LinkedHashSet<>(exports));
+        this.collects = List.copyOf(collects);
         Map<ResourceId, Resource> m = new LinkedHashMap<>();
         for (Resource r : this.resources) {
             m.putIfAbsent(r.id(), r);
@@ -62,6 +68,16 @@ public final class Graph {
         return edges;
     }
 
+    /** Resources this host exports to the cluster (they are managed here too). */
+    public Set<ResourceId> exports() {
+        return exports;
+    }
+
+    /** What this host collects from other hosts' exports. */
+    public List<Collect> collects() {
+        return collects;
+    }
+
     /** The resource with this id; the first one if the id was added twice. */
     public Optional<Resource> resource(ResourceId id) {
         return Optional.ofNullable(byId.get(id));
@@ -72,6 +88,8 @@ public final class Graph {
         GraphBuilder b = new GraphBuilder(name);
         b.addAll(resources);
         edges.forEach(b::edge);
+        exports.forEach(b::exportId);
+        collects.forEach(c -> b.collect(c.kind(), c.pattern()));
         return b;
     }
 

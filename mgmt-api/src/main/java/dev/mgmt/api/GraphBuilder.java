@@ -2,7 +2,9 @@ package dev.mgmt.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,8 @@ public final class GraphBuilder {
     private final String name;
     private final List<Resource> resources = new ArrayList<>();
     private final List<Edge> edges = new ArrayList<>();
+    private final Set<ResourceId> exports = new LinkedHashSet<>();
+    private final List<Collect> collects = new ArrayList<>();
 
     GraphBuilder(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -78,8 +82,37 @@ public final class GraphBuilder {
         return this;
     }
 
+    /**
+     * Adds resources (if not added yet) and exports them to the cluster: other hosts can
+     * collect them. They are managed on this host too.
+     */
+    public GraphBuilder export(Resource... rs) {
+        for (Resource r : rs) {
+            if (!resources.contains(r)) {
+                add(r);
+            }
+            exports.add(r.id());
+        }
+        return this;
+    }
+
+    /** Marks an already added resource as exported, by id. */
+    public GraphBuilder exportId(ResourceId id) {
+        exports.add(Objects.requireNonNull(id, "id"));
+        return this;
+    }
+
+    /**
+     * Collects other hosts' exported resources of {@code kind}; for {@code file}, into the
+     * directory {@code pattern}.
+     */
+    public GraphBuilder collect(String kind, String pattern) {
+        collects.add(new Collect(kind, pattern));
+        return this;
+    }
+
     /** An immutable graph of what was added so far. */
     public Graph build() {
-        return new Graph(name, resources, edges);
+        return new Graph(name, resources, edges, exports, collects);
     }
 }

@@ -173,6 +173,8 @@ public final class YamlGraph {
             if (!problems.isEmpty()) {
                 throw new YamlGraphException(problems);
             }
+            exported.forEach(b::exportId);
+            collects.forEach(c -> b.collect(c.kind(), c.pattern()));
             return new YamlGraph(source, b.build(), text(root, "comment"), exported, collects, lines);
         }
 
