@@ -1,0 +1,147 @@
+package dev.mgmt.cluster;
+
+import dev.mgmt.api.Resource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Several hosts' worlds over one in-memory map, for testing the runner's logic apart from
+ * the store. The real store (Atomix) is tested in its own tests.
+ */
+final class InMemoryWorlds {
+
+    private final Map<String, String> kv = new TreeMap<>();
+    private final Map<String, List<Resource>> exports = new TreeMap<>();
+    private final Map<String, Boolean> converged = new TreeMap<>();
+    private final Sinks.Many<Object> changes = Sinks.many().replay().latest();
+
+    InMemoryWorlds() {
+        changes.tryEmitNext(new Object());
+    }
+
+    synchronized World world(String host) {
+        converged.put(host, false);
+        return new Host(host);
+    }
+
+    private synchronized void changed() {
+        changes.tryEmitNext(new Object());
+    }
+
+    private final class Host implements World {
+        private final String host;
+
+        Host(String host) {
+            this.host = host;
+        }
+
+        @Override
+        public String host() {
+            return host;
+        }
+
+        @Override
+        public Mono<Void> export(Collection<? extends Resource> resources) {
+            return Mono.fromRunnable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    exports.put(host, List.copyOf(resources));
+                }
+                changed();
+            });
+        }
+
+        @Override
+        public Flux<List<Exported>> collect(String kind) {
+            return changes.asFlux().map(x -> {
+                synchronized (InMemoryWorlds.this) {
+                    List<Exported> out = new ArrayList<>();
+                    exports.forEach((h, rs) -> {
+                        if (!h.equals(host)) {
+                            rs.stream().filter(r -> r.kind().equals(kind)).forEach(r -> out.add(new Exported(h, r)));
+                        }
+                    });
+                    return out;
+                }
+            }).distinctUntilChanged();
+        }
+
+        @Override
+        public Mono<Void> put(String key, String value) {
+            return Mono.fromRunnable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    kv.put(key, value);
+                }
+                changed();
+            });
+        }
+
+        @Override
+        public Mono<Optional<String>> get(String key) {
+            return Mono.fromCallable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    return Optional.ofNullable(kv.get(key));
+                }
+            });
+        }
+
+        @Override
+        public Mono<Void> delete(String key) {
+            return Mono.fromRunnable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    kv.remove(key);
+                }
+                changed();
+            });
+        }
+
+        @Override
+        public Flux<Map<String, String>> watch(String prefix) {
+            return changes.asFlux().map(x -> {
+                synchronized (InMemoryWorlds.this) {
+                    Map<String, String> out = new TreeMap<>();
+                    kv.forEach((k, v) -> {
+                        if (k.startsWith(prefix)) {
+                            out.put(k, v);
+                        }
+                    });
+                    return out;
+                }
+            }).distinctUntilChanged();
+        }
+
+        @Override
+        public Mono<Void> converged(boolean c) {
+            return Mono.fromRunnable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    converged.put(host, c);
+                }
+                changed();
+            });
+        }
+
+        @Override
+        public Flux<Map<String, Boolean>> convergedHosts() {
+            return changes.asFlux().map(x -> {
+                synchronized (InMemoryWorlds.this) {
+                    return Map.copyOf(converged);
+                }
+            }).distinctUntilChanged();
+        }
+
+        @Override
+        public void close() {
+            synchronized (InMemoryWorlds.this) {
+                exports.remove(host);
+                converged.remove(host);
+            }
+            changed();
+        }
+    }
+}
