@@ -1,0 +1,318 @@
+package dev.mgmt.cluster;
+
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.cluster.internal.AtomixWorld;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One host's place in the cluster: its name, its address, the seeds it joins through and
+ * whether it may serve the store. Immutable; built with {@link #builder()}:
+ *
+ * <pre>{@code
+ * World world = ClusterNode.builder()
+ *         .hostname("a")
+ *         .listen("127.0.0.1:7946")
+ *         .seeds(List.of("127.0.0.1:7947"))
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * <p>With no seeds the host bootstraps a new cluster and is its only store server (a
+ * one-voter Raft group). With seeds it joins their membership and uses the store as a client
+ * of the existing servers.
+ *
+ * <p>Embedders on Java 17+ must run the JVM with
+ * {@code --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED} (the store's
+ * serializer needs it).
+ */
+public final class ClusterNode {
+
+    /** The default port of {@code --listen}. */
+    public static final int DEFAULT_PORT = 7946;
+
+    private final String hostname;
+    private final HostPort listen;
+    private final HostPort advertise;
+    private final List<HostPort> seeds;
+    private final boolean server;
+    private final int idealClusterSize;
+    private final Duration joinTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration failureTimeout;
+    private final Duration electionTimeout;
+    private final String clusterName;
+    private final Path dataDir;
+    private final ResourceCodec codec;
+
+    private ClusterNode(Builder b) {
+        if (b.hostname == null || b.hostname.isBlank()) {
+            throw new IllegalArgumentException("hostname: must not be empty");
+        }
+        if (b.hostname.contains("/") || b.hostname.contains("@")) {
+            throw new IllegalArgumentException("hostname: '" + b.hostname + "' must not contain '/' or '@'");
+        }
+        if (b.idealClusterSize < 1) {
+            throw new IllegalArgumentException("idealClusterSize: must be at least 1, not " + b.idealClusterSize);
+        }
+        this.hostname = b.hostname;
+        this.listen = b.listen;
+        this.advertise = b.advertise != null ? b.advertise : b.listen;
+        this.seeds = List.copyOf(b.seeds);
+        this.server = b.server;
+        this.idealClusterSize = b.idealClusterSize;
+        this.joinTimeout = positive("joinTimeout", b.joinTimeout);
+        this.heartbeatInterval = positive("heartbeatInterval", b.heartbeatInterval);
+        this.failureTimeout = positive("failureTimeout", b.failureTimeout);
+        this.electionTimeout = positive("electionTimeout", b.electionTimeout);
+        this.clusterName = Objects.requireNonNull(b.clusterName, "clusterName");
+        this.dataDir = b.dataDir;
+        this.codec = b.codec;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts this host: joins (or bootstraps) the cluster and blocks until the store can be
+     * read and written.
+     *
+     * @return this host's view of the cluster; close it to leave
+     * @throws ClusterException when no seed answers within {@link #joinTimeout()}, or the
+     *                          store cannot be reached; the message says which addresses
+     */
+    public World start() {
+        return AtomixWorld.start(this);
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    /** The address the host binds. */
+    public HostPort listen() {
+        return listen;
+    }
+
+    /** The address other hosts reach this one at; {@link #listen()} unless set. */
+    public HostPort advertise() {
+        return advertise;
+    }
+
+    public List<HostPort> seeds() {
+        return seeds;
+    }
+
+    /** Whether this host may serve the store (be a Raft voter); false is {@code --no-server}. */
+    public boolean server() {
+        return server;
+    }
+
+    public int idealClusterSize() {
+        return idealClusterSize;
+    }
+
+    public Duration joinTimeout() {
+        return joinTimeout;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public Duration failureTimeout() {
+        return failureTimeout;
+    }
+
+    public Duration electionTimeout() {
+        return electionTimeout;
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** Where a store server keeps its Raft log; empty means a temporary directory removed on close. */
+    public Optional<Path> dataDir() {
+        return Optional.ofNullable(dataDir);
+    }
+
+    /** The codec for exported resources; {@link ResourceCodec#standard()} unless set. */
+    public ResourceCodec codec() {
+        return codec != null ? codec : ResourceCodec.standard();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterNode[" + hostname + " listen=" + listen + " advertise=" + advertise + " seeds=" + seeds
+                + " server=" + server + "]";
+    }
+
+    private static Duration positive(String what, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + ": must be positive, not " + d);
+        }
+        return d;
+    }
+
+    /** A {@code host:port} address. */
+    public record HostPort(String host, int port) {
+
+        public HostPort {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is out of range");
+            }
+        }
+
+        /** Parses {@code host:port}, {@code host} (the default port) or {@code [v6]:port}. */
+        public static HostPort parse(String s) {
+            String t = s == null ? "" : s.trim();
+            if (t.isEmpty()) {
+                throw new IllegalArgumentException("address: must not be empty");
+            }
+            String host;
+            String port;
+            if (t.startsWith("[")) {
+                int end = t.indexOf(']');
+                if (end < 0) {
+                    throw new IllegalArgumentException("address '" + s + "': unclosed '['");
+                }
+                host = t.substring(1, end);
+                String rest = t.substring(end + 1);
+                port = rest.startsWith(":") ? rest.substring(1) : null;
+            } else {
+                int colon = t.lastIndexOf(':');
+                if (colon >= 0 && t.indexOf(':') != colon) {
+                    host = t;
+                    port = null;
+                } else {
+                    host = colon < 0 ? t : t.substring(0, colon);
+                    port = colon < 0 ? null : t.substring(colon + 1);
+                }
+            }
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("address '" + s + "': no host");
+            }
+            try {
+                return new HostPort(host, port == null ? DEFAULT_PORT : Integer.parseInt(port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("address '" + s + "': '" + port + "' is not a port");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** Builds a {@link ClusterNode}. */
+    public static final class Builder {
+        private String hostname;
+        private HostPort listen = new HostPort("127.0.0.1", DEFAULT_PORT);
+        private HostPort advertise;
+        private List<HostPort> seeds = List.of();
+        private boolean server = true;
+        private int idealClusterSize = 5;
+        private Duration joinTimeout = Duration.ofSeconds(10);
+        private Duration heartbeatInterval = Duration.ofMillis(500);
+        private Duration failureTimeout = Duration.ofSeconds(5);
+        private Duration electionTimeout = Duration.ofMillis(300);
+        private String clusterName = "mgmt";
+        private Path dataDir;
+        private ResourceCodec codec;
+
+        private Builder() {
+        }
+
+        /** This host's name ({@code --hostname}); unique in the cluster. */
+        public Builder hostname(String hostname) {
+            this.hostname = hostname;
+            return this;
+        }
+
+        /** The address to bind ({@code --listen}), {@code host:port}; default 127.0.0.1:7946. */
+        public Builder listen(String hostPort) {
+            this.listen = HostPort.parse(hostPort);
+            return this;
+        }
+
+        /** The address others reach this host at ({@code --advertise}); default the listen address. */
+        public Builder advertise(String hostPort) {
+            this.advertise = hostPort == null ? null : HostPort.parse(hostPort);
+            return this;
+        }
+
+        /** {@code host:port} of existing hosts to join through ({@code --seeds}); none bootstraps. */
+        public Builder seeds(List<String> seeds) {
+            this.seeds = seeds.stream().map(HostPort::parse).toList();
+            return this;
+        }
+
+        /** Whether this host may serve the store; {@code false} is {@code --no-server}. Default true. */
+        public Builder server(boolean server) {
+            this.server = server;
+            return this;
+        }
+
+        /** The ideal number of store servers ({@code --ideal-cluster-size}); default 5. */
+        public Builder idealClusterSize(int n) {
+            this.idealClusterSize = n;
+            return this;
+        }
+
+        /** How long {@link ClusterNode#start()} waits for a seed and the store; default 10 s. */
+        public Builder joinTimeout(Duration d) {
+            this.joinTimeout = d;
+            return this;
+        }
+
+        /** Membership heartbeat interval; default 500 ms. */
+        public Builder heartbeatInterval(Duration d) {
+            this.heartbeatInterval = d;
+            return this;
+        }
+
+        /** How long a silent host lasts before membership declares it dead; default 5 s. */
+        public Builder failureTimeout(Duration d) {
+            this.failureTimeout = d;
+            return this;
+        }
+
+        /**
+         * Raft election timeout of a store server; default 300 ms, so a bootstrapping host is
+         * writable in well under a second. Raise it on loaded machines with several servers.
+         */
+        public Builder electionTimeout(Duration d) {
+            this.electionTimeout = d;
+            return this;
+        }
+
+        /** A name all hosts of one cluster share; default {@code mgmt}. */
+        public Builder clusterName(String name) {
+            this.clusterName = name;
+            return this;
+        }
+
+        /** Where a store server keeps its Raft state; default a temporary directory. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        /** The codec for exported resources; default {@link ResourceCodec#standard()}. */
+        public Builder codec(ResourceCodec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        public ClusterNode build() {
+            return new ClusterNode(this);
+        }
+    }
+}

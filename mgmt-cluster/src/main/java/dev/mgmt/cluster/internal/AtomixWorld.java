@@ -1,0 +1,406 @@
+package dev.mgmt.cluster.internal;
+
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.Exported;
+import dev.mgmt.cluster.World;
+import io.atomix.primitive.PrimitiveException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * The {@link World} over one Raft-replicated map. Keys:
+ * <ul>
+ *   <li>{@code exported/<host>}: the host's whole export, one JSON document ({@link ExportDoc});</li>
+ *   <li>{@code converged/<host>}: {@code true} or {@code false};</li>
+ *   <li>{@code kv/<key>}: the user's keys;</li>
+ *   <li>{@code config/idealClusterSize}: written once by the bootstrapping host.</li>
+ * </ul>
+ * Views are served from a local {@link Mirror} kept current by the map's events. When
+ * membership removes a host, the host whose store server leads deletes that host's
+ * {@code exported/} and {@code converged/} keys (unless another incarnation of the host is
+ * alive); a periodic sweep by the leader catches removals it did not see.
+ */
+public final class AtomixWorld implements World {
+
+    private static final Logger log = LoggerFactory.getLogger(AtomixWorld.class);
+
+    static final String EXPORTED = "exported/";
+    static final String CONVERGED = "converged/";
+    static final String KV = "kv/";
+    static final String IDEAL_CLUSTER_SIZE = "config/idealClusterSize";
+
+    private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_RETRIES = 20;
+
+    private final ClusterNode config;
+    private final String host;
+    private final ResourceCodec codec;
+    private final RaftStore store;
+    private final Mirror mirror = new Mirror();
+    private final ExecutorService events;
+    private final ScheduledExecutorService sweeper;
+    private final Map<String, Long> absentSince = new HashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AtomixWorld(ClusterNode config, RaftStore store) {
+        this.config = config;
+        this.host = config.hostname();
+        this.codec = config.codec();
+        this.store = store;
+        this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
+    }
+
+    /** Starts a host as {@link ClusterNode#start()} describes. */
+    public static World start(ClusterNode config) {
+        RaftStore store = RaftStore.open(config);
+        AtomixWorld world = new AtomixWorld(config, store);
+        try {
+            world.init();
+            return world;
+        } catch (RuntimeException e) {
+            world.crash();
+            throw e;
+        }
+    }
+
+    private void init() {
+        Duration t = config.joinTimeout();
+        await("listen to the store", store.listen(mirror::apply, events), t);
+        mirror.load(store.entries(t));
+        store.onReconnect(() -> Schedulers.boundedElastic().schedule(this::resync, 200, TimeUnit.MILLISECONDS));
+        store.onHostRemoved(ev -> {
+            if (store.isLeader()) {
+                removeHost(ev.host(), "left or was declared dead");
+            }
+        });
+        if (store.isServer()) {
+            await("record the ideal cluster size",
+                    store.putIfAbsent(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize())), t);
+        }
+        long every = Math.max(250, config.failureTimeout().toMillis() / 2);
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    /** This incarnation's member id ({@code host@<random>}). */
+    public String memberId() {
+        return store.memberId();
+    }
+
+    /** Whether this host runs a store server (a Raft voter). */
+    public boolean isServer() {
+        return store.isServer();
+    }
+
+    /** Whether this host's store server is the Raft leader. */
+    public boolean isLeader() {
+        return store.isLeader();
+    }
+
+    @Override
+    public Mono<Void> export(Collection<? extends Resource> resources) {
+        return Mono.fromCallable(() -> ExportDoc.encode(codec, resources))
+                .flatMap(doc -> retried("export", () -> store.put(EXPORTED + host, doc)));
+    }
+
+    @Override
+    public Flux<List<Exported>> collect(String kind) {
+        return view(EXPORTED)
+                .map(docs -> decodeOthers(docs, kind))
+                .distinctUntilChanged();
+    }
+
+    private List<Exported> decodeOthers(Map<String, String> docs, String kind) {
+        List<Exported> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : docs.entrySet()) {
+            String from = e.getKey();
+            if (from.equals(host)) {
+                continue;
+            }
+            for (Resource r : ExportDoc.decode(codec, e.getValue(), kind,
+                    (why, ex) -> log.warn("{}: skipping part of {}'s export: {}", host, from, why))) {
+                out.add(new Exported(from, r));
+            }
+        }
+        out.sort(Comparator.comparing(Exported::host).thenComparing(x -> x.resource().name()));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public Mono<Void> put(String key, String value) {
+        checkKey(key);
+        return retried("put " + key, () -> store.put(KV + key, value));
+    }
+
+    @Override
+    public Mono<Optional<String>> get(String key) {
+        checkKey(key);
+        return retried("get " + key, () -> store.get(KV + key))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public Mono<Void> delete(String key) {
+        checkKey(key);
+        return retried("delete " + key, () -> store.remove(KV + key));
+    }
+
+    @Override
+    public Flux<Map<String, String>> watch(String prefix) {
+        return view(KV + (prefix == null ? "" : prefix))
+                .map(m -> {
+                    Map<String, String> out = new LinkedHashMap<>();
+                    String p = prefix == null ? "" : prefix;
+                    m.forEach((k, v) -> out.put(p + k, v));
+                    return (Map<String, String>) java.util.Collections.unmodifiableMap(out);
+                });
+    }
+
+    @Override
+    public Mono<Void> converged(boolean converged) {
+        return retried("converged", () -> store.put(CONVERGED + host, Boolean.toString(converged)));
+    }
+
+    @Override
+    public Flux<Map<String, Boolean>> convergedHosts() {
+        return view(CONVERGED).map(m -> {
+            Map<String, Boolean> out = new LinkedHashMap<>();
+            m.forEach((h, v) -> out.put(h, Boolean.parseBoolean(v)));
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** The entries under {@code prefix} (cut off): the current map at once, then each change. */
+    private Flux<Map<String, String>> view(String prefix) {
+        Flux<Map<String, String>> raw = Flux.create(sink -> {
+            Mirror.Listener l = new Mirror.Listener() {
+                @Override
+                public void changed(Set<String> keys) {
+                    for (String k : keys) {
+                        if (k.startsWith(prefix)) {
+                            sink.next(mirror.snapshot(prefix));
+                            return;
+                        }
+                    }
+                }
+
+                @Override
+                public void closed() {
+                    sink.complete();
+                }
+            };
+            if (mirror.subscribe(l, () -> sink.next(mirror.snapshot(prefix)))) {
+                sink.onDispose(() -> mirror.unsubscribe(l));
+            }
+        }, FluxSink.OverflowStrategy.BUFFER);
+        // Deliver off the store's event thread: a slow subscriber must not stall the mirror.
+        return raw.distinctUntilChanged().publishOn(Schedulers.boundedElastic());
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("key: must not be empty");
+        }
+    }
+
+    /** Runs a store operation with a timeout, retrying timeouts and unavailability (the writes are idempotent). */
+    private <T> Mono<T> retried(String what, Supplier<CompletableFuture<T>> op) {
+        return Mono.defer(() -> {
+                    if (closed.get()) {
+                        return Mono.error(new ClusterException(host + ": " + what + ": the world is closed"));
+                    }
+                    return Mono.fromFuture(op);
+                })
+                .timeout(OP_TIMEOUT)
+                .retryWhen(Retry.backoff(MAX_RETRIES, Duration.ofMillis(100))
+                        .maxBackoff(Duration.ofSeconds(1))
+                        .filter(e -> !closed.get() && retryable(e))
+                        .doBeforeRetry(s -> log.debug("{}: {} failed ({}); retrying", host, what,
+                                RaftStore.rootMessage(s.failure()))))
+                .onErrorMap(e -> !(e instanceof ClusterException),
+                        e -> new ClusterException(host + ": " + what + " failed: " + describe(e), e));
+    }
+
+    private static boolean retryable(Throwable e) {
+        Throwable t = unwrap(e);
+        return t instanceof TimeoutException
+                || t instanceof PrimitiveException.Timeout
+                || t instanceof PrimitiveException.Unavailable
+                || t instanceof PrimitiveException.QueryFailure
+                || t instanceof PrimitiveException.CommandFailure
+                || t instanceof PrimitiveException.UnknownSession
+                || t instanceof PrimitiveException.ClosedSession;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = unwrap(e);
+        if (Exceptions.isRetryExhausted(e)) {
+            return "gave up after retries: " + RaftStore.rootMessage(e);
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ---- departures ----
+
+    /** Deletes a departed host's keys unless another incarnation of it is alive. Idempotent. */
+    private void removeHost(String gone, String why) {
+        if (gone.equals(host) || closed.get()) {
+            return;
+        }
+        if (store.liveHosts().contains(gone)) {
+            log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, gone, why);
+            return;
+        }
+        if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null) {
+            return;
+        }
+        log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
+        retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
+                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
+                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+    }
+
+    /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */
+    private void sweep() {
+        try {
+            if (closed.get() || !store.isLeader()) {
+                absentSince.clear();
+                return;
+            }
+            Set<String> live = store.liveHosts();
+            Set<String> holders = new TreeSet<>(mirror.snapshot(EXPORTED).keySet());
+            holders.addAll(mirror.snapshot(CONVERGED).keySet());
+            long now = System.nanoTime();
+            absentSince.keySet().retainAll(holders);
+            for (String h : holders) {
+                if (live.contains(h) || h.equals(host)) {
+                    absentSince.remove(h);
+                    continue;
+                }
+                long since = absentSince.computeIfAbsent(h, k -> now);
+                if (now - since >= config.failureTimeout().toNanos()) {
+                    absentSince.remove(h);
+                    removeHost(h, "is not a member");
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: sweep failed: {}", host, e.toString());
+        }
+    }
+
+    /** Re-reads the whole map after the store session came back (events may have been missed). */
+    private void resync() {
+        if (closed.get()) {
+            return;
+        }
+        mirror.beginLoad();
+        try {
+            mirror.load(store.entries(OP_TIMEOUT));
+            log.debug("{}: mirror resynchronised", host);
+        } catch (RuntimeException e) {
+            mirror.abortLoad();
+            log.warn("{}: cannot resynchronise after reconnecting: {}", host, RaftStore.rootMessage(e));
+        }
+    }
+
+    // ---- leaving ----
+
+    /** Leaves: deletes this host's exports and converged state, then stops, within a few seconds. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        sweeper.shutdownNow();
+        try {
+            CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host))
+                    .get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("{}: could not remove own exports before leaving: {}", host, RaftStore.rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("{}: could not remove own exports before leaving: {}", host, e.toString());
+        }
+        mirror.close();
+        store.shutdown(Duration.ofSeconds(3), true);
+        events.shutdownNow();
+    }
+
+    /**
+     * Stops abruptly, as a crash would: no keys deleted, no session closed. Others learn of it
+     * only through membership's failure detection. For tests.
+     */
+    public void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        sweeper.shutdownNow();
+        mirror.close();
+        store.shutdown(Duration.ofSeconds(3), false);
+        events.shutdownNow();
+    }
+
+    private static void await(String what, CompletableFuture<?> f, Duration timeout) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("cannot " + what + " within " + RaftStore.secs(timeout));
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot " + what + ": " + RaftStore.rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted: " + what, e);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

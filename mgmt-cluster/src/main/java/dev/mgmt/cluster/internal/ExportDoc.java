@@ -1,0 +1,84 @@
+package dev.mgmt.cluster.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.codec.ResourceCodec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * One host's whole export as one JSON document, so that an export is one write:
+ * {@code [{"kind": "file", "name": "/tmp/a", "params": {...}}, ...]}, sorted by kind and name
+ * so that the same set always gives the same text.
+ */
+final class ExportDoc {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ExportDoc() {
+    }
+
+    /** Encodes resources; fails (naming the resource) when one cannot be encoded or repeats. */
+    static String encode(ResourceCodec codec, Collection<? extends Resource> resources) {
+        List<Resource> sorted = new ArrayList<>(resources);
+        sorted.sort(Comparator.comparing(Resource::kind).thenComparing(Resource::name));
+        ArrayNode array = JSON.createArrayNode();
+        Resource previous = null;
+        for (Resource r : sorted) {
+            if (previous != null && previous.kind().equals(r.kind()) && previous.name().equals(r.name())) {
+                throw new IllegalArgumentException("export: " + r.id() + " is exported twice");
+            }
+            previous = r;
+            ObjectNode item = array.addObject();
+            item.put("kind", r.kind());
+            item.put("name", r.name());
+            try {
+                item.set("params", codec.encode(r));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("export: " + r.id() + " cannot be encoded: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return JSON.writeValueAsString(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("export: cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes the resources of one kind from a document. A resource that does not decode is
+     * reported to {@code onError} and skipped; a document that is not JSON yields nothing.
+     */
+    static List<Resource> decode(ResourceCodec codec, String json, String kind, BiConsumer<String, Exception> onError) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            onError.accept("not JSON: " + e.getOriginalMessage(), e);
+            return List.of();
+        }
+        if (root == null || !root.isArray()) {
+            onError.accept("not a JSON array of resources", null);
+            return List.of();
+        }
+        List<Resource> out = new ArrayList<>();
+        for (JsonNode item : root) {
+            if (!kind.equals(item.path("kind").asText())) {
+                continue;
+            }
+            try {
+                out.add(codec.decode(kind, item.get("params")));
+            } catch (RuntimeException e) {
+                onError.accept(kind + "[" + item.path("name").asText() + "]: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}

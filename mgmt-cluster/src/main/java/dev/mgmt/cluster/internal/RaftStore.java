@@ -1,0 +1,521 @@
+package dev.mgmt.cluster.internal;
+
+import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ClusterNode.HostPort;
+import io.atomix.cluster.AtomixCluster;
+import io.atomix.cluster.ClusterMembershipEvent;
+import io.atomix.cluster.ClusterMembershipEventListener;
+import io.atomix.cluster.Member;
+import io.atomix.cluster.MemberId;
+import io.atomix.cluster.Node;
+import io.atomix.cluster.discovery.BootstrapDiscoveryProvider;
+import io.atomix.cluster.protocol.HeartbeatMembershipProtocol;
+import io.atomix.core.map.AsyncAtomicMap;
+import io.atomix.core.map.AtomicMapEvent;
+import io.atomix.core.map.AtomicMapEventListener;
+import io.atomix.core.map.AtomicMapType;
+import io.atomix.core.map.impl.AtomicMapProxy;
+import io.atomix.core.map.impl.AtomicMapService;
+import io.atomix.primitive.PrimitiveInfo;
+import io.atomix.primitive.PrimitiveRegistry;
+import io.atomix.primitive.PrimitiveState;
+import io.atomix.primitive.PrimitiveType;
+import io.atomix.primitive.PrimitiveTypeRegistry;
+import io.atomix.primitive.partition.PartitionId;
+import io.atomix.primitive.proxy.ProxyClient;
+import io.atomix.primitive.proxy.impl.DefaultProxyClient;
+import io.atomix.primitive.service.ServiceConfig;
+import io.atomix.primitive.session.SessionClient;
+import io.atomix.protocols.raft.MultiRaftProtocol;
+import io.atomix.protocols.raft.RaftClient;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.ReadConsistency;
+import io.atomix.protocols.raft.partition.impl.RaftClientCommunicator;
+import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
+import io.atomix.protocols.raft.partition.impl.RaftServerCommunicator;
+import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.storage.StorageLevel;
+import io.atomix.utils.net.Address;
+import io.atomix.utils.serializer.Serializer;
+import io.atomix.utils.time.Versioned;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that knows Atomix: an {@link AtomixCluster} for membership and messaging
+ * (heartbeat protocol, bootstrap discovery from the seeds), an optional {@link RaftServer}
+ * (the store server), and a {@link RaftClient} session serving one replicated map of
+ * {@code String} to UTF-8 bytes through {@link AtomicMapProxy}.
+ */
+final class RaftStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftStore.class);
+
+    /** Member property: the mgmt host name. */
+    static final String PROP_HOST = "mgmt.host";
+    /** Member property: "true" when this member runs a Raft server that is a voter. */
+    static final String PROP_VOTER = "mgmt.voter";
+    /** Member property: "true" when this member may become a voter (not --no-server). */
+    static final String PROP_VOLUNTEER = "mgmt.volunteer";
+
+    private static final String RAFT_GROUP = "mgmt";
+    private static final String MAP_NAME = "mgmt-world";
+
+    private static final PrimitiveTypeRegistry TYPES = new PrimitiveTypeRegistry() {
+        @Override
+        public Collection<PrimitiveType> getPrimitiveTypes() {
+            return List.of(AtomicMapType.instance());
+        }
+
+        @Override
+        public PrimitiveType getPrimitiveType(String name) {
+            return AtomicMapType.instance();
+        }
+    };
+
+    /** The proxy wants a registry of named primitives; we have exactly one, made here. */
+    private static final PrimitiveRegistry PRIMITIVES = new PrimitiveRegistry() {
+        @Override
+        public CompletableFuture<PrimitiveInfo> createPrimitive(String name, PrimitiveType type) {
+            return CompletableFuture.completedFuture(new PrimitiveInfo(name, type));
+        }
+
+        @Override
+        public CompletableFuture<Void> deletePrimitive(String name) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public Collection<PrimitiveInfo> getPrimitives() {
+            return List.of();
+        }
+
+        @Override
+        public Collection<PrimitiveInfo> getPrimitives(PrimitiveType type) {
+            return List.of();
+        }
+
+        @Override
+        public PrimitiveInfo getPrimitive(String name) {
+            return null;
+        }
+    };
+
+    /** One change of the map, as the store reports it. {@code value} is null for a removal. */
+    record Change(String key, String value, long version, boolean removed) {
+    }
+
+    /** A membership change of one host. */
+    record HostEvent(String host, String memberId, boolean removed) {
+    }
+
+    private final ClusterNode config;
+    private final String memberId;
+    private final AtomixCluster cluster;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private volatile RaftServer server;
+    private volatile RaftClient client;
+    private volatile AsyncAtomicMap<String, byte[]> map;
+    private final List<ClusterMembershipEventListener> membershipListeners = new CopyOnWriteArrayList<>();
+
+    private RaftStore(ClusterNode config, boolean voter) {
+        this.config = config;
+        this.memberId = config.hostname() + "@" + UUID.randomUUID().toString().substring(0, 8);
+        HostPort adv = config.advertise();
+        HostPort listen = config.listen();
+        List<Node> seeds = config.seeds().stream()
+                .map(s -> Node.builder().withAddress(Address.from(s.host(), s.port())).build())
+                .collect(Collectors.toList());
+        this.cluster = AtomixCluster.builder()
+                .withClusterId(config.clusterName())
+                .withMemberId(memberId)
+                .withHostId(config.hostname())
+                .withAddress(Address.from(adv.host(), adv.port()))
+                .withMessagingInterface(listen.host())
+                .withMessagingPort(listen.port())
+                .withProperty(PROP_HOST, config.hostname())
+                .withProperty(PROP_VOTER, Boolean.toString(voter))
+                .withProperty(PROP_VOLUNTEER, Boolean.toString(config.server()))
+                .withMembershipProvider(new BootstrapDiscoveryProvider(seeds))
+                .withMembershipProtocol(HeartbeatMembershipProtocol.builder()
+                        .withHeartbeatInterval(config.heartbeatInterval())
+                        .withFailureTimeout(config.failureTimeout())
+                        .build())
+                .build();
+        Path dir = config.dataDir().orElse(null);
+        boolean owns = false;
+        if (voter) {
+            try {
+                if (dir == null) {
+                    dir = Files.createTempDirectory("mgmt-raft-");
+                    owns = true;
+                } else {
+                    dir = dir.resolve(memberId);
+                    Files.createDirectories(dir);
+                }
+            } catch (IOException e) {
+                throw new ClusterException("cannot create the store's data directory: " + e.getMessage(), e);
+            }
+        }
+        this.dataDir = dir;
+        this.ownsDataDir = owns;
+    }
+
+    /**
+     * Starts membership and the store, blocking until the map answers.
+     *
+     * @throws ClusterException with an operator-facing message when that fails in time
+     */
+    static RaftStore open(ClusterNode config) {
+        boolean bootstrap = config.seeds().isEmpty();
+        RaftStore store = new RaftStore(config, bootstrap);
+        long deadline = System.nanoTime() + config.joinTimeout().toNanos();
+        try {
+            long t0 = System.nanoTime();
+            store.startMembership(deadline);
+            long t1 = System.nanoTime();
+            List<MemberId> voters;
+            if (bootstrap) {
+                store.startServer(deadline);
+                voters = List.of(MemberId.from(store.memberId));
+            } else {
+                voters = store.awaitVoters(deadline);
+            }
+            long t2 = System.nanoTime();
+            store.connect(voters, deadline);
+            long t3 = System.nanoTime();
+            log.debug("{}: membership {} ms, {} {} ms, store session {} ms", store.memberId, (t1 - t0) / 1_000_000,
+                    bootstrap ? "server bootstrap" : "voter discovery", (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            return store;
+        } catch (RuntimeException e) {
+            store.shutdown(Duration.ofSeconds(2), false);
+            throw e;
+        }
+    }
+
+    String memberId() {
+        return memberId;
+    }
+
+    boolean isServer() {
+        return server != null;
+    }
+
+    /** Whether this member's Raft server is the leader. */
+    boolean isLeader() {
+        RaftServer s = server;
+        return s != null && s.isRunning() && s.isLeader();
+    }
+
+    private void startMembership(long deadline) {
+        try {
+            cluster.start().get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("cannot start membership on " + config.listen() + " within "
+                    + secs(config.joinTimeout()));
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot listen on " + config.listen() + ": " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while starting membership", e);
+        }
+        cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
+    }
+
+    private void startServer(long deadline) {
+        RaftServer s = RaftServer.builder(MemberId.from(memberId))
+                .withName(RAFT_GROUP)
+                .withMembershipService(cluster.getMembershipService())
+                .withProtocol(new RaftServerCommunicator(RAFT_GROUP,
+                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()))
+                .withPrimitiveTypes(TYPES)
+                .withElectionTimeout(config.electionTimeout())
+                .withHeartbeatInterval(heartbeatFor(config.electionTimeout()))
+                .withStorage(RaftStorage.builder()
+                        .withPrefix(RAFT_GROUP)
+                        .withDirectory(dataDir.toFile())
+                        .withStorageLevel(StorageLevel.MEMORY)
+                        .withNamespace(RaftNamespaces.RAFT_STORAGE)
+                        .build())
+                .build();
+        this.server = s;
+        try {
+            s.bootstrap(MemberId.from(memberId)).get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("the store server did not elect itself within " + secs(config.joinTimeout()));
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot start the store server: " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while starting the store server", e);
+        }
+    }
+
+    private static Duration heartbeatFor(Duration electionTimeout) {
+        long ms = Math.max(25, electionTimeout.toMillis() / 4);
+        return Duration.ofMillis(Math.min(ms, 250));
+    }
+
+    /** Waits until membership shows a reachable voter; fails naming the seeds. */
+    private List<MemberId> awaitVoters(long deadline) {
+        boolean anyoneAnswered = false;
+        while (true) {
+            List<MemberId> voters = voters();
+            if (!voters.isEmpty()) {
+                return voters;
+            }
+            anyoneAnswered |= cluster.getMembershipService().getMembers().stream()
+                    .anyMatch(m -> !m.id().id().equals(memberId) && m.isReachable());
+            if (System.nanoTime() >= deadline) {
+                String seeds = config.seeds().stream().map(HostPort::toString).collect(Collectors.joining(", "));
+                if (anyoneAnswered) {
+                    throw new ClusterException("cannot join: seeds at " + seeds + " answered, but no store server "
+                            + "was reachable within " + secs(config.joinTimeout()));
+                }
+                throw new ClusterException("cannot join: no seed answered at " + seeds + " within "
+                        + secs(config.joinTimeout()));
+            }
+            sleep(20);
+        }
+    }
+
+    /** The reachable members that advertise a Raft voter, sorted. */
+    List<MemberId> voters() {
+        return cluster.getMembershipService().getMembers().stream()
+                .filter(m -> m.isReachable() && "true".equals(m.properties().getProperty(PROP_VOTER)))
+                .map(Member::id)
+                .sorted(Comparator.comparing(MemberId::id))
+                .collect(Collectors.toList());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void connect(List<MemberId> voters, long deadline) {
+        String addresses = voters.stream().map(MemberId::id).collect(Collectors.joining(", "));
+        RaftClient c = RaftClient.builder(voters)
+                .withClientId(memberId + "-client")
+                .withMemberId(MemberId.from(memberId))
+                .withPartitionId(PartitionId.from(RAFT_GROUP, 1))
+                .withProtocol(new RaftClientCommunicator(RAFT_GROUP,
+                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()))
+                .build();
+        this.client = c;
+        try {
+            c.connect(voters).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            ReadConsistency reads = voters.size() == 1 ? ReadConsistency.LINEARIZABLE_LEASE : ReadConsistency.LINEARIZABLE;
+            SessionClient session = c.sessionBuilder(MAP_NAME, AtomicMapType.instance(), new ServiceConfig())
+                    .withReadConsistency(reads)
+                    .withMaxRetries(5)
+                    .withRetryDelay(Duration.ofMillis(100))
+                    .build();
+            ProxyClient<AtomicMapService<String>> proxy = new DefaultProxyClient<>(MAP_NAME, AtomicMapType.instance(),
+                    MultiRaftProtocol.builder(RAFT_GROUP).build(), (Class) AtomicMapService.class, List.of(session),
+                    (key, partitions) -> partitions.get(0));
+            AtomicMapProxy p = new AtomicMapProxy(proxy, PRIMITIVES);
+            this.map = (AsyncAtomicMap<String, byte[]>) (Object) p.connect()
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("cannot join: the store server(s) " + addresses + " did not answer within "
+                    + secs(config.joinTimeout()));
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot open the store on " + addresses + ": " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while opening the store", e);
+        }
+    }
+
+    // ---- map operations (raw; retries live in the caller) ----
+
+    CompletableFuture<Void> put(String key, String value) {
+        return map.put(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
+    }
+
+    CompletableFuture<String> get(String key) {
+        return map.get(key).thenApply(RaftStore::text);
+    }
+
+    CompletableFuture<Void> remove(String key) {
+        return map.remove(key).thenApply(v -> null);
+    }
+
+    /** Removes {@code key} only while it still holds {@code value}. */
+    CompletableFuture<Boolean> remove(String key, String value) {
+        return map.remove(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    CompletableFuture<Void> putIfAbsent(String key, String value) {
+        return map.putIfAbsent(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
+    }
+
+    /** Every entry with its version: a read of the whole map. Blocks; call it off Atomix threads. */
+    List<Change> entries(Duration timeout) {
+        List<Change> out = new ArrayList<>();
+        for (Map.Entry<String, Versioned<byte[]>> e : map.entrySet().sync(timeout)) {
+            Versioned<byte[]> v = e.getValue();
+            out.add(new Change(e.getKey(), text(v), v.version(), false));
+        }
+        return out;
+    }
+
+    /** Registers a listener of map changes, called on {@code executor} in the store's order. */
+    CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
+        AtomicMapEventListener<String, byte[]> l = (AtomicMapEvent<String, byte[]> e) -> {
+            if (e.type() == AtomicMapEvent.Type.REMOVE) {
+                Versioned<byte[]> old = e.oldValue();
+                listener.accept(new Change(e.key(), null, old == null ? Long.MAX_VALUE : old.version(), true));
+            } else {
+                Versioned<byte[]> nv = e.newValue();
+                listener.accept(new Change(e.key(), text(nv), nv == null ? 0 : nv.version(), false));
+            }
+        };
+        return map.addListener(l, executor);
+    }
+
+    /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
+    void onReconnect(Runnable onReconnect) {
+        boolean[] lost = {false};
+        map.addStateChangeListener(state -> {
+            if (state == PrimitiveState.CONNECTED) {
+                if (lost[0]) {
+                    lost[0] = false;
+                    onReconnect.run();
+                }
+            } else {
+                lost[0] = true;
+            }
+        });
+    }
+
+    /** Calls {@code listener} when a host's member leaves or is declared dead. */
+    void onHostRemoved(Consumer<HostEvent> listener) {
+        membershipListeners.add(event -> {
+            if (event.type() == ClusterMembershipEvent.Type.MEMBER_REMOVED) {
+                Member m = event.subject();
+                String host = m.properties().getProperty(PROP_HOST);
+                if (host != null && !m.id().id().equals(memberId)) {
+                    listener.accept(new HostEvent(host, m.id().id(), true));
+                }
+            }
+        });
+    }
+
+    /** The host names of every live member (this one included). */
+    Set<String> liveHosts() {
+        return cluster.getMembershipService().getMembers().stream()
+                .filter(Member::isActive)
+                .map(m -> m.properties().getProperty(PROP_HOST))
+                .filter(h -> h != null)
+                .collect(Collectors.toSet());
+    }
+
+    /** Member id to host, for every live member. */
+    Map<String, String> liveMembers() {
+        Map<String, String> out = new HashMap<>();
+        for (Member m : cluster.getMembershipService().getMembers()) {
+            String host = m.properties().getProperty(PROP_HOST);
+            if (host != null && m.isActive()) {
+                out.put(m.id().id(), host);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops the client, the server and membership, waiting at most {@code budget} in all.
+     *
+     * @param graceful whether to close the session (a crash leaves it to expire)
+     */
+    void shutdown(Duration budget, boolean graceful) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        AsyncAtomicMap<String, byte[]> m = map;
+        if (m != null && graceful) {
+            quietly("close the map", m.close(), deadline);
+        }
+        RaftClient c = client;
+        if (c != null) {
+            quietly("close the store client", c.close(), deadline);
+        }
+        RaftServer s = server;
+        if (s != null) {
+            quietly("stop the store server", s.shutdown(), deadline);
+        }
+        quietly("stop membership", cluster.stop(), deadline);
+        if (ownsDataDir && dataDir != null) {
+            deleteTree(dataDir);
+        }
+    }
+
+    private void quietly(String what, CompletableFuture<?> f, long deadline) {
+        try {
+            f.get(Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{}: could not {} in time", config.hostname(), what);
+        } catch (ExecutionException e) {
+            log.debug("{}: {} failed: {}", config.hostname(), what, rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("cannot delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static String text(Versioned<byte[]> v) {
+        return v == null || v.value() == null ? null : new String(v.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    static String secs(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while joining", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.mgmt.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OneNodeTest {
+
+    @Test
+    void bootstrapsAOneVoterClusterThatIsWritable() {
+        String addr = Ports.loopback();
+        long t0 = System.nanoTime();
+        try (World w = ClusterNode.builder().hostname("solo").listen(addr).build().start()) {
+            w.put("k", "v").block(Duration.ofSeconds(10));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            System.out.printf("one-node start to first write: %.0f ms%n", ms);
+            assertThat(w.get("k").block(Duration.ofSeconds(5))).contains("v");
+            assertThat(w.get("missing").block(Duration.ofSeconds(5))).isEqualTo(Optional.empty());
+            w.delete("k").block(Duration.ofSeconds(5));
+            w.delete("k").block(Duration.ofSeconds(5));
+            assertThat(w.get("k").block(Duration.ofSeconds(5))).isEmpty();
+            assertThat(ms).as("start to first write, ms").isLessThan(10_000);
+        }
+    }
+}
