@@ -4,6 +4,9 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ClusterRunner;
+import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.GraphCompileException;
@@ -14,6 +17,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +75,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-autogroup", description = "Group no resources (per resource: meta.autogroup: false).")
     boolean noAutoGroup;
 
+    @Option(names = "--seeds", split = ",", paramLabel = "HOST:PORT",
+            description = "Join the cluster through these hosts (comma separated). Without seeds, a cluster host bootstraps its own.")
+    List<String> seeds = List.of();
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Cluster address to listen on (default 127.0.0.1:7946).")
+    String listen;
+
+    @Option(names = "--advertise", paramLabel = "HOST:PORT", description = "Cluster address other hosts use (default: --listen).")
+    String advertise;
+
+    @Option(names = "--no-server", description = "Never become a consensus voter; use the store as a client.")
+    boolean noServer;
+
+    @Option(names = "--ideal-cluster-size", paramLabel = "N", defaultValue = "5",
+            description = "Ideal number of consensus voters (first host; default 5).")
+    int idealClusterSize;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
@@ -102,11 +123,37 @@ final class RunCommand implements Callable<Integer> {
         engine.events().subscribe(reporter::on);
         out.printf("mgmt: host %s: graph '%s' from %s: %d resources, %d edges%s%n", host(), first.graph().name(),
                 yaml, first.graph().resources().size(), first.graph().edges().size(), noop ? " (noop)" : "");
+        World world = null;
+        if (clustered(first)) {
+            try {
+                ClusterNode.Builder node = ClusterNode.builder().hostname(host())
+                        .listen(listen == null ? DEFAULT_LISTEN : listen)
+                        .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize);
+                if (advertise != null) {
+                    node.advertise(advertise);
+                }
+                world = node.build().start();
+            } catch (RuntimeException e) {
+                System.err.println("mgmt: cannot start the cluster: " + e.getMessage());
+                engine.close();
+                return Mgmt.EXIT_INVALID;
+            }
+            out.println("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
+                    : "joined through " + String.join(",", seeds)));
+        }
+        ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world);
         try {
-            engine.start(first.graph());
+            if (runner != null) {
+                runner.start(first.graph());
+            } else {
+                engine.start(first.graph());
+            }
         } catch (GraphCompileException e) {
             printCompileProblems(e, first);
             engine.close();
+            if (world != null) {
+                world.close();
+            }
             return Mgmt.EXIT_INVALID;
         }
         writeGraphviz(engine);
@@ -124,7 +171,8 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         if (convergedTimeout >= 0) {
-            engine.converged(Duration.ofSeconds(convergedTimeout))
+            (runner != null ? runner.convergedEverywhere(Duration.ofSeconds(convergedTimeout))
+                    : engine.converged(Duration.ofSeconds(convergedTimeout)))
                     .subscribe(c -> done.complete(c.isSuccess() ? 0 : Mgmt.EXIT_FAILED), done::completeExceptionally);
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
 
         GraphFileWatcher watcher = null;
         try {
-            watcher = new GraphFileWatcher(yaml, () -> reload(engine, codec, current));
+            watcher = new GraphFileWatcher(yaml, () -> reload(engine, runner, codec, current));
         } catch (IOException e) {
             System.err.println("mgmt: cannot watch " + yaml + " for changes: " + e.getMessage());
         }
@@ -162,7 +210,14 @@ final class RunCommand implements Callable<Integer> {
         }
         Map<VertexState, Integer> states = engine.states();
         writeGraphviz(engine);
+        if (runner != null) {
+            runner.close();
+        }
         engine.close();
+        if (world != null) {
+            // Leaving removes this host's exports; the others drop their copies.
+            world.close();
+        }
         int failed = states.get(VertexState.FAILED);
         int result = code >= 0 ? code : failed > 0 ? Mgmt.EXIT_FAILED : 0;
         summary(out, states, reporter, t0, engine, result);
@@ -171,6 +226,14 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         return result;
+    }
+
+    private static final String DEFAULT_LISTEN = "127.0.0.1:7946";
+
+    /** A cluster runs when asked for, or when the graph exports or collects anything. */
+    private boolean clustered(YamlGraph g) {
+        return !seeds.isEmpty() || listen != null || advertise != null || noServer
+                || !g.graph().exports().isEmpty() || !g.graph().collects().isEmpty();
     }
 
     private void checkFlags() {
@@ -183,12 +246,15 @@ final class RunCommand implements Callable<Integer> {
         if (maxRuntime < 0) {
             throw new ParameterException(spec.commandLine(), "--max-runtime must be >= 0, was " + maxRuntime);
         }
+        if (idealClusterSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--ideal-cluster-size must be >= 1, was " + idealClusterSize);
+        }
         if (!Files.isRegularFile(yaml)) {
             throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);
         }
     }
 
-    private void reload(Engine engine, ResourceCodec codec, AtomicReference<YamlGraph> current) {
+    private void reload(Engine engine, ClusterRunner runner, ResourceCodec codec, AtomicReference<YamlGraph> current) {
         YamlGraph next;
         try {
             next = YamlGraph.read(yaml, codec);
@@ -198,7 +264,11 @@ final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            engine.swap(next.graph());
+            if (runner != null) {
+                runner.swap(next.graph());
+            } else {
+                engine.swap(next.graph());
+            }
             current.set(next);
             writeGraphviz(engine);
         } catch (GraphCompileException e) {

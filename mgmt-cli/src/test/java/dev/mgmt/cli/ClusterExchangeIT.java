@@ -1,0 +1,72 @@
+package dev.mgmt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's three-host exchange with three real mgmt processes on loopback ports: 24 files,
+ * 8 per directory; stopping B takes B's copies away from A and C; restarting B brings them back.
+ */
+class ClusterExchangeIT {
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long files(Path d) {
+        try (var s = Files.list(d)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private MgmtProcess host(String h, int port, Integer seed) throws IOException {
+        String H = h.toUpperCase();
+        Path graph = Examples.copy("graph3" + h + ".yaml", dir, "/tmp/mgmt" + H + "/", dir.resolve("mgmt" + H) + "/");
+        return seed == null
+                ? MgmtProcess.start("run", "--yaml", graph.toString(), "--hostname", h, "--listen", "127.0.0.1:" + port)
+                : MgmtProcess.start("run", "--yaml", graph.toString(), "--hostname", h, "--listen", "127.0.0.1:" + port,
+                        "--seeds", "127.0.0.1:" + seed);
+    }
+
+    @Test
+    void threeHostsExchangeAndAStoppedHostTakesItsCopiesAlong() throws Exception {
+        Path a = dir.resolve("mgmtA");
+        Path b = dir.resolve("mgmtB");
+        Path c = dir.resolve("mgmtC");
+        int pa = freePort();
+        int pb = freePort();
+        int pc = freePort();
+        try (MgmtProcess ha = host("a", pa, null)) {
+            ha.await("a up", () -> ha.stdout().contains("converged after"));
+            try (MgmtProcess hb = host("b", pb, pa); MgmtProcess hc = host("c", pc, pa)) {
+                ha.await("24 files, 8 per directory", () -> files(a) == 8 && files(b) == 8 && files(c) == 8);
+                assertThat(Files.readString(a.resolve("f2b"))).isEqualTo("i am f2, exported from host b\n");
+
+                hb.terminate();
+                ha.await("b's copies gone from a and c", () -> files(a) == 6 && files(c) == 6);
+                assertThat(a.resolve("f2b")).doesNotExist();
+                assertThat(c.resolve("f3b")).doesNotExist();
+
+                try (MgmtProcess hb2 = host("b", freePort(), pa)) {
+                    ha.await("b's copies back", () -> files(a) == 8 && files(c) == 8);
+                    hb2.terminate();
+                }
+                hc.terminate();
+            }
+            ha.terminate();
+        }
+    }
+}
