@@ -1,0 +1,39 @@
+package dev.mgmt.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Several hosts in this JVM on loopback, closed together. */
+final class Cluster implements AutoCloseable {
+
+    static final Duration HEARTBEAT = Duration.ofMillis(200);
+    static final Duration FAILURE = Duration.ofMillis(1500);
+
+    private final List<World> worlds = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> addresses = Collections.synchronizedList(new ArrayList<>());
+
+    /** Starts a host; the first one bootstraps, later ones join with the first as seed. */
+    World start(String host) {
+        String addr = Ports.loopback();
+        ClusterNode.Builder b = ClusterNode.builder().hostname(host).listen(addr)
+                .heartbeatInterval(HEARTBEAT).failureTimeout(FAILURE);
+        if (!addresses.isEmpty()) {
+            b.seeds(List.of(addresses.get(0)));
+        }
+        World w = b.build().start();
+        worlds.add(w);
+        addresses.add(addr);
+        return w;
+    }
+
+    @Override
+    public void close() {
+        List<World> all = new ArrayList<>(worlds);
+        Collections.reverse(all);
+        for (World w : all) {
+            w.close();
+        }
+    }
+}
