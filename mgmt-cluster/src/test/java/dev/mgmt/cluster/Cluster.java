@@ -4,24 +4,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Several hosts in this JVM on loopback, closed together. */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
-    static final Duration HEARTBEAT = Duration.ofMillis(200);
-    static final Duration FAILURE = Duration.ofMillis(1500);
+    public static final Duration HEARTBEAT = Duration.ofMillis(200);
+    public static final Duration FAILURE = Duration.ofMillis(1500);
 
     private final List<World> worlds = Collections.synchronizedList(new ArrayList<>());
     private final List<String> addresses = Collections.synchronizedList(new ArrayList<>());
 
     /** Starts a host; the first one bootstraps, later ones join with the first as seed. */
-    World start(String host) {
+    public World start(String host) {
+        return start(host, b -> { });
+    }
+
+    /** Starts a host after {@code tune} adjusted its builder. */
+    public World start(String host, Consumer<ClusterNode.Builder> tune) {
         String addr = Ports.loopback();
         ClusterNode.Builder b = ClusterNode.builder().hostname(host).listen(addr)
                 .heartbeatInterval(HEARTBEAT).failureTimeout(FAILURE);
         if (!addresses.isEmpty()) {
             b.seeds(List.of(addresses.get(0)));
         }
+        tune.accept(b);
         World w = b.build().start();
         worlds.add(w);
         addresses.add(addr);

@@ -29,6 +29,8 @@ class JoinTest {
         assertThat(ClusterNode.HostPort.parse("[::1]:80").toString()).isEqualTo("[::1]:80");
         assertThatThrownBy(() -> ClusterNode.HostPort.parse("a:b")).hasMessageContaining("'b' is not a port");
         assertThatThrownBy(() -> ClusterNode.builder().hostname("a/b").build()).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> ClusterNode.builder().hostname("a").server(false).build())
+                .hasMessageContaining("--no-server needs --seeds");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.mgmt.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -9,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class OneNodeTest {
 
     @Test
-    void bootstrapsAOneVoterClusterThatIsWritable() {
+    void bootstrapsAOneVoterClusterThatIsWritable() throws Exception {
         String addr = Ports.loopback();
         long t0 = System.nanoTime();
         try (World w = ClusterNode.builder().hostname("solo").listen(addr).build().start()) {
@@ -22,6 +24,11 @@ class OneNodeTest {
             w.delete("k").block(Duration.ofSeconds(5));
             assertThat(w.get("k").block(Duration.ofSeconds(5))).isEmpty();
             assertThat(ms).as("start to first write, ms").isLessThan(10_000);
+        }
+        // Closed means the port is free again.
+        int port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
         }
     }
 }

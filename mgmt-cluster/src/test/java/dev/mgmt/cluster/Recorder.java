@@ -8,18 +8,18 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /** Records what a Flux emits and waits for an element that matches. */
-final class Recorder<T> implements AutoCloseable {
+public final class Recorder<T> implements AutoCloseable {
 
     private final List<T> seen = new CopyOnWriteArrayList<>();
     private final Disposable subscription;
     private volatile Throwable error;
 
-    Recorder(Flux<T> flux) {
+    public Recorder(Flux<T> flux) {
         subscription = flux.subscribe(seen::add, e -> error = e);
     }
 
     /** Waits until the latest element matches (views emit current state); returns it. */
-    T await(String what, Duration timeout, Predicate<T> p) {
+    public T await(String what, Duration timeout, Predicate<T> p) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (error != null) {
@@ -40,11 +40,11 @@ final class Recorder<T> implements AutoCloseable {
     }
 
     /** The latest element, or null. */
-    T last() {
+    public T last() {
         return seen.isEmpty() ? null : seen.get(seen.size() - 1);
     }
 
-    List<T> seen() {
+    public List<T> seen() {
         return List.copyOf(seen);
     }
 

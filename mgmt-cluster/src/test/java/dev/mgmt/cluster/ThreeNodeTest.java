@@ -41,6 +41,10 @@ class ThreeNodeTest {
         assertThat(((AtomixWorld) b).isServer()).as("a joiner is a client for now").isFalse();
         assertThat(((AtomixWorld) c).isServer()).isFalse();
         assertThat(((AtomixWorld) a).memberId()).startsWith("a@");
+        World d = cluster.start("d", n -> n.server(false));
+        assertThat(((AtomixWorld) d).isServer()).isFalse();
+        d.put("from-d", "1").block(WAIT);
+        assertThat(a.get("from-d").block(WAIT)).contains("1");
     }
 
     @Test

@@ -85,6 +85,10 @@ public final class AtomixWorld implements World {
 
     /** Starts a host as {@link ClusterNode#start()} describes. */
     public static World start(ClusterNode config) {
+        if (!AtomicBoolean.class.getModule().isOpen("java.util.concurrent.atomic", AtomixWorld.class.getModule())) {
+            throw new ClusterException("the cluster store needs the JVM option "
+                    + "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED");
+        }
         long t0 = System.nanoTime();
         RaftStore store = RaftStore.open(config);
         long t1 = System.nanoTime();
@@ -356,9 +360,13 @@ public final class AtomixWorld implements World {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
-        retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
-                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
-                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        removeKeysOf(gone).subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+    }
+
+    /** Deletes a host's exports and converged state. Idempotent. */
+    Mono<Void> removeKeysOf(String gone) {
+        return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
+                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)));
     }
 
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */
