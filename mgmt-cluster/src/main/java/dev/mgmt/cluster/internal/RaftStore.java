@@ -193,6 +193,10 @@ final class RaftStore {
      */
     static RaftStore open(ClusterNode config) {
         boolean bootstrap = config.seeds().isEmpty();
+        // Start-up is mostly class loading and serializer set-up; get the Raft and map
+        // serializers ready on another core while this one builds and starts membership.
+        CompletableFuture<Void> warm = CompletableFuture.runAsync(RaftStore::warmUp,
+                r -> daemon(r, "mgmt-store-warmup").start());
         RaftStore store = new RaftStore(config, bootstrap);
         long deadline = System.nanoTime() + config.joinTimeout().toNanos();
         try {
@@ -200,7 +204,7 @@ final class RaftStore {
             // Building the server loads and initialises many classes (storage, serializers); do it
             // on another core while membership starts.
             CompletableFuture<Void> built = bootstrap
-                    ? CompletableFuture.runAsync(store::buildServer, r -> daemon(r, "mgmt-store-prepare").start())
+                    ? warm.thenRun(store::buildServer)
                     : CompletableFuture.completedFuture(null);
             store.startMembership(deadline);
             long t1 = System.nanoTime();
@@ -251,6 +255,17 @@ final class RaftStore {
             throw new ClusterException("interrupted while starting membership", e);
         }
         cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
+    }
+
+    /** Builds the serializers once (Kryo registers every class of a namespace); failures are harmless here. */
+    private static void warmUp() {
+        try {
+            Serializer.using(RaftNamespaces.RAFT_PROTOCOL).encode("warm-up");
+            Serializer.using(RaftNamespaces.RAFT_STORAGE).encode("warm-up");
+            Serializer.using(AtomicMapType.instance().namespace()).encode("warm-up");
+        } catch (RuntimeException e) {
+            log.debug("serializer warm-up failed: {}", e.toString());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
