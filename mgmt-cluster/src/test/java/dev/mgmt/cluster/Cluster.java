@@ -14,6 +14,7 @@ public final class Cluster implements AutoCloseable {
 
     private final List<World> worlds = Collections.synchronizedList(new ArrayList<>());
     private final List<String> addresses = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Map<String, String> byHost = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Starts a host; the first one bootstraps, later ones join with the first as seed. */
     public World start(String host) {
@@ -32,7 +33,13 @@ public final class Cluster implements AutoCloseable {
         World w = b.build().start();
         worlds.add(w);
         addresses.add(addr);
+        byHost.put(host, addr);
         return w;
+    }
+
+    /** The listen address of the latest host started under this name. */
+    public String address(String host) {
+        return byHost.get(host);
     }
 
     @Override

@@ -13,9 +13,23 @@ public final class Recorder<T> implements AutoCloseable {
     private final List<T> seen = new CopyOnWriteArrayList<>();
     private final Disposable subscription;
     private volatile Throwable error;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     public Recorder(Flux<T> flux) {
-        subscription = flux.subscribe(seen::add, e -> error = e);
+        subscription = flux.subscribe(seen::add, e -> {
+            error = e;
+            done.countDown();
+        }, done::countDown);
+    }
+
+    /** Waits for the flux to end; true if it did. */
+    public boolean awaitCompletion(Duration timeout) {
+        try {
+            return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits until the latest element matches (views emit current state); returns it. */

@@ -97,7 +97,8 @@ class ThreeNodeTest {
     void aLateJoinerSeesTheCurrentSetFirst() {
         FileResource a1 = FileResource.file("/tmp/mgmt-test/late", "x");
         a.export(List.of(a1)).block(WAIT);
-        World d = cluster.start("d");
+        // d knows only c, a store client: membership leads it to a, the store server.
+        World d = cluster.start("d", n -> n.seeds(List.of(cluster.address("c"))));
         List<Exported> first = d.collect("file").blockFirst(WAIT);
         assertThat(first).containsExactly(new Exported("a", a1));
     }
