@@ -58,6 +58,10 @@ public final class ClusterNode {
         if (b.idealClusterSize < 1) {
             throw new IllegalArgumentException("idealClusterSize: must be at least 1, not " + b.idealClusterSize);
         }
+        if (b.seeds.isEmpty() && !b.server) {
+            throw new IllegalArgumentException("server: a host without seeds bootstraps the cluster and must serve "
+                    + "the store; --no-server needs --seeds");
+        }
         this.hostname = b.hostname;
         this.listen = b.listen;
         this.advertise = b.advertise != null ? b.advertise : b.listen;

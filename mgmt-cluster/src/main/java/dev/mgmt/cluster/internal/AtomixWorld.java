@@ -64,18 +64,20 @@ public final class AtomixWorld implements World {
 
     private final ClusterNode config;
     private final String host;
-    private final ResourceCodec codec;
+    private volatile ResourceCodec codec;
     private final RaftStore store;
     private final Mirror mirror = new Mirror();
     private final ExecutorService events;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Long> absentSince = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** What this host last exported and published, to restore if someone removes it while we live. */
+    private volatile String lastExport;
+    private volatile String lastConverged;
 
     private AtomixWorld(ClusterNode config, RaftStore store) {
         this.config = config;
         this.host = config.hostname();
-        this.codec = config.codec();
         this.store = store;
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
@@ -83,10 +85,18 @@ public final class AtomixWorld implements World {
 
     /** Starts a host as {@link ClusterNode#start()} describes. */
     public static World start(ClusterNode config) {
+        if (!AtomicBoolean.class.getModule().isOpen("java.util.concurrent.atomic", AtomixWorld.class.getModule())) {
+            throw new ClusterException("the cluster store needs the JVM option "
+                    + "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED");
+        }
+        long t0 = System.nanoTime();
         RaftStore store = RaftStore.open(config);
+        long t1 = System.nanoTime();
         AtomixWorld world = new AtomixWorld(config, store);
         try {
             world.init();
+            log.debug("{}: store open {} ms, world ready {} ms", config.hostname(), (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
             return world;
         } catch (RuntimeException e) {
             world.crash();
@@ -97,7 +107,18 @@ public final class AtomixWorld implements World {
     private void init() {
         Duration t = config.joinTimeout();
         await("listen to the store", store.listen(mirror::apply, events), t);
-        mirror.load(store.entries(t));
+        // A host that bootstraps made the store just now: it is empty, nothing to read.
+        mirror.load(store.isServer() ? List.of() : store.entries(t));
+        mirror.subscribe(new Mirror.Listener() {
+            @Override
+            public void changed(Set<String> keys) {
+                restoreOwnKeys(keys);
+            }
+
+            @Override
+            public void closed() {
+            }
+        }, () -> { });
         store.onReconnect(() -> Schedulers.boundedElastic().schedule(this::resync, 200, TimeUnit.MILLISECONDS));
         store.onHostRemoved(ev -> {
             if (store.isLeader()) {
@@ -105,11 +126,26 @@ public final class AtomixWorld implements World {
             }
         });
         if (store.isServer()) {
-            await("record the ideal cluster size",
-                    store.putIfAbsent(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize())), t);
+            retried("record the ideal cluster size",
+                    () -> store.putIfAbsent(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize())))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
         long every = Math.max(250, config.failureTimeout().toMillis() / 2);
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The codec, made on first use: loading every resource kind costs start-up time. */
+    private ResourceCodec codec() {
+        ResourceCodec c = codec;
+        if (c == null) {
+            synchronized (this) {
+                if (codec == null) {
+                    codec = config.codec();
+                }
+                c = codec;
+            }
+        }
+        return c;
     }
 
     @Override
@@ -134,8 +170,11 @@ public final class AtomixWorld implements World {
 
     @Override
     public Mono<Void> export(Collection<? extends Resource> resources) {
-        return Mono.fromCallable(() -> ExportDoc.encode(codec, resources))
-                .flatMap(doc -> retried("export", () -> store.put(EXPORTED + host, doc)));
+        return Mono.fromCallable(() -> ExportDoc.encode(codec(), resources))
+                .flatMap(doc -> {
+                    lastExport = doc;
+                    return retried("export", () -> store.put(EXPORTED + host, doc));
+                });
     }
 
     @Override
@@ -152,7 +191,7 @@ public final class AtomixWorld implements World {
             if (from.equals(host)) {
                 continue;
             }
-            for (Resource r : ExportDoc.decode(codec, e.getValue(), kind,
+            for (Resource r : ExportDoc.decode(codec(), e.getValue(), kind,
                     (why, ex) -> log.warn("{}: skipping part of {}'s export: {}", host, from, why))) {
                 out.add(new Exported(from, r));
             }
@@ -194,7 +233,9 @@ public final class AtomixWorld implements World {
 
     @Override
     public Mono<Void> converged(boolean converged) {
-        return retried("converged", () -> store.put(CONVERGED + host, Boolean.toString(converged)));
+        String value = Boolean.toString(converged);
+        lastConverged = value;
+        return retried("converged", () -> store.put(CONVERGED + host, value));
     }
 
     @Override
@@ -286,6 +327,26 @@ public final class AtomixWorld implements World {
 
     // ---- departures ----
 
+    /**
+     * Called under the mirror's lock. If this live host's keys were removed (membership
+     * wrongly declared it dead for a while), writes them again.
+     */
+    private void restoreOwnKeys(Set<String> keys) {
+        if (closed.get()) {
+            return;
+        }
+        restore(keys, EXPORTED + host, lastExport);
+        restore(keys, CONVERGED + host, lastConverged);
+    }
+
+    private void restore(Set<String> keys, String key, String value) {
+        if (value != null && keys.contains(key) && mirror.value(key) == null) {
+            log.info("{}: {} was removed while this host is alive; writing it again", host, key);
+            retried("restore " + key, () -> store.putIfAbsent(key, value))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        }
+    }
+
     /** Deletes a departed host's keys unless another incarnation of it is alive. Idempotent. */
     private void removeHost(String gone, String why) {
         if (gone.equals(host) || closed.get()) {
@@ -299,9 +360,13 @@ public final class AtomixWorld implements World {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
-        retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
-                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
-                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        removeKeysOf(gone).subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+    }
+
+    /** Deletes a host's exports and converged state. Idempotent. */
+    Mono<Void> removeKeysOf(String gone) {
+        return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
+                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)));
     }
 
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */

@@ -164,6 +164,7 @@ final class RaftStore {
                 .withMembershipProtocol(HeartbeatMembershipProtocol.builder()
                         .withHeartbeatInterval(config.heartbeatInterval())
                         .withFailureTimeout(config.failureTimeout())
+                        .withFailureThreshold(phiThreshold(config))
                         .build())
                 .build();
         Path dir = config.dataDir().orElse(null);
@@ -192,14 +193,24 @@ final class RaftStore {
      */
     static RaftStore open(ClusterNode config) {
         boolean bootstrap = config.seeds().isEmpty();
+        // Start-up is mostly class loading and serializer set-up; get the Raft and map
+        // serializers ready on another core while this one builds and starts membership.
+        CompletableFuture<Void> warm = CompletableFuture.runAsync(RaftStore::warmUp,
+                r -> daemon(r, "mgmt-store-warmup").start());
         RaftStore store = new RaftStore(config, bootstrap);
         long deadline = System.nanoTime() + config.joinTimeout().toNanos();
         try {
             long t0 = System.nanoTime();
+            // Building the server loads and initialises many classes (storage, serializers); do it
+            // on another core while membership starts.
+            CompletableFuture<Void> built = bootstrap
+                    ? warm.thenRun(store::buildServer)
+                    : CompletableFuture.completedFuture(null);
             store.startMembership(deadline);
             long t1 = System.nanoTime();
             List<MemberId> voters;
             if (bootstrap) {
+                awaitBuilt(built, deadline);
                 store.startServer(deadline);
                 voters = List.of(MemberId.from(store.memberId));
             } else {
@@ -246,8 +257,38 @@ final class RaftStore {
         cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
     }
 
-    private void startServer(long deadline) {
-        RaftServer s = RaftServer.builder(MemberId.from(memberId))
+    /** Builds the serializers once (Kryo registers every class of a namespace); failures are harmless here. */
+    private static void warmUp() {
+        try {
+            Serializer.using(RaftNamespaces.RAFT_PROTOCOL).encode("warm-up");
+            Serializer.using(RaftNamespaces.RAFT_STORAGE).encode("warm-up");
+            Serializer.using(AtomicMapType.instance().namespace()).encode("warm-up");
+        } catch (RuntimeException e) {
+            log.debug("serializer warm-up failed: {}", e.toString());
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void awaitBuilt(CompletableFuture<Void> built, long deadline) {
+        try {
+            built.get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("cannot build the store server in time");
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot build the store server: " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while building the store server", e);
+        }
+    }
+
+    private void buildServer() {
+        this.server = RaftServer.builder(MemberId.from(memberId))
                 .withName(RAFT_GROUP)
                 .withMembershipService(cluster.getMembershipService())
                 .withProtocol(new RaftServerCommunicator(RAFT_GROUP,
@@ -262,9 +303,18 @@ final class RaftStore {
                         .withNamespace(RaftNamespaces.RAFT_STORAGE)
                         .build())
                 .build();
-        this.server = s;
+    }
+
+    private void startServer(long deadline) {
+        RaftServer s = server;
+        // A one-voter cluster has nobody to wait for: let it elect itself after a token
+        // timeout, then restore the configured one for when there are more voters.
+        Object context = raftContext(s);
+        Duration quick = Duration.ofMillis(Math.min(50, config.electionTimeout().toMillis()));
+        setElectionTimeout(context, quick);
         try {
             s.bootstrap(MemberId.from(memberId)).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            setElectionTimeout(context, config.electionTimeout());
         } catch (TimeoutException e) {
             throw new ClusterException("the store server did not elect itself within " + secs(config.joinTimeout()));
         } catch (ExecutionException e) {
@@ -273,6 +323,34 @@ final class RaftStore {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while starting the store server", e);
         }
+    }
+
+    /** The server's RaftContext (DefaultRaftServer's protected field), or null if that is not reachable. */
+    private static Object raftContext(RaftServer s) {
+        try {
+            java.lang.reflect.Field f = io.atomix.protocols.raft.impl.DefaultRaftServer.class.getDeclaredField("context");
+            f.setAccessible(true);
+            return f.get(s);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("cannot reach the Raft context to shorten the first election: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static void setElectionTimeout(Object context, Duration d) {
+        if (context instanceof io.atomix.protocols.raft.impl.RaftContext rc) {
+            rc.setElectionTimeout(d);
+        }
+    }
+
+    /**
+     * The heartbeat protocol uses its failure timeout only until it has 25 samples of a peer;
+     * after that it declares the peer dead when phi = (t / mean interval) / ln 10 reaches the
+     * threshold. Pick the threshold so that is about the failure timeout again.
+     */
+    static int phiThreshold(ClusterNode config) {
+        double intervals = (double) config.failureTimeout().toMillis() / config.heartbeatInterval().toMillis();
+        return (int) Math.max(1, Math.round(intervals / Math.log(10)));
     }
 
     private static Duration heartbeatFor(Duration electionTimeout) {
@@ -450,7 +528,8 @@ final class RaftStore {
      * @param graceful whether to close the session (a crash leaves it to expire)
      */
     void shutdown(Duration budget, boolean graceful) {
-        long deadline = System.nanoTime() + budget.toNanos();
+        long t0 = System.nanoTime();
+        long deadline = t0 + budget.toNanos();
         AsyncAtomicMap<String, byte[]> m = map;
         if (m != null && graceful) {
             quietly("close the map", m.close(), deadline);
@@ -463,10 +542,23 @@ final class RaftStore {
         if (s != null) {
             quietly("stop the store server", s.shutdown(), deadline);
         }
-        quietly("stop membership", cluster.stop(), deadline);
+        // Netty closes the listening socket at once but keeps its event loops for a 2 s quiet
+        // period; do not wait for that (the threads end by themselves, the port is already free).
+        CompletableFuture<Void> stopped = cluster.stop();
+        try {
+            stopped.get(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))),
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.debug("{}: membership still winding down; not waiting", config.hostname());
+        } catch (ExecutionException e) {
+            log.debug("{}: stopping membership failed: {}", config.hostname(), rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownsDataDir && dataDir != null) {
             deleteTree(dataDir);
         }
+        log.debug("{}: stopped in {} ms", memberId, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void quietly(String what, CompletableFuture<?> f, long deadline) {

@@ -1,0 +1,20 @@
+/**
+ * The Atomix-facing implementation of the cluster; nothing here is API. Every Atomix type
+ * stays in this package.
+ *
+ * <ul>
+ *   <li>{@link dev.mgmt.cluster.internal.RaftStore}: {@code AtomixCluster} with the heartbeat
+ *       membership protocol (not SWIM) and bootstrap discovery from the seeds; the low-level
+ *       {@code atomix-raft} {@code RaftServer} on a bootstrapping host (one voter) and a
+ *       {@code RaftClient} session on every host, serving one {@code AtomicMapService} through
+ *       {@code AtomicMapProxy}. Each incarnation has a fresh member id {@code host@<random>};
+ *       members advertise {@code mgmt.host}, {@code mgmt.voter} and {@code mgmt.volunteer}
+ *       properties, which is how joiners find the voters.</li>
+ *   <li>{@link dev.mgmt.cluster.internal.AtomixWorld}: the {@link dev.mgmt.cluster.World} over
+ *       that map ({@code exported/<host>}, {@code converged/<host>}, {@code kv/<key>},
+ *       {@code config/idealClusterSize}); retried idempotent writes; departures.</li>
+ *   <li>{@link dev.mgmt.cluster.internal.Mirror}: the local copy of the map the views read.</li>
+ *   <li>{@link dev.mgmt.cluster.internal.ExportDoc}: one host's export as one JSON document.</li>
+ * </ul>
+ */
+package dev.mgmt.cluster.internal;

@@ -1,0 +1,44 @@
+package dev.mgmt.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JoinTest {
+
+    @Test
+    void anUnreachableSeedFailsWithAClearMessageWithinTheTimeout() {
+        int dead = Ports.free();
+        ClusterNode node = ClusterNode.builder().hostname("lonely").listen(Ports.loopback())
+                .seeds(List.of("127.0.0.1:" + dead)).joinTimeout(Duration.ofSeconds(2)).build();
+        long t0 = System.nanoTime();
+        assertThatThrownBy(node::start)
+                .isInstanceOf(ClusterException.class)
+                .hasMessage("cannot join: no seed answered at 127.0.0.1:" + dead + " within 2 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void addressesParse() {
+        assertThat(ClusterNode.HostPort.parse("127.0.0.1:7947")).isEqualTo(new ClusterNode.HostPort("127.0.0.1", 7947));
+        assertThat(ClusterNode.HostPort.parse("example.org")).isEqualTo(new ClusterNode.HostPort("example.org", 7946));
+        assertThat(ClusterNode.HostPort.parse("[::1]:80")).isEqualTo(new ClusterNode.HostPort("::1", 80));
+        assertThat(ClusterNode.HostPort.parse("[::1]:80").toString()).isEqualTo("[::1]:80");
+        assertThatThrownBy(() -> ClusterNode.HostPort.parse("a:b")).hasMessageContaining("'b' is not a port");
+        assertThatThrownBy(() -> ClusterNode.builder().hostname("a/b").build()).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> ClusterNode.builder().hostname("a").server(false).build())
+                .hasMessageContaining("--no-server needs --seeds");
+    }
+
+    @Test
+    void aBusyListenAddressIsAClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ClusterNode node = ClusterNode.builder().hostname("busy").listen("127.0.0.1:" + taken.getLocalPort()).build();
+            assertThatThrownBy(node::start).isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+}
