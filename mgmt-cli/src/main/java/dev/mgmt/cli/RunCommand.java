@@ -185,7 +185,13 @@ final class RunCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(engine, out);
         timers.scheduleWithFixedDelay(progress::tick, 1, 1, TimeUnit.SECONDS);
-        engine.events().ofType(EngineEvent.Converged.class).subscribe(c -> progress.converged(c, t0));
+        engine.events().subscribe(e -> {
+            if (e instanceof EngineEvent.Converged c) {
+                progress.converged(c, t0);
+            } else if (e instanceof EngineEvent.Unconverged) {
+                progress.unconverged();
+            }
+        });
 
         GraphFileWatcher watcher = null;
         try {
@@ -380,7 +386,10 @@ final class RunCommand implements Callable<Integer> {
                 lastConverged = what;
                 out.printf("%s after %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
             }
-            engine.events().ofType(EngineEvent.Unconverged.class).next().subscribe(u -> settled = false);
+        }
+
+        void unconverged() {
+            settled = false;
         }
     }
 }

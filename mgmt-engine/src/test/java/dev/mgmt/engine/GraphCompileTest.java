@@ -2,6 +2,7 @@ package dev.mgmt.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.Meta;
@@ -21,14 +22,8 @@ class GraphCompileTest {
 
     private static GraphCompileException compileError(Graph g) {
         try (Engine e = Engine.builder().build()) {
-            assertThatThrownBy(() -> e.start(g)).isInstanceOf(GraphCompileException.class);
-            try {
-                e.start(g);
-            } catch (GraphCompileException x) {
-                return x;
-            }
+            return assertThrows(GraphCompileException.class, () -> e.start(g));
         }
-        throw new AssertionError("unreachable");
     }
 
     @Test

@@ -70,8 +70,8 @@ final class AutoEdges {
         return addOneByOne(resources, index, edges, found);
     }
 
-    /** Links the first alternative of a chain that someone else provides; false when none is. */
-    private static boolean link(int seeker, List<Uid> chain, Map<Uid, List<Integer>> providers, List<long[]> found) {
+    /** Links the first alternative of a chain that someone else provides; nothing when none is. */
+    private static void link(int seeker, List<Uid> chain, Map<Uid, List<Integer>> providers, List<long[]> found) {
         for (Uid uid : chain) {
             List<Integer> ps = providers.get(uid);
             if (ps == null) {
@@ -85,10 +85,9 @@ final class AutoEdges {
                 }
             }
             if (any) {
-                return true;
+                return;
             }
         }
-        return false;
     }
 
     /** The slow path, only when some autoedge closes a cycle: add each unless it would. */

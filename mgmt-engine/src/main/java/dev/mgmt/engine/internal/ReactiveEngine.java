@@ -67,6 +67,8 @@ public final class ReactiveEngine implements Engine {
     private final Permits permits;
     private final RunSteps steps;
     private int active;
+    /** Vertices in a check/apply/refresh right now; close waits for this to reach zero. */
+    private int running;
     private int unarmed;
     private boolean started;
     private boolean closing;
@@ -215,7 +217,7 @@ public final class ReactiveEngine implements Engine {
             }
             closing = true;
             drained = new CompletableFuture<>();
-            if (vertices.values().stream().noneMatch(v -> v.running)) {
+            if (running == 0) {
                 drained.complete(null);
             }
             return drained;
@@ -314,8 +316,8 @@ public final class ReactiveEngine implements Engine {
     }
 
     private Vertex newVertex(Resource r) {
-        List<Semaphores.Spec> specs = r.meta().sema().stream().map(Semaphores::parse)
-                .sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
+        List<Semaphores.Spec> specs = r.meta().sema().isEmpty() ? List.of() : r.meta().sema().stream()
+                .map(Semaphores::parse).sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
         Vertex v = new Vertex(r, specs, bucket);
         permits.declare(v);
@@ -336,6 +338,7 @@ public final class ReactiveEngine implements Engine {
         }
         if (v.running) {
             v.running = false;
+            running--;
             active--;
             permits.release(v);
             if (v.run != null) {
@@ -523,6 +526,7 @@ public final class ReactiveEngine implements Engine {
     private void run(Vertex v) {
         permits.acquire(v);
         v.running = true;
+        running++;
         active++;
         v.runWasRefresh = v.refresh;
         v.runWasTriggered = v.triggered;
@@ -543,6 +547,7 @@ public final class ReactiveEngine implements Engine {
             return;
         }
         v.running = false;
+        running--;
         v.run = null;
         active--;
         permits.release(v);
@@ -575,7 +580,7 @@ public final class ReactiveEngine implements Engine {
             evaluate(p);
         }
         permits.serve(this::evaluate);
-        if (closing && drained != null && vertices.values().stream().noneMatch(x -> x.running)) {
+        if (closing && drained != null && running == 0) {
             drained.complete(null);
         }
         checkSettled();
