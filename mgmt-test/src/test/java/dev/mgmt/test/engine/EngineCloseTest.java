@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.test.FakeCall;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class EngineCloseTest {
         FakeResource a = fakes.resource("a").applyTakes(Duration.ofMillis(200)).build();
         Engine engine = Engine.builder().build();
         engine.start(Graph.builder().add(a).build());
-        fakes.awaitInFlight(1, Waits.HANG);
+        Waits.until(() -> !fakes.calls("a", FakeCall.Phase.APPLY).isEmpty(), () -> "a is applying");
         engine.close();
         assertThat(fakes.calls("a")).allMatch(c -> c.finished());
         assertThat(fakes.isInSync("a")).isTrue();

@@ -136,7 +136,8 @@ class GraphSwapTest {
         FakeGate gate = FakeGate.closed();
         FakeResource slow = fakes.resource("x").applyGate(gate).build();
         engine.start(Graph.builder().add(slow).build());
-        fakes.awaitInFlight(1, Waits.HANG);
+        // The check is in flight too before the apply: wait for the apply itself.
+        Waits.until(() -> !fakes.calls("x", FakeCall.Phase.APPLY).isEmpty(), () -> "x is applying");
         FakeResource changed = fakes.resource("x").meta(m -> m.retry(1)).build();
         engine.swap(Graph.builder().add(changed).build());
         assertSucceededWithin(engine, Waits.HANG);
