@@ -47,6 +47,9 @@ public final class ClusterNode {
     private final String clusterName;
     private final Path dataDir;
     private final ResourceCodec codec;
+    private final ElasticStrategy strategy;
+    private final Duration gracePeriod;
+    private final boolean observer;
 
     private ClusterNode(Builder b) {
         if (b.hostname == null || b.hostname.isBlank()) {
@@ -75,6 +78,12 @@ public final class ClusterNode {
         this.clusterName = Objects.requireNonNull(b.clusterName, "clusterName");
         this.dataDir = b.dataDir;
         this.codec = b.codec;
+        this.strategy = Objects.requireNonNull(b.strategy, "strategy");
+        this.gracePeriod = positive("gracePeriod", b.gracePeriod);
+        this.observer = b.observer;
+        if (observer && server) {
+            throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
+        }
     }
 
     public static Builder builder() {
@@ -91,6 +100,24 @@ public final class ClusterNode {
      */
     public World start() {
         return AtomixWorld.start(this);
+    }
+
+    /** How the chooser treats dead voters; default {@link ElasticStrategy#REPLACE}. */
+    public ElasticStrategy strategy() {
+        return strategy;
+    }
+
+    /** How long a voter must be dead before the chooser may replace or remove it; default 10 s. */
+    public Duration gracePeriod() {
+        return gracePeriod;
+    }
+
+    /**
+     * Whether this member only observes and administers (as {@code mgmt cluster status} does):
+     * it is not counted as a host, exports nothing and never serves the store.
+     */
+    public boolean observer() {
+        return observer;
     }
 
     public String hostname() {
@@ -226,10 +253,13 @@ public final class ClusterNode {
         private Duration joinTimeout = Duration.ofSeconds(10);
         private Duration heartbeatInterval = Duration.ofMillis(500);
         private Duration failureTimeout = Duration.ofSeconds(5);
-        private Duration electionTimeout = Duration.ofMillis(300);
+        private Duration electionTimeout = Duration.ofSeconds(1);
         private String clusterName = "mgmt";
         private Path dataDir;
         private ResourceCodec codec;
+        private ElasticStrategy strategy = ElasticStrategy.REPLACE;
+        private Duration gracePeriod = Duration.ofSeconds(10);
+        private boolean observer;
 
         private Builder() {
         }
@@ -289,8 +319,9 @@ public final class ClusterNode {
         }
 
         /**
-         * Raft election timeout of a store server; default 300 ms, so a bootstrapping host is
-         * writable in well under a second. Raise it on loaded machines with several servers.
+         * Raft election timeout of a store server; default 1 s. A bootstrapping host does not
+         * wait for it (it elects itself at once), so this only sets how fast a new leader is
+         * elected when one dies, against how easily a busy machine causes needless elections.
          */
         public Builder electionTimeout(Duration d) {
             this.electionTimeout = d;
@@ -312,6 +343,24 @@ public final class ClusterNode {
         /** The codec for exported resources; default {@link ResourceCodec#standard()}. */
         public Builder codec(ResourceCodec codec) {
             this.codec = codec;
+            return this;
+        }
+
+        /** How the chooser treats dead voters ({@code --elastic-strategy}); default {@code REPLACE}. */
+        public Builder strategy(ElasticStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** How long a voter must be dead before it may be replaced or removed; default 10 s. */
+        public Builder gracePeriod(Duration d) {
+            this.gracePeriod = d;
+            return this;
+        }
+
+        /** Joins only to observe and administer; see {@link ClusterNode#observer()}. */
+        public Builder observer(boolean observer) {
+            this.observer = observer;
             return this;
         }
 

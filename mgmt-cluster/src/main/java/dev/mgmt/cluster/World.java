@@ -48,6 +48,24 @@ public interface World extends AutoCloseable {
     /** Every live host's converged state: the current map at once, then each change. */
     Flux<Map<String, Boolean>> convergedHosts();
 
+    /** The cluster's members, voters, leader, ideal size and converged states, as this host sees them. */
+    Mono<ClusterStatus> status();
+
+    /**
+     * Sets the ideal number of store servers (Raft voters) for the whole cluster, at run time;
+     * the chooser on the leader's host then grows or shrinks the voters one at a time.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    Mono<Void> idealClusterSize(int n);
+
+    /**
+     * Whether {@code host} volunteers to serve the store. A host that revokes its volunteer
+     * entry while it is a voter is unnominated: it leaves the Raft group and keeps running as
+     * a client. A host started with {@code server(false)} never serves, whatever this says.
+     */
+    Mono<Void> volunteer(String host, boolean volunteer);
+
     /** Leaves the cluster; this host's exports and converged state are removed. */
     @Override
     void close();

@@ -136,6 +136,28 @@ final class InMemoryWorlds {
         }
 
         @Override
+        public Mono<ClusterStatus> status() {
+            return Mono.fromCallable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    List<ClusterStatus.Member> members = new ArrayList<>();
+                    converged.forEach((h, c) -> members.add(new ClusterStatus.Member(h, h, "", true, false, false,
+                            false, Optional.of(c))));
+                    return new ClusterStatus(1, ElasticStrategy.REPLACE, Optional.empty(), members);
+                }
+            });
+        }
+
+        @Override
+        public Mono<Void> idealClusterSize(int n) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Void> volunteer(String h, boolean v) {
+            return Mono.empty();
+        }
+
+        @Override
         public void close() {
             synchronized (InMemoryWorlds.this) {
                 exports.remove(host);

@@ -247,6 +247,24 @@ public final class AtomixWorld implements World {
         });
     }
 
+    @Override
+    public Mono<dev.mgmt.cluster.ClusterStatus> status() {
+        return Mono.error(new UnsupportedOperationException("not yet"));
+    }
+
+    @Override
+    public Mono<Void> idealClusterSize(int n) {
+        if (n < 1) {
+            return Mono.error(new IllegalArgumentException("idealClusterSize: must be at least 1, not " + n));
+        }
+        return retried("set the ideal cluster size", () -> store.put(IDEAL_CLUSTER_SIZE, Integer.toString(n)));
+    }
+
+    @Override
+    public Mono<Void> volunteer(String host, boolean volunteer) {
+        return Mono.error(new UnsupportedOperationException("not yet"));
+    }
+
     /** The entries under {@code prefix} (cut off): the current map at once, then each change. */
     private Flux<Map<String, String>> view(String prefix) {
         Flux<Map<String, String>> raw = Flux.create(sink -> {
