@@ -53,7 +53,7 @@ public final class ClusterHarness implements AutoCloseable {
     private final List<Host> hosts = new ArrayList<>();
     private final List<String> flags = new ArrayList<>();
     private final long t0 = System.nanoTime();
-    private int statusRuns;
+    private int adminRuns;
 
     /**
      * @param root  a temporary directory for graphs and files
@@ -130,6 +130,20 @@ public final class ClusterHarness implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A write: changes export {@code a} of {@code from} and waits until every other running host
+     * holds the new content.
+     */
+    public void write(Host from, String what) throws IOException, InterruptedException {
+        String content = from.bump("a");
+        String file = from.fileName("a");
+        List<Host> others = running().stream().filter(h -> h != from).toList();
+        await(what + ": " + from.name + "'s write '" + content + "' reaches " + names(others),
+                () -> others.stream().allMatch(h -> (content + "\n").equals(h.file(file))),
+                () -> others.stream().map(h -> "  " + h.name + " has " + h.file(file)).collect(Collectors.joining("\n")));
+        log("write from " + from.name + " reached " + names(others) + " (" + what + ")");
+    }
+
     /** Waits until every one of {@code on} holds exactly {@code files} (name to content). */
     public void awaitFiles(String what, Collection<Host> on, Map<String, String> files) throws InterruptedException {
         await(what, () -> on.stream().allMatch(h -> h.files().equals(files)),
@@ -201,19 +215,32 @@ public final class ClusterHarness implements AutoCloseable {
      * namespace under a partition), parsed.
      */
     public Status status(Host via) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("cluster", "status", "--seeds", via.address(), "--json"));
+        return Status.parse(admin(via, "status", "--json"));
+    }
+
+    /** {@code mgmt cluster set-ideal-size N --seeds <via>}. */
+    public void setIdealSize(Host via, int n) throws IOException, InterruptedException {
+        admin(via, "set-ideal-size", Integer.toString(n));
+        log("ideal cluster size set to " + n + " through " + via.name);
+    }
+
+    /** Runs {@code mgmt cluster <command> --seeds <via>} to its end; returns its output, fails on a non-zero exit. */
+    private String admin(Host via, String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("cluster"));
+        args.addAll(List.of(command));
+        args.addAll(List.of("--seeds", via.address()));
         if (net != null) {
             args.addAll(List.of("--listen", net.ip(via.index) + ":" + NETNS_STATUS_PORT));
         }
-        int run = ++statusRuns;
+        int run = ++adminRuns;
         try (MgmtProcess p = MgmtProcess.start(via.launcher(), args)) {
             int code = p.waitFor();
-            save("status-" + run + "-via-" + via.name, p);
+            save("cluster-" + command[0] + "-" + run + "-via-" + via.name, p);
             if (code != 0) {
-                throw new AssertionError("mgmt cluster status via " + via.name + " exited " + code + "\nstdout:\n"
+                throw new AssertionError("mgmt " + String.join(" ", args) + " exited " + code + "\nstdout:\n"
                         + p.stdout() + "\nstderr:\n" + p.stderr());
             }
-            return Status.parse(p.stdout());
+            return p.stdout();
         }
     }
 
@@ -296,6 +323,7 @@ public final class ClusterHarness implements AutoCloseable {
         private List<String> startFlags = List.of();
         private MgmtProcess process;
         private int incarnation;
+        private int generation;
         private String lastEnd = "not started";
 
         private Host(int index) throws IOException {
@@ -399,6 +427,13 @@ public final class ClusterHarness implements AutoCloseable {
         public synchronized void export(String key, String content) throws IOException {
             exports.put(key, content);
             writeGraph();
+        }
+
+        /** Changes export {@code key} to a new generation; returns the new content. */
+        public synchronized String bump(String key) throws IOException {
+            String content = name + " " + key + " " + (++generation);
+            export(key, content);
+            return content;
         }
 
         /** Stops exporting {@code key}. */

@@ -1,0 +1,64 @@
+package dev.mgmt.cli.cluster;
+
+import dev.mgmt.cli.cluster.ClusterHarness.Host;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Shrinking the ideal cluster size below the live voter count and growing it back, at run time,
+ * in a cluster of real mgmt processes: the voters follow one at a time and the store never loses
+ * quorum (a write made right after each change goes through).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class IdealSizeIT {
+
+    @TempDir
+    Path dir;
+
+    private ClusterHarness cluster;
+
+    @AfterEach
+    void cleanUp() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Disabled("needs elastic membership ([elastic-core]: nominating and unnominating voters) and "
+            + "`mgmt cluster status` / `mgmt cluster set-ideal-size` (cluster CLI); not on main yet")
+    void theVotersFollowTheIdealSizeDownAndUpWithoutLosingQuorum(TestInfo test) throws Exception {
+        cluster = new ClusterHarness(dir, "IdealSizeIT." + test.getTestMethod().orElseThrow().getName(), null);
+        List<Host> hosts = cluster.define(5);
+        cluster.startAll();
+        cluster.awaitStatus("five voters (the default ideal size)", hosts.get(0), st -> settled(st, 5, 5));
+        cluster.awaitConverged("five hosts exchange their exports");
+
+        int step = 0;
+        for (int ideal : new int[] {1, 5, 3, 5, 2, 4}) {
+            Host via = hosts.get(step % hosts.size());
+            Host writer = hosts.get((step + 1) % hosts.size());
+            step++;
+            cluster.setIdealSize(via, ideal);
+            cluster.write(writer, "right after setting the ideal size to " + ideal);
+            cluster.awaitStatus(Math.min(ideal, hosts.size()) + " voters for ideal size " + ideal, via,
+                    st -> settled(st, ideal, hosts.size()));
+            cluster.write(hosts.get((step + 2) % hosts.size()), "with " + Math.min(ideal, hosts.size()) + " voters");
+        }
+        cluster.awaitConverged("nothing lost while the voters changed");
+    }
+
+    /** The ideal size is recorded, the voters number min(ideal, volunteers), all alive, and there is a leader. */
+    private static boolean settled(ClusterHarness.Status st, int ideal, int volunteers) {
+        int want = Math.min(ideal, volunteers);
+        return st.idealSize() == ideal && st.voters().size() == want && st.liveVoters().size() == want
+                && st.leader().isPresent() && st.voters().contains(st.leader().get());
+    }
+}
