@@ -109,11 +109,21 @@ public final class ClusterHarness implements AutoCloseable {
 
     /**
      * Starts the first host alone (it bootstraps the cluster), waits until it is up, then starts
-     * the others one after another, each joining through the hosts already running.
+     * the others at once, each joining through the hosts started before it
+     * ({@code -Dcluster.sequentialJoin=true}: one after another, each once the previous is up).
      */
     public void startAll(String... firstHostFlags) throws Exception {
         hosts.get(0).start(firstHostFlags);
         hosts.get(0).awaitUp();
+        if (!Boolean.getBoolean("cluster.sequentialJoin")) {
+            for (Host h : hosts.subList(1, hosts.size())) {
+                h.start();
+            }
+            for (Host h : hosts.subList(1, hosts.size())) {
+                h.awaitUp();
+            }
+            return;
+        }
         for (Host h : hosts.subList(1, hosts.size())) {
             h.start();
             h.awaitUp();
