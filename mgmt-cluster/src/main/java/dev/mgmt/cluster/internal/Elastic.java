@@ -92,6 +92,7 @@ final class Elastic implements AutoCloseable {
             return;
         }
         try {
+            steer();
             if (!config.observer()) {
                 agent();
             }
@@ -107,6 +108,21 @@ final class Elastic implements AutoCloseable {
     }
 
     // ---- every host ----
+
+    /** Keeps the store client's list of servers current: live voters first, then the rest. */
+    private void steer() {
+        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+        java.util.Set<String> servers = new java.util.TreeSet<>(store.voters().stream().map(m -> m.id()).toList());
+        if (state != null) {
+            servers.addAll(state.voters());
+        }
+        java.util.Set<String> alive = store.members().stream().filter(MemberInfo::alive).map(MemberInfo::memberId)
+                .collect(Collectors.toSet());
+        List<String> ordered = new ArrayList<>();
+        servers.stream().filter(alive::contains).forEach(ordered::add);
+        servers.stream().filter(id -> !alive.contains(id)).forEach(ordered::add);
+        store.steerClient(ordered);
+    }
 
     private void agent() {
         ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));

@@ -574,6 +574,34 @@ final class RaftStore {
         return out;
     }
 
+    /**
+     * Points the store client at these servers. Atomix's client learns the voters only from
+     * keep-alive answers; when the voters it knew from connecting all die before one arrives
+     * (the bootstrap host, say, after the group grew), it would knock on their doors forever.
+     * Live servers first, so requests do not wait on dead ones.
+     */
+    void steerClient(List<String> servers) {
+        RaftClient c = client;
+        if (c == null || servers.isEmpty()) {
+            return;
+        }
+        try {
+            java.lang.reflect.Field f = io.atomix.protocols.raft.impl.DefaultRaftClient.class
+                    .getDeclaredField("selectorManager");
+            f.setAccessible(true);
+            var selectors = (io.atomix.protocols.raft.session.impl.MemberSelectorManager) f.get(c);
+            List<MemberId> wanted = servers.stream().map(MemberId::from).toList();
+            if (new ArrayList<>(selectors.members()).equals(wanted)) {
+                return;
+            }
+            MemberId leader = selectors.leader();
+            selectors.resetAll(leader != null && wanted.contains(leader) ? leader : null, wanted);
+            log.debug("{}: store client now talks to {}", config.hostname(), servers);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("cannot steer the store client: {}", e.toString());
+        }
+    }
+
     /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
     CompletableFuture<Boolean> replace(String key, long version, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
