@@ -43,7 +43,6 @@ public final class ClusterHarness implements AutoCloseable {
     public static final Duration HANG = Duration.ofSeconds(120);
 
     private static final int NETNS_PORT = 7946;
-    private static final int NETNS_STATUS_PORT = 7950;
     private static final String MAX_RUNTIME = "600";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -240,7 +239,8 @@ public final class ClusterHarness implements AutoCloseable {
         args.addAll(List.of(command));
         args.addAll(List.of("--seeds", via.address()));
         if (net != null) {
-            args.addAll(List.of("--listen", net.ip(via.index) + ":" + NETNS_STATUS_PORT));
+            // The command joins as an observer; the hosts must reach it, so it listens in via's namespace.
+            args.addAll(List.of("--listen", net.ip(via.index)));
         }
         int run = ++adminRuns;
         try (MgmtProcess p = MgmtProcess.start(via.launcher(), args)) {

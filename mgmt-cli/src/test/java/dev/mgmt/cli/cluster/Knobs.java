@@ -4,7 +4,7 @@ package dev.mgmt.cli.cluster;
 final class Knobs {
 
     /** How long a voter must be dead before the chooser replaces it. */
-    static final String[] FAST_GRACE = {"--grace-period", "3"};
+    static final String[] FAST_GRACE = {"--grace-period", "3s"};
 
     private Knobs() {
     }
