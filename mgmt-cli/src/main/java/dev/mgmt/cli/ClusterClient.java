@@ -20,7 +20,7 @@ final class ClusterClient {
     /** What a command asks of the cluster, through {@link ClusterClient#await}. */
     @FunctionalInterface
     interface Request {
-        void ask(ClusterClient client) throws Exception;
+        void ask(ClusterClient client);
     }
 
     private final World world;
@@ -63,7 +63,7 @@ final class ClusterClient {
         try {
             request.ask(new ClusterClient(world, options.timeout));
             return 0;
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             spec.commandLine().getErr().println(name + ": " + describe(Exceptions.unwrap(e), options.timeout));
             return Mgmt.EXIT_FAILED;
         } finally {

@@ -1,25 +1,15 @@
 package dev.mgmt.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code mgmt cluster volunteer HOST --off|--on}: revokes or restores a host's volunteer entry. */
 @Command(name = "volunteer", mixinStandardHelpOptions = true,
         description = "Revoke (--off) or restore (--on) a host's offer to serve the store. A voter whose offer is "
                 + "revoked is unnominated: it leaves the voters and keeps running as a client.")
-final class VolunteerCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClusterClientOptions cluster;
+final class VolunteerCommand extends ClusterRequestCommand {
 
     @Parameters(index = "0", paramLabel = "HOST", description = "The host's --hostname.")
     String host;
@@ -37,11 +27,9 @@ final class VolunteerCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        boolean volunteer = onOff.on;
-        return ClusterClient.run(spec, cluster, client -> {
-            client.await(client.world().volunteer(host, volunteer));
-            spec.commandLine().getOut().println(host + (volunteer ? ": volunteers" : ": no longer volunteers"));
-        });
+    void ask(ClusterClient client) {
+        client.await(client.world().volunteer(host, onOff.on));
+        out().println(host + (onOff.on ? ": volunteers" : ": no longer volunteers"));
+        out().flush();
     }
 }

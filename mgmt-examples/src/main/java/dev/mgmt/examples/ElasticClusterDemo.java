@@ -2,15 +2,12 @@ package dev.mgmt.examples;
 
 import dev.mgmt.api.Graph;
 import dev.mgmt.cluster.ClusterNode;
-import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.World;
-import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.resources.NoopResource;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +22,7 @@ public final class ElasticClusterDemo {
 
     private static final Duration CHANGE = Duration.ofSeconds(60);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final RunningHosts hosts = new RunningHosts();
     private final long t0 = System.nanoTime();
     private String seed;
 
@@ -66,13 +63,7 @@ public final class ElasticClusterDemo {
         } else {
             node.seeds(List.of(seed));
         }
-        World world = node.build().start();
-        Engine engine = Engine.builder().build();
-        ClusterRunner runner = new ClusterRunner(engine, world);
-        open.add(0, world);
-        open.add(0, engine);
-        open.add(0, runner);
-        runner.start(Graph.builder("elastic").add(NoopResource.of("member")).build());
+        World world = hosts.start(node.build(), Graph.builder("elastic").add(NoopResource.of("member")).build());
         System.out.printf("%5.1f s  %s started on 127.0.0.1:%d%n", seconds(), host, port);
         return world;
     }
@@ -103,9 +94,7 @@ public final class ElasticClusterDemo {
     }
 
     private void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
+        hosts.close();
         System.out.printf("%n%5.1f s  all hosts closed%n", seconds());
     }
 
