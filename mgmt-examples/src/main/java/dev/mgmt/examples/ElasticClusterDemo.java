@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The four-terminal example of mgmt's "Automatic clustering" post, in one JVM: h1 bootstraps
  * with an ideal cluster size of 3 and h2, h3, h4 join through it, so the chooser nominates two
- * of them and the voters grow to 3. The ideal size is then raised to 5 and h5 joins (5 voters),
- * then lowered to 3 again (two are unnominated). The status table is printed at each step.
+ * of them and the voters grow to 3. The ideal size is then raised to 5 (h4 is nominated) and
+ * h5 joins (5 voters), then lowered to 3 again (two are unnominated). The status table is printed at each step.
  * Ends by itself, closing every host. Run with
  * {@code --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED}.
  */
@@ -46,8 +46,9 @@ public final class ElasticClusterDemo {
         show("h1..h4 running, ideal size 3", awaitVoters(h1, 3));
 
         h1.idealClusterSize(5).block(CHANGE);
+        show("ideal size 5: every host a voter", awaitVoters(h1, 4));
         start("h5");
-        show("ideal size 5, h5 joined", awaitVoters(h1, 5));
+        show("h5 joined", awaitVoters(h1, 5));
 
         h1.idealClusterSize(3).block(CHANGE);
         show("ideal size 3 again", awaitVoters(h1, 3));
