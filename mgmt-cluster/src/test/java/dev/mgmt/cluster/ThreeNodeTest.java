@@ -35,13 +35,15 @@ class ThreeNodeTest {
     }
 
     @Test
-    void onlyTheBootstrappingHostServesTheStore() {
+    void joinersBecomeVotersUpToTheIdealButANoServerHostNever() {
         assertThat(((AtomixWorld) a).isServer()).isTrue();
         assertThat(((AtomixWorld) a).isLeader()).isTrue();
-        assertThat(((AtomixWorld) b).isServer()).as("a joiner is a client for now").isFalse();
-        assertThat(((AtomixWorld) c).isServer()).isFalse();
         assertThat(((AtomixWorld) a).memberId()).startsWith("a@");
         World d = cluster.start("d", n -> n.server(false));
+        ClusterStatus s = ElasticTest.awaitStatus(a, "a, b and c as voters", x -> x.voters().size() == 3);
+        assertThat(s.voters()).extracting(ClusterStatus.Member::host).containsExactly("a", "b", "c");
+        assertThat(s.members()).filteredOn(m -> m.host().equals("d")).singleElement()
+                .satisfies(m -> assertThat(m.volunteer()).isFalse());
         assertThat(((AtomixWorld) d).isServer()).isFalse();
         d.put("from-d", "1").block(WAIT);
         assertThat(a.get("from-d").block(WAIT)).contains("1");

@@ -4,6 +4,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.World;
 import io.atomix.primitive.PrimitiveException;
@@ -58,6 +59,8 @@ public final class AtomixWorld implements World {
     static final String CONVERGED = "converged/";
     static final String KV = "kv/";
     static final String IDEAL_CLUSTER_SIZE = "config/idealClusterSize";
+    static final String ELASTIC_STRATEGY = "config/elasticStrategy";
+    static final String GRACE_PERIOD = "config/gracePeriodMillis";
 
     private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_RETRIES = 20;
@@ -71,6 +74,7 @@ public final class AtomixWorld implements World {
     private final ScheduledExecutorService sweeper;
     private final Map<String, Long> absentSince = new HashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Elastic elastic;
     /** What this host last exported and published, to restore if someone removes it while we live. */
     private volatile String lastExport;
     private volatile String lastConverged;
@@ -126,12 +130,23 @@ public final class AtomixWorld implements World {
             }
         });
         if (store.isServer()) {
-            retried("record the ideal cluster size",
-                    () -> store.putIfAbsent(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize())))
-                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+            // The first host's settings become the cluster's; later hosts' flags do not override them.
+            recordOnce(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize()));
+            recordOnce(ELASTIC_STRATEGY, config.strategy().name());
+            recordOnce(GRACE_PERIOD, Long.toString(config.gracePeriod().toMillis()));
         }
+        if (config.server() && !config.observer()) {
+            recordOnce(Elastic.VOLUNTEER + host, "true");
+        }
+        elastic = new Elastic(config, store, mirror);
+        elastic.start();
         long every = Math.max(250, config.failureTimeout().toMillis() / 2);
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void recordOnce(String key, String value) {
+        retried("record " + key, () -> store.putIfAbsent(key, value))
+                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
     }
 
     /** The codec, made on first use: loading every resource kind costs start-up time. */
@@ -248,8 +263,9 @@ public final class AtomixWorld implements World {
     }
 
     @Override
-    public Mono<dev.mgmt.cluster.ClusterStatus> status() {
-        return Mono.error(new UnsupportedOperationException("not yet"));
+    public Mono<ClusterStatus> status() {
+        return Mono.fromCallable(() -> ClusterView.status(config, store, mirror))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override
@@ -261,8 +277,12 @@ public final class AtomixWorld implements World {
     }
 
     @Override
-    public Mono<Void> volunteer(String host, boolean volunteer) {
-        return Mono.error(new UnsupportedOperationException("not yet"));
+    public Mono<Void> volunteer(String h, boolean volunteer) {
+        if (h == null || h.isBlank()) {
+            return Mono.error(new IllegalArgumentException("host: must not be empty"));
+        }
+        return retried("set " + h + "'s volunteer entry",
+                () -> store.put(Elastic.VOLUNTEER + h, Boolean.toString(volunteer)));
     }
 
     /** The entries under {@code prefix} (cut off): the current map at once, then each change. */
@@ -374,7 +394,8 @@ public final class AtomixWorld implements World {
             log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, gone, why);
             return;
         }
-        if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null) {
+        if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null
+                && mirror.value(Elastic.VOLUNTEER + gone) == null) {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
@@ -384,7 +405,8 @@ public final class AtomixWorld implements World {
     /** Deletes a host's exports and converged state. Idempotent. */
     Mono<Void> removeKeysOf(String gone) {
         return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
-                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)));
+                .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
+                .then(retried("remove " + gone + "'s volunteer entry", () -> store.remove(Elastic.VOLUNTEER + gone)));
     }
 
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */
@@ -397,6 +419,7 @@ public final class AtomixWorld implements World {
             Set<String> live = store.liveHosts();
             Set<String> holders = new TreeSet<>(mirror.snapshot(EXPORTED).keySet());
             holders.addAll(mirror.snapshot(CONVERGED).keySet());
+            holders.addAll(mirror.snapshot(Elastic.VOLUNTEER).keySet());
             long now = System.nanoTime();
             absentSince.keySet().retainAll(holders);
             for (String h : holders) {
@@ -439,6 +462,7 @@ public final class AtomixWorld implements World {
             return;
         }
         sweeper.shutdownNow();
+        stopElastic();
         try {
             CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host))
                     .get(2, TimeUnit.SECONDS);
@@ -463,9 +487,17 @@ public final class AtomixWorld implements World {
             return;
         }
         sweeper.shutdownNow();
+        stopElastic();
         mirror.close();
         store.shutdown(Duration.ofSeconds(3), false);
         events.shutdownNow();
+    }
+
+    private void stopElastic() {
+        Elastic e = elastic;
+        if (e != null) {
+            e.close();
+        }
     }
 
     private static void await(String what, CompletableFuture<?> f, Duration timeout) {

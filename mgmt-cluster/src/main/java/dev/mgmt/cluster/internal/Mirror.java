@@ -134,6 +134,12 @@ final class Mirror {
         return e == null ? null : e.value();
     }
 
+    /** The store's version of one key (for compare-and-set), or 0 when it is absent. */
+    synchronized long version(String key) {
+        Entry e = entries.get(key);
+        return e == null ? 0 : e.version();
+    }
+
     /**
      * Adds a listener and, under the same lock, runs {@code first} (typically emitting the
      * current snapshot), so no change falls between the two.

@@ -31,6 +31,7 @@ import io.atomix.protocols.raft.MultiRaftProtocol;
 import io.atomix.protocols.raft.RaftClient;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.ReadConsistency;
+import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.partition.impl.RaftClientCommunicator;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.partition.impl.RaftServerCommunicator;
@@ -80,6 +81,8 @@ final class RaftStore {
     static final String PROP_VOTER = "mgmt.voter";
     /** Member property: "true" when this member may become a voter (not --no-server). */
     static final String PROP_VOLUNTEER = "mgmt.volunteer";
+    /** Member property: "true" for a member that only observes (mgmt cluster status); not a host. */
+    static final String PROP_OBSERVER = "mgmt.observer";
 
     private static final String RAFT_GROUP = "mgmt";
     private static final String MAP_NAME = "mgmt-world";
@@ -132,11 +135,16 @@ final class RaftStore {
     record HostEvent(String host, String memberId, boolean removed) {
     }
 
+    /** A member as membership shows it. */
+    record MemberInfo(String memberId, String host, String address, boolean alive, boolean volunteer) {
+    }
+
     private final ClusterNode config;
     private final String memberId;
     private final AtomixCluster cluster;
-    private final Path dataDir;
-    private final boolean ownsDataDir;
+    private volatile Path dataDir;
+    private volatile boolean ownsDataDir;
+    private final Object serverLock = new Object();
     private volatile RaftServer server;
     private volatile RaftClient client;
     private volatile AsyncAtomicMap<String, byte[]> map;
@@ -160,6 +168,7 @@ final class RaftStore {
                 .withProperty(PROP_HOST, config.hostname())
                 .withProperty(PROP_VOTER, Boolean.toString(voter))
                 .withProperty(PROP_VOLUNTEER, Boolean.toString(config.server()))
+                .withProperty(PROP_OBSERVER, Boolean.toString(config.observer()))
                 .withMembershipProvider(new BootstrapDiscoveryProvider(seeds))
                 .withMembershipProtocol(HeartbeatMembershipProtocol.builder()
                         .withHeartbeatInterval(config.heartbeatInterval())
@@ -167,23 +176,22 @@ final class RaftStore {
                         .withFailureThreshold(phiThreshold(config))
                         .build())
                 .build();
+    }
+
+    /** Makes this incarnation's Raft data directory: fresh, since member ids are never reused. */
+    private void makeDataDir() {
         Path dir = config.dataDir().orElse(null);
-        boolean owns = false;
-        if (voter) {
-            try {
-                if (dir == null) {
-                    dir = Files.createTempDirectory("mgmt-raft-");
-                    owns = true;
-                } else {
-                    dir = dir.resolve(memberId);
-                    Files.createDirectories(dir);
-                }
-            } catch (IOException e) {
-                throw new ClusterException("cannot create the store's data directory: " + e.getMessage(), e);
+        try {
+            if (dir == null) {
+                dataDir = Files.createTempDirectory("mgmt-raft-");
+                ownsDataDir = true;
+            } else {
+                dataDir = dir.resolve(memberId);
+                Files.createDirectories(dataDir);
             }
+        } catch (IOException e) {
+            throw new ClusterException("cannot create the store's data directory: " + e.getMessage(), e);
         }
-        this.dataDir = dir;
-        this.ownsDataDir = owns;
     }
 
     /**
@@ -288,6 +296,7 @@ final class RaftStore {
     }
 
     private void buildServer() {
+        makeDataDir();
         this.server = RaftServer.builder(MemberId.from(memberId))
                 .withName(RAFT_GROUP)
                 .withMembershipService(cluster.getMembershipService())
@@ -426,6 +435,182 @@ final class RaftStore {
         }
     }
 
+    // ---- elastic membership ----
+
+    /**
+     * Starts a store server on this host and joins the Raft group through {@code voters} as a
+     * voter (Atomix adds it as promotable, then promotes it once it has caught up). Blocks.
+     *
+     * @throws ClusterException when it cannot join in time; the server is then stopped again
+     */
+    void becomeVoter(List<String> voters, Duration timeout) {
+        synchronized (serverLock) {
+            if (server != null) {
+                return;
+            }
+            List<MemberId> contacts = voters.stream().filter(v -> !v.equals(memberId)).map(MemberId::from).toList();
+            if (contacts.isEmpty()) {
+                throw new ClusterException("cannot become a voter: no voter to join through");
+            }
+            long t0 = System.nanoTime();
+            buildServer();
+            try {
+                server.join(contacts).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                stopServer(Duration.ofSeconds(2), false);
+                throw new ClusterException("cannot join the store's voters " + voters + ": "
+                        + (e instanceof TimeoutException ? "no answer within " + secs(timeout) : rootMessage(e)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopServer(Duration.ofSeconds(2), false);
+                throw new ClusterException("interrupted while joining the voters", e);
+            }
+            advertiseVoter(true);
+            log.info("{}: now a store voter (joined in {} ms)", config.hostname(), (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** Leaves the Raft group (if it still answers) and stops this host's store server; the client stays. */
+    void stopBeingVoter(Duration timeout) {
+        synchronized (serverLock) {
+            if (server == null) {
+                return;
+            }
+            stopServer(timeout, true);
+            log.info("{}: no longer a store voter; running on as a client", config.hostname());
+        }
+    }
+
+    private void stopServer(Duration timeout, boolean leave) {
+        RaftServer s = server;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (leave && s.isRunning()) {
+            quietly("leave the voters", s.leave(), deadline);
+        }
+        quietly("stop the store server", s.shutdown(), deadline);
+        server = null;
+        advertiseVoter(false);
+        if (ownsDataDir && dataDir != null) {
+            deleteTree(dataDir);
+        }
+        dataDir = null;
+    }
+
+    private void advertiseVoter(boolean voter) {
+        cluster.getMembershipService().getLocalMember().properties().setProperty(PROP_VOTER, Boolean.toString(voter));
+    }
+
+    /** The Raft configuration as this host's server sees it: member id to type; empty without a server. */
+    Map<String, RaftMember.Type> raftMembers() {
+        RaftServer s = server;
+        Map<String, RaftMember.Type> out = new HashMap<>();
+        if (s != null && s.isRunning()) {
+            for (RaftMember m : s.cluster().getMembers()) {
+                out.put(m.memberId().id(), m.getType());
+            }
+        }
+        return out;
+    }
+
+    /** The Raft term, or -1 without a server. */
+    long term() {
+        RaftServer s = server;
+        return s != null && s.isRunning() ? s.cluster().getTerm() : -1;
+    }
+
+    /** The Raft leader's member id as this host's server knows it, or null. */
+    String leaderId() {
+        RaftServer s = server;
+        RaftMember leader = s != null && s.isRunning() ? s.cluster().getLeader() : null;
+        return leader == null ? null : leader.memberId().id();
+    }
+
+    /**
+     * On the leader: takes a member out of the Raft configuration altogether. Atomix's own
+     * {@code RaftMember.remove()} only marks it INACTIVE, and LINEARIZABLE reads were seen to
+     * hang beside such leftovers, so this asks the leader role to process a leave on the
+     * member's behalf, as if the member had sent it.
+     */
+    CompletableFuture<Void> removeFromConfig(String id) {
+        RaftServer s = server;
+        Object context = s == null ? null : raftContext(s);
+        if (!(context instanceof io.atomix.protocols.raft.impl.RaftContext rc)) {
+            return CompletableFuture.failedFuture(new ClusterException("not a store server"));
+        }
+        RaftMember m = s.cluster().getMember(MemberId.from(id));
+        if (m == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        rc.getThreadContext().execute(() -> rc.getRaftRole()
+                .onLeave(io.atomix.protocols.raft.protocol.LeaveRequest.builder()
+                        .withMember(new io.atomix.protocols.raft.cluster.impl.DefaultRaftMember(
+                                MemberId.from(id), m.getType(), m.getLastUpdated()))
+                        .build())
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        done.completeExceptionally(e);
+                    } else if (r.status() == io.atomix.protocols.raft.protocol.RaftResponse.Status.OK) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(new ClusterException("the leader refused to remove " + id
+                                + (r.error() == null ? " (a configuration change is under way)" : ": " + r.error())));
+                    }
+                }));
+        return done;
+    }
+
+    /** Every member membership knows (observers left out), alive or not. */
+    List<MemberInfo> members() {
+        List<MemberInfo> out = new ArrayList<>();
+        for (Member m : cluster.getMembershipService().getMembers()) {
+            String host = m.properties().getProperty(PROP_HOST);
+            if (host == null || "true".equals(m.properties().getProperty(PROP_OBSERVER))) {
+                continue;
+            }
+            out.add(new MemberInfo(m.id().id(), host, m.address().host() + ":" + m.address().port(),
+                    m.isActive() && m.isReachable(), "true".equals(m.properties().getProperty(PROP_VOLUNTEER))));
+        }
+        return out;
+    }
+
+    /**
+     * Points the store client at these servers. Atomix's client learns the voters only from
+     * keep-alive answers; when the voters it knew from connecting all die before one arrives
+     * (the bootstrap host, say, after the group grew), it would knock on their doors forever.
+     * Live servers first, so requests do not wait on dead ones.
+     */
+    void steerClient(List<String> servers) {
+        RaftClient c = client;
+        if (c == null || servers.isEmpty()) {
+            return;
+        }
+        try {
+            java.lang.reflect.Field f = io.atomix.protocols.raft.impl.DefaultRaftClient.class
+                    .getDeclaredField("selectorManager");
+            f.setAccessible(true);
+            var selectors = (io.atomix.protocols.raft.session.impl.MemberSelectorManager) f.get(c);
+            List<MemberId> wanted = servers.stream().map(MemberId::from).toList();
+            if (new ArrayList<>(selectors.members()).equals(wanted)) {
+                return;
+            }
+            MemberId leader = selectors.leader();
+            selectors.resetAll(leader != null && wanted.contains(leader) ? leader : null, wanted);
+            log.debug("{}: store client now talks to {}", config.hostname(), servers);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("cannot steer the store client: {}", e.toString());
+        }
+    }
+
+    /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
+    CompletableFuture<Boolean> replace(String key, long version, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (version <= 0) {
+            return map.putIfAbsent(key, bytes).thenApply(previous -> previous == null);
+        }
+        return map.replace(key, version, bytes);
+    }
+
     // ---- map operations (raw; retries live in the caller) ----
 
     CompletableFuture<Void> put(String key, String value) {
@@ -504,7 +689,7 @@ final class RaftStore {
     /** The host names of every live member (this one included). */
     Set<String> liveHosts() {
         return cluster.getMembershipService().getMembers().stream()
-                .filter(Member::isActive)
+                .filter(m -> m.isActive() && !"true".equals(m.properties().getProperty(PROP_OBSERVER)))
                 .map(m -> m.properties().getProperty(PROP_HOST))
                 .filter(h -> h != null)
                 .collect(Collectors.toSet());
@@ -515,7 +700,7 @@ final class RaftStore {
         Map<String, String> out = new HashMap<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             String host = m.properties().getProperty(PROP_HOST);
-            if (host != null && m.isActive()) {
+            if (host != null && m.isActive() && !"true".equals(m.properties().getProperty(PROP_OBSERVER))) {
                 out.put(m.id().id(), host);
             }
         }
@@ -538,9 +723,13 @@ final class RaftStore {
         if (c != null) {
             quietly("close the store client", c.close(), deadline);
         }
-        RaftServer s = server;
-        if (s != null) {
-            quietly("stop the store server", s.shutdown(), deadline);
+        synchronized (serverLock) {
+            if (server != null) {
+                // A voter that leaves on the way out shrinks the quorum instead of leaving a dead
+                // voter behind; the last voter has nobody to leave to.
+                boolean others = raftMembers().keySet().stream().anyMatch(id -> !id.equals(memberId));
+                stopServer(Duration.ofNanos(Math.max(0, remaining(deadline))), graceful && others);
+            }
         }
         // Netty closes the listening socket at once but keeps its event loops for a 2 s quiet
         // period; do not wait for that (the threads end by themselves, the port is already free).

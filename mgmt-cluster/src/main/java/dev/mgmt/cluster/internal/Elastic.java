@@ -1,0 +1,359 @@
+package dev.mgmt.cluster.internal;
+
+import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ElasticStrategy;
+import dev.mgmt.cluster.internal.ElasticPlan.Action;
+import dev.mgmt.cluster.internal.ElasticPlan.Candidate;
+import dev.mgmt.cluster.internal.ElasticPlan.Voter;
+import dev.mgmt.cluster.internal.RaftStore.MemberInfo;
+import io.atomix.protocols.raft.cluster.RaftMember;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Elastic membership on one host, as two loops on one thread:
+ * <ul>
+ *   <li>the <em>voter agent</em> (every host): when {@code elastic/state} nominates this
+ *       incarnation it starts a store server and joins the voters; when it no longer does, it
+ *       leaves and runs on as a client;</li>
+ *   <li>the <em>chooser</em> (only while this host's server leads): compares the Raft
+ *       configuration with the ideal size, the volunteers and membership's view of who is
+ *       alive, and makes at most one change at a time ({@link ElasticPlan}).</li>
+ * </ul>
+ * Every decision is a compare-and-set of {@code elastic/state}, so a deposed chooser's write
+ * fails instead of contradicting the new one.
+ */
+final class Elastic implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Elastic.class);
+
+    static final String VOLUNTEER = "elastic/volunteer/";
+    private static final Duration TICK = Duration.ofMillis(250);
+    /** How long a nominated host may take to become a voter before the nomination is withdrawn. */
+    private static final Duration NOMINATION_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an unnominated voter may take to leave by itself before the leader removes it. */
+    private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
+
+    private final ClusterNode config;
+    private final RaftStore store;
+    private final Mirror mirror;
+    private final String host;
+    private final ScheduledExecutorService loop;
+    private final Map<String, Long> deadSince = new HashMap<>();
+    private final Map<String, Long> pendingSince = new HashMap<>();
+    private String lastWait;
+    private volatile boolean closed;
+
+    Elastic(ClusterNode config, RaftStore store, Mirror mirror) {
+        this.config = config;
+        this.store = store;
+        this.mirror = mirror;
+        this.host = config.hostname();
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mgmt-elastic-" + host);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        loop.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the loops; waits for a running step (a join or leave) to end, briefly. */
+    @Override
+    public void close() {
+        closed = true;
+        loop.shutdown();
+        try {
+            loop.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.shutdownNow();
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        try {
+            steer();
+            if (!config.observer()) {
+                agent();
+            }
+            if (store.isLeader()) {
+                choose();
+            } else {
+                deadSince.clear();
+                pendingSince.clear();
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: elastic membership step failed: {}", host, RaftStore.rootMessage(e));
+        }
+    }
+
+    // ---- every host ----
+
+    /** Keeps the store client's list of servers current: live voters first, then the rest. */
+    private void steer() {
+        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+        java.util.Set<String> servers = new java.util.TreeSet<>(store.voters().stream().map(m -> m.id()).toList());
+        if (state != null) {
+            servers.addAll(state.voters());
+        }
+        java.util.Set<String> alive = store.members().stream().filter(MemberInfo::alive).map(MemberInfo::memberId)
+                .collect(Collectors.toSet());
+        List<String> ordered = new ArrayList<>();
+        servers.stream().filter(alive::contains).forEach(ordered::add);
+        servers.stream().filter(id -> !alive.contains(id)).forEach(ordered::add);
+        store.steerClient(ordered);
+    }
+
+    private void agent() {
+        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+        if (state == null) {
+            return;
+        }
+        boolean nominated = store.memberId().equals(state.nominated().get(host));
+        if (nominated && !store.isServer() && config.server()) {
+            log.info("{}: nominated as a store voter; joining {}", host, state.voters());
+            try {
+                store.becomeVoter(state.voters(), JOIN_TIMEOUT);
+            } catch (ClusterException e) {
+                log.warn("{}: {}", host, e.getMessage());
+            }
+        } else if (!nominated && store.isServer() && !store.isLeader()) {
+            log.info("{}: unnominated; leaving the store's voters", host);
+            store.stopBeingVoter(Duration.ofSeconds(5));
+        }
+    }
+
+    // ---- the leader's host ----
+
+    private void choose() {
+        long term = store.term();
+        String self = store.memberId();
+        Map<String, RaftMember.Type> raft = store.raftMembers();
+        List<String> voterIds = raft.entrySet().stream()
+                .filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
+                .map(Map.Entry::getKey).sorted().toList();
+        long version = mirror.version(ElasticState.KEY);
+        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+        Map<String, MemberInfo> members = store.members().stream()
+                .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
+
+        if (state == null) {
+            Map<String, String> nominated = new HashMap<>();
+            for (String id : voterIds) {
+                nominated.put(hostOf(id, members, null), id);
+            }
+            write(0, new ElasticState(self, term, nominated, voterIds, self), "start choosing");
+            return;
+        }
+        if (state.term() > term) {
+            return; // a newer leader has chosen already; this server is about to learn it lost
+        }
+        if (!self.equals(state.chooser()) || state.term() != term
+                || !state.voters().equals(voterIds) || !self.equals(state.leader())) {
+            write(version, state.by(self, term).seen(voterIds, self), null);
+            return;
+        }
+
+        long now = System.nanoTime();
+        Map<String, String> hostOfMember = state.nominated().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a));
+        deadSince.keySet().retainAll(raft.keySet());
+        for (String id : raft.keySet()) {
+            if (alive(id, members)) {
+                deadSince.remove(id);
+            } else {
+                deadSince.putIfAbsent(id, now);
+            }
+        }
+        pendingSince.keySet().retainAll(state.nominated().values().stream()
+                .filter(id -> !voterIds.contains(id)).collect(Collectors.toSet()));
+
+        // A nomination under way: wait for it, or withdraw it when its host died or took too long.
+        for (Map.Entry<String, String> n : state.nominated().entrySet()) {
+            String id = n.getValue();
+            if (voterIds.contains(id)) {
+                continue;
+            }
+            long since = pendingSince.computeIfAbsent(id, k -> now);
+            if (!alive(id, members) && !raft.containsKey(id)) {
+                write(version, state.unnominate(n.getKey()), "withdraw the nomination of " + n.getKey()
+                        + ", which is gone");
+                return;
+            }
+            if (now - since > NOMINATION_TIMEOUT.toNanos()) {
+                write(version, state.unnominate(n.getKey()), "withdraw the nomination of " + n.getKey()
+                        + ", which did not join within " + RaftStore.secs(NOMINATION_TIMEOUT));
+                return;
+            }
+            waiting(n.getKey() + " is joining the voters");
+            return;
+        }
+
+        // A member in the configuration that is not nominated: it was unnominated and should be
+        // leaving. Give it time, then take it out.
+        for (String id : raft.keySet()) {
+            if (id.equals(self) || state.isNominated(id)) {
+                continue;
+            }
+            long since = pendingSince.computeIfAbsent(id, k -> now);
+            if (alive(id, members) && now - since < LEAVE_TIMEOUT.toNanos()) {
+                waiting(hostOf(id, members, hostOfMember) + " is leaving the voters");
+                return;
+            }
+            if (!safeToRemove(id, voterIds, members)) {
+                waiting("cannot remove " + id + " yet: it would leave fewer than a majority of voters alive");
+                return;
+            }
+            remove(id, "it was unnominated and did not leave by itself");
+            return;
+        }
+
+        List<Voter> voters = new ArrayList<>();
+        for (String id : voterIds) {
+            String h = hostOf(id, members, hostOfMember);
+            Long since = deadSince.get(id);
+            boolean alive = since == null;
+            boolean pastGrace = !alive && now - since >= gracePeriod(mirror, config).toNanos();
+            MemberInfo info = members.get(id);
+            boolean volunteering = info == null || (info.volunteer() && volunteers(h));
+            voters.add(new Voter(id, h, alive, pastGrace, volunteering));
+        }
+        List<Candidate> candidates = members.values().stream()
+                .filter(m -> m.alive() && m.volunteer() && volunteers(m.host()) && !raft.containsKey(m.memberId())
+                        && !state.nominated().containsKey(m.host()))
+                .map(m -> new Candidate(m.host(), m.memberId()))
+                .sorted(Comparator.comparing(Candidate::host))
+                .toList();
+        Action action = ElasticPlan.decide(new ElasticPlan.View(idealSize(mirror, config), strategy(mirror, config),
+                self, voters, candidates));
+        if (action instanceof ElasticPlan.Nominate n) {
+            write(version, state.nominate(n.candidate().host(), n.candidate().memberId()),
+                    "nominate " + n.candidate().host() + " (" + n.why() + ")");
+        } else if (action instanceof ElasticPlan.Unnominate u) {
+            write(version, state.unnominate(u.voter().host()), "unnominate " + u.voter().host() + " (" + u.why() + ")");
+        } else if (action instanceof ElasticPlan.RemoveDead d) {
+            String h = d.voter().host();
+            if (d.voter().memberId().equals(state.nominated().get(h))) {
+                write(version, state.unnominate(h), null);
+            }
+            remove(d.voter().memberId(), d.why());
+        } else if (action instanceof ElasticPlan.Wait w) {
+            waiting(w.why());
+        }
+    }
+
+    private boolean volunteers(String h) {
+        return !"false".equals(mirror.value(VOLUNTEER + h));
+    }
+
+    /** The cluster's ideal size: the store's, which the first host set and operators change. */
+    static int idealSize(Mirror mirror, ClusterNode config) {
+        String v = mirror.value(AtomixWorld.IDEAL_CLUSTER_SIZE);
+        try {
+            return v == null ? config.idealClusterSize() : Math.max(1, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            log.warn("ignoring a bad {}: '{}'", AtomixWorld.IDEAL_CLUSTER_SIZE, v);
+            return config.idealClusterSize();
+        }
+    }
+
+    /** The cluster's strategy: the first host's. */
+    static ElasticStrategy strategy(Mirror mirror, ClusterNode config) {
+        String v = mirror.value(AtomixWorld.ELASTIC_STRATEGY);
+        try {
+            return v == null ? config.strategy() : ElasticStrategy.valueOf(v.trim());
+        } catch (IllegalArgumentException e) {
+            return config.strategy();
+        }
+    }
+
+    /** The cluster's grace period: the first host's. */
+    static Duration gracePeriod(Mirror mirror, ClusterNode config) {
+        String v = mirror.value(AtomixWorld.GRACE_PERIOD);
+        try {
+            return v == null ? config.gracePeriod() : Duration.ofMillis(Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return config.gracePeriod();
+        }
+    }
+
+    private boolean safeToRemove(String id, List<String> voterIds, Map<String, MemberInfo> members) {
+        if (!voterIds.contains(id)) {
+            return true; // not a voter: no effect on the quorum
+        }
+        long aliveAfter = voterIds.stream().filter(v -> !v.equals(id) && alive(v, members)).count();
+        return aliveAfter >= ElasticPlan.majority(voterIds.size() - 1);
+    }
+
+    private boolean alive(String id, Map<String, MemberInfo> members) {
+        MemberInfo m = members.get(id);
+        return id.equals(store.memberId()) || (m != null && m.alive());
+    }
+
+    private static String hostOf(String id, Map<String, MemberInfo> members, Map<String, String> hostOfMember) {
+        MemberInfo m = members.get(id);
+        if (m != null) {
+            return m.host();
+        }
+        if (hostOfMember != null && hostOfMember.containsKey(id)) {
+            return hostOfMember.get(id);
+        }
+        int at = id.indexOf('@');
+        return at > 0 ? id.substring(0, at) : id;
+    }
+
+    private void remove(String id, String why) {
+        log.info("{}: removing {} from the store's voters: {}", host, id, why);
+        try {
+            store.removeFromConfig(id).get(10, TimeUnit.SECONDS);
+            deadSince.remove(id);
+            pendingSince.remove(id);
+        } catch (Exception e) {
+            log.warn("{}: could not remove {} yet: {}", host, id, RaftStore.rootMessage(e));
+        }
+    }
+
+    /** Compare-and-set of the state; a lost race is fine: the next tick sees the winner's state. */
+    private void write(long version, ElasticState next, String decision) {
+        try {
+            boolean done = store.replace(ElasticState.KEY, version, next.json()).get(5, TimeUnit.SECONDS);
+            if (done && decision != null) {
+                log.info("{}: chooser: {}", host, decision);
+                lastWait = null;
+            } else if (!done) {
+                log.debug("{}: chooser lost a race for {}; re-reading", host, ElasticState.KEY);
+            }
+        } catch (Exception e) {
+            log.debug("{}: chooser could not write {}: {}", host, ElasticState.KEY, RaftStore.rootMessage(e));
+        }
+    }
+
+    private void waiting(String why) {
+        if (!Objects.equals(why, lastWait)) {
+            lastWait = why;
+            if (!why.equals("nothing to do")) {
+                log.info("{}: chooser waits: {}", host, why);
+            }
+        }
+    }
+}
