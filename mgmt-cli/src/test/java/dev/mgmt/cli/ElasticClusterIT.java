@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
  * {@code set-ideal-size 1} shrinks them to one, {@code set-ideal-size 3} grows them back; a
  * voter whose volunteer entry is revoked is unnominated, and nominated again once restored.
  */
-@Disabled("needs World.status() and the chooser (nominate/unnominate) of mgmt-cluster's [elastic-core] commit")
 class ElasticClusterIT {
 
     private static final Path ELASTIC = Path.of(System.getProperty("mgmt.repo", ".."), "mgmt-examples/yaml/elastic.yaml");
