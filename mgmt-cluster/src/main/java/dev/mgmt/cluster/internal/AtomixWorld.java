@@ -7,6 +7,7 @@ import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.World;
+import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -330,8 +331,12 @@ public final class AtomixWorld implements World {
                 .retryWhen(Retry.backoff(MAX_RETRIES, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(1))
                         .filter(e -> !closed.get() && retryable(e))
-                        .doBeforeRetry(s -> log.debug("{}: {} failed ({}); retrying", host, what,
-                                RaftStore.rootMessage(s.failure()))))
+                        .doBeforeRetry(s -> {
+                            log.debug("{}: {} failed ({}); retrying", host, what, RaftStore.rootMessage(s.failure()));
+                            if (unwrap(s.failure()) instanceof MessagingException.NoRemoteHandler) {
+                                Schedulers.boundedElastic().schedule(store::repairClient);
+                            }
+                        }))
                 .onErrorMap(e -> !(e instanceof ClusterException),
                         e -> new ClusterException(host + ": " + what + " failed: " + describe(e), e));
     }
@@ -344,7 +349,8 @@ public final class AtomixWorld implements World {
                 || t instanceof PrimitiveException.QueryFailure
                 || t instanceof PrimitiveException.CommandFailure
                 || t instanceof PrimitiveException.UnknownSession
-                || t instanceof PrimitiveException.ClosedSession;
+                || t instanceof PrimitiveException.ClosedSession
+                || t instanceof MessagingException.NoRemoteHandler;
     }
 
     private static String describe(Throwable e) {
@@ -447,9 +453,20 @@ public final class AtomixWorld implements World {
         try {
             mirror.load(store.entries(OP_TIMEOUT));
             log.debug("{}: mirror resynchronised", host);
+            // A write made while cut off may have given up; say again what this host is.
+            rewrite(EXPORTED + host, lastExport);
+            rewrite(CONVERGED + host, lastConverged);
         } catch (RuntimeException e) {
             mirror.abortLoad();
             log.warn("{}: cannot resynchronise after reconnecting: {}", host, RaftStore.rootMessage(e));
+        }
+    }
+
+    private void rewrite(String key, String value) {
+        if (value != null && !value.equals(mirror.value(key))) {
+            log.info("{}: {} is out of date after reconnecting; writing it again", host, key);
+            retried("rewrite " + key, () -> store.put(key, value))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
     }
 
