@@ -79,6 +79,7 @@ public final class AtomixWorld implements World {
     /** What this host last exported and published, to restore if someone removes it while we live. */
     private volatile String lastExport;
     private volatile String lastConverged;
+    private volatile long lastOwnWrite;
 
     private AtomixWorld(ClusterNode config, RaftStore store) {
         this.config = config;
@@ -189,6 +190,7 @@ public final class AtomixWorld implements World {
         return Mono.fromCallable(() -> ExportDoc.encode(codec(), resources))
                 .flatMap(doc -> {
                     lastExport = doc;
+                    lastOwnWrite = System.nanoTime();
                     return retried("export", () -> store.put(EXPORTED + host, doc));
                 });
     }
@@ -251,6 +253,7 @@ public final class AtomixWorld implements World {
     public Mono<Void> converged(boolean converged) {
         String value = Boolean.toString(converged);
         lastConverged = value;
+        lastOwnWrite = System.nanoTime();
         return retried("converged", () -> store.put(CONVERGED + host, value));
     }
 
@@ -418,6 +421,12 @@ public final class AtomixWorld implements World {
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */
     private void sweep() {
         try {
+            // A write of this host's own keys that gave up (the store was unreachable for
+            // longer than the retries) is made again once nothing newer is in flight.
+            if (!closed.get() && System.nanoTime() - lastOwnWrite > OP_TIMEOUT.toNanos()) {
+                rewrite(EXPORTED + host, lastExport);
+                rewrite(CONVERGED + host, lastConverged);
+            }
             if (closed.get() || !store.isLeader()) {
                 absentSince.clear();
                 return;
@@ -464,7 +473,8 @@ public final class AtomixWorld implements World {
 
     private void rewrite(String key, String value) {
         if (value != null && !value.equals(mirror.value(key))) {
-            log.info("{}: {} is out of date after reconnecting; writing it again", host, key);
+            lastOwnWrite = System.nanoTime();
+            log.info("{}: {} is out of date in the store; writing it again", host, key);
             retried("rewrite " + key, () -> store.put(key, value))
                     .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
