@@ -38,10 +38,16 @@ public final class MgmtProcess implements AutoCloseable {
      * (then the child's PID is still java's).
      */
     public static MgmtProcess start(List<String> launcher, List<String> args) throws IOException {
+        return start(launcher, List.of(), args);
+    }
+
+    /** As {@link #start(List, List)}, with extra JVM options. */
+    public static MgmtProcess start(List<String> launcher, List<String> jvmOptions, List<String> args) throws IOException {
         String jar = System.getProperty("mgmt.jar", "target/mgmt.jar");
         List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
         cmd.addAll(args);
         return new MgmtProcess(new ProcessBuilder(cmd).start());
     }

@@ -45,6 +45,11 @@ public final class ClusterHarness implements AutoCloseable {
     private static final int NETNS_PORT = 7946;
     private static final String MAX_RUNTIME = "600";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * For every process the harness starts: C1 only and the serial collector. Up to six JVMs share
+     * two cores here; C2 compiler and parallel GC threads would slow every start and heartbeat.
+     */
+    private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final Path root;
     private final Path logs;
@@ -64,6 +69,18 @@ public final class ClusterHarness implements AutoCloseable {
         this.net = net;
         Path jar = Path.of(System.getProperty("mgmt.jar", "target/mgmt.jar")).toAbsolutePath();
         this.logs = jar.getParent().resolve("cluster-logs").resolve(test);
+        deleteTree(logs);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a stale log or two is no reason to fail
+        }
     }
 
     /** The network the hosts run in; fails for loopback. */
@@ -198,6 +215,7 @@ public final class ClusterHarness implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
+                threadDumps();
                 throw new AssertionError("timed out after " + HANG.toSeconds() + " s waiting for " + what + "\n"
                         + detail.get() + "\n" + diagnostics());
             }
@@ -243,7 +261,7 @@ public final class ClusterHarness implements AutoCloseable {
             args.addAll(List.of("--listen", net.ip(via.index)));
         }
         int run = ++adminRuns;
-        try (MgmtProcess p = MgmtProcess.start(via.launcher(), args)) {
+        try (MgmtProcess p = MgmtProcess.start(via.launcher(), JVM, args)) {
             int code = p.waitFor();
             save("cluster-" + command[0] + "-" + run + "-via-" + via.name, p);
             if (code != 0) {
@@ -265,6 +283,8 @@ public final class ClusterHarness implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }, () -> "last status: " + last[0]);
+        log("status: " + what + ": voters " + last[0].voters() + ", live " + last[0].live() + ", leader "
+                + last[0].leader().orElse("none") + ", ideal " + last[0].idealSize());
         return last[0];
     }
 
@@ -282,6 +302,28 @@ public final class ClusterHarness implements AutoCloseable {
             b.append("network: ").append(net).append('\n');
         }
         return b.toString();
+    }
+
+    /** Saves a thread dump of every running host next to its output, to see what a stuck host waits for. */
+    public void threadDumps() {
+        Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        for (Host h : running()) {
+            try {
+                Files.createDirectories(logs);
+                Process p = new ProcessBuilder(jstack.toString(), Long.toString(h.process.handle().pid()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(logs.resolve(h.name + "." + h.incarnation + ".jstack").toFile())
+                        .start();
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException e) {
+                log("cannot take a thread dump of " + h.name + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Kills every process still running, saves all output, deletes the network. */
@@ -391,7 +433,10 @@ public final class ClusterHarness implements AutoCloseable {
             args.addAll(flags);
             args.addAll(startFlags);
             incarnation++;
-            process = MgmtProcess.start(launcher(), args);
+            List<String> jvm = new ArrayList<>(JVM);
+            // The store's retries and client steering are logged at DEBUG: evidence when a write goes missing.
+            jvm.add("-Dorg.slf4j.simpleLogger.log.dev.mgmt.cluster=debug");
+            process = MgmtProcess.start(launcher(), jvm, args);
             lastEnd = "running";
             log(name + " started (incarnation " + incarnation + ", pid " + process.handle().pid() + ")"
                     + (seeds.isEmpty() ? ", bootstrapping" : ", joining through " + seeds));

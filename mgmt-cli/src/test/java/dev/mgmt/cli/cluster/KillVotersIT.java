@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -35,37 +34,11 @@ class KillVotersIT {
     }
 
     /**
-     * Today's topology (h1 the only voter, h2 and h3 store clients): kill -9 a client. Writes go
-     * on, the dead host's exports are withdrawn everywhere once membership declares it dead, and
-     * a new incarnation under the same name exports again.
-     */
-    @Test
-    void killingAClientHostWithdrawsItsExportsAndLosesNoOtherWrite(TestInfo test) throws Exception {
-        cluster = new ClusterHarness(dir, "KillVotersIT." + test.getTestMethod().orElseThrow().getName(), null);
-        List<Host> hosts = cluster.define(3);
-        cluster.startAll();
-        cluster.awaitConverged("three hosts exchange their exports");
-
-        Host h3 = hosts.get(2);
-        long pid = h3.process().handle().pid();
-        h3.kill();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("h3 is gone").isNotEqualTo(java.util.Optional.of(true));
-        cluster.write(hosts.get(1), "writes go on after a client died");
-        cluster.awaitConverged("h3's exports withdrawn from the live hosts");
-
-        h3.restart();
-        h3.awaitUp();
-        cluster.awaitConverged("h3's new incarnation exports again");
-    }
-
-    /**
      * Five hosts, ideal size 3: three voters and two spare volunteers. Kill a follower voter, then
      * (once it has been replaced) the leader; each time a surviving host's write reaches every
      * live host at once, and after the grace period there are three live voters again.
      */
     @Test
-    @Disabled("needs elastic membership ([elastic-core]: nominating volunteers, replacing dead voters, "
-            + "--grace-period) and `mgmt cluster status` (cluster CLI); not on main yet")
     void killingAFollowerVoterThenTheLeaderLosesNoWrite(TestInfo test) throws Exception {
         cluster = new ClusterHarness(dir, "KillVotersIT." + test.getTestMethod().orElseThrow().getName(), null)
                 .flags(Knobs.FAST_GRACE);

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mgmt.cli.cluster.ClusterHarness.Host;
+import dev.mgmt.cli.cluster.ClusterHarness.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PartitionIT {
 
-    /** Longer than membership's failure timeout (5 s): the cut-off side is declared dead meanwhile. */
+    /** Longer than membership's failure timeout (5 s): each side declares the other dead meanwhile. */
     private static final Duration CUT = Duration.ofSeconds(10);
 
     @TempDir
@@ -46,82 +48,74 @@ class PartitionIT {
         }
     }
 
-    private ClusterHarness cluster(int hosts, TestInfo test) throws Exception {
-        NetworkNamespaces net = NetworkNamespaces.create(hosts);
-        cluster = new ClusterHarness(dir, "PartitionIT." + test.getTestMethod().orElseThrow().getName(), net);
-        return cluster;
-    }
-
-    /**
-     * Today's topology (one voter, the bootstrap host; the others are store clients): a client cut
-     * off from the voter cannot get its export written and sees nothing new, the voter's side goes
-     * on writing, and after healing all three hold the same files, the cut-off host's last
-     * export included.
-     */
-    @Test
-    void aHostCutOffFromTheStoreCannotWriteAndCatchesUpAfterHealing(TestInfo test) throws Exception {
-        ClusterHarness c = cluster(3, test);
-        List<Host> hosts = c.define(3);
-        Host h1 = hosts.get(0);
-        Host h2 = hosts.get(1);
-        Host h3 = hosts.get(2);
-        c.startAll();
-        assertThat(h3.process().handle().info().command().orElse("")).as("ip netns exec execs java").endsWith("java");
-        c.awaitConverged("three hosts exchange their exports");
-
-        c.network().partition(List.of(3));
-        h3.export("a", "h3 a 1 written while cut off");
-        h2.export("a", "h2 a 1 written on the voter side");
-        String h3File = h3.fileName("a");
-        c.awaitFiles("h2's write on the voter's side", List.of(h1, h2), ClusterHarness.expected(List.of(h1, h2)));
-        c.assertNever("the cut-off host's write reached the voter's side, or the voter's side's write reached it",
-                CUT, () -> h3.exportedFiles().get(h3File).equals(h1.file(h3File))
-                        || h3.exportedFiles().get(h3File).equals(h2.file(h3File))
-                        || h2.exportedFiles().get(h2.fileName("a")).equals(h3.file(h2.fileName("a"))));
-
-        c.network().heal();
-        c.awaitConverged("all three hosts hold every host's current exports after healing");
-    }
-
     /**
      * Five hosts, five voters; the leader and one follower are cut off. The minority cannot write:
      * its change shows up nowhere, not even on its own side. The majority elects a leader and goes
-     * on writing. After healing, every host holds the same files: the majority's writes, and each
+     * on writing. After healing every host holds the same files: the majority's writes, and each
      * live host's current export (the minority's held-back export goes through as a new write once
-     * it can reach a quorum). Status shows one leader among five live voters.
+     * it reaches a quorum). Status shows one leader among five live voters.
      */
     @Test
-    @Disabled("needs elastic membership ([elastic-core]: five voters) and `mgmt cluster status` (cluster CLI); "
-            + "not on main yet")
     void aMinorityCannotWriteAndEveryHostConvergesAfterHealing(TestInfo test) throws Exception {
-        ClusterHarness c = cluster(5, test);
+        partitionAndHeal(test, false);
+    }
+
+    /**
+     * As above, and also: no export of a majority host is ever withdrawn from a majority host
+     * (they never lost the quorum, nothing of theirs may flicker when the minority comes back).
+     */
+    @Test
+    @Disabled("fails on main: after healing, deletes that the deposed leader issued while it was cut off "
+            + "(AtomixWorld.removeHost of the majority hosts it had declared dead) are committed by the new "
+            + "leader; the majority's exports vanish everywhere until each host restores its own")
+    void healingNeverWithdrawsAnExportOfTheMajority(TestInfo test) throws Exception {
+        partitionAndHeal(test, true);
+    }
+
+    private void partitionAndHeal(TestInfo test, boolean majorityNeverWithdrawn) throws Exception {
+        NetworkNamespaces net = NetworkNamespaces.create(5);
+        ClusterHarness c = new ClusterHarness(dir, "PartitionIT." + test.getTestMethod().orElseThrow().getName(), net);
+        cluster = c;
         List<Host> hosts = c.define(5);
+        assertThat(hosts.get(0).address()).startsWith(net.ip(1));
         c.startAll("--ideal-cluster-size", "5");
-        ClusterHarness.Status s = c.awaitStatus("five live voters and a leader", hosts.get(0),
+        assertThat(hosts.get(0).process().handle().info().command().orElse("")).as("ip netns exec execs java")
+                .endsWith("java");
+        Status s = c.awaitStatus("five live voters and a leader", hosts.get(0),
                 st -> st.voters().size() == 5 && st.liveVoters().size() == 5 && st.leader().isPresent());
         c.awaitConverged("five hosts exchange their exports");
 
         Host oldLeader = hosts.stream().filter(h -> h.name().equals(s.leader().get())).findFirst().orElseThrow();
-        Host minorityFollower = hosts.stream().filter(h -> h != oldLeader).findFirst().orElseThrow();
-        List<Host> minority = List.of(oldLeader, minorityFollower);
+        Host minorityWriter = hosts.stream().filter(h -> h != oldLeader).findFirst().orElseThrow();
+        List<Host> minority = List.of(oldLeader, minorityWriter);
         List<Host> majority = hosts.stream().filter(h -> !minority.contains(h)).toList();
-        c.network().partition(minority.stream().map(Host::index).toList());
-        c.log("partitioned: minority " + minority + ", majority " + majority);
+        net.partition(minority.stream().map(Host::index).toList());
+        c.log("partitioned: minority " + minority + " (with the leader), majority " + majority);
 
-        String held = minorityFollower.bump("a");
-        String file = minorityFollower.fileName("a");
+        String held = minorityWriter.bump("a");
+        String heldFile = minorityWriter.fileName("a");
         Host majorityWriter = majority.get(0);
         String written = majorityWriter.bump("a");
-        c.await("the majority's write on every majority host", () -> majority.stream()
-                .allMatch(h -> (written + "\n").equals(h.file(majorityWriter.fileName("a")))));
-        c.assertNever("the minority's write shows up on a host other than its writer", CUT,
-                () -> hosts.stream().filter(h -> h != minorityFollower).anyMatch(h -> (held + "\n").equals(h.file(file))));
-        ClusterHarness.Status during = c.status(majority.get(1));
+        String writtenFile = majorityWriter.fileName("a");
+        c.await("the majority's write on every majority host",
+                () -> majority.stream().allMatch(h -> (written + "\n").equals(h.file(writtenFile))));
+        c.log("the majority's write reached the majority");
+        c.assertNever("the minority's write shows up on a host other than its writer, or the majority's on the minority",
+                CUT, () -> hosts.stream().anyMatch(h -> h != minorityWriter && (held + "\n").equals(h.file(heldFile)))
+                        || minority.stream().anyMatch(h -> (written + "\n").equals(h.file(writtenFile))));
+        Status during = c.status(majority.get(1));
         assertThat(during.leader()).as("the majority's leader").isPresent();
         assertThat(majority.stream().map(Host::name)).contains(during.leader().get());
+        c.log("no write crossed the cut; the majority is led by " + during.leader().get());
 
-        c.network().heal();
+        net.heal();
         c.log("healed");
+        if (majorityNeverWithdrawn) {
+            Map<String, String> majorityExports = ClusterHarness.expected(majority);
+            c.assertNever("an export of a majority host withdrawn from a majority host after healing",
+                    Duration.ofSeconds(30), () -> majority.stream()
+                            .anyMatch(h -> !h.files().entrySet().containsAll(majorityExports.entrySet())));
+        }
         c.awaitConverged("every host holds every live host's current exports after healing");
         c.awaitStatus("one leader among five live voters", hosts.get(0),
                 st -> st.voters().size() == 5 && st.liveVoters().size() == 5 && st.leader().isPresent());

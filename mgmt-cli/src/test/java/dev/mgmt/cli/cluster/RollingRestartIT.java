@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -38,41 +37,21 @@ class RollingRestartIT {
     }
 
     /**
-     * Today's topology: h1 bootstraps and is the only voter, so only the store clients h2..h4 can
-     * be restarted without losing the store.
-     */
-    @Test
-    void restartingEveryClientHostLosesNoExport(TestInfo test) throws Exception {
-        rollingRestart(test, 4, 2);
-    }
-
-    /**
      * Every host, voters and the leader included (four hosts, ideal size 3: three voters and a
      * spare). Between restarts the cluster is let settle back to three live voters, as an
      * operator's rolling restart would wait for health.
      */
     @Test
-    @Disabled("needs elastic membership ([elastic-core]): with one voter, restarting h1 takes the store down; "
-            + "and `mgmt cluster status` (cluster CLI) to wait for health between restarts")
     void restartingEveryHostLosesNoExport(TestInfo test) throws Exception {
-        rollingRestart(test, 4, 1, "--ideal-cluster-size", "3");
-    }
-
-    private void rollingRestart(TestInfo test, int hosts, int firstRestarted, String... firstHostFlags) throws Exception {
-        boolean elastic = firstRestarted == 1;
-        cluster = new ClusterHarness(dir, "RollingRestartIT." + test.getTestMethod().orElseThrow().getName(), null);
-        if (elastic) {
-            cluster.flags(Knobs.FAST_GRACE);
-        }
-        List<Host> all = cluster.define(hosts);
-        cluster.startAll(firstHostFlags);
+        cluster = new ClusterHarness(dir, "RollingRestartIT." + test.getTestMethod().orElseThrow().getName(), null)
+                .flags(Knobs.FAST_GRACE);
+        List<Host> all = cluster.define(4);
+        cluster.startAll("--ideal-cluster-size", "3");
         cluster.awaitConverged("all hosts exchange their exports");
         writer = new Writer(cluster, all);
-        for (Host h : all.subList(firstRestarted - 1, all.size())) {
-            if (elastic) {
-                cluster.awaitStatus("three live voters and a leader before restarting " + h.name(), other(all, h),
-                        st -> st.voters().size() == 3 && st.liveVoters().size() == 3 && st.leader().isPresent());
-            }
+        for (Host h : all) {
+            cluster.awaitStatus("three live voters and a leader before restarting " + h.name(), other(all, h),
+                    st -> st.voters().size() == 3 && st.liveVoters().size() == 3 && st.leader().isPresent());
             writer.spare(h);
             h.restart();
             h.awaitUp();
@@ -83,6 +62,8 @@ class RollingRestartIT {
         }
         writer.stop();
         cluster.awaitConverged("nothing a live host exports is lost after the rolling restart");
+        cluster.awaitStatus("three live voters and no dead ones left behind", all.get(0),
+                st -> st.voters().size() == 3 && st.liveVoters().size() == 3 && st.leader().isPresent());
     }
 
     private static Host other(List<Host> all, Host not) {
