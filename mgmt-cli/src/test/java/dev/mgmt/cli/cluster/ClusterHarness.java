@@ -283,7 +283,8 @@ public final class ClusterHarness implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }, () -> "last status: " + last[0]);
-        log("status: " + what + ": voters " + last[0].voters() + ", live " + last[0].live() + ", leader "
+        log("status: " + what + ": voters " + last[0].voters() + " (live " + last[0].liveVoters() + "), hosts "
+                + last[0].live() + ", leader "
                 + last[0].leader().orElse("none") + ", ideal " + last[0].idealSize());
         return last[0];
     }
@@ -594,58 +595,48 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     /**
-     * What {@code mgmt cluster status --json} says, reduced to what the tests check.
+     * What {@code mgmt cluster status --json} says, reduced to what the tests check. A host can
+     * be listed twice: a dead incarnation still in the Raft configuration and its live successor.
      *
-     * @param idealSize the ideal number of voters
-     * @param leader    the leader's host, if known
-     * @param voters    hosts that are voters
-     * @param live      hosts membership sees alive
-     * @param json      the whole document, for messages
+     * @param idealSize  the ideal number of voters
+     * @param leader     the leader's host, when the status names one
+     * @param voters     the host of every voter member (one entry per member, dead ones included)
+     * @param liveVoters the host of every voter member that membership sees alive
+     * @param live       the hosts with a live member
+     * @param json       the whole document, for messages
      */
-    public record Status(int idealSize, Optional<String> leader, Set<String> voters, Set<String> live, String json) {
+    public record Status(int idealSize, Optional<String> leader, List<String> voters, List<String> liveVoters,
+                         Set<String> live, String json) {
 
         static Status parse(String stdout) throws IOException {
             JsonNode n = JSON.readTree(stdout.substring(Math.max(0, stdout.indexOf('{'))));
-            int ideal = first(n, "idealClusterSize", "idealSize", "ideal").asInt(-1);
-            JsonNode l = first(n, "leader");
-            Optional<String> leader = l.isTextual() && !l.asText().isEmpty() ? Optional.of(l.asText())
-                    : l.isObject() && l.hasNonNull("host") ? Optional.of(l.get("host").asText()) : Optional.empty();
-            Set<String> voters = new TreeSet<>();
+            JsonNode l = n.path("leader");
+            Optional<String> leader = l.isTextual() && !l.asText().isEmpty() ? Optional.of(l.asText()) : Optional.empty();
+            List<String> voters = new ArrayList<>();
+            List<String> liveVoters = new ArrayList<>();
             Set<String> live = new TreeSet<>();
-            for (JsonNode m : first(n, "members")) {
+            for (JsonNode m : n.path("members")) {
                 String host = m.path("host").asText();
+                boolean alive = m.path("alive").asBoolean(false);
                 if (m.path("voter").asBoolean(false)) {
                     voters.add(host);
+                    if (alive) {
+                        liveVoters.add(host);
+                    }
                 }
-                if (m.path("alive").asBoolean(true)) {
+                if (alive) {
                     live.add(host);
                 }
-                if (leader.isEmpty() && m.path("leader").asBoolean(false)) {
-                    leader = Optional.of(host);
-                }
             }
-            if (voters.isEmpty()) {
-                for (JsonNode v : first(n, "voters")) {
-                    voters.add(v.isTextual() ? v.asText() : v.path("host").asText());
-                }
-            }
-            return new Status(ideal, leader, voters, live, n.toString());
+            voters.sort(null);
+            liveVoters.sort(null);
+            return new Status(n.path("idealClusterSize").asInt(-1), leader, List.copyOf(voters), List.copyOf(liveVoters),
+                    live, n.toString());
         }
 
-        private static JsonNode first(JsonNode n, String... names) {
-            for (String name : names) {
-                if (n.has(name)) {
-                    return n.get(name);
-                }
-            }
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        }
-
-        /** The voters that membership sees alive. */
-        public Set<String> liveVoters() {
-            Set<String> out = new TreeSet<>(voters);
-            out.retainAll(live);
-            return out;
+        /** {@code n} voters, all alive, and a leader among them: the cluster has settled. */
+        public boolean settled(int n) {
+            return voters.size() == n && liveVoters.size() == n && leader.isPresent() && liveVoters.contains(leader.get());
         }
     }
 }

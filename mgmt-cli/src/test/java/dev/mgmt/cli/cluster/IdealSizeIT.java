@@ -54,8 +54,6 @@ class IdealSizeIT {
 
     /** The ideal size is recorded, the voters number min(ideal, volunteers), all alive, and there is a leader. */
     private static boolean settled(ClusterHarness.Status st, int ideal, int volunteers) {
-        int want = Math.min(ideal, volunteers);
-        return st.idealSize() == ideal && st.voters().size() == want && st.liveVoters().size() == want
-                && st.leader().isPresent() && st.voters().contains(st.leader().get());
+        return st.idealSize() == ideal && st.settled(Math.min(ideal, volunteers));
     }
 }

@@ -45,7 +45,7 @@ class KillVotersIT {
         List<Host> hosts = cluster.define(5);
         cluster.startAll("--ideal-cluster-size", "3");
         Status s = cluster.awaitStatus("three live voters and a leader", hosts.get(0),
-                st -> st.liveVoters().size() == 3 && st.voters().size() == 3 && st.leader().isPresent());
+                st -> st.settled(3));
         cluster.awaitConverged("five hosts exchange their exports");
 
         Host follower = hosts.stream().filter(h -> s.voters().contains(h.name()) && !s.leader().get().equals(h.name()))
@@ -53,14 +53,14 @@ class KillVotersIT {
         follower.kill();
         cluster.write(someone(s.leader().get()), "writes go on after a follower voter died");
         Status replaced = cluster.awaitStatus("the dead follower replaced", someone(s.leader().get()),
-                st -> !st.voters().contains(follower.name()) && st.liveVoters().size() == 3 && st.leader().isPresent());
+                st -> !st.voters().contains(follower.name()) && st.settled(3));
         cluster.awaitConverged("every live host's exports on every live host after the follower died");
 
         Host leader = host(replaced.leader().orElseThrow());
         leader.kill();
         cluster.write(someone(leader.name()), "writes resume after the leader died");
         Status after = cluster.awaitStatus("the dead leader replaced", someone(leader.name()),
-                st -> !st.voters().contains(leader.name()) && st.liveVoters().size() == 3 && st.leader().isPresent());
+                st -> !st.voters().contains(leader.name()) && st.settled(3));
         assertThat(after.leader()).get().isNotEqualTo(leader.name());
         assertThat(after.voters()).containsExactlyInAnyOrderElementsOf(
                 cluster.running().stream().map(Host::name).toList());

@@ -82,7 +82,7 @@ class PartitionIT {
         assertThat(hosts.get(0).process().handle().info().command().orElse("")).as("ip netns exec execs java")
                 .endsWith("java");
         Status s = c.awaitStatus("five live voters and a leader", hosts.get(0),
-                st -> st.voters().size() == 5 && st.liveVoters().size() == 5 && st.leader().isPresent());
+                st -> st.settled(5));
         c.awaitConverged("five hosts exchange their exports");
 
         Host oldLeader = hosts.stream().filter(h -> h.name().equals(s.leader().get())).findFirst().orElseThrow();
@@ -118,6 +118,6 @@ class PartitionIT {
         }
         c.awaitConverged("every host holds every live host's current exports after healing");
         c.awaitStatus("one leader among five live voters", hosts.get(0),
-                st -> st.voters().size() == 5 && st.liveVoters().size() == 5 && st.leader().isPresent());
+                st -> st.settled(5));
     }
 }

@@ -51,7 +51,7 @@ class RollingRestartIT {
         writer = new Writer(cluster, all);
         for (Host h : all) {
             cluster.awaitStatus("three live voters and a leader before restarting " + h.name(), other(all, h),
-                    st -> st.voters().size() == 3 && st.liveVoters().size() == 3 && st.leader().isPresent());
+                    st -> st.settled(3));
             writer.spare(h);
             h.restart();
             h.awaitUp();
@@ -63,7 +63,7 @@ class RollingRestartIT {
         writer.stop();
         cluster.awaitConverged("nothing a live host exports is lost after the rolling restart");
         cluster.awaitStatus("three live voters and no dead ones left behind", all.get(0),
-                st -> st.voters().size() == 3 && st.liveVoters().size() == 3 && st.leader().isPresent());
+                st -> st.settled(3));
     }
 
     private static Host other(List<Host> all, Host not) {
