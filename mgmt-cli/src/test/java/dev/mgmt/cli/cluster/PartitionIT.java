@@ -65,9 +65,9 @@ class PartitionIT {
      * (they never lost the quorum, nothing of theirs may flicker when the minority comes back).
      */
     @Test
-    @Disabled("fails on main: after healing, deletes that the deposed leader issued while it was cut off "
-            + "(AtomixWorld.removeHost of the majority hosts it had declared dead) are committed by the new "
-            + "leader; the majority's exports vanish everywhere until each host restores its own")
+    @Disabled("fails on main (bug): deletes that the leader issued while cut off (AtomixWorld.removeHost of the "
+            + "majority hosts it declared dead before stepping down) are committed after healing; a majority host's "
+            + "export vanishes from every collector until that host writes it again")
     void healingNeverWithdrawsAnExportOfTheMajority(TestInfo test) throws Exception {
         partitionAndHeal(test, true);
     }
