@@ -12,14 +12,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,9 +37,11 @@ import java.util.stream.Collectors;
  * rewrites its graph file atomically and the running mgmt swaps the graph and re-exports.
  *
  * <p>Hosts listen on free loopback ports, or, with {@link NetworkNamespaces}, each in its own
- * namespace at {@code 10.x.y.N:7946}. Every process gets {@code --max-runtime} so that none
- * outlives a killed test JVM for long. {@link #close()} kills whatever still runs, keeps each
- * process's output under {@code target/cluster-logs/<test>/} and deletes the namespaces.
+ * namespace at {@code 10.x.y.N:7946}. They run with {@code --grace-period 3s}, {@code --verbose}
+ * and the store's DEBUG log, and with {@code --max-runtime} so that none outlives a killed test
+ * JVM for long. Cluster state is read with {@code mgmt cluster status --json} ({@link #status}).
+ * {@link #close()} kills whatever still runs, keeps each process's output under
+ * {@code target/cluster-logs/<test>/} and deletes the namespaces.
  */
 public final class ClusterHarness implements AutoCloseable {
 
@@ -43,6 +49,8 @@ public final class ClusterHarness implements AutoCloseable {
     public static final Duration HANG = Duration.ofSeconds(120);
 
     private static final int NETNS_PORT = 7946;
+    /** Every host's grace period: how long a voter must be dead before the chooser replaces it. */
+    private static final String GRACE = "3s";
     private static final String MAX_RUNTIME = "600";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -55,8 +63,9 @@ public final class ClusterHarness implements AutoCloseable {
     private final Path logs;
     private final NetworkNamespaces net;
     private final List<Host> hosts = new ArrayList<>();
-    private final List<String> flags = new ArrayList<>();
     private final long t0 = System.nanoTime();
+    /** Cleans up if the test JVM is told to stop (a build timeout) before {@link #close()} runs. */
+    private final Thread onExit = new Thread(this::cleanUp, "cluster-harness-cleanup");
     private int adminRuns;
 
     /**
@@ -70,6 +79,7 @@ public final class ClusterHarness implements AutoCloseable {
         Path jar = Path.of(System.getProperty("mgmt.jar", "target/mgmt.jar")).toAbsolutePath();
         this.logs = jar.getParent().resolve("cluster-logs").resolve(test);
         deleteTree(logs);
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     private static void deleteTree(Path dir) {
@@ -77,7 +87,7 @@ public final class ClusterHarness implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a stale log or two is no reason to fail
         }
@@ -91,10 +101,11 @@ public final class ClusterHarness implements AutoCloseable {
         return net;
     }
 
-    /** Flags every host gets, after the harness's own (timing knobs, for example). */
-    public ClusterHarness flags(String... more) {
-        flags.addAll(List.of(more));
-        return this;
+    /** Defines hosts h1..hN and {@link #startAll starts} them; returns them. */
+    public List<Host> start(int n, String... firstHostFlags) throws Exception {
+        List<Host> out = define(n);
+        startAll(firstHostFlags);
+        return out;
     }
 
     /** Defines hosts h1..hN (not started), each exporting {@code hN-a}. */
@@ -107,11 +118,6 @@ public final class ClusterHarness implements AutoCloseable {
             out.add(h);
         }
         return out;
-    }
-
-    /** Host {@code hN}, 1-based. */
-    public Host host(int i) {
-        return hosts.get(i - 1);
     }
 
     public List<Host> hosts() {
@@ -166,15 +172,9 @@ public final class ClusterHarness implements AutoCloseable {
         List<Host> others = running().stream().filter(h -> h != from).toList();
         await(what + ": " + from.name + "'s write '" + content + "' reaches " + names(others),
                 () -> others.stream().allMatch(h -> (content + "\n").equals(h.file(file))),
-                () -> others.stream().map(h -> "  " + h.name + " has " + h.file(file)).collect(Collectors.joining("\n")));
+                () -> others.stream().map(h -> "  " + h.name + " has " + h.file(file))
+                        .collect(Collectors.joining("\n")));
         log("write from " + from.name + " reached " + names(others) + " (" + what + ")");
-    }
-
-    /** Waits until every one of {@code on} holds exactly {@code files} (name to content). */
-    public void awaitFiles(String what, Collection<Host> on, Map<String, String> files) throws InterruptedException {
-        await(what, () -> on.stream().allMatch(h -> h.files().equals(files)),
-                () -> "expected on " + names(on) + ": " + files + "\n" + on.stream()
-                        .map(h -> "  " + h.name + " has " + h.files()).collect(Collectors.joining("\n")));
     }
 
     /**
@@ -201,10 +201,10 @@ public final class ClusterHarness implements AutoCloseable {
         await(what, condition, () -> "");
     }
 
-    private void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> detail)
+    private void await(String what, BooleanSupplier condition, Supplier<String> detail)
             throws InterruptedException {
         // A host that was running when the wait began and dies during it is a crash, not a slow start.
-        Map<Host, MgmtProcess> watched = new java.util.LinkedHashMap<>();
+        Map<Host, MgmtProcess> watched = new LinkedHashMap<>();
         running().forEach(h -> watched.put(h, h.process));
         long deadline = System.nanoTime() + HANG.toNanos();
         while (!condition.getAsBoolean()) {
@@ -315,7 +315,7 @@ public final class ClusterHarness implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(logs.resolve(h.name + "." + h.incarnation + ".jstack").toFile())
                         .start();
-                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             } catch (IOException e) {
@@ -330,6 +330,15 @@ public final class ClusterHarness implements AutoCloseable {
     /** Kills every process still running, saves all output, deletes the network. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting; the hook does the same
+        }
+        cleanUp();
+    }
+
+    private synchronized void cleanUp() {
         for (Host h : hosts) {
             h.discard();
         }
@@ -412,7 +421,7 @@ public final class ClusterHarness implements AutoCloseable {
 
         /**
          * Starts this host, joining through every other running host (bootstrapping when none
-         * runs), with the harness's flags and {@code extra}. Restarts reuse the same flags.
+         * runs), with {@code extra} flags after the harness's own. Restarts reuse the same flags.
          */
         public Host start(String... extra) throws IOException {
             if (isRunning()) {
@@ -427,11 +436,10 @@ public final class ClusterHarness implements AutoCloseable {
             writeGraph();
             List<String> seeds = running().stream().filter(h -> h != this).map(Host::address).toList();
             List<String> args = new ArrayList<>(List.of("run", "--yaml", graph.toString(), "--hostname", name,
-                    "--listen", address, "--max-runtime", MAX_RUNTIME, "--verbose"));
+                    "--listen", address, "--max-runtime", MAX_RUNTIME, "--grace-period", GRACE, "--verbose"));
             if (!seeds.isEmpty()) {
                 args.addAll(List.of("--seeds", String.join(",", seeds)));
             }
-            args.addAll(flags);
             args.addAll(startFlags);
             incarnation++;
             List<String> jvm = new ArrayList<>(JVM);
@@ -448,7 +456,8 @@ public final class ClusterHarness implements AutoCloseable {
         public Host awaitUp() throws InterruptedException {
             MgmtProcess p = process;
             try {
-                p.await(name + " up", () -> p.stdout().contains("mgmt: cluster: ") && p.stdout().contains("converged after"));
+                p.await(name + " up",
+                        () -> p.stdout().contains("mgmt: cluster: ") && p.stdout().contains("converged after"));
                 log(name + " up");
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
@@ -492,12 +501,6 @@ public final class ClusterHarness implements AutoCloseable {
             return content;
         }
 
-        /** Stops exporting {@code key}. */
-        public synchronized void unexport(String key) throws IOException {
-            exports.remove(key);
-            writeGraph();
-        }
-
         /** What this host exports now: file name to content. */
         public synchronized Map<String, String> exportedFiles() {
             Map<String, String> out = new TreeMap<>();
@@ -510,7 +513,7 @@ public final class ClusterHarness implements AutoCloseable {
             return name + "-" + key;
         }
 
-        /** The files in this host's directory, name to content . */
+        /** The files in this host's directory, name to content. */
         public Map<String, String> files() {
             Map<String, String> out = new TreeMap<>();
             try (var s = Files.list(files)) {
@@ -611,7 +614,8 @@ public final class ClusterHarness implements AutoCloseable {
         static Status parse(String stdout) throws IOException {
             JsonNode n = JSON.readTree(stdout.substring(Math.max(0, stdout.indexOf('{'))));
             JsonNode l = n.path("leader");
-            Optional<String> leader = l.isTextual() && !l.asText().isEmpty() ? Optional.of(l.asText()) : Optional.empty();
+            Optional<String> leader = l.isTextual() && !l.asText().isEmpty()
+                    ? Optional.of(l.asText()) : Optional.empty();
             List<String> voters = new ArrayList<>();
             List<String> liveVoters = new ArrayList<>();
             Set<String> live = new TreeSet<>();
@@ -630,13 +634,14 @@ public final class ClusterHarness implements AutoCloseable {
             }
             voters.sort(null);
             liveVoters.sort(null);
-            return new Status(n.path("idealClusterSize").asInt(-1), leader, List.copyOf(voters), List.copyOf(liveVoters),
-                    live, n.toString());
+            return new Status(n.path("idealClusterSize").asInt(-1), leader, List.copyOf(voters),
+                    List.copyOf(liveVoters), live, n.toString());
         }
 
         /** {@code n} voters, all alive, and a leader among them: the cluster has settled. */
         public boolean settled(int n) {
-            return voters.size() == n && liveVoters.size() == n && leader.isPresent() && liveVoters.contains(leader.get());
+            return voters.size() == n && liveVoters.size() == n
+                    && leader.isPresent() && liveVoters.contains(leader.get());
         }
     }
 }

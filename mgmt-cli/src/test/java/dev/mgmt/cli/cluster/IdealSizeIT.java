@@ -1,40 +1,20 @@
 package dev.mgmt.cli.cluster;
 
 import dev.mgmt.cli.cluster.ClusterHarness.Host;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shrinking the ideal cluster size below the live voter count and growing it back, at run time,
  * in a cluster of real mgmt processes: the voters follow one at a time and the store never loses
  * quorum (a write made right after each change goes through).
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-class IdealSizeIT {
-
-    @TempDir
-    Path dir;
-
-    private ClusterHarness cluster;
-
-    @AfterEach
-    void cleanUp() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class IdealSizeIT extends ClusterFaultTest {
 
     @Test
-    void theVotersFollowTheIdealSizeDownAndUpWithoutLosingQuorum(TestInfo test) throws Exception {
-        cluster = new ClusterHarness(dir, "IdealSizeIT." + test.getTestMethod().orElseThrow().getName(), null);
-        List<Host> hosts = cluster.define(5);
-        cluster.startAll();
+    void theVotersFollowTheIdealSizeDownAndUpWithoutLosingQuorum() throws Exception {
+        ClusterHarness cluster = cluster();
+        List<Host> hosts = cluster.start(5);
         cluster.awaitStatus("five voters (the default ideal size)", hosts.get(0), st -> settled(st, 5, 5));
         cluster.awaitConverged("five hosts exchange their exports");
 

@@ -4,34 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.cli.cluster.ClusterHarness.Host;
 import dev.mgmt.cli.cluster.ClusterHarness.Status;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of store servers (Raft voters) in a cluster of real mgmt processes: writes go on while
  * a majority lives, the chooser replaces each dead voter with a live volunteer once the grace
  * period has passed, and nothing a live host exports is lost.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-class KillVotersIT {
-
-    @TempDir
-    Path dir;
+class KillVotersIT extends ClusterFaultTest {
 
     private ClusterHarness cluster;
-
-    @AfterEach
-    void cleanUp() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /**
      * Five hosts, ideal size 3: three voters and two spare volunteers. Kill a follower voter, then
@@ -39,13 +22,10 @@ class KillVotersIT {
      * live host at once, and after the grace period there are three live voters again.
      */
     @Test
-    void killingAFollowerVoterThenTheLeaderLosesNoWrite(TestInfo test) throws Exception {
-        cluster = new ClusterHarness(dir, "KillVotersIT." + test.getTestMethod().orElseThrow().getName(), null)
-                .flags(Knobs.FAST_GRACE);
-        List<Host> hosts = cluster.define(5);
-        cluster.startAll("--ideal-cluster-size", "3");
-        Status s = cluster.awaitStatus("three live voters and a leader", hosts.get(0),
-                st -> st.settled(3));
+    void killingAFollowerVoterThenTheLeaderLosesNoWrite() throws Exception {
+        cluster = cluster();
+        List<Host> hosts = cluster.start(5, "--ideal-cluster-size", "3");
+        Status s = cluster.awaitStatus("three live voters and a leader", hosts.get(0), st -> st.settled(3));
         cluster.awaitConverged("five hosts exchange their exports");
 
         Host follower = hosts.stream().filter(h -> s.voters().contains(h.name()) && !s.leader().get().equals(h.name()))

@@ -39,9 +39,10 @@ public final class NetworkNamespaces implements AutoCloseable {
     private final TreeSet<Integer> cut = new TreeSet<>();
 
     private NetworkNamespaces(int hosts) {
-        this.id = PREFIX + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        this.id = PREFIX + ProcessHandle.current().pid() + "-" + Integer.toHexString(random.nextInt(1 << 20, 1 << 24));
         this.hosts = hosts;
-        this.subnet = "10." + ThreadLocalRandom.current().nextInt(100, 250) + "." + ThreadLocalRandom.current().nextInt(1, 250) + ".";
+        this.subnet = "10." + random.nextInt(100, 250) + "." + random.nextInt(1, 250) + ".";
     }
 
     /**

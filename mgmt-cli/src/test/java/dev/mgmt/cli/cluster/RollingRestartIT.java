@@ -1,38 +1,28 @@
 package dev.mgmt.cli.cluster;
 
 import dev.mgmt.cli.cluster.ClusterHarness.Host;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rolling restart of real mgmt processes (SIGTERM, start again under the same name) while the
  * other hosts keep changing their exports: in the end nothing a live host exports is lost.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
-class RollingRestartIT {
-
-    @TempDir
-    Path dir;
+class RollingRestartIT extends ClusterFaultTest {
 
     private ClusterHarness cluster;
     private Writer writer;
 
+    /** Runs before the base class closes the cluster. */
     @AfterEach
-    void cleanUp() throws InterruptedException {
+    void stopWriter() throws InterruptedException {
         if (writer != null) {
             writer.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -42,11 +32,9 @@ class RollingRestartIT {
      * operator's rolling restart would wait for health.
      */
     @Test
-    void restartingEveryHostLosesNoExport(TestInfo test) throws Exception {
-        cluster = new ClusterHarness(dir, "RollingRestartIT." + test.getTestMethod().orElseThrow().getName(), null)
-                .flags(Knobs.FAST_GRACE);
-        List<Host> all = cluster.define(4);
-        cluster.startAll("--ideal-cluster-size", "3");
+    void restartingEveryHostLosesNoExport() throws Exception {
+        cluster = cluster();
+        List<Host> all = cluster.start(4, "--ideal-cluster-size", "3");
         cluster.awaitConverged("all hosts exchange their exports");
         writer = new Writer(cluster, all);
         for (Host h : all) {
@@ -62,8 +50,7 @@ class RollingRestartIT {
         }
         writer.stop();
         cluster.awaitConverged("nothing a live host exports is lost after the rolling restart");
-        cluster.awaitStatus("three live voters and no dead ones left behind", all.get(0),
-                st -> st.settled(3));
+        cluster.awaitStatus("three live voters and no dead ones left behind", all.get(0), st -> st.settled(3));
     }
 
     private static Host other(List<Host> all, Host not) {
@@ -76,7 +63,7 @@ class RollingRestartIT {
      */
     private static final class Writer {
         private final Set<Host> spared = ConcurrentHashMap.newKeySet();
-        private final java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger rounds = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread thread;
         private volatile boolean paused;
