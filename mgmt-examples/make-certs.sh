@@ -19,18 +19,26 @@ if [[ $# -lt 2 ]]; then
     exit 2
 fi
 command -v keytool >/dev/null || { echo "$0: keytool not found (it comes with a JDK)" >&2; exit 1; }
+for host in "${@:2}"; do
+    if [[ -z $host || $host == */* || $host == ca || $host == truststore ]]; then
+        echo "$0: '$host' cannot be a host name here" >&2
+        exit 2
+    fi
+done
 
 out=$1
 shift
+umask 077
 mkdir -p "$out"
 cd "$out"
-umask 077
 days=365
-log=$(mktemp)
-trap 'rm -f "$log" ./*.csr ./*.chain.pem' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work" ./*.p12.new' EXIT
 
-# Keytool is chatty; show its output only when it fails.
+# Keytool is chatty; show its output only when it fails. $1 names the log (one per host).
 kt() {
+    local log="$work/$1.log"
+    shift
     if ! keytool -J-XX:TieredStopAtLevel=1 "$@" >"$log" 2>&1; then
         echo "$0: keytool $1 failed:" >&2
         cat "$log" >&2
@@ -48,22 +56,25 @@ fi
 
 made=()
 if [[ ! -f ca.p12 ]]; then
-    kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=mgmt throwaway CA" \
+    kt ca -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=mgmt throwaway CA" \
         -ext bc:c -ext ku:c=keyCertSign,cRLSign -validity "$days" -keystore ca.p12 "${store[@]}"
+    # A new CA: everything it signs is made again.
     rm -f ca.pem truststore.p12
+    for host in "$@"; do rm -f "$host.p12"; done
     made+=(ca.p12)
 fi
 if [[ ! -f ca.pem ]]; then
-    kt -exportcert -rfc -alias ca -keystore ca.p12 "${store[@]}" -file ca.pem
+    kt ca -exportcert -rfc -alias ca -keystore ca.p12 "${store[@]}" -file ca.pem
     made+=(ca.pem)
 fi
 if [[ ! -f truststore.p12 ]]; then
-    kt -importcert -noprompt -alias mgmt-ca -file ca.pem -keystore truststore.p12 "${store[@]}"
+    kt ca -importcert -noprompt -alias mgmt-ca -file ca.pem -keystore truststore.p12 "${store[@]}"
     made+=(truststore.p12)
 fi
 
-for host in "$@"; do
-    [[ -f "$host.p12" ]] && continue
+# One host's keystore; it only reads the CA, so hosts are made side by side.
+make_host() {
+    local host=$1 san
     if [[ $host =~ ^[0-9.]+$ || $host == *:* ]]; then
         san="ip:$host"
     else
@@ -71,15 +82,27 @@ for host in "$@"; do
     fi
     if [[ $host != localhost ]]; then san="$san,dns:localhost"; fi
     if [[ $host != 127.0.0.1 ]]; then san="$san,ip:127.0.0.1"; fi
-    kt -genkeypair -alias "$host" -keyalg EC -groupname secp256r1 -dname "CN=$host" \
-        -validity "$days" -keystore "$host.p12" "${store[@]}"
-    kt -certreq -alias "$host" -keystore "$host.p12" "${store[@]}" -file "$host.csr"
-    kt -gencert -alias ca -keystore ca.p12 "${store[@]}" -infile "$host.csr" -outfile "$host.chain.pem" -rfc \
-        -validity "$days" -ext "san=$san" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth
+    kt "$host" -genkeypair -alias "$host" -keyalg EC -groupname secp256r1 -dname "CN=$host" \
+        -validity "$days" -keystore "$host.p12.new" "${store[@]}"
+    kt "$host" -certreq -alias "$host" -keystore "$host.p12.new" "${store[@]}" -file "$work/$host.csr"
+    kt "$host" -gencert -alias ca -keystore ca.p12 "${store[@]}" -infile "$work/$host.csr" -outfile "$work/$host.pem" \
+        -rfc -validity "$days" -ext "san=$san" -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth
     # The reply carries the whole chain, so the host keystore needs no copy of the CA.
-    cat ca.pem >>"$host.chain.pem"
-    kt -importcert -noprompt -alias "$host" -file "$host.chain.pem" -keystore "$host.p12" "${store[@]}"
+    cat ca.pem >>"$work/$host.pem"
+    kt "$host" -importcert -noprompt -alias "$host" -file "$work/$host.pem" -keystore "$host.p12.new" "${store[@]}"
+    mv "$host.p12.new" "$host.p12"
+}
+
+pids=()
+for host in "$@"; do
+    [[ -f "$host.p12" ]] && continue
+    rm -f "$host.p12.new"
+    make_host "$host" &
+    pids+=($!)
     made+=("$host.p12")
+done
+for pid in ${pids[@]+"${pids[@]}"}; do
+    wait "$pid" || exit 1
 done
 
 if [[ ${#made[@]} -eq 0 ]]; then
