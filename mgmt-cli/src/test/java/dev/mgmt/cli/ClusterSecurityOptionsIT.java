@@ -68,8 +68,9 @@ class ClusterSecurityOptionsIT {
 
     @Test
     void badInputIsOneClearLine() throws Exception {
-        assertBad("--tls-keystore needs --tls-truststore", "--tls-keystore", ks.toString());
-        assertBad("--tls-truststore needs --tls-keystore", "--tls-truststore", ts.toString());
+        assertBad("--tls-keystore needs --tls-truststore (the CA certificates of the other hosts)", "--tls-keystore", ks.toString());
+        assertBad("--tls-truststore needs --tls-keystore (TLS is mutual: every host presents a certificate)",
+                "--tls-truststore", ts.toString());
         assertBad("--tls-keystore needs a password: --tls-keystore-password-file FILE or $MGMT_TLS_KEYSTORE_PASSWORD",
                 "--tls-keystore", ks.toString(), "--tls-truststore", ts.toString());
         assertBad("TLS keystore " + dir.resolve("nope.p12") + ": no such file", "--tls-keystore",
