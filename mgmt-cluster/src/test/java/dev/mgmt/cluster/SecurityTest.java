@@ -93,8 +93,26 @@ class SecurityTest {
     void aCertificateFromAnotherCaCannotJoinAndChangesNothing() {
         assertThatThrownBy(() -> join("rogue", n -> n.tls(rogueCa.tls("rogue")).clusterSecret(SECRET)))
                 .isInstanceOf(ClusterException.class)
-                .hasMessageContaining("cannot join: TLS handshake with seed " + seed + " failed: ")
+                .hasMessageContaining("cannot join: TLS handshake with seed " + seed + " failed: this host does not "
+                        + "trust the seed's certificate (CN=a, issued by CN=mgmt throwaway CA)")
                 .hasMessageContaining("must be signed by a CA in --tls-truststore");
+        assertUnchanged();
+    }
+
+    @Test
+    void aHostTheClusterDoesNotTrustIsToldSoEvenIfItTrustsTheCluster() throws Exception {
+        Path both = tmp.resolve("both.p12");
+        Files.copy(rogueCa.dir().resolve("truststore.p12"), both);
+        Certs.run(List.of("keytool", "-importcert", "-noprompt", "-alias", "cluster-ca", "-file",
+                certs.dir().resolve("ca.pem").toString(), "-keystore", both.toString(), "-storepass", rogueCa.password()));
+        ClusterTls trustsBoth = ClusterTls.builder()
+                .keyStore(rogueCa.dir().resolve("rogue.p12")).keyStorePassword(rogueCa.password())
+                .trustStore(both).trustStorePassword(rogueCa.password())
+                .build();
+        assertThatThrownBy(() -> join("rogue", n -> n.tls(trustsBoth).clusterSecret(SECRET)))
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("TLS handshake with seed " + seed + " failed: the seed rejected this host's "
+                        + "certificate");
         assertUnchanged();
     }
 
