@@ -56,7 +56,9 @@ fi
 
 made=()
 if [[ ! -f ca.p12 ]]; then
-    kt ca -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=mgmt throwaway CA" \
+    # A name of its own: two throwaway CAs must not pass for each other in error messages.
+    ca_name="mgmt throwaway CA $(LC_ALL=C tr -dc 'a-f0-9' </dev/urandom | head -c 8 || true)"
+    kt ca -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=$ca_name" \
         -ext bc:c -ext ku:c=keyCertSign,cRLSign -validity "$days" -keystore ca.p12 "${store[@]}"
     # A new CA: everything it signs is made again.
     rm -f ca.pem truststore.p12

@@ -7,7 +7,6 @@ import io.atomix.cluster.messaging.impl.ProtocolVersion;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -64,24 +63,23 @@ final class SeedProbe {
     }
 
     private String probeTls(HostPort seed) {
-        PeerTrust trust = new PeerTrust(keys.trustManager());
-        try (Socket tcp = connect(seed)) {
-            if (tcp == null) {
-                return null;
-            }
-            try (SSLSocket tls = wrap(tcp, seed, keys.clientContext(trust))) {
-                tls.startHandshake();
-                return exchange(tls, seed);
-            } catch (SSLException e) {
-                if (!trust.peerSpokeTls() && !String.valueOf(e.getMessage()).contains("alert")) {
-                    return "the seed at " + seed + " does not speak TLS, but this host has TLS configured "
-                            + "(--tls-keystore); configure TLS on every host or on none";
-                }
-                return "TLS handshake with seed " + seed + " failed: " + tlsReason(e, trust)
-                        + "; its certificate must be signed by a CA in --tls-truststore, and ours by one it trusts";
-            }
-        } catch (IOException e) {
+        Socket tcp = connect(seed);
+        if (tcp == null) {
             return null;
+        }
+        PeerTrust trust = new PeerTrust(keys.trustManager());
+        try (tcp; SSLSocket tls = wrap(tcp, seed, keys.clientContext(trust))) {
+            tls.startHandshake();
+            return exchange(tls, seed);
+        } catch (SocketTimeoutException e) {
+            return null;
+        } catch (IOException e) {
+            if (!trust.peerSpokeTls() && !String.valueOf(e.getMessage()).contains("alert")) {
+                return "the seed at " + seed + " does not speak TLS, but this host has TLS configured "
+                        + "(--tls-keystore); configure TLS on every host or on none";
+            }
+            return "TLS handshake with seed " + seed + " failed: " + tlsReason(e, trust)
+                    + "; its certificate must be signed by a CA in --tls-truststore, and ours by one it trusts";
         }
     }
 
@@ -103,14 +101,13 @@ final class SeedProbe {
 
     /** Sends Atomix's preamble and version; a seed with another cluster id closes the connection. */
     private String exchange(Socket s, HostPort seed) throws IOException {
-        OutputStream out = s.getOutputStream();
-        DataOutputStream data = new DataOutputStream(out);
-        data.writeInt(preamble);
-        data.writeShort(ProtocolVersion.latest().version());
-        data.flush();
         ByteBuffer reply = ByteBuffer.allocate(6);
-        InputStream in = s.getInputStream();
         try {
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(preamble);
+            out.writeShort(ProtocolVersion.latest().version());
+            out.flush();
+            InputStream in = s.getInputStream();
             while (reply.hasRemaining()) {
                 int n = in.read(reply.array(), reply.position(), reply.remaining());
                 if (n < 0) {
@@ -123,7 +120,7 @@ final class SeedProbe {
         } catch (SSLException e) {
             throw e;
         } catch (IOException e) {
-            // A reset is a close that came before our bytes were read.
+            // A reset (reading or writing) is a close that came before our bytes were read.
             return refused(seed);
         }
         return reply.getInt(0) == preamble ? null : refused(seed);
@@ -136,29 +133,28 @@ final class SeedProbe {
 
     /** Whether the seed answers a TLS hello with a certificate (trusting anything, sending none). */
     private static boolean speaksTls(HostPort seed) {
+        Socket tcp = connect(seed);
+        if (tcp == null) {
+            return false;
+        }
         PeerTrust trust = new PeerTrust(null);
-        try (Socket tcp = connect(seed)) {
-            if (tcp == null) {
-                return false;
-            }
-            try (SSLSocket tls = wrap(tcp, seed, KeyMaterial.context(null, trust))) {
-                tls.startHandshake();
-                // TLS 1.3 finishes the client's side before the server asks for our certificate.
-                tls.getInputStream().read();
-            }
+        try (tcp; SSLSocket tls = wrap(tcp, seed, KeyMaterial.context(null, trust))) {
+            tls.startHandshake();
         } catch (IOException e) {
             // Expected: the seed wants a certificate we do not have. What matters is whether it spoke.
         }
         return trust.peerSpokeTls();
     }
 
-    private static String tlsReason(SSLException e, PeerTrust trust) {
+    private static String tlsReason(IOException e, PeerTrust trust) {
         if (trust.rejected() != null) {
-            return "this host does not trust the seed's certificate (" + trust.peerSubject() + ", issued by "
-                    + trust.peerIssuer() + ")";
+            return "this host does not trust the seed's certificate " + trust.peerSubject() + ", issued by "
+                    + trust.peerIssuer() + " (" + RaftStore.rootMessage(trust.rejected()) + ")";
         }
         String msg = Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
-        if (msg.contains("alert")) {
+        if (trust.peerSpokeTls()) {
+            // We took its certificate; in TLS 1.2 what is left to refuse is ours. The seed says so
+            // with an alert, or just closes while our last handshake message is on its way.
             return "the seed rejected this host's certificate (" + msg + ")";
         }
         return msg;
@@ -183,6 +179,9 @@ final class SeedProbe {
     private static SSLSocket wrap(Socket tcp, HostPort seed, SSLContext ctx) throws IOException {
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(tcp, seed.host(), seed.port(), true);
         tls.setUseClientMode(true);
+        // In TLS 1.2 the server judges our certificate inside the handshake, so its refusal is an
+        // alert there; in 1.3 it may come after, mixed up with a close for a wrong secret.
+        tls.setEnabledProtocols(new String[] {"TLSv1.2"});
         return tls;
     }
 }
