@@ -84,7 +84,7 @@ public final class ClusterNode {
         this.gracePeriod = positive("gracePeriod", b.gracePeriod);
         this.observer = b.observer;
         this.tls = b.tls;
-        this.clusterSecret = b.clusterSecret == null ? null : b.clusterSecret.clone();
+        this.clusterSecret = b.clusterSecret;
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
