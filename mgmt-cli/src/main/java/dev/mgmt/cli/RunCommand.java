@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -106,6 +107,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
+    @Mixin
+    ClusterSecurityOptions security = new ClusterSecurityOptions();
+
     @Override
     public Integer call() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
@@ -141,6 +145,7 @@ final class RunCommand implements Callable<Integer> {
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize)
                         .strategy(elasticStrategy).gracePeriod(gracePeriod);
+                security.applyTo(node);
                 if (advertise != null) {
                     node.advertise(advertise);
                 }
