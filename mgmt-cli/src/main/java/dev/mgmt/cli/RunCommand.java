@@ -116,6 +116,9 @@ final class RunCommand implements Callable<Integer> {
         if (!verbose) {
             // The console lines already say what the engine logs; keep stderr for real trouble.
             System.setProperty("org.slf4j.simpleLogger.log.dev.mgmt.engine", "off");
+            // Netty warns with a stack trace for every TLS handshake it refuses: a host with the
+            // wrong certificate retrying its join would bury the seed's own output.
+            System.setProperty("org.slf4j.simpleLogger.log.io.netty.channel.DefaultChannelPipeline", "error");
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
