@@ -701,6 +701,11 @@ final class RaftStore {
         return map.remove(key).thenApply(v -> null);
     }
 
+    /** Removes {@code key} only while it still has {@code version}. */
+    CompletableFuture<Boolean> remove(String key, long version) {
+        return map.remove(key, version);
+    }
+
     /** Removes {@code key} only while it still holds {@code value}. */
     CompletableFuture<Boolean> remove(String key, String value) {
         return map.remove(key, value.getBytes(StandardCharsets.UTF_8));
