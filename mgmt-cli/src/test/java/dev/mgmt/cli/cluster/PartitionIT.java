@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,9 +45,6 @@ class PartitionIT extends ClusterFaultTest {
      * (they never lost the quorum, nothing of theirs may flicker when the minority comes back).
      */
     @Test
-    @Disabled("fails on main (bug): deletes that the leader issued while cut off (AtomixWorld.removeHost of the "
-            + "majority hosts it declared dead before stepping down) are committed after healing; a majority host's "
-            + "export vanishes from every collector until that host writes it again")
     void healingNeverWithdrawsAnExportOfTheMajority() throws Exception {
         partitionAndHeal(true);
     }
