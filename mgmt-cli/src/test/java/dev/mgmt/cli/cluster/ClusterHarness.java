@@ -182,7 +182,15 @@ public final class ClusterHarness implements AutoCloseable {
      * (the hosts and their exports as they are at each look).
      */
     public void awaitConverged(String what) throws InterruptedException {
+        awaitConverged(what, null, () -> false);
+    }
+
+    /** As {@link #awaitConverged(String)}, failing at once if {@code violation} holds at any look meanwhile. */
+    public void awaitConverged(String what, String never, BooleanSupplier violation) throws InterruptedException {
         await(what, () -> {
+            if (violation.getAsBoolean()) {
+                throw new AssertionError("it happened: " + never + "\n" + diagnostics());
+            }
             List<Host> live = running();
             Map<String, String> want = expected(live);
             return live.stream().allMatch(h -> h.files().equals(want));
