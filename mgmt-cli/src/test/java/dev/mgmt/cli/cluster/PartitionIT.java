@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,10 +46,6 @@ class PartitionIT extends ClusterFaultTest {
      * healing, not even briefly (they never lost the quorum; nothing of theirs may flicker).
      */
     @Test
-    @Disabled("fails on main (bug): a remove that the leader submitted while cut off, before it stepped down, "
-            + "stays queued in its store session and commits once the partition heals (the version fence of "
-            + "AtomixWorld.fencedRemove holds: the majority's exports did not change); every collector drops "
-            + "that majority host's files until it writes its export again")
     void healingNeverWithdrawsAnExportOfTheMajority() throws Exception {
         partitionAndHeal(true);
     }

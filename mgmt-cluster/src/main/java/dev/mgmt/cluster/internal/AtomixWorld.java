@@ -415,16 +415,25 @@ public final class AtomixWorld implements World {
 
     /**
      * Removes a departed host's key only while this host still leads, the host is still
-     * absent, and the key is still the version this host saw. Checked on every attempt: a
-     * leader cut off in a minority also sees the majority "depart", and its deletes, retried
-     * until the partition heals, must not then land on live hosts' keys.
+     * absent, and the key is still the version this host saw. A leader cut off in a minority
+     * also sees the majority "depart", and a command it sent stays queued in its store
+     * session until the partition heals. So the delete is sent only after a compare-and-set
+     * of the chooser's {@code elastic/state} at this leader's term has gone through: after a
+     * heal that fails, because the majority's new leader has rewritten the state since.
      */
     private CompletableFuture<Void> fencedRemove(String key, String gone) {
         long version = mirror.version(key);
-        if (version == 0 || !store.isLeader() || store.liveHosts().contains(gone)) {
+        long stateVersion = mirror.version(ElasticState.KEY);
+        String stateJson = mirror.value(ElasticState.KEY);
+        ElasticState state = ElasticState.parse(stateJson);
+        if (version == 0 || !store.isLeader() || store.liveHosts().contains(gone) || state == null
+                || !store.memberId().equals(state.chooser()) || state.term() != store.term()) {
             return CompletableFuture.completedFuture(null);
         }
-        return store.remove(key, version).thenApply(removed -> null);
+        return store.replace(ElasticState.KEY, stateVersion, stateJson)
+                .thenCompose(fenced -> fenced
+                        ? store.remove(key, version).thenApply(removed -> (Void) null)
+                        : CompletableFuture.completedFuture((Void) null));
     }
 
     /** Deletes a host's exports and converged state, unconditionally. Idempotent. For tests. */
@@ -483,7 +492,9 @@ public final class AtomixWorld implements World {
             rewrite(CONVERGED + host, lastConverged);
         } catch (RuntimeException e) {
             mirror.abortLoad();
-            log.warn("{}: cannot resynchronise after reconnecting: {}", host, RaftStore.rootMessage(e));
+            log.warn("{}: cannot resynchronise after reconnecting ({}); trying again in 1 s", host,
+                    RaftStore.rootMessage(e));
+            Schedulers.boundedElastic().schedule(this::resync, 1, TimeUnit.SECONDS);
         }
     }
 
