@@ -127,6 +127,7 @@ final class RunCommand implements Callable<Integer> {
         ResourceCodec codec = ResourceCodec.standard();
         YamlGraph first;
         try {
+            readAt = modified(yaml);
             first = YamlGraph.read(yaml, codec);
         } catch (YamlGraphException e) {
             System.err.println("mgmt: " + yaml + " is invalid; nothing was applied:");
@@ -219,6 +220,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("mgmt: cannot watch " + yaml + " for changes: " + e.getMessage());
         }
+        if (watcher != null && !modified(yaml).equals(readAt)) {
+            // Edited while the cluster started, before the watcher was there to see it.
+            reload(engine, runner, codec, current);
+        }
 
         int code = done.join();
         try {
@@ -290,6 +295,16 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(yaml)) {
             throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);
+        }
+    }
+
+    private java.nio.file.attribute.FileTime readAt;
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
         }
     }
 
