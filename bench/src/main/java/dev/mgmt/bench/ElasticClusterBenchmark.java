@@ -80,7 +80,7 @@ public final class ElasticClusterBenchmark {
     private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\[[^\\]]*\\] (\\w+) (\\S+) - (.*)$");
     /** The log lines worth showing in a timeline. */
     private static final Pattern NOTABLE = Pattern.compile(
-            "chooser: |nominated as|now a store voter|Transitioning to|removing .* from the store|unnominated"
+            "chooser: |nominated as|now a store voter|Transitioning to|Found leader|Suspected network partition|removing .* from the store|unnominated"
                     + "|no longer a store voter|cannot join|could not remove|Starting election|elastic membership step failed");
     private static final Pattern JOINED = Pattern.compile("now a store voter \\(joined in (\\d+) ms\\)");
 
@@ -95,6 +95,8 @@ public final class ElasticClusterBenchmark {
     private final List<double[]> load = new CopyOnWriteArrayList<>();
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
     private World observer;
+    /** A second observer, for the continuous writer. */
+    private World writerWorld;
     private String cluster = "c0";
     private int clusters;
     private int hostCounter;
@@ -226,7 +228,7 @@ public final class ElasticClusterBenchmark {
             long t0 = System.nanoTime();
             observer.idealClusterSize(target).block(WAIT);
             long acked = System.nanoTime();
-            long[] reached = milestones(from, target, t0);
+            long[] reached = milestones(from, target, t0, List.of());
             double total = ms(reached[target] - t0);
             StringBuilder steps = new StringBuilder();
             for (int k = from + 1; k <= target; k++) {
@@ -263,16 +265,14 @@ public final class ElasticClusterBenchmark {
         for (int i = 2; i <= IDEAL; i++) {
             joiners.add(startHost(seeds, IDEAL));
         }
-        long[] reached = milestones(1, IDEAL, t0);
-        long lastReady = 0;
-        for (Host h : joiners) {
-            lastReady = Math.max(lastReady, awaitReady(h));
-        }
+        long[] reached = milestones(1, IDEAL, t0, joiners);
+        long lastReady = joiners.stream().mapToLong(h -> h.ready).max().orElse(t0);
         System.out.printf(Locale.ROOT, "  spawn -> 3 voters: %.0f ms, -> 5 voters: %.0f ms (2: %.0f, 4: %.0f; the last"
-                        + " host's 'cluster: joined' line at %.0f ms)%n", ms(reached[3] - t0), ms(reached[5] - t0),
+                        + " of the 4 processes printed 'mgmt: cluster: joined' at %.0f ms)%n", ms(reached[3] - t0), ms(reached[5] - t0),
                 ms(reached[2] - t0), ms(reached[4] - t0), ms(lastReady - t0));
         record("arrive: spawn 4 hosts -> 3 voters", ms(reached[3] - t0));
         record("arrive: spawn 4 hosts -> 5 voters", ms(reached[5] - t0));
+        record("arrive: spawn 4 hosts -> all 4 joined as clients", ms(lastReady - t0));
         printTimeline(wall, round == 1);
         recordJoins();
         if (!keep) {
@@ -281,7 +281,7 @@ public final class ElasticClusterBenchmark {
     }
 
     /** Polls the status until it shows {@code target} live voters; returns when each count from {@code from} was first seen. */
-    private long[] milestones(int from, int target, long t0) {
+    private long[] milestones(int from, int target, long t0, List<Host> joiners) {
         long[] reached = new long[target + 1];
         Arrays.fill(reached, -1);
         for (int k = 0; k <= from; k++) {
@@ -289,6 +289,11 @@ public final class ElasticClusterBenchmark {
         }
         long deadline = t0 + WAIT.toNanos();
         while (true) {
+            for (Host h : joiners) {
+                if (h.ready == 0 && readLog(h).contains("mgmt: cluster: ")) {
+                    h.ready = System.nanoTime();
+                }
+            }
             ClusterStatus s = status();
             long now = System.nanoTime();
             if (s != null) {
@@ -298,7 +303,7 @@ public final class ElasticClusterBenchmark {
                         reached[k] = now;
                     }
                 }
-                if (live == target && s.voters().size() == target) {
+                if (live == target && s.voters().size() == target && joiners.stream().allMatch(h -> h.ready != 0)) {
                     for (int k = 1; k <= target; k++) {
                         if (reached[k] < 0) {
                             reached[k] = now;
@@ -321,17 +326,27 @@ public final class ElasticClusterBenchmark {
         String leader = before.leader().orElseThrow();
         String victim = before.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals(leader))
                 .sorted().findFirst().orElseThrow();
-        System.out.printf(Locale.ROOT, "%n== replace %d: kill -9 follower voter %s (leader %s; load %s)%n", i, victim, leader,
-                loadAverage());
+        boolean bootstrapLeader = leader.equals("h1");
+        System.out.printf(Locale.ROOT, "%n== replace %d: kill -9 follower voter %s (leader %s%s; load %s)%n", i, victim, leader,
+                bootstrapLeader ? ", the host that bootstrapped the cluster" : "", loadAverage());
+        Writer writer = startWriter();
         long wall = System.currentTimeMillis();
         long t0 = System.nanoTime();
         host(victim).kill();
         long[] t = awaitReplaced(victim, t0);
+        writer.finish();
+        long stepDowns = logLines(wall).stream().filter(l -> l.message.contains("Suspected network partition")).count();
         System.out.printf(Locale.ROOT, "  dead in the observer's view at %.0f ms; out of the voters at %.0f ms; %d live voters"
                         + " again at %.0f ms%n", ms(t[0] - t0), ms(t[1] - t0), IDEAL, ms(t[2] - t0));
+        System.out.printf(Locale.ROOT, "  continuous writer: %s%s%n", writer.describe(t0),
+                stepDowns > 0 ? "; the leader stepped down ('Suspected network partition'), then " + electedAfter(wall).describe()
+                        : "; no leader change");
+        String under = bootstrapLeader ? " [leader: the bootstrap host]" : " [leader: an elected host]";
         record("replace: kill -> dead (observer's membership)", ms(t[0] - t0));
-        record("replace: kill -> out of the voters", ms(t[1] - t0));
-        record("replace: kill -> 5 live voters", ms(t[2] - t0));
+        record("replace: kill -> out of the voters" + under, ms(t[1] - t0));
+        record("replace: kill -> 5 live voters" + under, ms(t[2] - t0));
+        record("replace: continuous writer's longest wait for an ack" + under, writer.longestGap(t0));
+        count("follower kills after which the leader stepped down" + under, stepDowns > 0);
         printTimeline(wall, i == 1);
         recordJoins();
         respawnSpare();
@@ -367,6 +382,83 @@ public final class ElasticClusterBenchmark {
         }
     }
 
+    /**
+     * Starts sequential puts through a second observer (so that a put stuck in its session cannot
+     * hold up the first observer's), one second before a kill, for {@link Writer#WINDOW} after it.
+     */
+    private Writer startWriter() throws InterruptedException {
+        if (writerWorld == null) {
+            writerWorld = ClusterNode.builder().hostname("bench-writer-" + cluster).listen("127.0.0.1:" + freePort())
+                    .seeds(seeds()).observer(true).server(false).joinTimeout(Duration.ofSeconds(30)).build().start();
+        }
+        Writer w = new Writer(writerWorld);
+        w.start();
+        Thread.sleep(1000);
+        return w;
+    }
+
+    /** Sequential puts, each timed: one second before the kill, then {@link #WINDOW}. */
+    private static final class Writer extends Thread {
+        static final Duration WINDOW = Duration.ofSeconds(8);
+        final World world;
+        final long started = System.nanoTime();
+        /** Each put: issued, acknowledged (nanoTime); a failed call counts as acknowledged when it failed. */
+        final List<long[]> puts = new CopyOnWriteArrayList<>();
+        volatile int failed;
+
+        Writer(World world) {
+            super("elastic-bench-writer");
+            setDaemon(true);
+            this.world = world;
+        }
+
+        @Override
+        public void run() {
+            // One second of steady writes before the kill, then the window after it.
+            long end = started + TimeUnit.SECONDS.toNanos(1) + WINDOW.toNanos();
+            int n = 0;
+            while (System.nanoTime() < end) {
+                long s = System.nanoTime();
+                try {
+                    world.put("bench/writer", Integer.toString(n++)).block(WAIT);
+                } catch (RuntimeException e) {
+                    failed++;
+                }
+                puts.add(new long[] {s, System.nanoTime()});
+            }
+        }
+
+        void finish() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The longest time, from the kill on, that the writer waited for an acknowledgement. */
+        double longestGap(long kill) {
+            long prev = kill;
+            long longest = 0;
+            for (long[] p : puts) {
+                if (p[1] <= kill) {
+                    continue;
+                }
+                longest = Math.max(longest, p[1] - Math.max(prev, p[0]));
+                prev = p[1];
+            }
+            return ms(longest);
+        }
+
+        String describe(long kill) {
+            long[] slowest = puts.stream().max(Comparator.comparingLong(p -> p[1] - p[0])).orElse(new long[] {kill, kill});
+            return String.format(Locale.ROOT, "%d puts; longest wait for an ack after the kill %.0f ms; slowest put %.0f ms,"
+                    + " issued %.0f ms %s the kill%s", puts.size(), longestGap(kill), ms(slowest[1] - slowest[0]),
+                    Math.abs(ms(slowest[0] - kill)), slowest[0] < kill ? "before" : "after",
+                    failed > 0 ? "; " + failed + " put calls failed" : "");
+        }
+    }
+
     // ---- phase 3: leader failover ----
 
     private void baselinePuts() {
@@ -390,6 +482,7 @@ public final class ElasticClusterBenchmark {
         ClusterStatus before = awaitStable();
         String leader = before.leader().orElseThrow();
         System.out.printf(Locale.ROOT, "%n== failover %d: kill -9 leader %s (load %s)%n", i, leader, loadAverage());
+        Writer writer = startWriter();
         long wall = System.currentTimeMillis();
         long t0 = System.nanoTime();
         host(leader).kill();
@@ -411,12 +504,15 @@ public final class ElasticClusterBenchmark {
         long newLeader = awaitStatus("a new leader in the status", s -> s.leader().isPresent()
                 && !s.leader().get().equals(leader), WAIT);
         long[] t = awaitReplaced(leader, t0);
+        writer.finish();
         OptionalLeader elected = electedAfter(wall);
         System.out.printf(Locale.ROOT, "  put acknowledged %.0f ms after the kill%s; %s; new leader in the status at %.0f ms;"
                         + " %d live voters again at %.0f ms%n", stall,
                 failures > 0 ? " (after " + failures + " failed put calls)" : "",
                 elected.describe(), ms(newLeader - t0), IDEAL, ms(t[2] - t0));
+        System.out.println("  continuous writer (second observer): " + writer.describe(t0));
         record("failover: kill leader -> put acknowledged", stall);
+        record("failover: continuous writer's longest wait for an ack", writer.longestGap(t0));
         if (elected.offsetMs >= 0) {
             record("failover: kill leader -> new leader's 'Transitioning to LEADER'", elected.offsetMs);
         }
@@ -545,6 +641,11 @@ public final class ElasticClusterBenchmark {
     }
 
     private void closeObserver() {
+        World w = writerWorld;
+        writerWorld = null;
+        if (w != null) {
+            w.close();
+        }
         World o = observer;
         observer = null;
         if (o != null) {
@@ -595,6 +696,8 @@ public final class ElasticClusterBenchmark {
         final Process process;
         final Path log;
         final long started;
+        /** When its "mgmt: cluster: ..." line was first seen, if it was watched for; else 0. */
+        volatile long ready;
 
         Host(String name, String address, Process process, Path log, long started) {
             this.name = name;
@@ -706,14 +809,42 @@ public final class ElasticClusterBenchmark {
 
     private final Set<String> joinsSeen = new HashSet<>();
 
-    /** Every "now a store voter (joined in N ms)" line not counted yet. */
+    /**
+     * For every host that became a voter and was not counted yet, from its own log: how long its
+     * join took in all ({@code RaftStore.becomeVoter}'s "joined in N ms"), and the two parts,
+     * nominated -> Raft role PROMOTABLE (the store server built, the join request about to go
+     * out) and PROMOTABLE -> FOLLOWER (Atomix's join, then the promotion to ACTIVE).
+     */
     private void recordJoins() {
         for (Host h : hosts) {
-            String[] lines = readLog(h).split("\n");
-            for (int i = 0; i < lines.length; i++) {
-                Matcher m = JOINED.matcher(lines[i]);
-                if (m.find() && joinsSeen.add(h.cluster + "/" + h.name + "/" + i)) {
-                    record("RaftServer.join -> promoted (the joiner's own log)", Double.parseDouble(m.group(1)));
+            String key = h.cluster + "/" + h.name;
+            if (joinsSeen.contains(key)) {
+                continue;
+            }
+            LocalTime nominated = null;
+            LocalTime promotable = null;
+            LocalTime follower = null;
+            for (String line : readLog(h).split("\n")) {
+                Matcher m = LOG_LINE.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                LocalTime t = LocalTime.parse(m.group(1), CLOCK);
+                String msg = m.group(4);
+                if (msg.contains("nominated as a store voter")) {
+                    nominated = t;
+                } else if (nominated != null && msg.endsWith("Transitioning to PROMOTABLE")) {
+                    promotable = t;
+                } else if (promotable != null && follower == null && msg.endsWith("Transitioning to FOLLOWER")) {
+                    follower = t;
+                }
+                Matcher j = JOINED.matcher(msg);
+                if (j.find() && promotable != null && follower != null) {
+                    joinsSeen.add(key);
+                    record("join: nominated -> voter (the joiner's 'joined in N ms')", Double.parseDouble(j.group(1)));
+                    record("join: nominated -> Raft PROMOTABLE (server built)", Duration.between(nominated, promotable).toMillis());
+                    record("join: PROMOTABLE -> FOLLOWER (Atomix join + promote)", Duration.between(promotable, follower).toMillis());
+                    break;
                 }
             }
         }
@@ -733,6 +864,14 @@ public final class ElasticClusterBenchmark {
     }
 
     // ---- results ----
+
+    private final Map<String, int[]> counts = new LinkedHashMap<>();
+
+    private void count(String what, boolean yes) {
+        int[] c = counts.computeIfAbsent(what, k -> new int[2]);
+        c[0] += yes ? 1 : 0;
+        c[1]++;
+    }
 
     private void record(String what, double ms) {
         results.computeIfAbsent(what, k -> new ArrayList<>()).add(ms);
@@ -757,6 +896,8 @@ public final class ElasticClusterBenchmark {
             System.out.printf(Locale.ROOT, "| %-66s | %3d | %8.0f | %8.0f | %8.0f | %s%n", what, s.length, pct(sorted, 50),
                     sorted[0], sorted[sorted.length - 1], all);
         });
+        System.out.println();
+        counts.forEach((what, c) -> System.out.printf(Locale.ROOT, "%s: %d of %d%n", what, c[0], c[1]));
         double[] l = load.stream().mapToDouble(x -> x[0]).sorted().toArray();
         if (l.length > 0) {
             System.out.printf(Locale.ROOT, "%n1-minute load average during the run (%d samples, every 5 s): min %.2f,"
