@@ -4,10 +4,10 @@
 # leader's process is kill -9'd. Every host is its own JVM on a free loopback port; this
 # program watches them through an observer member and kills every process it started on exit.
 #
-# Usage: bench/elastic-cluster.sh [rounds=3] [replace=3] [failover=10] [phases=grow,arrive,replace,failover]
+# Usage: bench/elastic-cluster.sh [rounds=3] [replace=4] [failover=10] [phases=grow,arrive,replace,failover]
 #                                 [hostopts="-Xmx256m"] [timeline=first|all|none]
 #        SKIP_BUILD=1 bench/elastic-cluster.sh ...        # reuse the last build
-# Host logs (-v) are kept in bench/target/elastic-cluster/<date-time>/. About 10 minutes with the defaults.
+# Host logs (-v) are kept in bench/target/elastic-cluster/<date-time>/. About 15 minutes with the defaults.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

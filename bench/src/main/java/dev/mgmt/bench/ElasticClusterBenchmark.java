@@ -66,7 +66,7 @@ import java.util.stream.Stream;
  *
  * <p>Every process it starts is killed on the way out (finally block and shutdown hook).
  *
- * <p>Usage: {@code bench/elastic-cluster.sh [rounds=3] [replace=3] [failover=10] [phases=grow,arrive,replace,failover]
+ * <p>Usage: {@code bench/elastic-cluster.sh [rounds=3] [replace=4] [failover=10] [phases=grow,arrive,replace,failover]
  * [jar=mgmt-cli/target/mgmt.jar] [dir=bench/target/elastic-cluster] [hostopts="-Xmx256m ..."] [timeline=first|all|none]}
  */
 public final class ElasticClusterBenchmark {
@@ -113,7 +113,7 @@ public final class ElasticClusterBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = 3;
-        int replace = 3;
+        int replace = 4;
         int failover = 10;
         Set<String> phases = Set.of("grow", "arrive", "replace", "failover");
         Path jar = Path.of("mgmt-cli/target/mgmt.jar");
@@ -405,6 +405,7 @@ public final class ElasticClusterBenchmark {
         /** Each put: issued, acknowledged (nanoTime); a failed call counts as acknowledged when it failed. */
         final List<long[]> puts = new CopyOnWriteArrayList<>();
         volatile int failed;
+        final List<String> errors = new CopyOnWriteArrayList<>();
 
         Writer(World world) {
             super("elastic-bench-writer");
@@ -423,6 +424,7 @@ public final class ElasticClusterBenchmark {
                     world.put("bench/writer", Integer.toString(n++)).block(WAIT);
                 } catch (RuntimeException e) {
                     failed++;
+                    errors.add(String.format(Locale.ROOT, "after %.0f ms: %s", ms(System.nanoTime() - s), e.getMessage()));
                 }
                 puts.add(new long[] {s, System.nanoTime()});
             }
@@ -455,7 +457,7 @@ public final class ElasticClusterBenchmark {
             return String.format(Locale.ROOT, "%d puts; longest wait for an ack after the kill %.0f ms; slowest put %.0f ms,"
                     + " issued %.0f ms %s the kill%s", puts.size(), longestGap(kill), ms(slowest[1] - slowest[0]),
                     Math.abs(ms(slowest[0] - kill)), slowest[0] < kill ? "before" : "after",
-                    failed > 0 ? "; " + failed + " put calls failed" : "");
+                    failed > 0 ? "; " + failed + " put calls failed: " + String.join("; ", errors) : "");
         }
     }
 
