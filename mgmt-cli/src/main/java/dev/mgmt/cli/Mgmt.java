@@ -1,17 +1,20 @@
 package dev.mgmt.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code mgmt} command line. */
 @Command(name = "mgmt", mixinStandardHelpOptions = true, version = "mgmt for the JVM 0.1.0-SNAPSHOT",
         description = "A reactive, parallel, event-driven configuration-management engine.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Mgmt {
 
-    /** Exit status when a resource failed. */
+    /** Exit status when a resource failed, or a cluster request failed. */
     public static final int EXIT_FAILED = 1;
-    /** Exit status for bad input: unreadable or invalid graph, bad flags. */
+    /** Exit status for bad input: unreadable or invalid graph, bad flags, a cluster that cannot be joined. */
     public static final int EXIT_INVALID = 2;
 
     public static void main(String[] args) {
@@ -19,7 +22,17 @@ public final class Mgmt {
     }
 
     static CommandLine commandLine() {
-        // picocli already exits with 2 (EXIT_INVALID) on bad flags.
-        return new CommandLine(new Mgmt());
+        return new CommandLine(new Mgmt()).setParameterExceptionHandler(Mgmt::badInput);
+    }
+
+    /** A bad flag is one line naming the command and where its help is, not the whole usage. */
+    private static int badInput(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage().replaceFirst("^Error: ", "") + " (see '" + name + " --help')");
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.flush();
+        return EXIT_INVALID;
     }
 }

@@ -6,6 +6,7 @@ import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
+import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
@@ -92,6 +93,16 @@ final class RunCommand implements Callable<Integer> {
             description = "Ideal number of consensus voters (first host; default 5).")
     int idealClusterSize;
 
+    @Option(names = "--elastic-strategy", paramLabel = "STRATEGY", defaultValue = "replace",
+            converter = ElasticStrategyConverter.class,
+            description = "How the chooser treats dead voters: replace (default), add or prune.")
+    ElasticStrategy elasticStrategy;
+
+    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long a voter must be dead before the chooser may replace or remove it, "
+                    + "as in 500ms, 10s, 2m (default 10s).")
+    Duration gracePeriod;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
@@ -128,7 +139,8 @@ final class RunCommand implements Callable<Integer> {
             try {
                 ClusterNode.Builder node = ClusterNode.builder().hostname(host())
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
-                        .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize);
+                        .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize)
+                        .strategy(elasticStrategy).gracePeriod(gracePeriod);
                 if (advertise != null) {
                     node.advertise(advertise);
                 }
@@ -236,10 +248,20 @@ final class RunCommand implements Callable<Integer> {
 
     private static final String DEFAULT_LISTEN = "127.0.0.1:7946";
 
-    /** A cluster runs when asked for, or when the graph exports or collects anything. */
+    /** A cluster runs when any cluster flag is given, or when the graph exports or collects anything. */
     private boolean clustered(YamlGraph g) {
         return !seeds.isEmpty() || listen != null || advertise != null || noServer
+                || given("--ideal-cluster-size", "--elastic-strategy", "--grace-period")
                 || !g.graph().exports().isEmpty() || !g.graph().collects().isEmpty();
+    }
+
+    private boolean given(String... options) {
+        for (String o : options) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkFlags() {
@@ -254,6 +276,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (idealClusterSize < 1) {
             throw new ParameterException(spec.commandLine(), "--ideal-cluster-size must be >= 1, was " + idealClusterSize);
+        }
+        if (gracePeriod.isZero() || gracePeriod.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was " + gracePeriod.toMillis() + "ms");
         }
         if (!Files.isRegularFile(yaml)) {
             throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);

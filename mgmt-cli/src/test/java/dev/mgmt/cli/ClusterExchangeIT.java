@@ -52,6 +52,7 @@ class ClusterExchangeIT {
         try (MgmtProcess ha = host("a", pa, null)) {
             ha.await("a up", () -> ha.stdout().contains("converged after"));
             try (MgmtProcess hb = host("b", pb, pa); MgmtProcess hc = host("c", pc, pa)) {
+              try {
                 ha.await("24 files, 8 per directory", () -> files(a) == 8 && files(b) == 8 && files(c) == 8);
                 assertThat(Files.readString(a.resolve("f2b"))).isEqualTo("i am f2, exported from host b\n");
 
@@ -65,6 +66,10 @@ class ClusterExchangeIT {
                     hb2.terminate();
                 }
                 hc.terminate();
+              } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n--- c stdout:\n" + hc.stdout() + "\n--- c stderr:\n"
+                        + hc.stderr() + "\n--- b stderr:\n" + hb.stderr(), e);
+              }
             }
             ha.terminate();
         }

@@ -2,14 +2,10 @@ package dev.mgmt.examples;
 
 import dev.mgmt.api.Graph;
 import dev.mgmt.cluster.ClusterNode;
-import dev.mgmt.cluster.ClusterRunner;
-import dev.mgmt.cluster.World;
-import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,9 +33,8 @@ public final class ThreeHostExchange {
     }
 
     public static void main(String[] args) throws Exception {
-        List<AutoCloseable> open = new ArrayList<>();
         long t0 = System.nanoTime();
-        try {
+        try (RunningHosts hosts = new RunningHosts()) {
             String seed = "127.0.0.1:7946";
             int port = 7946;
             for (String h : List.of("a", "b", "c")) {
@@ -47,13 +42,7 @@ public final class ThreeHostExchange {
                 if (!h.equals("a")) {
                     node.seeds(List.of(seed));
                 }
-                World world = node.build().start();
-                Engine engine = Engine.builder().build();
-                ClusterRunner runner = new ClusterRunner(engine, world);
-                open.add(0, world);
-                open.add(0, engine);
-                open.add(0, runner);
-                runner.start(host(h));
+                hosts.start(node.build(), host(h));
                 System.out.printf("host %s started after %.1f s%n", h, (System.nanoTime() - t0) / 1e9);
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -61,10 +50,6 @@ public final class ThreeHostExchange {
                 Thread.sleep(20);
             }
             System.out.printf("%d files in /tmp/mgmtA|B|C after %.1f s%n", count(), (System.nanoTime() - t0) / 1e9);
-        } finally {
-            for (AutoCloseable c : open) {
-                c.close();
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.World;
+import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,7 @@ public final class AtomixWorld implements World {
     /** What this host last exported and published, to restore if someone removes it while we live. */
     private volatile String lastExport;
     private volatile String lastConverged;
+    private volatile long lastOwnWrite;
 
     private AtomixWorld(ClusterNode config, RaftStore store) {
         this.config = config;
@@ -188,6 +190,7 @@ public final class AtomixWorld implements World {
         return Mono.fromCallable(() -> ExportDoc.encode(codec(), resources))
                 .flatMap(doc -> {
                     lastExport = doc;
+                    lastOwnWrite = System.nanoTime();
                     return retried("export", () -> store.put(EXPORTED + host, doc));
                 });
     }
@@ -250,6 +253,7 @@ public final class AtomixWorld implements World {
     public Mono<Void> converged(boolean converged) {
         String value = Boolean.toString(converged);
         lastConverged = value;
+        lastOwnWrite = System.nanoTime();
         return retried("converged", () -> store.put(CONVERGED + host, value));
     }
 
@@ -330,8 +334,12 @@ public final class AtomixWorld implements World {
                 .retryWhen(Retry.backoff(MAX_RETRIES, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(1))
                         .filter(e -> !closed.get() && retryable(e))
-                        .doBeforeRetry(s -> log.debug("{}: {} failed ({}); retrying", host, what,
-                                RaftStore.rootMessage(s.failure()))))
+                        .doBeforeRetry(s -> {
+                            log.debug("{}: {} failed ({}); retrying", host, what, RaftStore.rootMessage(s.failure()));
+                            if (unwrap(s.failure()) instanceof MessagingException.NoRemoteHandler) {
+                                Schedulers.boundedElastic().schedule(store::repairClient);
+                            }
+                        }))
                 .onErrorMap(e -> !(e instanceof ClusterException),
                         e -> new ClusterException(host + ": " + what + " failed: " + describe(e), e));
     }
@@ -344,7 +352,8 @@ public final class AtomixWorld implements World {
                 || t instanceof PrimitiveException.QueryFailure
                 || t instanceof PrimitiveException.CommandFailure
                 || t instanceof PrimitiveException.UnknownSession
-                || t instanceof PrimitiveException.ClosedSession;
+                || t instanceof PrimitiveException.ClosedSession
+                || t instanceof MessagingException.NoRemoteHandler;
     }
 
     private static String describe(Throwable e) {
@@ -412,6 +421,12 @@ public final class AtomixWorld implements World {
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */
     private void sweep() {
         try {
+            // A write of this host's own keys that gave up (the store was unreachable for
+            // longer than the retries) is made again once nothing newer is in flight.
+            if (!closed.get() && System.nanoTime() - lastOwnWrite > OP_TIMEOUT.toNanos()) {
+                rewrite(EXPORTED + host, lastExport);
+                rewrite(CONVERGED + host, lastConverged);
+            }
             if (closed.get() || !store.isLeader()) {
                 absentSince.clear();
                 return;
@@ -447,9 +462,21 @@ public final class AtomixWorld implements World {
         try {
             mirror.load(store.entries(OP_TIMEOUT));
             log.debug("{}: mirror resynchronised", host);
+            // A write made while cut off may have given up; say again what this host is.
+            rewrite(EXPORTED + host, lastExport);
+            rewrite(CONVERGED + host, lastConverged);
         } catch (RuntimeException e) {
             mirror.abortLoad();
             log.warn("{}: cannot resynchronise after reconnecting: {}", host, RaftStore.rootMessage(e));
+        }
+    }
+
+    private void rewrite(String key, String value) {
+        if (value != null && !value.equals(mirror.value(key))) {
+            lastOwnWrite = System.nanoTime();
+            log.info("{}: {} is out of date in the store; writing it again", host, key);
+            retried("rewrite " + key, () -> store.put(key, value))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
     }
 

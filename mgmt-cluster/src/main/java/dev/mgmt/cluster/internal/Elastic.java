@@ -131,16 +131,17 @@ final class Elastic implements AutoCloseable {
         }
         boolean nominated = store.memberId().equals(state.nominated().get(host));
         if (nominated && !store.isServer() && config.server()) {
-            log.info("{}: nominated as a store voter; joining {}", host, state.voters());
+            log.info("{}: nominated to serve the store; joining {}", host, state.voters());
             try {
-                store.becomeVoter(state.voters(), JOIN_TIMEOUT);
+                store.becomeLearner(state.voters(), JOIN_TIMEOUT);
             } catch (ClusterException e) {
                 log.warn("{}: {}", host, e.getMessage());
             }
         } else if (!nominated && store.isServer() && !store.isLeader()) {
-            log.info("{}: unnominated; leaving the store's voters", host);
+            log.info("{}: unnominated; leaving the store's servers", host);
             store.stopBeingVoter(Duration.ofSeconds(5));
         }
+        store.refreshAdvertisement();
     }
 
     // ---- the leader's host ----
@@ -186,12 +187,12 @@ final class Elastic implements AutoCloseable {
             }
         }
         pendingSince.keySet().retainAll(state.nominated().values().stream()
-                .filter(id -> !voterIds.contains(id)).collect(Collectors.toSet()));
+                .filter(id -> !raft.containsKey(id)).collect(Collectors.toSet()));
 
         // A nomination under way: wait for it, or withdraw it when its host died or took too long.
         for (Map.Entry<String, String> n : state.nominated().entrySet()) {
             String id = n.getValue();
-            if (voterIds.contains(id)) {
+            if (raft.containsKey(id)) {
                 continue;
             }
             long since = pendingSince.computeIfAbsent(id, k -> now);
@@ -205,7 +206,7 @@ final class Elastic implements AutoCloseable {
                         + ", which did not join within " + RaftStore.secs(NOMINATION_TIMEOUT));
                 return;
             }
-            waiting(n.getKey() + " is joining the voters");
+            waiting(n.getKey() + " is joining as a learner");
             return;
         }
 
@@ -238,17 +239,33 @@ final class Elastic implements AutoCloseable {
             boolean volunteering = info == null || (info.volunteer() && volunteers(h));
             voters.add(new Voter(id, h, alive, pastGrace, volunteering));
         }
+        List<Candidate> learners = raft.entrySet().stream()
+                .filter(e -> e.getValue() != RaftMember.Type.ACTIVE && e.getValue() != RaftMember.Type.INACTIVE
+                        && state.isNominated(e.getKey()) && alive(e.getKey(), members))
+                .map(e -> new Candidate(hostOf(e.getKey(), members, hostOfMember), e.getKey()))
+                .sorted(Comparator.comparing(Candidate::host))
+                .toList();
         List<Candidate> candidates = members.values().stream()
                 .filter(m -> m.alive() && m.volunteer() && volunteers(m.host()) && !raft.containsKey(m.memberId())
-                        && !state.nominated().containsKey(m.host()))
+                        && !seatTaken(state, m.host(), members))
                 .map(m -> new Candidate(m.host(), m.memberId()))
                 .sorted(Comparator.comparing(Candidate::host))
                 .toList();
         Action action = ElasticPlan.decide(new ElasticPlan.View(idealSize(mirror, config), strategy(mirror, config),
-                self, voters, candidates));
+                self, voters, candidates, learners));
         if (action instanceof ElasticPlan.Nominate n) {
             write(version, state.nominate(n.candidate().host(), n.candidate().memberId()),
                     "nominate " + n.candidate().host() + " (" + n.why() + ")");
+        } else if (action instanceof ElasticPlan.Promote p) {
+            promote(p.learner(), p.why());
+            if (voters.size() == 1 && learners.size() > 1) {
+                // Do not linger with two voters, where losing either stops the store.
+                promote(learners.stream().filter(l -> !l.equals(p.learner())).findFirst().orElseThrow(),
+                        "second step from one voter to three");
+            }
+        } else if (action instanceof ElasticPlan.DropLearner d) {
+            write(version, state.unnominate(d.learner().host()), "unnominate learner " + d.learner().host()
+                    + " (" + d.why() + ")");
         } else if (action instanceof ElasticPlan.Unnominate u) {
             write(version, state.unnominate(u.voter().host()), "unnominate " + u.voter().host() + " (" + u.why() + ")");
         } else if (action instanceof ElasticPlan.RemoveDead d) {
@@ -260,6 +277,16 @@ final class Elastic implements AutoCloseable {
         } else if (action instanceof ElasticPlan.Wait w) {
             waiting(w.why());
         }
+    }
+
+    /**
+     * Whether a live incarnation of {@code h} holds its nomination. A host restarted after a
+     * crash is a new member id while its old one may still be a (dead) voter: it is a
+     * candidate again, and the old seat is cleared when it is replaced.
+     */
+    private boolean seatTaken(ElasticState state, String h, Map<String, MemberInfo> members) {
+        String id = state.nominated().get(h);
+        return id != null && alive(id, members);
     }
 
     private boolean volunteers(String h) {
@@ -320,6 +347,15 @@ final class Elastic implements AutoCloseable {
         }
         int at = id.indexOf('@');
         return at > 0 ? id.substring(0, at) : id;
+    }
+
+    private void promote(Candidate learner, String why) {
+        log.info("{}: chooser: promote {} to voter ({})", host, learner.host(), why);
+        try {
+            store.promote(learner.memberId()).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("{}: could not promote {} yet: {}", host, learner.host(), RaftStore.rootMessage(e));
+        }
     }
 
     private void remove(String id, String why) {

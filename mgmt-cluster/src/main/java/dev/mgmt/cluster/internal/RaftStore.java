@@ -145,6 +145,11 @@ final class RaftStore {
     private volatile Path dataDir;
     private volatile boolean ownsDataDir;
     private final Object serverLock = new Object();
+    private final Object repairLock = new Object();
+    private long lastRepair;
+    /** What {@link #listen} and {@link #onReconnect} attached to the map, to attach again to a new one. */
+    private final List<Runnable> attachments = new CopyOnWriteArrayList<>();
+    private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
     private volatile RaftServer server;
     private volatile RaftClient client;
     private volatile AsyncAtomicMap<String, byte[]> map;
@@ -401,6 +406,16 @@ final class RaftStore {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void connect(List<MemberId> voters, long deadline) {
+        Connection c = open(voters, deadline);
+        this.client = c.client();
+        this.map = c.map();
+    }
+
+    private record Connection(RaftClient client, AsyncAtomicMap<String, byte[]> map) {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Connection open(List<MemberId> voters, long deadline) {
         String addresses = voters.stream().map(MemberId::id).collect(Collectors.joining(", "));
         RaftClient c = RaftClient.builder(voters)
                 .withClientId(memberId + "-client")
@@ -409,7 +424,6 @@ final class RaftStore {
                 .withProtocol(new RaftClientCommunicator(RAFT_GROUP,
                         Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()))
                 .build();
-        this.client = c;
         try {
             c.connect(voters).get(remaining(deadline), TimeUnit.NANOSECONDS);
             ReadConsistency reads = voters.size() == 1 ? ReadConsistency.LINEARIZABLE_LEASE : ReadConsistency.LINEARIZABLE;
@@ -422,16 +436,54 @@ final class RaftStore {
                     MultiRaftProtocol.builder(RAFT_GROUP).build(), (Class) AtomicMapService.class, List.of(session),
                     (key, partitions) -> partitions.get(0));
             AtomicMapProxy p = new AtomicMapProxy(proxy, PRIMITIVES);
-            this.map = (AsyncAtomicMap<String, byte[]>) (Object) p.connect()
-                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            return new Connection(c, (AsyncAtomicMap<String, byte[]>) (Object) p.connect()
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
+            c.close();
             throw new ClusterException("cannot join: the store server(s) " + addresses + " did not answer within "
                     + secs(config.joinTimeout()));
         } catch (ExecutionException e) {
+            c.close();
             throw new ClusterException("cannot open the store on " + addresses + ": " + rootMessage(e), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            c.close();
             throw new ClusterException("interrupted while opening the store", e);
+        }
+    }
+
+    /**
+     * Replaces the store client with a fresh one talking to the live voters. Atomix's client
+     * sticks to the server it last used; when that server stops (its host was unnominated and
+     * runs on as a client), every request comes back "no remote handler" and the client never
+     * moves on by itself. Listeners are carried over and told to resynchronise.
+     */
+    void repairClient() {
+        long now = System.nanoTime();
+        synchronized (repairLock) {
+            if (now - lastRepair < TimeUnit.SECONDS.toNanos(2) || client == null) {
+                return;
+            }
+            lastRepair = now;
+            List<MemberId> servers = voters();
+            if (servers.isEmpty()) {
+                return;
+            }
+            Connection fresh;
+            try {
+                fresh = open(servers, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+            } catch (ClusterException e) {
+                log.warn("{}: cannot reopen the store client: {}", config.hostname(), e.getMessage());
+                return;
+            }
+            RaftClient oldClient = client;
+            AsyncAtomicMap<String, byte[]> oldMap = map;
+            this.client = fresh.client();
+            this.map = fresh.map();
+            attachments.forEach(Runnable::run);
+            oldMap.close().whenComplete((v, e) -> oldClient.close());
+            log.info("{}: store client reopened on {}", config.hostname(), servers);
+            reconnected.forEach(Runnable::run);
         }
     }
 
@@ -439,35 +491,59 @@ final class RaftStore {
 
     /**
      * Starts a store server on this host and joins the Raft group through {@code voters} as a
-     * voter (Atomix adds it as promotable, then promotes it once it has caught up). Blocks.
+     * learner: it receives the log but has no vote until the leader promotes it. Blocks.
      *
      * @throws ClusterException when it cannot join in time; the server is then stopped again
      */
-    void becomeVoter(List<String> voters, Duration timeout) {
+    void becomeLearner(List<String> voters, Duration timeout) {
         synchronized (serverLock) {
             if (server != null) {
                 return;
             }
             List<MemberId> contacts = voters.stream().filter(v -> !v.equals(memberId)).map(MemberId::from).toList();
             if (contacts.isEmpty()) {
-                throw new ClusterException("cannot become a voter: no voter to join through");
+                throw new ClusterException("cannot join the store's servers: none to join through");
             }
             long t0 = System.nanoTime();
             buildServer();
             try {
-                server.join(contacts).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                server.listen(contacts).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                stopServer(Duration.ofSeconds(2), false);
-                throw new ClusterException("cannot join the store's voters " + voters + ": "
+                stopServer(Duration.ofSeconds(2), true);
+                throw new ClusterException("cannot join the store's servers " + voters + ": "
                         + (e instanceof TimeoutException ? "no answer within " + secs(timeout) : rootMessage(e)));
             } catch (InterruptedException e) {
+                // Stopped while joining (SIGTERM): the leader may have counted us already, so leave properly.
+                Thread.interrupted();
+                stopServer(Duration.ofSeconds(2), true);
                 Thread.currentThread().interrupt();
-                stopServer(Duration.ofSeconds(2), false);
-                throw new ClusterException("interrupted while joining the voters", e);
+                throw new ClusterException("interrupted while joining the store's servers", e);
             }
-            advertiseVoter(true);
-            log.info("{}: now a store voter (joined in {} ms)", config.hostname(), (System.nanoTime() - t0) / 1_000_000);
+            log.info("{}: joined the store as a learner in {} ms", config.hostname(), (System.nanoTime() - t0) / 1_000_000);
         }
+    }
+
+    /** Advertises whether this host's server votes, so joiners and clients find the voters. */
+    void refreshAdvertisement() {
+        RaftServer s = server;
+        boolean votes = s != null && s.isRunning() && s.cluster().getMember().getType() == RaftMember.Type.ACTIVE;
+        String now = cluster.getMembershipService().getLocalMember().properties().getProperty(PROP_VOTER);
+        if (!Boolean.toString(votes).equals(now)) {
+            advertiseVoter(votes);
+            if (votes) {
+                log.info("{}: now a store voter", config.hostname());
+            }
+        }
+    }
+
+    /** On the leader: gives a learner its vote. */
+    CompletableFuture<Void> promote(String id) {
+        RaftServer s = server;
+        RaftMember m = s == null ? null : s.cluster().getMember(MemberId.from(id));
+        if (m == null) {
+            return CompletableFuture.failedFuture(new ClusterException(id + " is not in the store's configuration"));
+        }
+        return m.promote(RaftMember.Type.ACTIVE);
     }
 
     /** Leaves the Raft group (if it still answers) and stops this host's store server; the client stays. */
@@ -655,13 +731,15 @@ final class RaftStore {
                 listener.accept(new Change(e.key(), text(nv), nv == null ? 0 : nv.version(), false));
             }
         };
+        attachments.add(() -> map.addListener(l, executor));
         return map.addListener(l, executor);
     }
 
     /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
     void onReconnect(Runnable onReconnect) {
+        reconnected.add(onReconnect);
         boolean[] lost = {false};
-        map.addStateChangeListener(state -> {
+        Consumer<PrimitiveState> l = state -> {
             if (state == PrimitiveState.CONNECTED) {
                 if (lost[0]) {
                     lost[0] = false;
@@ -670,7 +748,9 @@ final class RaftStore {
             } else {
                 lost[0] = true;
             }
-        });
+        };
+        attachments.add(() -> map.addStateChangeListener(l));
+        map.addStateChangeListener(l);
     }
 
     /** Calls {@code listener} when a host's member leaves or is declared dead. */

@@ -6,6 +6,7 @@ import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.internal.ElasticPlan.Action;
 import dev.mgmt.cluster.internal.ElasticPlan.Candidate;
 import dev.mgmt.cluster.internal.ElasticPlan.Nominate;
+import dev.mgmt.cluster.internal.ElasticPlan.Promote;
 import dev.mgmt.cluster.internal.ElasticPlan.RemoveDead;
 import dev.mgmt.cluster.internal.ElasticPlan.Unnominate;
 import dev.mgmt.cluster.internal.ElasticPlan.View;
@@ -33,16 +34,18 @@ class ElasticPlanTest {
                 List<Voter> voters = voters(size, code);
                 for (int ideal = 1; ideal <= 6; ideal++) {
                     for (int c = 0; c <= 2; c++) {
-                        for (ElasticStrategy strategy : ElasticStrategy.values()) {
-                            View v = new View(ideal, strategy, SELF, voters, candidates(c));
-                            check(v, ElasticPlan.decide(v));
-                            views++;
+                        for (int l = 0; l <= 2; l++) {
+                            for (ElasticStrategy strategy : ElasticStrategy.values()) {
+                                View v = new View(ideal, strategy, SELF, voters, candidates(c), learners(l));
+                                check(v, ElasticPlan.decide(v));
+                                views++;
+                            }
                         }
                     }
                 }
             }
         }
-        assertThat(views).isGreaterThan(80_000);
+        assertThat(views).isGreaterThan(250_000);
     }
 
     private static void check(View v, Action a) {
@@ -53,7 +56,15 @@ class ElasticPlanTest {
             assertThat(a).as(at).isInstanceOf(Wait.class);
             return;
         }
-        if (a instanceof Nominate n) {
+        if (a instanceof Promote p) {
+            assertThat(v.learners()).as(at).contains(p.learner());
+            assertThat(alive + 1).as("a promotion keeps a live majority: " + at)
+                    .isGreaterThanOrEqualTo(ElasticPlan.majority(size + 1));
+            if (size == 1) {
+                assertThat(v.ideal() == 2 || v.learners().size() >= 2)
+                        .as("one voter becomes two only on the way to three, with the third ready: " + at).isTrue();
+            }
+        } else if (a instanceof Nominate n) {
             assertThat(v.candidates()).as(at).contains(n.candidate());
             assertThat(alive + 1).as("an addition keeps a live majority: " + at)
                     .isGreaterThanOrEqualTo(ElasticPlan.majority(size + 1));
@@ -66,17 +77,21 @@ class ElasticPlanTest {
             assertThat(d.voter().deadPastGrace()).as("only after the grace period: " + at).isTrue();
             assertThat(v.strategy()).as("add never removes: " + at).isNotEqualTo(ElasticStrategy.ADD);
             if (v.strategy() == ElasticStrategy.REPLACE) {
-                assertThat(size > v.ideal() || (size >= v.ideal() && !v.candidates().isEmpty()))
+                assertThat(size > v.ideal() || (size >= v.ideal()
+                        && (!v.candidates().isEmpty() || !v.learners().isEmpty())))
                         .as("replace removes only when full and a volunteer can take the place: " + at).isTrue();
             }
         }
         boolean anyDeadPastGrace = v.voters().stream().anyMatch(Voter::deadPastGrace);
         boolean anyRevoked = v.voters().stream().anyMatch(x -> !x.volunteering() && x.alive()
                 && !x.memberId().equals(SELF));
-        if (size < v.ideal() && !v.candidates().isEmpty() && !anyRevoked
+        boolean loneVoterWithOneNewcomer = size == 1 && v.ideal() >= 3
+                && v.candidates().size() + v.learners().size() < 2 && v.candidates().isEmpty();
+        if (size < v.ideal() && (!v.candidates().isEmpty() || !v.learners().isEmpty()) && !anyRevoked
+                && !loneVoterWithOneNewcomer
                 && (!anyDeadPastGrace || v.strategy() != ElasticStrategy.PRUNE)
                 && alive + 1 >= ElasticPlan.majority(size + 1)) {
-            assertThat(a).as("grows towards the ideal: " + at).isInstanceOf(Nominate.class);
+            assertThat(a).as("grows towards the ideal: " + at).isInstanceOfAny(Nominate.class, Promote.class);
         }
         boolean anotherLive = v.voters().stream().anyMatch(x -> x.alive() && !x.memberId().equals(SELF));
         if (size > v.ideal() && anotherLive && alive - 1 >= ElasticPlan.majority(size - 1)) {
@@ -95,6 +110,14 @@ class ElasticPlanTest {
             boolean pastGrace = s % 3 == 2;
             boolean volunteering = s < 3;
             out.add(new Voter("h" + i + "@x", "h" + i, alive, pastGrace, volunteering));
+        }
+        return out;
+    }
+
+    private static List<Candidate> learners(int n) {
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Candidate("l" + i, "l" + i + "@z"));
         }
         return out;
     }
@@ -121,6 +144,21 @@ class ElasticPlanTest {
                 .isInstanceOf(RemoveDead.class);
         assertThat(ElasticPlan.decide(new View(3, ElasticStrategy.ADD, SELF, voters, candidates(1))))
                 .isInstanceOf(Wait.class);
+    }
+
+    @Test
+    void aLoneVoterWaitsForTwoLearnersBeforeGrowing() {
+        List<Voter> one = List.of(new Voter(SELF, "h0", true, false, true));
+        assertThat(ElasticPlan.decide(new View(3, ElasticStrategy.REPLACE, SELF, one, candidates(2), List.of())))
+                .isInstanceOf(Nominate.class);
+        assertThat(ElasticPlan.decide(new View(3, ElasticStrategy.REPLACE, SELF, one, candidates(1), learners(1))))
+                .isInstanceOf(Nominate.class);
+        assertThat(ElasticPlan.decide(new View(3, ElasticStrategy.REPLACE, SELF, one, List.of(), learners(1))))
+                .isInstanceOf(Wait.class);
+        assertThat(ElasticPlan.decide(new View(3, ElasticStrategy.REPLACE, SELF, one, List.of(), learners(2))))
+                .isInstanceOf(Promote.class);
+        assertThat(ElasticPlan.decide(new View(2, ElasticStrategy.REPLACE, SELF, one, List.of(), learners(1))))
+                .as("an ideal of two asks for two").isInstanceOf(Promote.class);
     }
 
     @Test
