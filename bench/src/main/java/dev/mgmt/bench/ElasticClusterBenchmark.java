@@ -80,9 +80,10 @@ public final class ElasticClusterBenchmark {
     private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) \\[[^\\]]*\\] (\\w+) (\\S+) - (.*)$");
     /** The log lines worth showing in a timeline. */
     private static final Pattern NOTABLE = Pattern.compile(
-            "chooser: |nominated as|now a store voter|Transitioning to|Found leader|Suspected network partition|removing .* from the store|unnominated"
+            "chooser: |nominated to serve|joined the store as a learner|now a store voter|Transitioning to|Found leader"
+                    + "|Suspected network partition|could not promote|store client reopened|removing .* from the store|unnominated"
                     + "|no longer a store voter|cannot join|could not remove|Starting election|elastic membership step failed");
-    private static final Pattern JOINED = Pattern.compile("now a store voter \\(joined in (\\d+) ms\\)");
+    private static final Pattern JOINED = Pattern.compile("joined the store as a learner in (\\d+) ms");
 
     private final Path jar;
     private final Path runDir;
@@ -144,7 +145,10 @@ public final class ElasticClusterBenchmark {
         Path runDir = dir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ElasticClusterBenchmark b = new ElasticClusterBenchmark(jar.toAbsolutePath(), runDir.toAbsolutePath(), hostOpts,
                 timeline);
-        Thread hook = new Thread(b::killAll, "elastic-bench-cleanup");
+        Thread hook = new Thread(() -> {
+            b.killAll();
+            b.deleteTmp();
+        }, "elastic-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = 0;
         try {
@@ -812,10 +816,11 @@ public final class ElasticClusterBenchmark {
     private final Set<String> joinsSeen = new HashSet<>();
 
     /**
-     * For every host that became a voter and was not counted yet, from its own log: how long its
-     * join took in all ({@code RaftStore.becomeVoter}'s "joined in N ms"), and the two parts,
-     * nominated -> Raft role PROMOTABLE (the store server built, the join request about to go
-     * out) and PROMOTABLE -> FOLLOWER (Atomix's join, then the promotion to ACTIVE).
+     * For every host that became a voter and was not counted yet, the steps of its join from the
+     * host logs: nominated -> a learner (its own "joined the store as a learner in N ms": the
+     * store server built and {@code RaftServer.listen} answered), learner -> the chooser's
+     * "promote" (the leader's next tick), promote -> Raft role FOLLOWER on the joiner (the
+     * configuration change committed and applied there), and nominated -> FOLLOWER in all.
      */
     private void recordJoins() {
         for (Host h : hosts) {
@@ -824,7 +829,8 @@ public final class ElasticClusterBenchmark {
                 continue;
             }
             LocalTime nominated = null;
-            LocalTime promotable = null;
+            LocalTime learner = null;
+            double learnerMs = -1;
             LocalTime follower = null;
             for (String line : readLog(h).split("\n")) {
                 Matcher m = LOG_LINE.matcher(line);
@@ -833,22 +839,36 @@ public final class ElasticClusterBenchmark {
                 }
                 LocalTime t = LocalTime.parse(m.group(1), CLOCK);
                 String msg = m.group(4);
-                if (msg.contains("nominated as a store voter")) {
-                    nominated = t;
-                } else if (nominated != null && msg.endsWith("Transitioning to PROMOTABLE")) {
-                    promotable = t;
-                } else if (promotable != null && follower == null && msg.endsWith("Transitioning to FOLLOWER")) {
-                    follower = t;
-                }
                 Matcher j = JOINED.matcher(msg);
-                if (j.find() && promotable != null && follower != null) {
-                    joinsSeen.add(key);
-                    record("join: nominated -> voter (the joiner's 'joined in N ms')", Double.parseDouble(j.group(1)));
-                    record("join: nominated -> Raft PROMOTABLE (server built)", Duration.between(nominated, promotable).toMillis());
-                    record("join: PROMOTABLE -> FOLLOWER (Atomix join + promote)", Duration.between(promotable, follower).toMillis());
+                if (msg.contains("nominated to serve the store")) {
+                    nominated = t;
+                } else if (nominated != null && j.find()) {
+                    learner = t;
+                    learnerMs = Double.parseDouble(j.group(1));
+                } else if (learner != null && msg.endsWith("Transitioning to FOLLOWER")) {
+                    follower = t;
                     break;
                 }
             }
+            if (follower == null) {
+                continue;
+            }
+            LocalTime from = learner;
+            LocalTime voting = follower;
+            Optional<LocalTime> promoted = hosts.stream().filter(o -> o.cluster.equals(h.cluster))
+                    .flatMap(o -> Arrays.stream(readLog(o).split("\n")))
+                    .map(LOG_LINE::matcher).filter(Matcher::matches)
+                    .filter(m -> m.group(4).contains("chooser: promote " + h.name + " to voter"))
+                    .map(m -> LocalTime.parse(m.group(1), CLOCK))
+                    .filter(t -> !t.isBefore(from.minusNanos(5_000_000)))
+                    .min(Comparator.naturalOrder());
+            joinsSeen.add(key);
+            record("join: nominated -> learner (the joiner's 'joined ... as a learner in N ms')", learnerMs);
+            promoted.ifPresent(t -> {
+                record("join: learner -> the chooser's 'promote'", Math.max(0, Duration.between(from, t).toMillis()));
+                record("join: 'promote' -> Raft FOLLOWER on the joiner", Duration.between(t, voting).toMillis());
+            });
+            record("join: nominated -> Raft FOLLOWER (a voter)", Duration.between(nominated, follower).toMillis());
         }
     }
 
