@@ -83,7 +83,6 @@ public final class ElasticClusterBenchmark {
             "chooser: |nominated to serve|joined the store as a learner|now a store voter|Transitioning to|Found leader"
                     + "|Suspected network partition|could not promote|store client reopened|removing .* from the store|unnominated"
                     + "|no longer a store voter|cannot join|could not remove|Starting election|elastic membership step failed");
-    private static final Pattern JOINED = Pattern.compile("joined the store as a learner in (\\d+) ms");
 
     private final Path jar;
     private final Path runDir;
@@ -688,6 +687,9 @@ public final class ElasticClusterBenchmark {
     }
 
     private void deleteTmp() {
+        if (!Files.isDirectory(runDir.resolve("tmp"))) {
+            return;
+        }
         try (Stream<Path> walk = Files.walk(runDir.resolve("tmp"))) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -817,10 +819,10 @@ public final class ElasticClusterBenchmark {
 
     /**
      * For every host that became a voter and was not counted yet, the steps of its join from the
-     * host logs: nominated -> a learner (its own "joined the store as a learner in N ms": the
-     * store server built and {@code RaftServer.listen} answered), learner -> the chooser's
-     * "promote" (the leader's next tick), promote -> Raft role FOLLOWER on the joiner (the
-     * configuration change committed and applied there), and nominated -> FOLLOWER in all.
+     * host logs: nominated -> Raft role PASSIVE on the joiner (its store server built, joining
+     * as a learner through {@code RaftServer.listen}), PASSIVE -> the leader's "chooser: promote"
+     * (the chooser saw the learner in the configuration), "promote" -> Raft role FOLLOWER on the
+     * joiner (the promotion committed and applied there), and nominated -> FOLLOWER in all.
      */
     private void recordJoins() {
         for (Host h : hosts) {
@@ -829,8 +831,7 @@ public final class ElasticClusterBenchmark {
                 continue;
             }
             LocalTime nominated = null;
-            LocalTime learner = null;
-            double learnerMs = -1;
+            LocalTime passive = null;
             LocalTime follower = null;
             for (String line : readLog(h).split("\n")) {
                 Matcher m = LOG_LINE.matcher(line);
@@ -839,13 +840,11 @@ public final class ElasticClusterBenchmark {
                 }
                 LocalTime t = LocalTime.parse(m.group(1), CLOCK);
                 String msg = m.group(4);
-                Matcher j = JOINED.matcher(msg);
-                if (msg.contains("nominated to serve the store")) {
+                if (nominated == null && msg.contains("nominated to serve the store")) {
                     nominated = t;
-                } else if (nominated != null && j.find()) {
-                    learner = t;
-                    learnerMs = Double.parseDouble(j.group(1));
-                } else if (learner != null && msg.endsWith("Transitioning to FOLLOWER")) {
+                } else if (nominated != null && passive == null && msg.endsWith("Transitioning to PASSIVE")) {
+                    passive = t;
+                } else if (passive != null && msg.endsWith("Transitioning to FOLLOWER")) {
                     follower = t;
                     break;
                 }
@@ -853,21 +852,20 @@ public final class ElasticClusterBenchmark {
             if (follower == null) {
                 continue;
             }
-            LocalTime from = learner;
-            LocalTime voting = follower;
+            LocalTime from = nominated;
             Optional<LocalTime> promoted = hosts.stream().filter(o -> o.cluster.equals(h.cluster))
                     .flatMap(o -> Arrays.stream(readLog(o).split("\n")))
                     .map(LOG_LINE::matcher).filter(Matcher::matches)
                     .filter(m -> m.group(4).contains("chooser: promote " + h.name + " to voter"))
                     .map(m -> LocalTime.parse(m.group(1), CLOCK))
-                    .filter(t -> !t.isBefore(from.minusNanos(5_000_000)))
+                    .filter(t -> t.isAfter(from))
                     .min(Comparator.naturalOrder());
             joinsSeen.add(key);
-            record("join: nominated -> learner (the joiner's 'joined ... as a learner in N ms')", learnerMs);
-            promoted.ifPresent(t -> {
-                record("join: learner -> the chooser's 'promote'", Math.max(0, Duration.between(from, t).toMillis()));
-                record("join: 'promote' -> Raft FOLLOWER on the joiner", Duration.between(t, voting).toMillis());
-            });
+            record("join: nominated -> Raft PASSIVE on the joiner (server built)", Duration.between(nominated, passive).toMillis());
+            if (promoted.isPresent()) {
+                record("join: PASSIVE -> the chooser's 'promote'", Duration.between(passive, promoted.get()).toMillis());
+                record("join: 'promote' -> Raft FOLLOWER on the joiner", Duration.between(promoted.get(), follower).toMillis());
+            }
             record("join: nominated -> Raft FOLLOWER (a voter)", Duration.between(nominated, follower).toMillis());
         }
     }
