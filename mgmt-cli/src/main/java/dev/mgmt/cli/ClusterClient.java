@@ -41,12 +41,13 @@ final class ClusterClient {
         return answer.timeout(timeout).block();
     }
 
-    static int run(CommandSpec spec, ClusterClientOptions options, Request request) {
+    static int run(CommandSpec spec, ClusterClientOptions options,
+                   java.util.function.UnaryOperator<ClusterNode.Builder> security, Request request) {
         Logging.forClient(options.verbose);
         String name = spec.qualifiedName();
         ClusterNode node;
         try {
-            node = options.node();
+            node = options.node(security);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (UncheckedIOException e) {

@@ -42,17 +42,17 @@ final class ClusterClientOptions {
      *
      * @throws IllegalArgumentException when an option is malformed
      */
-    ClusterNode node() {
+    ClusterNode node(java.util.function.UnaryOperator<ClusterNode.Builder> security) {
         if (!positive(joinTimeout) || !positive(timeout)) {
             throw new IllegalArgumentException("--join-timeout and --timeout must be positive");
         }
-        return ClusterNode.builder()
+        return security.apply(ClusterNode.builder()
                 .hostname("mgmt-cli-" + ProcessHandle.current().pid())
                 .observer(true)
                 .server(false)
                 .listen(listenAddress().toString())
                 .seeds(seeds)
-                .joinTimeout(joinTimeout)
+                .joinTimeout(joinTimeout))
                 .build();
     }
 

@@ -15,6 +15,9 @@ abstract class ClusterRequestCommand implements Callable<Integer> {
     @Mixin
     ClusterClientOptions cluster;
 
+    @Mixin
+    ClusterSecurityOptions security;
+
     /** Refuses bad arguments with a {@link picocli.CommandLine.ParameterException}, before anything joins. */
     void check() {
     }
@@ -25,7 +28,7 @@ abstract class ClusterRequestCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         check();
-        return ClusterClient.run(spec, cluster, this::ask);
+        return ClusterClient.run(spec, cluster, security::applyTo, this::ask);
     }
 
     PrintWriter out() {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -106,12 +107,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
+    @Mixin
+    ClusterSecurityOptions security = new ClusterSecurityOptions();
+
     @Override
     public Integer call() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         if (!verbose) {
             // The console lines already say what the engine logs; keep stderr for real trouble.
             System.setProperty("org.slf4j.simpleLogger.log.dev.mgmt.engine", "off");
+            // Netty warns with a stack trace for every TLS handshake it refuses: a host with the
+            // wrong certificate retrying its join would bury the seed's own output.
+            System.setProperty("org.slf4j.simpleLogger.log.io.netty.channel.DefaultChannelPipeline", "error");
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
@@ -141,6 +148,7 @@ final class RunCommand implements Callable<Integer> {
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize)
                         .strategy(elasticStrategy).gracePeriod(gracePeriod);
+                security.applyTo(node);
                 if (advertise != null) {
                     node.advertise(advertise);
                 }

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** {@code java -jar mgmt.jar ...} as a real child process, with its output captured line by line. */
-final class MgmtProcess implements AutoCloseable {
+public final class MgmtProcess implements AutoCloseable {
 
-    static final Duration HANG = Duration.ofSeconds(90);
+    public static final Duration HANG = Duration.ofSeconds(90);
 
     private final Process process;
     private final List<String> out = new CopyOnWriteArrayList<>();
@@ -29,17 +29,42 @@ final class MgmtProcess implements AutoCloseable {
         errPump = pump(process.getErrorStream(), err);
     }
 
-    static MgmtProcess start(String... args) throws IOException {
+    public static MgmtProcess start(String... args) throws IOException {
+        return start(List.of(), List.of(args));
+    }
+
+    /**
+     * Starts mgmt behind a launcher that execs its arguments, such as {@code ip netns exec NS}
+     * (then the child's PID is still java's).
+     */
+    public static MgmtProcess start(List<String> launcher, List<String> args) throws IOException {
+        return start(launcher, List.of(), args);
+    }
+
+    /** As {@link #start(List, List)}, with extra JVM options. */
+    public static MgmtProcess start(List<String> launcher, List<String> jvmOptions, List<String> args) throws IOException {
         String jar = System.getProperty("mgmt.jar", "target/mgmt.jar");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
-        cmd.addAll(List.of(args));
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
+        cmd.addAll(args);
         return new MgmtProcess(new ProcessBuilder(cmd).start());
     }
 
+    /** The child's process handle (its PID is java's, also behind an exec-ing launcher). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** SIGKILL, as a crash or a power cut would: no shutdown hook runs. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        waitFor();
+    }
+
     /** Waits for exit; fails the test on a hang. */
-    int waitFor() throws InterruptedException {
+    public int waitFor() throws InterruptedException {
         if (!process.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("mgmt did not exit within " + HANG + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
@@ -51,22 +76,22 @@ final class MgmtProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as Ctrl-C or a service manager would. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         // Process.destroy() would also close our end of its pipes and lose its last lines.
         process.toHandle().destroy();
         return waitFor();
     }
 
-    String stdout() {
+    public String stdout() {
         return String.join("\n", out);
     }
 
-    String stderr() {
+    public String stderr() {
         return String.join("\n", err);
     }
 
     /** Polls until the condition holds; fails the test on a hang. */
-    void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + HANG.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -50,6 +50,8 @@ public final class ClusterNode {
     private final ElasticStrategy strategy;
     private final Duration gracePeriod;
     private final boolean observer;
+    private final ClusterTls tls;
+    private final byte[] clusterSecret;
 
     private ClusterNode(Builder b) {
         if (b.hostname == null || b.hostname.isBlank()) {
@@ -81,6 +83,8 @@ public final class ClusterNode {
         this.strategy = Objects.requireNonNull(b.strategy, "strategy");
         this.gracePeriod = positive("gracePeriod", b.gracePeriod);
         this.observer = b.observer;
+        this.tls = b.tls;
+        this.clusterSecret = b.clusterSecret;
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
@@ -177,6 +181,16 @@ public final class ClusterNode {
         return codec != null ? codec : ResourceCodec.standard();
     }
 
+    /** TLS for all cluster traffic ({@code --tls-keystore}); empty is plain TCP. */
+    public Optional<ClusterTls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** A copy of the secret all hosts of the cluster share ({@code --cluster-secret-file}), if set. */
+    public Optional<byte[]> clusterSecret() {
+        return Optional.ofNullable(clusterSecret).map(byte[]::clone);
+    }
+
     @Override
     public String toString() {
         return "ClusterNode[" + hostname + " listen=" + listen + " advertise=" + advertise + " seeds=" + seeds
@@ -260,6 +274,8 @@ public final class ClusterNode {
         private ElasticStrategy strategy = ElasticStrategy.REPLACE;
         private Duration gracePeriod = Duration.ofSeconds(10);
         private boolean observer;
+        private ClusterTls tls;
+        private byte[] clusterSecret;
 
         private Builder() {
         }
@@ -362,6 +378,30 @@ public final class ClusterNode {
         public Builder observer(boolean observer) {
             this.observer = observer;
             return this;
+        }
+
+        /** TLS for all cluster traffic; every host of the cluster needs it. Default none (plain TCP). */
+        public Builder tls(ClusterTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * A secret all hosts of the cluster share: a host with another secret (or none) cannot
+         * join. It separates clusters and stops misconfigured hosts; only {@link #tls(ClusterTls)}
+         * keeps out an attacker. Default none.
+         */
+        public Builder clusterSecret(byte[] secret) {
+            if (secret != null && secret.length == 0) {
+                throw new IllegalArgumentException("clusterSecret: must not be empty");
+            }
+            this.clusterSecret = secret == null ? null : secret.clone();
+            return this;
+        }
+
+        /** The secret as UTF-8; see {@link #clusterSecret(byte[])}. */
+        public Builder clusterSecret(String secret) {
+            return clusterSecret(secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         public ClusterNode build() {

@@ -408,10 +408,26 @@ public final class AtomixWorld implements World {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
-        removeKeysOf(gone).subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER)
+                .concatMap(prefix -> retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
+                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
     }
 
-    /** Deletes a host's exports and converged state. Idempotent. */
+    /**
+     * Removes a departed host's key only while this host still leads, the host is still
+     * absent, and the key is still the version this host saw. Checked on every attempt: a
+     * leader cut off in a minority also sees the majority "depart", and its deletes, retried
+     * until the partition heals, must not then land on live hosts' keys.
+     */
+    private CompletableFuture<Void> fencedRemove(String key, String gone) {
+        long version = mirror.version(key);
+        if (version == 0 || !store.isLeader() || store.liveHosts().contains(gone)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.remove(key, version).thenApply(removed -> null);
+    }
+
+    /** Deletes a host's exports and converged state, unconditionally. Idempotent. For tests. */
     Mono<Void> removeKeysOf(String gone) {
         return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
                 .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))

@@ -163,8 +163,7 @@ final class RaftStore {
         List<Node> seeds = config.seeds().stream()
                 .map(s -> Node.builder().withAddress(Address.from(s.host(), s.port())).build())
                 .collect(Collectors.toList());
-        this.cluster = AtomixCluster.builder()
-                .withClusterId(config.clusterName())
+        this.cluster = MessagingSecurity.builder(config)
                 .withMemberId(memberId)
                 .withHostId(config.hostname())
                 .withAddress(Address.from(adv.host(), adv.port()))
@@ -388,6 +387,7 @@ final class RaftStore {
                     throw new ClusterException("cannot join: seeds at " + seeds + " answered, but no store server "
                             + "was reachable within " + secs(config.joinTimeout()));
                 }
+                SeedProbe.throwIfRefused(config);
                 throw new ClusterException("cannot join: no seed answered at " + seeds + " within "
                         + secs(config.joinTimeout()));
             }
@@ -699,6 +699,11 @@ final class RaftStore {
 
     CompletableFuture<Void> remove(String key) {
         return map.remove(key).thenApply(v -> null);
+    }
+
+    /** Removes {@code key} only while it still has {@code version}. */
+    CompletableFuture<Boolean> remove(String key, long version) {
+        return map.remove(key, version);
     }
 
     /** Removes {@code key} only while it still holds {@code value}. */

@@ -15,6 +15,10 @@
  *       {@code config/idealClusterSize}); retried idempotent writes; departures.</li>
  *   <li>{@link dev.mgmt.cluster.internal.Mirror}: the local copy of the map the views read.</li>
  *   <li>{@link dev.mgmt.cluster.internal.ExportDoc}: one host's export as one JSON document.</li>
+ *   <li>{@link dev.mgmt.cluster.internal.MessagingSecurity}: TLS and the cluster secret (an
+ *       HMAC-derived cluster id) on the Atomix builder; {@code TcpOnlyClusterBuilder} keeps a
+ *       secured host off UDP; {@link dev.mgmt.cluster.internal.SeedProbe} explains a refused
+ *       join.</li>
  * </ul>
  */
 package dev.mgmt.cluster.internal;
