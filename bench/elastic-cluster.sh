@@ -7,7 +7,7 @@
 # Usage: bench/elastic-cluster.sh [rounds=3] [replace=4] [failover=10] [phases=grow,arrive,replace,failover]
 #                                 [hostopts="-Xmx256m"] [timeline=first|all|none]
 #        SKIP_BUILD=1 bench/elastic-cluster.sh ...        # reuse the last build
-# Host logs (-v) are kept in bench/target/elastic-cluster/<date-time>/. About 15 minutes with the defaults.
+# Host logs (-v) are kept in bench/target/elastic-cluster/<date-time>/. About 7 minutes with the defaults.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
