@@ -60,6 +60,8 @@ import java.util.stream.Stream;
  *       and the clock stops when a put through the observer issued right after the kill is
  *       acknowledged. Each kill also gives one more replacement time.</li>
  * </ol>
+ * Around every kill a continuous writer (sequential puts through a second observer, from 1 s
+ * before to 8 s after the kill) records the longest wait for an acknowledgement.
  * Host logs ({@code -v}, INFO) are kept in the run directory; after each measured interval the
  * program prints what the hosts logged about it (chooser decisions, joins, Raft role changes)
  * with each line's offset from the start of the interval.
@@ -603,7 +605,7 @@ public final class ElasticClusterBenchmark {
         try {
             Files.createDirectories(tmp);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Host h = new Host(name, address, p, log, System.nanoTime());
+            Host h = new Host(name, address, p, log);
             hosts.add(h);
             return h;
         } catch (IOException e) {
@@ -703,16 +705,14 @@ public final class ElasticClusterBenchmark {
         final String address;
         final Process process;
         final Path log;
-        final long started;
         /** When its "mgmt: cluster: ..." line was first seen, if it was watched for; else 0. */
         volatile long ready;
 
-        Host(String name, String address, Process process, Path log, long started) {
+        Host(String name, String address, Process process, Path log) {
             this.name = name;
             this.address = address;
             this.process = process;
             this.log = log;
-            this.started = started;
         }
 
         /** kill -9 (SIGKILL); waits until the process is gone. */
