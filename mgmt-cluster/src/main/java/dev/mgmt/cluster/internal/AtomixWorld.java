@@ -353,7 +353,9 @@ public final class AtomixWorld implements World {
                 || t instanceof PrimitiveException.CommandFailure
                 || t instanceof PrimitiveException.UnknownSession
                 || t instanceof PrimitiveException.ClosedSession
-                || t instanceof MessagingException.NoRemoteHandler;
+                || t instanceof MessagingException.NoRemoteHandler
+                // "Connection reset by peer" when the leader dies mid-write; the writes are idempotent
+                || t instanceof java.io.IOException;
     }
 
     private static String describe(Throwable e) {

@@ -47,6 +47,7 @@ final class Elastic implements AutoCloseable {
     /** How long an unnominated voter may take to leave by itself before the leader removes it. */
     private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration LEARNER_SETTLE = Duration.ofMillis(400);
 
     private final ClusterNode config;
     private final RaftStore store;
@@ -55,6 +56,7 @@ final class Elastic implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final Map<String, Long> deadSince = new HashMap<>();
     private final Map<String, Long> pendingSince = new HashMap<>();
+    private final Map<String, Long> learnerSince = new HashMap<>();
     private String lastWait;
     private volatile boolean closed;
 
@@ -239,9 +241,13 @@ final class Elastic implements AutoCloseable {
             boolean volunteering = info == null || (info.volunteer() && volunteers(h));
             voters.add(new Voter(id, h, alive, pastGrace, volunteering));
         }
+        learnerSince.keySet().retainAll(raft.keySet());
+        // A learner is promoted only once its join has surely committed: a promotion the
+        // leader refuses as premature is retried by Atomix only after two election timeouts.
         List<Candidate> learners = raft.entrySet().stream()
                 .filter(e -> e.getValue() != RaftMember.Type.ACTIVE && e.getValue() != RaftMember.Type.INACTIVE
-                        && state.isNominated(e.getKey()) && alive(e.getKey(), members))
+                        && state.isNominated(e.getKey()) && alive(e.getKey(), members)
+                        && now - learnerSince.computeIfAbsent(e.getKey(), k -> now) >= LEARNER_SETTLE.toNanos())
                 .map(e -> new Candidate(hostOf(e.getKey(), members, hostOfMember), e.getKey()))
                 .sorted(Comparator.comparing(Candidate::host))
                 .toList();

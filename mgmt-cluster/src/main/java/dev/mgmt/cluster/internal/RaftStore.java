@@ -327,7 +327,11 @@ final class RaftStore {
         setElectionTimeout(context, quick);
         try {
             s.bootstrap(MemberId.from(memberId)).get(remaining(deadline), TimeUnit.NANOSECONDS);
+            while (!s.isLeader() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             setElectionTimeout(context, config.electionTimeout());
+            restoreLeaderTimeout(context, config.electionTimeout());
         } catch (TimeoutException e) {
             throw new ClusterException("the store server did not elect itself within " + secs(config.joinTimeout()));
         } catch (ExecutionException e) {
@@ -335,6 +339,37 @@ final class RaftStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while starting the store server", e);
+        }
+    }
+
+    /**
+     * The leader role copies the election timeout when it is made, and steps down when a
+     * follower has been silent for twice that: left at the token start-up value, the first
+     * host would step down whenever any follower died. Give it the real one.
+     */
+    private static void restoreLeaderTimeout(Object context, Duration d) {
+        if (!(context instanceof io.atomix.protocols.raft.impl.RaftContext rc)) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        rc.getThreadContext().execute(() -> {
+            try {
+                Object role = rc.getRaftRole();
+                java.lang.reflect.Field af = role.getClass().getDeclaredField("appender");
+                af.setAccessible(true);
+                Object appender = af.get(role);
+                java.lang.reflect.Field ef = appender.getClass().getDeclaredField("electionTimeout");
+                ef.setAccessible(true);
+                ef.setLong(appender, d.toMillis());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.warn("cannot give the leader its configured election timeout: {}", e.toString());
+            }
+            done.complete(null);
+        });
+        try {
+            done.get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("leader election timeout not confirmed: {}", e.toString());
         }
     }
 
