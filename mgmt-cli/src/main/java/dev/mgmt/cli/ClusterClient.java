@@ -58,7 +58,10 @@ final class ClusterClient {
         try {
             world = node.start();
         } catch (RuntimeException e) {
-            spec.commandLine().getErr().println(name + ": cannot join the cluster: " + e.getMessage());
+            // An unexpected failure has no operator-facing message: name it, and keep its trace at -v.
+            spec.commandLine().getErr().println(name + ": cannot join the cluster: "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            org.slf4j.LoggerFactory.getLogger(ClusterClient.class).info("join failed", e);
             return Mgmt.EXIT_INVALID;
         }
         try {

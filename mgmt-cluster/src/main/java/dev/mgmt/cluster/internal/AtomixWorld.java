@@ -112,9 +112,9 @@ public final class AtomixWorld implements World {
 
     private void init() {
         Duration t = config.joinTimeout();
-        await("listen to the store", store.listen(mirror::apply, events), t);
+        attach(store.listen(mirror::apply, events), t);
         // A host that bootstraps made the store just now: it is empty, nothing to read.
-        mirror.load(store.isServer() ? List.of() : store.entries(t));
+        mirror.load(store.isServer() ? List.of() : firstRead(t));
         mirror.subscribe(new Mirror.Listener() {
             @Override
             public void changed(Set<String> keys) {
@@ -149,6 +149,56 @@ public final class AtomixWorld implements World {
     private void recordOnce(String key, String value) {
         retried("record " + key, () -> store.putIfAbsent(key, value))
                 .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+    }
+
+    /**
+     * Waits for the map listener. A voter picked to connect to may stop serving right now (its
+     * host is being unnominated): then the client is reopened on today's voters, which
+     * attaches the listener again.
+     */
+    private void attach(CompletableFuture<Void> listening, Duration joinTimeout) {
+        long deadline = System.nanoTime() + joinTimeout.toNanos();
+        while (true) {
+            try {
+                await("listen to the store", listening, Duration.ofSeconds(3));
+                return;
+            } catch (ClusterException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.debug("{}: {}; reopening the client", host, e.getMessage());
+                if (store.repairClient()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The whole map, read once at start. The voters this host connected to may be changing
+     * right now (one being unnominated stops answering): on a timeout, reopen the client on
+     * the voters membership shows now and read again, until the join timeout.
+     */
+    private List<RaftStore.Change> firstRead(Duration joinTimeout) {
+        long deadline = System.nanoTime() + joinTimeout.toNanos();
+        while (true) {
+            try {
+                return store.entries(Duration.ofSeconds(3));
+            } catch (PrimitiveException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ClusterException("cannot read the store within " + RaftStore.secs(joinTimeout)
+                            + ": " + RaftStore.rootMessage(e), e);
+                }
+                log.debug("{}: first read of the store failed ({}); reopening the client", host, e.toString());
+                store.repairClient();
+            }
+        }
     }
 
     /** The codec, made on first use: loading every resource kind costs start-up time. */

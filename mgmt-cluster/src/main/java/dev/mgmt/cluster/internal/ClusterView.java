@@ -59,7 +59,7 @@ final class ClusterView {
             if (seen.contains(id)) {
                 continue;
             }
-            String h = hostOfMember.getOrDefault(id, id.contains("@") ? id.substring(0, id.indexOf('@')) : id);
+            String h = Elastic.hostOf(id, Map.of(), hostOfMember);
             members.add(new ClusterStatus.Member(h, id, "", false, true, id.equals(leaderId), false,
                     Optional.empty()));
         }

@@ -94,12 +94,17 @@ final class Elastic implements AutoCloseable {
             return;
         }
         try {
-            steer();
+            // One read of the state and of membership per tick, shared by the three steps.
+            long version = mirror.version(ElasticState.KEY);
+            ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+            Map<String, MemberInfo> members = store.members().stream()
+                    .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
+            steer(state, members);
             if (!config.observer()) {
-                agent();
+                agent(state);
             }
             if (store.isLeader()) {
-                choose();
+                choose(version, state, members);
             } else {
                 deadSince.clear();
                 pendingSince.clear();
@@ -112,22 +117,18 @@ final class Elastic implements AutoCloseable {
     // ---- every host ----
 
     /** Keeps the store client's list of servers current: live voters first, then the rest. */
-    private void steer() {
-        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+    private void steer(ElasticState state, Map<String, MemberInfo> members) {
         java.util.Set<String> servers = new java.util.TreeSet<>(store.voters().stream().map(m -> m.id()).toList());
         if (state != null) {
             servers.addAll(state.voters());
         }
-        java.util.Set<String> alive = store.members().stream().filter(MemberInfo::alive).map(MemberInfo::memberId)
-                .collect(Collectors.toSet());
         List<String> ordered = new ArrayList<>();
-        servers.stream().filter(alive::contains).forEach(ordered::add);
-        servers.stream().filter(id -> !alive.contains(id)).forEach(ordered::add);
+        servers.stream().filter(id -> alive(id, members)).forEach(ordered::add);
+        servers.stream().filter(id -> !alive(id, members)).forEach(ordered::add);
         store.steerClient(ordered);
     }
 
-    private void agent() {
-        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+    private void agent(ElasticState state) {
         if (state == null) {
             return;
         }
@@ -148,18 +149,13 @@ final class Elastic implements AutoCloseable {
 
     // ---- the leader's host ----
 
-    private void choose() {
+    private void choose(long version, ElasticState state, Map<String, MemberInfo> members) {
         long term = store.term();
         String self = store.memberId();
         Map<String, RaftMember.Type> raft = store.raftMembers();
         List<String> voterIds = raft.entrySet().stream()
                 .filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
                 .map(Map.Entry::getKey).sorted().toList();
-        long version = mirror.version(ElasticState.KEY);
-        ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
-        Map<String, MemberInfo> members = store.members().stream()
-                .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
-
         if (state == null) {
             Map<String, String> nominated = new HashMap<>();
             for (String id : voterIds) {
@@ -343,7 +339,8 @@ final class Elastic implements AutoCloseable {
         return id.equals(store.memberId()) || (m != null && m.alive());
     }
 
-    private static String hostOf(String id, Map<String, MemberInfo> members, Map<String, String> hostOfMember) {
+    /** A member's host: from membership, else from the nominations, else the id's {@code host@} prefix. */
+    static String hostOf(String id, Map<String, MemberInfo> members, Map<String, String> hostOfMember) {
         MemberInfo m = members.get(id);
         if (m != null) {
             return m.host();

@@ -85,6 +85,23 @@ final class RaftStore {
     static final String PROP_OBSERVER = "mgmt.observer";
 
     private static final String RAFT_GROUP = "mgmt";
+
+    /** Atomix 3.1.12 internals this class reaches (the release is frozen); looked up once. */
+    private static final java.lang.reflect.Field SERVER_CONTEXT =
+            accessible(io.atomix.protocols.raft.impl.DefaultRaftServer.class, "context");
+    private static final java.lang.reflect.Field CLIENT_SELECTORS =
+            accessible(io.atomix.protocols.raft.impl.DefaultRaftClient.class, "selectorManager");
+
+    private static java.lang.reflect.Field accessible(Class<?> type, String name) {
+        try {
+            java.lang.reflect.Field f = type.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError("Atomix has no " + type.getSimpleName() + "." + name
+                    + "; mgmt-cluster needs Atomix 3.1.12: " + e);
+        }
+    }
     private static final String MAP_NAME = "mgmt-world";
 
     private static final PrimitiveTypeRegistry TYPES = new PrimitiveTypeRegistry() {
@@ -148,7 +165,7 @@ final class RaftStore {
     private final Object repairLock = new Object();
     private long lastRepair;
     /** What {@link #listen} and {@link #onReconnect} attached to the map, to attach again to a new one. */
-    private final List<Runnable> attachments = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Supplier<CompletableFuture<?>>> attachments = new CopyOnWriteArrayList<>();
     private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
     private volatile RaftServer server;
     private volatile RaftClient client;
@@ -376,9 +393,7 @@ final class RaftStore {
     /** The server's RaftContext (DefaultRaftServer's protected field), or null if that is not reachable. */
     private static Object raftContext(RaftServer s) {
         try {
-            java.lang.reflect.Field f = io.atomix.protocols.raft.impl.DefaultRaftServer.class.getDeclaredField("context");
-            f.setAccessible(true);
-            return f.get(s);
+            return SERVER_CONTEXT.get(s);
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("cannot reach the Raft context to shorten the first election: {}", e.toString());
             return null;
@@ -492,33 +507,47 @@ final class RaftStore {
      * sticks to the server it last used; when that server stops (its host was unnominated and
      * runs on as a client), every request comes back "no remote handler" and the client never
      * moves on by itself. Listeners are carried over and told to resynchronise.
+     *
+     * @return whether a fresh client is in place with every listener attached; false when one
+     *         was reopened less than 2 s ago, or no voter answered
      */
-    void repairClient() {
+    boolean repairClient() {
         long now = System.nanoTime();
         synchronized (repairLock) {
             if (now - lastRepair < TimeUnit.SECONDS.toNanos(2) || client == null) {
-                return;
+                return false;
             }
             lastRepair = now;
             List<MemberId> servers = voters();
             if (servers.isEmpty()) {
-                return;
+                return false;
             }
             Connection fresh;
             try {
                 fresh = open(servers, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
             } catch (ClusterException e) {
                 log.warn("{}: cannot reopen the store client: {}", config.hostname(), e.getMessage());
-                return;
+                return false;
             }
             RaftClient oldClient = client;
             AsyncAtomicMap<String, byte[]> oldMap = map;
             this.client = fresh.client();
             this.map = fresh.map();
-            attachments.forEach(Runnable::run);
+            boolean attached = true;
+            try {
+                CompletableFuture.allOf(attachments.stream().map(java.util.function.Supplier::get)
+                        .toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                log.warn("{}: listeners not re-attached to the reopened client: {}", config.hostname(), rootMessage(e));
+                attached = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                attached = false;
+            }
             oldMap.close().whenComplete((v, e) -> oldClient.close());
             log.info("{}: store client reopened on {}", config.hostname(), servers);
             reconnected.forEach(Runnable::run);
+            return attached;
         }
     }
 
@@ -593,6 +622,8 @@ final class RaftStore {
     }
 
     private void stopServer(Duration timeout, boolean leave) {
+        // Say so first: joiners pick the servers to connect to from this advertisement.
+        advertiseVoter(false);
         RaftServer s = server;
         long deadline = System.nanoTime() + timeout.toNanos();
         if (leave && s.isRunning()) {
@@ -697,10 +728,7 @@ final class RaftStore {
             return;
         }
         try {
-            java.lang.reflect.Field f = io.atomix.protocols.raft.impl.DefaultRaftClient.class
-                    .getDeclaredField("selectorManager");
-            f.setAccessible(true);
-            var selectors = (io.atomix.protocols.raft.session.impl.MemberSelectorManager) f.get(c);
+            var selectors = (io.atomix.protocols.raft.session.impl.MemberSelectorManager) CLIENT_SELECTORS.get(c);
             List<MemberId> wanted = servers.stream().map(MemberId::from).toList();
             if (new ArrayList<>(selectors.members()).equals(wanted)) {
                 return;
@@ -771,8 +799,9 @@ final class RaftStore {
                 listener.accept(new Change(e.key(), text(nv), nv == null ? 0 : nv.version(), false));
             }
         };
-        attachments.add(() -> map.addListener(l, executor));
-        return map.addListener(l, executor);
+        java.util.function.Supplier<CompletableFuture<?>> attach = () -> map.addListener(l, executor);
+        attachments.add(attach);
+        return attach.get().thenApply(v -> null);
     }
 
     /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
@@ -789,7 +818,10 @@ final class RaftStore {
                 lost[0] = true;
             }
         };
-        attachments.add(() -> map.addStateChangeListener(l));
+        attachments.add(() -> {
+            map.addStateChangeListener(l);
+            return CompletableFuture.completedFuture(null);
+        });
         map.addStateChangeListener(l);
     }
 
