@@ -47,6 +47,7 @@ public final class ClusterHarness implements AutoCloseable {
 
     /** How long a condition may take before the test counts it as a hang. */
     public static final Duration HANG = Duration.ofSeconds(120);
+    private static final int MAX_FAILED_STATUS = 1;
 
     private static final int NETNS_PORT = 7946;
     /** Every host's grace period: how long a voter must be dead before the chooser replaces it. */
@@ -283,10 +284,19 @@ public final class ClusterHarness implements AutoCloseable {
     /** Polls {@link #status} until it satisfies {@code condition}; returns that status. */
     public Status awaitStatus(String what, Host via, Predicate<Status> condition) throws Exception {
         Status[] last = {null};
+        int[] failed = {0};
         await(what, () -> {
             try {
                 last[0] = status(via);
                 return condition.test(last[0]);
+            } catch (AssertionError e) {
+                // One status command may lose a race with a voter that is leaving; more is a bug.
+                if (++failed[0] > MAX_FAILED_STATUS) {
+                    throw e;
+                }
+                log("status command failed (" + failed[0] + " of at most " + MAX_FAILED_STATUS + " tolerated): "
+                        + e.getMessage());
+                return false;
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }

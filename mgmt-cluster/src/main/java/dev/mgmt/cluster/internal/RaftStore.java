@@ -103,6 +103,8 @@ final class RaftStore {
         }
     }
     private static final String MAP_NAME = "mgmt-world";
+    /** The least time one attempt to open the store gets before the client tries the voters again. */
+    private static final Duration OPEN_ATTEMPT = Duration.ofSeconds(3);
 
     private static final PrimitiveTypeRegistry TYPES = new PrimitiveTypeRegistry() {
         @Override
@@ -464,8 +466,33 @@ final class RaftStore {
     private record Connection(RaftClient client, AsyncAtomicMap<String, byte[]> map) {
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * Opens a client and a map session, retrying on the voters membership shows then: while the
+     * voters change, the one a client first picks can be leaving, and Atomix's client waits on it
+     * instead of moving on, so each attempt gets a share of the time left.
+     */
     private Connection open(List<MemberId> voters, long deadline) {
+        List<MemberId> servers = voters;
+        while (true) {
+            long attempt = Math.max(OPEN_ATTEMPT.toNanos(), remaining(deadline) / 2);
+            long attemptDeadline = Math.min(deadline, System.nanoTime() + attempt);
+            try {
+                return openOnce(servers, attemptDeadline);
+            } catch (ClusterException e) {
+                if (remaining(deadline) < TimeUnit.MILLISECONDS.toNanos(500) || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                List<MemberId> now = voters();
+                log.debug("{}: store not opened on {} ({}); trying again on {}", config.hostname(), servers,
+                        e.getMessage(), now.isEmpty() ? servers : now);
+                servers = now.isEmpty() ? servers : now;
+                sleep(100);
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Connection openOnce(List<MemberId> voters, long deadline) {
         String addresses = voters.stream().map(MemberId::id).collect(Collectors.joining(", "));
         RaftClient c = RaftClient.builder(voters)
                 .withClientId(memberId + "-client")
