@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -53,6 +56,8 @@ public final class FileSync {
     private static final String TEMP_TAG = ".mgmt-";
     private static final int TEMP_HEX = 16;
     private static final Pattern TEMP = Pattern.compile("\\..*\\.mgmt-[0-9a-f]{16}");
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** Temp files found at the first write into each directory, not yet removed. */
     private static final Map<Path, Set<String>> STALE = new ConcurrentHashMap<>();
 
@@ -225,10 +230,12 @@ public final class FileSync {
         String prefix = tempPrefix(path.getFileName().toString());
         sweepStaleTemps(dir, prefix);
         Path tmp;
+        FileChannel out;
         for (;;) {
             tmp = dir.resolve(prefix + hex(ThreadLocalRandom.current().nextLong()));
             try {
-                FileChannel.open(tmp, CREATE_NEW, WRITE).close();
+                // Created 0600 (or less, by the umask): nobody else reads it half-written.
+                out = FileChannel.open(tmp, Set.of(CREATE_NEW, WRITE), PRIVATE);
                 break;
             } catch (FileAlreadyExistsException e) {
                 // another temp by that name; draw again
@@ -236,42 +243,30 @@ public final class FileSync {
         }
         boolean renamed = false;
         try {
-            int defaultPerm;
-            try (FileChannel out = FileChannel.open(tmp, WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                defaultPerm = ((Integer) Files.getAttribute(tmp, "unix:mode")) & 07777;
-                Files.setAttribute(tmp, "unix:mode", 0600); // nobody else reads it half-written
+            try (FileChannel written = out) {
                 if (content != null) {
                     ByteBuffer bb = ByteBuffer.wrap(content);
                     while (bb.hasRemaining()) {
-                        out.write(bb);
+                        written.write(bb);
                     }
                 } else if (source != null) {
-                    copyFrom(source, out);
+                    copyFrom(source, written);
                 }
-                out.force(true);
+                written.force(true);
             }
-            Stat t = stat(tmp);
-            if (t == null) {
-                throw new NoSuchFileException(tmp.toString(), null, "temp file vanished");
-            }
-            int uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid : t.uid;
-            int gid = group != null ? Ids.gid(group) : prior != null ? prior.gid : t.gid;
-            if (uid != t.uid || gid != t.gid) {
-                try {
-                    if (uid != t.uid) {
-                        Files.setAttribute(tmp, "unix:uid", uid);
-                    }
-                    if (gid != t.gid) {
-                        Files.setAttribute(tmp, "unix:gid", gid);
-                    }
-                } catch (FileSystemException e) {
-                    if (owner != null || group != null) {
-                        throw e;
-                    }
-                    log.debug("{}: could not keep owner {}:{}: {}", path, uid, gid, e.getMessage());
+            int uid = -1;
+            int gid = -1;
+            // A new file with no owner or group asked for keeps the process's: no need to look.
+            if (owner != null || group != null || prior != null) {
+                Stat t = stat(tmp);
+                if (t == null) {
+                    throw new NoSuchFileException(tmp.toString(), null, "temp file vanished");
                 }
+                uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid : t.uid;
+                gid = group != null ? Ids.gid(group) : prior != null ? prior.gid : t.gid;
+                keepOwner(tmp, t, uid, gid);
             }
-            int perm = mode != null ? mode : prior != null ? prior.perm() : defaultPerm;
+            int perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
             Files.setAttribute(tmp, "unix:mode", perm);
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
@@ -285,6 +280,25 @@ public final class FileSync {
                     log.warn("{}: could not remove temp file {}: {}", path, tmp, e.toString());
                 }
             }
+        }
+    }
+
+    private void keepOwner(Path tmp, Stat t, int uid, int gid) throws IOException {
+        if (uid == t.uid && gid == t.gid) {
+            return;
+        }
+        try {
+            if (uid != t.uid) {
+                Files.setAttribute(tmp, "unix:uid", uid);
+            }
+            if (gid != t.gid) {
+                Files.setAttribute(tmp, "unix:gid", gid);
+            }
+        } catch (FileSystemException e) {
+            if (owner != null || group != null) {
+                throw e;
+            }
+            log.debug("{}: could not keep owner {}:{}: {}", path, uid, gid, e.getMessage());
         }
     }
 
@@ -485,9 +499,7 @@ public final class FileSync {
 
     /** Makes a rename or removal in {@code dir} durable. */
     private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, READ)) {
-            ch.force(true);
-        }
+        DirectorySync.fsync(dir);
     }
 
     /** {@code 0644} for 420. */
