@@ -190,6 +190,8 @@ def main():
         os.makedirs(d, exist_ok=True)
         tool = all_tools[PROCESS if name == EMBEDDED else name]
         path = os.path.join(d, f"{kind}-{n}-{tag}.{tool.ext}")
+        # The tree's parent exists for every tool (Puppet and mgmt create one level, not more).
+        os.makedirs(os.path.dirname(root(name, n, tag)), exist_ok=True)
         if not os.path.exists(path):
             text = tool.files(n, root(name, n, tag)) if kind == "files" else tool.dag(width, depth)
             with open(path, "w") as f:

@@ -64,16 +64,20 @@ public final class YamlGraph {
     private final String comment;
     private final Set<ResourceId> exported;
     private final List<CollectSpec> collects;
-    private final Map<ResourceId, Integer> lines;
+    /** Where each resource is in the YAML tree, for {@link #locate}. */
+    private final Map<ResourceId, String> paths;
+    /** Line numbers cost a second parse; only messages need them, so they are found on demand. */
+    private final Lines lines;
 
     private YamlGraph(String source, Graph graph, String comment, Set<ResourceId> exported,
-                      List<CollectSpec> collects, Map<ResourceId, Integer> lines) {
+                      List<CollectSpec> collects, Map<ResourceId, String> paths, Lines lines) {
         this.source = source;
         this.graph = graph;
         this.comment = comment;
         this.exported = Set.copyOf(exported);
         this.collects = List.copyOf(collects);
-        this.lines = Map.copyOf(lines);
+        this.paths = paths;
+        this.lines = lines;
     }
 
     /**
@@ -123,8 +127,9 @@ public final class YamlGraph {
 
     /** Where a resource was declared, as {@code file:line}, for messages about it. */
     public String locate(ResourceId id) {
-        Integer l = lines.get(id);
-        return source + (l != null && l > 0 ? ":" + l : "");
+        String at = paths.get(id);
+        int l = at == null ? 0 : lines.line(at);
+        return source + (l > 0 ? ":" + l : "");
     }
 
     /** The file or source name this graph was read from. */
@@ -137,19 +142,19 @@ public final class YamlGraph {
         private final String source;
         private final ResourceCodec codec;
         private final List<YamlGraphException.Problem> problems = new ArrayList<>();
-        private LineIndex index;
+        private final Lines index;
 
         Reader(String text, String source, ResourceCodec codec) {
             this.text = text;
             this.source = source;
             this.codec = codec;
+            this.index = new Lines(text);
         }
 
         YamlGraph read() {
             JsonNode root;
             try {
                 root = new ObjectMapper(new YAMLFactory()).readTree(text);
-                index = new LineIndex(text);
             } catch (JsonProcessingException e) {
                 int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
                 throw fail(line, "not valid YAML: " + e.getOriginalMessage());
@@ -166,19 +171,19 @@ public final class YamlGraph {
 
             GraphBuilder b = Graph.builder(text(root, "graph"));
             Set<ResourceId> exported = new LinkedHashSet<>();
-            Map<ResourceId, Integer> lines = new HashMap<>();
-            resources(root.get("resources"), b, exported, lines);
-            edges(root.get("edges"), b, lines);
+            Map<ResourceId, String> paths = new HashMap<>();
+            resources(root.get("resources"), b, exported, paths);
+            edges(root.get("edges"), b, paths);
             List<CollectSpec> collects = collects(root.get("collect"));
             if (!problems.isEmpty()) {
                 throw new YamlGraphException(problems);
             }
             exported.forEach(b::exportId);
             collects.forEach(c -> b.collect(c.kind(), c.pattern()));
-            return new YamlGraph(source, b.build(), text(root, "comment"), exported, collects, lines);
+            return new YamlGraph(source, b.build(), text(root, "comment"), exported, collects, paths, index);
         }
 
-        private void resources(JsonNode node, GraphBuilder b, Set<ResourceId> exported, Map<ResourceId, Integer> lines) {
+        private void resources(JsonNode node, GraphBuilder b, Set<ResourceId> exported, Map<ResourceId, String> paths) {
             if (node == null || node.isNull()) {
                 return;
             }
@@ -204,13 +209,13 @@ public final class YamlGraph {
                 }
                 int i = 0;
                 for (JsonNode params : e.getValue()) {
-                    resource(kind, params, at + "/" + i++, b, exported, lines);
+                    resource(kind, params, at + "/" + i++, b, exported, paths);
                 }
             }
         }
 
         private void resource(String kind, JsonNode params, String at, GraphBuilder b, Set<ResourceId> exported,
-                              Map<ResourceId, Integer> lines) {
+                              Map<ResourceId, String> paths) {
             boolean export = false;
             if (params.isObject() && params.path("name").isTextual()
                     && params.get("name").asText().startsWith(EXPORT_PREFIX)) {
@@ -229,9 +234,9 @@ public final class YamlGraph {
                 return;
             }
             ResourceId id = r.id();
-            Integer prior = lines.putIfAbsent(id, index.line(at));
+            String prior = paths.putIfAbsent(id, at);
             if (prior != null) {
-                problem(at, id + ": duplicate resource (first declared on line " + prior + ")");
+                problem(at, id + ": duplicate resource (first declared on line " + index.line(prior) + ")");
                 return;
             }
             b.add(r);
@@ -240,7 +245,7 @@ public final class YamlGraph {
             }
         }
 
-        private void edges(JsonNode node, GraphBuilder b, Map<ResourceId, Integer> lines) {
+        private void edges(JsonNode node, GraphBuilder b, Map<ResourceId, String> paths) {
             if (node == null || node.isNull()) {
                 return;
             }
@@ -258,8 +263,8 @@ public final class YamlGraph {
                 String name = text(e, "name");
                 String label = "edge" + (name.isEmpty() ? " #" + i : " '" + name + "'");
                 unknownKeys(e, at, EDGE_KEYS, label);
-                ResourceId from = end(e.get("from"), at + "/from", label + ": from", lines);
-                ResourceId to = end(e.get("to"), at + "/to", label + ": to", lines);
+                ResourceId from = end(e.get("from"), at + "/from", label + ": from", paths);
+                ResourceId to = end(e.get("to"), at + "/to", label + ": to", paths);
                 JsonNode notify = e.get("notify");
                 if (notify != null && !notify.isNull() && !notify.isBoolean()) {
                     problem(at + "/notify", label + ": notify must be true or false");
@@ -271,7 +276,7 @@ public final class YamlGraph {
             }
         }
 
-        private ResourceId end(JsonNode node, String at, String label, Map<ResourceId, Integer> lines) {
+        private ResourceId end(JsonNode node, String at, String label, Map<ResourceId, String> paths) {
             if (node == null || !node.isObject()) {
                 problem(at, label + " must be a map with kind and name");
                 return null;
@@ -287,7 +292,7 @@ public final class YamlGraph {
                 return null;
             }
             ResourceId id = new ResourceId(kind, name);
-            if (!lines.containsKey(id)) {
+            if (!paths.containsKey(id)) {
                 problem(at, label + " " + id + ": no such resource in this graph");
                 return null;
             }
@@ -345,11 +350,33 @@ public final class YamlGraph {
         }
 
         private void problem(String path, String message) {
-            problems.add(new YamlGraphException.Problem(source, index == null ? 0 : index.line(path), message));
+            problems.add(new YamlGraphException.Problem(source, index.line(path), message));
         }
 
         private YamlGraphException fail(int line, String message) {
             return new YamlGraphException(List.of(new YamlGraphException.Problem(source, line, message)));
+        }
+    }
+
+    /** The lines of a YAML text's paths, indexed at the first question (a second parse). */
+    private static final class Lines {
+        private String text;
+        private LineIndex index;
+
+        Lines(String text) {
+            this.text = text;
+        }
+
+        synchronized int line(String path) {
+            if (index == null) {
+                try {
+                    index = new LineIndex(text);
+                } catch (IOException e) {
+                    return 0;
+                }
+                text = null;
+            }
+            return index.line(path);
         }
     }
 }
