@@ -52,6 +52,37 @@ class FileResourceTest {
         return tmp.resolve(rel).toString();
     }
 
+    // ------------------------------------------------------------------ creating files
+
+    @Test
+    void aNewFileWithoutAModeGetsWhatTheUmaskGivesAndNoTempFileStays() throws Exception {
+        Path plain = Files.createFile(tmp.resolve("plain"));
+        FileResource f = FileResource.builder("f").path(p("f")).content("x\n").build();
+        assertThat(converge(f)).isTrue();
+        assertThat(Probe.mode(tmp.resolve("f"))).isEqualTo(Probe.mode(plain));
+        try (var names = Files.list(tmp)) {
+            assertThat(names.map(n -> n.getFileName().toString())).containsExactlyInAnyOrder("plain", "f");
+        }
+    }
+
+    @Test
+    void manyFilesOfOneDirectoryWrittenAtOnceAllLand() throws Exception {
+        List<FileResource> files = java.util.stream.IntStream.range(0, 64)
+                .mapToObj(i -> FileResource.builder("f" + i).path(p("f" + i)).content("file " + i + "\n").mode("0640").build())
+                .toList();
+        reactor.core.publisher.Flux.fromIterable(files)
+                .flatMap(f -> f.apply().subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 16)
+                .blockLast(java.time.Duration.ofSeconds(60));
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(Files.readString(tmp.resolve("f" + i))).isEqualTo("file " + i + "\n");
+            assertThat(Probe.mode(tmp.resolve("f" + i))).isEqualTo(0640);
+            assertThat(check(files.get(i))).isTrue();
+        }
+        try (var names = Files.list(tmp)) {
+            assertThat(names.filter(n -> n.getFileName().toString().contains(".mgmt-"))).isEmpty();
+        }
+    }
+
     // ------------------------------------------------------------------ value, validation, codec
 
     @Test
