@@ -151,7 +151,9 @@ def main():
                     help="largest N per tool, e.g. 'ansible-playbook=100'")
     ap.add_argument("--ansible-reps", type=int, default=None,
                     help="runs for Ansible above 100 files (default: --reps); it takes minutes per run")
-    ap.add_argument("--drift-writes", type=int, default=200, help="outside writes per drift measurement of ours")
+    ap.add_argument("--drift-writes", type=int, default=1000, help="outside writes per drift measurement of ours")
+    ap.add_argument("--drift-warmup", type=int, default=200,
+                    help="repairs before those, not counted (a running agent has compiled its repair path)")
     ap.add_argument("--dag", default="4x5", help="exec DAG width x depth")
     ap.add_argument("--work", default="/var/tmp/mgmt-peers", help="where the policies and managed trees go")
     ap.add_argument("--out", default=os.path.join(REPO, "bench", "target", "peers",
@@ -173,6 +175,7 @@ def main():
     peers = {n: all_tools[n] for n in names if n in all_tools}
     runlog = os.path.join(a.out, "runs.log")
     results = {"machine": machine(), "command": " ".join(sys.argv), "sizes": sizes, "reps": a.reps,
+               "ansible_reps": a.ansible_reps,
                "dag": [width, depth], "intervals": {k: v for k, v in INTERVALS.items()},
                "first": {}, "idle": {}, "repair": {}, "drift": {}, "dag_runs": {}}
     log(f"machine: {json.dumps(results['machine'])}")
@@ -253,9 +256,10 @@ def main():
                     continue
                 tag = f"r{a.reps - 1}"
                 p50, p90, p99, mx = embedded.ask(cmd, policy(name, "files", n, tag), root(name, n, tag),
-                                                 str(a.drift_writes))
+                                                 str(a.drift_writes), str(a.drift_warmup))
                 results["drift"].setdefault(name, {})[str(n)] = {"p50_us": p50, "p90_us": p90, "p99_us": p99,
-                                                                 "max_us": mx, "writes": a.drift_writes}
+                                                                 "max_us": mx, "writes": a.drift_writes,
+                                                                 "warmup": a.drift_warmup}
                 log(f"drift N={n} {name}: p50 {p50 / 1000:.2f} ms, p99 {p99 / 1000:.2f} ms, max {mx / 1000:.2f} ms")
 
     for rep in range(a.reps):

@@ -67,7 +67,8 @@ def repair_table(results):
             if t in results["drift"] and n in results["drift"][t]:
                 d = results["drift"][t][n]
                 out.append(f"| {int(n):,} | {t} | **p50 {d['p50_us'] / 1000:.2f} ms, p99 {d['p99_us'] / 1000:.2f} ms**, "
-                           f"max {d['max_us'] / 1000:.1f} ms ({d['writes']} writes, measured from the write) |")
+                           f"max {d['max_us'] / 1000:.1f} ms ({d['writes']} writes after {d.get('warmup', 0)} not counted, "
+                           f"measured from the write) |")
             elif t in results["repair"] and n in results["repair"][t]:
                 interval, why = results["intervals"][t]
                 run = med(results["repair"][t][n])
@@ -96,7 +97,8 @@ def markdown(results):
         f"Machine: {m['cpus']} cores ({m['model']}), {m['memory_gib']} GiB, Linux {m['kernel']}; {m['java']}; "
         f"Puppet {m['puppet']}, {m['ansible']}, {m['cfengine'].splitlines()[0] if m['cfengine'] else '?'}. "
         f"Load average {' '.join(m['loadavg_before'])} before, {' '.join(m.get('loadavg_after', ['?']))} after.",
-        f"Command: `{results['command']}`; median of {results['reps']} runs per cell.",
+        f"Command: `{results['command']}`; median of {results['reps']} runs per cell"
+        + (f" ({results['ansible_reps']} for Ansible above 100 files)" if results.get("ansible_reps") else "") + ".",
         "**First run** (N files with content and mode, from nothing). Peers: median, then "
         "(× ours as a whole process / × ours embedded).\n\n" + files_table(results, "first"),
         "**Idle re-run** (nothing changed).\n\n" + files_table(results, "idle"),
@@ -118,12 +120,13 @@ def plot(results, out):
                 if a is not None:
                     f.write(f"{n} {a} {b if b is not None else 'NaN'}\n")
     png = os.path.join(out, "peers.png")
+    few = f"; Ansible above 100 files: {results['ansible_reps']}" if results.get("ansible_reps") else ""
     lines = lambda col: ", ".join(f"'{out}/plot-{i}.dat' using 1:{col} with linespoints lw 2 title '{t}'"
                                   for i, t in enumerate(tools))
     script = f"""
 set terminal pngcairo size 1200,500 font ',11'
 set output '{png}'
-set multiplot layout 1,2 title 'Time against N files, median of {results["reps"]} (lower is better; log scales)'
+set multiplot layout 1,2 title 'Time against N files, median of {results["reps"]} runs{few} (lower is better; log scales)'
 set logscale xy
 set xlabel 'N files'
 set ylabel 'seconds'

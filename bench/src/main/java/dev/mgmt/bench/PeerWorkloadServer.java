@@ -33,11 +33,11 @@ import java.util.stream.Stream;
  *   <li>{@code converge YAML}: a fresh engine runs the graph until it first converges, then
  *       closes; answers {@code ok CONVERGE_MS CLOSE_MS} (the graph is read before the clock
  *       starts: an embedding application builds its graph in Java).</li>
- *   <li>{@code drift YAML ROOT WRITES}: an engine converges the graph, then {@code WRITES}
- *       times a random regular file under {@code ROOT} is overwritten as {@code echo x > f}
- *       does, and the clock runs from that write until the file reads as before; answers
- *       {@code ok P50_US P90_US P99_US MAX_US}.</li>
- *   <li>{@code drift-process YAML ROOT WRITES}: the same against {@code bin/mgmt run --yaml YAML}
+ *   <li>{@code drift YAML ROOT WRITES [WARMUP]}: an engine converges the graph, then
+ *       {@code WARMUP + WRITES} times a random regular file under {@code ROOT} is overwritten as
+ *       {@code echo x > f} does, and the clock runs from that write until the file reads as
+ *       before; answers {@code ok P50_US P90_US P99_US MAX_US} of the last {@code WRITES}.</li>
+ *   <li>{@code drift-process YAML ROOT WRITES [WARMUP]}: the same against {@code bin/mgmt run --yaml YAML}
  *       as its own process (the mgmt launcher is the first program argument), after it prints
  *       {@code converged after}.</li>
  * </ul>
@@ -46,7 +46,7 @@ public final class PeerWorkloadServer {
 
     private static final ResourceCodec CODEC = ResourceCodec.standard();
     private static final byte[] DRIFT = "drifted\n".getBytes(StandardCharsets.US_ASCII);
-    private static final Duration HANG = Duration.ofMinutes(10);
+    private static final Duration HANG = Duration.ofMinutes(5);
 
     private final Path mgmt;
     private final Random random = new Random(42);
@@ -74,10 +74,14 @@ public final class PeerWorkloadServer {
     private String run(String[] cmd) throws Exception {
         return switch (cmd[0]) {
             case "converge" -> converge(Path.of(cmd[1]));
-            case "drift" -> drift(Path.of(cmd[1]), Path.of(cmd[2]), Integer.parseInt(cmd[3]));
-            case "drift-process" -> driftProcess(Path.of(cmd[1]), Path.of(cmd[2]), Integer.parseInt(cmd[3]));
+            case "drift" -> drift(Path.of(cmd[1]), Path.of(cmd[2]), Integer.parseInt(cmd[3]), warmup(cmd));
+            case "drift-process" -> driftProcess(Path.of(cmd[1]), Path.of(cmd[2]), Integer.parseInt(cmd[3]), warmup(cmd));
             default -> throw new IllegalArgumentException("unknown command " + Arrays.toString(cmd));
         };
+    }
+
+    private static int warmup(String[] cmd) {
+        return cmd.length > 4 ? Integer.parseInt(cmd[4]) : 0;
     }
 
     private String converge(Path yaml) {
@@ -99,7 +103,7 @@ public final class PeerWorkloadServer {
         return ms(t1 - t0) + " " + ms(t2 - t1);
     }
 
-    private String drift(Path yaml, Path root, int writes) throws IOException, InterruptedException {
+    private String drift(Path yaml, Path root, int writes, int warmup) throws IOException, InterruptedException {
         Graph graph = YamlGraph.read(yaml, CODEC).graph();
         try (Engine engine = Engine.builder().build()) {
             engine.start(graph);
@@ -107,30 +111,46 @@ public final class PeerWorkloadServer {
             if (c == null || !c.isSuccess()) {
                 throw new IllegalStateException("did not converge cleanly: " + c);
             }
-            return measureDrift(root, writes);
+            return measureDrift(root, writes, warmup);
         }
     }
 
-    private String driftProcess(Path yaml, Path root, int writes) throws IOException, InterruptedException {
+    private String driftProcess(Path yaml, Path root, int writes, int warmup) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(mgmt.toString(), "run", "--yaml", yaml.toString())
                 .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             List<String> seen = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean converged = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(HANG.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!converged.get()) {
+                    p.destroyForcibly();
+                }
+            }, "watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             for (String line; (line = out.readLine()) != null; ) {
                 seen.add(line);
-                if (line.startsWith("converged after")) {
+                if (line.startsWith("converged")) {
+                    converged.set(true);
                     break;
                 }
             }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("mgmt run exited " + p.waitFor() + ": " + String.join(" | ", seen));
+            watchdog.interrupt();
+            if (!converged.get() || !seen.get(seen.size() - 1).startsWith("converged after")) {
+                throw new IllegalStateException("mgmt run did not converge cleanly: "
+                        + String.join(" | ", seen.subList(Math.max(0, seen.size() - 5), seen.size())));
             }
             // Keep draining its output so the process never blocks on a full pipe.
             Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "drain-mgmt");
             drain.setDaemon(true);
             drain.start();
-            return measureDrift(root, writes);
+            return measureDrift(root, writes, warmup);
         } finally {
             p.destroy();
             if (!p.waitFor(70, TimeUnit.SECONDS)) {
@@ -141,9 +161,10 @@ public final class PeerWorkloadServer {
 
     /**
      * Overwrites random files under {@code root}, one at a time, after a random 5-7 ms pause,
-     * and times each until it reads as it did before.
+     * and times each until it reads as it did before. The first {@code warmup} repairs are not
+     * counted: a long-running agent has long compiled its repair path.
      */
-    private String measureDrift(Path root, int writes) throws IOException, InterruptedException {
+    private String measureDrift(Path root, int writes, int warmup) throws IOException, InterruptedException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(Files::isRegularFile).collect(Collectors.toList());
@@ -151,8 +172,8 @@ public final class PeerWorkloadServer {
         if (files.isEmpty()) {
             throw new IllegalStateException("no files under " + root);
         }
-        long[] latencies = new long[writes];
-        for (int i = 0; i < writes; i++) {
+        long[] all = new long[warmup + writes];
+        for (int i = 0; i < all.length; i++) {
             Path f = files.get(random.nextInt(files.size()));
             byte[] desired = Files.readAllBytes(f);
             Thread.sleep(5 + random.nextInt(3));
@@ -166,8 +187,9 @@ public final class PeerWorkloadServer {
                 Thread.onSpinWait();
                 TimeUnit.MICROSECONDS.sleep(50);
             }
-            latencies[i] = System.nanoTime() - t0;
+            all[i] = System.nanoTime() - t0;
         }
+        long[] latencies = Arrays.copyOfRange(all, warmup, all.length);
         Arrays.sort(latencies);
         return Stream.of(0.50, 0.90, 0.99, 1.0)
                 .map(q -> Long.toString(latencies[Math.min(writes - 1, (int) Math.ceil(q * writes) - 1)] / 1_000))
