@@ -17,7 +17,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -109,7 +108,7 @@ class Embedded:
         self.p.wait(timeout=120)
 
 
-def verify(root, n, changed=None):
+def verify(root, n):
     """Every file has its content and mode 0644."""
     _, files = W.tree(n)
     for i, p in files:
@@ -119,10 +118,6 @@ def verify(root, n, changed=None):
                 raise RuntimeError(f"{path}: wrong content after the run")
         if os.stat(path).st_mode & 0o7777 != 0o644:
             raise RuntimeError(f"{path}: mode {oct(os.stat(path).st_mode & 0o7777)} after the run")
-
-
-def median(xs):
-    return statistics.median(xs) if xs else None
 
 
 def machine():
