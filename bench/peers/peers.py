@@ -274,4 +274,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
+        # A tool that failed or a bad argument: one line, not a traceback; the log has the rest.
+        print(f"peers: {e}", file=sys.stderr)
+        sys.exit(1)

@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -121,7 +123,7 @@ public final class PeerWorkloadServer {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             List<String> seen = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean converged = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean converged = new AtomicBoolean();
             Thread watchdog = new Thread(() -> {
                 try {
                     Thread.sleep(HANG.toMillis());
@@ -206,6 +208,6 @@ public final class PeerWorkloadServer {
     }
 
     private static String ms(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
     }
 }

@@ -27,6 +27,10 @@ class ElasticTest {
         return cluster.start(host, b -> b.idealClusterSize(ideal).gracePeriod(Duration.ofSeconds(1)));
     }
 
+    private static ClusterStatus awaitThreeLiveVoters(World w) {
+        return awaitStatus(w, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
+    }
+
     static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         ClusterStatus last = null;
@@ -63,7 +67,7 @@ class ElasticTest {
         World b = start("b", 3);
         World c = start("c", 3);
         World d = start("d", 3);
-        ClusterStatus s = awaitStatus(a, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
+        ClusterStatus s = awaitThreeLiveVoters(a);
         assertThat(s.idealClusterSize()).isEqualTo(3);
         assertThat(s.leader()).contains("a");
         assertThat(s.members()).hasSize(4);
@@ -95,7 +99,7 @@ class ElasticTest {
         World c = start("c", 3);
         World d = start("d", 3);
         World e = start("e", 3);
-        awaitStatus(a, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
+        awaitThreeLiveVoters(a);
         for (World w : List.of(a, b, c, d, e)) {
             w.put("before-" + w.host(), "v").block(WAIT);
         }
@@ -135,7 +139,7 @@ class ElasticTest {
         World b = start("b", 3);
         World c = start("c", 3);
         World d = start("d", 3);
-        ClusterStatus s = awaitStatus(a, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
+        ClusterStatus s = awaitThreeLiveVoters(a);
         String victim = s.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals("a"))
                 .findFirst().orElseThrow();
         a.volunteer(victim, false).block(WAIT);
