@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  */
 public interface Engine extends AutoCloseable {
 
-    /** A builder with the defaults: no noop, no parallelism cap, Reactor's shared schedulers. */
+    /** A builder with the defaults: no noop, no parallelism cap, the shared work pool. */
     static EngineBuilder builder() {
         return new EngineBuilder();
     }
@@ -47,7 +47,13 @@ public interface Engine extends AutoCloseable {
      */
     void swap(Graph graph);
 
-    /** A hot stream of what happens, for observers. Late subscribers see only later events. */
+    /**
+     * A hot stream of what happens, for observers. A subscriber first receives the latest
+     * {@link EngineEvent.Converged} or {@link EngineEvent.Unconverged} (so one that subscribes
+     * after {@link #start} still learns where the engine stands), then every later event. Events
+     * are delivered off the engine's loop: a slow subscriber never holds the engine up, and one
+     * that falls more than 65,536 events behind loses its oldest ones.
+     */
     Flux<EngineEvent> events();
 
     /**

@@ -35,8 +35,9 @@ public final class EngineBuilder {
     }
 
     /**
-     * Where check, apply, refresh and watch subscription run; they may block. Defaults to
-     * {@link Schedulers#boundedElastic()}.
+     * Where check, apply, refresh and watch subscription run; they may block. Defaults to the
+     * engine's own work pool: as many threads as cores while calls are short, one more whenever
+     * every thread has been stuck in a blocking call for a few milliseconds.
      */
     public EngineBuilder workScheduler(Scheduler scheduler) {
         this.workScheduler = Objects.requireNonNull(scheduler);
@@ -85,7 +86,7 @@ public final class EngineBuilder {
     /** A new engine, not started yet. */
     public Engine build() {
         return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
-                workScheduler != null ? workScheduler : Schedulers.boundedElastic(),
+                workScheduler,
                 timeScheduler != null ? timeScheduler : Schedulers.parallel());
     }
 }

@@ -18,15 +18,20 @@ final class ConvergedClock {
 
     private final Scheduler time;
     private final Executor loop;
+    private final Executor out;
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean settled;
     private Convergence last = new Convergence(List.of(), List.of());
     private long lastHappening;
     private Disposable timer;
 
-    ConvergedClock(Scheduler time, Executor loop) {
+    /**
+     * @param out where waiters are completed: off the loop, after the events before them
+     */
+    ConvergedClock(Scheduler time, Executor loop, Executor out) {
         this.time = time;
         this.loop = loop;
+        this.out = out;
         this.lastHappening = nanos();
     }
 
@@ -60,7 +65,7 @@ final class ConvergedClock {
     /** Fails every waiter; the engine is going away. */
     void close(String why) {
         for (Waiter w : waiters) {
-            w.sink.error(new IllegalStateException(why));
+            out.execute(() -> w.sink.error(new IllegalStateException(why)));
         }
         waiters.clear();
         if (timer != null) {
@@ -79,7 +84,8 @@ final class ConvergedClock {
             long due = lastHappening + w.quietNanos;
             if (due - now <= 0) {
                 it.remove();
-                w.sink.success(last);
+                Convergence c = last;
+                out.execute(() -> w.sink.success(c));
             } else {
                 nextDue = Math.min(nextDue, due);
             }

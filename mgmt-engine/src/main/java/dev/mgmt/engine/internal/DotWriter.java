@@ -62,6 +62,8 @@ final class DotWriter {
             case CLEAN -> "palegreen";
             case RUNNING -> "lightskyblue";
             case PENDING -> "lightgrey";
+            case UNARMED -> "white";
+            case WAITING -> "khaki";
             case RETRYING -> "gold";
             case FAILED -> "tomato";
             case BLOCKED -> "orange";

@@ -1,22 +1,31 @@
 package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.Semaphores;
-import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The engine-wide parallelism cap and the named counting semaphores of {@code meta.sema},
- * with a first-come queue of vertices waiting for them. A vertex takes all of its permits at
- * once, in the loop, so two vertices can never each hold part of what the other needs.
+ * served first come, first served. A vertex takes all of its permits at once, in the loop, so
+ * two vertices never each hold part of what the other needs; and a vertex may not take a
+ * permit that an earlier waiter needs, so one that keeps getting events cannot starve the
+ * others (it queues behind them like everyone else). Permits belong to a call: they are given
+ * back only when the call has returned, not when it was cancelled or timed out. Loop-confined.
  */
 final class Permits {
+
+    /** The pseudo-semaphore of the parallelism cap. */
+    private static final String CAP = "";
 
     private final int cap;
     private int capFree;
     private final Map<String, Integer> free = new HashMap<>();
-    private final ArrayDeque<Vertex> waiting = new ArrayDeque<>();
+    private final Map<String, Integer> size = new HashMap<>();
+    private final LinkedHashSet<Vertex> waiting = new LinkedHashSet<>();
 
     /** @param cap at most this many runs at once; 0 means no cap */
     Permits(int cap) {
@@ -27,17 +36,31 @@ final class Permits {
     /** Makes the vertex's semaphores known; the first resource to name one sets its size. */
     void declare(Vertex v) {
         for (Semaphores.Spec s : v.semaphores) {
-            free.putIfAbsent(s.id(), s.size());
+            if (size.putIfAbsent(s.id(), s.size()) == null) {
+                free.put(s.id(), s.size());
+            }
         }
     }
 
-    boolean available(Vertex v) {
-        if (cap > 0 && capFree <= 0) {
+    /** Whether the vertex needs nothing from here. */
+    static boolean needsNone(Vertex v, int cap) {
+        return cap == 0 && v.semaphores.isEmpty();
+    }
+
+    /** Whether it could take its permits now without passing anyone queued for them. */
+    boolean mayTake(Vertex v) {
+        if (needsNone(v, cap)) {
+            return true;
+        }
+        if (!available(v)) {
             return false;
         }
-        for (Semaphores.Spec s : v.semaphores) {
-            if (free.get(s.id()) <= 0) {
+        for (Vertex w : waiting) {
+            if (w != v && overlaps(v, w)) {
                 return false;
+            }
+            if (w == v) {
+                break;
             }
         }
         return true;
@@ -61,23 +84,102 @@ final class Permits {
         }
     }
 
-    /** Queues a vertex that is ready but lacks a permit. */
-    void await(Vertex v) {
-        if (!v.waitingPermit) {
-            v.waitingPermit = true;
-            waiting.addLast(v);
-        }
+    void enqueue(Vertex v) {
+        waiting.add(v);
+    }
+
+    void dequeue(Vertex v) {
+        waiting.remove(v);
+    }
+
+    boolean anyWaiting() {
+        return !waiting.isEmpty();
     }
 
     /**
-     * Offers freed permits to the waiting vertices in arrival order; {@code retry} re-evaluates
-     * one, which queues it again if it still cannot run. Stops early once the cap is used up.
+     * Offers permits to the queued vertices in arrival order: {@code consider} either starts
+     * one (which dequeues it) or leaves it queued. Once a waiter cannot go, nobody behind it
+     * may take what it needs.
      */
-    void serve(Consumer<Vertex> retry) {
-        for (int i = waiting.size(); i > 0 && !(cap > 0 && capFree <= 0); i--) {
-            Vertex w = waiting.pollFirst();
-            w.waitingPermit = false;
-            retry.accept(w);
+    void serve(Consumer<Vertex> consider) {
+        if (waiting.isEmpty()) {
+            return;
         }
+        Set<String> wanted = new HashSet<>();
+        Vertex[] snapshot = waiting.toArray(Vertex.NONE);
+        for (Vertex w : snapshot) {
+            if (cap > 0 && capFree <= 0) {
+                return;
+            }
+            if (!waiting.contains(w) || intersects(w, wanted)) {
+                continue;
+            }
+            if (available(w)) {
+                consider.accept(w);
+            }
+            if (waiting.contains(w)) {
+                for (Semaphores.Spec s : w.semaphores) {
+                    wanted.add(s.id());
+                }
+                if (cap > 0) {
+                    wanted.add(CAP);
+                }
+            }
+        }
+    }
+
+    /** Holders of each semaphore right now, for the engine's own checks and tests. */
+    Map<String, Integer> holders() {
+        Map<String, Integer> out = new HashMap<>();
+        size.forEach((id, n) -> out.put(id, n - free.get(id)));
+        if (cap > 0) {
+            out.put(CAP, cap - capFree);
+        }
+        return out;
+    }
+
+    private boolean available(Vertex v) {
+        if (cap > 0 && capFree <= 0) {
+            return false;
+        }
+        for (Semaphores.Spec s : v.semaphores) {
+            if (free.get(s.id()) <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean overlaps(Vertex a, Vertex b) {
+        if (cap > 0) {
+            return true;
+        }
+        for (Semaphores.Spec s : a.semaphores) {
+            for (Semaphores.Spec t : b.semaphores) {
+                if (s.id().equals(t.id())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean intersects(Vertex v, Set<String> wanted) {
+        if (wanted.isEmpty()) {
+            return false;
+        }
+        if (cap > 0 && wanted.contains(CAP)) {
+            return true;
+        }
+        for (Semaphores.Spec s : v.semaphores) {
+            if (wanted.contains(s.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int cap() {
+        return cap;
     }
 }

@@ -1,11 +1,15 @@
 package dev.mgmt.engine.internal;
 
+import static dev.mgmt.engine.internal.VertexTransitions.*;
+
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
+import dev.mgmt.api.Trigger;
 import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.ConvergenceTimeoutException;
@@ -13,19 +17,18 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,62 +37,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The executor of DESIGN §4. Each vertex is a small state machine driven by its watch and by
- * its parents; all transitions happen in one {@link SerialLoop}, and only check, apply,
- * refresh and watch subscription leave it, on the work scheduler.
- *
- * <p>Settledness is kept in O(1) with two counters: {@code active} (runs, retry waits and
- * rate-limit waits) and {@code unarmed} (watches not yet armed). With both at zero, no vertex
- * can start: every pending vertex waits behind a failed ancestor, because a runnable vertex is
- * always started at once or holds a place in the permit queue behind a running one.
+ * The executor of DESIGN §4. Each vertex has one {@link RunState}; every change of it goes
+ * through {@link #fire}, which asks the pure {@link VertexTransitions#next} and carries out
+ * the actions it returns. Counts by state are kept by {@link #setState} alone, and convergence
+ * is derived from them after every loop task ({@link Convergences}). The loop has its own
+ * thread; check, apply, refresh and watch subscription run on the work pool.
  */
 public final class ReactiveEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
     private static final long WATCH_STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final long REARM_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long REARM_BACKOFF_MAX_NANOS = TimeUnit.MINUTES.toNanos(5);
+    static final long REARM_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final long REARM_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int WATCH_BATCH = 256;
+
+    private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
 
     private final boolean noop;
     private final boolean autoEdges;
     private final boolean autoGroup;
-    private final Scheduler work;
+    private final Executor work;
     private final Scheduler time;
-    private final SerialLoop loop = new SerialLoop();
-    private final Sinks.Many<EngineEvent> events = Sinks.many().multicast().directBestEffort();
-
-    // Loop-confined state.
-    private Map<ResourceId, Vertex> vertices = Map.of();
+    private final EventHub hub = new EventHub();
+    private final EngineLoop loop;
     private final Permits permits;
     private final RunSteps steps;
-    private int active;
-    /** Vertices in a check/apply/refresh right now; close waits for this to reach zero. */
-    private int running;
-    private int unarmed;
-    private boolean started;
-    private boolean closing;
-    private boolean closed;
     private final ConvergedClock clock;
-    private boolean convergenceStale;
+    private final Convergences convergences;
+
+    // Loop-confined state.
+    private Lifecycle lifecycle = Lifecycle.NEW;
+    private Map<ResourceId, Vertex> vertices = Map.of();
+    /** The running graph's vertices in graph order, for reports. */
+    private Vertex[] order = Vertex.NONE;
+    private final int[] counts = new int[RunState.ALL.length];
+    /** Vertices in an active state; zero means converged. */
+    private int active;
+    /** Bumped whenever a vertex enters or leaves a state a convergence report names. */
+    private int reportVersion;
+    private int callsInFlight;
     private List<Vertex> toClose = new ArrayList<>();
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
+    private LoopProbe probe;
 
-    /** Use {@link Engine#builder()}. */
+    /** Use {@link Engine#builder()}. {@code work} null means the engine's own work pool. */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
                           Scheduler time) {
         this.noop = noop;
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
         this.permits = new Permits(parallelism);
-        this.work = work;
+        this.work = work == null ? WorkPool.SHARED : task -> work.schedule(task);
         this.time = time;
-        this.steps = new RunSteps(time, this::post);
-        this.clock = new ConvergedClock(time, loop);
+        this.loop = new EngineLoop(this::afterTask);
+        this.steps = new RunSteps(time, this::post, hub::wanted);
+        this.clock = new ConvergedClock(time, loop, hub);
+        this.convergences = new Convergences();
     }
 
     /** Compile only; see {@code EngineBuilder.compile}. */
@@ -98,20 +105,22 @@ public final class ReactiveEngine implements Engine {
         return new Compilation(g.resources, g.edges);
     }
 
+    /** For tests: sees every step from inside the loop. Set before {@link #start}. */
+    public void probe(LoopProbe probe) {
+        loop.call(() -> this.probe = probe);
+    }
+
     // ---------------------------------------------------------------- public API
 
     @Override
     public void start(Graph graph) {
         CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
         loop.call(() -> {
-            if (closed || closing) {
-                throw new IllegalStateException("engine is closed");
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException(lifecycle == Lifecycle.RUNNING
+                        ? "engine already started; use swap(graph) to change the graph" : "engine is closed");
             }
-            if (started) {
-                throw new IllegalStateException("engine already started; use swap(graph) to change the graph");
-            }
-            started = true;
-            happened();
+            lifecycle = Lifecycle.RUNNING;
             install(compiled, false);
             return null;
         });
@@ -121,11 +130,9 @@ public final class ReactiveEngine implements Engine {
     public void swap(Graph graph) {
         CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
         loop.call(() -> {
-            if (closed || closing) {
-                throw new IllegalStateException("engine is closed");
-            }
-            if (!started) {
-                throw new IllegalStateException("engine not started; call start(graph) first");
+            if (lifecycle != Lifecycle.RUNNING) {
+                throw new IllegalStateException(lifecycle == Lifecycle.NEW
+                        ? "engine not started; call start(graph) first" : "engine is closed");
             }
             install(compiled, true);
             return null;
@@ -134,14 +141,14 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public Flux<EngineEvent> events() {
-        return events.asFlux();
+        return hub.flux();
     }
 
     @Override
     public Mono<Convergence> converged(Duration quietFor) {
         long quiet = quietFor.toNanos();
         return Mono.create(sink -> loop.execute(() -> {
-            if (closed) {
+            if (lifecycle == Lifecycle.CLOSED || lifecycle == Lifecycle.CLOSING) {
                 sink.error(new IllegalStateException("engine is closed"));
                 return;
             }
@@ -156,8 +163,16 @@ public final class ReactiveEngine implements Engine {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            List<ResourceId> pending = loop.call(() -> vertices.values().stream()
-                    .filter(v -> !v.clean() && !v.failed).map(v -> v.id).toList());
+            List<ResourceId> pending = loop.call(() -> {
+                List<ResourceId> out = new ArrayList<>();
+                Set<Vertex> blocked = Convergences.blocked(order);
+                for (Vertex v : order) {
+                    if (v.state.active || v.state == RunState.PENDING && !blocked.contains(v)) {
+                        out.add(v.id);
+                    }
+                }
+                return out;
+            });
             throw new ConvergenceTimeoutException("not converged within " + timeout + "; still pending: "
                     + pending.stream().limit(20).map(ResourceId::toString).collect(Collectors.joining(", "))
                     + (pending.size() > 20 ? " and " + (pending.size() - 20) + " more" : ""), pending);
@@ -176,23 +191,22 @@ public final class ReactiveEngine implements Engine {
             if (v == null) {
                 throw new IllegalArgumentException("no vertex " + id + " in the running graph");
             }
-            return stateOf(v);
+            return Convergences.shown(v);
         });
     }
 
     @Override
     public Map<VertexState, Integer> states() {
         return loop.call(() -> {
-            Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
+            Map<VertexState, Integer> out = new EnumMap<>(VertexState.class);
             for (VertexState s : VertexState.values()) {
-                counts.put(s, 0);
+                out.put(s, 0);
             }
-            Set<Vertex> blocked = blockedVertices();
-            for (Vertex v : vertices.values()) {
-                VertexState s = blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false);
-                counts.merge(s, 1, Integer::sum);
+            Set<Vertex> blocked = Convergences.blocked(order);
+            for (Vertex v : order) {
+                out.merge(blocked.contains(v) ? VertexState.BLOCKED : v.state.shown, 1, Integer::sum);
             }
-            return counts;
+            return out;
         });
     }
 
@@ -204,24 +218,29 @@ public final class ReactiveEngine implements Engine {
     @Override
     public String toDot() {
         return loop.call(() -> {
-            Set<Vertex> blocked = blockedVertices();
-            return DotWriter.write(vertices.values(), v -> blocked.contains(v) ? VertexState.BLOCKED : stateOf(v, false));
+            Set<Vertex> blocked = Convergences.blocked(order);
+            return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
         });
     }
 
     @Override
     public void close() {
-        CompletableFuture<Void> idle = loop.call(() -> {
-            if (closing) {
-                return drained != null ? drained : CompletableFuture.<Void>completedFuture(null);
-            }
-            closing = true;
-            drained = new CompletableFuture<>();
-            if (running == 0) {
-                drained.complete(null);
-            }
-            return drained;
-        });
+        CompletableFuture<Void> idle;
+        try {
+            idle = loop.call(() -> {
+                if (lifecycle == Lifecycle.CLOSING || lifecycle == Lifecycle.CLOSED) {
+                    return drained != null ? drained : CompletableFuture.<Void>completedFuture(null);
+                }
+                lifecycle = Lifecycle.CLOSING;
+                drained = new CompletableFuture<>();
+                if (callsInFlight == 0) {
+                    drained.complete(null);
+                }
+                return drained;
+            });
+        } catch (IllegalStateException alreadyClosed) {
+            return;
+        }
         try {
             idle.get(1, TimeUnit.MINUTES);
         } catch (TimeoutException e) {
@@ -232,26 +251,37 @@ public final class ReactiveEngine implements Engine {
             log.warn("engine close", e.getCause());
         }
         loop.call(() -> {
-            if (closed) {
+            if (lifecycle == Lifecycle.CLOSED) {
                 return null;
             }
-            closed = true;
-            for (Vertex v : vertices.values()) {
-                remove(v);
+            lifecycle = Lifecycle.CLOSED;
+            for (Vertex v : order) {
+                fire(v, Input.REMOVE, 0);
             }
             closeRemoved();
             vertices = Map.of();
+            order = Vertex.NONE;
             clock.close("engine closed before it converged");
-            events.tryEmitComplete();
             return null;
         });
+        loop.stop();
+        try {
+            // Every event is delivered when close returns, unless a subscriber hangs.
+            hub.complete().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("engine close: an events() subscriber has not taken the last events within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("engine close", e.getCause());
+        }
     }
 
     // ---------------------------------------------------------------- graph install and swap
 
     private void install(CompiledGraph cg, boolean isSwap) {
         int n = cg.resources.size();
-        Map<ResourceId, Vertex> next = new LinkedHashMap<>(n * 4 / 3 + 1);
+        Map<ResourceId, Vertex> next = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
         Vertex[] byIndex = new Vertex[n];
         List<ResourceId> added = new ArrayList<>();
         List<ResourceId> kept = new ArrayList<>();
@@ -260,7 +290,7 @@ public final class ReactiveEngine implements Engine {
             Resource r = cg.resources.get(i);
             Vertex old = vertices.get(r.id());
             Vertex v;
-            if (old != null && old.resource.equals(r) && !(old.watchFailed && r.meta().rewatch())) {
+            if (old != null && old.resource.equals(r) && !(old.state == RunState.WATCH_FAILED && r.meta().rewatch())) {
                 v = old;
                 kept.add(v.id);
             } else {
@@ -272,14 +302,19 @@ public final class ReactiveEngine implements Engine {
             next.put(v.id, v);
         }
         List<ResourceId> removed = new ArrayList<>();
-        Set<Vertex> keptSet = Collections.newSetFromMap(new IdentityHashMap<>());
-        keptSet.addAll(next.values());
-        for (Vertex old : vertices.values()) {
-            if (!keptSet.contains(old)) {
-                if (!next.containsKey(old.id)) {
-                    removed.add(old.id);
-                }
-                remove(old);
+        for (Vertex old : order) {
+            Vertex now = next.get(old.id);
+            if (now == old) {
+                continue;
+            }
+            if (now == null) {
+                removed.add(old.id);
+            }
+            fire(old, Input.REMOVE, 0);
+            if (old.state == RunState.REMOVING && now != null) {
+                // The changed successor waits for the old call: one resource, one call at a time.
+                old.successor = now;
+                now.predecessor = old;
             }
         }
         closeRemoved();
@@ -298,66 +333,34 @@ public final class ReactiveEngine implements Engine {
             v.edgeFlags = cg.edgeFlags[i];
         }
         vertices = next;
+        order = byIndex;
         happened();
         if (isSwap) {
             emit(new EngineEvent.GraphSwapped(now(), added, removed, kept));
             log.info("graph swapped: {} started, {} removed, {} kept", added.size(), removed.size(), kept.size());
         }
-        for (Vertex v : fresh) {
-            subscribeWatch(v);
+        subscribeWatches(fresh);
+        // Changed edges can free kept vertices, and removed vertices may have given back permits.
+        for (Vertex v : byIndex) {
+            consider(v);
         }
-        // Changed edges can free kept vertices as well as the new ones, and removed vertices
-        // may have given back permits.
-        for (Vertex v : next.values()) {
-            evaluate(v);
-        }
-        permits.serve(this::evaluate);
-        checkSettled();
+        permits.serve(this::consider);
     }
 
     private Vertex newVertex(Resource r) {
         List<Semaphores.Spec> specs = r.meta().sema().isEmpty() ? List.of() : r.meta().sema().stream()
                 .map(Semaphores::parse).sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
-        Vertex v = new Vertex(r, specs, bucket);
+        Vertex v = new Vertex(this, r, specs, bucket);
         permits.declare(v);
-        unarmed++;
+        counts[RunState.UNARMED.ordinal()]++;
+        active++;
         return v;
     }
 
-    private void remove(Vertex v) {
-        v.removed = true;
-        if (v.watch != null) {
-            v.watch.dispose();
-        }
-        if (v.timer != null) {
-            v.timer.dispose();
-        }
-        if (v.rearmTimer != null) {
-            v.rearmTimer.dispose();
-        }
-        if (v.running) {
-            v.running = false;
-            running--;
-            active--;
-            permits.release(v);
-            if (v.run != null) {
-                v.run.dispose();
-            }
-        }
-        if (v.retryWait || v.limitWait) {
-            active--;
-        }
-        if (!v.armed && !v.watchFailed) {
-            unarmed--;
-        }
-        toClose.add(v);
-    }
-
     /**
-     * Closes the resources of removed vertices in one task: close() may block (a D-Bus
-     * connection, a child process), so it stays off the loop, and one task is far cheaper
-     * than one per vertex when a large graph goes away.
+     * Closes removed resources in one task: close() may block (a D-Bus connection, a child
+     * process), so it stays off the loop, and one task is far cheaper than one per vertex.
      */
     private void closeRemoved() {
         if (toClose.isEmpty()) {
@@ -375,221 +378,203 @@ public final class ReactiveEngine implements Engine {
             }
         };
         try {
-            work.schedule(task);
+            work.execute(task);
         } catch (RejectedExecutionException e) {
-            // The work scheduler is gone (a disposed test scheduler, JVM shutdown): close here.
             task.run();
         }
     }
 
-    // ---------------------------------------------------------------- watch
+    // ---------------------------------------------------------------- the one way a state changes
 
-    private void subscribeWatch(Vertex v) {
-        Flux<?> source = v.meta.poll().isZero()
-                ? Flux.defer(v.resource::watch)
-                : Flux.interval(Duration.ZERO, v.meta.poll(), time);
-        v.watch = source.subscribeOn(work).subscribe(
-                x -> {
-                    if (v.signalled.compareAndSet(false, true)) {
-                        loop.execute(() -> onWatch(v));
-                    }
-                },
-                e -> loop.execute(() -> onWatchError(v, e)),
-                () -> log.debug("{}: watch completed; no further events", v.id));
+    private void fire(Vertex v, Input in, int facts) {
+        RunState from = v.state;
+        if (v.rearms > 0) {
+            facts |= F_BACKOFF;
+        }
+        Step step = VertexTransitions.next(from, v.marks, in, facts);
+        v.marks = step.marks();
+        if (step.state() != from) {
+            setState(v, from, step.state());
+        }
+        if (step.actions() != 0) {
+            act(v, step.actions());
+        }
+        if (probe != null) {
+            probe.step(v.id, from.shown, in.name(), step.state().shown, (step.actions() & A_START) != 0, convergences);
+        }
     }
 
-    private void onWatch(Vertex v) {
-        v.signalled.set(false);
-        if (v.removed || closed) {
-            return;
+    /** The only writer of {@link Vertex#state}, and so of the counts convergence is derived from. */
+    private void setState(Vertex v, RunState from, RunState to) {
+        v.state = to;
+        counts[from.ordinal()]--;
+        counts[to.ordinal()]++;
+        active += (to.active ? 1 : 0) - (from.active ? 1 : 0);
+        if (Convergences.named(from) || Convergences.named(to)) {
+            reportVersion++;
         }
-        if (!v.armed) {
-            v.armed = true;
-            v.armedAt = nanos();
-            unarmed--;
-            emit(new EngineEvent.WatchArmed(now(), v.id));
-        } else if (v.trigger) {
-            v.triggered = true;
-        }
-        v.dirty = true;
-        if (v.failed && !v.watchFailed && v.rearmTimer == null) {
-            rearm(v);
-        }
-        evaluate(v);
-        checkSettled();
-    }
-
-    /**
-     * The next event re-arms a failed vertex with a fresh retry budget. The first re-arm after
-     * a success is immediate (a fixed file is picked up at once); further ones back off, 1 s
-     * doubling to 5 min, so a resource whose own failure causes events (a service that dies
-     * on start changes state) cannot spin.
-     */
-    private void rearm(Vertex v) {
-        if (v.rearms == 0) {
-            v.rearms++;
-            v.failed = false;
-            v.attempts = 0;
-            return;
-        }
-        long backoff = Math.min(REARM_BACKOFF_MAX_NANOS, REARM_BACKOFF_NANOS << Math.min(v.rearms - 1, 20));
-        v.rearms++;
-        v.rearmTimer = time.schedule(() -> loop.execute(() -> {
-            v.rearmTimer = null;
-            if (v.removed || closed || !v.failed) {
-                return;
-            }
-            v.failed = false;
-            v.attempts = 0;
-            evaluate(v);
-            checkSettled();
-        }), backoff, TimeUnit.NANOSECONDS);
-    }
-
-    private void onWatchError(Vertex v, Throwable e) {
-        if (v.removed || closed) {
-            return;
-        }
-        // A watch that dies right after arming (a watch command that exits) spends its retry
-        // budget; one that ran for a while before failing starts with a fresh one.
-        if (v.armed && nanos() - v.armedAt > WATCH_STABLE_NANOS) {
-            v.watchAttempts = 0;
-        }
-        v.watchAttempts++;
-        happened();
-        if (v.armed) {
-            v.armed = false;
-            unarmed++;
-        }
-        int retry = v.meta.retry();
-        boolean again = retry < 0 || v.watchAttempts <= retry;
-        emit(new EngineEvent.Failed(now(), v.id, Phase.WATCH, v.watchAttempts, again, message(e)));
-        log.warn("{}: watch failed (attempt {}){}: {}", v.id, v.watchAttempts, again ? ", will retry" : "", message(e));
-        if (again) {
-            v.timer = time.schedule(() -> loop.execute(() -> {
-                if (!v.removed && !closed) {
-                    subscribeWatch(v);
-                }
-            }), v.meta.delay().toNanos(), TimeUnit.NANOSECONDS);
-        } else {
-            v.watchFailed = true;
-            v.failed = true;
-            unarmed--;
+        if (to.failed()) {
             emitBlocked(v);
         }
-        checkSettled();
     }
 
-    // ---------------------------------------------------------------- scheduling
+    private void act(Vertex v, int a) {
+        if ((a & A_DEQUEUE) != 0) {
+            permits.dequeue(v);
+        }
+        if ((a & A_CANCEL_TIMER) != 0) {
+            cancelTimer(v);
+        }
+        if ((a & A_CANCEL_WATCH) != 0) {
+            v.cancelWatch();
+        }
+        if ((a & A_CANCEL_CALL) != 0) {
+            v.call.cancel(new CancellationException(v.id + " left the graph"));
+        }
+        if ((a & A_RETURNED) != 0) {
+            permits.release(v);
+            v.call = null;
+            callsInFlight--;
+        }
+        if ((a & A_RESET_BUDGET) != 0) {
+            v.attempts = 0;
+        }
+        if ((a & A_REARMED) != 0) {
+            v.rearms++;
+        }
+        if ((a & A_ARMED) != 0) {
+            v.armedAt = nanos();
+            emit(() -> new EngineEvent.WatchArmed(now(), v.id));
+        }
+        if ((a & A_ENQUEUE) != 0) {
+            permits.enqueue(v);
+        }
+        if ((a & A_START) != 0) {
+            startCall(v);
+        }
+        if ((a & A_SCHEDULE_TOKEN) != 0) {
+            schedule(v, v.bucket.nanosUntilToken(nanos()));
+        }
+        if ((a & A_SCHEDULE_RETRY) != 0) {
+            schedule(v, v.meta.delay().toNanos());
+        }
+        if ((a & A_SCHEDULE_REARM) != 0) {
+            schedule(v, Math.min(REARM_BACKOFF_MAX_NANOS, REARM_BACKOFF_NANOS << Math.min(v.rearms - 1, 20)));
+            v.rearms++;
+        }
+        if ((a & A_SCHEDULE_RESUBSCRIBE) != 0) {
+            schedule(v, v.meta.delay().toNanos());
+        }
+        if ((a & A_RESUBSCRIBE) != 0) {
+            v.allowWatch();
+            subscribeWatches(List.of(v));
+        }
+        if ((a & A_CONSIDER) != 0) {
+            consider(v);
+        }
+        if ((a & A_CLOSE) != 0) {
+            toClose.add(v);
+            if (v.successor != null) {
+                Vertex s = v.successor;
+                v.successor = null;
+                s.predecessor = null;
+                consider(s);
+            }
+        }
+    }
 
-    private void evaluate(Vertex v) {
-        if (closing || v.removed || v.running || v.failed || v.retryWait || v.limitWait || !v.armed
-                || !v.pending() || v.waitingPermit) {
+    /** Asks whether a vertex that owes a run may start, and says what holds it back. */
+    private void consider(Vertex v) {
+        if ((v.state != RunState.PENDING && v.state != RunState.QUEUED) || lifecycle != Lifecycle.RUNNING) {
             return;
         }
+        fire(v, Input.CONSIDER, holdsBack(v));
+    }
+
+    private int holdsBack(Vertex v) {
+        if (v.predecessor != null) {
+            return F_HELD;
+        }
         for (Vertex p : v.parents) {
-            if (!p.clean()) {
-                return;
+            if (p.state != RunState.CLEAN) {
+                return F_HELD;
             }
+        }
+        // A parent does not change the real state under a child that is running.
+        for (Vertex c : v.children) {
+            if (c.state == RunState.RUNNING) {
+                return F_HELD;
+            }
+        }
+        if (!permits.mayTake(v)) {
+            return F_NO_PERMIT;
+        }
+        if (v.bucket != null && !v.bucket.tryTake(nanos())) {
+            return F_NO_TOKEN;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    private void startCall(Vertex v) {
+        permits.acquire(v);
+        callsInFlight++;
+        boolean noopRun = noop || v.meta.noop();
+        boolean refresh = (v.marks & RUN_REFRESH) != 0;
+        boolean doRefresh = refresh && v.resource instanceof Refreshable && !noopRun;
+        Call call = new Call(v, loop, this::callReturned);
+        call.of(steps.run(v, noopRun, doRefresh, call::cancel));
+        v.call = call;
+        emit(() -> new EngineEvent.RunStarted(now(), v.id, refresh));
+        work.execute(call);
+    }
+
+    private void callReturned(Call call, RunSteps.Outcome outcome, Throwable error) {
+        Vertex v = call.vertex;
+        if (v.call != call) {
+            return;
+        }
+        if (v.state == RunState.REMOVING) {
+            fire(v, Input.SUCCEEDED, 0);
+        } else if (error == null) {
+            succeeded(v, outcome);
+        } else {
+            failed(v, error);
         }
         for (Vertex c : v.children) {
-            if (c.running) {
-                return;
-            }
+            consider(c);
         }
-        if (!permits.available(v)) {
-            permits.await(v);
-            return;
-        }
-        if (v.bucket != null) {
-            long now = nanos();
-            if (!v.bucket.tryTake(now)) {
-                v.limitWait = true;
-                active++;
-                v.timer = time.schedule(() -> loop.execute(() -> {
-                    if (v.removed || !v.limitWait) {
-                        return;
-                    }
-                    v.limitWait = false;
-                    active--;
-                    evaluate(v);
-                    checkSettled();
-                }), v.bucket.nanosUntilToken(now), TimeUnit.NANOSECONDS);
-                return;
-            }
-        }
-        run(v);
-    }
-
-    // ---------------------------------------------------------------- running
-
-    private void run(Vertex v) {
-        permits.acquire(v);
-        v.running = true;
-        running++;
-        active++;
-        v.runWasRefresh = v.refresh;
-        v.runWasTriggered = v.triggered;
-        v.dirty = false;
-        v.refresh = false;
-        v.triggered = false;
-        long token = ++v.runToken;
-        emit(new EngineEvent.RunStarted(now(), v.id, v.runWasRefresh));
-        boolean noopRun = noop || v.meta.noop();
-        boolean doRefresh = v.runWasRefresh && v.refreshable && !noopRun;
-        v.run = steps.run(v, noopRun, doRefresh).subscribeOn(work).subscribe(
-                o -> loop.execute(() -> finished(v, token, o, null)),
-                e -> loop.execute(() -> finished(v, token, null, e)));
-    }
-
-    private void finished(Vertex v, long token, RunSteps.Outcome outcome, Throwable error) {
-        if (v.removed || token != v.runToken || !v.running) {
-            return;
-        }
-        v.running = false;
-        running--;
-        v.run = null;
-        active--;
-        permits.release(v);
-        if (error != null) {
-            failed(v, error);
-        } else {
-            v.attempts = 0;
-            v.rearms = 0;
-            // DESIGN §4: only an apply, a failure or a swap resets the converged clock. A refresh
-            // does not, or a timer ticking into a notify child would never let a graph converge.
-            if (outcome == RunSteps.Outcome.APPLIED || outcome == RunSteps.Outcome.APPLIED_AND_REFRESHED) {
-                happened();
-            }
-            if (outcome == RunSteps.Outcome.WOULD_APPLY) {
-                wouldChange.add(v.id);
-            }
-            // A refresh that ran (a restart, a re-run) is a change too, so it travels down notify chains.
-            boolean changed = outcome != RunSteps.Outcome.NOTHING && outcome != RunSteps.Outcome.WOULD_APPLY;
-            if (changed || v.runWasTriggered) {
-                notifyChildren(v);
-            }
-            for (Vertex c : v.children) {
-                evaluate(c);
-            }
-        }
-        v.runWasRefresh = false;
-        v.runWasTriggered = false;
-        evaluate(v);
         for (Vertex p : v.parents) {
-            evaluate(p);
+            consider(p);
         }
-        permits.serve(this::evaluate);
-        if (closing && drained != null && running == 0) {
+        permits.serve(this::consider);
+        closeRemoved();
+        if (drained != null && callsInFlight == 0) {
             drained.complete(null);
         }
-        checkSettled();
     }
 
-    private void notifyChildren(Vertex v) {
-        for (int i = 0; i < v.children.length; i++) {
-            if (EdgeFlags.notifies(v.edgeFlags[i])) {
-                v.children[i].refresh = true;
+    private void succeeded(Vertex v, RunSteps.Outcome outcome) {
+        boolean triggered = (v.marks & RUN_TRIGGERED) != 0;
+        v.rearms = 0;
+        v.attempts = 0;
+        // DESIGN §4: only an apply, a failure or a swap resets the converged clock. A refresh
+        // does not, or a timer ticking into a notify child would never let a graph converge.
+        if (outcome == RunSteps.Outcome.APPLIED || outcome == RunSteps.Outcome.APPLIED_AND_REFRESHED) {
+            happened();
+        }
+        if (outcome == RunSteps.Outcome.WOULD_APPLY) {
+            wouldChange.add(v.id);
+        }
+        fire(v, Input.SUCCEEDED, 0);
+        // A refresh that ran (a restart, a re-run) is a change too, so it travels down notify chains.
+        boolean changed = outcome != RunSteps.Outcome.NOTHING && outcome != RunSteps.Outcome.WOULD_APPLY;
+        if (changed || triggered) {
+            for (int i = 0; i < v.children.length; i++) {
+                if (EdgeFlags.notifies(v.edgeFlags[i])) {
+                    fire(v.children[i], Input.NOTIFIED, 0);
+                }
             }
         }
     }
@@ -601,132 +586,241 @@ public final class ReactiveEngine implements Engine {
         v.attempts++;
         int retry = v.meta.retry();
         boolean again = retry < 0 || v.attempts <= retry;
-        // The work is still owed: a retry (or the next event) checks again and keeps the refresh.
-        v.dirty = true;
-        v.refresh |= v.runWasRefresh;
-        v.triggered |= v.runWasTriggered;
+        String what = phase.name().toLowerCase();
         emit(new EngineEvent.Failed(now(), v.id, phase, v.attempts, again, message(cause)));
         if (again) {
-            log.warn("{}: {} failed (attempt {}), retrying in {} ms: {}", v.id, phase.name().toLowerCase(),
-                    v.attempts, v.meta.delay().toMillis(), message(cause));
-            v.retryWait = true;
-            active++;
-            v.timer = time.schedule(() -> loop.execute(() -> {
-                if (v.removed || !v.retryWait) {
-                    return;
-                }
-                v.retryWait = false;
-                active--;
-                evaluate(v);
-                checkSettled();
-            }), v.meta.delay().toNanos(), TimeUnit.NANOSECONDS);
+            log.warn("{}: {} failed (attempt {}), retrying in {} ms: {}", v.id, what, v.attempts,
+                    v.meta.delay().toMillis(), message(cause));
+        } else if ((v.marks & OWED) != 0) {
+            log.error("{}: {} failed (attempt {}); an event came meanwhile, so it runs again: {}", v.id, what,
+                    v.attempts, message(cause));
         } else {
-            log.error("{}: {} failed (attempt {}), giving up until its next event: {}", v.id,
-                    phase.name().toLowerCase(), v.attempts, message(cause));
-            v.failed = true;
-            emitBlocked(v);
+            log.error("{}: {} failed (attempt {}), giving up until its next event: {}", v.id, what, v.attempts,
+                    message(cause));
+        }
+        fire(v, again ? Input.FAILED_RETRY : Input.FAILED_FINAL, 0);
+    }
+
+    // ---------------------------------------------------------------- watch
+
+    private void subscribeWatches(List<Vertex> vs) {
+        for (int from = 0; from < vs.size(); from += WATCH_BATCH) {
+            List<Vertex> batch = vs.subList(from, Math.min(vs.size(), from + WATCH_BATCH));
+            work.execute(() -> batch.forEach(this::subscribe));
         }
     }
 
-    private void emitBlocked(Vertex failed) {
-        ArrayDeque<Vertex> queue = new ArrayDeque<>();
-        Set<Vertex> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        queue.add(failed);
-        while (!queue.isEmpty()) {
-            for (Vertex c : queue.poll().children) {
-                if (c.pending() && !c.failed && seen.add(c)) {
-                    emit(new EngineEvent.Blocked(now(), c.id, failed.id));
-                    queue.add(c);
-                }
+    /** On the work pool: a watch's subscription may block (a D-Bus connection). */
+    private void subscribe(Vertex v) {
+        try {
+            Flux<?> source = v.meta.poll().isZero() ? v.resource.watch()
+                    : Flux.interval(Duration.ZERO, v.meta.poll(), time);
+            source.subscribe(v);
+        } catch (Throwable t) {
+            v.onError(t);
+        }
+    }
+
+    /** Any thread: the first of a burst of watch elements. */
+    void watchSignalled(Vertex v) {
+        loop.execute(() -> {
+            v.signalTaken();
+            fire(v, Input.WATCH_ELEMENT, v.resource instanceof Trigger ? F_TRIGGER : 0);
+        });
+    }
+
+    /** Any thread. */
+    void watchFailed(Vertex v, Throwable e) {
+        loop.execute(() -> {
+            if (v.state == RunState.REMOVED || v.state == RunState.REMOVING || lifecycle == Lifecycle.CLOSED) {
+                return;
             }
+            // A watch that dies right after arming (a watch command that exits) spends its retry
+            // budget; one that ran for a while before failing starts with a fresh one.
+            if (v.armedAt != 0 && nanos() - v.armedAt > WATCH_STABLE_NANOS) {
+                v.watchAttempts = 0;
+            }
+            v.watchAttempts++;
+            happened();
+            int retry = v.meta.retry();
+            boolean again = retry < 0 || v.watchAttempts <= retry;
+            emit(new EngineEvent.Failed(now(), v.id, Phase.WATCH, v.watchAttempts, again, message(e)));
+            log.warn("{}: watch failed (attempt {}){}: {}", v.id, v.watchAttempts, again ? ", will retry" : "",
+                    message(e));
+            fire(v, again ? Input.WATCH_RETRY : Input.WATCH_GAVE_UP, 0);
+        });
+    }
+
+    void watchCompleted(Vertex v) {
+        log.debug("{}: watch completed; no further events", v.id);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void schedule(Vertex v, long delayNanos) {
+        cancelTimer(v);
+        int generation = v.timerGeneration;
+        try {
+            v.timer = time.schedule(() -> loop.execute(() -> {
+                if (v.timerGeneration == generation) {
+                    v.timer = null;
+                    fire(v, Input.TIMER, 0);
+                }
+            }), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            log.warn("{}: the engine's time scheduler refused a timer: {}", v.id, e.toString());
+        }
+    }
+
+    private void cancelTimer(Vertex v) {
+        v.timerGeneration++;
+        if (v.timer != null) {
+            v.timer.dispose();
+            v.timer = null;
         }
     }
 
     // ---------------------------------------------------------------- convergence
 
+    /** Something happened: the converged clock's quiet period starts again. */
     private void happened() {
         clock.reset();
-        // What failed may have changed even if the engine never stopped being settled
-        // (a watch giving up, a swap removing a failed vertex): recompute on the next check.
-        convergenceStale = true;
     }
 
-    private void checkSettled() {
-        boolean now = started && !closed && active == 0 && unarmed == 0;
-        if (now && (!clock.settled() || convergenceStale)) {
-            convergenceStale = false;
-            List<ResourceId> failed = new ArrayList<>();
-            List<ResourceId> blocked = new ArrayList<>();
-            for (Vertex v : vertices.values()) {
-                if (v.failed) {
-                    failed.add(v.id);
-                } else if (v.pending()) {
-                    blocked.add(v.id);
+    /** After every loop task: derive convergence from the counts, and report a change of it. */
+    private void afterTask() {
+        if (lifecycle != Lifecycle.RUNNING) {
+            return;
+        }
+        convergences.derive();
+        if (probe != null) {
+            probe.taskEnded(convergences);
+        }
+    }
+
+    private void emitBlocked(Vertex failed) {
+        if (!hub.wanted()) {
+            return;
+        }
+        for (Vertex c : Convergences.blocked(new Vertex[] {failed})) {
+            emit(new EngineEvent.Blocked(now(), c.id, failed.id));
+        }
+    }
+
+    /**
+     * Convergence as a function of the vertex states: converged when no vertex is active, with
+     * the failed vertices and the pending ones (which then all sit below a failed one) named.
+     */
+    private final class Convergences implements LoopProbe.View {
+        private boolean converged;
+        private int version = -1;
+        private Convergence report;
+
+        void derive() {
+            if (active == 0) {
+                if (!converged || version != reportVersion) {
+                    converged = true;
+                    version = reportVersion;
+                    List<ResourceId> failed = new ArrayList<>();
+                    List<ResourceId> blocked = new ArrayList<>();
+                    for (Vertex v : order) {
+                        if (v.state.failed()) {
+                            failed.add(v.id);
+                        } else if (v.state == RunState.PENDING) {
+                            blocked.add(v.id);
+                        }
+                    }
+                    report = new Convergence(failed, blocked);
+                    emit(new EngineEvent.Converged(now(), failed, blocked));
+                    log.debug("converged: {}", report.describe());
+                    clock.settle(report);
+                }
+            } else if (converged) {
+                converged = false;
+                report = null;
+                clock.unsettle();
+                emit(new EngineEvent.Unconverged(now()));
+            }
+        }
+
+        static boolean named(RunState s) {
+            return s == RunState.PENDING || s.failed();
+        }
+
+        static VertexState shown(Vertex v) {
+            return v.state == RunState.PENDING && hasFailedAncestor(v)
+                    ? VertexState.BLOCKED : v.state.shown;
+        }
+
+        /** Pending vertices below the given ones' failed members, in one pass. */
+        static Set<Vertex> blocked(Vertex[] from) {
+            Set<Vertex> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            java.util.ArrayDeque<Vertex> queue = new java.util.ArrayDeque<>();
+            for (Vertex v : from) {
+                if (v.state.failed()) {
+                    queue.add(v);
                 }
             }
-            Convergence c = new Convergence(failed, blocked);
-            emit(new EngineEvent.Converged(now(), failed, blocked));
-            log.debug("converged: {}", c.describe());
-            clock.settle(c);
-        } else if (!now && clock.settled()) {
-            clock.unsettle();
-            emit(new EngineEvent.Unconverged(now()));
-        }
-    }
-
-    private VertexState stateOf(Vertex v) {
-        return stateOf(v, true);
-    }
-
-    private VertexState stateOf(Vertex v, boolean lookForBlock) {
-        if (v.running) {
-            return VertexState.RUNNING;
-        }
-        if (v.failed) {
-            return VertexState.FAILED;
-        }
-        if (v.retryWait) {
-            return VertexState.RETRYING;
-        }
-        if (v.clean()) {
-            return VertexState.CLEAN;
-        }
-        return lookForBlock && hasFailedAncestor(v) ? VertexState.BLOCKED : VertexState.PENDING;
-    }
-
-    /** Pending vertices below a failed one, in one pass over the graph. */
-    private Set<Vertex> blockedVertices() {
-        Set<Vertex> blocked = Collections.newSetFromMap(new IdentityHashMap<>());
-        ArrayDeque<Vertex> queue = new ArrayDeque<>();
-        for (Vertex v : vertices.values()) {
-            if (v.failed) {
-                queue.add(v);
-            }
-        }
-        while (!queue.isEmpty()) {
-            for (Vertex c : queue.poll().children) {
-                if (!c.failed && !c.running && c.pending() && blocked.add(c)) {
-                    queue.add(c);
+            while (!queue.isEmpty()) {
+                for (Vertex c : queue.poll().children) {
+                    if (c.state == RunState.PENDING && out.add(c)) {
+                        queue.add(c);
+                    }
                 }
             }
+            return out;
         }
-        return blocked;
-    }
 
-    private static boolean hasFailedAncestor(Vertex v) {
-        ArrayDeque<Vertex> queue = new ArrayDeque<>(List.of(v.parents));
-        Set<Vertex> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        while (!queue.isEmpty()) {
-            Vertex p = queue.poll();
-            if (!seen.add(p)) {
-                continue;
+        private static boolean hasFailedAncestor(Vertex v) {
+            java.util.ArrayDeque<Vertex> queue = new java.util.ArrayDeque<>(List.of(v.parents));
+            Set<Vertex> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            while (!queue.isEmpty()) {
+                Vertex p = queue.poll();
+                if (!seen.add(p)) {
+                    continue;
+                }
+                if (p.state.failed()) {
+                    return true;
+                }
+                queue.addAll(List.of(p.parents));
             }
-            if (p.failed) {
-                return true;
-            }
-            queue.addAll(List.of(p.parents));
+            return false;
         }
-        return false;
+
+        @Override
+        public Map<ResourceId, VertexState> states() {
+            Set<Vertex> blocked = blocked(order);
+            Map<ResourceId, VertexState> out = new HashMap<>();
+            for (Vertex v : order) {
+                out.put(v.id, blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
+            }
+            return out;
+        }
+
+        @Override
+        public List<ResourceId> parents(ResourceId id) {
+            Vertex v = vertices.get(id);
+            return v == null ? List.of() : java.util.Arrays.stream(v.parents).map(p -> p.id).toList();
+        }
+
+        @Override
+        public int callsInFlight(ResourceId id) {
+            Vertex v = vertices.get(id);
+            if (v == null) {
+                return 0;
+            }
+            return (v.call != null ? 1 : 0) + (v.predecessor != null && v.predecessor.call != null ? 1 : 0);
+        }
+
+        @Override
+        public Map<String, Integer> semaphoreHolders() {
+            return permits.holders();
+        }
+
+        @Override
+        public java.util.Optional<Convergence> reported() {
+            return java.util.Optional.ofNullable(report);
+        }
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -741,7 +835,14 @@ public final class ReactiveEngine implements Engine {
 
     /** From the loop. */
     private void emit(EngineEvent e) {
-        events.tryEmitNext(e);
+        hub.publish(e);
+    }
+
+    /** From the loop, building the event only when someone listens. */
+    private void emit(java.util.function.Supplier<EngineEvent> e) {
+        if (hub.wanted()) {
+            hub.publish(e.get());
+        }
     }
 
     /** From a worker: events keep their order by going through the loop. */
@@ -753,5 +854,4 @@ public final class ReactiveEngine implements Engine {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
-
 }

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
@@ -31,64 +33,82 @@ final class RunSteps {
 
     private final Scheduler time;
     private final Consumer<EngineEvent> post;
+    private final BooleanSupplier wanted;
 
     /**
      * @param time the engine clock, for durations and timeouts
      * @param post where events go; called from worker threads
+     * @param wanted whether anyone listens, so that no event is built for nobody
      */
-    RunSteps(Scheduler time, Consumer<EngineEvent> post) {
+    RunSteps(Scheduler time, Consumer<EngineEvent> post, BooleanSupplier wanted) {
         this.time = time;
         this.post = post;
+        this.wanted = wanted;
     }
 
-    Mono<Outcome> run(Vertex v, boolean noop, boolean refresh) {
+    /**
+     * @param deadline told when a step passed {@code meta.timeout}; it cancels the call, which
+     *                 still counts as in flight until the resource's code has let go
+     */
+    Mono<Outcome> run(Vertex v, boolean noop, boolean refresh, Consumer<Throwable> deadline) {
         Resource r = v.resource;
-        return step(v, Phase.CHECK, r::check).flatMap(ok -> {
-            post.accept(new EngineEvent.Checked(now(), v.id, ok.value, since(ok.start)));
+        return step(v, Phase.CHECK, r::check, deadline).flatMap(ok -> {
+            emit(() -> new EngineEvent.Checked(now(), v.id, ok.value, since(ok.start)));
             if (ok.value) {
-                return refresh(v, refresh, false);
+                return refresh(v, refresh, false, deadline);
             }
             if (noop) {
-                post.accept(new EngineEvent.WouldApply(now(), v.id));
+                emit(() -> new EngineEvent.WouldApply(now(), v.id));
                 log.info("{}: would apply (noop)", v.id);
                 return Mono.just(Outcome.WOULD_APPLY);
             }
-            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE)).flatMap(applied -> {
+            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE), deadline).flatMap(applied -> {
                 Duration took = since(applied.start);
-                post.accept(new EngineEvent.Applied(now(), v.id, took));
+                emit(() -> new EngineEvent.Applied(now(), v.id, took));
                 log.info("{}: applied in {} ms", v.id, took.toMillis());
-                return refresh(v, refresh, true);
+                return refresh(v, refresh, true, deadline);
             });
         });
     }
 
-    private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied) {
+    private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied, Consumer<Throwable> deadline) {
         if (!refresh) {
             return Mono.just(applied ? Outcome.APPLIED : Outcome.NOTHING);
         }
         Refreshable rf = (Refreshable) v.resource;
-        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE)).map(done -> {
+        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE), deadline).map(done -> {
             Duration took = since(done.start);
-            post.accept(new EngineEvent.Refreshed(now(), v.id, took));
+            emit(() -> new EngineEvent.Refreshed(now(), v.id, took));
             log.info("{}: refreshed in {} ms", v.id, took.toMillis());
             return applied ? Outcome.APPLIED_AND_REFRESHED : Outcome.REFRESHED;
         });
     }
 
-    private Mono<Timed> step(Vertex v, Phase phase, Supplier<Mono<Boolean>> call) {
+    private Mono<Timed> step(Vertex v, Phase phase, Supplier<Mono<Boolean>> call, Consumer<Throwable> deadline) {
         return Mono.defer(() -> {
             long start = time.now(TimeUnit.NANOSECONDS);
             Mono<Boolean> m = Mono.defer(call);
             Duration limit = v.meta.timeout();
             if (!limit.isZero()) {
-                m = m.timeout(limit, Mono.error(() -> new TimeoutException(
-                        phase.name().toLowerCase() + " timed out after " + limit.toMillis() + " ms")), time);
+                // Not Mono.timeout: that would report the step over while the resource's code
+                // still runs. The call is cancelled and stays in flight until that code returns.
+                Mono<Boolean> inner = m;
+                m = Mono.using(() -> time.schedule(() -> deadline.accept(new StepFailure(phase, new TimeoutException(
+                                phase.name().toLowerCase() + " timed out after " + limit.toMillis() + " ms"))),
+                                limit.toNanos(), TimeUnit.NANOSECONDS),
+                        d -> inner, Disposable::dispose);
             }
             return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, start));
         }).contextWrite(Context.of(Report.KEY, (Consumer<String>) text -> {
             log.info("{}: {}", v.id, text);
-            post.accept(new EngineEvent.Output(now(), v.id, phase, text));
+            emit(() -> new EngineEvent.Output(now(), v.id, phase, text));
         })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+    }
+
+    private void emit(Supplier<EngineEvent> event) {
+        if (wanted.getAsBoolean()) {
+            post.accept(event.get());
+        }
     }
 
     private Duration since(long startNanos) {

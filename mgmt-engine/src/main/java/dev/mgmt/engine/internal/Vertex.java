@@ -1,28 +1,46 @@
 package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.Meta;
-import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
-import dev.mgmt.api.Trigger;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 
 /**
- * One resource's run state. Every field but {@link #signalled} is confined to the engine's
- * {@link SerialLoop}.
+ * One resource in the running graph. Its run state is {@link #state} plus {@link #marks}, both
+ * changed only by {@link ReactiveEngine} carrying out {@link VertexTransitions#next}. The
+ * vertex is also the subscriber of its own watch, so an idle vertex costs no extra objects;
+ * watch signals only post tasks to the engine loop. Everything but {@link #watch} and
+ * {@link #signalled} is confined to the loop.
  */
-final class Vertex {
+final class Vertex implements CoreSubscriber<Object> {
 
     static final Vertex[] NONE = new Vertex[0];
 
+    private static final AtomicIntegerFieldUpdater<Vertex> SIGNALLED =
+            AtomicIntegerFieldUpdater.newUpdater(Vertex.class, "signalled");
+    private static final AtomicReferenceFieldUpdater<Vertex, Subscription> WATCH =
+            AtomicReferenceFieldUpdater.newUpdater(Vertex.class, Subscription.class, "watch");
+    /** In {@link #watch} once the vertex no longer wants its watch: a late subscription is cancelled. */
+    private static final Subscription GONE = new Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+
+    final ReactiveEngine engine;
     final Resource resource;
     final ResourceId id;
     final Meta meta;
-    final boolean trigger;
-    final boolean refreshable;
     final List<Semaphores.Spec> semaphores;
     final TokenBucket bucket;
 
@@ -30,52 +48,82 @@ final class Vertex {
     Vertex[] children = NONE;
     byte[] edgeFlags;
 
-    /** Set by the watch thread; coalesces a burst of watch elements into one loop task. */
-    final AtomicBoolean signalled = new AtomicBoolean();
-
-    boolean armed;
-    boolean dirty = true;
-    boolean refresh;
-    boolean triggered;
-    boolean running;
-    boolean retryWait;
-    boolean limitWait;
-    boolean waitingPermit;
-    boolean failed;
-    boolean watchFailed;
-    boolean removed;
-
-    boolean runWasRefresh;
-    boolean runWasTriggered;
-    long runToken;
+    RunState state = RunState.UNARMED;
+    int marks;
     int attempts;
     int watchAttempts;
-    /** Re-arms of a failed vertex since its last success; drives their backoff. */
+    /** Re-arms after failures since the last success; spaces out the next one. */
     int rearms;
     long armedAt;
-
-    Disposable watch;
-    Disposable run;
+    /** Bumped whenever the timer changes, so a timer task that lost a race does nothing. */
+    int timerGeneration;
     Disposable timer;
-    Disposable rearmTimer;
+    Call call;
+    /** The removed vertex of the same id whose call is still in flight; this one waits for it. */
+    Vertex predecessor;
+    /** The vertex that waits for this removed one's call to return. */
+    Vertex successor;
 
-    Vertex(Resource resource, List<Semaphores.Spec> semaphores, TokenBucket bucket) {
+    /** Set by a watch thread; coalesces a burst of watch elements into one loop task. */
+    private volatile int signalled;
+    private volatile Subscription watch;
+
+    Vertex(ReactiveEngine engine, Resource resource, List<Semaphores.Spec> semaphores, TokenBucket bucket) {
+        this.engine = engine;
         this.resource = resource;
         this.id = resource.id();
         this.meta = resource.meta();
-        this.trigger = resource instanceof Trigger;
-        this.refreshable = resource instanceof Refreshable;
         this.semaphores = semaphores;
         this.bucket = bucket;
     }
 
-    /** Ran successfully since it last went dirty, and nothing is pending. */
+    /** Ran successfully since it last went dirty, and owes nothing. */
     boolean clean() {
-        return !dirty && !refresh && !running && !failed && !retryWait;
+        return state == RunState.CLEAN;
     }
 
-    boolean pending() {
-        return dirty || refresh;
+    /** Loop: a new subscription of the watch may start (after a failure). */
+    void allowWatch() {
+        WATCH.set(this, null);
+    }
+
+    /** Loop: cancels the watch, now and for a subscription still being made. */
+    void cancelWatch() {
+        Subscription s = WATCH.getAndSet(this, GONE);
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    /** Loop: the signal was taken; the next element posts a new task. */
+    void signalTaken() {
+        signalled = 0;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (WATCH.compareAndSet(this, null, s)) {
+            s.request(Long.MAX_VALUE);
+        } else {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public void onNext(Object element) {
+        if (SIGNALLED.compareAndSet(this, 0, 1)) {
+            engine.watchSignalled(this);
+        }
+    }
+
+    @Override
+    public void onError(Throwable e) {
+        engine.watchFailed(this, e);
+    }
+
+    @Override
+    public void onComplete() {
+        engine.watchCompleted(this);
     }
 
     @Override

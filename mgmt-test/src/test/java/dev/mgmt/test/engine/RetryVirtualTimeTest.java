@@ -107,7 +107,7 @@ class RetryVirtualTimeTest {
                 .then(() -> {
                     assertThat(fakes.calls()).isEmpty();
                     assertThat(fakes.counts("a").watchSubscriptions()).isEqualTo(1);
-                    assertThat(engine.state(Fakes.id("a"))).isEqualTo(VertexState.PENDING);
+                    assertThat(engine.state(Fakes.id("a"))).isEqualTo(VertexState.UNARMED);
                     fakes.arm("a");
                 })
                 .assertNext(c -> assertThat(c.isSuccess()).isTrue())

@@ -45,7 +45,7 @@ class SemaphoreTest {
         Engine engine = mgmt.start(Graph.builder().addAll(rs).build());
         fakes.awaitInFlight(2, Waits.HANG);
         long running = rs.stream().map(FakeResource::id).map(engine::state).filter(s -> s == VertexState.RUNNING).count();
-        long pending = rs.stream().map(FakeResource::id).map(engine::state).filter(s -> s == VertexState.PENDING).count();
+        long pending = rs.stream().map(FakeResource::id).map(engine::state).filter(s -> s == VertexState.WAITING).count();
         assertThat(running).isEqualTo(2);
         assertThat(pending).isEqualTo(3);
         assertThat(fakes.counts("s0").checks() + fakes.counts("s1").checks() + fakes.counts("s2").checks()
@@ -128,7 +128,7 @@ class SemaphoreTest {
         fakes.awaitInFlight(1, Waits.HANG);
         Waits.until(() -> fakes.counts("waiter").watchSubscriptions() == 1, () -> "the waiter's watch is subscribed");
         fakes.arm("waiter");
-        assertThat(engine.state(id("waiter"))).isEqualTo(VertexState.PENDING);
+        Waits.until(() -> engine.state(id("waiter")) == VertexState.WAITING, () -> "the waiter queues for the permit");
         engine.swap(Graph.builder().add(waiter).build());
         try {
             assertSucceededWithin(engine, Waits.HANG);

@@ -1,0 +1,135 @@
+package dev.mgmt.engine.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+
+/**
+ * One check/apply/refresh run of a vertex, in flight on the work pool. It has returned only
+ * when both the task that subscribed to the run has left the work thread and the run has
+ * ended (or was cancelled): a timed-out or cancelled call that keeps blocking still counts as
+ * in flight, so it keeps its permits and its vertex id until then (DESIGN §4, "Calls own their
+ * permits").
+ */
+final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
+
+    /** What the engine learns when a call has returned; runs on the loop. */
+    interface Returned {
+        void returned(Call call, RunSteps.Outcome outcome, Throwable error);
+    }
+
+    final Vertex vertex;
+    private Mono<RunSteps.Outcome> run;
+    private final Executor loop;
+    private final Returned target;
+    private final AtomicReference<Subscription> upstream = new AtomicReference<>();
+    /** Two parts: the subscribing task left its thread, and the run ended. */
+    private final AtomicInteger parts = new AtomicInteger();
+    private Thread runner;
+    private volatile RunSteps.Outcome outcome;
+    private volatile Throwable error;
+    private volatile boolean ended;
+
+    Call(Vertex vertex, Executor loop, Returned target) {
+        this.vertex = vertex;
+        this.loop = loop;
+        this.target = target;
+    }
+
+    /** Sets what the call runs, before it is handed to the work pool. */
+    Call of(Mono<RunSteps.Outcome> run) {
+        this.run = run;
+        return this;
+    }
+
+    @Override
+    public void run() {
+        synchronized (this) {
+            runner = Thread.currentThread();
+        }
+        try {
+            run.subscribe(this);
+        } catch (Throwable t) {
+            end(null, t);
+        } finally {
+            synchronized (this) {
+                runner = null;
+                // An interrupt meant for this call must not reach the next task on this thread.
+                Thread.interrupted();
+            }
+            part();
+        }
+    }
+
+    /**
+     * Stops waiting for the run: cancels it and interrupts its thread if it still blocks
+     * there. The call stays in flight until that thread lets go. Any thread.
+     */
+    void cancel(Throwable why) {
+        Subscription s = upstream.getAndSet(CANCELLED);
+        if (s != null && s != CANCELLED) {
+            s.cancel();
+        }
+        synchronized (this) {
+            if (runner != null) {
+                runner.interrupt();
+            }
+        }
+        end(null, why);
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (upstream.compareAndSet(null, s)) {
+            s.request(Long.MAX_VALUE);
+        } else {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public void onNext(RunSteps.Outcome o) {
+        outcome = o;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end(null, t);
+    }
+
+    @Override
+    public void onComplete() {
+        end(outcome, null);
+    }
+
+    private void end(RunSteps.Outcome o, Throwable t) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            outcome = o;
+            error = t;
+        }
+        part();
+    }
+
+    private void part() {
+        if (parts.incrementAndGet() == 2) {
+            loop.execute(() -> target.returned(this, outcome, error));
+        }
+    }
+
+    private static final Subscription CANCELLED = new Subscription() {
+        @Override
+        public void request(long n) {
+        }
+
+        @Override
+        public void cancel() {
+        }
+    };
+}

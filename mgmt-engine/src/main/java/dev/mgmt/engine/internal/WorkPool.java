@@ -1,0 +1,140 @@
+package dev.mgmt.engine.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where check, apply, refresh and watch subscription run: as many threads as cores while the
+ * work is short, more when it blocks. A monitor adds a thread whenever work has waited in the
+ * queue and no task has started for {@link #STALL_NANOS} (every thread is stuck in a blocking
+ * call), up to {@code max}; idle threads end after a minute. Short work therefore costs one
+ * queue hop and no thread churn, which is what made bounded-elastic expensive for the engine,
+ * and blocking work still gets its threads (the idea of Go's sysmon and .NET's thread injection).
+ */
+final class WorkPool implements Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkPool.class);
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** The pool every engine shares unless its builder names a scheduler. */
+    static final WorkPool SHARED = new WorkPool("mgmt-work", Runtime.getRuntime().availableProcessors(),
+            Math.max(64, 16 * Runtime.getRuntime().availableProcessors()));
+
+    private final String name;
+    private final int core;
+    private final int max;
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger threads = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong started = new AtomicLong();
+    private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger serial = new AtomicInteger();
+    private volatile Thread monitor;
+
+    WorkPool(String name, int core, int max) {
+        this.name = name;
+        this.core = Math.max(1, core);
+        this.max = Math.max(this.core, max);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        queue.offer(task);
+        queued.incrementAndGet();
+        Thread t = parked.poll();
+        if (t != null) {
+            LockSupport.unpark(t);
+        } else if (threads.get() < core) {
+            spawn();
+        } else {
+            wakeMonitor();
+        }
+    }
+
+    private void spawn() {
+        int n = threads.incrementAndGet();
+        if (n > max) {
+            threads.decrementAndGet();
+            return;
+        }
+        Thread t = new Thread(this::work, name + "-" + serial.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void work() {
+        Thread me = Thread.currentThread();
+        long idleSince = System.nanoTime();
+        for (;;) {
+            Runnable task = queue.poll();
+            if (task != null) {
+                queued.decrementAndGet();
+                started.incrementAndGet();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    log.error("work task failed", t);
+                }
+                idleSince = System.nanoTime();
+                continue;
+            }
+            if (System.nanoTime() - idleSince > IDLE_NANOS) {
+                threads.decrementAndGet();
+                // A task offered between the poll and the decrement must not be stranded.
+                if (!queue.isEmpty() && threads.get() < max) {
+                    spawn();
+                }
+                return;
+            }
+            parked.offer(me);
+            if (!queue.isEmpty()) {
+                parked.remove(me);
+                continue;
+            }
+            LockSupport.parkNanos(this, IDLE_NANOS);
+            parked.remove(me);
+        }
+    }
+
+    private void wakeMonitor() {
+        Thread m = monitor;
+        if (m == null) {
+            synchronized (this) {
+                if (monitor == null) {
+                    m = new Thread(this::watchForStalls, name + "-monitor");
+                    m.setDaemon(true);
+                    monitor = m;
+                    m.start();
+                    return;
+                }
+                m = monitor;
+            }
+        }
+        LockSupport.unpark(m);
+    }
+
+    /** Adds a thread while work waits and nothing has started for a while. */
+    private void watchForStalls() {
+        long lastStarted = started.get();
+        for (;;) {
+            if (queued.get() <= 0) {
+                LockSupport.park(this);
+                lastStarted = started.get();
+                continue;
+            }
+            LockSupport.parkNanos(this, STALL_NANOS);
+            long now = started.get();
+            if (queued.get() > 0 && now == lastStarted && parked.isEmpty()) {
+                spawn();
+            }
+            lastStarted = now;
+        }
+    }
+}
