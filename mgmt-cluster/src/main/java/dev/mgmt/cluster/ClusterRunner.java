@@ -6,6 +6,7 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.GraphBuilder;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.cluster.internal.CollectedFiles;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
@@ -150,17 +151,30 @@ public final class ClusterRunner implements AutoCloseable {
         }
     }
 
-    /** A collected resource whose export is gone is undone: a collected file is removed. */
+    /**
+     * A collected resource whose export is gone is undone through its {@link Reversible}
+     * capability: its reversal is checked, and applied when the check says no (a collected file
+     * is removed). A resource with no reversal is left as it is.
+     */
     private static void reverse(Resource r) {
-        if (r instanceof FileResource f) {
-            FileResource absent = f.toBuilder().state(FileResource.State.ABSENT).content(null).build();
-            absent.check().flatMap(ok -> ok ? Mono.<Void>empty() : absent.apply())
-                    .doOnSuccess(x -> log.info("collect: removed {} ({}), its export was withdrawn", r.id(), f.path()))
-                    .doOnError(e -> log.warn("collect: cannot remove {}: {}", f.path(), e.toString()))
-                    .onErrorResume(e -> Mono.empty())
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .subscribe();
+        if (!(r instanceof Reversible rv)) {
+            log.debug("collect: {} cannot be reversed; left as it is, its export was withdrawn", r.id());
+            return;
         }
+        Resource undo;
+        try {
+            undo = rv.reversed();
+        } catch (RuntimeException e) {
+            log.warn("collect: {} is left as it is, its export was withdrawn: {}", r.id(), e.getMessage());
+            return;
+        }
+        Mono.defer(() -> undo.check().flatMap(ok -> ok ? Mono.<Void>empty() : undo.apply()))
+                .doOnSuccess(x -> log.info("collect: reversed {}, its export was withdrawn", r.id()))
+                .doOnError(e -> log.warn("collect: cannot reverse {}: {}", r.id(), e.toString()))
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(s -> undo.close())
+                .subscribeOn(Schedulers.boundedElastic())
+                .subscribe();
     }
 
     private static Graph withCollected(Graph graph, Map<ResourceId, Resource> collected) {

@@ -83,6 +83,7 @@ public final class ReactiveEngine implements Engine {
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
     private LoopProbe probe;
+    private volatile boolean closeDone;
 
     /** Use {@link Engine#builder()}. {@code work} null means the engine's own work pool. */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
@@ -225,6 +226,9 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public void close() {
+        if (closeDone) {
+            return;
+        }
         CompletableFuture<Void> idle;
         try {
             idle = loop.call(() -> {
@@ -250,21 +254,13 @@ public final class ReactiveEngine implements Engine {
         } catch (ExecutionException e) {
             log.warn("engine close", e.getCause());
         }
-        loop.call(() -> {
-            if (lifecycle == Lifecycle.CLOSED) {
-                return null;
-            }
-            lifecycle = Lifecycle.CLOSED;
-            for (Vertex v : order) {
-                fire(v, Input.REMOVE, 0);
-            }
-            closeRemoved();
-            vertices = Map.of();
-            order = Vertex.NONE;
-            clock.close("engine closed before it converged");
-            return null;
-        });
+        try {
+            loop.call(this::closeInLoop);
+        } catch (IllegalStateException alreadyClosed) {
+            return;
+        }
         loop.stop();
+        closeDone = true;
         try {
             // Every event is delivered when close returns, unless a subscriber hangs.
             hub.complete().get(10, TimeUnit.SECONDS);
@@ -275,6 +271,21 @@ public final class ReactiveEngine implements Engine {
         } catch (ExecutionException e) {
             log.warn("engine close", e.getCause());
         }
+    }
+
+    private Void closeInLoop() {
+        if (lifecycle == Lifecycle.CLOSED) {
+            return null;
+        }
+        lifecycle = Lifecycle.CLOSED;
+        for (Vertex v : order) {
+            fire(v, Input.REMOVE, 0);
+        }
+        closeRemoved();
+        vertices = Map.of();
+        order = Vertex.NONE;
+        clock.close("engine closed before it converged");
+        return null;
     }
 
     // ---------------------------------------------------------------- graph install and swap

@@ -9,9 +9,11 @@ import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
 import dev.mgmt.resources.linux.internal.CommandFailedException;
 import dev.mgmt.resources.linux.internal.CommandSpec;
+import dev.mgmt.resources.linux.internal.Irreversible;
 import dev.mgmt.resources.linux.internal.LegacyKeys;
 import dev.mgmt.resources.linux.internal.Commands;
 import dev.mgmt.resources.linux.internal.LineWatch;
@@ -39,7 +41,8 @@ import reactor.core.publisher.Mono;
  * With {@code args}, {@code cmd} is the program and {@code args} its arguments, with no shell.
  * Otherwise {@code cmd} is split at whitespace, as mgmt does, with no quoting rules: use a
  * shell for quotes, pipes or variables. The same rules hold for {@code ifcmd}/{@code ifshell},
- * {@code nifcmd}/{@code nifshell} and {@code watchcmd}/{@code watchshell}. Every command runs
+ * {@code nifcmd}/{@code nifshell} and {@code watchcmd}/{@code watchshell}, and for
+ * {@code reversecmd}, which runs with {@code shell} (but not {@code args}). Every command runs
  * in {@code cwd} (the JVM's own when empty), with standard input from {@code /dev/null}, and
  * with {@code env} added to the inherited environment.
  *
@@ -59,9 +62,14 @@ import reactor.core.publisher.Mono;
  * cancelled the command is killed with its child processes, and if it ends by itself the watch
  * fails (retried per {@link Meta#retry()}).
  *
+ * <p><b>Reversal.</b> {@code reversecmd} is the command that undoes what {@code cmd} did. When
+ * the exec leaves the graph with {@code meta.reverse} set, its {@linkplain #reversed() reversal}
+ * runs it once; an exec without one cannot carry {@code meta.reverse}.
+ *
  * <p><b>mgmt's YAML.</b> Keys: {@code name}, {@code cmd}, {@code args}, {@code shell},
  * {@code cwd}, {@code env}, {@code timeout}, {@code ifcmd}, {@code ifshell}, {@code nifcmd},
- * {@code nifshell}, {@code creates}, {@code watchcmd}, {@code watchshell}, {@code meta}. mgmt's
+ * {@code nifshell}, {@code creates}, {@code watchcmd}, {@code watchshell}, {@code reversecmd}
+ * (ours, not mgmt's), {@code meta}. mgmt's
  * own examples also wrote {@code pollint: 0} and {@code state: present}; both are accepted (use
  * {@code meta.poll} for polling), and any other value for them is an error.
  *
@@ -71,11 +79,12 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * ExecResource make = ExecResource.builder("build")
  *         .cmd("make -j2").cwd("/srv/app").creates("/srv/app/out/app.bin")
+ *         .reverseCmd("make clean")
  *         .timeout(Duration.ofMinutes(5))
  *         .build();
  * }</pre>
  */
-public final class ExecResource implements Resource, Refreshable {
+public final class ExecResource implements Resource, Refreshable, Reversible {
 
     /** The kind name, {@code exec}. */
     public static final String KIND = "exec";
@@ -97,6 +106,7 @@ public final class ExecResource implements Resource, Refreshable {
     private final String creates;
     private final String watchCmd;
     private final String watchShell;
+    private final String reverseCmd;
     private final Meta meta;
 
     // Run state, outside equality. Each watch line or refresh bumps `requests`; a successful
@@ -120,6 +130,7 @@ public final class ExecResource implements Resource, Refreshable {
         this.creates = nz(b.creates);
         this.watchCmd = nz(b.watchCmd);
         this.watchShell = nz(b.watchShell);
+        this.reverseCmd = nz(b.reverseCmd);
         this.meta = b.meta == null ? Meta.DEFAULTS : b.meta;
     }
 
@@ -149,6 +160,7 @@ public final class ExecResource implements Resource, Refreshable {
         b.creates = creates;
         b.watchCmd = watchCmd;
         b.watchShell = watchShell;
+        b.reverseCmd = reverseCmd;
         b.meta = meta;
         return b;
     }
@@ -174,6 +186,7 @@ public final class ExecResource implements Resource, Refreshable {
                                @JsonProperty("creates") String creates,
                                @JsonProperty("watchcmd") String watchCmd,
                                @JsonProperty("watchshell") String watchShell,
+                               @JsonProperty("reversecmd") String reverseCmd,
                                @JsonProperty("meta") Meta meta,
                                @JsonProperty("state") @JsonDeserialize(using = LegacyKeys.State.class) String state,
                                @JsonProperty("pollint") @JsonDeserialize(using = LegacyKeys.Pollint.class) Long pollint) {
@@ -181,7 +194,7 @@ public final class ExecResource implements Resource, Refreshable {
                 .env(env == null ? Map.of() : env)
                 .timeout(timeoutSeconds == null ? Duration.ZERO : Duration.ofMillis(Math.round(timeoutSeconds * 1000)))
                 .ifCmd(ifCmd).ifShell(ifShell).nifCmd(nifCmd).nifShell(nifShell).creates(creates)
-                .watchCmd(watchCmd).watchShell(watchShell).meta(meta).build();
+                .watchCmd(watchCmd).watchShell(watchShell).reverseCmd(reverseCmd).meta(meta).build();
     }
 
     @Override
@@ -292,6 +305,17 @@ public final class ExecResource implements Resource, Refreshable {
         return watchShell;
     }
 
+    /**
+     * The command that undoes {@link #cmd()}, run by the {@linkplain #reversed() reversal}
+     * with this exec's {@code shell}, {@code cwd}, {@code env} and {@code timeout}; empty for
+     * none.
+     */
+    @JsonProperty("reversecmd")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public String reverseCmd() {
+        return reverseCmd;
+    }
+
     @Override
     @JsonProperty("meta")
     public Meta meta() {
@@ -326,7 +350,32 @@ public final class ExecResource implements Resource, Refreshable {
                 out.add(c[2] + ": set without " + c[0]);
             }
         }
+        Irreversible.validate(this, irreversible(), out);
         return out;
+    }
+
+    /**
+     * The exec that undoes this one: same name, its {@code cmd} is this one's
+     * {@code reversecmd}, run with the same {@code shell}, {@code cwd}, {@code env} and
+     * {@code timeout} (a {@code reversecmd} is split at whitespace unless there is a
+     * {@code shell}; {@code args} belong to {@code cmd} and are not carried over). It has none
+     * of this exec's guards ({@code creates}, {@code ifcmd}, {@code nifcmd}), no
+     * {@code watchcmd}, no {@code reversecmd} and default meta, so it runs its command once
+     * and is then done; a non-zero exit is a failure, as for any exec.
+     *
+     * @throws IllegalStateException when there is no {@code reversecmd}: what a command did is
+     *         not known, so it cannot be undone without being told how. {@link #validate()}
+     *         reports {@code meta.reverse} on such an exec.
+     */
+    @Override
+    public ExecResource reversed() {
+        Irreversible.require(this, irreversible());
+        return builder(name).cmd(reverseCmd).shell(shell).cwd(cwd).env(env).timeout(timeout).build();
+    }
+
+    /** Why there is no reversal; {@code null} when there is one. */
+    private Irreversible irreversible() {
+        return reverseCmd.isBlank() ? new Irreversible("reversecmd", "a reverse command", "") : null;
     }
 
     private static void absolute(List<String> out, String key, String path) {
@@ -472,13 +521,13 @@ public final class ExecResource implements Resource, Refreshable {
                 && e.shell.equals(shell) && e.cwd.equals(cwd) && e.env.equals(env) && e.timeout.equals(timeout)
                 && e.ifCmd.equals(ifCmd) && e.ifShell.equals(ifShell) && e.nifCmd.equals(nifCmd)
                 && e.nifShell.equals(nifShell) && e.creates.equals(creates) && e.watchCmd.equals(watchCmd)
-                && e.watchShell.equals(watchShell) && e.meta.equals(meta);
+                && e.watchShell.equals(watchShell) && e.reverseCmd.equals(reverseCmd) && e.meta.equals(meta);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, cmd, args, shell, cwd, env, timeout, ifCmd, ifShell, nifCmd, nifShell, creates,
-                watchCmd, watchShell, meta);
+                watchCmd, watchShell, reverseCmd, meta);
     }
 
     @Override
@@ -506,6 +555,7 @@ public final class ExecResource implements Resource, Refreshable {
         private String creates;
         private String watchCmd;
         private String watchShell;
+        private String reverseCmd;
         private Meta meta = Meta.DEFAULTS;
 
         private Builder(String name) {
@@ -536,6 +586,8 @@ public final class ExecResource implements Resource, Refreshable {
         public Builder creates(String v) { creates = v; return this; }
         public Builder watchCmd(String v) { watchCmd = v; return this; }
         public Builder watchShell(String v) { watchShell = v; return this; }
+        /** The command that undoes {@code cmd}, for the reversal; same rules as {@code cmd}, with {@code shell}. */
+        public Builder reverseCmd(String v) { reverseCmd = v; return this; }
         public Builder meta(Meta v) { meta = v == null ? Meta.DEFAULTS : v; return this; }
 
         public ExecResource build() {

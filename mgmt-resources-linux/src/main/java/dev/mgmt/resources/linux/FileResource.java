@@ -6,9 +6,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
+import dev.mgmt.resources.linux.internal.Irreversible;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -42,10 +44,13 @@ import reactor.core.publisher.Mono;
  * process is killed mid-write. With {@code state: absent}, {@code content} is ignored (mgmt's
  * example graphs carry it).
  *
+ * <p><b>Reversal</b> ({@code meta.reverse}, and a collected file whose export is withdrawn): a
+ * file or directory that exists is removed; see {@link #reversed()}. An absent one has none.
+ *
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource {
+public final class FileResource implements Resource, Reversible {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
@@ -250,7 +255,46 @@ public final class FileResource implements Resource {
         if (group != null && !idLike(group)) {
             out.add("group: '" + group + "' is not a group name or gid");
         }
+        Irreversible.validate(this, irreversible(), out);
         return out;
+    }
+
+    /**
+     * The resource that undoes this one: the same path, {@code state: absent}, with nothing else
+     * set (no content, source, owner, group or mode) and default meta.
+     *
+     * <ul>
+     *   <li>A <b>file</b> is removed, whatever its content is by then.</li>
+     *   <li>A <b>directory</b> (a path ending in {@code /}) is removed only when it is empty: one
+     *       that still holds files nobody reversed first (with {@code meta.reverse}, the engine
+     *       reverses a directory after the files in it) is left in place, and the reversal fails
+     *       with an error that says the directory is not empty. Only when this resource has both
+     *       {@code recurse} and {@code force} does its reversal carry both, and remove the
+     *       directory with everything in it: {@code recurse} alone means "create missing
+     *       parents", and {@code force} alone "replace a thing of the wrong type"; neither says
+     *       that everything under the directory is ours to delete.</li>
+     *   <li>Parent directories that {@code recurse} created are not removed: they are not
+     *       this resource, and may hold other things.</li>
+     * </ul>
+     *
+     * <p>A file with {@code state: absent} has no reversal: what it removed (its content,
+     * owner and mode) is not known, so there is nothing to put back, and creating an empty file
+     * in its place would be a guess. So {@code meta.reverse} on it is a {@link #validate()}
+     * problem ({@code state: meta.reverse needs state 'exists' ...}), and this throws.
+     *
+     * @throws IllegalStateException when {@code state} is {@code absent}
+     */
+    @Override
+    public FileResource reversed() {
+        Irreversible.require(this, irreversible());
+        boolean withContents = directory() && recurse && force;
+        return builder(name).path(path).state(State.ABSENT).recurse(withContents).force(withContents).build();
+    }
+
+    /** Why there is no reversal; {@code null} when there is one. */
+    private Irreversible irreversible() {
+        return state == State.ABSENT ? new Irreversible("state", "state 'exists'",
+                "an absent file cannot be put back: what was removed is not known") : null;
     }
 
     @Override

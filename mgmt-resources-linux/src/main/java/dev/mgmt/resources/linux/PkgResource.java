@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mgmt.api.Groupable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
+import dev.mgmt.resources.linux.internal.Irreversible;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -67,6 +69,8 @@ import reactor.core.publisher.Mono;
  * cannot), else there is none: a graph compiled before the package is installed has no edges
  * to its files.
  *
+ * <p><b>Reversal:</b> a package it installs is removed; see {@link #reversed()}.
+ *
  * <p>Equality covers the parameters and meta; the backend connection and an instance handed
  * to {@link Builder#using} are run state.
  *
@@ -75,7 +79,7 @@ import reactor.core.publisher.Mono;
  * PkgResource old = PkgResource.builder("telnet").state(PkgResource.UNINSTALLED).build();
  * }</pre>
  */
-public final class PkgResource implements Resource, Groupable<PkgResource> {
+public final class PkgResource implements Resource, Groupable<PkgResource>, Reversible {
 
     /** The kind name, {@code pkg}. */
     public static final String KIND = "pkg";
@@ -288,7 +292,38 @@ public final class PkgResource implements Resource, Groupable<PkgResource> {
                 out.add("source: is for installing; it cannot be used with state 'uninstalled'");
             }
         }
+        Irreversible.validate(this, irreversible(), out);
         return out;
+    }
+
+    /**
+     * The package resource that undoes this one: the same package, {@code state: uninstalled},
+     * on the same backend (and the same {@linkplain Builder#using backend instance}, if one was
+     * given), with default meta and no {@code source} or {@code allow*} flags, which only
+     * matter for installing. Whatever this one installed ({@code installed}, {@code newest} or
+     * a version) is removed; so reversals of several packages group into one removal.
+     *
+     * <p>A package with {@code state: uninstalled} has no reversal: whether it was installed
+     * before, and in which version, is not known, and installing the newest one would be a
+     * guess. So {@code meta.reverse} on it is a {@link #validate()} problem
+     * ({@code state: meta.reverse needs state 'installed', 'newest' or a version ...}), and
+     * this throws.
+     *
+     * @throws IllegalStateException when {@code state} is {@code uninstalled}
+     */
+    @Override
+    public PkgResource reversed() {
+        Irreversible.require(this, irreversible());
+        Builder b = builder(name).state(UNINSTALLED).backend(backend);
+        b.using = run.using();
+        return b.build();
+    }
+
+    /** Why there is no reversal; {@code null} when there is one. */
+    private Irreversible irreversible() {
+        return state.equals(UNINSTALLED) ? new Irreversible("state", "state 'installed', 'newest' or a version",
+                "an uninstalled package is not put back: whether, and in which version, it was installed is not known")
+                : null;
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
+import dev.mgmt.resources.linux.internal.Irreversible;
 import dev.mgmt.resources.linux.internal.systemd.Systemd1Manager;
 import dev.mgmt.resources.linux.internal.systemd.SystemdBus;
 import dev.mgmt.resources.linux.internal.systemd.SystemdException;
@@ -69,13 +71,16 @@ import reactor.core.scheduler.Schedulers;
  * {@code /etc/systemd/user}, {@code /usr/lib/systemd/user}), nearest first, and, separately,
  * {@code svc:<name>}, which a {@code pkg} that ships the unit provides. It provides nothing.
  *
+ * <p><b>Reversal:</b> a service it runs is stopped, one it enables is disabled; see
+ * {@link #reversed()}.
+ *
  * <p>Equality covers the parameters and meta; the connection is run state outside equality.
  *
  * <pre>{@code
  * SvcResource nginx = SvcResource.builder("nginx").running().enabled().build();
  * }</pre>
  */
-public final class SvcResource implements Resource, Refreshable {
+public final class SvcResource implements Resource, Refreshable, Reversible {
 
     /** The kind name, {@code svc}. */
     public static final String KIND = "svc";
@@ -228,7 +233,35 @@ public final class SvcResource implements Resource, Refreshable {
         if (!bus.isEmpty() && bus.indexOf(':') <= 0) {
             out.add("bus: '" + bus + "' is not a D-Bus address such as unix:path=/run/dbus/system_bus_socket");
         }
+        Irreversible.validate(this, irreversible(), out);
         return out;
+    }
+
+    /**
+     * The service resource that undoes this one: the same unit on the same manager
+     * ({@code session}, {@code bus}), with default meta. {@code state: running} becomes
+     * {@code stopped} and {@code startup: enabled} becomes {@code disabled}; everything else is
+     * left unset, so the reversal does not touch it. A stop or a disable is not undone:
+     * whether the service ran or was enabled before is not known. So a service with
+     * {@code state: stopped} and {@code startup: enabled} reverses to {@code startup: disabled}
+     * alone.
+     *
+     * @throws IllegalStateException when neither {@code state: running} nor
+     *         {@code startup: enabled} is set: there is nothing to undo ({@link #validate()}
+     *         reports {@code meta.reverse} on such a service)
+     */
+    @Override
+    public SvcResource reversed() {
+        Irreversible.require(this, irreversible());
+        return builder(name).state(state.equals(RUNNING) ? STOPPED : null)
+                .startup(startup.equals(ENABLED) ? DISABLED : null).session(session).bus(bus).build();
+    }
+
+    /** Why there is no reversal; {@code null} when there is one. */
+    private Irreversible irreversible() {
+        return state.equals(RUNNING) || startup.equals(ENABLED) ? null : new Irreversible("state",
+                "state 'running' or startup 'enabled'",
+                "a stop or a disable is not undone: whether the service ran or was enabled before is not known");
     }
 
     /** Its unit file as a {@code file} resource, nearest first; and {@code svc:<name>} from a pkg. */

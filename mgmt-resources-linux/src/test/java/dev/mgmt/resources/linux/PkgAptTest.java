@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Meta;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Uid;
@@ -158,6 +159,27 @@ class PkgAptTest {
             e.awaitConverged(HANG).orThrow();
             assertThat(Debs.installed("mgmt-test-b")).isNull();
         }
+    }
+
+    @Test
+    void itsReversalRemovesThePackageItInstalled() {
+        PkgResource a = pkg("mgmt-test-a").meta(Meta.builder().reverse(true).build()).build();
+        assertThat(a.validate()).isEmpty();
+        assertThat(a.check().block()).isFalse();
+        a.apply().block(HANG);
+        assertThat(Debs.installed("mgmt-test-a")).isEqualTo("1.0");
+
+        // as the engine gets a pending reversal back from disk
+        ResourceCodec codec = ResourceCodec.standard();
+        PkgResource undo = (PkgResource) codec.fromJson("pkg", codec.toJson(a.reversed()));
+        assertThat(undo).isEqualTo(PkgResource.builder("mgmt-test-a").state(PkgResource.UNINSTALLED)
+                .backend(PkgResource.Backend.APT).build());
+        long t0 = apt.transactions();
+        assertThat(undo.check().block()).isFalse();
+        undo.apply().block(HANG);
+        assertThat(Debs.installed("mgmt-test-a")).isNull();
+        assertThat(undo.check().block()).isTrue();
+        assertThat(apt.transactions() - t0).as("one dpkg run").isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Meta;
+import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.internal.systemd.SystemdBus;
 import java.io.IOException;
@@ -56,6 +58,7 @@ class SvcSystemdUserTest {
             systemd = SystemdUserManager.start(root, Map.of(
                     "mgmt-sleep.service", SLEEP,
                     "mgmt-enable.service", SLEEP,
+                    "mgmt-reverse.service", SLEEP,
                     "mgmt-env.service", SLEEP.replace("[Service]\n", "[Service]\nEnvironmentFile=" + root.resolve("env")
                             + "\n")));
         } catch (IOException e) {
@@ -151,6 +154,32 @@ class SvcSystemdUserTest {
             eventually("disabled again after an outside enable", () -> !Files.exists(wants));
         }
         assertThat(outputs(enable)).containsSubsequence("enabled");
+    }
+
+    @Test
+    void itsReversalStopsAndDisablesWhatItStartedAndEnabled() {
+        Path wants = systemd.unitDir().resolve("default.target.wants/mgmt-reverse.service");
+        SvcResource up = svc("mgmt-reverse").running().enabled().meta(Meta.builder().reverse(true).build()).build();
+        assertThat(up.validate()).isEmpty();
+        try (Engine e = engine()) {
+            e.start(Graph.builder().add(up).build());
+            e.awaitConverged(HANG).orThrow();
+        }
+        assertThat(systemctl("is-active", "mgmt-reverse")).isEqualTo("active");
+        assertThat(systemctl("is-enabled", "mgmt-reverse")).isEqualTo("enabled");
+
+        // as the engine gets a pending reversal back from disk
+        ResourceCodec codec = ResourceCodec.standard();
+        SvcResource undo = (SvcResource) codec.fromJson("svc", codec.toJson(up.reversed()));
+        assertThat(undo).isEqualTo(svc("mgmt-reverse").stopped().disabled().build());
+        try (undo) {
+            assertThat(undo.check().block()).isFalse();
+            undo.apply().block(HANG);
+            assertThat(undo.check().block()).isTrue();
+        }
+        assertThat(systemctl("is-active", "mgmt-reverse")).isEqualTo("inactive");
+        assertThat(systemctl("is-enabled", "mgmt-reverse")).isEqualTo("disabled");
+        assertThat(wants).doesNotExist();
     }
 
     @Test

@@ -156,7 +156,9 @@ public final class FileSync {
                 Files.delete(path);
             } catch (DirectoryNotEmptyException e) {
                 if (!recurse && !force) {
-                    throw new IOException("path: directory " + path + " is not empty; set recurse or force to remove it");
+                    throw new IOException("path: directory " + path + " is not empty; set recurse or force to"
+                            + " remove it with everything in it (a reversal does so only when the directory it"
+                            + " undoes had both recurse and force)");
                 }
                 deleteTree(path);
             }
