@@ -10,6 +10,7 @@ import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
 import dev.mgmt.engine.VertexState;
 import java.io.IOException;
@@ -107,6 +108,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where state that outlives the process is kept: pending reversals of meta.reverse "
+                    + "resources, under DIR/HOST/GRAPH (default: /var/lib/mgmt as root, else "
+                    + "$XDG_STATE_HOME/mgmt or ~/.local/state/mgmt).")
+    Path stateDir;
+
     @Mixin
     ClusterSecurityOptions security = new ClusterSecurityOptions();
 
@@ -138,7 +145,9 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         ConsoleReporter reporter = new ConsoleReporter(out);
         Engine engine = Engine.builder().noop(noop).parallelism(sema)
-                .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).build();
+                .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
+                .stateDirectory(stateRoot().resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())))
+                .build();
         engine.events().subscribe(reporter::on);
         out.printf("mgmt: host %s: graph '%s' from %s: %d resources, %d edges%s%n", host(), first.graph().name(),
                 yaml, first.graph().resources().size(), first.graph().edges().size(), noop ? " (noop)" : "");
@@ -367,6 +376,19 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             System.err.println("mgmt: cannot write graphviz to " + graphviz + ": " + e.getMessage());
         }
+    }
+
+    /** The --state-dir, or where a daemon or a user keeps its state on Linux. */
+    private Path stateRoot() {
+        if (stateDir != null) {
+            return stateDir;
+        }
+        if ("root".equals(System.getProperty("user.name"))) {
+            return Path.of("/var/lib/mgmt");
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state"))
+                .resolve("mgmt");
     }
 
     private String host() {

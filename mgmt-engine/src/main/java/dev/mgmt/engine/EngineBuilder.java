@@ -2,6 +2,8 @@ package dev.mgmt.engine;
 
 import dev.mgmt.engine.internal.ReactiveEngine;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.codec.ResourceCodec;
+import java.nio.file.Path;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -15,6 +17,8 @@ public final class EngineBuilder {
     private Scheduler timeScheduler;
     private boolean autoEdges = true;
     private boolean autoGroup = true;
+    private Path stateDirectory;
+    private ResourceCodec codec;
 
     EngineBuilder() {
     }
@@ -74,6 +78,25 @@ public final class EngineBuilder {
     }
 
     /**
+     * Where the engine keeps state that must survive a restart: the reversals still pending for
+     * resources with {@code meta.reverse} that left the graph (under {@code reversals/}). Without
+     * it they are kept in memory only. Give each graph its own directory.
+     */
+    public EngineBuilder stateDirectory(Path dir) {
+        this.stateDirectory = Objects.requireNonNull(dir);
+        return this;
+    }
+
+    /**
+     * How pending reversals are written to and read from the state directory. Defaults to
+     * {@link ResourceCodec#standard()}, every resource kind on the class path.
+     */
+    public EngineBuilder codec(ResourceCodec codec) {
+        this.codec = Objects.requireNonNull(codec);
+        return this;
+    }
+
+    /**
      * Compiles a graph with these settings without running anything: the resources and edges
      * the engine would run, autoedges and groups included.
      *
@@ -87,6 +110,7 @@ public final class EngineBuilder {
     public Engine build() {
         return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
                 workScheduler,
-                timeScheduler != null ? timeScheduler : Schedulers.parallel());
+                timeScheduler != null ? timeScheduler : Schedulers.parallel(),
+                stateDirectory, codec != null ? () -> codec : ResourceCodec::standard);
     }
 }

@@ -4,6 +4,7 @@ import dev.mgmt.api.Edge;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.Reversible;
 import dev.mgmt.engine.GraphCompileException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -164,6 +165,7 @@ final class GraphCompiler {
     }
 
     private static void validate(Resource r, ResourceId id, List<String> problems) {
+        int before = problems.size();
         try {
             for (String p : r.validate()) {
                 problems.add(id + ": " + p);
@@ -175,8 +177,29 @@ final class GraphCompiler {
             for (String p : r.meta().problems()) {
                 problems.add(id + ": " + p);
             }
+            // The resource's own validate() usually says already why it cannot be reversed.
+            if (r.meta().reverse() && problems.size() == before) {
+                reversible(r, id, problems);
+            }
         } catch (RuntimeException e) {
             problems.add(id + ": meta is unreadable: " + e);
+        }
+    }
+
+    /** meta.reverse needs a resource that knows how to undo itself, and can now. */
+    private static void reversible(Resource r, ResourceId id, List<String> problems) {
+        if (!(r instanceof Reversible rv)) {
+            problems.add(id + ": meta.reverse: a " + id.kind() + " cannot be reversed");
+            return;
+        }
+        try {
+            Resource undo = rv.reversed();
+            if (undo == null || !undo.id().equals(id)) {
+                problems.add(id + ": meta.reverse: its reversal must have the same kind and name, was "
+                        + (undo == null ? "none" : undo.id()));
+            }
+        } catch (RuntimeException e) {
+            problems.add(id + ": meta.reverse: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         }
     }
 

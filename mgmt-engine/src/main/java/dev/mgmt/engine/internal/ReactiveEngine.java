@@ -10,6 +10,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
 import dev.mgmt.api.Trigger;
+import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.ConvergenceTimeoutException;
@@ -67,6 +68,7 @@ public final class ReactiveEngine implements Engine {
     private final RunSteps steps;
     private final ConvergedClock clock;
     private final Convergences convergences;
+    private final Reversals reversals;
 
     // Loop-confined state.
     private Lifecycle lifecycle = Lifecycle.NEW;
@@ -85,9 +87,12 @@ public final class ReactiveEngine implements Engine {
     private LoopProbe probe;
     private volatile boolean closeDone;
 
-    /** Use {@link Engine#builder()}. {@code work} null means the engine's own work pool. */
+    /**
+     * Use {@link Engine#builder()}. {@code work} null means the shared work pool; {@code stateDir}
+     * null keeps pending reversals in memory only.
+     */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
-                          Scheduler time) {
+                          Scheduler time, java.nio.file.Path stateDir, java.util.function.Supplier<ResourceCodec> codec) {
         this.noop = noop;
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
@@ -98,6 +103,8 @@ public final class ReactiveEngine implements Engine {
         this.steps = new RunSteps(time, this::post, hub::wanted);
         this.clock = new ConvergedClock(time, loop, hub);
         this.convergences = new Convergences();
+        this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
+                stateDir == null ? null : codec.get());
     }
 
     /** Compile only; see {@code EngineBuilder.compile}. */
@@ -114,27 +121,43 @@ public final class ReactiveEngine implements Engine {
     // ---------------------------------------------------------------- public API
 
     @Override
-    public void start(Graph graph) {
-        CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
-        loop.call(() -> {
+    public synchronized void start(Graph graph) {
+        Reversals.Plan plan = loop.call(() -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException(lifecycle == Lifecycle.RUNNING
                         ? "engine already started; use swap(graph) to change the graph" : "engine is closed");
             }
+            reversals.load();
+            return reversals.plan(graph, order);
+        });
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup);
+        loop.call(() -> {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("engine is closed");
+            }
             lifecycle = Lifecycle.RUNNING;
+            reversals.commit(plan);
             install(compiled, false);
             return null;
         });
     }
 
+    /** Serialized with {@link #start}: the reversals planned are the ones installed. */
     @Override
-    public void swap(Graph graph) {
-        CompiledGraph compiled = GraphCompiler.compile(graph, autoEdges, autoGroup);
-        loop.call(() -> {
+    public synchronized void swap(Graph graph) {
+        Reversals.Plan plan = loop.call(() -> {
             if (lifecycle != Lifecycle.RUNNING) {
                 throw new IllegalStateException(lifecycle == Lifecycle.NEW
                         ? "engine not started; call start(graph) first" : "engine is closed");
             }
+            return reversals.plan(graph, order);
+        });
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup);
+        loop.call(() -> {
+            if (lifecycle != Lifecycle.RUNNING) {
+                throw new IllegalStateException("engine is closed");
+            }
+            reversals.commit(plan);
             install(compiled, true);
             return null;
         });
@@ -579,6 +602,11 @@ public final class ReactiveEngine implements Engine {
             wouldChange.add(v.id);
         }
         fire(v, Input.SUCCEEDED, 0);
+        if (v.state == RunState.CLEAN && reversals.isReversal(v)) {
+            reversals.done(v.id);
+            detach(v);
+            return;
+        }
         // A refresh that ran (a restart, a re-run) is a change too, so it travels down notify chains.
         boolean changed = outcome != RunSteps.Outcome.NOTHING && outcome != RunSteps.Outcome.WOULD_APPLY;
         if (changed || triggered) {
@@ -587,6 +615,38 @@ public final class ReactiveEngine implements Engine {
                     fire(v.children[i], Input.NOTIFIED, 0);
                 }
             }
+        }
+    }
+
+    /** Takes a finished reversal out of the running graph, as a swap without it would. */
+    private void detach(Vertex v) {
+        fire(v, Input.REMOVE, 0);
+        vertices.remove(v.id);
+        List<Vertex> rest = new ArrayList<>(order.length);
+        for (Vertex o : order) {
+            if (o != v) {
+                rest.add(o);
+            }
+        }
+        order = rest.toArray(Vertex.NONE);
+        for (Vertex c : v.children) {
+            c.parents = java.util.Arrays.stream(c.parents).filter(p -> p != v).toArray(Vertex[]::new);
+        }
+        for (Vertex p : v.parents) {
+            int n = 0;
+            Vertex[] cs = new Vertex[p.children.length];
+            byte[] fs = new byte[p.children.length];
+            for (int i = 0; i < p.children.length; i++) {
+                if (p.children[i] != v) {
+                    cs[n] = p.children[i];
+                    fs[n++] = p.edgeFlags[i];
+                }
+            }
+            p.children = java.util.Arrays.copyOf(cs, n);
+            p.edgeFlags = java.util.Arrays.copyOf(fs, n);
+        }
+        for (Vertex c : v.children) {
+            consider(c);
         }
     }
 

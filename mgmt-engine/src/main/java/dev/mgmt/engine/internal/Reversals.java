@@ -1,0 +1,208 @@
+package dev.mgmt.engine.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Edge;
+import dev.mgmt.api.Graph;
+import dev.mgmt.api.GraphBuilder;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.Reversible;
+import dev.mgmt.api.codec.ResourceCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pending reversals of DESIGN §4: when a resource with {@code meta.reverse} leaves the
+ * graph, its {@link Reversible#reversed()} joins the next graph as a vertex, after the
+ * reversals of its old children (the old edges reversed), until it has run clean. With a state
+ * directory each pending reversal is also a file there, written before the swap that needs it
+ * and removed once it is clean, so a reversal survives a restart (as mgmt keeps them under its
+ * prefix). Loop-confined, except {@link #load}.
+ */
+final class Reversals {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final ResourceCodec codec;
+    /** Pending reversals by id, and the reversals each must run after. */
+    private final Map<ResourceId, Resource> pending = new LinkedHashMap<>();
+    private final Map<ResourceId, Set<ResourceId>> after = new HashMap<>();
+
+    /** @param dir where pending reversals are kept; null keeps them in memory only */
+    Reversals(Path dir, ResourceCodec codec) {
+        this.dir = dir;
+        this.codec = codec;
+    }
+
+    /** What a graph becomes with the reversals it needs; nothing is kept until {@link #commit}. */
+    record Plan(Graph graph, Map<ResourceId, Resource> pending, Map<ResourceId, Set<ResourceId>> after,
+                List<ResourceId> started) {
+    }
+
+    /**
+     * The graph to install in place of the running vertices {@code running}: {@code next} plus
+     * the reversal of every running resource with {@code meta.reverse} that {@code next} drops,
+     * plus the reversals still pending. A resource of {@code next} with a reversal's id wins over it.
+     */
+    Plan plan(Graph next, Vertex[] running) {
+        Set<ResourceId> kept = new LinkedHashSet<>();
+        for (Resource r : next.resources()) {
+            kept.add(r.id());
+        }
+        Map<ResourceId, Resource> all = new LinkedHashMap<>();
+        Map<ResourceId, Set<ResourceId>> order = new HashMap<>();
+        pending.forEach((id, r) -> {
+            if (!kept.contains(id)) {
+                all.put(id, r);
+                order.put(id, new LinkedHashSet<>(after.getOrDefault(id, Set.of())));
+            }
+        });
+        List<ResourceId> started = new ArrayList<>();
+        for (Vertex v : running) {
+            if (v.meta.reverse() && !kept.contains(v.id) && v.resource instanceof Reversible rv
+                    && !v.resource.equals(pending.get(v.id))) {
+                all.put(v.id, rv.reversed());
+                order.putIfAbsent(v.id, new LinkedHashSet<>());
+                started.add(v.id);
+            }
+        }
+        // Old edge a -> b between two reversed resources: b is undone before a.
+        for (Vertex v : running) {
+            if (started.contains(v.id)) {
+                for (Vertex c : v.children) {
+                    if (all.containsKey(c.id) && !c.id.equals(v.id)) {
+                        order.get(v.id).add(c.id);
+                    }
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            return new Plan(next, all, order, started);
+        }
+        GraphBuilder b = next.toBuilder();
+        all.values().forEach(b::add);
+        order.forEach((id, befores) -> befores.stream().filter(all::containsKey)
+                .forEach(before -> b.edge(Edge.of(before, id))));
+        return new Plan(b.build(), all, order, started);
+    }
+
+    /** The plan's graph compiled: keep its reversals, on disk first. */
+    void commit(Plan plan) {
+        for (ResourceId id : plan.started()) {
+            write(id, plan.pending().get(id), plan.after().get(id));
+            log.info("{}: left the graph with meta.reverse; undoing it", id);
+        }
+        for (ResourceId id : new ArrayList<>(pending.keySet())) {
+            if (!plan.pending().containsKey(id)) {
+                delete(id);
+            }
+        }
+        pending.clear();
+        pending.putAll(plan.pending());
+        after.clear();
+        after.putAll(plan.after());
+    }
+
+    /** Whether this vertex is a pending reversal. */
+    boolean isReversal(Vertex v) {
+        return !pending.isEmpty() && v.resource.equals(pending.get(v.id));
+    }
+
+    /** The reversal ran clean: forget it. */
+    void done(ResourceId id) {
+        pending.remove(id);
+        after.remove(id);
+        after.values().forEach(s -> s.remove(id));
+        delete(id);
+        log.info("{}: reversed", id);
+    }
+
+    /** Reads the reversals a previous run left pending; an unreadable one is an error naming its file. */
+    void load() {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+                if (n == null || !n.hasNonNull("kind") || !n.has("resource")) {
+                    throw new IllegalStateException(f + ": not a pending reversal (no kind or resource)");
+                }
+                Resource r;
+                try {
+                    r = codec.decode(n.get("kind").asText(), n.get("resource"));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(f + ": cannot read the pending reversal: " + e.getMessage(), e);
+                }
+                Set<ResourceId> befores = new LinkedHashSet<>();
+                n.path("after").forEach(a -> befores.add(ResourceId.parse(a.asText())));
+                pending.put(r.id(), r);
+                after.put(r.id(), befores);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read pending reversals in " + dir, e);
+        }
+        if (!pending.isEmpty()) {
+            log.info("{} reversal(s) pending from a previous run: {}", pending.size(), pending.keySet());
+        }
+    }
+
+    private void write(ResourceId id, Resource r, Set<ResourceId> befores) {
+        if (dir == null) {
+            return;
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("kind", id.kind());
+        n.set("resource", codec.encode(r));
+        var list = n.putArray("after");
+        befores.forEach(b -> list.add(b.toString()));
+        try {
+            Files.createDirectories(dir);
+            Path target = file(id);
+            Path tmp = Files.createTempFile(dir, ".reversal", ".tmp");
+            Files.writeString(tmp, n.toString(), StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the reversal of " + id + " in " + dir, e);
+        }
+    }
+
+    private void delete(ResourceId id) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file(id));
+        } catch (IOException e) {
+            log.warn("{}: cannot remove its finished reversal from {}: {}", id, dir, e.toString());
+        }
+    }
+
+    /** One file per id, named by a hash of it: no id can reach outside the directory or be too long. */
+    private Path file(ResourceId id) {
+        return dir.resolve(Names.hashed(id.toString()) + ".json");
+    }
+}
