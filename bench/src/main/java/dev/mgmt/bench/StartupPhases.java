@@ -2,6 +2,7 @@ package dev.mgmt.bench;
 
 import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.EngineBuilder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public final class StartupPhases {
         String shapes = "wide,deep,random";
         int warmup = 10;
         int runs = 10;
-        String work = "elastic";
+        String work = "pool";
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {
@@ -50,6 +51,7 @@ public final class StartupPhases {
         ExecutorService pool = null;
         Supplier<Scheduler> scheduler;
         switch (work) {
+            case "pool" -> scheduler = () -> null;
             case "elastic" -> scheduler = Schedulers::boundedElastic;
             case "immediate" -> scheduler = Schedulers::immediate;
             case "fixed" -> {
@@ -57,7 +59,7 @@ public final class StartupPhases {
                 Scheduler fixed = Schedulers.fromExecutorService(pool);
                 scheduler = () -> fixed;
             }
-            default -> throw new IllegalArgumentException("work=elastic|immediate|fixed, was " + work);
+            default -> throw new IllegalArgumentException("work=pool|elastic|immediate|fixed, was " + work);
         }
         System.out.printf(Locale.ROOT, "%-7s %8s %12s %12s %12s %12s   (median ms of %d runs, work=%s)%n",
                 "shape", "n", "start", "converge", "close", "total", runs, work);
@@ -81,7 +83,11 @@ public final class StartupPhases {
 
     private static long[] once(Graph g, Scheduler work) {
         long t0 = System.nanoTime();
-        Engine e = Engine.builder().workScheduler(work).build();
+        EngineBuilder b = Engine.builder();
+        if (work != null) {
+            b.workScheduler(work);
+        }
+        Engine e = b.build();
         e.start(g);
         long t1 = System.nanoTime();
         e.awaitConverged(Duration.ofMinutes(10)).orThrow();

@@ -62,7 +62,7 @@ final class AutoEdges {
         for (long[] f : found) {
             all.putIfAbsent(GraphCompiler.key((int) f[0], (int) f[1]), edge(resources, f));
         }
-        if (GraphCompiler.acyclic(resources.size(), all.values(), index)) {
+        if (GraphCompiler.acyclic(resources.size(), all)) {
             int added = all.size() - edges.size();
             edges.putAll(all);
             return added;

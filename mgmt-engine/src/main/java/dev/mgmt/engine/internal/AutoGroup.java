@@ -86,7 +86,7 @@ final class AutoGroup {
 
     /** For each candidate slot, the candidate slots reachable from it, by one reverse-topological pass. */
     private static BitSet[] candidateReach(int n, Map<ResourceId, Integer> index, Map<Long, Edge> edges, int[] slotOf) {
-        int[][] children = GraphCompiler.children(n, edges.values(), index);
+        int[][] children = GraphCompiler.children(n, edges);
         int[] order = GraphCompiler.topologicalOrder(children);
         BitSet[] below = new BitSet[n];
         BitSet empty = new BitSet();

@@ -28,6 +28,10 @@ final class EngineLoop implements Executor {
     private final Runnable afterTask;
     private final Thread thread;
     private volatile boolean stopped;
+    /** Set while the thread is parked, so a producer unparks it only then. */
+    private volatile boolean sleeping;
+    /** How long the thread spins for more work before it parks: a hand-off then costs no wake-up. */
+    static final long SPIN_NANOS = 50_000;
 
     EngineLoop(Runnable afterTask) {
         this.afterTask = afterTask;
@@ -45,7 +49,7 @@ final class EngineLoop implements Executor {
     @Override
     public void execute(Runnable task) {
         queue.offer(task);
-        if (wip.getAndIncrement() == 0) {
+        if (wip.getAndIncrement() == 0 && sleeping) {
             LockSupport.unpark(thread);
         }
     }
@@ -88,6 +92,20 @@ final class EngineLoop implements Executor {
         execute(() -> stopped = true);
     }
 
+    private void await() {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (wip.get() == 0 && System.nanoTime() - spinUntil < 0) {
+            Thread.onSpinWait();
+        }
+        while (wip.get() == 0) {
+            sleeping = true;
+            if (wip.get() == 0) {
+                LockSupport.park(this);
+            }
+            sleeping = false;
+        }
+    }
+
     private void drain() {
         int missed = 0;
         while (true) {
@@ -109,9 +127,7 @@ final class EngineLoop implements Executor {
             }
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
-                while (wip.get() == 0) {
-                    LockSupport.park(this);
-                }
+                await();
             }
             missed = 0;
         }

@@ -88,7 +88,7 @@ final class GraphCompiler {
         }
 
         // A linear Kahn pass settles the common case; JGraphT only names cycles when there are some.
-        if (!acyclic(resources.size(), merged.values(), index)) {
+        if (!acyclic(resources.size(), merged)) {
             problems.addAll(cycles(resources, index, List.copyOf(merged.values())));
         }
         if (!problems.isEmpty()) {
@@ -108,28 +108,49 @@ final class GraphCompiler {
                 merged = grouped.edges();
             }
         }
-        return build(graph.name(), resources, index, List.copyOf(merged.values()));
+        return build(graph.name(), resources, index, merged);
     }
 
-    /** The map key of the edge between two vertex indexes. */
+    // An odd multiplier and its inverse mod 2^64: keys stay unique and decodable, and their
+    // hashes spread (Long.hashCode of the plain pair is from ^ to, which piles nearby pairs up).
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+    private static final long UNMIX;
+
+    static {
+        long inv = MIX;
+        for (int i = 0; i < 5; i++) {
+            inv *= 2 - MIX * inv;
+        }
+        UNMIX = inv;
+    }
+
+    /** The map key of the edge between two vertex indexes; {@link #from} and {@link #to} read it back. */
     static long key(int from, int to) {
-        return ((long) from << 32) | (to & 0xffffffffL);
+        return (((long) from << 32) | (to & 0xffffffffL)) * MIX;
     }
 
-    /** Child indexes of every vertex. */
-    static int[][] children(int n, Collection<Edge> edges, Map<ResourceId, Integer> index) {
+    static int from(long key) {
+        return (int) ((key * UNMIX) >>> 32);
+    }
+
+    static int to(long key) {
+        return (int) (key * UNMIX);
+    }
+
+    /** Child indexes of every vertex, from edges keyed by {@link #key}. */
+    static int[][] children(int n, Map<Long, Edge> edges) {
         int[] out = new int[n];
-        for (Edge e : edges) {
-            out[index.get(e.from())]++;
+        for (long k : edges.keySet()) {
+            out[from(k)]++;
         }
         int[][] children = new int[n][];
         for (int i = 0; i < n; i++) {
             children[i] = new int[out[i]];
         }
         int[] fill = new int[n];
-        for (Edge e : edges) {
-            int f = index.get(e.from());
-            children[f][fill[f]++] = index.get(e.to());
+        for (long k : edges.keySet()) {
+            int f = from(k);
+            children[f][fill[f]++] = to(k);
         }
         return children;
     }
@@ -160,8 +181,8 @@ final class GraphCompiler {
         return tail == n ? queue : java.util.Arrays.copyOf(queue, tail);
     }
 
-    static boolean acyclic(int n, Collection<Edge> edges, Map<ResourceId, Integer> index) {
-        return topologicalOrder(children(n, edges, index)).length == n;
+    static boolean acyclic(int n, Map<Long, Edge> edges) {
+        return topologicalOrder(children(n, edges)).length == n;
     }
 
     private static void validate(Resource r, ResourceId id, List<String> problems) {
@@ -246,13 +267,13 @@ final class GraphCompiler {
     }
 
     private static CompiledGraph build(String name, List<Resource> resources, Map<ResourceId, Integer> index,
-                                       List<Edge> edges) {
+                                       Map<Long, Edge> keyed) {
         int n = resources.size();
         int[] inDeg = new int[n];
         int[] outDeg = new int[n];
-        for (Edge e : edges) {
-            outDeg[index.get(e.from())]++;
-            inDeg[index.get(e.to())]++;
+        for (long k : keyed.keySet()) {
+            outDeg[from(k)]++;
+            inDeg[to(k)]++;
         }
         int[][] parents = new int[n][];
         int[][] children = new int[n][];
@@ -264,14 +285,15 @@ final class GraphCompiler {
         }
         int[] pi = new int[n];
         int[] ci = new int[n];
-        for (Edge e : edges) {
-            int f = index.get(e.from());
-            int t = index.get(e.to());
+        for (Map.Entry<Long, Edge> e : keyed.entrySet()) {
+            int f = from(e.getKey());
+            int t = to(e.getKey());
             parents[t][pi[t]++] = f;
-            flags[f][ci[f]] = EdgeFlags.of(e);
+            flags[f][ci[f]] = EdgeFlags.of(e.getValue());
             children[f][ci[f]++] = t;
         }
-        return new CompiledGraph(name, List.copyOf(resources), index, edges, parents, children, flags);
+        return new CompiledGraph(name, List.copyOf(resources), index, List.copyOf(keyed.values()), parents, children,
+                flags);
     }
 
     private static final int[] EMPTY = new int[0];

@@ -34,6 +34,8 @@ final class WorkPool implements Executor {
     private final AtomicInteger threads = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong started = new AtomicLong();
+    /** Workers polling for work before they park; a new task needs no wake-up while one does. */
+    private final AtomicInteger spinning = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private final AtomicInteger serial = new AtomicInteger();
     private volatile Thread monitor;
@@ -48,6 +50,9 @@ final class WorkPool implements Executor {
     public void execute(Runnable task) {
         queue.offer(task);
         queued.incrementAndGet();
+        if (spinning.get() > 0) {
+            return;
+        }
         Thread t = parked.poll();
         if (t != null) {
             LockSupport.unpark(t);
@@ -85,6 +90,9 @@ final class WorkPool implements Executor {
                 idleSince = System.nanoTime();
                 continue;
             }
+            if (spinFor()) {
+                continue;
+            }
             if (System.nanoTime() - idleSince > IDLE_NANOS) {
                 threads.decrementAndGet();
                 // A task offered between the poll and the decrement must not be stranded.
@@ -100,6 +108,27 @@ final class WorkPool implements Executor {
             }
             LockSupport.parkNanos(this, IDLE_NANOS);
             parked.remove(me);
+        }
+    }
+
+    /** Polls a little before parking, so back-to-back hand-offs cost no wake-up; true when work came. */
+    private boolean spinFor() {
+        // One spinner is enough to take the next task; more would only crowd out the loop.
+        if (spinning.incrementAndGet() > 1) {
+            spinning.decrementAndGet();
+            return false;
+        }
+        try {
+            long until = System.nanoTime() + EngineLoop.SPIN_NANOS;
+            while (System.nanoTime() - until < 0) {
+                if (!queue.isEmpty()) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+            return false;
+        } finally {
+            spinning.decrementAndGet();
         }
     }
 
@@ -120,19 +149,27 @@ final class WorkPool implements Executor {
         LockSupport.unpark(m);
     }
 
-    /** Adds a thread while work waits and nothing has started for a while. */
+    /**
+     * Adds a thread while work waits and nothing has started for two windows in a row: one
+     * window can be a GC pause, which stops every thread alike and is no reason for more.
+     */
     private void watchForStalls() {
         long lastStarted = started.get();
+        int stalled = 0;
         for (;;) {
             if (queued.get() <= 0) {
                 LockSupport.park(this);
                 lastStarted = started.get();
+                stalled = 0;
                 continue;
             }
             LockSupport.parkNanos(this, STALL_NANOS);
             long now = started.get();
-            if (queued.get() > 0 && now == lastStarted && parked.isEmpty()) {
+            boolean stuck = queued.get() > 0 && now == lastStarted && parked.isEmpty() && spinning.get() == 0;
+            stalled = stuck ? stalled + 1 : 0;
+            if (stalled >= 2) {
                 spawn();
+                stalled = 0;
             }
             lastStarted = now;
         }
