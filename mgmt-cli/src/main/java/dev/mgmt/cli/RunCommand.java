@@ -436,9 +436,12 @@ final class RunCommand implements Callable<Integer> {
             try {
                 Map<VertexState, Integer> s = engine.states();
                 int total = s.values().stream().mapToInt(Integer::intValue).sum();
-                String line = String.format("progress: %d/%d clean, %d running, %d pending, %d retrying, %d failed",
-                        s.get(VertexState.CLEAN), total, s.get(VertexState.RUNNING), s.get(VertexState.PENDING),
-                        s.get(VertexState.RETRYING), s.get(VertexState.FAILED));
+                String line = String.format(
+                        "progress: %d/%d clean, %d running, %d pending, %d waiting, %d retrying, %d failed%s",
+                        s.get(VertexState.CLEAN), total, s.get(VertexState.RUNNING),
+                        s.get(VertexState.PENDING) + s.get(VertexState.UNARMED), s.get(VertexState.WAITING),
+                        s.get(VertexState.RETRYING), s.get(VertexState.FAILED),
+                        s.get(VertexState.BLOCKED) > 0 ? ", " + s.get(VertexState.BLOCKED) + " blocked" : "");
                 if (!line.equals(lastLine)) {
                     lastLine = line;
                     out.println(line);
