@@ -140,7 +140,7 @@ final class VertexTransitions {
         }
         // The owed work becomes the run's work; what arrives from now on is owed again.
         int run = (marks & OWED) << RUN_SHIFT;
-        return go(RUNNING, (marks & ~OWED & ~IN_RUN) | run, (leave & A_DEQUEUE) | A_START);
+        return go(RUNNING, (marks & ~OWED & ~IN_RUN) | run, leave | A_START);
     }
 
     private static Step running(int marks, Input in, int facts) {
@@ -156,7 +156,9 @@ final class VertexTransitions {
                     ? returned(handBack(marks), A_RETURNED, (facts & F_BACKOFF) != 0 ? REARM_WAIT : PENDING, facts)
                     : returned(handBack(marks), A_RETURNED, FAILED, facts);
             case TIMER -> (marks & WATCH_DOWN) != 0 ? stay(RUNNING, marks, A_RESUBSCRIBE) : stay(RUNNING, marks);
-            case WATCH_RETRY -> stay(RUNNING, marks | WATCH_DOWN, A_SCHEDULE_RESUBSCRIBE);
+            case WATCH_RETRY -> (marks & WATCH_DEAD) != 0
+                    ? stay(RUNNING, marks)
+                    : stay(RUNNING, marks | WATCH_DOWN, A_SCHEDULE_RESUBSCRIBE);
             case WATCH_GAVE_UP -> stay(RUNNING, (marks & ~WATCH_DOWN) | WATCH_DEAD, A_CANCEL_TIMER);
             case REMOVE -> go(REMOVING, marks, A_CANCEL_CALL | A_CANCEL_TIMER | A_CANCEL_WATCH);
             default -> stay(RUNNING, marks);
@@ -166,7 +168,7 @@ final class VertexTransitions {
     /** Where a returned call leaves the vertex; a watch failure during the call wins. */
     private static Step returned(int marks, int actions, RunState to, int facts) {
         if ((marks & WATCH_DEAD) != 0) {
-            return go(WATCH_FAILED, marks & ~WATCH_DEAD, actions);
+            return go(WATCH_FAILED, marks & ~WATCH_DEAD & ~WATCH_DOWN, actions);
         }
         if ((marks & WATCH_DOWN) != 0) {
             // The re-subscription timer is already set; arming will make it dirty again.
