@@ -1,5 +1,7 @@
 package dev.mgmt.test;
 
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -16,12 +18,16 @@ import reactor.core.publisher.Sinks;
  * gate.open();
  * }</pre>
  *
- * Waiting never blocks a thread. Gates compare by identity.
+ * Waiting with {@link #whenOpen()} never blocks a thread; {@link #awaitOpenUninterruptibly()}
+ * does, for resources that behave like a stuck system call ({@code checkBlocksOn}). Gates
+ * compare by identity.
  */
 public final class FakeGate {
 
     private Sinks.Empty<Void> current = Sinks.empty();
     private boolean open;
+    /** Threads blocked in {@link #awaitOpenUninterruptibly()} and not let through yet, oldest first. */
+    private final LinkedHashSet<Thread> blocked = new LinkedHashSet<>();
 
     private FakeGate(boolean open) {
         if (open) {
@@ -46,6 +52,10 @@ public final class FakeGate {
             open = true;
             current.tryEmitEmpty();
         }
+        if (!blocked.isEmpty()) {
+            blocked.clear();
+            notifyAll();
+        }
         return this;
     }
 
@@ -61,6 +71,63 @@ public final class FakeGate {
     /** Whether calls pass. */
     public synchronized boolean isOpen() {
         return open;
+    }
+
+    /**
+     * Blocks the calling thread until the gate is open (or {@link #releaseOldest()} lets it
+     * through), ignoring interrupts the way a stuck system call does; an interrupt that came
+     * meanwhile is set again on return.
+     */
+    public void awaitOpenUninterruptibly() {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        synchronized (this) {
+            if (open) {
+                return;
+            }
+            blocked.add(me);
+            try {
+                while (blocked.contains(me)) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                blocked.remove(me);
+            }
+        }
+        if (interrupted) {
+            me.interrupt();
+        }
+    }
+
+    /**
+     * Lets the thread that has been blocked longest in {@link #awaitOpenUninterruptibly()}
+     * through; the gate itself stays closed.
+     *
+     * @return whether a thread was blocked
+     */
+    public synchronized boolean releaseOldest() {
+        Iterator<Thread> it = blocked.iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        it.next();
+        it.remove();
+        notifyAll();
+        return true;
+    }
+
+    /** How many threads are blocked in {@link #awaitOpenUninterruptibly()} now, not let through yet. */
+    public synchronized int blockedThreads() {
+        return blocked.size();
+    }
+
+    /** Whether this thread is blocked in {@link #awaitOpenUninterruptibly()} now, not let through yet. */
+    public synchronized boolean isBlocking(Thread thread) {
+        return blocked.contains(thread);
     }
 
     /** Completes when the gate is open, at once if it is open now. */

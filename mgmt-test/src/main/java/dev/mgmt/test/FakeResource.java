@@ -7,6 +7,7 @@ import dev.mgmt.api.Trigger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
@@ -41,7 +42,7 @@ public class FakeResource implements Resource {
     /** The parameters that make up a fake's identity besides name and meta. */
     record Config(int failChecks, int failApplies, Duration checkTakes, Duration applyTakes, FakeGate checkGate,
                   FakeGate applyGate, boolean armOnSubscribe, boolean refreshable, boolean trigger,
-                  List<String> problems) {
+                  List<String> problems, FakeGate checkBlocksOn, FakeGate applyBlocksOn) {
     }
 
     FakeResource(Fakes fakes, String name, Meta meta, Config config) {
@@ -102,13 +103,22 @@ public class FakeResource implements Resource {
 
     /**
      * Waits for the check gate and {@code checkTakes}, then fails if asked to, else emits
-     * whether the name is in sync.
+     * whether the name is in sync. Built with {@code checkBlocksOn(gate)}, it blocks its thread at
+     * that gate instead (see {@link Builder#checkBlocksOn}).
      */
     @Override
     public Mono<Boolean> check() {
         return Mono.defer(() -> {
             int n = state.checks.incrementAndGet();
             boolean fail = n <= config.failChecks() || FakeState.take(state.checkFailuresToInject);
+            if (config.checkBlocksOn() != null) {
+                return blocking(FakeCall.Phase.CHECK, config.checkBlocksOn(), () -> {
+                    if (fail) {
+                        throw new FakeFailureException(id() + ": injected check failure (check #" + n + ")");
+                    }
+                    return state.inSync();
+                });
+            }
             Mono<Boolean> body = hold(config.checkGate(), config.checkTakes()).then(Mono.fromCallable(() -> {
                 if (fail) {
                     throw new FakeFailureException(id() + ": injected check failure (check #" + n + ")");
@@ -121,13 +131,23 @@ public class FakeResource implements Resource {
 
     /**
      * Waits for the apply gate and {@code applyTakes}, then fails if asked to, else sets the
-     * name in sync.
+     * name in sync. Built with {@code applyBlocksOn(gate)}, it blocks its thread at that gate
+     * instead (see {@link Builder#applyBlocksOn}).
      */
     @Override
     public Mono<Void> apply() {
         return Mono.defer(() -> {
             int n = state.applies.incrementAndGet();
             boolean fail = n <= config.failApplies() || FakeState.take(state.applyFailuresToInject);
+            if (config.applyBlocksOn() != null) {
+                return blocking(FakeCall.Phase.APPLY, config.applyBlocksOn(), () -> {
+                    if (fail) {
+                        throw new FakeFailureException(id() + ": injected apply failure (apply #" + n + ")");
+                    }
+                    state.inSync(true);
+                    return null;
+                }).then();
+            }
             Mono<Void> body = hold(config.applyGate(), config.applyTakes()).then(Mono.fromRunnable(() -> {
                 if (fail) {
                     throw new FakeFailureException(id() + ": injected apply failure (apply #" + n + ")");
@@ -181,6 +201,37 @@ public class FakeResource implements Resource {
                         fakes.recorder().end(call, FakeCall.Outcome.CANCELLED);
                     }
                 });
+    }
+
+    /**
+     * A call that blocks the subscribing thread at {@code gate} the way a stuck system call does:
+     * it ignores interrupts and cancellation and is recorded as in progress until that thread
+     * lets go. Then it has its effect (an apply sets the state in sync) and is recorded with its
+     * outcome, or as {@link FakeCall.Outcome#CANCELLED} when the engine cancelled it meanwhile.
+     */
+    private <T> Mono<T> blocking(FakeCall.Phase phase, FakeGate gate, Callable<T> body) {
+        return Mono.create(sink -> {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            sink.onCancel(() -> cancelled.set(true));
+            int call = fakes.recorder().start(id(), phase);
+            gate.awaitOpenUninterruptibly();
+            T value;
+            try {
+                value = body.call();
+            } catch (Throwable e) {
+                fakes.recorder().end(call, cancelled.get() ? FakeCall.Outcome.CANCELLED : FakeCall.Outcome.FAILED);
+                sink.error(e);
+                return;
+            }
+            fakes.recorder().end(call, cancelled.get() ? FakeCall.Outcome.CANCELLED
+                    : phase != FakeCall.Phase.CHECK ? FakeCall.Outcome.DONE
+                    : Boolean.TRUE.equals(value) ? FakeCall.Outcome.TRUE : FakeCall.Outcome.FALSE);
+            if (value == null) {
+                sink.success();
+            } else {
+                sink.success(value);
+            }
+        });
     }
 
     /** Equal when built by the same {@link Fakes} with the same name, meta and configuration. */
@@ -256,6 +307,8 @@ public class FakeResource implements Resource {
         private boolean refreshable;
         private boolean trigger;
         private List<String> problems = List.of();
+        private FakeGate checkBlocksOn;
+        private FakeGate applyBlocksOn;
         private Boolean inSync;
 
         Builder(Fakes fakes, String name) {
@@ -312,6 +365,29 @@ public class FakeResource implements Resource {
         }
 
         /**
+         * Each check blocks the thread that subscribed to it until this gate is open, the way a
+         * stuck system call does: it ignores interrupts and cancellation (a {@code meta.timeout}
+         * or a graph swap), and stays in progress, in {@link Fakes#calls()} too, until the thread
+         * lets go. Replaces {@link #checkGate} and {@link #checkTakes} for checks. The engine must
+         * subscribe on a thread that may block: never use it with a virtual-time work scheduler.
+         */
+        public Builder checkBlocksOn(FakeGate gate) {
+            this.checkBlocksOn = gate;
+            return this;
+        }
+
+        /**
+         * Each apply blocks the thread that subscribed to it until this gate is open, like
+         * {@link #checkBlocksOn}. Replaces {@link #applyGate} and {@link #applyTakes} for applies.
+         * The apply is subscribed on the thread where the check ended: with a check gate or
+         * {@code checkTakes} that is not a work thread, so combine it with neither.
+         */
+        public Builder applyBlocksOn(FakeGate gate) {
+            this.applyBlocksOn = gate;
+            return this;
+        }
+
+        /**
          * Whether the watch arms as soon as it is subscribed (the default). With {@code false}
          * it arms on {@link Fakes#arm(String)}, and events before that are not seen.
          */
@@ -351,7 +427,7 @@ public class FakeResource implements Resource {
         /** The resource. */
         public FakeResource build() {
             Config c = new Config(failChecks, failApplies, checkTakes, applyTakes, checkGate, applyGate,
-                    armOnSubscribe, refreshable, trigger, problems);
+                    armOnSubscribe, refreshable, trigger, problems, checkBlocksOn, applyBlocksOn);
             fakes.state(name).seed(inSync != null && inSync);
             if (refreshable && trigger) {
                 return new RefreshableTriggerFake(fakes, name, meta, c);

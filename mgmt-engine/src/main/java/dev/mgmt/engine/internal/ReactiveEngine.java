@@ -171,13 +171,19 @@ public final class ReactiveEngine implements Engine {
     @Override
     public Mono<Convergence> converged(Duration quietFor) {
         long quiet = quietFor.toNanos();
-        return Mono.create(sink -> loop.execute(() -> {
-            if (lifecycle == Lifecycle.CLOSED || lifecycle == Lifecycle.CLOSING) {
+        return Mono.create(sink -> {
+            if (closeDone) {
                 sink.error(new IllegalStateException("engine is closed"));
                 return;
             }
-            clock.await(quiet, sink);
-        }));
+            loop.execute(() -> {
+                if (lifecycle == Lifecycle.CLOSED || lifecycle == Lifecycle.CLOSING) {
+                    sink.error(new IllegalStateException("engine is closed"));
+                    return;
+                }
+                clock.await(quiet, sink);
+            });
+        });
     }
 
     @Override
@@ -282,8 +288,8 @@ public final class ReactiveEngine implements Engine {
         } catch (IllegalStateException alreadyClosed) {
             return;
         }
-        loop.stop();
         closeDone = true;
+        loop.stop();
         try {
             // Every event is delivered when close returns, unless a subscriber hangs.
             hub.complete().get(10, TimeUnit.SECONDS);
