@@ -21,7 +21,7 @@
 #   2. Engine heap per idle vertex (IdleVertexFootprint, its own JVM per side and round),
 #      random DAG (and wide) at 10,000 and 100,000 vertices.
 #   3. Drift repair latency of one file resource (DriftRepairLatency, the bench-module copy of
-#      mgmt-resources-linux's DriftRepairLatencyBenchmark), samples of all rounds pooled;
+#      what bench/drift-repair-latency.sh runs), samples of all rounds pooled;
 #      files go to DRIFT_DIR, which should be on ext4 (checked and printed).
 #
 # Usage: bench/engine-compare.sh                    # 6 to 10 minutes on 2 cores, builds included

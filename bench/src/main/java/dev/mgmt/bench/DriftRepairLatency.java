@@ -23,9 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Drift repair latency of the {@code file} resource, the same measurement as
- * {@code dev.mgmt.resources.linux.bench.DriftRepairLatencyBenchmark} (mgmt-resources-linux's test
- * sources), here so that it ships in {@code benchmarks.jar} and can write its raw samples.
+ * Drift repair latency of the {@code file} resource ({@code bench/drift-repair-latency.sh}).
  *
  * <p>The engine runs one {@code file} resource ({@code content}, {@code mode 0644}). Each
  * outside write overwrites the file as {@code echo x > file} does ({@code open(O_TRUNC)}, write,

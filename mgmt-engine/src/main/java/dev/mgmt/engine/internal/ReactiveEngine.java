@@ -274,15 +274,8 @@ public final class ReactiveEngine implements Engine {
         } catch (IllegalStateException alreadyClosed) {
             return;
         }
-        try {
-            idle.get(1, TimeUnit.MINUTES);
-        } catch (TimeoutException e) {
-            log.warn("engine close: running check/apply calls did not finish within a minute; cancelling them");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            log.warn("engine close", e.getCause());
-        }
+        awaitQuietly(idle, Duration.ofMinutes(1),
+                "running check/apply calls did not finish within a minute; cancelling them");
         try {
             loop.call(this::closeInLoop);
         } catch (IllegalStateException alreadyClosed) {
@@ -290,11 +283,17 @@ public final class ReactiveEngine implements Engine {
         }
         closeDone = true;
         loop.stop();
+        // Every event is delivered when close returns, unless a subscriber hangs.
+        awaitQuietly(hub.complete(), Duration.ofSeconds(10),
+                "an events() subscriber has not taken the last events within 10 s");
+    }
+
+    /** Close waits, but never forever and never with an exception. */
+    private static void awaitQuietly(CompletableFuture<Void> f, Duration max, String onTimeout) {
         try {
-            // Every event is delivered when close returns, unless a subscriber hangs.
-            hub.complete().get(10, TimeUnit.SECONDS);
+            f.get(max.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("engine close: an events() subscriber has not taken the last events within 10 s");
+            log.warn("engine close: {}", onTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
