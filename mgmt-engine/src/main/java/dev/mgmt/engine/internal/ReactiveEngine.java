@@ -67,7 +67,7 @@ public final class ReactiveEngine implements Engine {
     private final Permits permits;
     private final RunSteps steps;
     private final ConvergedClock clock;
-    private final Convergences convergences;
+    private final LoopView view;
     private final Reversals reversals;
 
     // Loop-confined state.
@@ -102,7 +102,7 @@ public final class ReactiveEngine implements Engine {
         this.loop = new EngineLoop(this::afterTask);
         this.steps = new RunSteps(time, this::post, hub::wanted);
         this.clock = new ConvergedClock(time, loop, hub);
-        this.convergences = new Convergences();
+        this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
                 stateDir == null ? null : codec.get());
     }
@@ -195,7 +195,7 @@ public final class ReactiveEngine implements Engine {
             f.cancel(true);
             List<ResourceId> pending = loop.call(() -> {
                 List<ResourceId> out = new ArrayList<>();
-                Set<Vertex> blocked = Convergences.blocked(order);
+                Set<Vertex> blocked = Topology.blocked(order);
                 for (Vertex v : order) {
                     if (v.state.active || v.state == RunState.PENDING && !blocked.contains(v)) {
                         out.add(v.id);
@@ -221,7 +221,7 @@ public final class ReactiveEngine implements Engine {
             if (v == null) {
                 throw new IllegalArgumentException("no vertex " + id + " in the running graph");
             }
-            return Convergences.shown(v);
+            return Topology.shown(v);
         });
     }
 
@@ -232,7 +232,7 @@ public final class ReactiveEngine implements Engine {
             for (VertexState s : VertexState.values()) {
                 out.put(s, 0);
             }
-            Set<Vertex> blocked = Convergences.blocked(order);
+            Set<Vertex> blocked = Topology.blocked(order);
             for (Vertex v : order) {
                 out.merge(blocked.contains(v) ? VertexState.BLOCKED : v.state.shown, 1, Integer::sum);
             }
@@ -248,7 +248,7 @@ public final class ReactiveEngine implements Engine {
     @Override
     public String toDot() {
         return loop.call(() -> {
-            Set<Vertex> blocked = Convergences.blocked(order);
+            Set<Vertex> blocked = Topology.blocked(order);
             return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
         });
     }
@@ -357,20 +357,7 @@ public final class ReactiveEngine implements Engine {
             }
         }
         closeRemoved();
-        for (int i = 0; i < n; i++) {
-            Vertex v = byIndex[i];
-            int[] ps = cg.parents[i];
-            int[] cs = cg.children[i];
-            v.parents = ps.length == 0 ? Vertex.NONE : new Vertex[ps.length];
-            for (int j = 0; j < ps.length; j++) {
-                v.parents[j] = byIndex[ps[j]];
-            }
-            v.children = cs.length == 0 ? Vertex.NONE : new Vertex[cs.length];
-            for (int j = 0; j < cs.length; j++) {
-                v.children[j] = byIndex[cs[j]];
-            }
-            v.edgeFlags = cg.edgeFlags[i];
-        }
+        Topology.wire(byIndex, cg);
         vertices = next;
         order = byIndex;
         happened();
@@ -439,7 +426,7 @@ public final class ReactiveEngine implements Engine {
             act(v, step.actions());
         }
         if (probe != null) {
-            probe.step(v.id, from.shown, in.name(), step.state().shown, (step.actions() & A_START) != 0, convergences);
+            probe.step(v.id, from.shown, in.name(), step.state().shown, (step.actions() & A_START) != 0, view);
         }
     }
 
@@ -449,7 +436,7 @@ public final class ReactiveEngine implements Engine {
         counts[from.ordinal()]--;
         counts[to.ordinal()]++;
         active += (to.active ? 1 : 0) - (from.active ? 1 : 0);
-        if (Convergences.named(from) || Convergences.named(to)) {
+        if (named(from) || named(to)) {
             reportVersion++;
         }
         if (to.failed()) {
@@ -634,22 +621,7 @@ public final class ReactiveEngine implements Engine {
             }
         }
         order = rest.toArray(Vertex.NONE);
-        for (Vertex c : v.children) {
-            c.parents = java.util.Arrays.stream(c.parents).filter(p -> p != v).toArray(Vertex[]::new);
-        }
-        for (Vertex p : v.parents) {
-            int n = 0;
-            Vertex[] cs = new Vertex[p.children.length];
-            byte[] fs = new byte[p.children.length];
-            for (int i = 0; i < p.children.length; i++) {
-                if (p.children[i] != v) {
-                    cs[n] = p.children[i];
-                    fs[n++] = p.edgeFlags[i];
-                }
-            }
-            p.children = java.util.Arrays.copyOf(cs, n);
-            p.edgeFlags = java.util.Arrays.copyOf(fs, n);
-        }
+        Topology.unlink(v);
         for (Vertex c : v.children) {
             consider(c);
         }
@@ -768,134 +740,58 @@ public final class ReactiveEngine implements Engine {
         if (lifecycle != Lifecycle.RUNNING) {
             return;
         }
-        convergences.derive();
+        deriveConvergence();
         if (probe != null) {
-            probe.taskEnded(convergences);
+            probe.taskEnded(view);
         }
+    }
+
+    private static boolean named(RunState s) {
+        return s == RunState.PENDING || s.failed();
     }
 
     private void emitBlocked(Vertex failed) {
         if (!hub.wanted()) {
             return;
         }
-        for (Vertex c : Convergences.blocked(new Vertex[] {failed})) {
+        for (Vertex c : Topology.blocked(new Vertex[] {failed})) {
             emit(new EngineEvent.Blocked(now(), c.id, failed.id));
         }
     }
+
+    /** Whether the engine reported itself converged, the report, and the version it was made at. */
+    private boolean converged;
+    private int reportedVersion = -1;
+    private Convergence report;
 
     /**
      * Convergence as a function of the vertex states: converged when no vertex is active, with
      * the failed vertices and the pending ones (which then all sit below a failed one) named.
      */
-    private final class Convergences implements LoopProbe.View {
-        private boolean converged;
-        private int version = -1;
-        private Convergence report;
-
-        void derive() {
-            if (active == 0) {
-                if (!converged || version != reportVersion) {
-                    converged = true;
-                    version = reportVersion;
-                    List<ResourceId> failed = new ArrayList<>();
-                    List<ResourceId> blocked = new ArrayList<>();
-                    for (Vertex v : order) {
-                        if (v.state.failed()) {
-                            failed.add(v.id);
-                        } else if (v.state == RunState.PENDING) {
-                            blocked.add(v.id);
-                        }
-                    }
-                    report = new Convergence(failed, blocked);
-                    emit(new EngineEvent.Converged(now(), failed, blocked));
-                    log.debug("converged: {}", report.describe());
-                    clock.settle(report);
-                }
-            } else if (converged) {
-                converged = false;
-                report = null;
-                clock.unsettle();
-                emit(new EngineEvent.Unconverged(now()));
-            }
-        }
-
-        static boolean named(RunState s) {
-            return s == RunState.PENDING || s.failed();
-        }
-
-        static VertexState shown(Vertex v) {
-            return v.state == RunState.PENDING && hasFailedAncestor(v)
-                    ? VertexState.BLOCKED : v.state.shown;
-        }
-
-        /** Pending vertices below the given ones' failed members, in one pass. */
-        static Set<Vertex> blocked(Vertex[] from) {
-            Set<Vertex> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            java.util.ArrayDeque<Vertex> queue = new java.util.ArrayDeque<>();
-            for (Vertex v : from) {
-                if (v.state.failed()) {
-                    queue.add(v);
-                }
-            }
-            while (!queue.isEmpty()) {
-                for (Vertex c : queue.poll().children) {
-                    if (c.state == RunState.PENDING && out.add(c)) {
-                        queue.add(c);
+    private void deriveConvergence() {
+        if (active == 0) {
+            if (!converged || reportedVersion != reportVersion) {
+                converged = true;
+                reportedVersion = reportVersion;
+                List<ResourceId> failed = new ArrayList<>();
+                List<ResourceId> blocked = new ArrayList<>();
+                for (Vertex v : order) {
+                    if (v.state.failed()) {
+                        failed.add(v.id);
+                    } else if (v.state == RunState.PENDING) {
+                        blocked.add(v.id);
                     }
                 }
+                report = new Convergence(failed, blocked);
+                emit(new EngineEvent.Converged(now(), failed, blocked));
+                log.debug("converged: {}", report.describe());
+                clock.settle(report);
             }
-            return out;
-        }
-
-        private static boolean hasFailedAncestor(Vertex v) {
-            java.util.ArrayDeque<Vertex> queue = new java.util.ArrayDeque<>(List.of(v.parents));
-            Set<Vertex> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            while (!queue.isEmpty()) {
-                Vertex p = queue.poll();
-                if (!seen.add(p)) {
-                    continue;
-                }
-                if (p.state.failed()) {
-                    return true;
-                }
-                queue.addAll(List.of(p.parents));
-            }
-            return false;
-        }
-
-        @Override
-        public Map<ResourceId, VertexState> states() {
-            Set<Vertex> blocked = blocked(order);
-            Map<ResourceId, VertexState> out = new HashMap<>();
-            for (Vertex v : order) {
-                out.put(v.id, blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
-            }
-            return out;
-        }
-
-        @Override
-        public List<ResourceId> parents(ResourceId id) {
-            Vertex v = vertices.get(id);
-            return v == null ? List.of() : java.util.Arrays.stream(v.parents).map(p -> p.id).toList();
-        }
-
-        @Override
-        public int callsInFlight(ResourceId id) {
-            Vertex v = vertices.get(id);
-            if (v == null) {
-                return 0;
-            }
-            return (v.call != null ? 1 : 0) + (v.predecessor != null && v.predecessor.call != null ? 1 : 0);
-        }
-
-        @Override
-        public Map<String, Integer> semaphoreHolders() {
-            return permits.holders();
-        }
-
-        @Override
-        public java.util.Optional<Convergence> reported() {
-            return java.util.Optional.ofNullable(report);
+        } else if (converged) {
+            converged = false;
+            report = null;
+            clock.unsettle();
+            emit(new EngineEvent.Unconverged(now()));
         }
     }
 
