@@ -216,7 +216,7 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public VertexState state(ResourceId id) {
-        return loop.call(() -> {
+        return read(() -> {
             Vertex v = vertices.get(id);
             if (v == null) {
                 throw new IllegalArgumentException("no vertex " + id + " in the running graph");
@@ -227,7 +227,7 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public Map<VertexState, Integer> states() {
-        return loop.call(() -> {
+        return read(() -> {
             Map<VertexState, Integer> out = new EnumMap<>(VertexState.class);
             for (VertexState s : VertexState.values()) {
                 out.put(s, 0);
@@ -242,12 +242,12 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public List<ResourceId> noopReport() {
-        return loop.call(() -> List.copyOf(wouldChange));
+        return read(() -> List.copyOf(wouldChange));
     }
 
     @Override
     public String toDot() {
-        return loop.call(() -> {
+        return read(() -> {
             Set<Vertex> blocked = Topology.blocked(order);
             return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
         });
@@ -286,6 +286,14 @@ public final class ReactiveEngine implements Engine {
         // Every event is delivered when close returns, unless a subscriber hangs.
         awaitQuietly(hub.complete(), Duration.ofSeconds(10),
                 "an events() subscriber has not taken the last events within 10 s");
+    }
+
+    /**
+     * Reads loop-confined state: in the loop, or, once closed, here (the loop has stopped and the
+     * state is frozen, so a report after close still works).
+     */
+    private <T> T read(java.util.function.Supplier<T> task) {
+        return closeDone ? task.get() : loop.call(task);
     }
 
     /** Close waits, but never forever and never with an exception. */

@@ -39,6 +39,22 @@ class EngineCloseTest {
         assertThatCode(engine::close).doesNotThrowAnyException();
     }
 
+    /** `mgmt run` prints its summary after close: the reports still answer, from the frozen state. */
+    @Test
+    void reportsStillAnswerAfterClose() {
+        Fakes fakes = Fakes.create();
+        FakeResource a = fakes.resource("a").build();
+        Engine engine = Engine.builder().noop(true).build();
+        engine.start(Graph.builder().add(a).build());
+        assertSucceededWithin(engine, Waits.HANG);
+        engine.close();
+        assertThat(engine.noopReport()).containsExactly(Fakes.id("a"));
+        assertThat(engine.states().values()).allMatch(n -> n == 0);
+        assertThat(engine.toDot()).contains("digraph");
+        StepVerifier.create(engine.converged(Duration.ZERO)).expectError(IllegalStateException.class)
+                .verify(Duration.ofSeconds(5));
+    }
+
     @Test
     void closeWaitsForARunningApply() {
         Fakes fakes = Fakes.create();
