@@ -82,6 +82,8 @@ public final class ReactiveEngine implements Engine {
     private int reportVersion;
     private int callsInFlight;
     private List<Vertex> toClose = new ArrayList<>();
+    /** Removed vertices whose call is still in flight, by id: at most one per id. */
+    private final Map<ResourceId, Vertex> inFlight = new HashMap<>();
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
     private LoopProbe probe;
@@ -358,10 +360,17 @@ public final class ReactiveEngine implements Engine {
                 removed.add(old.id);
             }
             fire(old, Input.REMOVE, 0);
-            if (old.state == RunState.REMOVING && now != null) {
-                // The changed successor waits for the old call: one resource, one call at a time.
-                old.successor = now;
-                now.predecessor = old;
+            if (old.state == RunState.REMOVING) {
+                inFlight.put(old.id, old);
+            }
+        }
+        // One resource, one call at a time: a new vertex whose id still has a call in flight (its
+        // removed self, or a version changed one or more swaps ago) waits for that call.
+        for (Vertex v : fresh) {
+            Vertex old = inFlight.get(v.id);
+            if (old != null) {
+                old.successor = v;
+                v.predecessor = old;
             }
         }
         closeRemoved();
@@ -508,6 +517,7 @@ public final class ReactiveEngine implements Engine {
         }
         if ((a & A_CLOSE) != 0) {
             toClose.add(v);
+            inFlight.remove(v.id, v);
             if (v.successor != null) {
                 Vertex s = v.successor;
                 v.successor = null;
