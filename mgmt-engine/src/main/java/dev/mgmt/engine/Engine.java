@@ -50,9 +50,12 @@ public interface Engine extends AutoCloseable {
     /**
      * A hot stream of what happens, for observers. A subscriber first receives the latest
      * {@link EngineEvent.Converged} or {@link EngineEvent.Unconverged} (so one that subscribes
-     * after {@link #start} still learns where the engine stands), then every later event. Events
-     * are delivered off the engine's loop: a slow subscriber never holds the engine up, and one
-     * that falls more than 65,536 events behind loses its oldest ones.
+     * after {@link #start} still learns where the engine stands), then every later event, in
+     * order. Events are delivered on a delivery thread, never on the engine's loop: a subscriber
+     * that takes long in {@code onNext} delays the other subscribers of this engine and
+     * {@link #converged}, never the engine itself (the events wait in memory meanwhile). One that
+     * requests only some events keeps the newest 65,536 it has not taken. Do not block on this
+     * engine inside {@code onNext}: {@link #awaitConverged} there throws.
      */
     Flux<EngineEvent> events();
 

@@ -31,15 +31,21 @@ final class AutoGroup {
     private AutoGroup() {
     }
 
-    /** The grouped graph, or {@code null} when nothing groups. The input graph must be acyclic. */
-    static Result apply(List<Resource> resources, Map<ResourceId, Integer> index, Map<Long, Edge> edges) {
+    /**
+     * The grouped graph, or {@code null} when nothing groups. The input graph must be acyclic.
+     * A resource with {@code meta.reverse} and one in {@code ungrouped} (a pending reversal) stay
+     * vertices of their own: the engine undoes and finishes them by their own ids.
+     */
+    static Result apply(List<Resource> resources, Map<ResourceId, Integer> index, Map<Long, Edge> edges,
+                        java.util.Set<ResourceId> ungrouped) {
         int n = resources.size();
         int[] slotOf = new int[n];
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Resource r = resources.get(i);
             slotOf[i] = -1;
-            if (r instanceof Groupable<?> && r.meta().autoGroup()) {
+            if (r instanceof Groupable<?> && r.meta().autoGroup() && !r.meta().reverse()
+                    && !ungrouped.contains(r.id())) {
                 slotOf[i] = candidates.size();
                 candidates.add(i);
             }

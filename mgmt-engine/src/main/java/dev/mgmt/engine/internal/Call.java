@@ -64,6 +64,12 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
         }
     }
 
+    /** The work pool refused the call: it fails at once, without having run. */
+    void refused(Throwable why) {
+        end(null, why);
+        part();
+    }
+
     /**
      * Stops waiting for the run: cancels it and interrupts its thread if it still blocks
      * there. The call stays in flight until that thread lets go. Any thread.

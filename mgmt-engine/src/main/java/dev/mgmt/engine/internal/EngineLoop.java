@@ -1,7 +1,9 @@
 package dev.mgmt.engine.internal;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,41 +16,62 @@ import org.slf4j.LoggerFactory;
  * The engine's own thread: runs tasks one at a time in submission order. All vertex state
  * lives behind it, so the state machine needs no locks; no caller's thread ever runs the graph
  * (DESIGN §4, "Threads"). After each task it calls {@code afterTask}, where the engine derives
- * its convergence. The thread starts with the first task and ends with {@link #stop}.
+ * its convergence.
+ *
+ * <p>The thread starts with the first task (so an engine that never starts has none) and ends
+ * with {@link #stop}. After that the state is frozen and nothing is
+ * dropped: a task that still arrives (a call that returns late, a query) runs on the caller's
+ * thread, one at a time.
  */
 final class EngineLoop implements Executor {
 
     private static final Logger log = LoggerFactory.getLogger(EngineLoop.class);
     private static final AtomicInteger SERIAL = new AtomicInteger();
-    /** The loops of live engines, for {@link Quiescence}. */
-    static final java.util.Set<EngineLoop> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The loops whose thread runs, for {@link Quiescence}. */
+    static final Set<EngineLoop> LIVE = ConcurrentHashMap.newKeySet();
+    /** How long the thread spins for more work before it parks: a hand-off then costs no wake-up. */
+    static final long SPIN_NANOS = 50_000;
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final Runnable afterTask;
     private final Thread thread;
-    private volatile boolean stopped;
+    private final AtomicInteger phase = new AtomicInteger(NOT_STARTED);
     /** Set while the thread is parked, so a producer unparks it only then. */
     private volatile boolean sleeping;
-    /** How long the thread spins for more work before it parks: a hand-off then costs no wake-up. */
-    static final long SPIN_NANOS = 50_000;
+
+    private static final int NOT_STARTED = 0;
+    private static final int RUNNING = 1;
+    private static final int STOPPING = 2;
+    private static final int STOPPED = 3;
 
     EngineLoop(Runnable afterTask) {
         this.afterTask = afterTask;
         this.thread = new Thread(this::drain, "mgmt-engine-" + SERIAL.incrementAndGet());
         thread.setDaemon(true);
-        LIVE.add(this);
-        thread.start();
     }
 
     /** No task queued or running. */
     boolean idle() {
-        return wip.get() == 0;
+        return queue.isEmpty() && wip.get() <= 0;
     }
 
     @Override
     public void execute(Runnable task) {
+        if (phase.get() == STOPPED) {
+            runHere(task);
+            return;
+        }
+        if (phase.get() == NOT_STARTED && phase.compareAndSet(NOT_STARTED, RUNNING)) {
+            LIVE.add(this);
+            thread.start();
+        }
         queue.offer(task);
+        if (phase.get() == STOPPED && queue.remove(task)) {
+            // The thread ended between the check and the offer, and did not take it.
+            runHere(task);
+            return;
+        }
         if (wip.getAndIncrement() == 0 && sleeping) {
             LockSupport.unpark(thread);
         }
@@ -58,13 +81,20 @@ final class EngineLoop implements Executor {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} in the loop and waits for its result; inline when already in the loop. */
+    /** Whether the thread was started (by a first task). */
+    boolean started() {
+        return phase.get() != NOT_STARTED;
+    }
+
+    /** Runs {@code task} in the loop and waits for its result; here when in the loop or stopped. */
     <T> T call(Supplier<T> task) {
         if (inLoop()) {
             return task.get();
         }
-        if (stopped) {
-            throw new IllegalStateException("engine is closed");
+        if (phase.get() == STOPPED) {
+            synchronized (this) {
+                return task.get();
+            }
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         execute(() -> {
@@ -89,7 +119,18 @@ final class EngineLoop implements Executor {
 
     /** Ends the thread once the tasks queued before this call have run. */
     void stop() {
-        execute(() -> stopped = true);
+        if (phase.compareAndSet(NOT_STARTED, STOPPED)) {
+            return;
+        }
+        execute(() -> phase.set(STOPPING));
+    }
+
+    private synchronized void runHere(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("engine task after close failed", t);
+        }
     }
 
     private void await() {
@@ -120,9 +161,8 @@ final class EngineLoop implements Executor {
                 }
                 missed++;
             }
-            if (stopped) {
-                LIVE.remove(this);
-                wip.set(0);
+            if (phase.get() == STOPPING) {
+                finish();
                 return;
             }
             missed = wip.addAndGet(-missed);
@@ -131,5 +171,18 @@ final class EngineLoop implements Executor {
             }
             missed = 0;
         }
+    }
+
+    /** From now on tasks run on their caller's thread; what was queued meanwhile runs here. */
+    private void finish() {
+        synchronized (this) {
+            phase.set(STOPPED);
+            Runnable task;
+            while ((task = queue.poll()) != null) {
+                runHere(task);
+            }
+        }
+        wip.set(0);
+        LIVE.remove(this);
     }
 }

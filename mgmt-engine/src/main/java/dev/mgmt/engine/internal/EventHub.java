@@ -17,11 +17,12 @@ import reactor.core.publisher.FluxSink;
 
 /**
  * Hands engine events to the subscribers of {@code events()} off the engine loop: the loop only
- * queues them, and a serial drain on a shared daemon pool delivers them in order. A slow
- * subscriber therefore delays only other subscribers of the same engine, never the engine, and
- * one that does not keep up loses its oldest events beyond {@link #PER_SUBSCRIBER} rather than
- * growing without bound. A new subscriber first receives the latest {@code Converged} or
- * {@code Unconverged}, so it always learns where the engine stands (DESIGN §4, "Threads").
+ * queues them, and a serial drain on a shared daemon pool delivers them in order, then completes
+ * {@code converged()} waiters in that same order (so a waiter sees every event before it). A
+ * subscriber slow in {@code onNext} therefore delays the others of the same engine, never the
+ * engine; one with bounded demand keeps its newest {@link #PER_SUBSCRIBER} events. A new
+ * subscriber first receives the latest {@code Converged} or {@code Unconverged}, so it always
+ * learns where the engine stands (DESIGN §4, "Threads").
  */
 final class EventHub implements Executor {
 

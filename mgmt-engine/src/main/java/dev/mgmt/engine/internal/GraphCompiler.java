@@ -52,6 +52,16 @@ final class GraphCompiler {
      * @throws GraphCompileException listing all problems
      */
     static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup) {
+        return compile(graph, autoEdges, autoGroup, java.util.Set.of());
+    }
+
+    /**
+     * Compiles, leaving the resources in {@code ungrouped} (pending reversals, which must stay
+     * vertices of their own id) out of autogrouping.
+     *
+     * @throws GraphCompileException listing all problems
+     */
+    static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup, java.util.Set<ResourceId> ungrouped) {
         List<String> problems = new ArrayList<>();
         List<Resource> resources = new ArrayList<>(graph.resources().size());
         Map<ResourceId, Integer> index = new HashMap<>(graph.resources().size() * 2);
@@ -101,7 +111,7 @@ final class GraphCompiler {
             }
         }
         if (autoGroup) {
-            AutoGroup.Result grouped = AutoGroup.apply(resources, index, merged);
+            AutoGroup.Result grouped = AutoGroup.apply(resources, index, merged, ungrouped);
             if (grouped != null) {
                 resources = grouped.resources();
                 index = grouped.index();

@@ -106,7 +106,7 @@ public final class ReactiveEngine implements Engine {
         this.clock = new ConvergedClock(time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
-                stateDir == null ? null : codec.get());
+                stateDir == null ? null : codec.get(), noop);
     }
 
     /** Compile only; see {@code EngineBuilder.compile}. */
@@ -124,15 +124,18 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public synchronized void start(Graph graph) {
-        Reversals.Plan plan = loop.call(() -> {
+        java.util.function.Supplier<Reversals.Plan> planning = () -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException(lifecycle == Lifecycle.RUNNING
                         ? "engine already started; use swap(graph) to change the graph" : "engine is closed");
             }
             reversals.load();
             return reversals.plan(graph, order);
-        });
-        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup);
+        };
+        // Before the first start the loop has no thread, and nothing else touches its state: plan
+        // and compile here, so that a graph that does not compile leaves no thread behind.
+        Reversals.Plan plan = loop.started() ? loop.call(planning) : planning.get();
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet());
         loop.call(() -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException("engine is closed");
@@ -154,7 +157,7 @@ public final class ReactiveEngine implements Engine {
             }
             return reversals.plan(graph, order);
         });
-        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup);
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet());
         loop.call(() -> {
             if (lifecycle != Lifecycle.RUNNING) {
                 throw new IllegalStateException("engine is closed");
@@ -190,6 +193,11 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public Convergence awaitConverged(Duration timeout) {
+        if (EventHub.DELIVERING.get()) {
+            // Convergence is delivered on this very thread, after this event: it would never come.
+            throw new IllegalStateException("awaitConverged cannot wait inside an events() subscriber; "
+                    + "subscribe to converged(quietFor) instead");
+        }
         CompletableFuture<Convergence> f = converged(Duration.ZERO).toFuture();
         try {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -260,6 +268,17 @@ public final class ReactiveEngine implements Engine {
         if (closeDone) {
             return;
         }
+        synchronized (this) {
+            if (!loop.started()) {
+                // Never started: nothing runs, and no thread needs starting just to stop it.
+                lifecycle = Lifecycle.CLOSED;
+                closeDone = true;
+                loop.stop();
+                clock.close("engine closed before it converged");
+                hub.complete();
+                return;
+            }
+        }
         CompletableFuture<Void> idle;
         try {
             idle = loop.call(() -> {
@@ -285,9 +304,13 @@ public final class ReactiveEngine implements Engine {
         }
         closeDone = true;
         loop.stop();
-        // Every event is delivered when close returns, unless a subscriber hangs.
-        awaitQuietly(hub.complete(), Duration.ofSeconds(10),
-                "an events() subscriber has not taken the last events within 10 s");
+        // Every event is delivered when close returns, unless a subscriber hangs, or close was
+        // called from a subscriber: then the rest is delivered after it returns.
+        CompletableFuture<Void> delivered = hub.complete();
+        if (!EventHub.DELIVERING.get()) {
+            awaitQuietly(delivered, Duration.ofSeconds(10),
+                    "an events() subscriber has not taken the last events within 10 s");
+        }
     }
 
     /**
@@ -571,7 +594,11 @@ public final class ReactiveEngine implements Engine {
         call.of(steps.run(v, noopRun, doRefresh, call::cancel));
         v.call = call;
         emit(() -> new EngineEvent.RunStarted(now(), v.id, refresh));
-        work.execute(call);
+        try {
+            work.execute(call);
+        } catch (RejectedExecutionException e) {
+            call.refused(e);
+        }
     }
 
     private void callReturned(Call call, RunSteps.Outcome outcome, Throwable error) {
@@ -612,7 +639,7 @@ public final class ReactiveEngine implements Engine {
             wouldChange.add(v.id);
         }
         fire(v, Input.SUCCEEDED, 0);
-        if (v.state == RunState.CLEAN && reversals.isReversal(v)) {
+        if (v.state == RunState.CLEAN && outcome != RunSteps.Outcome.WOULD_APPLY && reversals.isReversal(v)) {
             reversals.done(v.id);
             detach(v);
             return;

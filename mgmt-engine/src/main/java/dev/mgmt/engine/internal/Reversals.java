@@ -43,14 +43,22 @@ final class Reversals {
 
     private final Path dir;
     private final ResourceCodec codec;
+    /** A noop engine plans and shows reversals but never writes or removes one on disk. */
+    private final boolean noop;
+    /** Reversals finished since the last plan: a commit of that plan must not bring them back. */
+    private final Set<ResourceId> finishedSincePlan = new java.util.HashSet<>();
     /** Pending reversals by id, and the reversals each must run after. */
     private final Map<ResourceId, Resource> pending = new LinkedHashMap<>();
     private final Map<ResourceId, Set<ResourceId>> after = new HashMap<>();
 
-    /** @param dir where pending reversals are kept; null keeps them in memory only */
-    Reversals(Path dir, ResourceCodec codec) {
+    /**
+     * @param dir  where pending reversals are kept; null keeps them in memory only
+     * @param noop check only: nothing on disk changes
+     */
+    Reversals(Path dir, ResourceCodec codec, boolean noop) {
         this.dir = dir;
         this.codec = codec;
+        this.noop = noop;
     }
 
     /** What a graph becomes with the reversals it needs; nothing is kept until {@link #commit}. */
@@ -64,6 +72,7 @@ final class Reversals {
      * plus the reversals still pending. A resource of {@code next} with a reversal's id wins over it.
      */
     Plan plan(Graph next, Vertex[] running) {
+        finishedSincePlan.clear();
         Set<ResourceId> kept = new LinkedHashSet<>();
         for (Resource r : next.resources()) {
             kept.add(r.id());
@@ -107,6 +116,8 @@ final class Reversals {
 
     /** The plan's graph compiled: keep its reversals, on disk first. */
     void commit(Plan plan) {
+        finishedSincePlan.forEach(plan.pending()::remove);
+        finishedSincePlan.forEach(plan.after()::remove);
         for (ResourceId id : plan.started()) {
             write(id, plan.pending().get(id), plan.after().get(id));
             log.info("{}: left the graph with meta.reverse; undoing it", id);
@@ -129,6 +140,7 @@ final class Reversals {
 
     /** The reversal ran clean: forget it. */
     void done(ResourceId id) {
+        finishedSincePlan.add(id);
         pending.remove(id);
         after.remove(id);
         after.values().forEach(s -> s.remove(id));
@@ -136,27 +148,26 @@ final class Reversals {
         log.info("{}: reversed", id);
     }
 
-    /** Reads the reversals a previous run left pending; an unreadable one is an error naming its file. */
+    /**
+     * Reads the reversals a previous run left pending. A file that cannot be read (cut short by a
+     * crash, a kind no longer on the class path) is moved aside as {@code *.corrupt} and named in
+     * an error, so one bad file neither stops every start nor is silently forgotten.
+     */
     void load() {
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
-                if (n == null || !n.hasNonNull("kind") || !n.has("resource")) {
-                    throw new IllegalStateException(f + ": not a pending reversal (no kind or resource)");
+                String name = f.getFileName().toString();
+                if (name.startsWith(".reversal") && name.endsWith(".tmp")) {
+                    // A write that a crash interrupted before its rename: the swap never happened.
+                    if (!noop) {
+                        Files.deleteIfExists(f);
+                    }
+                } else if (name.endsWith(".json")) {
+                    read(f);
                 }
-                Resource r;
-                try {
-                    r = codec.decode(n.get("kind").asText(), n.get("resource"));
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException(f + ": cannot read the pending reversal: " + e.getMessage(), e);
-                }
-                Set<ResourceId> befores = new LinkedHashSet<>();
-                n.path("after").forEach(a -> befores.add(ResourceId.parse(a.asText())));
-                pending.put(r.id(), r);
-                after.put(r.id(), befores);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read pending reversals in " + dir, e);
@@ -166,8 +177,29 @@ final class Reversals {
         }
     }
 
+    private void read(Path f) throws IOException {
+        try {
+            JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+            if (n == null || !n.hasNonNull("kind") || !n.has("resource")) {
+                throw new IllegalArgumentException("no kind or resource in it");
+            }
+            Resource r = codec.decode(n.get("kind").asText(), n.get("resource"));
+            Set<ResourceId> befores = new LinkedHashSet<>();
+            n.path("after").forEach(a -> befores.add(ResourceId.parse(a.asText())));
+            pending.put(r.id(), r);
+            after.put(r.id(), befores);
+        } catch (RuntimeException | IOException e) {
+            Path aside = f.resolveSibling(f.getFileName() + ".corrupt");
+            if (!noop) {
+                Files.move(f, aside, StandardCopyOption.REPLACE_EXISTING);
+            }
+            log.error("{}: not a readable pending reversal ({}); moved aside to {}, nothing of it is undone",
+                    f, e.getMessage(), aside);
+        }
+    }
+
     private void write(ResourceId id, Resource r, Set<ResourceId> befores) {
-        if (dir == null) {
+        if (dir == null || noop) {
             return;
         }
         ObjectNode n = JSON.createObjectNode();
@@ -179,19 +211,32 @@ final class Reversals {
             Files.createDirectories(dir);
             Path target = file(id);
             Path tmp = Files.createTempFile(dir, ".reversal", ".tmp");
-            Files.writeString(tmp, n.toString(), StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(n.toString().getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the reversal of " + id + " in " + dir, e);
         }
     }
 
+    /** The rename is durable only once the directory is: a crash must not lose a reversal the swap relies on. */
+    private void syncDirectory() throws IOException {
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
     private void delete(ResourceId id) {
-        if (dir == null) {
+        if (dir == null || noop) {
             return;
         }
         try {

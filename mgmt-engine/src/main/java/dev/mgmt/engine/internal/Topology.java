@@ -76,6 +76,7 @@ final class Topology {
         return out;
     }
 
+    /** The same rule as {@link #blocked}: a failed vertex above it through pending ones only. */
     private static boolean hasFailedAncestor(Vertex v) {
         ArrayDeque<Vertex> queue = new ArrayDeque<>(List.of(v.parents));
         Set<Vertex> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -87,7 +88,9 @@ final class Topology {
             if (p.state.failed()) {
                 return true;
             }
-            queue.addAll(List.of(p.parents));
+            if (p.state == RunState.PENDING) {
+                queue.addAll(List.of(p.parents));
+            }
         }
         return false;
     }

@@ -105,6 +105,48 @@ class ReverseEngineTest {
     }
 
     @Test
+    void aNoopRunShowsAPendingReversalButKeepsIt() throws IOException {
+        Path state = dir.resolve("state");
+        Path marker = dir.resolve("marker");
+        ExecResource make = ExecResource.shell("m", "touch marker").toBuilder().cwd(dir.toString())
+                .creates(marker.toString()).reverseCmd("test -e go && rm marker").meta(REVERSE).build();
+        try (Engine first = engine(state)) {
+            first.start(Graph.builder().add(make).build());
+            first.awaitConverged(HANG).orThrow();
+            first.swap(Graph.builder().build());
+            first.awaitConverged(HANG);
+        }
+        Files.createFile(dir.resolve("go"));
+        try (Engine dry = Engine.builder().noop(true).stateDirectory(state).build()) {
+            dry.start(Graph.builder().build());
+            dry.awaitConverged(HANG).orThrow();
+            assertThat(dry.noopReport()).extracting(Object::toString).containsExactly("exec[m]");
+        }
+        assertThat(marker).exists();
+        assertThat(pending(state)).as("a dry run changes nothing on disk").hasSize(1);
+        try (Engine real = engine(state)) {
+            real.start(Graph.builder().build());
+            Probe.eventually("the real run undoes it", () -> !Files.exists(marker));
+        }
+        assertThat(pending(state)).isEmpty();
+    }
+
+    @Test
+    void anUnreadablePendingReversalIsMovedAsideAndNamedNotFatal() throws IOException {
+        Path reversals = Files.createDirectories(dir.resolve("state").resolve("reversals"));
+        Files.writeString(reversals.resolve("cut-short.json"), "");
+        Files.writeString(reversals.resolve(".reversal123.tmp"), "{\"kind\"");
+        Path f = dir.resolve("f");
+        try (Engine e = engine(dir.resolve("state"))) {
+            e.start(Graph.builder().add(FileResource.file(f.toString(), "ok\n")).build());
+            e.awaitConverged(HANG).orThrow();
+        }
+        assertThat(f).hasContent("ok");
+        assertThat(reversals.resolve("cut-short.json.corrupt")).exists();
+        assertThat(reversals.resolve(".reversal123.tmp")).doesNotExist();
+    }
+
+    @Test
     void aResourceBackInTheGraphWinsOverItsPendingReversal() {
         Path f = dir.resolve("again");
         FileResource made = FileResource.file(f.toString(), "1\n").withMeta(REVERSE);

@@ -39,6 +39,30 @@ class EngineCloseTest {
         assertThatCode(engine::close).doesNotThrowAnyException();
     }
 
+    /** Whatever races close() gets an answer: nothing queued to a stopped loop is dropped. */
+    @Test
+    void callsRacingCloseAllReturn() throws Exception {
+        Fakes fakes = Fakes.create();
+        for (int round = 0; round < 200; round++) {
+            Engine engine = Engine.builder().build();
+            engine.start(Graph.builder().add(fakes.resource("r" + round).build()).build());
+            java.util.concurrent.CompletableFuture<Object> converged = engine.converged(Duration.ZERO)
+                    .map(c -> (Object) c).onErrorResume(e -> reactor.core.publisher.Mono.just(e)).toFuture();
+            Thread reader = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    engine.states();
+                }
+            });
+            reader.start();
+            engine.close();
+            engine.converged(Duration.ZERO).onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .block(Waits.HANG);
+            converged.get(Waits.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            reader.join(Waits.HANG.toMillis());
+            assertThat(reader.isAlive()).as("round %d: states() racing close returned", round).isFalse();
+        }
+    }
+
     /** `mgmt run` prints its summary after close: the reports still answer, from the frozen state. */
     @Test
     void reportsStillAnswerAfterClose() {
