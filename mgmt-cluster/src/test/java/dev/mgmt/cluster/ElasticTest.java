@@ -123,10 +123,13 @@ class ElasticTest {
                 .map(h -> byHost(h, a, b, c, d, e)).findFirst().orElseThrow();
         ((AtomixWorld) leaderWorld).crash();
         other.put("after-leader", "v").block(WAIT);
+        // Three hosts are left alive: the dead leader is removed after the grace period, and a
+        // volunteer may already have taken its seat by the time a status is read (3 voters), or
+        // not yet (2). Waiting for exactly 2 raced with that promotion.
         s = awaitStatus(other, "the dead leader replaced",
-                x -> x.leader().isPresent() && !x.leader().get().equals(leader) && liveVoters(x) == 2
-                        && x.voters().size() == 2);
-        // Only two hosts are left alive, so the ideal of 3 cannot be met: two live voters, no dead ones.
+                x -> x.leader().isPresent() && !x.leader().get().equals(leader)
+                        && x.voters().stream().noneMatch(m -> m.host().equals(leader))
+                        && x.voters().size() >= 2 && liveVoters(x) == x.voters().size());
         for (String k : List.of("before-a", "before-b", "before-c", "before-d", "before-e", "after-follower",
                 "after-leader")) {
             assertThat(other.get(k).block(WAIT)).as(k).contains("v");
