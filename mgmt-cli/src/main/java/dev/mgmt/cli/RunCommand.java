@@ -339,6 +339,10 @@ final class RunCommand implements Callable<Integer> {
             printCompileProblems(e, next);
         } catch (IllegalStateException e) {
             // engine closing
+        } catch (RuntimeException e) {
+            // Say why and keep going: one bad edit (or an unwritable --state-dir) must not stop reloads.
+            System.err.println("mgmt: " + yaml + " changed but cannot be applied; the running graph is kept: "
+                    + e.getMessage());
         }
     }
 
