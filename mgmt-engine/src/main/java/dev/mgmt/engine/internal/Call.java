@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 /**
  * One check/apply/refresh run of a vertex, in flight on the work pool. It has returned only
@@ -129,13 +130,5 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
         }
     }
 
-    private static final Subscription CANCELLED = new Subscription() {
-        @Override
-        public void request(long n) {
-        }
-
-        @Override
-        public void cancel() {
-        }
-    };
+    private static final Subscription CANCELLED = Operators.cancelledSubscription();
 }

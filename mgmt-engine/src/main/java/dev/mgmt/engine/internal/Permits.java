@@ -42,14 +42,9 @@ final class Permits {
         }
     }
 
-    /** Whether the vertex needs nothing from here. */
-    static boolean needsNone(Vertex v, int cap) {
-        return cap == 0 && v.semaphores.isEmpty();
-    }
-
     /** Whether it could take its permits now without passing anyone queued for them. */
     boolean mayTake(Vertex v) {
-        if (needsNone(v, cap)) {
+        if (cap == 0 && v.semaphores.isEmpty()) {
             return true;
         }
         if (!available(v)) {
@@ -90,10 +85,6 @@ final class Permits {
 
     void dequeue(Vertex v) {
         waiting.remove(v);
-    }
-
-    boolean anyWaiting() {
-        return !waiting.isEmpty();
     }
 
     /**
@@ -177,9 +168,5 @@ final class Permits {
             }
         }
         return false;
-    }
-
-    int cap() {
-        return cap;
     }
 }

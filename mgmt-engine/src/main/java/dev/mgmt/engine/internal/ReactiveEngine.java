@@ -43,8 +43,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The executor of DESIGN §4. Each vertex has one {@link RunState}; every change of it goes
  * through {@link #fire}, which asks the pure {@link VertexTransitions#next} and carries out
- * the actions it returns. Counts by state are kept by {@link #setState} alone, and convergence
- * is derived from them after every loop task ({@link Convergences}). The loop has its own
+ * the actions it returns. The count of active vertices is kept by {@link #setState} alone, and
+ * convergence is derived from it after every loop task ({@link #deriveConvergence}). The loop has its own
  * thread; check, apply, refresh and watch subscription run on the work pool.
  */
 public final class ReactiveEngine implements Engine {
@@ -75,7 +75,6 @@ public final class ReactiveEngine implements Engine {
     private Map<ResourceId, Vertex> vertices = Map.of();
     /** The running graph's vertices in graph order, for reports. */
     private Vertex[] order = Vertex.NONE;
-    private final int[] counts = new int[RunState.ALL.length];
     /** Vertices in an active state; zero means converged. */
     private int active;
     /** Bumped whenever a vertex enters or leaves a state a convergence report names. */
@@ -419,7 +418,6 @@ public final class ReactiveEngine implements Engine {
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
         Vertex v = new Vertex(this, r, specs, bucket);
         permits.declare(v);
-        counts[RunState.UNARMED.ordinal()]++;
         active++;
         return v;
     }
@@ -470,11 +468,9 @@ public final class ReactiveEngine implements Engine {
         }
     }
 
-    /** The only writer of {@link Vertex#state}, and so of the counts convergence is derived from. */
+    /** The only writer of {@link Vertex#state}, and so of the count convergence is derived from. */
     private void setState(Vertex v, RunState from, RunState to) {
         v.state = to;
-        counts[from.ordinal()]--;
-        counts[to.ordinal()]++;
         active += (to.active ? 1 : 0) - (from.active ? 1 : 0);
         if (named(from) || named(to)) {
             reportVersion++;
@@ -780,7 +776,7 @@ public final class ReactiveEngine implements Engine {
         clock.reset();
     }
 
-    /** After every loop task: derive convergence from the counts, and report a change of it. */
+    /** After every loop task: derive convergence from the active count, and report a change of it. */
     private void afterTask() {
         if (lifecycle != Lifecycle.RUNNING) {
             return;

@@ -33,8 +33,6 @@ enum RunState {
     /** Left the graph; its resource is closed. */
     REMOVED(false, VertexState.CLEAN);
 
-    static final RunState[] ALL = values();
-
     /** Whether a vertex in this state keeps the engine from having converged. */
     final boolean active;
     /** What {@code Engine.state(id)} shows; PENDING becomes BLOCKED below a failed vertex. */

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.publisher.Operators;
 
 /**
  * One resource in the running graph. Its run state is {@link #state} plus {@link #marks}, both
@@ -27,15 +28,7 @@ final class Vertex implements CoreSubscriber<Object> {
     private static final AtomicReferenceFieldUpdater<Vertex, Subscription> WATCH =
             AtomicReferenceFieldUpdater.newUpdater(Vertex.class, Subscription.class, "watch");
     /** In {@link #watch} once the vertex no longer wants its watch: a late subscription is cancelled. */
-    private static final Subscription GONE = new Subscription() {
-        @Override
-        public void request(long n) {
-        }
-
-        @Override
-        public void cancel() {
-        }
-    };
+    private static final Subscription GONE = Operators.cancelledSubscription();
 
     final ReactiveEngine engine;
     final Resource resource;
@@ -75,11 +68,6 @@ final class Vertex implements CoreSubscriber<Object> {
         this.meta = resource.meta();
         this.semaphores = semaphores;
         this.bucket = bucket;
-    }
-
-    /** Ran successfully since it last went dirty, and owes nothing. */
-    boolean clean() {
-        return state == RunState.CLEAN;
     }
 
     /** Loop: a new subscription of the watch may start (after a failure). */

@@ -302,7 +302,7 @@ class VertexTransitionsTest {
         Set<String> listed = new HashSet<>();
         TABLE.forEach(r -> listed.add(r.from + " " + r.input));
         List<String> wrong = new ArrayList<>();
-        for (RunState s : RunState.ALL) {
+        for (RunState s : RunState.values()) {
             for (Input in : Input.values()) {
                 if (listed.contains(s + " " + in)) {
                     continue;
@@ -624,14 +624,14 @@ class VertexTransitionsTest {
     void docsShowEachStateAsTheEngineDoes() throws IOException {
         assumeTrue(Files.exists(DOCS), "docs/engine.md is not next to this module");
         String doc = Files.readString(DOCS);
-        for (RunState s : RunState.ALL) {
+        for (RunState s : RunState.values()) {
             Matcher m = Pattern.compile("(?m)^\\| `" + s + "` \\|[^|]*\\| `(\\w+)`[^|]*\\| (\\w+)").matcher(doc);
             assertThat(m.find()).as("docs/engine.md has a states row for " + s).isTrue();
             assertThat(m.group(1)).as("shown as, for " + s).isEqualTo(s.shown.name());
             assertThat(m.group(2)).as("converged (not active), for " + s).isEqualTo(s.active ? "no" : "yes");
         }
         assertThat(EnumSet.allOf(VertexState.class)).as("every VertexState is shown by some RunState or is BLOCKED")
-                .allMatch(v -> v == VertexState.BLOCKED || Stream.of(RunState.ALL).anyMatch(s -> s.shown == v));
+                .allMatch(v -> v == VertexState.BLOCKED || Stream.of(RunState.values()).anyMatch(s -> s.shown == v));
     }
 
     /**
@@ -774,7 +774,7 @@ class VertexTransitionsTest {
     static void forAll(String rule, Check check) {
         List<Case> broken = new ArrayList<>();
         int count = 0;
-        for (RunState s : RunState.ALL) {
+        for (RunState s : RunState.values()) {
             for (Input in : Input.values()) {
                 for (int m = 0; m <= ALL_MARKS; m++) {
                     for (int f = 0; f <= ALL_FACTS; f++) {
@@ -788,7 +788,7 @@ class VertexTransitionsTest {
                 }
             }
         }
-        assertThat(count).isEqualTo(RunState.ALL.length * Input.values().length * 256 * 32);
+        assertThat(count).isEqualTo(RunState.values().length * Input.values().length * 256 * 32);
         assertThat(broken).as(rule).isEmpty();
     }
 
