@@ -63,7 +63,7 @@ final class Reversals {
 
     /** What a graph becomes with the reversals it needs; nothing is kept until {@link #commit}. */
     record Plan(Graph graph, Map<ResourceId, Resource> pending, Map<ResourceId, Set<ResourceId>> after,
-                List<ResourceId> started) {
+                Set<ResourceId> started) {
     }
 
     /**
@@ -85,7 +85,8 @@ final class Reversals {
                 order.put(id, new LinkedHashSet<>(after.getOrDefault(id, Set.of())));
             }
         });
-        List<ResourceId> started = new ArrayList<>();
+        // A set: looked up once per running vertex below.
+        Set<ResourceId> started = new LinkedHashSet<>();
         for (Vertex v : running) {
             if (v.meta.reverse() && !kept.contains(v.id) && v.resource instanceof Reversible rv
                     && !v.resource.equals(pending.get(v.id))) {
