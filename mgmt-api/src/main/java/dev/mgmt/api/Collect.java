@@ -1,19 +1,78 @@
 package dev.mgmt.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Gather other hosts' exported resources of one kind into this host's graph. For
  * {@code file}, the pattern is a directory and the collected files are placed in it; a file
  * whose place would leave that directory is refused.
  *
+ * <p>A collected resource takes from its exporter only what this host allows: the kind's
+ * {@linkplain Collectable safe parameters} plus the ones {@linkplain #allow(String, String...)
+ * allowed here}; an export that sets anything else is refused (see {@link CollectPolicy}).
+ *
+ * <pre>{@code
+ * new Collect("file", "/srv/keys/")                      // path, content and a plain mode
+ * new Collect("file", "/srv/keys/").allow("owner", "a")  // and an owner, from host a only
+ * }</pre>
+ *
  * @param kind    the resource kind to collect
  * @param pattern kind-specific selector; for files, the directory they are placed in
+ * @param allowed parameters allowed beyond the kind's safe ones, in order given
  */
-public record Collect(String kind, String pattern) {
+public record Collect(String kind, String pattern, List<Grant> allowed) {
 
     public Collect {
         Objects.requireNonNull(kind, "kind");
         pattern = pattern == null ? "" : pattern;
+        allowed = List.copyOf(allowed);
+    }
+
+    /** Collects {@code kind} with the kind's safe parameters only. */
+    public Collect(String kind, String pattern) {
+        this(kind, pattern, List.of());
+    }
+
+    /**
+     * This collect, also taking {@code param} from peers: from the hosts named, or from any
+     * host when none is named. Allowing a safe parameter lifts its restriction (a {@code file}
+     * mode may then set setuid). Allow {@code meta} to take the exporter's meta parameters
+     * instead of the defaults. Per-host grants mean something only in a cluster whose hosts
+     * are who their certificates say (TLS).
+     */
+    public Collect allow(String param, String... hosts) {
+        List<Grant> next = new ArrayList<>(allowed);
+        next.add(new Grant(param, Set.of(hosts)));
+        return new Collect(kind, pattern, next);
+    }
+
+    /** Whether {@code param} is allowed explicitly for exports from {@code host}. */
+    public boolean allows(String param, String host) {
+        for (Grant g : allowed) {
+            if (g.param().equals(param) && (g.hosts().isEmpty() || g.hosts().contains(host))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One allowed parameter.
+     *
+     * @param param the parameter's key, as in the resource's YAML form
+     * @param hosts the hosts it is taken from; empty for any host
+     */
+    public record Grant(String param, Set<String> hosts) {
+
+        public Grant {
+            Objects.requireNonNull(param, "param");
+            if (param.isBlank()) {
+                throw new IllegalArgumentException("collect: an allowed parameter needs a name");
+            }
+            hosts = Set.copyOf(hosts);
+        }
     }
 }

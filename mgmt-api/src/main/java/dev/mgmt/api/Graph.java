@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An immutable description of resources and the edges between them. A graph is only a
@@ -29,13 +30,18 @@ public final class Graph {
     private final Map<ResourceId, Resource> byId;
     private final Set<ResourceId> exports;
     private final List<Collect> collects;
+    private final Map<ResourceId, String> origins;
+    private final Function<ResourceId, String> locator;
 
-    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports, List<Collect> collects) {
+    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports, List<Collect> collects,
+          Map<ResourceId, String> origins, Function<ResourceId, String> locator) {
         this.name = name;
         this.resources = List.copyOf(resources);
         this.edges = List.copyOf(edges);
         this.exports = Collections.unmodifiableSet(new LinkedHashSet<>(exports));
         this.collects = List.copyOf(collects);
+        this.origins = Map.copyOf(origins);
+        this.locator = locator;
         Map<ResourceId, Resource> m = new LinkedHashMap<>();
         for (Resource r : this.resources) {
             m.putIfAbsent(r.id(), r);
@@ -83,13 +89,29 @@ public final class Graph {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /**
+     * Where a resource came from, for messages about it: {@code graph.yaml:12}, {@code collected
+     * from 'b'}, or empty when nobody said (a resource added in Java).
+     */
+    public Optional<String> origin(ResourceId id) {
+        String o = origins.get(id);
+        if (o == null && locator != null && byId.containsKey(id)) {
+            o = locator.apply(id);
+        }
+        return Optional.ofNullable(o).filter(s -> !s.isEmpty());
+    }
+
     /** A builder that starts with this graph's content, for deriving a changed graph. */
     public GraphBuilder toBuilder() {
         GraphBuilder b = new GraphBuilder(name);
         b.addAll(resources);
         edges.forEach(b::edge);
         exports.forEach(b::exportId);
-        collects.forEach(c -> b.collect(c.kind(), c.pattern()));
+        collects.forEach(b::collect);
+        origins.forEach(b::origin);
+        if (locator != null) {
+            b.locator(locator);
+        }
         return b;
     }
 

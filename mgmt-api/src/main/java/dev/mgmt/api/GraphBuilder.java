@@ -2,10 +2,13 @@ package dev.mgmt.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds a {@link Graph}. Edges may name their ends by value or by {@code kind[name]} id;
@@ -18,6 +21,8 @@ public final class GraphBuilder {
     private final List<Edge> edges = new ArrayList<>();
     private final Set<ResourceId> exports = new LinkedHashSet<>();
     private final List<Collect> collects = new ArrayList<>();
+    private final Map<ResourceId, String> origins = new HashMap<>();
+    private Function<ResourceId, String> locator;
 
     GraphBuilder(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -107,12 +112,35 @@ public final class GraphBuilder {
      * directory {@code pattern}.
      */
     public GraphBuilder collect(String kind, String pattern) {
-        collects.add(new Collect(kind, pattern));
+        return collect(new Collect(kind, pattern));
+    }
+
+    /** Collects as {@code collect} says, with the parameters it allows from peers. */
+    public GraphBuilder collect(Collect collect) {
+        collects.add(Objects.requireNonNull(collect, "collect"));
+        return this;
+    }
+
+    /**
+     * Records where a resource came from ({@code graph.yaml:12}, {@code collected from 'b'}), so
+     * that messages about it, such as two resources claiming one path, can say so.
+     */
+    public GraphBuilder origin(ResourceId id, String origin) {
+        origins.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(origin, "origin"));
+        return this;
+    }
+
+    /**
+     * Finds the origin of resources with none {@linkplain #origin recorded}, only when a message
+     * needs it (a graph reader that locates lines lazily).
+     */
+    public GraphBuilder locator(Function<ResourceId, String> locator) {
+        this.locator = Objects.requireNonNull(locator, "locator");
         return this;
     }
 
     /** An immutable graph of what was added so far. */
     public Graph build() {
-        return new Graph(name, resources, edges, exports, collects);
+        return new Graph(name, resources, edges, exports, collects, origins, locator);
     }
 }

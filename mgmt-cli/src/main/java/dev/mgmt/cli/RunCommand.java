@@ -171,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
                     : "joined through " + String.join(",", seeds)));
         }
-        ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world);
+        ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world, codec);
         try {
             if (runner != null) {
                 runner.start(first.graph());

@@ -1,7 +1,9 @@
 package dev.mgmt.cli;
 
+import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.ClusterStatus.Member;
+import dev.mgmt.cluster.CollectRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +37,13 @@ final class StatusTable {
                 line.append(String.format("%-" + width[i] + "s  ", row.get(i)));
             }
             out.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (!status.refusals().isEmpty()) {
+            out.append("refused exports:\n");
+            for (CollectRefusal r : status.refusals()) {
+                out.append("  ").append(r.collector()).append(" refused ").append(Quoted.of(r.resource()))
+                        .append(" from ").append(Quoted.of(r.exporter())).append(": ").append(r.reason()).append('\n');
+            }
         }
         return out.toString();
     }

@@ -1,22 +1,31 @@
 package dev.mgmt.cluster;
 
+import dev.mgmt.api.Claims;
 import dev.mgmt.api.Collect;
+import dev.mgmt.api.CollectPolicy;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.GraphBuilder;
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Reversible;
+import dev.mgmt.api.Uid;
+import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.internal.CollectedFiles;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -46,16 +55,27 @@ public final class ClusterRunner implements AutoCloseable {
 
     private final Engine engine;
     private final World world;
+    private final CollectPolicy policy;
     private final Disposable.Composite subscriptions = Disposables.composite();
     private Disposable collecting = Disposables.single();
     private Graph base;
     private final Map<Collect, List<Exported>> latest = new LinkedHashMap<>();
-    private Map<ResourceId, Resource> collected = Map.of();
+    /** What is collected now, by id, with the host it came from. */
+    private Map<ResourceId, Exported> collected = Map.of();
+    /** Refusals already logged; each is logged once while it lasts. */
+    private Set<CollectRefusal> refused = Set.of();
     private boolean started;
 
+    /** A runner whose collect policy reads resources through the standard codec. */
     public ClusterRunner(Engine engine, World world) {
+        this(engine, world, ResourceCodec.standard());
+    }
+
+    /** A runner whose collect policy reads resources through {@code codec} (the one the world decodes with). */
+    public ClusterRunner(Engine engine, World world, ResourceCodec codec) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.world = Objects.requireNonNull(world, "world");
+        this.policy = new CollectPolicy(Objects.requireNonNull(codec, "codec"));
     }
 
     /**
@@ -81,10 +101,22 @@ public final class ClusterRunner implements AutoCloseable {
         exportAndCollect(graph);
     }
 
-    /** Replaces the local graph (a reloaded YAML file): re-exports and re-collects. */
+    /**
+     * Replaces the local graph (a reloaded YAML file): re-exports and re-collects. A collected
+     * resource that now claims what the new graph manages itself is dropped (not reversed: the
+     * path is the local graph's now).
+     */
     public synchronized void swap(Graph graph) {
-        engine.swap(withCollected(graph, collected));
+        Map<ResourceId, Exported> kept = new LinkedHashMap<>();
+        Map<Uid, String> owners = owners(graph);
+        for (Map.Entry<ResourceId, Exported> e : collected.entrySet()) {
+            if (graph.resource(e.getKey()).isEmpty() && conflict(owners, e.getValue().resource()) == null) {
+                kept.put(e.getKey(), e.getValue());
+            }
+        }
+        engine.swap(withCollected(graph, kept));
         base = graph;
+        collected = kept;
         exportAndCollect(graph);
     }
 
@@ -114,28 +146,24 @@ public final class ClusterRunner implements AutoCloseable {
         for (Collect c : graph.collects()) {
             streams.add(world.collect(c.kind()).map(list -> (Object) new Update(c, list)));
         }
+        // A failing stream is resubscribed: one bad moment must never stop collection for good.
         collecting = Flux.merge(streams)
                 .publishOn(Schedulers.single())
-                .subscribe(u -> onCollected((Update) u), e -> log.error("collect stopped: {}", e.toString()));
+                .doOnError(e -> log.error("collect failed, starting again: {}", e.toString()))
+                .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+                        .maxBackoff(Duration.ofSeconds(5)))
+                .subscribe(u -> onCollected((Update) u));
     }
 
     private synchronized void onCollected(Update u) {
         latest.put(u.collect, u.exports);
-        Map<ResourceId, Resource> next = new LinkedHashMap<>();
-        for (Map.Entry<Collect, List<Exported>> e : latest.entrySet()) {
-            for (Exported x : e.getValue()) {
-                Resource placed = e.getKey().kind().equals(FileResource.KIND)
-                        ? CollectedFiles.place(e.getKey().pattern(), x).orElse(null)
-                        : x.resource();
-                if (placed != null && base.resource(placed.id()).isEmpty()) {
-                    next.putIfAbsent(placed.id(), placed);
-                }
-            }
-        }
+        List<CollectRefusal> refusals = new ArrayList<>();
+        Map<ResourceId, Exported> next = select(refusals);
+        report(refusals);
         if (next.equals(collected)) {
             return;
         }
-        Map<ResourceId, Resource> before = collected;
+        Map<ResourceId, Exported> before = collected;
         try {
             engine.swap(withCollected(base, next));
         } catch (RuntimeException e) {
@@ -144,11 +172,127 @@ public final class ClusterRunner implements AutoCloseable {
         }
         collected = next;
         log.info("collected {} resources ({} before)", next.size(), before.size());
-        for (Map.Entry<ResourceId, Resource> gone : before.entrySet()) {
-            if (!next.containsKey(gone.getKey())) {
-                reverse(gone.getValue());
+        Map<Uid, String> claimed = owners(withCollected(base, next));
+        for (Map.Entry<ResourceId, Exported> gone : before.entrySet()) {
+            Resource r = gone.getValue().resource();
+            // Another host's export that now holds the same path must not see it deleted under it.
+            if (!next.containsKey(gone.getKey()) && conflict(claimed, r) == null) {
+                reverse(r);
             }
         }
+    }
+
+    /**
+     * The collected resources to manage: each export through the collect policy, then placed,
+     * then checked against what the local graph and earlier exports claim. What was collected
+     * before keeps its place; the rest come in host and name order, so every collector picks
+     * the same one of two exports on one path.
+     */
+    private Map<ResourceId, Exported> select(List<CollectRefusal> refusals) {
+        List<Exported> candidates = new ArrayList<>();
+        for (Map.Entry<Collect, List<Exported>> e : latest.entrySet()) {
+            for (Exported x : e.getValue()) {
+                try {
+                    Resource r = admit(e.getKey(), x);
+                    candidates.add(new Exported(x.host(), r));
+                } catch (Refusal no) {
+                    refusals.add(refusal(x, no.getMessage()));
+                } catch (RuntimeException ex) {
+                    refusals.add(refusal(x, "it cannot be collected: " + Quoted.of(ex.toString())));
+                }
+            }
+        }
+        candidates.sort(Comparator.comparing((Exported x) -> !collected.containsKey(x.resource().id())));
+        Map<Uid, String> owners = owners(base);
+        Map<ResourceId, Exported> next = new LinkedHashMap<>();
+        for (Exported x : candidates) {
+            Resource r = x.resource();
+            if (base.resource(r.id()).isPresent()) {
+                refusals.add(refusal(x, "this host's graph has " + r.id() + " already"));
+                continue;
+            }
+            if (next.containsKey(r.id())) {
+                continue;
+            }
+            String owner;
+            try {
+                owner = conflict(owners, r);
+            } catch (RuntimeException ex) {
+                refusals.add(refusal(x, "its claims cannot be read: " + Quoted.of(ex.toString())));
+                continue;
+            }
+            if (owner != null) {
+                refusals.add(refusal(x, owner));
+                continue;
+            }
+            next.put(r.id(), x);
+            claim(owners, r, r.id() + " (exported by " + Quoted.of(x.host()) + ")");
+        }
+        return next;
+    }
+
+    private Resource admit(Collect collect, Exported x) {
+        Resource r = taken(policy.admit(collect, x.host(), x.resource()));
+        return collect.kind().equals(FileResource.KIND) ? taken(CollectedFiles.place(collect.pattern(), x.host(), r)) : r;
+    }
+
+    private static Resource taken(CollectPolicy.Admission a) {
+        if (a instanceof CollectPolicy.Taken t) {
+            return t.resource();
+        }
+        throw new Refusal(((CollectPolicy.Refused) a).reason());
+    }
+
+    private CollectRefusal refusal(Exported x, String reason) {
+        return new CollectRefusal(world.host(), x.host(), x.resource().id().toString(), reason);
+    }
+
+    /** Logs each refusal once while it lasts, and publishes the current set for {@code mgmt cluster status}. */
+    private void report(List<CollectRefusal> refusals) {
+        Set<CollectRefusal> now = new LinkedHashSet<>(refusals);
+        if (now.equals(refused)) {
+            return;
+        }
+        for (CollectRefusal r : now) {
+            if (!refused.contains(r)) {
+                log.warn("collect: refused {} exported by {}: {}", Quoted.of(r.resource()), Quoted.of(r.exporter()),
+                        r.reason());
+            }
+        }
+        refused = now;
+        world.refusals(List.copyOf(now))
+                .subscribe(v -> { }, e -> log.warn("cannot publish refused exports: {}", e.toString()));
+    }
+
+    /** What the resources of {@code graph} claim, each with who claims it and from where. */
+    private static Map<Uid, String> owners(Graph graph) {
+        Map<Uid, String> owners = new HashMap<>();
+        for (Resource r : graph.resources()) {
+            claim(owners, r, r.id() + graph.origin(r.id()).map(o -> " (" + o + ")").orElse(""));
+        }
+        return owners;
+    }
+
+    private static void claim(Map<Uid, String> owners, Resource r, String who) {
+        if (r instanceof Claims c) {
+            for (Uid u : c.claims()) {
+                owners.putIfAbsent(u, who);
+            }
+        }
+    }
+
+    /** Why {@code r} cannot be taken: what already manages something it claims; null when nothing does. */
+    private static String conflict(Map<Uid, String> owners, Resource r) {
+        if (!(r instanceof Claims c)) {
+            return null;
+        }
+        for (Uid u : c.claims()) {
+            String owner = owners.get(u);
+            if (owner != null && !owner.startsWith(r.id() + " ")) {
+                return u.kind() + " " + Quoted.of(u.value()) + " is managed by " + owner + " already";
+            }
+        }
+        return null;
     }
 
     /**
@@ -177,9 +321,11 @@ public final class ClusterRunner implements AutoCloseable {
                 .subscribe();
     }
 
-    private static Graph withCollected(Graph graph, Map<ResourceId, Resource> collected) {
+    private static Graph withCollected(Graph graph, Map<ResourceId, Exported> collected) {
         GraphBuilder b = graph.toBuilder();
-        collected.values().forEach(b::add);
+        for (Exported x : collected.values()) {
+            b.add(x.resource()).origin(x.resource().id(), "exported by " + Quoted.of(x.host()));
+        }
         return b.build();
     }
 
@@ -191,5 +337,12 @@ public final class ClusterRunner implements AutoCloseable {
     }
 
     private record Update(Collect collect, List<Exported> exports) {
+    }
+
+    /** An export the policy or the placement refused; the message says why. */
+    private static final class Refusal extends RuntimeException {
+        Refusal(String why) {
+            super(why, null, false, false);
+        }
     }
 }

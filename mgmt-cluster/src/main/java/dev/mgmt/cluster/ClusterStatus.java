@@ -13,12 +13,20 @@ import java.util.Optional;
  * @param leader           the host whose store server leads, if one is known
  * @param members          every member: live hosts, and voters that are in the Raft
  *                         configuration but dead; sorted by host
+ * @param refusals         exports that collectors refused, with the reasons
  */
 public record ClusterStatus(int idealClusterSize, ElasticStrategy strategy, Optional<String> leader,
-                            List<Member> members) {
+                            List<Member> members, List<CollectRefusal> refusals) {
 
     public ClusterStatus {
         members = List.copyOf(members);
+        refusals = List.copyOf(refusals);
+    }
+
+    /** A status with no refused exports. */
+    public ClusterStatus(int idealClusterSize, ElasticStrategy strategy, Optional<String> leader,
+                         List<Member> members) {
+        this(idealClusterSize, strategy, leader, members, List.of());
     }
 
     /** The members that are voters. */

@@ -45,6 +45,12 @@ public interface World extends AutoCloseable {
     /** Publishes whether this host's engine is converged. */
     Mono<Void> converged(boolean converged);
 
+    /**
+     * Publishes the exports this host refused to collect, replacing what it published before,
+     * so that {@code mgmt cluster status} on any host shows them. An empty list clears them.
+     */
+    Mono<Void> refusals(List<CollectRefusal> refusals);
+
     /** Every live host's converged state: the current map at once, then each change. */
     Flux<Map<String, Boolean>> convergedHosts();
 

@@ -20,6 +20,7 @@ final class InMemoryWorlds {
     private final Map<String, String> kv = new TreeMap<>();
     private final Map<String, List<Resource>> exports = new TreeMap<>();
     private final Map<String, Boolean> converged = new TreeMap<>();
+    private final Map<String, List<CollectRefusal>> refusals = new TreeMap<>();
     private final Sinks.Many<Object> changes = Sinks.many().replay().latest();
 
     InMemoryWorlds() {
@@ -142,7 +143,18 @@ final class InMemoryWorlds {
                     List<ClusterStatus.Member> members = new ArrayList<>();
                     converged.forEach((h, c) -> members.add(new ClusterStatus.Member(h, h, "", true, false, false,
                             false, Optional.of(c))));
-                    return new ClusterStatus(1, ElasticStrategy.REPLACE, Optional.empty(), members);
+                    List<CollectRefusal> all = new ArrayList<>();
+                    refusals.values().forEach(all::addAll);
+                    return new ClusterStatus(1, ElasticStrategy.REPLACE, Optional.empty(), members, all);
+                }
+            });
+        }
+
+        @Override
+        public Mono<Void> refusals(List<CollectRefusal> list) {
+            return Mono.fromRunnable(() -> {
+                synchronized (InMemoryWorlds.this) {
+                    refusals.put(host, List.copyOf(list));
                 }
             });
         }

@@ -1,11 +1,30 @@
 package dev.mgmt.api.yaml;
 
+import dev.mgmt.api.Collect;
+import java.util.List;
+
 /**
  * A {@code collect:} entry of a YAML graph: gather other hosts' exported resources of this
- * kind (for {@code file}, into the directory {@code pattern}).
+ * kind (for {@code file}, into the directory {@code pattern}), taking from them the kind's
+ * safe parameters and those {@code allow:} names.
  *
  * @param kind    the resource kind to collect
  * @param pattern kind-specific selector; for files, the directory they are placed in
+ * @param allowed parameters allowed beyond the kind's safe ones
  */
-public record CollectSpec(String kind, String pattern) {
+public record CollectSpec(String kind, String pattern, List<Collect.Grant> allowed) {
+
+    public CollectSpec {
+        allowed = List.copyOf(allowed);
+    }
+
+    /** An entry with no {@code allow:}. */
+    public CollectSpec(String kind, String pattern) {
+        this(kind, pattern, List.of());
+    }
+
+    /** This entry as the graph's {@link Collect}. */
+    public Collect toCollect() {
+        return new Collect(kind, pattern, allowed);
+    }
 }

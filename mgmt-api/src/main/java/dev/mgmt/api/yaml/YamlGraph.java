@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mgmt.api.Collect;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.GraphBuilder;
@@ -56,7 +57,8 @@ public final class YamlGraph {
     private static final Set<String> TOP_KEYS = Set.of("graph", "comment", "resources", "edges", "collect");
     private static final Set<String> EDGE_KEYS = Set.of("name", "from", "to", "notify");
     private static final Set<String> END_KEYS = Set.of("kind", "name");
-    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern");
+    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow");
+    private static final Set<String> GRANT_KEYS = Set.of("param", "hosts");
     private static final String EXPORT_PREFIX = "@@";
 
     private final String source;
@@ -127,6 +129,10 @@ public final class YamlGraph {
 
     /** Where a resource was declared, as {@code file:line}, for messages about it. */
     public String locate(ResourceId id) {
+        return locate(source, paths, lines, id);
+    }
+
+    private static String locate(String source, Map<ResourceId, String> paths, Lines lines, ResourceId id) {
         String at = paths.get(id);
         int l = at == null ? 0 : lines.line(at);
         return source + (l > 0 ? ":" + l : "");
@@ -179,7 +185,8 @@ public final class YamlGraph {
                 throw new YamlGraphException(problems);
             }
             exported.forEach(b::exportId);
-            collects.forEach(c -> b.collect(c.kind(), c.pattern()));
+            collects.forEach(c -> b.collect(c.toCollect()));
+            b.locator(id -> locate(source, paths, index, id));
             return new YamlGraph(source, b.build(), text(root, "comment"), exported, collects, paths, index);
         }
 
@@ -325,7 +332,49 @@ public final class YamlGraph {
                     problem(at + "/kind", "collect: unknown resource kind '" + kind + "'");
                     continue;
                 }
-                out.add(new CollectSpec(kind, text(c, "pattern")));
+                out.add(new CollectSpec(kind, text(c, "pattern"), grants(c.get("allow"), at + "/allow")));
+            }
+            return out;
+        }
+
+        /** {@code allow: [owner, {param: group, hosts: [a, b]}]}: a name alone is allowed from any host. */
+        private List<Collect.Grant> grants(JsonNode node, String at) {
+            List<Collect.Grant> out = new ArrayList<>();
+            if (node == null || node.isNull()) {
+                return out;
+            }
+            if (!node.isArray()) {
+                problem(at, "collect: allow must be a list of parameter names or {param, hosts} maps");
+                return out;
+            }
+            int i = 0;
+            for (JsonNode g : node) {
+                String here = at + "/" + i++;
+                if (g.isTextual() && !g.asText().isBlank()) {
+                    out.add(new Collect.Grant(g.asText(), Set.of()));
+                    continue;
+                }
+                if (!g.isObject() || text(g, "param").isBlank()) {
+                    problem(here, "collect: each allow entry is a parameter name or a map with param and hosts");
+                    continue;
+                }
+                unknownKeys(g, here, GRANT_KEYS, "collect allow");
+                JsonNode hosts = g.get("hosts");
+                Set<String> names = new LinkedHashSet<>();
+                if (hosts != null && !hosts.isNull()) {
+                    if (!hosts.isArray()) {
+                        problem(here + "/hosts", "collect: hosts must be a list of host names");
+                        continue;
+                    }
+                    for (JsonNode h : hosts) {
+                        if (!h.isTextual() || h.asText().isBlank()) {
+                            problem(here + "/hosts", "collect: hosts must be a list of host names");
+                            break;
+                        }
+                        names.add(h.asText());
+                    }
+                }
+                out.add(new Collect.Grant(text(g, "param"), names));
             }
             return out;
         }

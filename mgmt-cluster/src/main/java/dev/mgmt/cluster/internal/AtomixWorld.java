@@ -5,6 +5,7 @@ import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
+import dev.mgmt.cluster.CollectRefusal;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.World;
 import io.atomix.cluster.messaging.MessagingException;
@@ -59,6 +60,7 @@ public final class AtomixWorld implements World {
     static final String EXPORTED = "exported/";
     static final String CONVERGED = "converged/";
     static final String KV = "kv/";
+    static final String REFUSED = "refused/";
     static final String IDEAL_CLUSTER_SIZE = "config/idealClusterSize";
     static final String ELASTIC_STRATEGY = "config/elasticStrategy";
     static final String GRACE_PERIOD = "config/gracePeriodMillis";
@@ -308,6 +310,17 @@ public final class AtomixWorld implements World {
     }
 
     @Override
+    public Mono<Void> refusals(List<CollectRefusal> refusals) {
+        if (refusals.isEmpty()) {
+            return mirror.value(REFUSED + host) == null ? Mono.empty()
+                    : retried("clear refusals", () -> store.remove(REFUSED + host));
+        }
+        String doc = RefusalDoc.encode(refusals);
+        return doc.equals(mirror.value(REFUSED + host)) ? Mono.empty()
+                : retried("publish refusals", () -> store.put(REFUSED + host, doc));
+    }
+
+    @Override
     public Flux<Map<String, Boolean>> convergedHosts() {
         return view(CONVERGED).map(m -> {
             Map<String, Boolean> out = new LinkedHashMap<>();
@@ -456,11 +469,11 @@ public final class AtomixWorld implements World {
             return;
         }
         if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null
-                && mirror.value(Elastic.VOLUNTEER + gone) == null) {
+                && mirror.value(Elastic.VOLUNTEER + gone) == null && mirror.value(REFUSED + gone) == null) {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
-        Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER)
+        Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER, REFUSED)
                 .concatMap(prefix -> retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
                 .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
     }
@@ -512,6 +525,7 @@ public final class AtomixWorld implements World {
             Set<String> holders = new TreeSet<>(mirror.snapshot(EXPORTED).keySet());
             holders.addAll(mirror.snapshot(CONVERGED).keySet());
             holders.addAll(mirror.snapshot(Elastic.VOLUNTEER).keySet());
+            holders.addAll(mirror.snapshot(REFUSED).keySet());
             long now = System.nanoTime();
             absentSince.keySet().retainAll(holders);
             for (String h : holders) {
@@ -570,7 +584,8 @@ public final class AtomixWorld implements World {
         sweeper.shutdownNow();
         stopElastic();
         try {
-            CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host))
+            CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host),
+                            store.remove(REFUSED + host))
                     .get(2, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("{}: could not remove own exports before leaving: {}", host, RaftStore.rootMessage(e));

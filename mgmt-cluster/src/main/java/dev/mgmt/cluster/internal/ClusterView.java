@@ -2,6 +2,7 @@ package dev.mgmt.cluster.internal;
 
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
+import dev.mgmt.cluster.CollectRefusal;
 import dev.mgmt.cluster.internal.RaftStore.MemberInfo;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import java.util.ArrayList;
@@ -64,8 +65,10 @@ final class ClusterView {
                     Optional.empty()));
         }
         members.sort(Comparator.comparing(ClusterStatus.Member::host).thenComparing(ClusterStatus.Member::memberId));
+        List<CollectRefusal> refusals = new ArrayList<>();
+        mirror.snapshot(AtomixWorld.REFUSED).forEach((collector, doc) -> refusals.addAll(RefusalDoc.decode(collector, doc)));
         return new ClusterStatus(Elastic.idealSize(mirror, config), Elastic.strategy(mirror, config),
-                Optional.ofNullable(leaderHost), members);
+                Optional.ofNullable(leaderHost), members, refusals);
     }
 
     private static Optional<Boolean> converged(Mirror mirror, String host) {

@@ -1,10 +1,13 @@
 package dev.mgmt.engine.internal;
 
+import dev.mgmt.api.Claims;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Reversible;
+import dev.mgmt.api.Uid;
 import dev.mgmt.engine.GraphCompileException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,6 +84,8 @@ final class GraphCompiler {
             resources.add(r);
             validate(r, id, problems);
         }
+
+        claims(graph, resources, ungrouped, problems);
 
         // Parallel edges between the same pair are merged; notify wins.
         Map<Long, Edge> merged = new LinkedHashMap<>();
@@ -215,6 +220,40 @@ final class GraphCompiler {
         } catch (RuntimeException e) {
             problems.add(id + ": meta is unreadable: " + e);
         }
+    }
+
+    /**
+     * Two resources that claim one thing (a path) would undo each other forever: a compile error
+     * naming both and where each came from. Pending reversals are left out: undoing what left
+     * the graph is not a second owner.
+     */
+    private static void claims(Graph graph, List<Resource> resources, Set<ResourceId> reversals, List<String> problems) {
+        Map<Uid, ResourceId> owners = null;
+        for (Resource r : resources) {
+            if (!(r instanceof Claims c) || reversals.contains(r.id())) {
+                continue;
+            }
+            List<Uid> claimed;
+            try {
+                claimed = c.claims();
+            } catch (RuntimeException e) {
+                continue; // validate() reports what makes the resource unreadable
+            }
+            if (owners == null) {
+                owners = new HashMap<>();
+            }
+            for (Uid u : claimed) {
+                ResourceId first = owners.putIfAbsent(u, r.id());
+                if (first != null && !first.equals(r.id())) {
+                    problems.add(r.id() + where(graph, r.id()) + " and " + first + where(graph, first)
+                            + " both manage " + u.kind() + " " + Quoted.of(u.value()) + "; one of them must go");
+                }
+            }
+        }
+    }
+
+    private static String where(Graph graph, ResourceId id) {
+        return graph.origin(id).map(o -> " (" + o + ")").orElse("");
     }
 
     /** meta.reverse needs a resource that knows how to undo itself, and can now. */

@@ -3,7 +3,10 @@ package dev.mgmt.resources.linux;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mgmt.api.Claims;
+import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -50,11 +54,14 @@ import reactor.core.publisher.Mono;
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource, Reversible {
+public final class FileResource implements Resource, Reversible, Claims, Collectable {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
     public static final String SHIPPED = "shipped-file";
+    /** Claim kind of the path a file manages (see {@link #claims()}). */
+    public static final String CLAIM = "path";
+    private static final Set<String> PEER_SAFE = Set.of("path", "content", "mode");
 
     /** Whether the path should exist. */
     public enum State {
@@ -318,6 +325,45 @@ public final class FileResource implements Resource, Reversible {
     @Override
     public List<Uid> provides() {
         return List.of(Uid.of(KIND, uidPath()));
+    }
+
+    /** {@code path:<path>}, without a directory's trailing {@code /}: one owner per path, whatever its name. */
+    @Override
+    public List<Uid> claims() {
+        if (pathProblem("path", path).isPresent()) {
+            return List.of();
+        }
+        return List.of(Uid.of(CLAIM, target().toString()));
+    }
+
+    /** Path, content and mode: a peer may choose what a collected file says, not who owns it or where it comes from. */
+    @Override
+    public Set<String> safeFromPeers() {
+        return PEER_SAFE;
+    }
+
+    /** A mode with setuid, setgid or the sticky bit is not safe from a peer. */
+    @Override
+    public Optional<String> unsafeFromPeers(String param) {
+        if (!param.equals("mode") || mode == null) {
+            return Optional.empty();
+        }
+        int m = FileSync.parseMode(mode);
+        if (m < 0 || (m & 07000) == 0) {
+            return Optional.empty();
+        }
+        List<String> bits = new ArrayList<>();
+        if ((m & 04000) != 0) {
+            bits.add("setuid");
+        }
+        if ((m & 02000) != 0) {
+            bits.add("setgid");
+        }
+        if ((m & 01000) != 0) {
+            bits.add("sticky");
+        }
+        return Optional.of("its mode " + Quoted.of(mode) + " sets the " + String.join(" and ", bits) + " bit"
+                + (bits.size() > 1 ? "s" : ""));
     }
 
     /** Every ancestor directory, nearest first, each as {@code file:<dir>/}. */
