@@ -46,6 +46,7 @@ import java.util.Set;
  * collect:
  * - kind: file
  *   pattern: /tmp/mgmtA/
+ *   allow: [owner]           # optional: parameters taken from peers beyond the kind's safe ones
  * </pre>
  *
  * Reading is strict: an unknown key, an unknown kind, a bad value, a duplicate resource or a
