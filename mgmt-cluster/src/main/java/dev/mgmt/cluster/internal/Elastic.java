@@ -298,11 +298,33 @@ final class Elastic implements AutoCloseable {
     /** The cluster's ideal size: the store's, which the first host set and operators change. */
     static int idealSize(Mirror mirror, ClusterNode config) {
         String v = mirror.value(AtomixWorld.IDEAL_CLUSTER_SIZE);
+        int n = parseIdealSize(v);
+        if (v == null || n > 0) {
+            BAD_IDEAL_SIZE.remove(config.hostname());
+            return v == null ? config.idealClusterSize() : n;
+        }
+        // Read every tick: say it once per bad value, not four times a second.
+        if (!v.equals(BAD_IDEAL_SIZE.put(config.hostname(), v))) {
+            log.warn("{}: ignoring {} {}: not a whole number of at least 1; using {} until it is set right "
+                    + "(mgmt cluster set-ideal-size N)", config.hostname(), AtomixWorld.IDEAL_CLUSTER_SIZE,
+                    dev.mgmt.api.Quoted.of(v), config.idealClusterSize());
+        }
+        return config.idealClusterSize();
+    }
+
+    /** The bad ideal size each host (of this JVM) last logged, so that it is logged once. */
+    private static final Map<String, String> BAD_IDEAL_SIZE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An ideal size as stored: a whole number of at least 1, or -1 when it is none (never clamped). */
+    static int parseIdealSize(String v) {
+        if (v == null) {
+            return -1;
+        }
         try {
-            return v == null ? config.idealClusterSize() : Math.max(1, Integer.parseInt(v.trim()));
+            int n = Integer.parseInt(v.trim());
+            return n >= 1 ? n : -1;
         } catch (NumberFormatException e) {
-            log.warn("ignoring a bad {}: '{}'", AtomixWorld.IDEAL_CLUSTER_SIZE, v);
-            return config.idealClusterSize();
+            return -1;
         }
     }
 
