@@ -65,6 +65,8 @@ public final class AtomixWorld implements World {
 
     private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_RETRIES = 20;
+    /** How long no voter may answer before this host says the store is lost. */
+    private static final Duration STORE_LOST_AFTER = Duration.ofSeconds(1);
 
     private final ClusterNode config;
     private final String host;
@@ -144,6 +146,16 @@ public final class AtomixWorld implements World {
         elastic.start();
         long every = Math.max(250, config.failureTimeout().toMillis() / 2);
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        if (!config.observer()) {
+            StoreWatch watch = new StoreWatch(host, STORE_LOST_AFTER, java.time.Clock.systemUTC());
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    watch.observe(store.look());
+                } catch (RuntimeException e) {
+                    log.debug("{}: store watch: {}", host, e.toString());
+                }
+            }, 250, 250, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void recordOnce(String key, String value) {
