@@ -43,6 +43,9 @@ class ClusterSecurityIT {
                 assertThat(hc.waitFor()).isEqualTo(Mgmt.EXIT_INVALID);
                 assertThat(hc.stderr()).contains("mgmt: cannot start the cluster: cannot join: the seed at 127.0.0.1:"
                         + pa + " refused the handshake: its cluster secret (or cluster name) differs from this host's");
+                // ... and the seed says whom it refused
+                ha.await("a logs the refusal with c's address",
+                        () -> ha.stderr().contains("a: refused a connection from /127.0.0.1:"));
                 hb.terminate();
             }
             ha.terminate();

@@ -289,6 +289,7 @@ final class RaftStore {
             throw new ClusterException("interrupted while starting membership", e);
         }
         cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
+        RefusalLog.install(cluster, config.hostname());
     }
 
     /** Builds the serializers once (Kryo registers every class of a namespace); failures are harmless here. */
