@@ -1,5 +1,6 @@
 package dev.mgmt.cluster.internal;
 
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.ClusterException;
@@ -464,14 +465,14 @@ public final class AtomixWorld implements World {
             return;
         }
         if (store.liveHosts().contains(gone)) {
-            log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, gone, why);
+            log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, Quoted.of(gone), why);
             return;
         }
         if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null
                 && mirror.value(Elastic.VOLUNTEER + gone) == null) {
             return;
         }
-        log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
+        log.info("{}: {} {}; removing its exports and converged state", host, Quoted.of(gone), why);
         Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER)
                 .concatMap(prefix -> retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
                 .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));

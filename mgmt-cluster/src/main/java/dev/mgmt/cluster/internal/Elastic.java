@@ -375,22 +375,22 @@ final class Elastic implements AutoCloseable {
     }
 
     private void promote(Candidate learner, String why) {
-        log.info("{}: chooser: promote {} to voter ({})", host, learner.host(), why);
+        log.info("{}: chooser: promote {} to voter ({})", host, dev.mgmt.api.Quoted.of(learner.host()), why);
         try {
             store.promote(learner.memberId()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("{}: could not promote {} yet: {}", host, learner.host(), RaftStore.rootMessage(e));
+            log.warn("{}: could not promote {} yet: {}", host, dev.mgmt.api.Quoted.of(learner.host()), RaftStore.rootMessage(e));
         }
     }
 
     private void remove(String id, String why) {
-        log.info("{}: removing {} from the store's voters: {}", host, id, why);
+        log.info("{}: removing {} from the store's voters: {}", host, dev.mgmt.api.Quoted.of(id), why);
         try {
             store.removeFromConfig(id).get(10, TimeUnit.SECONDS);
             deadSince.remove(id);
             pendingSince.remove(id);
         } catch (Exception e) {
-            log.warn("{}: could not remove {} yet: {}", host, id, RaftStore.rootMessage(e));
+            log.warn("{}: could not remove {} yet: {}", host, dev.mgmt.api.Quoted.of(id), RaftStore.rootMessage(e));
         }
     }
 
@@ -399,7 +399,7 @@ final class Elastic implements AutoCloseable {
         try {
             boolean done = store.replace(ElasticState.KEY, version, next.json()).get(5, TimeUnit.SECONDS);
             if (done && decision != null) {
-                log.info("{}: chooser: {}", host, decision);
+                log.info("{}: chooser: {}", host, dev.mgmt.api.Quoted.escape(decision));
                 lastWait = null;
             } else if (!done) {
                 log.debug("{}: chooser lost a race for {}; re-reading", host, ElasticState.KEY);
@@ -413,7 +413,7 @@ final class Elastic implements AutoCloseable {
         if (!Objects.equals(why, lastWait)) {
             lastWait = why;
             if (!why.equals("nothing to do")) {
-                log.info("{}: chooser waits: {}", host, why);
+                log.info("{}: chooser waits: {}", host, dev.mgmt.api.Quoted.escape(why));
             }
         }
     }
