@@ -68,6 +68,11 @@ final class ClusterSecurityOptions {
                 throw bad(secretFile != null ? "--cluster-secret-file " + secretFile + " is empty"
                         : "$" + SECRET_ENV + " is set but empty");
             }
+            if (keyStore == null) {
+                throw bad((secretFile != null ? "--cluster-secret-file" : "$" + SECRET_ENV) + " needs "
+                        + "--tls-keystore and --tls-truststore: without TLS the secret's handshake tag goes in clear "
+                        + "to any seed address; mgmt-examples/make-certs.sh makes the certificates");
+            }
             node.clusterSecret(secret);
         }
         return node;
@@ -105,9 +110,16 @@ final class ClusterSecurityOptions {
         return fromEnv;
     }
 
-    /** The file's text without its final line break (editors and {@code echo} add one). */
+    /**
+     * The file's text without its final line break (editors and {@code echo} add one). A file
+     * that others than its owner may read or write is refused ({@link SecretFiles}).
+     */
     private String read(String flag, Path file) {
         try {
+            String loose = SecretFiles.looseness(file);
+            if (loose != null) {
+                throw bad(flag + " " + file + ": " + loose);
+            }
             String text = Files.readString(file);
             return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
                     : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;

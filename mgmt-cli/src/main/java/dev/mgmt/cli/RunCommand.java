@@ -7,6 +7,8 @@ import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
+import dev.mgmt.cluster.HostName;
+import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
@@ -110,7 +112,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where state that outlives the process is kept: pending reversals of meta.reverse "
-                    + "resources, under DIR/HOST/GRAPH (default: /var/lib/mgmt as root, else "
+                    + "resources, under DIR/HOST/GRAPH, and a store server's Raft files, under DIR/cluster (0700; "
+                    + "a killed host's are wiped at the next start) (default: /var/lib/mgmt as root, else "
                     + "$XDG_STATE_HOME/mgmt or ~/.local/state/mgmt).")
     Path stateDir;
 
@@ -157,7 +160,8 @@ final class RunCommand implements Callable<Integer> {
                 ClusterNode.Builder node = ClusterNode.builder().hostname(host())
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize)
-                        .strategy(elasticStrategy).gracePeriod(gracePeriod);
+                        .strategy(elasticStrategy).gracePeriod(gracePeriod)
+                        .dataDir(stateRoot().resolve("cluster"));
                 security.applyTo(node);
                 if (advertise != null) {
                     node.advertise(advertise);
@@ -304,6 +308,23 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!Files.isRegularFile(yaml)) {
             throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);
+        }
+        if (hostname != null && !HostName.isPlain(hostname)) {
+            throw new ParameterException(spec.commandLine(), "--hostname " + Quoted.of(hostname) + " is not a plain "
+                    + "host name (letters, digits, '-', '.' and '_', at most 253)");
+        }
+        if (listen != null && advertise == null && wildcard(listen)) {
+            throw new ParameterException(spec.commandLine(), "--listen " + listen + " binds every address of this "
+                    + "host (TCP and UDP, IPv4 and IPv6) and is no address to tell other hosts: give --advertise "
+                    + "HOST:PORT, the address they reach this host at, or listen on that one address");
+        }
+    }
+
+    private static boolean wildcard(String address) {
+        try {
+            return ClusterNode.HostPort.parse(address).isWildcard();
+        } catch (IllegalArgumentException e) {
+            return false; // said when the cluster starts
         }
     }
 

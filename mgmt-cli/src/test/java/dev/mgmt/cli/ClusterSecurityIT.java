@@ -26,8 +26,8 @@ class ClusterSecurityIT {
     @Test
     void tlsHostsWithTheSecretExchangeAndAWrongSecretIsRefusedClearly() throws Exception {
         Path certs = makeCerts("a", "b");
-        Path secret = Files.writeString(dir.resolve("secret"), "s3cret\n");
-        Path wrong = Files.writeString(dir.resolve("wrong"), "guess\n");
+        Path secret = ownerOnly(Files.writeString(dir.resolve("secret"), "s3cret\n"));
+        Path wrong = ownerOnly(Files.writeString(dir.resolve("wrong"), "guess\n"));
         Path a = dir.resolve("mgmtA");
         Path b = dir.resolve("mgmtB");
         int pa = freePort();
@@ -43,6 +43,9 @@ class ClusterSecurityIT {
                 assertThat(hc.waitFor()).isEqualTo(Mgmt.EXIT_INVALID);
                 assertThat(hc.stderr()).contains("mgmt: cannot start the cluster: cannot join: the seed at 127.0.0.1:"
                         + pa + " refused the handshake: its cluster secret (or cluster name) differs from this host's");
+                // ... and the seed says whom it refused
+                ha.await("a logs the refusal with c's address",
+                        () -> ha.stderr().contains("a: refused a connection from /127.0.0.1:"));
                 hb.terminate();
             }
             ha.terminate();
@@ -95,6 +98,10 @@ class ClusterSecurityIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("make-certs.sh finished").isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         return out;
+    }
+
+    static Path ownerOnly(Path file) throws IOException {
+        return Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     private static int freePort() throws IOException {

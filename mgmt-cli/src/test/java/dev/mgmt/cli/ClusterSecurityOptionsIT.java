@@ -7,6 +7,9 @@ import dev.mgmt.cluster.ClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,8 @@ class ClusterSecurityOptionsIT {
         // Only their existence is checked here; contents are checked when the cluster starts.
         ks = Files.writeString(dir.resolve("a.p12"), "ks");
         ts = Files.writeString(dir.resolve("truststore.p12"), "ts");
-        pw = Files.writeString(dir.resolve("password"), "hunter2\n");
+        pw = Files.setPosixFilePermissions(Files.writeString(dir.resolve("password"), "hunter2\n"),
+                PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
@@ -61,9 +65,45 @@ class ClusterSecurityOptionsIT {
     @Test
     void secretFromAFileOrTheEnvironment() throws Exception {
         env.put(ClusterSecurityOptions.SECRET_ENV, "from-env");
-        assertThat(secret(apply())).isEqualTo("from-env");
-        Path file = Files.writeString(dir.resolve("secret"), "from-file\n");
-        assertThat(secret(apply("--cluster-secret-file", file.toString()))).isEqualTo("from-file");
+        assertThat(secret(apply(tls()))).isEqualTo("from-env");
+        Path file = ownerOnly(Files.writeString(dir.resolve("secret"), "from-file\n"));
+        assertThat(secret(apply(tls("--cluster-secret-file", file.toString())))).isEqualTo("from-file");
+    }
+
+    @Test
+    void aSecretNeedsTls() throws Exception {
+        Path file = ownerOnly(Files.writeString(dir.resolve("secret"), "s\n"));
+        assertBad("--cluster-secret-file needs --tls-keystore and --tls-truststore: without TLS the secret's handshake "
+                + "tag goes in clear to any seed address; mgmt-examples/make-certs.sh makes the certificates",
+                "--cluster-secret-file", file.toString());
+        env.put(ClusterSecurityOptions.SECRET_ENV, "s");
+        assertBad("$MGMT_CLUSTER_SECRET needs --tls-keystore and --tls-truststore: without TLS the secret's handshake "
+                + "tag goes in clear to any seed address; mgmt-examples/make-certs.sh makes the certificates");
+    }
+
+    @Test
+    void secretAndPasswordFilesOthersMayReadAreRefused() throws Exception {
+        Path loose = Files.writeString(dir.resolve("loose"), "s3cret\n");
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+        assertBad("--cluster-secret-file " + loose + ": its mode is 0644 (rw-r--r--); a secret file must be readable "
+                + "by its owner only: chmod 600 " + loose, tls("--cluster-secret-file", loose.toString()));
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-rw----"));
+        assertBad("--tls-keystore-password-file " + pw + ": its mode is 0660 (rw-rw----); a secret file must be "
+                + "readable by its owner only: chmod 600 " + pw, tls());
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("r--------"));
+        assertThat(apply(tls()).tls()).isPresent();
+    }
+
+    /** The TLS flags with the test's files, then {@code more}. */
+    private String[] tls(String... more) {
+        List<String> args = new ArrayList<>(List.of("--tls-keystore", ks.toString(), "--tls-truststore", ts.toString(),
+                "--tls-keystore-password-file", pw.toString(), "--tls-truststore-password-file", pw.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static Path ownerOnly(Path file) throws Exception {
+        return Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
@@ -81,7 +121,7 @@ class ClusterSecurityOptionsIT {
                 dir.resolve("nope").toString());
         assertBad("a TLS password file was given without --tls-keystore and --tls-truststore",
                 "--tls-keystore-password-file", pw.toString());
-        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path empty = ownerOnly(Files.writeString(dir.resolve("empty"), "\n"));
         assertBad("--cluster-secret-file " + empty + " is empty", "--cluster-secret-file", empty.toString());
         assertBad("--cluster-secret-file " + dir.resolve("none") + ": no such file", "--cluster-secret-file",
                 dir.resolve("none").toString());

@@ -2,6 +2,7 @@ package dev.mgmt.cluster;
 
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.internal.AtomixWorld;
+import dev.mgmt.cluster.internal.StartupWarnings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,12 +55,7 @@ public final class ClusterNode {
     private final byte[] clusterSecret;
 
     private ClusterNode(Builder b) {
-        if (b.hostname == null || b.hostname.isBlank()) {
-            throw new IllegalArgumentException("hostname: must not be empty");
-        }
-        if (b.hostname.contains("/") || b.hostname.contains("@")) {
-            throw new IllegalArgumentException("hostname: '" + b.hostname + "' must not contain '/' or '@'");
-        }
+        HostName.check("hostname", b.hostname);
         if (b.idealClusterSize < 1) {
             throw new IllegalArgumentException("idealClusterSize: must be at least 1, not " + b.idealClusterSize);
         }
@@ -88,6 +84,20 @@ public final class ClusterNode {
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
+        if (listen.isWildcard() && b.advertise == null) {
+            throw new IllegalArgumentException("listen: " + listen + " binds every address of this host and is no "
+                    + "address to give other hosts; set advertise (--advertise HOST:PORT) to the address they reach "
+                    + "this host at, or listen on that address");
+        }
+        if (advertise.isWildcard()) {
+            throw new IllegalArgumentException("advertise: " + advertise + " is no address other hosts can reach; "
+                    + "give this host's own address");
+        }
+        if (clusterSecret != null && tls == null) {
+            throw new IllegalArgumentException("clusterSecret: a cluster secret needs TLS (--cluster-secret-file "
+                    + "needs --tls-keystore and --tls-truststore): without TLS its handshake tag is sent in clear to "
+                    + "any seed address, which can replay it; mgmt-examples/make-certs.sh makes the certificates");
+        }
     }
 
     public static Builder builder() {
@@ -103,6 +113,7 @@ public final class ClusterNode {
      *                          store cannot be reached; the message says which addresses
      */
     public World start() {
+        StartupWarnings.log(this);
         return AtomixWorld.start(this);
     }
 
@@ -171,7 +182,12 @@ public final class ClusterNode {
         return clusterName;
     }
 
-    /** Where a store server keeps its Raft log; empty means a temporary directory removed on close. */
+    /**
+     * Where a store server keeps its Raft files: each incarnation in {@code <dir>/<member id>},
+     * owner-only (0700, as {@code dir} is made), locked while it runs and deleted when it stops;
+     * at start, the directories of incarnations no process holds any more (a killed host's) are
+     * deleted. Empty means a temporary directory removed on close.
+     */
     public Optional<Path> dataDir() {
         return Optional.ofNullable(dataDir);
     }
@@ -250,6 +266,17 @@ public final class ClusterNode {
             }
         }
 
+        /**
+         * Whether this is the wildcard address of IPv4 or IPv6 ({@code 0.0.0.0}, {@code ::} in
+         * any spelling), which binds every address of the host and reaches none of them.
+         */
+        public boolean isWildcard() {
+            if (host.equals("0.0.0.0")) {
+                return true;
+            }
+            return host.contains(":") && host.chars().allMatch(c -> c == '0' || c == ':');
+        }
+
         @Override
         public String toString() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
@@ -280,13 +307,20 @@ public final class ClusterNode {
         private Builder() {
         }
 
-        /** This host's name ({@code --hostname}); unique in the cluster. */
+        /**
+         * This host's name ({@code --hostname}); unique in the cluster. A plain host name
+         * ({@link HostName}): {@link #build()} refuses any other.
+         */
         public Builder hostname(String hostname) {
             this.hostname = hostname;
             return this;
         }
 
-        /** The address to bind ({@code --listen}), {@code host:port}; default 127.0.0.1:7946. */
+        /**
+         * The address to bind ({@code --listen}), {@code host:port}; default 127.0.0.1:7946. A
+         * wildcard ({@code 0.0.0.0}, {@code ::}) binds every address, is warned about at start
+         * and needs {@link #advertise(String)}.
+         */
         public Builder listen(String hostPort) {
             this.listen = HostPort.parse(hostPort);
             return this;
@@ -350,7 +384,11 @@ public final class ClusterNode {
             return this;
         }
 
-        /** Where a store server keeps its Raft state; default a temporary directory. */
+        /**
+         * Where a store server keeps its Raft state, one owner-only directory per incarnation
+         * (see {@link ClusterNode#dataDir()}); {@code mgmt run} gives {@code <state-dir>/cluster}.
+         * Default a temporary directory.
+         */
         public Builder dataDir(Path dir) {
             this.dataDir = dir;
             return this;
@@ -389,7 +427,9 @@ public final class ClusterNode {
         /**
          * A secret all hosts of the cluster share: a host with another secret (or none) cannot
          * join. It separates clusters and stops misconfigured hosts; only {@link #tls(ClusterTls)}
-         * keeps out an attacker. Default none.
+         * keeps out an attacker. Needs {@link #tls(ClusterTls)}: {@link #build()} refuses a
+         * secret without it, since the secret's handshake tag would go in clear to any seed.
+         * Default none.
          */
         public Builder clusterSecret(byte[] secret) {
             if (secret != null && secret.length == 0) {

@@ -28,7 +28,8 @@ class JoinTest {
         assertThat(ClusterNode.HostPort.parse("[::1]:80")).isEqualTo(new ClusterNode.HostPort("::1", 80));
         assertThat(ClusterNode.HostPort.parse("[::1]:80").toString()).isEqualTo("[::1]:80");
         assertThatThrownBy(() -> ClusterNode.HostPort.parse("a:b")).hasMessageContaining("'b' is not a port");
-        assertThatThrownBy(() -> ClusterNode.builder().hostname("a/b").build()).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> ClusterNode.builder().hostname("a/b").build())
+                .hasMessage("hostname: 'a/b' is not a plain host name (letters, digits, '-', '.' and '_', at most 253)");
         assertThatThrownBy(() -> ClusterNode.builder().hostname("a").server(false).build())
                 .hasMessageContaining("--no-server needs --seeds");
     }

@@ -1,5 +1,6 @@
 package dev.mgmt.cluster.internal;
 
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.ClusterException;
@@ -67,6 +68,8 @@ public final class AtomixWorld implements World {
 
     private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_RETRIES = 20;
+    /** How long no voter may answer before this host says the store is lost. */
+    private static final Duration STORE_LOST_AFTER = Duration.ofSeconds(1);
 
     private final ClusterNode config;
     private final String host;
@@ -146,6 +149,16 @@ public final class AtomixWorld implements World {
         elastic.start();
         long every = Math.max(250, config.failureTimeout().toMillis() / 2);
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        if (!config.observer()) {
+            StoreWatch watch = new StoreWatch(host, STORE_LOST_AFTER, java.time.Clock.systemUTC());
+            sweeper.scheduleWithFixedDelay(() -> {
+                try {
+                    watch.observe(store.look());
+                } catch (RuntimeException e) {
+                    log.debug("{}: store watch: {}", host, e.toString());
+                }
+            }, 250, 250, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void recordOnce(String key, String value) {
@@ -465,14 +478,14 @@ public final class AtomixWorld implements World {
             return;
         }
         if (store.liveHosts().contains(gone)) {
-            log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, gone, why);
+            log.debug("{}: {} {}, but another incarnation is alive; keeping its keys", host, Quoted.of(gone), why);
             return;
         }
         if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null
                 && mirror.value(Elastic.VOLUNTEER + gone) == null && mirror.value(REFUSED + gone) == null) {
             return;
         }
-        log.info("{}: {} {}; removing its exports and converged state", host, gone, why);
+        log.info("{}: {} {}; removing its exports and converged state", host, Quoted.of(gone), why);
         Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER, REFUSED)
                 .concatMap(prefix -> retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
                 .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));

@@ -298,11 +298,33 @@ final class Elastic implements AutoCloseable {
     /** The cluster's ideal size: the store's, which the first host set and operators change. */
     static int idealSize(Mirror mirror, ClusterNode config) {
         String v = mirror.value(AtomixWorld.IDEAL_CLUSTER_SIZE);
+        int n = parseIdealSize(v);
+        if (v == null || n > 0) {
+            BAD_IDEAL_SIZE.remove(config.hostname());
+            return v == null ? config.idealClusterSize() : n;
+        }
+        // Read every tick: say it once per bad value, not four times a second.
+        if (!v.equals(BAD_IDEAL_SIZE.put(config.hostname(), v))) {
+            log.warn("{}: ignoring {} {}: not a whole number of at least 1; using {} until it is set right "
+                    + "(mgmt cluster set-ideal-size N)", config.hostname(), AtomixWorld.IDEAL_CLUSTER_SIZE,
+                    dev.mgmt.api.Quoted.of(v), config.idealClusterSize());
+        }
+        return config.idealClusterSize();
+    }
+
+    /** The bad ideal size each host (of this JVM) last logged, so that it is logged once. */
+    private static final Map<String, String> BAD_IDEAL_SIZE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An ideal size as stored: a whole number of at least 1, or -1 when it is none (never clamped). */
+    static int parseIdealSize(String v) {
+        if (v == null) {
+            return -1;
+        }
         try {
-            return v == null ? config.idealClusterSize() : Math.max(1, Integer.parseInt(v.trim()));
+            int n = Integer.parseInt(v.trim());
+            return n >= 1 ? n : -1;
         } catch (NumberFormatException e) {
-            log.warn("ignoring a bad {}: '{}'", AtomixWorld.IDEAL_CLUSTER_SIZE, v);
-            return config.idealClusterSize();
+            return -1;
         }
     }
 
@@ -353,22 +375,22 @@ final class Elastic implements AutoCloseable {
     }
 
     private void promote(Candidate learner, String why) {
-        log.info("{}: chooser: promote {} to voter ({})", host, learner.host(), why);
+        log.info("{}: chooser: promote {} to voter ({})", host, dev.mgmt.api.Quoted.of(learner.host()), why);
         try {
             store.promote(learner.memberId()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("{}: could not promote {} yet: {}", host, learner.host(), RaftStore.rootMessage(e));
+            log.warn("{}: could not promote {} yet: {}", host, dev.mgmt.api.Quoted.of(learner.host()), RaftStore.rootMessage(e));
         }
     }
 
     private void remove(String id, String why) {
-        log.info("{}: removing {} from the store's voters: {}", host, id, why);
+        log.info("{}: removing {} from the store's voters: {}", host, dev.mgmt.api.Quoted.of(id), why);
         try {
             store.removeFromConfig(id).get(10, TimeUnit.SECONDS);
             deadSince.remove(id);
             pendingSince.remove(id);
         } catch (Exception e) {
-            log.warn("{}: could not remove {} yet: {}", host, id, RaftStore.rootMessage(e));
+            log.warn("{}: could not remove {} yet: {}", host, dev.mgmt.api.Quoted.of(id), RaftStore.rootMessage(e));
         }
     }
 
@@ -377,7 +399,7 @@ final class Elastic implements AutoCloseable {
         try {
             boolean done = store.replace(ElasticState.KEY, version, next.json()).get(5, TimeUnit.SECONDS);
             if (done && decision != null) {
-                log.info("{}: chooser: {}", host, decision);
+                log.info("{}: chooser: {}", host, dev.mgmt.api.Quoted.escape(decision));
                 lastWait = null;
             } else if (!done) {
                 log.debug("{}: chooser lost a race for {}; re-reading", host, ElasticState.KEY);
@@ -391,7 +413,7 @@ final class Elastic implements AutoCloseable {
         if (!Objects.equals(why, lastWait)) {
             lastWait = why;
             if (!why.equals("nothing to do")) {
-                log.info("{}: chooser waits: {}", host, why);
+                log.info("{}: chooser waits: {}", host, dev.mgmt.api.Quoted.escape(why));
             }
         }
     }

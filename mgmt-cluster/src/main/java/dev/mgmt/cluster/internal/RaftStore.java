@@ -163,6 +163,8 @@ final class RaftStore {
     private final AtomixCluster cluster;
     private volatile Path dataDir;
     private volatile boolean ownsDataDir;
+    /** The locked incarnation directory under {@link ClusterNode#dataDir()}, when one is given. */
+    private volatile StoreDirectory storeDir;
     private final Object serverLock = new Object();
     private final Object repairLock = new Object();
     private long lastRepair;
@@ -209,8 +211,8 @@ final class RaftStore {
                 dataDir = Files.createTempDirectory("mgmt-raft-");
                 ownsDataDir = true;
             } else {
-                dataDir = dir.resolve(memberId);
-                Files.createDirectories(dataDir);
+                storeDir = StoreDirectory.open(dir, memberId);
+                dataDir = storeDir.path();
             }
         } catch (IOException e) {
             throw new ClusterException("cannot create the store's data directory: " + e.getMessage(), e);
@@ -224,6 +226,7 @@ final class RaftStore {
      */
     static RaftStore open(ClusterNode config) {
         boolean bootstrap = config.seeds().isEmpty();
+        config.dataDir().ifPresent(StoreDirectory::wipeDeadQuietly);
         // Start-up is mostly class loading and serializer set-up; get the Raft and map
         // serializers ready on another core while this one builds and starts membership.
         CompletableFuture<Void> warm = CompletableFuture.runAsync(RaftStore::warmUp,
@@ -286,6 +289,7 @@ final class RaftStore {
             throw new ClusterException("interrupted while starting membership", e);
         }
         cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
+        RefusalLog.install(cluster, config.hostname());
     }
 
     /** Builds the serializers once (Kryo registers every class of a namespace); failures are harmless here. */
@@ -436,8 +440,10 @@ final class RaftStore {
             if (System.nanoTime() >= deadline) {
                 String seeds = config.seeds().stream().map(HostPort::toString).collect(Collectors.joining(", "));
                 if (anyoneAnswered) {
-                    throw new ClusterException("cannot join: seeds at " + seeds + " answered, but no store server "
-                            + "was reachable within " + secs(config.joinTimeout()));
+                    List<String> known = look().voters();
+                    throw new ClusterException("cannot join: the cluster's store is unreachable: no voter answers "
+                            + "(voters: " + (known.isEmpty() ? "none known" : String.join(", ", known)) + "); seeds at "
+                            + seeds + " answered, but no store server was reachable within " + secs(config.joinTimeout()));
                 }
                 SeedProbe.throwIfRefused(config);
                 throw new ClusterException("cannot join: no seed answered at " + seeds + " within "
@@ -445,6 +451,39 @@ final class RaftStore {
             }
             sleep(20);
         }
+    }
+
+    /**
+     * Whether the store's voters answer, for {@link StoreWatch}: for a store server, whether a
+     * majority of the voters in its Raft configuration is reachable (itself included); for a
+     * client, whether any member advertising a voter is. The voters are named as
+     * {@code member id at address} where membership knows the address.
+     */
+    StoreWatch.Look look() {
+        Map<String, Member> byId = new HashMap<>();
+        for (Member m : cluster.getMembershipService().getMembers()) {
+            byId.put(m.id().id(), m);
+        }
+        Map<String, RaftMember.Type> raft = raftMembers();
+        List<String> voterIds;
+        boolean reachable;
+        if (!raft.isEmpty()) {
+            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
+                    .map(Map.Entry::getKey).sorted().toList();
+            long up = voterIds.stream()
+                    .filter(id -> id.equals(memberId) || (byId.containsKey(id) && byId.get(id).isReachable()))
+                    .count();
+            reachable = voterIds.isEmpty() || up >= voterIds.size() / 2 + 1;
+        } else {
+            voterIds = byId.values().stream().filter(m -> "true".equals(m.properties().getProperty(PROP_VOTER)))
+                    .map(m -> m.id().id()).sorted().toList();
+            reachable = !voters().isEmpty();
+        }
+        List<String> named = voterIds.stream().map(id -> {
+            Member m = byId.get(id);
+            return dev.mgmt.api.Quoted.escape(id) + (m == null ? "" : " at " + m.address());
+        }).toList();
+        return new StoreWatch.Look(reachable, named);
     }
 
     /** The reachable members that advertise a Raft voter, sorted. */
@@ -660,8 +699,9 @@ final class RaftStore {
         server = null;
         advertiseVoter(false);
         if (ownsDataDir && dataDir != null) {
-            deleteTree(dataDir);
+            StoreDirectory.deleteTree(dataDir);
         }
+        closeStoreDir();
         dataDir = null;
     }
 
@@ -924,9 +964,18 @@ final class RaftStore {
             Thread.currentThread().interrupt();
         }
         if (ownsDataDir && dataDir != null) {
-            deleteTree(dataDir);
+            StoreDirectory.deleteTree(dataDir);
         }
+        closeStoreDir();
         log.debug("{}: stopped in {} ms", memberId, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void closeStoreDir() {
+        StoreDirectory d = storeDir;
+        storeDir = null;
+        if (d != null) {
+            d.close();
+        }
     }
 
     private void quietly(String what, CompletableFuture<?> f, long deadline) {
@@ -938,14 +987,6 @@ final class RaftStore {
             log.debug("{}: {} failed: {}", config.hostname(), what, rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.debug("cannot delete {}: {}", dir, e.getMessage());
         }
     }
 

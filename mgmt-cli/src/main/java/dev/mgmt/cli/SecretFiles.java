@@ -1,0 +1,54 @@
+package dev.mgmt.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The rule for files that hold a secret or a password: only their owner may read or write
+ * them (mode 0600 or 0400). Looser files are refused, not warned about, since whoever else
+ * could read one may already have.
+ */
+final class SecretFiles {
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private SecretFiles() {
+    }
+
+    /**
+     * Why {@code file} is too open, or null when only its owner may use it (or the file
+     * system has no POSIX permissions). Through a symlink, the target's mode counts.
+     *
+     * @throws IOException when the file cannot be looked at (missing, no permission)
+     */
+    static String looseness(Path file) throws IOException {
+        if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            return null;
+        }
+        PosixFileAttributes attrs = Files.readAttributes(file, PosixFileAttributes.class);
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(attrs.permissions());
+        open.retainAll(OTHERS);
+        if (open.isEmpty()) {
+            return null;
+        }
+        return "its mode is " + mode(attrs.permissions()) + " (" + PosixFilePermissions.toString(attrs.permissions())
+                + "); a secret file must be readable by its owner only: chmod 600 " + file;
+    }
+
+    private static String mode(Set<PosixFilePermission> perms) {
+        int m = 0;
+        for (PosixFilePermission p : perms) {
+            m |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o", m);
+    }
+}
