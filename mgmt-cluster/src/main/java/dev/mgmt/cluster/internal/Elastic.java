@@ -161,7 +161,9 @@ final class Elastic implements AutoCloseable {
             for (String id : voterIds) {
                 nominated.put(hostOf(id, members, null), id);
             }
-            write(0, new ElasticState(self, term, nominated, voterIds, self), "start choosing");
+            // Absent, or refused as unreadable or written by a non-voter: replace it (version is the stored one).
+            write(version, new ElasticState(self, term, nominated, voterIds, self),
+                    version == 0 ? "start choosing" : "replace an unusable " + ElasticState.KEY);
             return;
         }
         if (state.term() > term) {
