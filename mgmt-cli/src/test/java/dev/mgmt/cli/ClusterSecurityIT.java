@@ -25,7 +25,7 @@ class ClusterSecurityIT {
 
     @Test
     void tlsHostsWithTheSecretExchangeAndAWrongSecretIsRefusedClearly() throws Exception {
-        Path certs = makeCerts("a", "b");
+        Path certs = makeCerts("a", "b", "c");
         Path secret = Files.writeString(dir.resolve("secret"), "s3cret\n");
         Path wrong = Files.writeString(dir.resolve("wrong"), "guess\n");
         Path a = dir.resolve("mgmtA");
@@ -66,7 +66,7 @@ class ClusterSecurityIT {
         String example = h.equals("c") ? "graph3a.yaml" : "graph3" + h + ".yaml";
         Path graph = Examples.copy(example, Files.createDirectories(dir.resolve(h)),
                 "/tmp/mgmt" + up + "/", dir.resolve("mgmt" + up) + "/");
-        String keystore = certs.resolve((h.equals("c") ? "b" : h) + ".p12").toString();
+        String keystore = certs.resolve(h + ".p12").toString();
         List<String> args = new ArrayList<>(List.of("run", "--yaml", graph.toString(), "--hostname", h,
                 "--listen", "127.0.0.1:" + port,
                 "--tls-keystore", keystore, "--tls-truststore", certs.resolve("truststore.p12").toString(),

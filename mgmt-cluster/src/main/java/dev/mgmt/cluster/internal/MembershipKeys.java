@@ -104,6 +104,6 @@ final class MembershipKeys {
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+        return dev.mgmt.api.Quoted.escape(nl < 0 ? m : m.substring(0, nl));
     }
 }

@@ -69,6 +69,8 @@ final class Sealing {
     private final Map<String, Signer> verified = new ConcurrentHashMap<>();
     private final Map<String, Cached> byKey = new ConcurrentHashMap<>();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    /** The last accepted value of each cluster setting: kept while a refused one is stored. */
+    private final Map<String, String> lastGoodSetting = new ConcurrentHashMap<>();
     private volatile Supplier<Set<String>> voterHosts = Set::of;
     /** The hosts of the voters in the last {@code elastic/state} this reader accepted. */
     private volatile Set<String> stateVoterHosts = Set.of();
@@ -138,9 +140,14 @@ final class Sealing {
             return null;
         }
         Opened o = check(key, raw);
+        boolean setting = key.startsWith("config/");
         if (!o.ok()) {
             refused(key, o);
-            return null;
+            // A refused setting does not undo an admin's: the previous good value stands.
+            return setting ? lastGoodSetting.get(key) : null;
+        }
+        if (setting) {
+            lastGoodSetting.put(key, o.value());
         }
         return o.value();
     }
@@ -201,14 +208,14 @@ final class Sealing {
         try {
             signer = signer(env.chain());
         } catch (CertificateException | IllegalArgumentException e) {
-            return new Opened(null, null, "the signer's certificate is not trusted (" + e.getMessage() + ")");
+            return new Opened(null, null, "the signer's certificate is not trusted (" + Quoted.escape(e.getMessage()) + ")");
         }
         try {
             if (!verify(signer.key(), key, env.value(), Base64.getDecoder().decode(env.sig()))) {
                 return new Opened(null, signer, "the signature does not match the key and value");
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return new Opened(null, signer, "the signature cannot be checked (" + e.getMessage() + ")");
+            return new Opened(null, signer, "the signature cannot be checked (" + Quoted.escape(e.getMessage()) + ")");
         }
         return new Opened(env.value(), signer, null);
     }
@@ -240,7 +247,7 @@ final class Sealing {
         String once = key + "\0" + o.refusal() + "\0" + signer;
         if (logged.size() < CACHE_LIMIT && logged.add(once)) {
             log.warn("{}: ignoring {} in the store (written by {}): {}", host, Quoted.of(key), signer,
-                    Quoted.escape(o.refusal()));
+                    o.refusal());
         }
     }
 
