@@ -1,16 +1,12 @@
 package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,25 +104,10 @@ class ClusterIdentityIT {
     }
 
     private Path makeCerts(String... args) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "keytool")),
-                "keytool is missing from this JDK; cannot make test certificates");
-        Path out = dir.resolve("certs");
-        Path script = Path.of(System.getProperty("mgmt.repo", "..")).resolve("mgmt-examples/make-certs.sh");
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), out.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().merge("PATH", Path.of(System.getProperty("java.home"), "bin").toString(),
-                (old, jdk) -> jdk + java.io.File.pathSeparator + old);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("make-certs.sh finished").isTrue();
-        assertThat(p.exitValue()).as(output).isZero();
-        return out;
+        return ClusterSecurityIT.makeCerts(dir, args);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ClusterSecurityIT.freePort();
     }
 }

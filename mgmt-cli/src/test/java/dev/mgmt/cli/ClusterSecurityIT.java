@@ -80,6 +80,11 @@ class ClusterSecurityIT {
     }
 
     private Path makeCerts(String... hosts) throws Exception {
+        return makeCerts(dir, hosts);
+    }
+
+    /** Runs {@code make-certs.sh} into {@code dir}/certs with {@code args} (host names, {@code --admin NAME}). */
+    static Path makeCerts(Path dir, String... hosts) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "keytool")),
                 "keytool is missing from this JDK; cannot make test certificates");
         Path out = dir.resolve("certs");
@@ -97,7 +102,7 @@ class ClusterSecurityIT {
         return out;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
