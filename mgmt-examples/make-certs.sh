@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes a throwaway CA and one TLS keystore per host for an mgmt cluster (tests and demos).
 #
-#   mgmt-examples/make-certs.sh OUTDIR HOST...
+#   mgmt-examples/make-certs.sh OUTDIR [--admin NAME]... HOST...
 #
 # OUTDIR gets:
 #   password        the password of every store below (mode 600)
 #   ca.p12, ca.pem  the CA's key and its certificate; keep ca.p12 to add hosts later
 #   truststore.p12  the CA certificate: --tls-truststore on every host
 #   HOST.p12        HOST's key and CA-signed certificate chain: --tls-keystore on HOST
+#   NAME.p12        with --admin NAME: an admin's certificate (subject CN=NAME, OU=mgmt-admin),
+#                   for `mgmt cluster set-ideal-size` and `mgmt cluster volunteer` of other hosts
 #
 # Certificates name HOST, localhost and 127.0.0.1. Running it again keeps the CA, the
 # password and existing host keystores, and adds the missing hosts. Needs only bash and
@@ -15,19 +17,35 @@
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
-    echo "usage: $0 OUTDIR HOST..." >&2
+    echo "usage: $0 OUTDIR [--admin NAME]... HOST..." >&2
     exit 2
 fi
 command -v keytool >/dev/null || { echo "$0: keytool not found (it comes with a JDK)" >&2; exit 1; }
-for host in "${@:2}"; do
+# --admin NAME: NAME's certificate carries the admin role (OU=mgmt-admin).
+out=$1
+names=()
+declare -A admin=()
+shift
+while [[ $# -gt 0 ]]; do
+    if [[ $1 == --admin ]]; then
+        [[ $# -ge 2 ]] || { echo "$0: --admin needs a NAME" >&2; exit 2; }
+        admin[$2]=1
+        names+=("$2")
+        shift 2
+    else
+        names+=("$1")
+        shift
+    fi
+done
+[[ ${#names[@]} -gt 0 ]] || { echo "usage: $0 OUTDIR [--admin NAME]... HOST..." >&2; exit 2; }
+set -- "${names[@]}"
+for host in "$@"; do
     if [[ -z $host || $host == */* || $host == ca || $host == truststore ]]; then
         echo "$0: '$host' cannot be a host name here" >&2
         exit 2
     fi
 done
 
-out=$1
-shift
 umask 077
 mkdir -p "$out"
 cd "$out"
@@ -84,7 +102,9 @@ make_host() {
     fi
     if [[ $host != localhost ]]; then san="$san,dns:localhost"; fi
     if [[ $host != 127.0.0.1 ]]; then san="$san,ip:127.0.0.1"; fi
-    kt "$host" -genkeypair -alias "$host" -keyalg EC -groupname secp256r1 -dname "CN=$host" \
+    local dname="CN=$host"
+    if [[ -n ${admin[$host]:-} ]]; then dname="CN=$host, OU=mgmt-admin"; fi
+    kt "$host" -genkeypair -alias "$host" -keyalg EC -groupname secp256r1 -dname "$dname" \
         -validity "$days" -keystore "$host.p12.new" "${store[@]}"
     kt "$host" -certreq -alias "$host" -keystore "$host.p12.new" "${store[@]}" -file "$work/$host.csr"
     kt "$host" -gencert -alias ca -keystore ca.p12 "${store[@]}" -infile "$work/$host.csr" -outfile "$work/$host.pem" \

@@ -7,6 +7,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,6 +50,12 @@ final class ClusterSecurityOptions {
                     + "hosts with another secret cannot join.")
     Path secretFile;
 
+    @Option(names = "--cluster-admin", paramLabel = "NAME",
+            description = "With TLS: a certificate name (CN or DNS name) accepted as an admin, who may set the ideal "
+                    + "cluster size and other hosts' volunteer entries; repeat for more. Certificates with the subject "
+                    + "OU=mgmt-admin are admins anyway. Give every host the same list.")
+    List<String> admins = new java.util.ArrayList<>();
+
     /** The environment; replaceable for tests. */
     UnaryOperator<String> env = System::getenv;
 
@@ -75,7 +83,29 @@ final class ClusterSecurityOptions {
             }
             node.clusterSecret(secret);
         }
+        if (!admins.isEmpty()) {
+            if (keyStore == null) {
+                throw bad("--cluster-admin needs TLS (--tls-keystore): without certificates there is no identity");
+            }
+            node.admins(admins);
+        }
         return node;
+    }
+
+    /**
+     * The name in the {@code --tls-keystore} certificate, when TLS is given: a host's default
+     * {@code --hostname}.
+     */
+    Optional<String> certificateName() {
+        if (keyStore == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(tls().certificateName());
+        } catch (RuntimeException e) {
+            // A keystore that cannot be read is reported when the cluster starts, naming the file.
+            return Optional.empty();
+        }
     }
 
     private ClusterTls tls() {

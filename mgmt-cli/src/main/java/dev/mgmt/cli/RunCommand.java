@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
             description = "The YAML graph to run (mgmt's format). Edits are picked up while running.")
     Path yaml;
 
-    @Option(names = "--hostname", paramLabel = "NAME", description = "This host's name (default: the machine's).")
+    @Option(names = "--hostname", paramLabel = "NAME", description = "This host's name (default: the name in its "
+            + "--tls-keystore certificate, else the machine's). With TLS it must be a name in the certificate.")
     String hostname;
 
     @Option(names = "--converged-timeout", paramLabel = "SECONDS", defaultValue = "-1",
@@ -419,6 +421,11 @@ final class RunCommand implements Callable<Integer> {
     private String host() {
         if (hostname != null && !hostname.isBlank()) {
             return hostname;
+        }
+        // With TLS a host is who its certificate says.
+        Optional<String> named = security.certificateName();
+        if (named.isPresent()) {
+            return hostname = named.get();
         }
         try {
             return InetAddress.getLocalHost().getHostName();

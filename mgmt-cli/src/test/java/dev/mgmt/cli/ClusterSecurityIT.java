@@ -25,7 +25,7 @@ class ClusterSecurityIT {
 
     @Test
     void tlsHostsWithTheSecretExchangeAndAWrongSecretIsRefusedClearly() throws Exception {
-        Path certs = makeCerts("a", "b");
+        Path certs = makeCerts("a", "b", "c");
         Path secret = ownerOnly(Files.writeString(dir.resolve("secret"), "s3cret\n"));
         Path wrong = ownerOnly(Files.writeString(dir.resolve("wrong"), "guess\n"));
         Path a = dir.resolve("mgmtA");
@@ -69,7 +69,7 @@ class ClusterSecurityIT {
         String example = h.equals("c") ? "graph3a.yaml" : "graph3" + h + ".yaml";
         Path graph = Examples.copy(example, Files.createDirectories(dir.resolve(h)),
                 "/tmp/mgmt" + up + "/", dir.resolve("mgmt" + up) + "/");
-        String keystore = certs.resolve((h.equals("c") ? "b" : h) + ".p12").toString();
+        String keystore = certs.resolve(h + ".p12").toString();
         List<String> args = new ArrayList<>(List.of("run", "--yaml", graph.toString(), "--hostname", h,
                 "--listen", "127.0.0.1:" + port,
                 "--tls-keystore", keystore, "--tls-truststore", certs.resolve("truststore.p12").toString(),
@@ -83,6 +83,11 @@ class ClusterSecurityIT {
     }
 
     private Path makeCerts(String... hosts) throws Exception {
+        return makeCerts(dir, hosts);
+    }
+
+    /** Runs {@code make-certs.sh} into {@code dir}/certs with {@code args} (host names, {@code --admin NAME}). */
+    static Path makeCerts(Path dir, String... hosts) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "keytool")),
                 "keytool is missing from this JDK; cannot make test certificates");
         Path out = dir.resolve("certs");
@@ -104,7 +109,7 @@ class ClusterSecurityIT {
         return Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -53,8 +53,13 @@ public final class ClusterNode {
     private final boolean observer;
     private final ClusterTls tls;
     private final byte[] clusterSecret;
+    private final java.util.Set<String> admins;
 
     private ClusterNode(Builder b) {
+        if ((b.hostname == null || b.hostname.isBlank()) && b.tls != null) {
+            // In a secured cluster a host is who its certificate says.
+            b.hostname = b.tls.certificateName();
+        }
         HostName.check("hostname", b.hostname);
         if (b.idealClusterSize < 1) {
             throw new IllegalArgumentException("idealClusterSize: must be at least 1, not " + b.idealClusterSize);
@@ -81,6 +86,7 @@ public final class ClusterNode {
         this.observer = b.observer;
         this.tls = b.tls;
         this.clusterSecret = b.clusterSecret;
+        this.admins = java.util.Set.copyOf(b.admins);
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
@@ -207,6 +213,14 @@ public final class ClusterNode {
         return Optional.ofNullable(clusterSecret).map(byte[]::clone);
     }
 
+    /**
+     * The certificate names this host accepts as admins besides certificates with the subject
+     * {@code OU=mgmt-admin} ({@code --cluster-admin}); give every host the same list.
+     */
+    public java.util.Set<String> admins() {
+        return admins;
+    }
+
     @Override
     public String toString() {
         return "ClusterNode[" + hostname + " listen=" + listen + " advertise=" + advertise + " seeds=" + seeds
@@ -303,13 +317,27 @@ public final class ClusterNode {
         private boolean observer;
         private ClusterTls tls;
         private byte[] clusterSecret;
+        private java.util.Set<String> admins = java.util.Set.of();
 
         private Builder() {
         }
 
         /**
+         * Certificate names (CN or DNS name) that may act as admins in a secured cluster: set the
+         * ideal size and other hosts' volunteer entries ({@code --cluster-admin}). A certificate
+         * whose subject has {@code OU=mgmt-admin} is an admin without being listed. Every host
+         * should have the same list: each one judges the values it reads by its own. Default none.
+         */
+        public Builder admins(java.util.Collection<String> names) {
+            this.admins = java.util.Set.copyOf(names);
+            return this;
+        }
+
+        /**
          * This host's name ({@code --hostname}); unique in the cluster. A plain host name
-         * ({@link HostName}): {@link #build()} refuses any other.
+         * ({@link HostName}): {@link #build()} refuses any other. With {@link #tls(ClusterTls)}
+         * it must be a name of the host's certificate (its CN or a DNS subject alternative name),
+         * and it defaults to the certificate's CN.
          */
         public Builder hostname(String hostname) {
             this.hostname = hostname;

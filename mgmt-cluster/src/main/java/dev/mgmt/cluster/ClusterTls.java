@@ -53,6 +53,17 @@ public final class ClusterTls {
         return trustStorePassword;
     }
 
+    /**
+     * The name of the certificate in {@link #keyStore()}: its subject's CN (else its first DNS
+     * subject alternative name). In a secured cluster a host's name must be one of its
+     * certificate's names, and defaults to this one.
+     *
+     * @throws ClusterException when the keystore cannot be read or names no host
+     */
+    public String certificateName() {
+        return dev.mgmt.cluster.internal.Identity.defaultName(this);
+    }
+
     /** Names the files, never the passwords. */
     @Override
     public String toString() {

@@ -121,7 +121,7 @@ class SecurityTest {
 
     @Test
     void aWrongSecretCannotJoin() {
-        assertThatThrownBy(() -> join("c", n -> n.tls(certs.tls("b")).clusterSecret("guess")))
+        assertThatThrownBy(() -> join("b", n -> n.tls(certs.tls("b")).clusterSecret("guess")))
                 .isInstanceOf(ClusterException.class)
                 .hasMessage("cannot join: the seed at " + seed + " refused the handshake: its cluster secret "
                         + "(or cluster name) differs from this host's");
@@ -150,7 +150,7 @@ class SecurityTest {
         try (Cluster plain = new Cluster()) {
             plain.start("p");
             String p = plain.address("p");
-            assertThatThrownBy(() -> ClusterNode.builder().hostname("t").listen(Ports.loopback()).seeds(List.of(p))
+            assertThatThrownBy(() -> ClusterNode.builder().hostname("b").listen(Ports.loopback()).seeds(List.of(p))
                     .joinTimeout(JOIN).tls(certs.tls("b")).build().start())
                     .isInstanceOf(ClusterException.class)
                     .hasMessageContaining("the seed at " + p + " does not speak TLS, but this host has TLS configured");

@@ -85,11 +85,14 @@ public final class AtomixWorld implements World {
     private volatile String lastExport;
     private volatile String lastConverged;
     private volatile long lastOwnWrite;
+    /** Seals this host's writes and opens what it reads (identity in a secured cluster). */
+    private final Sealing sealing;
 
-    private AtomixWorld(ClusterNode config, RaftStore store) {
+    private AtomixWorld(ClusterNode config, RaftStore store, Sealing sealing) {
         this.config = config;
         this.host = config.hostname();
         this.store = store;
+        this.sealing = sealing;
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
     }
@@ -101,9 +104,12 @@ public final class AtomixWorld implements World {
                     + "--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED");
         }
         long t0 = System.nanoTime();
+        Identity identity = HostNames.checkCertificate(config);
         RaftStore store = RaftStore.open(config);
         long t1 = System.nanoTime();
-        AtomixWorld world = new AtomixWorld(config, store);
+        Sealing sealing = identity == null ? Sealing.plain(config.hostname())
+                : Sealing.of(config.hostname(), identity, config.admins());
+        AtomixWorld world = new AtomixWorld(config, store, sealing);
         try {
             world.init();
             log.debug("{}: store open {} ms, world ready {} ms", config.hostname(), (t1 - t0) / 1_000_000,
@@ -117,6 +123,9 @@ public final class AtomixWorld implements World {
 
     private void init() {
         Duration t = config.joinTimeout();
+        store.sealing(sealing);
+        sealing.voters(() -> sealing.voterHosts(store));
+        mirror.opener(sealing::open);
         attach(store.listen(mirror::apply, events), t);
         // A host that bootstraps made the store just now: it is empty, nothing to read.
         mirror.load(store.isServer() ? List.of() : firstRead(t));
@@ -136,11 +145,18 @@ public final class AtomixWorld implements World {
                 removeHost(ev.host(), "left or was declared dead");
             }
         });
-        if (store.isServer()) {
+        if (store.isServer() && sealing.localAdmin()) {
             // The first host's settings become the cluster's; later hosts' flags do not override them.
             recordOnce(IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize()));
             recordOnce(ELASTIC_STRATEGY, config.strategy().name());
             recordOnce(GRACE_PERIOD, Long.toString(config.gracePeriod().toMillis()));
+        } else if (store.isServer()) {
+            // Cluster settings are an admin's to write: this host's flags stay its own defaults,
+            // used while it chooses and no admin has set them.
+            log.info("{}: this host's certificate is not an admin's: --ideal-cluster-size {}, --elastic-strategy {} "
+                    + "and --grace-period apply only while it leads and no admin has set them "
+                    + "(mgmt cluster set-ideal-size with an admin certificate)", host, config.idealClusterSize(),
+                    config.strategy());
         }
         if (config.server() && !config.observer()) {
             recordOnce(Elastic.VOLUNTEER + host, "true");
@@ -353,6 +369,9 @@ public final class AtomixWorld implements World {
         if (n < 1) {
             return Mono.error(new IllegalArgumentException("idealClusterSize: must be at least 1, not " + n));
         }
+        if (!sealing.localAdmin()) {
+            return Mono.error(notAdmin("set the ideal cluster size"));
+        }
         return retried("set the ideal cluster size", () -> store.put(IDEAL_CLUSTER_SIZE, Integer.toString(n)));
     }
 
@@ -361,8 +380,18 @@ public final class AtomixWorld implements World {
         if (h == null || h.isBlank()) {
             return Mono.error(new IllegalArgumentException("host: must not be empty"));
         }
+        if (!sealing.localAdmin() && !sealing.localNames().contains(h)) {
+            return Mono.error(notAdmin("change " + dev.mgmt.api.Quoted.of(h) + "'s volunteer entry"));
+        }
         return retried("set " + h + "'s volunteer entry",
                 () -> store.put(Elastic.VOLUNTEER + h, Boolean.toString(volunteer)));
+    }
+
+    /** Refused before writing: readers would ignore the value anyway. */
+    private ClusterException notAdmin(String what) {
+        return new ClusterException("refused: only an admin certificate may " + what + "; this one ("
+                + sealing.localNames() + ") is not (an admin certificate has the subject OU=" + Identity.ADMIN_ROLE
+                + ", or a name in every host's --cluster-admin list)");
     }
 
     /** The entries under {@code prefix} (cut off): the current map at once, then each change. */
@@ -465,9 +494,18 @@ public final class AtomixWorld implements World {
     }
 
     private void restore(Set<String> keys, String key, String value) {
-        if (value != null && keys.contains(key) && mirror.value(key) == null) {
+        if (value == null || !keys.contains(key)) {
+            return;
+        }
+        if (mirror.raw(key) == null) {
             log.info("{}: {} was removed while this host is alive; writing it again", host, key);
             retried("restore " + key, () -> store.putIfAbsent(key, value))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        } else if (sealing.secured() && mirror.value(key) == null) {
+            // Another member wrote this host's key; readers ignore its value. Put ours back.
+            log.warn("{}: {} was overwritten by another member; writing it again", host, key);
+            lastOwnWrite = System.nanoTime();
+            retried("restore " + key, () -> store.put(key, value))
                     .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
     }
@@ -519,6 +557,21 @@ public final class AtomixWorld implements World {
         return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
                 .then(retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
                 .then(retried("remove " + gone + "'s volunteer entry", () -> store.remove(Elastic.VOLUNTEER + gone)));
+    }
+
+    /** Writes {@code key} as this host would, sealed with its certificate, bypassing the rules of the World API. For tests. */
+    Mono<Void> putKey(String key, String value) {
+        return retried("put " + key, () -> store.put(key, value));
+    }
+
+    /** Writes {@code key} unsealed, as a member without the sealing code would. For tests. */
+    Mono<Void> putUnsealed(String key, String value) {
+        return retried("put " + key, () -> store.putUnsealed(key, value));
+    }
+
+    /** What this host reads for {@code key} (opened and checked), or null. For tests. */
+    String read(String key) {
+        return mirror.value(key);
     }
 
     /** On the leader: removes the keys of hosts membership has not shown for a failure timeout. */

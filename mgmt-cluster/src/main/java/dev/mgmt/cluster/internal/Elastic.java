@@ -58,6 +58,8 @@ final class Elastic implements AutoCloseable {
     private final Map<String, Long> pendingSince = new HashMap<>();
     private final Map<String, Long> learnerSince = new HashMap<>();
     private String lastWait;
+    /** The last usable {@code elastic/state}: used while the stored one is unusable (refused as bad or forged). */
+    private ElasticState lastGood;
     private volatile boolean closed;
 
     Elastic(ClusterNode config, RaftStore store, Mirror mirror) {
@@ -97,6 +99,12 @@ final class Elastic implements AutoCloseable {
             // One read of the state and of membership per tick, shared by the three steps.
             long version = mirror.version(ElasticState.KEY);
             ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+            boolean unusable = state == null && mirror.raw(ElasticState.KEY) != null;
+            if (state != null) {
+                lastGood = state;
+            } else if (unusable) {
+                state = lastGood;
+            }
             Map<String, MemberInfo> members = store.members().stream()
                     .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
             steer(state, members);
@@ -104,7 +112,7 @@ final class Elastic implements AutoCloseable {
                 agent(state);
             }
             if (store.isLeader()) {
-                choose(version, state, members);
+                choose(version, state, unusable, members);
             } else {
                 deadSince.clear();
                 pendingSince.clear();
@@ -149,7 +157,7 @@ final class Elastic implements AutoCloseable {
 
     // ---- the leader's host ----
 
-    private void choose(long version, ElasticState state, Map<String, MemberInfo> members) {
+    private void choose(long version, ElasticState state, boolean unusable, Map<String, MemberInfo> members) {
         long term = store.term();
         String self = store.memberId();
         Map<String, RaftMember.Type> raft = store.raftMembers();
@@ -161,7 +169,14 @@ final class Elastic implements AutoCloseable {
             for (String id : voterIds) {
                 nominated.put(hostOf(id, members, null), id);
             }
-            write(0, new ElasticState(self, term, nominated, voterIds, self), "start choosing");
+            // Absent, or refused as unreadable or written by a non-voter: replace it (version is the stored one).
+            write(version, new ElasticState(self, term, nominated, voterIds, self),
+                    version == 0 ? "start choosing" : "replace an unusable " + ElasticState.KEY);
+            return;
+        }
+        if (unusable) {
+            write(version, state.by(self, term).seen(voterIds, self),
+                    "replace an unusable " + ElasticState.KEY + " with the last good one");
             return;
         }
         if (state.term() > term) {

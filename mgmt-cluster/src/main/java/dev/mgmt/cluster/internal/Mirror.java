@@ -37,6 +37,13 @@ final class Mirror {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private List<Change> held = new ArrayList<>();
     private boolean closed;
+    /** Turns a stored value into the one readers see (null: refused); see {@link Sealing}. */
+    private volatile java.util.function.BinaryOperator<String> opener = (key, raw) -> raw;
+
+    /** Sets how stored values are opened for readers (before anything reads). */
+    void opener(java.util.function.BinaryOperator<String> opener) {
+        this.opener = opener;
+    }
 
     /** A store event. Held while loading, else applied at once. */
     synchronized void apply(Change c) {
@@ -123,13 +130,22 @@ final class Mirror {
     synchronized Map<String, String> snapshot(String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Entry> e : entries.subMap(prefix, true, prefix + Character.MAX_VALUE, false).entrySet()) {
-            out.put(e.getKey().substring(prefix.length()), e.getValue().value());
+            String v = opener.apply(e.getKey(), e.getValue().value());
+            if (v != null) {
+                out.put(e.getKey().substring(prefix.length()), v);
+            }
         }
         return out;
     }
 
-    /** The value of one key, or null. */
+    /** The value of one key as readers see it, or null (absent, or refused by the opener). */
     synchronized String value(String key) {
+        Entry e = entries.get(key);
+        return e == null ? null : opener.apply(key, e.value());
+    }
+
+    /** The stored value of one key, unopened, or null. */
+    synchronized String raw(String key) {
         Entry e = entries.get(key);
         return e == null ? null : e.value();
     }

@@ -175,6 +175,8 @@ final class RaftStore {
     private volatile RaftClient client;
     private volatile AsyncAtomicMap<String, byte[]> map;
     private final List<ClusterMembershipEventListener> membershipListeners = new CopyOnWriteArrayList<>();
+    /** Seals what this host writes and opens what {@link #get} reads; see {@link Sealing}. */
+    private volatile Sealing sealing;
 
     private RaftStore(ClusterNode config, boolean voter) {
         this.config = config;
@@ -249,6 +251,7 @@ final class RaftStore {
                 voters = List.of(MemberId.from(store.memberId));
             } else {
                 voters = store.awaitVoters(deadline);
+                HostNames.refuseDuplicate(config, store.memberId, store.members());
             }
             long t2 = System.nanoTime();
             store.connect(voters, deadline);
@@ -810,7 +813,7 @@ final class RaftStore {
 
     /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
     CompletableFuture<Boolean> replace(String key, long version, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = sealed(key, value);
         if (version <= 0) {
             return map.putIfAbsent(key, bytes).thenApply(previous -> previous == null);
         }
@@ -820,11 +823,30 @@ final class RaftStore {
     // ---- map operations (raw; retries live in the caller) ----
 
     CompletableFuture<Void> put(String key, String value) {
+        return map.put(key, sealed(key, value)).thenApply(v -> null);
+    }
+
+    /** Writes the value exactly as given, not sealed: for tests that play a rogue member. */
+    CompletableFuture<Void> putUnsealed(String key, String value) {
         return map.put(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
     }
 
     CompletableFuture<String> get(String key) {
-        return map.get(key).thenApply(RaftStore::text);
+        return map.get(key).thenApply(v -> {
+            String raw = text(v);
+            Sealing s = sealing;
+            return s == null ? raw : s.open(key, raw);
+        });
+    }
+
+    /** Sets how values are sealed on write and opened by {@link #get}. */
+    void sealing(Sealing s) {
+        this.sealing = s;
+    }
+
+    private byte[] sealed(String key, String value) {
+        Sealing s = sealing;
+        return (s == null ? value : s.seal(key, value)).getBytes(StandardCharsets.UTF_8);
     }
 
     CompletableFuture<Void> remove(String key) {
@@ -842,7 +864,7 @@ final class RaftStore {
     }
 
     CompletableFuture<Void> putIfAbsent(String key, String value) {
-        return map.putIfAbsent(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
+        return map.putIfAbsent(key, sealed(key, value)).thenApply(v -> null);
     }
 
     /** Every entry with its version: a read of the whole map. Blocks; call it off Atomix threads. */

@@ -1,0 +1,334 @@
+package dev.mgmt.cluster.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mgmt.api.Quoted;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End-to-end identity for the store's values. Atomix's Raft server cannot tell which TLS peer
+ * sent a command, so in a secured cluster every value is <em>sealed</em> by its writer: a JSON
+ * envelope with the value, the writer's certificate chain and a signature (the writer's
+ * private key) over the key and the value. Every reader <em>opens</em> it: the chain must be
+ * trusted by the reader's truststore, the signature must verify, and the signer must be
+ * allowed to write that key ({@link KeyRules}). A value that fails is treated as absent and
+ * logged once per key and reason.
+ *
+ * <p>Membership keys ({@code elastic/state}, {@code config/*}) are also checked strictly
+ * ({@link MembershipKeys}) on write and on read, with or without TLS. Without TLS values are
+ * stored as they are: there is no identity to check.
+ */
+final class Sealing {
+
+    private static final Logger log = LoggerFactory.getLogger(Sealing.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FORMAT = 1;
+    private static final int CACHE_LIMIT = 4096;
+
+    /** The envelope of a sealed value. */
+    record Envelope(int sealed, String value, List<String> chain, String sig) {
+    }
+
+    /** A verified signer: its certificate's names, whether it has the admin role, and its key. */
+    record Signer(Set<String> names, boolean adminRole, PublicKey key, Date notAfter) {
+    }
+
+    /** What opening a value found: the value, or why it was refused (and the signer, when known). */
+    record Opened(String value, Signer signer, String refusal) {
+        boolean ok() {
+            return refusal == null;
+        }
+    }
+
+    private record Cached(String raw, Opened opened) {
+    }
+
+    private final Identity identity;
+    private final Set<String> admins;
+    private final String ownChain;
+    private final String host;
+    private final Map<String, Signer> verified = new ConcurrentHashMap<>();
+    private final Map<String, Cached> byKey = new ConcurrentHashMap<>();
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    /** The last accepted value of each cluster setting: kept while a refused one is stored. */
+    private final Map<String, String> lastGoodSetting = new ConcurrentHashMap<>();
+    private volatile Supplier<Set<String>> voterHosts = Set::of;
+    /** The hosts of the voters in the last {@code elastic/state} this reader accepted. */
+    private volatile Set<String> stateVoterHosts = Set.of();
+
+    private Sealing(String host, Identity identity, Set<String> admins) {
+        this.host = host;
+        this.identity = identity;
+        this.admins = Set.copyOf(admins);
+        this.ownChain = identity == null ? null : encodeChain(identity.chain());
+    }
+
+    /** No TLS: values stay as they are; membership keys are still checked. */
+    static Sealing plain(String host) {
+        return new Sealing(host, null, Set.of());
+    }
+
+    /** TLS: seals with {@code identity}; {@code admins} is this reader's allow-list of admin names. */
+    static Sealing of(String host, Identity identity, Set<String> admins) {
+        return new Sealing(host, identity, admins);
+    }
+
+    /** Whether values are sealed (TLS is on). */
+    boolean secured() {
+        return identity != null;
+    }
+
+    /** Where the hosts that are store voters now come from (for {@code elastic/state}). */
+    void voters(Supplier<Set<String>> hosts) {
+        this.voterHosts = hosts;
+    }
+
+    /** Whether this host's own certificate is an admin's (always true without TLS: nothing to check). */
+    boolean localAdmin() {
+        return identity == null || identity.isAdmin(admins);
+    }
+
+    /** The names of this host's certificate (empty without TLS). */
+    Set<String> localNames() {
+        return identity == null ? Set.of() : identity.names();
+    }
+
+    /**
+     * The value as it is to be stored.
+     *
+     * @throws IllegalArgumentException when a membership key's value is bad
+     */
+    String seal(String key, String value) {
+        MembershipKeys.checkWrite(key, value);
+        if (identity == null) {
+            return value;
+        }
+        try {
+            String sig = Base64.getEncoder().encodeToString(sign(identity.key(), key, value));
+            return JSON.writeValueAsString(new Envelope(FORMAT, value, chainList(), sig));
+        } catch (GeneralSecurityException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot seal " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> chainList() {
+        return List.of(ownChain.split(","));
+    }
+
+    /** The value a reader may use, or null when the stored value is refused (logged once) or absent. */
+    String open(String key, String raw) {
+        if (raw == null) {
+            return null;
+        }
+        Opened o = check(key, raw);
+        boolean setting = key.startsWith("config/");
+        if (!o.ok()) {
+            refused(key, o);
+            // A refused setting does not undo an admin's: the previous good value stands.
+            return setting ? lastGoodSetting.get(key) : null;
+        }
+        if (setting) {
+            lastGoodSetting.put(key, o.value());
+        }
+        return o.value();
+    }
+
+    /** Opens and judges one stored value. */
+    Opened check(String key, String raw) {
+        Opened crypto;
+        if (identity == null) {
+            crypto = new Opened(raw, null, null);
+        } else {
+            Cached c = byKey.get(key);
+            if (c != null && c.raw().equals(raw)) {
+                crypto = c.opened();
+            } else {
+                crypto = unseal(key, raw);
+                if (byKey.size() > CACHE_LIMIT) {
+                    byKey.clear();
+                }
+                byKey.put(key, new Cached(raw, crypto));
+            }
+            if (!crypto.ok()) {
+                return crypto;
+            }
+            Signer s = crypto.signer();
+            if (s.notAfter().before(new Date())) {
+                return new Opened(null, s, "the signer's certificate has expired");
+            }
+            String why = KeyRules.refusal(key, s.names(), s.adminRole() || anyIn(s.names(), admins),
+                    key.equals(ElasticState.KEY) ? voterHosts.get() : Set.of());
+            if (why != null) {
+                return new Opened(null, s, why);
+            }
+        }
+        String bad = MembershipKeys.problem(key, crypto.value());
+        if (bad != null) {
+            return new Opened(null, crypto.signer(), bad);
+        }
+        if (key.equals(ElasticState.KEY)) {
+            Set<String> hosts = new HashSet<>();
+            ElasticState.parse(crypto.value()).voters().forEach(id -> hosts.add(hostOf(id)));
+            stateVoterHosts = Set.copyOf(hosts);
+        }
+        return crypto;
+    }
+
+    private Opened unseal(String key, String raw) {
+        Envelope env;
+        try {
+            env = JSON.readValue(raw, Envelope.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return new Opened(null, null, "not sealed (a value written without a certificate)");
+        }
+        if (env.sealed() != FORMAT || env.value() == null || env.chain() == null || env.chain().isEmpty()
+                || env.sig() == null) {
+            return new Opened(null, null, "not sealed (an incomplete envelope)");
+        }
+        Signer signer;
+        try {
+            signer = signer(env.chain());
+        } catch (CertificateException | IllegalArgumentException e) {
+            return new Opened(null, null, "the signer's certificate is not trusted (" + Quoted.escape(e.getMessage()) + ")");
+        }
+        try {
+            if (!verify(signer.key(), key, env.value(), Base64.getDecoder().decode(env.sig()))) {
+                return new Opened(null, signer, "the signature does not match the key and value");
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return new Opened(null, signer, "the signature cannot be checked (" + Quoted.escape(e.getMessage()) + ")");
+        }
+        return new Opened(env.value(), signer, null);
+    }
+
+    /** The chain's signer, checked against the truststore once per chain. */
+    private Signer signer(List<String> chain) throws CertificateException {
+        String id = String.join(",", chain);
+        Signer s = verified.get(id);
+        if (s != null) {
+            return s;
+        }
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> certs = new ArrayList<>();
+        for (String b64 : chain) {
+            certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(b64))));
+        }
+        X509Certificate leaf = certs.get(0);
+        identity.trust().checkClientTrusted(certs.toArray(X509Certificate[]::new), leaf.getPublicKey().getAlgorithm());
+        s = new Signer(Identity.names(leaf), Identity.hasAdminRole(leaf), leaf.getPublicKey(), leaf.getNotAfter());
+        if (verified.size() > CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(id, s);
+        return s;
+    }
+
+    private void refused(String key, Opened o) {
+        String signer = o.signer() == null ? "unknown" : o.signer().names().stream().map(Quoted::of).toList().toString();
+        String once = key + "\0" + o.refusal() + "\0" + signer;
+        if (logged.size() < CACHE_LIMIT && logged.add(once)) {
+            log.warn("{}: ignoring {} in the store (written by {}): {}", host, Quoted.of(key), signer,
+                    o.refusal());
+        }
+    }
+
+    /** The leaf and intermediate certificates (not a self-signed root: readers have it), base64 DER. */
+    private static String encodeChain(X509Certificate[] chain) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < chain.length; i++) {
+            X509Certificate c = chain[i];
+            if (i > 0 && c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                continue;
+            }
+            try {
+                out.add(Base64.getEncoder().encodeToString(c.getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.join(",", out);
+    }
+
+    static byte[] sign(PrivateKey key, String k, String value) throws GeneralSecurityException {
+        Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
+        s.initSign(key);
+        s.update(signed(k, value));
+        return s.sign();
+    }
+
+    static boolean verify(PublicKey key, String k, String value, byte[] sig) throws GeneralSecurityException {
+        Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
+        s.initVerify(key);
+        s.update(signed(k, value));
+        return s.verify(sig);
+    }
+
+    private static String algorithm(String keyAlgorithm) {
+        return switch (keyAlgorithm) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> throw new IllegalArgumentException("unsupported key type " + keyAlgorithm);
+        };
+    }
+
+    /** What the signature covers: a format tag, the key and the value. */
+    private static byte[] signed(String key, String value) {
+        return ("mgmt-seal-1\0" + key + "\0" + value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean anyIn(Set<String> names, Set<String> set) {
+        for (String n : names) {
+            if (set.contains(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The hosts that are store voters as {@code store} knows them: a server reads the Raft
+     * configuration first hand; a client trusts membership's voter advertisement and the
+     * voters of the last chooser's state it accepted.
+     */
+    Set<String> voterHosts(RaftStore store) {
+        Set<String> out = new HashSet<>();
+        if (store.isServer()) {
+            store.raftMembers().forEach((id, type) -> {
+                if (type == io.atomix.protocols.raft.cluster.RaftMember.Type.ACTIVE) {
+                    out.add(hostOf(id));
+                }
+            });
+            if (!out.isEmpty()) {
+                return out;
+            }
+        }
+        store.voters().forEach(m -> out.add(hostOf(m.id())));
+        out.addAll(stateVoterHosts);
+        return out;
+    }
+
+    private static String hostOf(String memberId) {
+        int at = memberId.lastIndexOf('@');
+        return at > 0 ? memberId.substring(0, at) : memberId;
+    }
+}

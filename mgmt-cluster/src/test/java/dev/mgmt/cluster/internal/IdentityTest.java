@@ -1,0 +1,180 @@
+package dev.mgmt.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.cluster.Certs;
+import dev.mgmt.cluster.Cluster;
+import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ClusterStatus;
+import dev.mgmt.cluster.Exported;
+import dev.mgmt.cluster.Ports;
+import dev.mgmt.cluster.Recorder;
+import dev.mgmt.cluster.World;
+import dev.mgmt.resources.linux.FileResource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Identity with real hosts on loopback: a host is who its certificate says, a name in use is
+ * refused, and a rogue member (a host with a valid certificate of the cluster's CA) cannot
+ * write another host's keys, the chooser's state or the cluster's settings.
+ */
+@Timeout(60)
+class IdentityTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration JOIN = Duration.ofSeconds(3);
+
+    @TempDir
+    static Path tmp;
+
+    private static Certs certs;
+
+    @BeforeAll
+    static void certificates() {
+        certs = Certs.make(tmp.resolve("certs"), "--admin", "ops", "a", "b", "c", "r");
+    }
+
+    @Test
+    void aHostIsWhoItsCertificateSaysAndANameInUseIsRefused() {
+        try (Cluster cluster = new Cluster()) {
+            cluster.start("a", n -> n.tls(certs.tls("a")));
+            assertThatThrownBy(() -> cluster.start("a", n -> n.tls(certs.tls("b")).joinTimeout(JOIN)))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageStartingWith("--hostname 'a' is not a name in this host's TLS certificate (CN=b, names "
+                            + "[b])");
+            assertThat(ClusterNode.builder().tls(certs.tls("b")).build().hostname()).isEqualTo("b");
+            cluster.start("b", n -> n.tls(certs.tls("b")));
+            assertThatThrownBy(() -> cluster.start("b", n -> n.tls(certs.tls("b")).joinTimeout(JOIN)))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageStartingWith("cannot join: the host name 'b' is in use by a live member at "
+                            + cluster.address("b") + " ('b@");
+        }
+    }
+
+    @Test
+    void aNameInUseIsRefusedWithoutTlsToo() {
+        try (Cluster cluster = new Cluster()) {
+            cluster.start("a");
+            World b = cluster.start("b");
+            String at = cluster.address("b");
+            assertThatThrownBy(() -> cluster.start("b", n -> n.joinTimeout(JOIN)))
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageStartingWith("cannot join: the host name 'b' is in use by a live member at " + at);
+            b.put("still", "here").block(WAIT);
+        }
+    }
+
+    /** The bug this fixes: garbage in elastic/state made every chooser tick fail, for good. */
+    @Test
+    void garbageInTheChoosersStateDoesNotStopElasticMembership() {
+        try (Cluster cluster = new Cluster()) {
+            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.idealClusterSize(3));
+            awaitStatus(a, "a chooses", s -> a.read(ElasticState.KEY) != null);
+            a.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
+            assertThatThrownBy(() -> a.putKey(ElasticState.KEY, "garbage").block(WAIT))
+                    .hasMessageContaining("refusing to write elastic/state: not an elastic state document");
+            assertThatThrownBy(() -> a.putKey(AtomixWorld.IDEAL_CLUSTER_SIZE, "-5").block(WAIT))
+                    .hasMessageContaining("the ideal cluster size must be from 1 to 99, not -5");
+            cluster.start("b", n -> n.idealClusterSize(3));
+            cluster.start("c", n -> n.idealClusterSize(3));
+            awaitStatus(a, "3 live voters", s -> s.voters().size() == 3 && s.voters().stream().allMatch(
+                    ClusterStatus.Member::alive));
+            assertThat(a.read(ElasticState.KEY)).contains("\"chooser\":\"a@");
+        }
+    }
+
+    @Test
+    void aRogueMemberCannotWriteOtherHostsKeysTheChoosersStateOrSettings() {
+        FileResource f = FileResource.file("/tmp/mgmt-test/identity-b", "b\n");
+        FileResource evil = FileResource.file("/tmp/mgmt-test/identity-b", "evil\n");
+        String evilDoc = ExportDoc.encode(ResourceCodec.standard(), List.of(evil));
+        try (Cluster cluster = new Cluster()) {
+            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
+                    .gracePeriod(Duration.ofSeconds(1)));
+            World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3));
+            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+                b.export(List.of(f)).block(WAIT);
+                onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
+
+                // The rogue overwrites b's export, sealed with its own certificate and unsealed,
+                // garbles the chooser's state and forges one that makes it a voter, and sets the
+                // ideal size; then a marker, which a sees after all of those.
+                r.putKey(AtomixWorld.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putUnsealed(AtomixWorld.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
+                r.putKey(ElasticState.KEY, new ElasticState(r.memberId(), 99, Map.of("r", r.memberId()),
+                        List.of(r.memberId()), r.memberId()).json()).block(WAIT);
+                r.putKey(AtomixWorld.IDEAL_CLUSTER_SIZE, "1").block(WAIT);
+                r.putKey(Elastic.VOLUNTEER + "b", "false").block(WAIT);
+                r.put("marker", "1").block(WAIT);
+                try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
+                    kv.await("the rogue's marker on a", WAIT, m -> m.containsKey("marker"));
+                }
+                onA.await("b's export restored by b", WAIT, List.of(new Exported("b", f))::equals);
+                assertThat(onA.seen()).as("a never collected the rogue's version")
+                        .noneMatch(l -> l.stream().anyMatch(e -> e.resource().equals(evil)));
+
+                // The World API refuses before writing.
+                assertThatThrownBy(() -> r.idealClusterSize(1).block(WAIT))
+                        .hasMessageStartingWith("refused: only an admin certificate may set the ideal cluster size");
+                assertThatThrownBy(() -> r.volunteer("b", false).block(WAIT))
+                        .hasMessageStartingWith("refused: only an admin certificate may change 'b''s volunteer entry");
+                r.volunteer("r", false).block(WAIT);
+
+                // Elastic membership goes on: c joins and becomes the third voter; r never serves.
+                World c = cluster.start("c", n -> n.tls(certs.tls("c")).idealClusterSize(3));
+                ClusterStatus s = awaitStatus(a, "a, b and c voters", x -> x.voters().stream()
+                        .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "b", "c")));
+                assertThat(s.idealClusterSize()).isEqualTo(3);
+                assertThat(r.isServer()).isFalse();
+                assertThat(a.read(ElasticState.KEY)).contains("\"chooser\":\"a@");
+
+                // An admin may change the settings.
+                World ops = ClusterNode.builder().hostname("ops-cli").observer(true).server(false)
+                        .listen(Ports.loopback()).seeds(List.of(cluster.address("a"))).tls(certs.tls("ops"))
+                        .build().start();
+                try {
+                    ops.idealClusterSize(1).block(WAIT);
+                    ops.volunteer("c", false).block(WAIT);
+                } finally {
+                    ops.close();
+                }
+                awaitStatus(c, "the admin's ideal size", x -> x.idealClusterSize() == 1);
+            }
+        }
+    }
+
+    private static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ClusterStatus last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = w.status().block(Duration.ofSeconds(10));
+                if (last != null && until.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // a leader change under way: ask again
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
+    }
+}

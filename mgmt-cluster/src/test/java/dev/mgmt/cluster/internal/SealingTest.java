@@ -1,0 +1,196 @@
+package dev.mgmt.cluster.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.cluster.Certs;
+import dev.mgmt.cluster.ClusterException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sealing and opening store values, and who may write which key, table by table. */
+class SealingTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static Certs certs;
+    private static Certs other;
+    private static Map<String, Sealing> as;
+
+    private static final String STATE = new ElasticState("a@1", 1, Map.of("a", "a@1"), List.of("a@1"), "a@1").json();
+
+    @BeforeAll
+    static void certificates() {
+        var rogue = CompletableFuture.supplyAsync(() -> Certs.make(tmp.resolve("other"), "a"));
+        certs = Certs.make(tmp.resolve("certs"), "--admin", "ops", "a", "b");
+        other = rogue.join();
+        as = Map.of(
+                "a", Sealing.of("a", Identity.load(certs.tls("a")), Set.of()),
+                "b", Sealing.of("b", Identity.load(certs.tls("b")), Set.of()),
+                "ops", Sealing.of("ops", Identity.load(certs.tls("ops")), Set.of()),
+                "a-of-another-ca", Sealing.of("a", Identity.load(other.tls("a")), Set.of()));
+    }
+
+    /** A reader on host "c" with the cluster's truststore, a voter set of {a}, and {@code allow} as admins. */
+    private static Sealing reader(Set<String> allow) {
+        Sealing r = Sealing.of("c", Identity.load(certs.tls("b")), allow);
+        r.voters(() -> Set.of("a"));
+        return r;
+    }
+
+    private record Row(String writer, String key, String value, String refusal) {
+    }
+
+    @Test
+    void whoMayWriteWhichKey() {
+        List<Row> table = List.of(
+                new Row("a", "exported/a", "{}", null),
+                new Row("b", "exported/a", "{}", "only 'a' may write 'a''s exports"),
+                new Row("ops", "exported/a", "{}", "only 'a' may write 'a''s exports"),
+                new Row("a", "converged/a", "true", null),
+                new Row("b", "converged/a", "true", "only 'a' may write 'a''s converged state"),
+                new Row("a", "refused/a", "[]", null),
+                new Row("b", "refused/a", "[]", "only 'a' may write 'a''s refused exports"),
+                new Row("b", "elastic/volunteer/b", "false", null),
+                new Row("b", "elastic/volunteer/a", "false", "only 'a' or an admin may write 'a''s volunteer entry"),
+                new Row("ops", "elastic/volunteer/a", "false", null),
+                new Row("a", "config/idealClusterSize", "3", "only an admin certificate may change cluster settings"),
+                new Row("ops", "config/idealClusterSize", "3", null),
+                new Row("ops", "config/elasticStrategy", "PRUNE", null),
+                new Row("a", ElasticState.KEY, STATE, null),
+                new Row("b", ElasticState.KEY, STATE, "only a store voter may write the chooser's state (voters now: [a])"),
+                new Row("b", "kv/x", "anything", null),
+                new Row("b", "other/x", "anything", "no member writes this key"),
+                new Row("a-of-another-ca", "exported/a", "{}", "the signer's certificate is not trusted"));
+        Sealing reader = reader(Set.of());
+        for (Row r : table) {
+            Sealing.Opened o = reader.check(r.key(), as.get(r.writer()).seal(r.key(), r.value()));
+            if (r.refusal() == null) {
+                assertThat(o.refusal()).as(r.toString()).isNull();
+                assertThat(o.value()).as(r.toString()).isEqualTo(r.value());
+                assertThat(reader.open(r.key(), as.get(r.writer()).seal(r.key(), r.value()))).isEqualTo(r.value());
+            } else {
+                assertThat(o.refusal()).as(r.toString()).startsWith(r.refusal());
+                assertThat(o.value()).as(r.toString()).isNull();
+                assertThat(reader.open(r.key(), as.get(r.writer()).seal(r.key(), r.value()))).isNull();
+            }
+        }
+    }
+
+    @Test
+    void anAllowListMakesANamedCertificateAnAdminForThatReader() {
+        String v = as.get("b").seal("config/idealClusterSize", "3");
+        assertThat(reader(Set.of()).check("config/idealClusterSize", v).refusal()).contains("only an admin");
+        assertThat(reader(Set.of("b")).check("config/idealClusterSize", v).value()).isEqualTo("3");
+        assertThat(as.get("ops").localAdmin()).isTrue();
+        assertThat(as.get("a").localAdmin()).isFalse();
+        assertThat(Sealing.of("a", Identity.load(certs.tls("a")), Set.of("a")).localAdmin()).isTrue();
+    }
+
+    @Test
+    void unsealedTamperedOrMovedValuesAreRefused() throws Exception {
+        Sealing reader = reader(Set.of());
+        assertThat(reader.check("exported/a", "{\"kind\":\"file\"}").refusal())
+                .isEqualTo("not sealed (a value written without a certificate)");
+        assertThat(reader.check("exported/a", "garbage").refusal()).startsWith("not sealed");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode env = (ObjectNode) json.readTree(as.get("a").seal("exported/a", "{\"x\":1}"));
+        env.put("value", "{\"x\":2}");
+        assertThat(reader.check("exported/a", json.writeValueAsString(env)).refusal())
+                .isEqualTo("the signature does not match the key and value");
+        // a's own converged value, copied by another member to a's export key
+        assertThat(reader.check("exported/a", as.get("a").seal("converged/a", "true")).refusal())
+                .isEqualTo("the signature does not match the key and value");
+        env = (ObjectNode) json.readTree(as.get("a").seal("exported/a", "{\"x\":1}"));
+        env.put("sig", "AAAA");
+        assertThat(reader.check("exported/a", json.writeValueAsString(env)).refusal()).isNotNull();
+    }
+
+    @Test
+    void membershipKeysAreCheckedOnWriteAndOnRead() {
+        for (Sealing w : List.of(as.get("ops"), Sealing.plain("p"))) {
+            assertThatThrownBy(() -> w.seal("config/idealClusterSize", "abc"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("refusing to write config/idealClusterSize: the ideal cluster size must be a whole "
+                            + "number, not 'abc'");
+            assertThatThrownBy(() -> w.seal("config/idealClusterSize", "-5"))
+                    .hasMessage("refusing to write config/idealClusterSize: the ideal cluster size must be from 1 "
+                            + "to 99, not -5");
+            assertThatThrownBy(() -> w.seal(ElasticState.KEY, "garbage"))
+                    .hasMessageStartingWith("refusing to write elastic/state: not an elastic state document");
+            assertThatThrownBy(() -> w.seal("config/elasticStrategy", "chaos"))
+                    .hasMessageContaining("must be one of REPLACE, ADD, PRUNE");
+            assertThatThrownBy(() -> w.seal("config/gracePeriodMillis", "0")).hasMessageContaining("positive");
+            assertThatThrownBy(() -> w.seal("config/whatever", "1")).hasMessageContaining("no such setting");
+        }
+        Sealing plain = Sealing.plain("p");
+        for (String[] bad : new String[][] {{ElasticState.KEY, "garbage"}, {ElasticState.KEY, "null"},
+                {ElasticState.KEY, "{\"chooser\":\"x\",\"term\":1,\"nominated\":{},\"voters\":[],\"leader\":\"x\"}"},
+                {ElasticState.KEY, "{\"chooser\":\"a@1\",\"term\":1,\"nominated\":null,\"voters\":[],\"leader\":null}"},
+                {ElasticState.KEY, "{\"chooser\":\"a@1\",\"extra\":1}"},
+                {"config/idealClusterSize", "abc"}, {"config/idealClusterSize", "0"},
+                {"config/elasticStrategy", "replace "}, {"config/gracePeriodMillis", "-1"}}) {
+            assertThat(plain.open(bad[0], bad[1])).as(bad[0] + "=" + bad[1]).isNull();
+        }
+        assertThat(plain.open(ElasticState.KEY, STATE)).isEqualTo(STATE);
+        assertThat(plain.open("config/idealClusterSize", "3")).isEqualTo("3");
+        assertThat(plain.open("exported/anyone", "anything")).isEqualTo("anything");
+        assertThat(plain.seal("exported/anyone", "anything")).isEqualTo("anything");
+    }
+
+    @Test
+    void aHostIsNamedByItsCertificate() {
+        Identity a = Identity.load(certs.tls("a"));
+        assertThat(a.names()).containsExactly("a");
+        assertThat(a.name()).isEqualTo("a");
+        a.checkHostname("a");
+        assertThatThrownBy(() -> a.checkHostname("localhost")).isInstanceOf(ClusterException.class);
+        assertThatThrownBy(() -> Identity.load(certs.tls("b")).checkHostname("a"))
+                .isInstanceOf(ClusterException.class)
+                .hasMessage("--hostname 'a' is not a name in this host's TLS certificate (CN=b, names [b]): in a "
+                        + "secured cluster a host is who its certificate says; use --hostname b or a certificate "
+                        + "issued for 'a'");
+        assertThat(certs.tls("ops").certificateName()).isEqualTo("ops");
+        assertThat(Identity.hasAdminRole(Identity.load(certs.tls("ops")).chain()[0])).isTrue();
+        assertThat(Identity.hasAdminRole(a.chain()[0])).isFalse();
+    }
+
+    /** Not an assertion: prints what sealing and opening cost (the report quotes it). */
+    @Test
+    void cost() {
+        Sealing w = as.get("a");
+        Sealing r = reader(Set.of());
+        String value = "{\"file\":{\"x\":{\"path\":\"/tmp/x\",\"content\":\"" + "x".repeat(1000) + "\"}}}";
+        for (int i = 0; i < 300; i++) {
+            r.check("exported/a", w.seal("exported/a", value + i));
+        }
+        int n = 2000;
+        long t0 = System.nanoTime();
+        String[] sealed = new String[n];
+        for (int i = 0; i < n; i++) {
+            sealed[i] = w.seal("exported/a", value + i);
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            assertThat(r.check("exported/a", sealed[i]).ok()).isTrue();
+        }
+        long t2 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            r.check("exported/a", sealed[n - 1]);
+        }
+        long t3 = System.nanoTime();
+        System.out.printf("sealing cost: seal %.0f us, open (new value) %.0f us, open (cached) %.2f us; "
+                        + "envelope adds %d bytes to a %d-byte value%n",
+                (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n, (t3 - t2) / 1e3 / n,
+                sealed[0].length() - (value + 0).length(), (value + 0).length());
+    }
+}
