@@ -189,12 +189,12 @@ public final class ClusterRunner implements AutoCloseable {
      * the same one of two exports on one path.
      */
     private Map<ResourceId, Exported> select(List<CollectRefusal> refusals) {
-        List<Exported> candidates = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
         for (Map.Entry<Collect, List<Exported>> e : latest.entrySet()) {
             for (Exported x : e.getValue()) {
                 try {
                     Resource r = admit(e.getKey(), x);
-                    candidates.add(new Exported(x.host(), r));
+                    candidates.add(new Candidate(x, new Exported(x.host(), r)));
                 } catch (Refusal no) {
                     refusals.add(refusal(x, no.getMessage()));
                 } catch (RuntimeException ex) {
@@ -202,11 +202,13 @@ public final class ClusterRunner implements AutoCloseable {
                 }
             }
         }
-        candidates.sort(Comparator.comparing((Exported x) -> !collected.containsKey(x.resource().id())));
+        candidates.sort(Comparator.comparing((Candidate c) -> !collected.containsKey(c.placed().resource().id())));
         Map<Uid, String> owners = owners(base);
         Map<ResourceId, Exported> next = new LinkedHashMap<>();
-        for (Exported x : candidates) {
-            Resource r = x.resource();
+        for (Candidate c : candidates) {
+            // Refusals name the export as its exporter did; what is managed here is the placed one.
+            Exported x = c.export();
+            Resource r = c.placed().resource();
             if (base.resource(r.id()).isPresent()) {
                 refusals.add(refusal(x, "this host's graph has " + r.id() + " already"));
                 continue;
@@ -225,7 +227,7 @@ public final class ClusterRunner implements AutoCloseable {
                 refusals.add(refusal(x, owner));
                 continue;
             }
-            next.put(r.id(), x);
+            next.put(r.id(), c.placed());
             claim(owners, r, r.id() + " (exported by " + Quoted.of(x.host()) + ")");
         }
         return next;
@@ -233,7 +235,16 @@ public final class ClusterRunner implements AutoCloseable {
 
     private Resource admit(Collect collect, Exported x) {
         Resource r = taken(policy.admit(collect, x.host(), x.resource()));
-        return collect.kind().equals(FileResource.KIND) ? taken(CollectedFiles.place(collect.pattern(), x.host(), r)) : r;
+        Resource placed = collect.kind().equals(FileResource.KIND)
+                ? taken(CollectedFiles.place(collect.pattern(), x.host(), r)) : r;
+        // An invalid resource would make the whole graph fail to compile, and so block every other export.
+        List<String> problems = new ArrayList<>(placed.validate());
+        problems.addAll(placed.meta().problems());
+        if (!problems.isEmpty()) {
+            String all = String.join("; ", problems);
+            throw new Refusal("it is not valid: " + (Quoted.isPlain(all) ? all : Quoted.escape(all)));
+        }
+        return placed;
     }
 
     private static Resource taken(CollectPolicy.Admission a) {
@@ -337,6 +348,10 @@ public final class ClusterRunner implements AutoCloseable {
     }
 
     private record Update(Collect collect, List<Exported> exports) {
+    }
+
+    /** An export as its exporter sent it, and the resource it is placed as on this host. */
+    private record Candidate(Exported export, Exported placed) {
     }
 
     /** An export the policy or the placement refused; the message says why. */

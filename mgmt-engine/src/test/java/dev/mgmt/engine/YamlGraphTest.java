@@ -3,6 +3,7 @@ package dev.mgmt.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mgmt.api.Collect;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
@@ -11,6 +12,8 @@ import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.engine.resources.MsgResource;
 import dev.mgmt.engine.resources.NoopResource;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class YamlGraphTest {
@@ -104,5 +107,53 @@ class YamlGraphTest {
         assertThatThrownBy(() -> parse("graph: g\nresources:\n  msg:\n  - name: [unclosed\n"))
                 .isInstanceOf(YamlGraphException.class).hasMessageStartingWith("g.yaml:").hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> parse("")).hasMessage("g.yaml: the graph file is empty");
+    }
+
+    @Test
+    void collectAllowTakesNamesAndHostGrants() {
+        YamlGraph g = parse("""
+                graph: g
+                collect:
+                - kind: msg
+                  pattern: /tmp/x/
+                  allow: [body, {param: fail, hosts: [a, b]}, {param: meta}]
+                - kind: noop
+                """);
+        assertThat(g.collects()).containsExactly(
+                new CollectSpec("msg", "/tmp/x/", List.of(new Collect.Grant("body", Set.of()),
+                        new Collect.Grant("fail", Set.of("a", "b")), new Collect.Grant("meta", Set.of()))),
+                new CollectSpec("noop", ""));
+        Collect c = g.graph().collects().get(0);
+        assertThat(c.allows("body", "z")).isTrue();
+        assertThat(c.allows("fail", "a")).isTrue();
+        assertThat(c.allows("fail", "z")).isFalse();
+        assertThat(c.allows("comment", "a")).isFalse();
+        assertThat(g.graph().collects().get(1).allowed()).isEmpty();
+    }
+
+    @Test
+    void badAllowShapesAreNamedWithTheirLine() {
+        YamlGraphException e = error("""
+                graph: g
+                collect:
+                - kind: msg
+                  allow: body
+                - kind: msg
+                  allow:
+                  - ""
+                  - {hosts: [a]}
+                  - {param: body, hosts: a}
+                  - {param: body, hosts: [a, 7]}
+                  - {param: body, host: [a]}
+                  - [body]
+                """);
+        assertThat(e.problems()).extracting(Object::toString).containsExactly(
+                "g.yaml:4: collect: allow must be a list of parameter names or {param, hosts} maps",
+                "g.yaml:7: collect: each allow entry is a parameter name or a map with param and hosts",
+                "g.yaml:8: collect: each allow entry is a parameter name or a map with param and hosts",
+                "g.yaml:9: collect: hosts must be a list of host names",
+                "g.yaml:10: collect: hosts must be a list of host names",
+                "g.yaml:11: collect allow: unknown key 'host' (known keys: hosts, param)",
+                "g.yaml:12: collect: each allow entry is a parameter name or a map with param and hosts");
     }
 }

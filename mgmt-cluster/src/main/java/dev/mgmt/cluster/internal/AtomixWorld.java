@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,8 @@ public final class AtomixWorld implements World {
     private final String host;
     private volatile ResourceCodec codec;
     private final RaftStore store;
+    /** Parts of other hosts' exports that cannot be decoded, as last logged, per kind. */
+    private final OncePerKey undecodable = new OncePerKey();
     private final Mirror mirror = new Mirror();
     private final ExecutorService events;
     private final ScheduledExecutorService sweeper;
@@ -285,15 +288,20 @@ public final class AtomixWorld implements World {
 
     private List<Exported> decodeOthers(Map<String, String> docs, String kind) {
         List<Exported> out = new ArrayList<>();
+        Set<String> problems = new LinkedHashSet<>();
         for (Map.Entry<String, String> e : docs.entrySet()) {
             String from = e.getKey();
             if (from.equals(host)) {
                 continue;
             }
             for (Resource r : ExportDoc.decode(codec(), e.getValue(), kind,
-                    (why, ex) -> log.warn("{}: skipping part of {}'s export: {}", host, from, why))) {
+                    (why, ex) -> problems.add(Quoted.of(from) + "'s export: " + why))) {
                 out.add(new Exported(from, r));
             }
+        }
+        // Every change of any export decodes them all again: a bad part is logged once while it lasts.
+        for (String p : undecodable.fresh(kind, problems)) {
+            log.warn("{}: skipping part of {}", host, p);
         }
         out.sort(Comparator.comparing(Exported::host).thenComparing(x -> x.resource().name()));
         return List.copyOf(out);

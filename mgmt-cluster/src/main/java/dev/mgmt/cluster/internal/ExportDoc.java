@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class ExportDoc {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            onError.accept("not JSON: " + e.getOriginalMessage(), e);
+            onError.accept("not JSON: " + Quoted.escape(e.getOriginalMessage()), e);
             return List.of();
         }
         if (root == null || !root.isArray()) {
@@ -76,7 +77,9 @@ final class ExportDoc {
             try {
                 out.add(codec.decode(kind, item.get("params")));
             } catch (RuntimeException e) {
-                onError.accept(kind + "[" + item.path("name").asText() + "]: " + e.getMessage(), e);
+                // Both the name and the message carry the peer's text: shown escaped, in one line.
+                onError.accept(kind + "[" + Quoted.escape(item.path("name").asText()) + "]: "
+                        + Quoted.escape(String.valueOf(e.getMessage())), e);
             }
         }
         return out;

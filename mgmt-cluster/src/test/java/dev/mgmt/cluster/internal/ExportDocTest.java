@@ -46,4 +46,26 @@ class ExportDocTest {
         assertThatThrownBy(() -> ExportDoc.encode(codec, List.of(FileResource.file("/a", "1"), FileResource.file("/a", "2"))))
                 .hasMessageContaining("file[/a]").hasMessageContaining("twice");
     }
+
+    /** Issue 11: a peer's name and text reach the log escaped, in one line. */
+    @Test
+    void aBadPartIsNamedEscaped() {
+        String doc = "[{\"kind\":\"file\",\"name\":\"x\\nFAKE LOG LINE\\u202e\",\"params\":"
+                + "{\"name\":\"x\",\"state\":\"gone\\nFAKE\"}}]";
+        List<String> errors = new ArrayList<>();
+        assertThat(ExportDoc.decode(codec, doc, "file", (why, e) -> errors.add(why))).isEmpty();
+        assertThat(errors).singleElement().asString().startsWith("file[x\\nFAKE LOG LINE\\u202e]: ")
+                .doesNotContain("\n").doesNotContain("\u202e");
+    }
+
+    @Test
+    void eachMessageIsFreshOnceWhileItLasts() {
+        OncePerKey once = new OncePerKey();
+        assertThat(once.fresh("file", List.of("a", "b"))).containsExactly("a", "b");
+        assertThat(once.fresh("file", List.of("a", "b"))).isEmpty();
+        assertThat(once.fresh("exec", List.of("a"))).containsExactly("a");
+        assertThat(once.fresh("file", List.of("b", "c"))).containsExactly("c");
+        assertThat(once.fresh("file", List.of())).isEmpty();
+        assertThat(once.fresh("file", List.of("b"))).containsExactly("b");
+    }
 }
