@@ -3,12 +3,14 @@ package dev.mgmt.engine.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Claims;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.GraphBuilder;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Reversible;
+import dev.mgmt.api.Uid;
 import dev.mgmt.api.codec.ResourceCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +72,9 @@ final class Reversals {
     /**
      * The graph to install in place of the running vertices {@code running}: {@code next} plus
      * the reversal of every running resource with {@code meta.reverse} that {@code next} drops,
-     * plus the reversals still pending. A resource of {@code next} with a reversal's id wins over it.
+     * plus the reversals still pending. A resource of {@code next} with a reversal's id, or that
+     * {@linkplain Claims claims} what the reversal claims (a new file on the old one's path), wins
+     * over it: the path has a new owner, and undoing the old one would fight it.
      */
     Plan plan(Graph next, Vertex[] running) {
         finishedSincePlan.clear();
@@ -79,8 +84,9 @@ final class Reversals {
         }
         Map<ResourceId, Resource> all = new LinkedHashMap<>();
         Map<ResourceId, Set<ResourceId>> order = new HashMap<>();
+        ClaimedBy claimed = new ClaimedBy(next);
         pending.forEach((id, r) -> {
-            if (!kept.contains(id)) {
+            if (!kept.contains(id) && !claimed.any(r)) {
                 all.put(id, r);
                 order.put(id, new LinkedHashSet<>(after.getOrDefault(id, Set.of())));
             }
@@ -89,7 +95,7 @@ final class Reversals {
         Set<ResourceId> started = new LinkedHashSet<>();
         for (Vertex v : running) {
             if (v.meta.reverse() && !kept.contains(v.id) && v.resource instanceof Reversible rv
-                    && !v.resource.equals(pending.get(v.id))) {
+                    && !v.resource.equals(pending.get(v.id)) && !claimed.any(v.resource)) {
                 all.put(v.id, rv.reversed());
                 order.putIfAbsent(v.id, new LinkedHashSet<>());
                 started.add(v.id);
@@ -113,6 +119,39 @@ final class Reversals {
         order.forEach((id, befores) -> befores.stream().filter(all::containsKey)
                 .forEach(before -> b.edge(Edge.of(before, id))));
         return new Plan(b.build(), all, order, started);
+    }
+
+    /** What the resources of a graph claim, gathered only when a reversal asks. */
+    private static final class ClaimedBy {
+        private final Graph graph;
+        private Set<Uid> claims;
+
+        ClaimedBy(Graph graph) {
+            this.graph = graph;
+        }
+
+        boolean any(Resource r) {
+            if (!(r instanceof Claims c)) {
+                return false;
+            }
+            if (claims == null) {
+                claims = new HashSet<>();
+                for (Resource n : graph.resources()) {
+                    if (n instanceof Claims nc) {
+                        try {
+                            claims.addAll(nc.claims());
+                        } catch (RuntimeException e) {
+                            // compile reports what makes the resource unreadable
+                        }
+                    }
+                }
+            }
+            try {
+                return c.claims().stream().anyMatch(claims::contains);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
     }
 
     /** The plan's graph compiled: keep its reversals, on disk first. */
