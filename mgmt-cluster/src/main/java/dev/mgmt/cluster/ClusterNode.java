@@ -52,6 +52,7 @@ public final class ClusterNode {
     private final boolean observer;
     private final ClusterTls tls;
     private final byte[] clusterSecret;
+    private final StoreLimits limits;
 
     private ClusterNode(Builder b) {
         if (b.hostname == null || b.hostname.isBlank()) {
@@ -85,6 +86,7 @@ public final class ClusterNode {
         this.observer = b.observer;
         this.tls = b.tls;
         this.clusterSecret = b.clusterSecret;
+        this.limits = Objects.requireNonNull(b.limits, "limits");
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
@@ -191,6 +193,11 @@ public final class ClusterNode {
         return Optional.ofNullable(clusterSecret).map(byte[]::clone);
     }
 
+    /** How much this host may write to the store and accepts from others; {@link StoreLimits#DEFAULTS} unless set. */
+    public StoreLimits limits() {
+        return limits;
+    }
+
     @Override
     public String toString() {
         return "ClusterNode[" + hostname + " listen=" + listen + " advertise=" + advertise + " seeds=" + seeds
@@ -276,6 +283,7 @@ public final class ClusterNode {
         private boolean observer;
         private ClusterTls tls;
         private byte[] clusterSecret;
+        private StoreLimits limits = StoreLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -402,6 +410,16 @@ public final class ClusterNode {
         /** The secret as UTF-8; see {@link #clusterSecret(byte[])}. */
         public Builder clusterSecret(String secret) {
             return clusterSecret(secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /**
+         * The size limits of exports and values, checked when this host writes and when it
+         * reads what others wrote; default {@link StoreLimits#DEFAULTS}. Give every host of a
+         * cluster the same limits.
+         */
+        public Builder limits(StoreLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
         }
 
         public ClusterNode build() {

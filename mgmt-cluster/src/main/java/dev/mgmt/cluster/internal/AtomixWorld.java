@@ -6,6 +6,7 @@ import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.Exported;
+import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
 import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
@@ -71,6 +72,7 @@ public final class AtomixWorld implements World {
     private volatile ResourceCodec codec;
     private final RaftStore store;
     private final Mirror mirror = new Mirror();
+    private final LimitGuard limits;
     private final ExecutorService events;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Long> absentSince = new HashMap<>();
@@ -85,6 +87,7 @@ public final class AtomixWorld implements World {
         this.config = config;
         this.host = config.hostname();
         this.store = store;
+        this.limits = new LimitGuard(host, config.limits());
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
     }
@@ -112,9 +115,10 @@ public final class AtomixWorld implements World {
 
     private void init() {
         Duration t = config.joinTimeout();
-        attach(store.listen(mirror::apply, events), t);
+        // What others wrote over the limits is treated as absent (logged once): never held here.
+        attach(store.listen(c -> mirror.apply(limits.admit(c)), events), t);
         // A host that bootstraps made the store just now: it is empty, nothing to read.
-        mirror.load(store.isServer() ? List.of() : firstRead(t));
+        mirror.load(store.isServer() ? List.of() : limits.admitAll(firstRead(t)));
         mirror.subscribe(new Mirror.Listener() {
             @Override
             public void changed(Set<String> keys) {
@@ -236,8 +240,14 @@ public final class AtomixWorld implements World {
     }
 
     @Override
+    public void checkExport(Collection<? extends Resource> resources) {
+        limits.encodeExport(codec(), resources);
+    }
+
+    @Override
     public Mono<Void> export(Collection<? extends Resource> resources) {
-        return Mono.fromCallable(() -> ExportDoc.encode(codec(), resources))
+        // Checked before anything is written; a refusal is not retried.
+        return Mono.fromCallable(() -> limits.encodeExport(codec(), resources))
                 .flatMap(doc -> {
                     lastExport = doc;
                     lastOwnWrite = System.nanoTime();
@@ -271,6 +281,11 @@ public final class AtomixWorld implements World {
     @Override
     public Mono<Void> put(String key, String value) {
         checkKey(key);
+        try {
+            limits.checkPut(key, KV + key, value);
+        } catch (StoreLimitException e) {
+            return Mono.error(e);
+        }
         return retried("put " + key, () -> store.put(KV + key, value));
     }
 
@@ -396,6 +411,9 @@ public final class AtomixWorld implements World {
 
     private static boolean retryable(Throwable e) {
         Throwable t = unwrap(e);
+        if (t instanceof IllegalArgumentException || tooLarge(e)) {
+            return false;
+        }
         return t instanceof TimeoutException
                 || t instanceof PrimitiveException.Timeout
                 || t instanceof PrimitiveException.Unavailable
@@ -406,6 +424,16 @@ public final class AtomixWorld implements World {
                 || t instanceof MessagingException.NoRemoteHandler
                 // "Connection reset by peer" when the leader dies mid-write; the writes are idempotent
                 || t instanceof java.io.IOException;
+    }
+
+    /** Whether the store refused an entry as too large: trying again cannot help. */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.atomix.storage.StorageException.TooLarge) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {
@@ -537,7 +565,7 @@ public final class AtomixWorld implements World {
         }
         mirror.beginLoad();
         try {
-            mirror.load(store.entries(OP_TIMEOUT));
+            mirror.load(limits.admitAll(store.entries(OP_TIMEOUT)));
             log.debug("{}: mirror resynchronised", host);
             // A write made while cut off may have given up; say again what this host is.
             rewrite(EXPORTED + host, lastExport);

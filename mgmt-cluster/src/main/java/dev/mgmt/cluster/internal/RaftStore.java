@@ -333,6 +333,8 @@ final class RaftStore {
                         .withDirectory(dataDir.toFile())
                         .withStorageLevel(StorageLevel.MEMORY)
                         .withNamespace(RaftNamespaces.RAFT_STORAGE)
+                        // Fixed, as every voter must agree: the leader refuses a larger entry at once.
+                        .withMaxEntrySize(dev.mgmt.cluster.StoreLimits.ENTRY_BYTES)
                         .build())
                 .build();
     }
