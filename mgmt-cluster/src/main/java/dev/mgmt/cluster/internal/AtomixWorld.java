@@ -293,6 +293,8 @@ public final class AtomixWorld implements World {
     public Mono<Optional<String>> get(String key) {
         checkKey(key);
         return retried("get " + key, () -> store.get(KV + key))
+                // A value written around the limits is refused here too (logged once): absent.
+                .filter(v -> !limits.admit(new RaftStore.Change(KV + key, v, 0, false)).removed())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
     }
@@ -514,6 +516,11 @@ public final class AtomixWorld implements World {
                 .thenCompose(fenced -> fenced
                         ? store.remove(key, version).thenApply(removed -> (Void) null)
                         : CompletableFuture.completedFuture((Void) null));
+    }
+
+    /** Writes a key as it is, around every limit check, as a rogue member would. For tests. */
+    CompletableFuture<Void> rawPut(String key, String value) {
+        return store.put(key, value);
     }
 
     /** Deletes a host's exports and converged state, unconditionally. Idempotent. For tests. */
