@@ -9,6 +9,7 @@ import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.HostName;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
@@ -190,6 +191,12 @@ final class RunCommand implements Callable<Integer> {
             if (world != null) {
                 world.close();
             }
+            return Mgmt.EXIT_INVALID;
+        } catch (StoreLimitException e) {
+            // The export is refused before the engine starts: nothing ran, nothing was exported.
+            System.err.println("mgmt: " + yaml + ": " + e.getMessage() + "; nothing was applied");
+            engine.close();
+            world.close();
             return Mgmt.EXIT_INVALID;
         }
         writeGraphviz(engine);

@@ -54,6 +54,7 @@ public final class ClusterNode {
     private final ClusterTls tls;
     private final byte[] clusterSecret;
     private final java.util.Set<String> admins;
+    private final StoreLimits limits;
 
     private ClusterNode(Builder b) {
         if ((b.hostname == null || b.hostname.isBlank()) && b.tls != null) {
@@ -87,6 +88,7 @@ public final class ClusterNode {
         this.tls = b.tls;
         this.clusterSecret = b.clusterSecret;
         this.admins = java.util.Set.copyOf(b.admins);
+        this.limits = Objects.requireNonNull(b.limits, "limits");
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
         }
@@ -221,6 +223,11 @@ public final class ClusterNode {
         return admins;
     }
 
+    /** How much this host may write to the store and accepts from others; {@link StoreLimits#DEFAULTS} unless set. */
+    public StoreLimits limits() {
+        return limits;
+    }
+
     @Override
     public String toString() {
         return "ClusterNode[" + hostname + " listen=" + listen + " advertise=" + advertise + " seeds=" + seeds
@@ -318,6 +325,7 @@ public final class ClusterNode {
         private ClusterTls tls;
         private byte[] clusterSecret;
         private java.util.Set<String> admins = java.util.Set.of();
+        private StoreLimits limits = StoreLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -470,6 +478,16 @@ public final class ClusterNode {
         /** The secret as UTF-8; see {@link #clusterSecret(byte[])}. */
         public Builder clusterSecret(String secret) {
             return clusterSecret(secret == null ? null : secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /**
+         * The size limits of exports and values, checked when this host writes and when it
+         * reads what others wrote; default {@link StoreLimits#DEFAULTS}. Give every host of a
+         * cluster the same limits.
+         */
+        public Builder limits(StoreLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
         }
 
         public ClusterNode build() {

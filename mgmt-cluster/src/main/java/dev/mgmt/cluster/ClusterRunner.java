@@ -81,11 +81,15 @@ public final class ClusterRunner implements AutoCloseable {
     /**
      * Starts the engine on {@code graph} (compiled first: an invalid graph throws and nothing
      * runs), exports its exported resources and starts collecting.
+     *
+     * @throws StoreLimitException when the graph's export is over the {@link StoreLimits}: the
+     *         engine is not started and nothing is exported
      */
     public synchronized void start(Graph graph) {
         if (started) {
             throw new IllegalStateException("already started; use swap(graph)");
         }
+        world.checkExport(exports(graph));
         engine.start(graph);
         started = true;
         base = graph;
@@ -105,8 +109,12 @@ public final class ClusterRunner implements AutoCloseable {
      * Replaces the local graph (a reloaded YAML file): re-exports and re-collects. A collected
      * resource that now claims what the new graph manages itself is dropped (not reversed: the
      * path is the local graph's now).
+     *
+     * @throws StoreLimitException when the new graph's export is over the {@link StoreLimits}:
+     *         the running graph and its export are kept
      */
     public synchronized void swap(Graph graph) {
+        world.checkExport(exports(graph));
         Map<ResourceId, Exported> kept = new LinkedHashMap<>();
         Map<Uid, String> owners = owners(graph);
         for (Map.Entry<ResourceId, Exported> e : collected.entrySet()) {
@@ -132,14 +140,20 @@ public final class ClusterRunner implements AutoCloseable {
                 .next();
     }
 
-    private void exportAndCollect(Graph graph) {
+    private static List<Resource> exports(Graph graph) {
         List<Resource> exports = new ArrayList<>();
         for (ResourceId id : graph.exports()) {
             graph.resource(id).ifPresent(exports::add);
         }
-        world.export(exports).doOnError(e -> log.error("export failed: {}", e.toString()))
-                .retryWhen(reactor.util.retry.Retry.backoff(5, Duration.ofMillis(200)))
-                .subscribe();
+        return exports;
+    }
+
+    private void exportAndCollect(Graph graph) {
+        world.export(exports(graph)).doOnError(e -> log.error("export failed: {}", e.getMessage()))
+                // An export over the limits or that cannot be encoded fails the same way again.
+                .retryWhen(reactor.util.retry.Retry.backoff(5, Duration.ofMillis(200))
+                        .filter(e -> !(e instanceof IllegalArgumentException)))
+                .subscribe(v -> { }, e -> { });
         collecting.dispose();
         latest.clear();
         List<Flux<Object>> streams = new ArrayList<>();

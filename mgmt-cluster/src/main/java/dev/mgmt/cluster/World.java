@@ -25,12 +25,26 @@ public interface World extends AutoCloseable {
     Mono<Void> export(Collection<? extends Resource> resources);
 
     /**
+     * Checks, without writing anything, that {@link #export} would take these resources: within
+     * the {@link StoreLimits} and encodable. {@link ClusterRunner} calls it before it runs or
+     * swaps a graph, so a refused export stops the graph instead of failing in the background.
+     *
+     * @throws StoreLimitException when the export is over a limit (the message names it)
+     * @throws IllegalArgumentException when a resource cannot be encoded or is exported twice
+     */
+    default void checkExport(Collection<? extends Resource> resources) {
+    }
+
+    /**
      * Other hosts' exported resources of one kind: the current set at once, then each new set
      * whenever it changes (a host exports, withdraws, leaves or is declared dead).
      */
     Flux<List<Exported>> collect(String kind);
 
-    /** Writes a key. Idempotent: a retried write after a leader change does no harm. */
+    /**
+     * Writes a key. Idempotent: a retried write after a leader change does no harm. A key or a
+     * value over the {@link StoreLimits} fails at once with a {@link StoreLimitException}.
+     */
     Mono<Void> put(String key, String value);
 
     /** Reads a key, linearizably. */

@@ -8,6 +8,7 @@ import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.CollectRefusal;
 import dev.mgmt.cluster.Exported;
+import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
 import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
@@ -79,6 +80,7 @@ public final class AtomixWorld implements World {
     /** Parts of other hosts' exports that cannot be decoded, as last logged, per kind. */
     private final OncePerKey undecodable = new OncePerKey();
     private final Mirror mirror = new Mirror();
+    private final LimitGuard limits;
     private final ExecutorService events;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Long> absentSince = new HashMap<>();
@@ -96,6 +98,7 @@ public final class AtomixWorld implements World {
         this.host = config.hostname();
         this.store = store;
         this.sealing = sealing;
+        this.limits = new LimitGuard(host, config.limits(), config.tls().isPresent());
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
     }
@@ -128,10 +131,11 @@ public final class AtomixWorld implements World {
         Duration t = config.joinTimeout();
         store.sealing(sealing);
         sealing.voters(() -> sealing.voterHosts(store));
-        mirror.opener(sealing::open);
-        attach(store.listen(mirror::apply, events), t);
+        mirror.opener((key, raw) -> limits.admitOpened(key, sealing.open(key, raw)));
+        // What others wrote over the limits is treated as absent (logged once): never held here.
+        attach(store.listen(c -> mirror.apply(limits.admit(c)), events), t);
         // A host that bootstraps made the store just now: it is empty, nothing to read.
-        mirror.load(store.isServer() ? List.of() : firstRead(t));
+        mirror.load(store.isServer() ? List.of() : limits.admitAll(firstRead(t)));
         mirror.subscribe(new Mirror.Listener() {
             @Override
             public void changed(Set<String> keys) {
@@ -270,8 +274,15 @@ public final class AtomixWorld implements World {
     }
 
     @Override
+    public void checkExport(Collection<? extends Resource> resources) {
+        // Sealed, the document grows (an envelope, re-escaped): check what would be stored.
+        store.storable(EXPORTED + host, limits.encodeExport(codec(), resources));
+    }
+
+    @Override
     public Mono<Void> export(Collection<? extends Resource> resources) {
-        return Mono.fromCallable(() -> ExportDoc.encode(codec(), resources))
+        // Checked before anything is written; a refusal is not retried.
+        return Mono.fromCallable(() -> limits.encodeExport(codec(), resources))
                 .flatMap(doc -> {
                     lastExport = doc;
                     lastOwnWrite = System.nanoTime();
@@ -310,6 +321,11 @@ public final class AtomixWorld implements World {
     @Override
     public Mono<Void> put(String key, String value) {
         checkKey(key);
+        try {
+            limits.checkPut(key, KV + key, value);
+        } catch (StoreLimitException e) {
+            return Mono.error(e);
+        }
         return retried("put " + key, () -> store.put(KV + key, value));
     }
 
@@ -317,6 +333,9 @@ public final class AtomixWorld implements World {
     public Mono<Optional<String>> get(String key) {
         checkKey(key);
         return retried("get " + key, () -> store.get(KV + key))
+                // A value written around the limits is refused here too (logged once): absent.
+                .filter(v -> limits.admitOpened(KV + key, v) != null
+                        && !limits.admit(new RaftStore.Change(KV + key, v, 0, false)).removed())
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
     }
@@ -459,6 +478,9 @@ public final class AtomixWorld implements World {
 
     private static boolean retryable(Throwable e) {
         Throwable t = unwrap(e);
+        if (t instanceof IllegalArgumentException || tooLarge(e)) {
+            return false;
+        }
         return t instanceof TimeoutException
                 || t instanceof PrimitiveException.Timeout
                 || t instanceof PrimitiveException.Unavailable
@@ -469,6 +491,16 @@ public final class AtomixWorld implements World {
                 || t instanceof MessagingException.NoRemoteHandler
                 // "Connection reset by peer" when the leader dies mid-write; the writes are idempotent
                 || t instanceof java.io.IOException;
+    }
+
+    /** Whether the store refused an entry as too large: trying again cannot help. */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.atomix.storage.StorageException.TooLarge) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {
@@ -560,6 +592,11 @@ public final class AtomixWorld implements World {
                         : CompletableFuture.completedFuture((Void) null));
     }
 
+    /** Writes a key as it is, around every limit check, as a rogue member would. For tests. */
+    CompletableFuture<Void> rawPut(String key, String value) {
+        return store.putUnsealed(key, value);
+    }
+
     /** Deletes a host's exports and converged state, unconditionally. Idempotent. For tests. */
     Mono<Void> removeKeysOf(String gone) {
         return retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
@@ -625,7 +662,7 @@ public final class AtomixWorld implements World {
         }
         mirror.beginLoad();
         try {
-            mirror.load(store.entries(OP_TIMEOUT));
+            mirror.load(limits.admitAll(store.entries(OP_TIMEOUT)));
             log.debug("{}: mirror resynchronised", host);
             // A write made while cut off may have given up; say again what this host is.
             rewrite(EXPORTED + host, lastExport);

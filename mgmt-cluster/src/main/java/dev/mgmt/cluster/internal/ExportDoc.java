@@ -1,6 +1,8 @@
 package dev.mgmt.cluster.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -50,6 +55,51 @@ final class ExportDoc {
             return JSON.writeValueAsString(array);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("export: cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * How many bytes (UTF-8) each resource takes in an export document, to name the largest
+     * when the document is too large. A resource that cannot be encoded counts 0.
+     */
+    static Map<Resource, Integer> sizes(ResourceCodec codec, Collection<? extends Resource> resources) {
+        Map<Resource, Integer> out = new LinkedHashMap<>();
+        for (Resource r : resources) {
+            ObjectNode item = JSON.createObjectNode();
+            item.put("kind", r.kind());
+            item.put("name", r.name());
+            int size;
+            try {
+                item.set("params", codec.encode(r));
+                size = JSON.writeValueAsBytes(item).length;
+            } catch (RuntimeException | JsonProcessingException e) {
+                size = 0;
+            }
+            out.put(r, size);
+        }
+        return out;
+    }
+
+    /**
+     * The number of resources in a document without decoding them, or -1 when it is not a
+     * JSON array (the document is then refused when decoded).
+     */
+    static int count(String json) {
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return -1;
+            }
+            int n = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == null) {
+                    return -1;
+                }
+                p.skipChildren();
+                n++;
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -340,6 +340,8 @@ final class RaftStore {
                         .withDirectory(dataDir.toFile())
                         .withStorageLevel(StorageLevel.MEMORY)
                         .withNamespace(RaftNamespaces.RAFT_STORAGE)
+                        // Fixed, as every voter must agree: the leader refuses a larger entry at once.
+                        .withMaxEntrySize(dev.mgmt.cluster.StoreLimits.ENTRY_BYTES)
                         .build())
                 .build();
     }
@@ -844,9 +846,25 @@ final class RaftStore {
         this.sealing = s;
     }
 
+    /**
+     * The bytes that writing {@code value} would store, checked.
+     *
+     * @throws dev.mgmt.cluster.StoreLimitException when, sealed, they are over what the store takes
+     */
+    byte[] storable(String key, String value) {
+        return sealed(key, value);
+    }
+
     private byte[] sealed(String key, String value) {
         Sealing s = sealing;
-        return (s == null ? value : s.seal(key, value)).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (s == null ? value : s.seal(key, value)).getBytes(StandardCharsets.UTF_8);
+        // The writer's limits are on the value; sealed, it may grow past what the store takes.
+        if (bytes.length > dev.mgmt.cluster.StoreLimits.MAX_BYTES) {
+            throw new dev.mgmt.cluster.StoreLimitException("cannot write " + dev.mgmt.api.Quoted.of(key)
+                    + ": sealed with this host's certificate it is " + dev.mgmt.cluster.StoreLimits.size(bytes.length)
+                    + ", over the store's limit of " + dev.mgmt.cluster.StoreLimits.size(dev.mgmt.cluster.StoreLimits.MAX_BYTES));
+        }
+        return bytes;
     }
 
     CompletableFuture<Void> remove(String key) {

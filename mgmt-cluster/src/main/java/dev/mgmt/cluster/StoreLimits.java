@@ -1,0 +1,159 @@
+package dev.mgmt.cluster;
+
+/**
+ * How much one host may put in the cluster's store: the size of its export document, the
+ * size of one key/value value, the number of resources it exports and the length of a key.
+ * Immutable; {@link #DEFAULTS} unless {@link ClusterNode.Builder#limits(StoreLimits)} says
+ * otherwise:
+ *
+ * <pre>{@code
+ * ClusterNode.builder().hostname("a")
+ *         .limits(StoreLimits.DEFAULTS.withMaxExportBytes(384 * 1024))
+ *         .build();
+ * }</pre>
+ *
+ * <p>The writer checks before anything is sent: an export or a value over a limit fails at
+ * once with a {@link StoreLimitException} naming the limit (and, for an export, its largest
+ * resources); it is never retried. Every reader checks again what it reads, so that a member
+ * who bypasses the writer's check cannot make other hosts hold more than these limits: a value
+ * over a limit is logged once and treated as absent. Give every host of a cluster the same
+ * limits, or a host with smaller ones ignores what the others are allowed to write.
+ *
+ * <p>All of them stay below the store's fixed entry size {@link #ENTRY_BYTES}, which the store
+ * servers (Raft) enforce themselves: an entry over it is refused by the leader at once, so a
+ * write that bypasses every check still cannot grow a host by more than that per key.
+ */
+public final class StoreLimits {
+
+    /**
+     * The largest entry the store's servers accept (a key, its value and Raft's own framing):
+     * 512 KiB, half of Atomix's 1 MiB default. It is fixed, because every voter of a cluster
+     * must agree on it: a follower with a smaller one could not take the leader's log.
+     */
+    public static final int ENTRY_BYTES = 512 * 1024;
+
+    /** The most any size limit may be: {@link #ENTRY_BYTES} less 64 KiB for the key and Raft's framing. */
+    public static final int MAX_BYTES = ENTRY_BYTES - 64 * 1024;
+
+    /**
+     * 256 KiB per export document, 64 KiB per key/value value, 500 exported resources per host
+     * and 1 KiB per key. An export is a host's whole set of exported resources as one JSON
+     * document, where a file resource costs about 300 bytes plus its content: 256 KiB holds
+     * 500 small files with room to spare, or a few configuration files of tens of KiB. The
+     * count bounds what a collector decodes and adds to its graph per host (500 vertices),
+     * where the size alone would let 800 empty resources through. 64 KiB is plenty for
+     * coordination values. With these a host holds at most 256 KiB per other host's export
+     * and 64 KiB per key, however the others misbehave.
+     */
+    public static final StoreLimits DEFAULTS = new StoreLimits(256 * 1024, 64 * 1024, 500, 1024);
+
+    private final int maxExportBytes;
+    private final int maxValueBytes;
+    private final int maxExportedResources;
+    private final int maxKeyBytes;
+
+    private StoreLimits(int maxExportBytes, int maxValueBytes, int maxExportedResources, int maxKeyBytes) {
+        this.maxExportBytes = bytes("maxExportBytes", maxExportBytes);
+        this.maxValueBytes = bytes("maxValueBytes", maxValueBytes);
+        if (maxExportedResources < 1) {
+            throw new IllegalArgumentException("maxExportedResources: must be at least 1, not " + maxExportedResources);
+        }
+        this.maxExportedResources = maxExportedResources;
+        if (maxKeyBytes < 1 || maxKeyBytes > 16 * 1024) {
+            throw new IllegalArgumentException("maxKeyBytes: must be between 1 and 16384, not " + maxKeyBytes);
+        }
+        this.maxKeyBytes = maxKeyBytes;
+    }
+
+    private static int bytes(String what, int n) {
+        if (n < 1 || n > MAX_BYTES) {
+            throw new IllegalArgumentException(what + ": must be between 1 and " + MAX_BYTES + " (the store's "
+                    + ENTRY_BYTES + "-byte entries less room for the key), not " + n);
+        }
+        return n;
+    }
+
+    /** The most bytes (UTF-8 JSON) one host's export document may have; default 256 KiB. */
+    public int maxExportBytes() {
+        return maxExportBytes;
+    }
+
+    /** The most bytes (UTF-8) one value of the key/value API may have; default 64 KiB. */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** The most resources one host may export; default 500. */
+    public int maxExportedResources() {
+        return maxExportedResources;
+    }
+
+    /** The most bytes (UTF-8) one key may have, the store's prefix included; default 1 KiB. */
+    public int maxKeyBytes() {
+        return maxKeyBytes;
+    }
+
+    /**
+     * These limits with another export size.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <=} {@link #MAX_BYTES}
+     */
+    public StoreLimits withMaxExportBytes(int n) {
+        return new StoreLimits(n, maxValueBytes, maxExportedResources, maxKeyBytes);
+    }
+
+    /**
+     * These limits with another value size.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <=} {@link #MAX_BYTES}
+     */
+    public StoreLimits withMaxValueBytes(int n) {
+        return new StoreLimits(maxExportBytes, n, maxExportedResources, maxKeyBytes);
+    }
+
+    /**
+     * These limits with another number of exported resources per host.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public StoreLimits withMaxExportedResources(int n) {
+        return new StoreLimits(maxExportBytes, maxValueBytes, n, maxKeyBytes);
+    }
+
+    /**
+     * These limits with another key length.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <= 16384}
+     */
+    public StoreLimits withMaxKeyBytes(int n) {
+        return new StoreLimits(maxExportBytes, maxValueBytes, maxExportedResources, n);
+    }
+
+    /** A size for people: {@code 200 B}, {@code 64 KiB}, {@code 2.0 MiB}. */
+    public static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return bytes % 1024 == 0 ? bytes / 1024 + " KiB" : String.format("%.1f KiB", bytes / 1024.0);
+        }
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoreLimits l && l.maxExportBytes == maxExportBytes && l.maxValueBytes == maxValueBytes
+                && l.maxExportedResources == maxExportedResources && l.maxKeyBytes == maxKeyBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((maxExportBytes * 31 + maxValueBytes) * 31 + maxExportedResources) * 31 + maxKeyBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "StoreLimits[export " + size(maxExportBytes) + ", value " + size(maxValueBytes) + ", "
+                + maxExportedResources + " exported resources, key " + size(maxKeyBytes) + "]";
+    }
+}
