@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +97,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-server", description = "Never become a consensus voter; use the store as a client.")
     boolean noServer;
 
+    @Option(names = "--cluster-server", paramLabel = "NAME",
+            description = "A host that may hold the store (become a consensus voter) when this host's chooser "
+                    + "leads; repeat for more. Default: any volunteer. A voter can read and rewrite every key, so "
+                    + "in a cluster whose members you do not all trust that far, name the ones you do (the same "
+                    + "list on every host).")
+    List<String> servers = new ArrayList<>();
+
     @Option(names = "--ideal-cluster-size", paramLabel = "N", defaultValue = "5",
             description = "Ideal number of consensus voters (first host; default 5).")
     int idealClusterSize;
@@ -162,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 ClusterNode.Builder node = ClusterNode.builder().hostname(host())
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
-                        .seeds(seeds).server(!noServer).idealClusterSize(idealClusterSize)
+                        .seeds(seeds).server(!noServer).servers(servers).idealClusterSize(idealClusterSize)
                         .strategy(elasticStrategy).gracePeriod(gracePeriod)
                         .dataDir(stateRoot().resolve("cluster"));
                 security.applyTo(node);
@@ -285,7 +293,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** A cluster runs when any cluster flag is given, or when the graph exports or collects anything. */
     private boolean clustered(YamlGraph g) {
-        return !seeds.isEmpty() || listen != null || advertise != null || noServer
+        return !seeds.isEmpty() || listen != null || advertise != null || noServer || !servers.isEmpty()
                 || given("--ideal-cluster-size", "--elastic-strategy", "--grace-period")
                 || !g.graph().exports().isEmpty() || !g.graph().collects().isEmpty();
     }

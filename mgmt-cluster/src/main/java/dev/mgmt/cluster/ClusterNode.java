@@ -54,6 +54,7 @@ public final class ClusterNode {
     private final ClusterTls tls;
     private final byte[] clusterSecret;
     private final java.util.Set<String> admins;
+    private final java.util.Set<String> servers;
     private final StoreLimits limits;
 
     private ClusterNode(Builder b) {
@@ -88,6 +89,7 @@ public final class ClusterNode {
         this.tls = b.tls;
         this.clusterSecret = b.clusterSecret;
         this.admins = java.util.Set.copyOf(b.admins);
+        this.servers = java.util.Set.copyOf(b.servers);
         this.limits = Objects.requireNonNull(b.limits, "limits");
         if (observer && server) {
             throw new IllegalArgumentException("observer: an observer never serves the store; set server(false)");
@@ -223,6 +225,11 @@ public final class ClusterNode {
         return admins;
     }
 
+    /** The hosts this host's chooser may nominate as store voters ({@code --cluster-server}); empty for any volunteer. */
+    public java.util.Set<String> servers() {
+        return servers;
+    }
+
     /** How much this host may write to the store and accepts from others; {@link StoreLimits#DEFAULTS} unless set. */
     public StoreLimits limits() {
         return limits;
@@ -325,6 +332,7 @@ public final class ClusterNode {
         private ClusterTls tls;
         private byte[] clusterSecret;
         private java.util.Set<String> admins = java.util.Set.of();
+        private java.util.Set<String> servers = java.util.Set.of();
         private StoreLimits limits = StoreLimits.DEFAULTS;
 
         private Builder() {
@@ -338,6 +346,17 @@ public final class ClusterNode {
          */
         public Builder admins(java.util.Collection<String> names) {
             this.admins = java.util.Set.copyOf(names);
+            return this;
+        }
+
+        /**
+         * The hosts that may hold the store ({@code --cluster-server}, repeatable): when this host's
+         * chooser leads, it nominates only volunteers named here. A voter holds every key of the
+         * store (Raft trusts its voters), so in a cluster whose members you do not all trust that
+         * far, name the ones you do; give every host the same list. Default: any volunteer.
+         */
+        public Builder servers(java.util.Collection<String> names) {
+            this.servers = java.util.Set.copyOf(names);
             return this;
         }
 

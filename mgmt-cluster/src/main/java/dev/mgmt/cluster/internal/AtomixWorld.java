@@ -64,6 +64,8 @@ public final class AtomixWorld implements World {
     static final String CONVERGED = "converged/";
     static final String KV = "kv/";
     static final String REFUSED = "refused/";
+    /** {@code member/<host>}: the member id of the host's live incarnation, sealed by the host. */
+    static final String MEMBER = "member/";
     static final String IDEAL_CLUSTER_SIZE = "config/idealClusterSize";
     static final String ELASTIC_STRATEGY = "config/elasticStrategy";
     static final String GRACE_PERIOD = "config/gracePeriodMillis";
@@ -89,6 +91,7 @@ public final class AtomixWorld implements World {
     /** What this host last exported and published, to restore if someone removes it while we live. */
     private volatile String lastExport;
     private volatile String lastConverged;
+    private volatile String ownMember;
     private volatile long lastOwnWrite;
     /** Seals this host's writes and opens what it reads (identity in a secured cluster). */
     private final Sealing sealing;
@@ -167,6 +170,11 @@ public final class AtomixWorld implements World {
         }
         if (config.server() && !config.observer()) {
             recordOnce(Elastic.VOLUNTEER + host, "true");
+            // Binds this incarnation's member id to the host's certificate: the chooser nominates
+            // a member only when its host vouches for it, whatever names membership shows.
+            ownMember = store.memberId();
+            retried("record " + MEMBER + host, () -> store.put(MEMBER + host, ownMember))
+                    .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
         }
         elastic = new Elastic(config, store, mirror);
         elastic.start();
@@ -531,6 +539,7 @@ public final class AtomixWorld implements World {
         }
         restore(keys, EXPORTED + host, lastExport);
         restore(keys, CONVERGED + host, lastConverged);
+        restore(keys, MEMBER + host, ownMember);
     }
 
     private void restore(Set<String> keys, String key, String value) {
@@ -560,11 +569,12 @@ public final class AtomixWorld implements World {
             return;
         }
         if (mirror.value(EXPORTED + gone) == null && mirror.value(CONVERGED + gone) == null
-                && mirror.value(Elastic.VOLUNTEER + gone) == null && mirror.value(REFUSED + gone) == null) {
+                && mirror.value(Elastic.VOLUNTEER + gone) == null && mirror.value(REFUSED + gone) == null
+                && mirror.raw(MEMBER + gone) == null) {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, Quoted.of(gone), why);
-        Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER, REFUSED)
+        Flux.just(EXPORTED, CONVERGED, Elastic.VOLUNTEER, REFUSED, MEMBER)
                 .concatMap(prefix -> retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
                 .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
     }
@@ -627,6 +637,7 @@ public final class AtomixWorld implements World {
             if (!closed.get() && System.nanoTime() - lastOwnWrite > OP_TIMEOUT.toNanos()) {
                 rewrite(EXPORTED + host, lastExport);
                 rewrite(CONVERGED + host, lastConverged);
+                rewrite(MEMBER + host, ownMember);
             }
             if (closed.get() || !store.isLeader()) {
                 absentSince.clear();
@@ -637,6 +648,7 @@ public final class AtomixWorld implements World {
             holders.addAll(mirror.snapshot(CONVERGED).keySet());
             holders.addAll(mirror.snapshot(Elastic.VOLUNTEER).keySet());
             holders.addAll(mirror.snapshot(REFUSED).keySet());
+            holders.addAll(mirror.snapshot(MEMBER).keySet());
             long now = System.nanoTime();
             absentSince.keySet().retainAll(holders);
             for (String h : holders) {
@@ -667,6 +679,7 @@ public final class AtomixWorld implements World {
             // A write made while cut off may have given up; say again what this host is.
             rewrite(EXPORTED + host, lastExport);
             rewrite(CONVERGED + host, lastConverged);
+            rewrite(MEMBER + host, ownMember);
         } catch (RuntimeException e) {
             mirror.abortLoad();
             log.warn("{}: cannot resynchronise after reconnecting ({}); trying again in 1 s", host,
@@ -696,7 +709,7 @@ public final class AtomixWorld implements World {
         stopElastic();
         try {
             CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host),
-                            store.remove(REFUSED + host))
+                            store.remove(REFUSED + host), store.remove(MEMBER + host))
                     .get(2, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("{}: could not remove own exports before leaving: {}", host, RaftStore.rootMessage(e));

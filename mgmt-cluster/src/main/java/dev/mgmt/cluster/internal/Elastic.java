@@ -249,7 +249,7 @@ final class Elastic implements AutoCloseable {
             boolean alive = since == null;
             boolean pastGrace = !alive && now - since >= gracePeriod(mirror, config).toNanos();
             MemberInfo info = members.get(id);
-            boolean volunteering = info == null || (info.volunteer() && volunteers(h));
+            boolean volunteering = info == null || (info.volunteer() && volunteers(h) && mayServe(info));
             voters.add(new Voter(id, h, alive, pastGrace, volunteering));
         }
         learnerSince.keySet().retainAll(raft.keySet());
@@ -263,7 +263,7 @@ final class Elastic implements AutoCloseable {
                 .sorted(Comparator.comparing(Candidate::host))
                 .toList();
         List<Candidate> candidates = members.values().stream()
-                .filter(m -> m.alive() && m.volunteer() && volunteers(m.host()) && !raft.containsKey(m.memberId())
+                .filter(m -> m.alive() && m.volunteer() && volunteers(m.host()) && mayServe(m) && !raft.containsKey(m.memberId())
                         && !seatTaken(state, m.host(), members))
                 .map(m -> new Candidate(m.host(), m.memberId()))
                 .sorted(Comparator.comparing(Candidate::host))
@@ -304,6 +304,19 @@ final class Elastic implements AutoCloseable {
     private boolean seatTaken(ElasticState state, String h, Map<String, MemberInfo> members) {
         String id = state.nominated().get(h);
         return id != null && alive(id, members);
+    }
+
+    /**
+     * Whether this host's policy lets {@code m} hold the store: its host is in the allow-list
+     * ({@link ClusterNode#servers()}, any host when empty), and, in a secured cluster, its host
+     * vouches for this member id under its own seal ({@code member/<host>}), so that a member
+     * that merely advertises a server's name in membership is never nominated.
+     */
+    private boolean mayServe(MemberInfo m) {
+        if (!config.servers().isEmpty() && !config.servers().contains(m.host())) {
+            return false;
+        }
+        return config.tls().isEmpty() || m.memberId().equals(mirror.value(AtomixWorld.MEMBER + m.host()));
     }
 
     private boolean volunteers(String h) {

@@ -6,8 +6,8 @@ import java.util.Set;
  * Who may write which key of the store in a secured cluster, judged on the certificate that
  * sealed the value:
  * <ul>
- *   <li>{@code exported/<h>…}, {@code converged/<h>} and {@code refused/<h>}: only {@code h} (a name in
- *       the certificate);</li>
+ *   <li>{@code exported/<h>…}, {@code converged/<h>}, {@code refused/<h>} and {@code member/<h>}: only
+ *       {@code h} (a name in the certificate);</li>
  *   <li>{@code elastic/volunteer/<h>}: {@code h} itself, or an admin;</li>
  *   <li>{@code config/*}: an admin;</li>
  *   <li>{@code elastic/state}: a host that is a store voter now (voters are trusted with the store);</li>
@@ -36,6 +36,9 @@ final class KeyRules {
         }
         if (key.startsWith(AtomixWorld.REFUSED)) {
             return own(key, AtomixWorld.REFUSED, names, false, "refused exports");
+        }
+        if (key.startsWith(AtomixWorld.MEMBER)) {
+            return own(key, AtomixWorld.MEMBER, names, false, "member id");
         }
         if (key.startsWith(Elastic.VOLUNTEER)) {
             return own(key, Elastic.VOLUNTEER, names, admin, "volunteer entry");

@@ -156,6 +156,33 @@ class IdentityTest {
         }
     }
 
+    /**
+     * A voter holds every key, so who may become one is the hosts' own policy: with an allow-list
+     * of servers, a volunteer outside it (here b, which joins first and sorts first) is never
+     * nominated, while allowed ones (c and r) are; and each voter's member id is the one its host
+     * vouches for under its own seal.
+     */
+    @Test
+    void onlyAllowedServersThatTheirHostVouchesForBecomeVoters() {
+        List<String> servers = List.of("a", "c", "r");
+        try (Cluster cluster = new Cluster()) {
+            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
+                    .servers(servers));
+            World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3).servers(servers));
+            awaitStatus(a, "b a live member", x -> x.members().stream().anyMatch(m -> m.host().equals("b") && m.alive()));
+            World c = cluster.start("c", n -> n.tls(certs.tls("c")).idealClusterSize(3).servers(servers));
+            cluster.start("r", n -> n.tls(certs.tls("r")).idealClusterSize(3).servers(servers));
+            ClusterStatus s = awaitStatus(a, "a, c and r voters", x -> x.voters().stream()
+                    .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "c", "r")));
+            assertThat(s.members()).anyMatch(m -> m.host().equals("b") && m.alive() && !m.voter());
+            for (ClusterStatus.Member v : s.voters()) {
+                assertThat(a.read(AtomixWorld.MEMBER + v.host())).isEqualTo(v.memberId());
+            }
+            b.put("still", "a member").block(WAIT);
+            assertThat(c.get("still").block(WAIT)).contains("a member");
+        }
+    }
+
     private static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         ClusterStatus last = null;
