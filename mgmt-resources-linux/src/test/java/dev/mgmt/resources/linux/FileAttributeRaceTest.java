@@ -3,9 +3,6 @@ package dev.mgmt.resources.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -105,10 +102,10 @@ class FileAttributeRaceTest {
         race(r, evil, SWAPS, i -> {
             // Another fresh good copy into place, then the evil one in its stead.
             Files.move(own(Files.writeString(fresh, "good\n"), 0644), aside, StandardCopyOption.REPLACE_EXISTING);
-            exchange(managed, aside);
+            Probe.exchange(managed, aside);
             Files.delete(aside);
             Files.createLink(aside, evil);
-            exchange(managed, aside);
+            Probe.exchange(managed, aside);
         });
     }
 
@@ -123,7 +120,7 @@ class FileAttributeRaceTest {
      */
     private static void race(FileResource r, Path managed, Path aside, Path victim) throws Exception {
         race(r, victim, FLIPS, i -> {
-            exchange(managed, aside);
+            Probe.exchange(managed, aside);
             if (i % 2 == 1) {
                 // The real thing is out of the way: make it need fixing again.
                 Files.setAttribute(aside, "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
@@ -204,26 +201,5 @@ class FileAttributeRaceTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static void exchange(Path a, Path b) throws IOException {
-        try {
-            Rename.renameat2(Rename.AT_FDCWD, a.toString(), Rename.AT_FDCWD, b.toString(), Rename.RENAME_EXCHANGE);
-        } catch (LastErrorException e) {
-            throw new IOException("renameat2(" + a + ", " + b + ", RENAME_EXCHANGE): errno " + e.getErrorCode());
-        }
-    }
-
-    /** {@code renameat2} (glibc 2.28), for an atomic swap of two names. */
-    private static final class Rename {
-        static final int AT_FDCWD = -100;
-        static final int RENAME_EXCHANGE = 2;
-
-        static {
-            Native.register(Rename.class, Platform.C_LIBRARY_NAME);
-        }
-
-        static native int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
-                throws LastErrorException;
     }
 }

@@ -11,12 +11,13 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -488,23 +489,38 @@ public final class FileSync {
         }
     }
 
+    /**
+     * Removes the directory {@code root} with everything in it. Each directory is opened
+     * relative to its parent's descriptor with {@code O_NOFOLLOW}, and its entries are looked
+     * at and removed relative to its own ({@link SecureDirectoryStream}: {@code openat},
+     * {@code fstatat}, {@code unlinkat}). A walk by path would follow a directory inside that
+     * someone swapped for a symlink meanwhile, and remove files wherever it points; here such a
+     * symlink is refused ({@code ELOOP}) or removed itself, never followed.
+     */
     private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(root.getParent())) {
+            if (!(parent instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("path: cannot remove " + root + " safely here (no SecureDirectoryStream)");
             }
+            deleteContents(secure, root.getFileName());
+            secure.deleteDirectory(root.getFileName());
+        }
+    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
+    private static void deleteContents(SecureDirectoryStream<Path> parent, Path name) throws IOException {
+        try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path entry : dir) {
+                Path n = entry.getFileName();
+                BasicFileAttributes a = dir.getFileAttributeView(n, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+                if (a.isDirectory()) {
+                    deleteContents(dir, n);
+                    dir.deleteDirectory(n);
+                } else {
+                    dir.deleteFile(n);
                 }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
     }
 
     /** Makes a rename or removal in {@code dir} durable. */
