@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * them on the temp file's own descriptor before the rename. So someone who can write in the
  * directory and swaps the file for a symlink (or for another file) at any moment never gets
  * mgmt to change what the symlink points to (or what was not checked). A symlink at the path
- * stays "a symlink, not a file": refused, or with {@code force} replaced by the rename.
+ * stays "a symlink, not a file": refused, or with {@code force} replaced by the rename. A
+ * directory tree is removed relative to descriptors too (see {@link #deleteTree}).
  */
 public final class FileSync {
 
