@@ -262,7 +262,11 @@ final class FileHandle implements Closeable {
             long written = 0;
             while (written < n) {
                 try {
-                    written += C.write(fd, m.share(written), new NativeLong(n - written)).longValue();
+                    long w = C.write(fd, m.share(written), new NativeLong(n - written)).longValue();
+                    if (w <= 0) {
+                        throw new FileSystemException(path.toString(), null, "write wrote nothing");
+                    }
+                    written += w;
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() != EINTR) {
                         throw error(path, e.getErrorCode());

@@ -442,7 +442,7 @@ public final class FileSync {
         if (size != content.length) {
             return false;
         }
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, content.length))];
+        byte[] buf = new byte[Math.min(CHUNK, Math.max(1, content.length))];
         int off = 0;
         while (off < content.length) {
             int n = h.read(buf, Math.min(buf.length, content.length - off));
