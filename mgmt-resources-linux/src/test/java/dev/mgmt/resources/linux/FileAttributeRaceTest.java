@@ -58,11 +58,7 @@ class FileAttributeRaceTest {
         Files.setAttribute(managed, "unix:mode", 0600);
         Path aside = Files.createSymbolicLink(shared.resolve("aside"), victim);
 
-        FileResource.Builder b = FileResource.builder("f").path(managed.toString()).mode("0644");
-        if (ROOT) {
-            b.owner("1234").group("4321");
-        }
-        race(b.build(), managed, aside, victim);
+        race(FileResource.builder("f").path(managed.toString()).mode("0644"), managed, aside, victim);
     }
 
     @Test
@@ -75,11 +71,7 @@ class FileAttributeRaceTest {
         Files.setAttribute(managed, "unix:mode", 0700);
         Path aside = Files.createSymbolicLink(shared.resolve("aside"), victim);
 
-        FileResource.Builder b = FileResource.builder("d").path(managed + "/").mode("0755");
-        if (ROOT) {
-            b.owner("1234").group("4321");
-        }
-        race(b.build(), managed, aside, victim);
+        race(FileResource.builder("d").path(managed + "/").mode("0755"), managed, aside, victim);
     }
 
     @Test
@@ -116,9 +108,11 @@ class FileAttributeRaceTest {
 
     /**
      * Flips {@code managed} and {@code aside} (a symlink to {@code victim}) {@link #FLIPS} times
-     * while {@code r} is checked and applied in a loop; fails as soon as the victim changes.
+     * while the resource (as root, with an owner and group too) is checked and applied in a loop;
+     * fails as soon as the victim changes.
      */
-    private static void race(FileResource r, Path managed, Path aside, Path victim) throws Exception {
+    private static void race(FileResource.Builder b, Path managed, Path aside, Path victim) throws Exception {
+        FileResource r = ROOT ? b.owner("1234").group("4321").build() : b.build();
         race(r, victim, FLIPS, i -> {
             Probe.exchange(managed, aside);
             if (i % 2 == 1) {
