@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>mgmt runs with default meta, so a failed apply (the symlink seen) waits the re-arm
  * backoff; the flips therefore keep a file in place nearly all the time and swap the symlink in
  * for one rename only. Bounded by {@link #MAX_FLIPS} flips or {@link #MAX_FLIPPING} ns of
- * flipping, whichever comes first. Before the fix, 10 runs were each won after 1.6 to 11.0 s
- * (8,300 to 92,600 flips); after it, 20 s and some 140,000 to 180,000 flips with 570 to 1,050
- * applies of mgmt in between change nothing.
+ * flipping, whichever comes first. Before the fix, 13 runs were each won after 1.1 to 11.0 s
+ * (8,300 to 92,600 flips); after it, the whole bound (140,000 to 200,000 flips in 12.6 to
+ * 20 s, with 570 to 1,120 applies of mgmt in between) changes nothing.
  */
 class FileAttributeRaceIT {
 

@@ -37,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FileAttributeRaceTest {
 
     /**
-     * Swaps per symlink case. Before the fix, 9 runs of each were won after 700 to 10,600
+     * Swaps per symlink case. Before the fix, 12 runs of each were won after 510 to 10,600
      * swaps (file) and 4 to 31,100 (directory), always within 40 applies.
      */
     private static final int FLIPS = 100_000;
-    /** Rounds for the case of another file swapped in; before the fix won after 12 to 800. */
+    /** Rounds for the case of another file swapped in; before the fix 11 runs were won after 12 to 800. */
     private static final int SWAPS = 10_000;
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
