@@ -42,7 +42,7 @@ class FileAttributeRaceTest {
      */
     private static final int FLIPS = 100_000;
     /** Rounds for the case of another file swapped in; before the fix 11 runs were won after 12 to 800. */
-    private static final int SWAPS = 10_000;
+    private static final int SWAPS = 4_000;
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     @TempDir

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileTreeRemovalRaceTest {
 
     /** Trees removed; before the fix the victim lost files in the first few. */
-    private static final int ROUNDS = 300;
+    private static final int ROUNDS = 150;
     private static final int FILES = 50;
 
     @TempDir
