@@ -48,6 +48,12 @@ import reactor.core.publisher.Mono;
  * process is killed mid-write. With {@code state: absent}, {@code content} is ignored (mgmt's
  * example graphs carry it).
  *
+ * <p>A symlink at the path is never followed, and only what was checked is changed: the path
+ * is opened once with {@code O_NOFOLLOW} per check and apply, and content, owner and mode are
+ * read and set through that descriptor (a new file gets owner and mode on its temp file before
+ * the rename). Someone who can write in the file's directory and swaps in a symlink to another
+ * file, at any moment, never gets that file chmod'ed or chown'ed.
+ *
  * <p><b>Reversal</b> ({@code meta.reverse}, and a collected file whose export is withdrawn): a
  * file or directory that exists is removed; see {@link #reversed()}. An absent one has none.
  *

@@ -15,10 +15,12 @@ import dev.mgmt.resources.linux.FileResource.State;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The resource as a value, and its check and apply called directly on real files. */
@@ -336,6 +338,21 @@ class FileResourceTest {
         assertThatThrownBy(() -> dir.apply().block()).hasMessageContaining("is a file, not a directory; set force");
         assertThat(converge(dir.toBuilder().force(true).build())).isTrue();
         assertThat(t).isDirectory();
+    }
+
+    @Test
+    @Timeout(60)
+    void aFifoAtThePathIsNeitherOpenedNorChanged() throws Exception {
+        // Opening a FIFO to read blocks until a writer comes; the resource only looks at it.
+        Path fifo = tmp.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "0600", fifo.toString()).start().waitFor()).isZero();
+        FileResource f = FileResource.builder("f").path(fifo.toString()).mode("0644").build();
+        assertThat(check(f)).isFalse();
+        assertThatThrownBy(() -> f.apply().block()).hasMessageContaining("is a special file, not a file; set force");
+        assertThat(Probe.mode(fifo)).isEqualTo(0600);
+        assertThat(converge(f.toBuilder().force(true).build())).isTrue();
+        assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(Probe.mode(fifo)).isEqualTo(0644);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.mgmt.resources.linux;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,5 +73,27 @@ final class Probe {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** Swaps what two names point to, atomically ({@code renameat2(RENAME_EXCHANGE)}). */
+    static void exchange(Path a, Path b) throws IOException {
+        try {
+            Rename.renameat2(Rename.AT_FDCWD, a.toString(), Rename.AT_FDCWD, b.toString(), Rename.RENAME_EXCHANGE);
+        } catch (LastErrorException e) {
+            throw new IOException("renameat2(" + a + ", " + b + ", RENAME_EXCHANGE): errno " + e.getErrorCode());
+        }
+    }
+
+    /** {@code renameat2} (glibc 2.28), for an atomic swap of two names. */
+    private static final class Rename {
+        static final int AT_FDCWD = -100;
+        static final int RENAME_EXCHANGE = 2;
+
+        static {
+            Native.register(Rename.class, Platform.C_LIBRARY_NAME);
+        }
+
+        static native int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
+                throws LastErrorException;
     }
 }

@@ -1,9 +1,8 @@
 package dev.mgmt.resources.linux.internal;
 
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
+import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,17 +11,14 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -39,25 +35,28 @@ import org.slf4j.LoggerFactory;
  * Check and apply for one file or directory, as the {@code file} resource describes it.
  *
  * <p>Content is replaced atomically: a temp file {@code .<name>.mgmt-<16 hex>} is written in
- * the same directory (created {@code 0600}), fsynced, given its owner and mode, renamed over
+ * the same directory (created {@code 0600}), given its owner and mode, fsynced, renamed over
  * the target, and the directory is fsynced. A process killed mid-write leaves the target
  * untouched and, at worst, a temp file; the first write into a directory by a later process
  * removes the stale temps of that same name.
+ *
+ * <p>Nothing here follows a symlink at the path, nor changes anything by path that it checked
+ * through another look-up: the path is opened once per check or apply ({@link FileHandle}),
+ * and content is compared, and owner and mode set, through that descriptor; a new file gets
+ * them on the temp file's own descriptor before the rename. So someone who can write in the
+ * directory and swaps the file for a symlink (or for another file) at any moment never gets
+ * mgmt to change what the symlink points to (or what was not checked). A symlink at the path
+ * stays "a symlink, not a file": refused, or with {@code force} replaced by the rename. A
+ * directory tree is removed relative to descriptors too (see {@link #deleteTree}).
  */
 public final class FileSync {
 
     private static final Logger log = LoggerFactory.getLogger(FileSync.class);
 
     private static final int CHUNK = 64 * 1024;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFLNK = 0120000;
     private static final String TEMP_TAG = ".mgmt-";
     private static final int TEMP_HEX = 16;
     private static final Pattern TEMP = Pattern.compile("\\..*\\.mgmt-[0-9a-f]{16}");
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** Temp files found at the first write into each directory, not yet removed. */
     private static final Map<Path, Set<String>> STALE = new ConcurrentHashMap<>();
 
@@ -100,7 +99,13 @@ public final class FileSync {
 
     /** Whether the real state matches. Reads only. */
     public boolean check() throws IOException {
-        Stat st = stat(path);
+        try (FileHandle h = FileHandle.open(path)) {
+            return check(h);
+        }
+    }
+
+    private boolean check(FileHandle h) throws IOException {
+        Stat st = h == null ? null : h.opened();
         if (absent) {
             return st == null;
         }
@@ -110,18 +115,18 @@ public final class FileSync {
         if (mode != null && st.perm() != mode) {
             return false;
         }
-        if (owner != null && st.uid != Ids.uid(owner)) {
+        if (owner != null && st.uid() != Ids.uid(owner)) {
             return false;
         }
-        if (group != null && st.gid != Ids.gid(group)) {
+        if (group != null && st.gid() != Ids.gid(group)) {
             return false;
         }
         if (!directory) {
             if (content != null) {
-                return sameContent(st.size);
+                return sameContent(h, st.size());
             }
             if (source != null) {
-                return sameAsSource();
+                return sameAsSource(h);
             }
         }
         return true;
@@ -134,16 +139,18 @@ public final class FileSync {
      */
     public List<String> apply() throws IOException {
         List<String> changes = new ArrayList<>(3);
-        Stat st = stat(path);
-        if (absent) {
-            if (st != null) {
-                remove(st);
-                changes.add("removed");
+        try (FileHandle h = FileHandle.open(path)) {
+            Stat st = h == null ? null : h.opened();
+            if (absent) {
+                if (st != null) {
+                    remove(st);
+                    changes.add("removed");
+                }
+            } else if (directory) {
+                applyDirectory(h, st, changes);
+            } else {
+                applyFile(h, st, changes);
             }
-        } else if (directory) {
-            applyDirectory(st, changes);
-        } else {
-            applyFile(st, changes);
         }
         return changes;
     }
@@ -170,7 +177,7 @@ public final class FileSync {
 
     // ------------------------------------------------------------------ directory
 
-    private void applyDirectory(Stat st, List<String> changes) throws IOException {
+    private void applyDirectory(FileHandle h, Stat st, List<String> changes) throws IOException {
         if (st != null && !st.dir()) {
             if (!force) {
                 throw new IOException("path: " + path + " is a " + st.type() + ", not a directory; set force to replace it");
@@ -183,20 +190,21 @@ public final class FileSync {
             ensureParent(changes);
             Files.createDirectory(path);
             changes.add("created");
-            st = stat(path);
-            if (st == null) {
-                throw new NoSuchFileException(path.toString(), null, "removed right after it was created");
+            try (FileHandle made = FileHandle.open(path)) {
+                if (made == null || !made.opened().dir()) {
+                    throw new NoSuchFileException(path.toString(), null, "removed or replaced right after it was created");
+                }
+                fixAttributes(made, made.opened(), changes);
             }
-            fixAttributes(st, changes);
             fsyncDirectory(path.getParent());
         } else {
-            fixAttributes(st, changes);
+            fixAttributes(h, st, changes);
         }
     }
 
     // ------------------------------------------------------------------ file
 
-    private void applyFile(Stat st, List<String> changes) throws IOException {
+    private void applyFile(FileHandle h, Stat st, List<String> changes) throws IOException {
         Stat prior = st;
         if (st != null && !st.regular()) {
             if (!force) {
@@ -210,10 +218,10 @@ public final class FileSync {
             prior = null;
         }
         boolean write = prior == null
-                || content != null && !sameContent(prior.size)
-                || source != null && !sameAsSource();
+                || content != null && !sameContent(h, prior.size())
+                || source != null && !sameAsSource(h);
         if (!write) {
-            fixAttributes(prior, changes);
+            fixAttributes(h, prior, changes);
             return;
         }
         ensureParent(changes);
@@ -226,18 +234,21 @@ public final class FileSync {
         describeAttributes(prior, written, changes);
     }
 
-    /** Writes the desired content next to the target and renames it over the target. */
+    /**
+     * Writes the desired content next to the target, gives it its owner and mode through its
+     * own descriptor, and renames it over the target.
+     */
     private Stat writeAtomically(Stat prior) throws IOException {
         Path dir = path.getParent();
         String prefix = tempPrefix(path.getFileName().toString());
         sweepStaleTemps(dir, prefix);
         Path tmp;
-        FileChannel out;
+        FileHandle out;
         for (;;) {
             tmp = dir.resolve(prefix + hex(ThreadLocalRandom.current().nextLong()));
             try {
                 // Created 0600 (or less, by the umask): nobody else reads it half-written.
-                out = FileChannel.open(tmp, Set.of(CREATE_NEW, WRITE), PRIVATE);
+                out = FileHandle.createTemp(tmp);
                 break;
             } catch (FileAlreadyExistsException e) {
                 // another temp by that name; draw again
@@ -245,35 +256,30 @@ public final class FileSync {
         }
         boolean renamed = false;
         try {
-            try (FileChannel written = out) {
+            int uid = -1;
+            int gid = -1;
+            int perm;
+            try (FileHandle written = out) {
                 if (content != null) {
-                    ByteBuffer bb = ByteBuffer.wrap(content);
-                    while (bb.hasRemaining()) {
-                        written.write(bb);
-                    }
+                    written.write(content, 0, content.length);
                 } else if (source != null) {
                     copyFrom(source, written);
                 }
-                written.force(true);
-            }
-            int uid = -1;
-            int gid = -1;
-            // A new file with no owner or group asked for keeps the process's: no need to look.
-            if (owner != null || group != null || prior != null) {
-                Stat t = stat(tmp);
-                if (t == null) {
-                    throw new NoSuchFileException(tmp.toString(), null, "temp file vanished");
+                // A new file with no owner or group asked for keeps the process's: no need to look.
+                if (owner != null || group != null || prior != null) {
+                    Stat t = written.stat();
+                    uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid() : t.uid();
+                    gid = group != null ? Ids.gid(group) : prior != null ? prior.gid() : t.gid();
+                    keepOwner(written, t, uid, gid);
                 }
-                uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid : t.uid;
-                gid = group != null ? Ids.gid(group) : prior != null ? prior.gid : t.gid;
-                keepOwner(tmp, t, uid, gid);
+                perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
+                written.chmod(perm);
+                written.fsync();
             }
-            int perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
-            Files.setAttribute(tmp, "unix:mode", perm);
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
             fsyncDirectory(dir);
-            return new Stat(S_IFREG | perm, uid, gid, 0);
+            return new Stat(FileHandle.S_IFREG | perm, uid, gid, 0);
         } finally {
             if (!renamed) {
                 try {
@@ -285,16 +291,16 @@ public final class FileSync {
         }
     }
 
-    private void keepOwner(Path tmp, Stat t, int uid, int gid) throws IOException {
-        if (uid == t.uid && gid == t.gid) {
+    private void keepOwner(FileHandle tmp, Stat t, int uid, int gid) throws IOException {
+        if (uid == t.uid() && gid == t.gid()) {
             return;
         }
         try {
-            if (uid != t.uid) {
-                Files.setAttribute(tmp, "unix:uid", uid);
+            if (uid != t.uid()) {
+                tmp.chown(uid, -1);
             }
-            if (gid != t.gid) {
-                Files.setAttribute(tmp, "unix:gid", gid);
+            if (gid != t.gid()) {
+                tmp.chown(-1, gid);
             }
         } catch (FileSystemException e) {
             if (owner != null || group != null) {
@@ -304,26 +310,12 @@ public final class FileSync {
         }
     }
 
-    private static void copyFrom(Path source, FileChannel out) throws IOException {
+    private static void copyFrom(Path source, FileHandle out) throws IOException {
         try (FileChannel in = FileChannel.open(source, READ)) {
-            long size = in.size();
-            long pos = 0;
-            while (pos < size) {
-                long n = out.transferFrom(in, pos, size - pos);
-                if (n <= 0) {
-                    break;
-                }
-                pos += n;
-            }
-            // A source that grew while we copied: take the rest too.
             ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-            out.position(pos);
-            in.position(pos);
+            // To the end as it is now: a source that grows while we copy gives the rest too.
             while (in.read(buf) > 0) {
-                buf.flip();
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
+                out.write(buf.array(), 0, buf.position());
                 buf.clear();
             }
         } catch (NoSuchFileException e) {
@@ -399,29 +391,33 @@ public final class FileSync {
         changes.add("created parent directories");
     }
 
-    /** Owner, group and mode in place; chown first, since it clears set-id bits. */
-    private void fixAttributes(Stat st, List<String> changes) throws IOException {
+    /**
+     * Owner, group and mode in place, through the descriptor that {@code st} was read from
+     * (never by path, which would follow a symlink swapped in since); chown first, since it
+     * clears set-id bits.
+     */
+    private void fixAttributes(FileHandle h, Stat st, List<String> changes) throws IOException {
         boolean chowned = false;
         if (owner != null) {
             int uid = Ids.uid(owner);
-            if (uid != st.uid) {
-                Files.setAttribute(path, "unix:uid", uid);
+            if (uid != st.uid()) {
+                h.chown(uid, -1);
                 changes.add("owner " + owner);
                 chowned = true;
             }
         }
         if (group != null) {
             int gid = Ids.gid(group);
-            if (gid != st.gid) {
-                Files.setAttribute(path, "unix:gid", gid);
+            if (gid != st.gid()) {
+                h.chown(-1, gid);
                 changes.add("group " + group);
                 chowned = true;
             }
         }
         if (mode != null) {
-            int now = chowned ? statOrThrow(path).perm() : st.perm();
+            int now = chowned ? h.stat().perm() : st.perm();
             if (now != mode) {
-                Files.setAttribute(path, "unix:mode", mode);
+                h.chmod(mode);
             }
             if (st.perm() != mode) {
                 changes.add("mode " + octal(mode));
@@ -430,10 +426,10 @@ public final class FileSync {
     }
 
     private void describeAttributes(Stat prior, Stat now, List<String> changes) {
-        if (owner != null && (prior == null || prior.uid != now.uid)) {
+        if (owner != null && (prior == null || prior.uid() != now.uid())) {
             changes.add("owner " + owner);
         }
-        if (group != null && (prior == null || prior.gid != now.gid)) {
+        if (group != null && (prior == null || prior.gid() != now.gid())) {
             changes.add("group " + group);
         }
         if (mode != null && (prior == null || prior.perm() != mode)) {
@@ -441,62 +437,91 @@ public final class FileSync {
         }
     }
 
-    private boolean sameContent(long size) throws IOException {
+    /** Whether the file held by {@code h} has exactly {@link #content}. */
+    private boolean sameContent(FileHandle h, long size) throws IOException {
         if (size != content.length) {
             return false;
         }
-        byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, content.length))];
-        try (FileChannel in = FileChannel.open(path, READ, LinkOption.NOFOLLOW_LINKS)) {
-            int off = 0;
-            while (off < content.length) {
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, Math.min(buf.length, content.length - off));
-                int n = in.read(bb);
-                if (n <= 0) {
-                    return false;
-                }
-                if (!Arrays.equals(buf, 0, n, content, off, off + n)) {
-                    return false;
-                }
-                off += n;
+        byte[] buf = new byte[Math.min(CHUNK, Math.max(1, content.length))];
+        int off = 0;
+        while (off < content.length) {
+            int n = h.read(buf, Math.min(buf.length, content.length - off));
+            if (n <= 0) {
+                return false;
             }
-            // Grown since the stat?
-            return in.read(ByteBuffer.wrap(buf, 0, 1)) <= 0;
-        } catch (NoSuchFileException e) {
-            return false;
+            if (!Arrays.equals(buf, 0, n, content, off, off + n)) {
+                return false;
+            }
+            off += n;
         }
+        // Grown since the stat?
+        return h.read(buf, 1) <= 0;
     }
 
-    private boolean sameAsSource() throws IOException {
-        if (!Files.exists(source)) {
+    /** Whether the file held by {@code h} has the source's content. */
+    private boolean sameAsSource(FileHandle h) throws IOException {
+        FileChannel in;
+        try {
+            in = FileChannel.open(source, READ);
+        } catch (NoSuchFileException e) {
             throw new NoSuchFileException(source.toString(), null, "source does not exist");
         }
-        try {
-            return Files.mismatch(path, source) == -1L;
-        } catch (NoSuchFileException e) {
-            if (!Files.exists(source)) {
-                throw new NoSuchFileException(source.toString(), null, "source does not exist");
+        try (in) {
+            byte[] mine = new byte[CHUNK];
+            ByteBuffer theirs = ByteBuffer.allocate(CHUNK);
+            for (;;) {
+                theirs.clear();
+                int n = in.read(theirs);
+                if (n <= 0) {
+                    return h.read(mine, 1) <= 0;
+                }
+                int got = 0;
+                while (got < n) {
+                    int m = h.read(mine, n - got);
+                    if (m <= 0) {
+                        return false;
+                    }
+                    if (!Arrays.equals(mine, 0, m, theirs.array(), got, got + m)) {
+                        return false;
+                    }
+                    got += m;
+                }
             }
-            return false;
         }
     }
 
+    /**
+     * Removes the directory {@code root} with everything in it. Each directory is opened
+     * relative to its parent's descriptor with {@code O_NOFOLLOW}, and its entries are looked
+     * at and removed relative to its own ({@link SecureDirectoryStream}: {@code openat},
+     * {@code fstatat}, {@code unlinkat}). A walk by path would follow a directory inside that
+     * someone swapped for a symlink meanwhile, and remove files wherever it points; here such a
+     * symlink is refused ({@code ELOOP}) or removed itself, never followed.
+     */
     private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(root.getParent())) {
+            if (!(parent instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("path: cannot remove " + root + " safely here (no SecureDirectoryStream)");
             }
+            deleteContents(secure, root.getFileName());
+            secure.deleteDirectory(root.getFileName());
+        }
+    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
+    private static void deleteContents(SecureDirectoryStream<Path> parent, Path name) throws IOException {
+        try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path entry : dir) {
+                Path n = entry.getFileName();
+                BasicFileAttributes a = dir.getFileAttributeView(n, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+                if (a.isDirectory()) {
+                    deleteContents(dir, n);
+                    dir.deleteDirectory(n);
+                } else {
+                    dir.deleteFile(n);
                 }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
     }
 
     /** Makes a rename or removal in {@code dir} durable. */
@@ -523,52 +548,4 @@ public final class FileSync {
         return v <= 07777 ? v : -1;
     }
 
-    // ------------------------------------------------------------------ stat
-
-    private record Stat(int mode, int uid, int gid, long size) {
-        int perm() {
-            return mode & 07777;
-        }
-
-        boolean dir() {
-            return (mode & S_IFMT) == S_IFDIR;
-        }
-
-        boolean regular() {
-            return (mode & S_IFMT) == S_IFREG;
-        }
-
-        String type() {
-            return switch (mode & S_IFMT) {
-                case S_IFDIR -> "directory";
-                case S_IFREG -> "file";
-                case S_IFLNK -> "symlink";
-                default -> "special file";
-            };
-        }
-    }
-
-    /** lstat; {@code null} when nothing is there (or a parent is not a directory). */
-    private static Stat stat(Path p) throws IOException {
-        Map<String, Object> a;
-        try {
-            a = Files.readAttributes(p, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().contains("Not a directory")) {
-                return null;
-            }
-            throw e;
-        }
-        return new Stat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("size"));
-    }
-
-    private static Stat statOrThrow(Path p) throws IOException {
-        Stat s = stat(p);
-        if (s == null) {
-            throw new NoSuchFileException(p.toString());
-        }
-        return s;
-    }
 }

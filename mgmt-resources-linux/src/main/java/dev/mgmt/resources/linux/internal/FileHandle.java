@@ -1,0 +1,435 @@
+package dev.mgmt.resources.linux.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * One file or directory held by a descriptor that was opened without following a symlink at
+ * the last component of its path ({@code O_NOFOLLOW}), so that what the file resource looks
+ * at and what it changes are the same inode, whatever is renamed over the path meanwhile.
+ *
+ * <p>Why not {@code Files.setAttribute(path, ...)}: by path, {@code chmod}/{@code chown}
+ * follow a symlink, so someone who can write in a managed file's directory swaps the file for
+ * a symlink between mgmt's look and its change and has any file on the host chmod'ed or
+ * chown'ed (issue 11). The JDK's {@code NOFOLLOW_LINKS} views do not close that either: on
+ * JDK 17, {@code setPermissions} is {@code open(path, O_RDONLY|O_NOFOLLOW)} + {@code fchmod}
+ * and {@code setOwner} is {@code lchown(path)} (checked with strace), so each call looks the
+ * name up again (a regular file swapped in after the look still gets root's owner and a
+ * setuid mode), and {@code open(O_RDONLY)} without {@code O_NONBLOCK} hangs forever on a FIFO
+ * swapped in. Here the name is resolved once; content is read, and owner and mode are set,
+ * through that one descriptor:
+ * <ul>
+ *   <li>{@link #open} {@code lstat}s the path; only a regular file or a directory is opened,
+ *       with {@code O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY}: a symlink swapped in since then
+ *       fails with {@code ELOOP}, a FIFO does not block. What the descriptor holds is then
+ *       {@code statx}'d through the descriptor, and only that counts. When the file may not be
+ *       read (not root, no read bit), it is held with {@code O_PATH} instead: owner and mode
+ *       can still be set through it, content cannot be read (as before).</li>
+ *   <li>{@link #chown} is {@code fchownat(fd, "", AT_EMPTY_PATH)}; {@link #chmod} is
+ *       {@code fchmod(fd)}, or for an {@code O_PATH} descriptor {@code chmod} of
+ *       {@code /proc/self/fd/N}, which names the held inode, not a path (what glibc's
+ *       {@code fchmodat(AT_SYMLINK_NOFOLLOW)} does). Neither is ever done to a symlink or a
+ *       special file.</li>
+ *   <li>{@link #createTemp} creates with {@code O_CREAT|O_EXCL} (which never follows a
+ *       symlink), so content, owner and mode all go to the new inode before it is renamed in
+ *       place: the final path never shows it with other attributes, and nothing swapped in
+ *       for the temp name gets them.</li>
+ * </ul>
+ *
+ * <p>Directories above the path are trusted: whoever can rename them can redirect any write.
+ * Needs {@code statx} (Linux 4.11; through glibc 2.28, else the raw system call). Constants
+ * are those of x86-64 and arm64.
+ */
+final class FileHandle implements Closeable {
+
+    static final int S_IFMT = 0170000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFREG = 0100000;
+    static final int S_IFLNK = 0120000;
+
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_NOCTTY = 0400;
+    private static final int O_NONBLOCK = 04000;
+    /** arm64 (and 32-bit arm, powerpc) keep the old arm value; x86-64 and the generic ABI differ. */
+    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int O_PATH = 010000000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final int STATX_SIZE = 256;
+    private static final int EPERM = 1;
+    private static final int ENOENT = 2;
+    private static final int EINTR = 4;
+    private static final int EEXIST = 17;
+    private static final int ENOTDIR = 20;
+    private static final int EACCES = 13;
+    private static final int IO_CHUNK = 1 << 20;
+    private static final byte[] EMPTY = {0};
+
+    /** Type, permission bits, owner and size of what a descriptor or path holds. */
+    record Stat(int mode, int uid, int gid, long size) {
+        int perm() {
+            return mode & 07777;
+        }
+
+        boolean dir() {
+            return (mode & S_IFMT) == S_IFDIR;
+        }
+
+        boolean regular() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        String type() {
+            return switch (mode & S_IFMT) {
+                case S_IFDIR -> "directory";
+                case S_IFREG -> "file";
+                case S_IFLNK -> "symlink";
+                default -> "special file";
+            };
+        }
+    }
+
+    private final Path path;
+    /** {@code -1} when nothing is held: the path names neither a file nor a directory. */
+    private final int fd;
+    private final boolean pathOnly;
+    private final Stat opened;
+    private Memory buf;
+
+    private FileHandle(Path path, int fd, boolean pathOnly, Stat opened) {
+        this.path = path;
+        this.fd = fd;
+        this.pathOnly = pathOnly;
+        this.opened = opened;
+    }
+
+    /**
+     * What is at {@code path}, without following a symlink there; {@code null} when nothing is
+     * (or a parent is not a directory). A regular file or directory is held by a descriptor;
+     * anything else (a symlink, a FIFO) is only described, and {@link #chown}/{@link #chmod}
+     * refuse it.
+     */
+    static FileHandle open(Path path) throws IOException {
+        byte[] name = Inotify.cString(path.toString());
+        Stat seen = statx(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, path);
+        if (seen == null) {
+            return null;
+        }
+        if (!seen.regular() && !seen.dir()) {
+            return new FileHandle(path, -1, false, seen);
+        }
+        int fd;
+        boolean pathOnly = false;
+        try {
+            fd = C.open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ENOENT || errno == ENOTDIR) {
+                return null;
+            }
+            // ELOOP: a symlink was swapped in since the look; EACCES: not readable by us. O_PATH
+            // needs no permission on the file, and with O_NOFOLLOW holds a symlink itself.
+            try {
+                fd = C.open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+                pathOnly = true;
+            } catch (LastErrorException e2) {
+                if (e2.getErrorCode() == ENOENT || e2.getErrorCode() == ENOTDIR) {
+                    return null;
+                }
+                throw error(path, e2.getErrorCode());
+            }
+        }
+        try {
+            Stat held = statx(fd, EMPTY, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, path);
+            return new FileHandle(path, fd, pathOnly, held);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates {@code path} for writing, mode {@code 0600} (less by the umask), failing with
+     * {@link FileAlreadyExistsException} when anything, a symlink included, is there.
+     */
+    static FileHandle createTemp(Path path) throws IOException {
+        byte[] name = Inotify.cString(path.toString());
+        int fd;
+        try {
+            fd = C.open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+        } catch (LastErrorException e) {
+            throw error(path, e.getErrorCode());
+        }
+        try {
+            return new FileHandle(path, fd, false, statx(fd, EMPTY, AT_EMPTY_PATH, path));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** What was found when opened. */
+    Stat opened() {
+        return opened;
+    }
+
+    /** What the descriptor holds now (its owner and mode may have changed since it was opened). */
+    Stat stat() throws IOException {
+        if (fd < 0) {
+            return opened;
+        }
+        Stat s = statx(fd, EMPTY, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, path);
+        if (s == null) {
+            throw new NoSuchFileException(path.toString());
+        }
+        return s;
+    }
+
+    /** Sets owner and group ({@code -1} leaves one as it is) of the held file or directory. */
+    void chown(int uid, int gid) throws IOException {
+        requireAttributable();
+        try {
+            C.fchownat(fd, EMPTY, uid, gid, AT_EMPTY_PATH);
+        } catch (LastErrorException e) {
+            throw error(path, e.getErrorCode());
+        }
+    }
+
+    /** Sets the permission bits (up to {@code 07777}) of the held file or directory. */
+    void chmod(int mode) throws IOException {
+        requireAttributable();
+        try {
+            if (pathOnly) {
+                // fchmod() refuses an O_PATH descriptor; its /proc link is the inode itself.
+                C.chmod(Inotify.cString("/proc/self/fd/" + fd), mode);
+            } else {
+                C.fchmod(fd, mode);
+            }
+        } catch (LastErrorException e) {
+            throw error(path, e.getErrorCode());
+        }
+    }
+
+    /**
+     * Reads up to {@code len} bytes at the current position into {@code dst}; {@code -1} at
+     * the end.
+     */
+    int read(byte[] dst, int len) throws IOException {
+        if (fd < 0 || pathOnly || !opened.regular()) {
+            throw new AccessDeniedException(path.toString(), null, "cannot be read");
+        }
+        Memory m = buffer(len);
+        for (;;) {
+            try {
+                int n = (int) C.read(fd, m, new NativeLong(Math.min(len, m.size()))).longValue();
+                if (n <= 0) {
+                    return -1;
+                }
+                m.read(0, dst, 0, n);
+                return n;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw error(path, e.getErrorCode());
+                }
+            }
+        }
+    }
+
+    /** Writes {@code len} bytes of {@code src} from {@code off}, at the current position. */
+    void write(byte[] src, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            Memory m = buffer(len - done);
+            int n = (int) Math.min(len - done, m.size());
+            m.write(0, src, off + done, n);
+            long written = 0;
+            while (written < n) {
+                try {
+                    long w = C.write(fd, m.share(written), new NativeLong(n - written)).longValue();
+                    if (w <= 0) {
+                        throw new FileSystemException(path.toString(), null, "write wrote nothing");
+                    }
+                    written += w;
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != EINTR) {
+                        throw error(path, e.getErrorCode());
+                    }
+                }
+            }
+            done += n;
+        }
+    }
+
+    /** Makes what was written, owner and mode included, durable. */
+    void fsync() throws IOException {
+        try {
+            C.fsync(fd);
+        } catch (LastErrorException e) {
+            throw error(path, e.getErrorCode());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            closeQuietly(fd);
+        }
+        if (buf != null) {
+            buf.close();
+            buf = null;
+        }
+    }
+
+    private void requireAttributable() throws IOException {
+        if (fd < 0 || !(opened.regular() || opened.dir())) {
+            // Never reached through FileSync, which changes only what it found to be a file or a directory.
+            throw new FileSystemException(path.toString(), null,
+                    "is a " + opened.type() + ": owner and mode are set only on a file or a directory");
+        }
+    }
+
+    private Memory buffer(int want) {
+        long size = Math.max(1, Math.min(want, IO_CHUNK));
+        if (buf == null || buf.size() < size) {
+            if (buf != null) {
+                buf.close();
+            }
+            buf = new Memory(Math.max(size, 64 * 1024));
+        }
+        return buf;
+    }
+
+    /** {@code statx}; {@code null} when the path names nothing. */
+    private static Stat statx(int dirfd, byte[] name, int flags, Path path) throws IOException {
+        try (Memory sx = new Memory(STATX_SIZE)) {
+            try {
+                Statx.call(dirfd, name, flags, sx);
+            } catch (LastErrorException e) {
+                if (dirfd == AT_FDCWD && (e.getErrorCode() == ENOENT || e.getErrorCode() == ENOTDIR)) {
+                    return null;
+                }
+                throw error(path, e.getErrorCode());
+            }
+            return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40));
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            C.close(fd);
+        } catch (LastErrorException e) {
+            // nothing more to do with it
+        }
+    }
+
+    /** As the JDK translates an errno: the usual subclasses, else the C library's message. */
+    static IOException error(Path path, int errno) {
+        String p = path.toString();
+        return switch (errno) {
+            case ENOENT -> new NoSuchFileException(p);
+            case EEXIST -> new FileAlreadyExistsException(p);
+            case EACCES -> new AccessDeniedException(p);
+            default -> new FileSystemException(p, null, message(errno));
+        };
+    }
+
+    private static String message(int errno) {
+        try {
+            String m = C.strerror(errno);
+            return m == null ? "errno " + errno : m;
+        } catch (LinkageError e) {
+            return errno == EPERM ? "Operation not permitted" : "errno " + errno;
+        }
+    }
+
+    /** The calls, direct-mapped; apart from {@link LibC} so that nothing else depends on them. */
+    private static final class C {
+        static {
+            Native.register(C.class, Platform.C_LIBRARY_NAME);
+        }
+
+        private C() {
+        }
+
+        /** {@code open(2)}; variadic in C, called with its mode always (as the ABI allows on x86-64 and arm64). */
+        static native int open(byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native int fchownat(int dirfd, byte[] path, int uid, int gid, int flags) throws LastErrorException;
+
+        static native int fchmod(int fd, int mode) throws LastErrorException;
+
+        static native int chmod(byte[] path, int mode) throws LastErrorException;
+
+        static native NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+        static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+        static native int fsync(int fd) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+
+        static native String strerror(int errno);
+    }
+
+    /** {@code statx(2)}: glibc's wrapper (2.28), else the system call itself. */
+    private static final class Statx {
+
+        private static final boolean WRAPPER = linked();
+
+        private Statx() {
+        }
+
+        static void call(int dirfd, byte[] name, int flags, Pointer out) {
+            if (WRAPPER) {
+                Glibc.statx(dirfd, name, flags, STATX_BASIC_STATS, out);
+                return;
+            }
+            long nr = Platform.isARM() ? 291 : 332; // arm64, x86-64
+            Sys.syscall(new NativeLong(nr), dirfd, name, flags, STATX_BASIC_STATS, out);
+        }
+
+        private static boolean linked() {
+            try {
+                Class.forName(Glibc.class.getName(), true, Statx.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+
+        private static final class Glibc {
+            static {
+                Native.register(Glibc.class, Platform.C_LIBRARY_NAME);
+            }
+
+            static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf) throws LastErrorException;
+        }
+
+        private static final class Sys {
+            static {
+                Native.register(Sys.class, Platform.C_LIBRARY_NAME);
+            }
+
+            /** {@code syscall(2)}; variadic in C, called with the five arguments of statx. */
+            static native NativeLong syscall(NativeLong number, int dirfd, byte[] path, int flags, int mask, Pointer buf)
+                    throws LastErrorException;
+        }
+    }
+}
