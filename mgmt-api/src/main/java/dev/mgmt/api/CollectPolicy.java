@@ -104,15 +104,17 @@ public final class CollectPolicy {
         }
     }
 
+    /**
+     * Whether a parameter differs from what the kind would have without it. With no default to
+     * compare (a kind with required parameters, or a parameter whose default is left out),
+     * anything present but null is set: {@code false}, {@code 0} or {@code ""} may well differ
+     * from the real default, and guessing would be misreading.
+     */
     private static boolean isSet(JsonNode value, JsonNode byDefault) {
         if (byDefault != null) {
             return !value.equals(byDefault);
         }
-        return !(value.isNull()
-                || value.isTextual() && value.asText().isEmpty()
-                || value.isBoolean() && !value.asBoolean()
-                || value.isNumber() && value.asDouble() == 0
-                || value.isContainerNode() && value.isEmpty());
+        return !value.isNull();
     }
 
     private static String shown(JsonNode value) {

@@ -1,6 +1,5 @@
 package dev.mgmt.cluster;
 
-import dev.mgmt.api.Claims;
 import dev.mgmt.api.Collect;
 import dev.mgmt.api.CollectPolicy;
 import dev.mgmt.api.EngineEvent;
@@ -10,8 +9,8 @@ import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Reversible;
-import dev.mgmt.api.Uid;
 import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.cluster.internal.ClaimOwners;
 import dev.mgmt.cluster.internal.CollectedFiles;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
@@ -19,7 +18,6 @@ import dev.mgmt.resources.linux.FileResource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +63,8 @@ public final class ClusterRunner implements AutoCloseable {
     /** Refusals already logged; each is logged once while it lasts. */
     private Set<CollectRefusal> refused = Set.of();
     private boolean started;
+    /** Which {@link #exportAndCollect} the collect streams belong to. */
+    private long generation;
 
     /** A runner whose collect policy reads resources through the standard codec. */
     public ClusterRunner(Engine engine, World world) {
@@ -116,9 +116,9 @@ public final class ClusterRunner implements AutoCloseable {
     public synchronized void swap(Graph graph) {
         world.checkExport(exports(graph));
         Map<ResourceId, Exported> kept = new LinkedHashMap<>();
-        Map<Uid, String> owners = owners(graph);
+        ClaimOwners owners = ClaimOwners.of(graph);
         for (Map.Entry<ResourceId, Exported> e : collected.entrySet()) {
-            if (graph.resource(e.getKey()).isEmpty() && conflict(owners, e.getValue().resource()) == null) {
+            if (graph.resource(e.getKey()).isEmpty() && owners.conflict(e.getValue().resource()) == null) {
                 kept.put(e.getKey(), e.getValue());
             }
         }
@@ -156,9 +156,11 @@ public final class ClusterRunner implements AutoCloseable {
                 .subscribe(v -> { }, e -> { });
         collecting.dispose();
         latest.clear();
+        // An update of the previous collects may already wait for the lock: its generation tells.
+        long gen = ++generation;
         List<Flux<Object>> streams = new ArrayList<>();
         for (Collect c : graph.collects()) {
-            streams.add(world.collect(c.kind()).map(list -> (Object) new Update(c, list)));
+            streams.add(world.collect(c.kind()).map(list -> (Object) new Update(gen, c, list)));
         }
         // A failing stream is resubscribed: one bad moment must never stop collection for good.
         collecting = Flux.merge(streams)
@@ -170,6 +172,9 @@ public final class ClusterRunner implements AutoCloseable {
     }
 
     private synchronized void onCollected(Update u) {
+        if (u.generation != generation) {
+            return;
+        }
         latest.put(u.collect, u.exports);
         List<CollectRefusal> refusals = new ArrayList<>();
         Map<ResourceId, Exported> next = select(refusals);
@@ -181,16 +186,37 @@ public final class ClusterRunner implements AutoCloseable {
         try {
             engine.swap(withCollected(base, next));
         } catch (RuntimeException e) {
-            log.error("collected resources do not fit the graph; keeping the previous set: {}", e.getMessage());
-            return;
+            // Each export was checked on its own; what still fails is the newcomers together.
+            // Refuse them (each logged once) and keep what was collected and is still exported.
+            Map<ResourceId, Exported> kept = new LinkedHashMap<>();
+            next.forEach((id, x) -> {
+                if (before.containsKey(id)) {
+                    kept.put(id, x);
+                } else {
+                    refusals.add(new CollectRefusal(world.host(), x.host(), id.toString(),
+                            "the collected graph does not compile with it: " + Quoted.escape(String.valueOf(e.getMessage()))));
+                }
+            });
+            report(refusals);
+            if (kept.equals(collected)) {
+                return;
+            }
+            try {
+                engine.swap(withCollected(base, kept));
+            } catch (RuntimeException again) {
+                log.error("collected resources do not fit the graph; keeping the previous set: {}",
+                        Quoted.escape(String.valueOf(again.getMessage())));
+                return;
+            }
+            next = kept;
         }
         collected = next;
         log.info("collected {} resources ({} before)", next.size(), before.size());
-        Map<Uid, String> claimed = owners(withCollected(base, next));
+        ClaimOwners claimed = ClaimOwners.of(withCollected(base, next));
         for (Map.Entry<ResourceId, Exported> gone : before.entrySet()) {
             Resource r = gone.getValue().resource();
             // Another host's export that now holds the same path must not see it deleted under it.
-            if (!next.containsKey(gone.getKey()) && conflict(claimed, r) == null) {
+            if (!next.containsKey(gone.getKey()) && claimed.conflict(r) == null) {
                 reverse(r);
             }
         }
@@ -206,6 +232,11 @@ public final class ClusterRunner implements AutoCloseable {
         List<Candidate> candidates = new ArrayList<>();
         for (Map.Entry<Collect, List<Exported>> e : latest.entrySet()) {
             for (Exported x : e.getValue()) {
+                if (!Quoted.isPlain(x.host()) || !Quoted.isPlain(x.resource().name())) {
+                    // Names reach logs, the console and file names: a peer's must print as itself.
+                    refusals.add(refusal(x, "its name or its host's has characters a collected resource may not have"));
+                    continue;
+                }
                 try {
                     Resource r = admit(e.getKey(), x);
                     candidates.add(new Candidate(x, new Exported(x.host(), r)));
@@ -217,7 +248,7 @@ public final class ClusterRunner implements AutoCloseable {
             }
         }
         candidates.sort(Comparator.comparing((Candidate c) -> !collected.containsKey(c.placed().resource().id())));
-        Map<Uid, String> owners = owners(base);
+        ClaimOwners owners = ClaimOwners.of(base);
         Map<ResourceId, Exported> next = new LinkedHashMap<>();
         for (Candidate c : candidates) {
             // Refusals name the export as its exporter did; what is managed here is the placed one.
@@ -232,7 +263,7 @@ public final class ClusterRunner implements AutoCloseable {
             }
             String owner;
             try {
-                owner = conflict(owners, r);
+                owner = owners.conflict(r);
             } catch (RuntimeException ex) {
                 refusals.add(refusal(x, "its claims cannot be read: " + Quoted.of(ex.toString())));
                 continue;
@@ -242,7 +273,7 @@ public final class ClusterRunner implements AutoCloseable {
                 continue;
             }
             next.put(r.id(), c.placed());
-            claim(owners, r, r.id() + " (exported by " + Quoted.of(x.host()) + ")");
+            owners.claim(r, r.id() + " (exported by " + Quoted.of(x.host()) + ")");
         }
         return next;
     }
@@ -289,37 +320,6 @@ public final class ClusterRunner implements AutoCloseable {
                 .subscribe(v -> { }, e -> log.warn("cannot publish refused exports: {}", e.toString()));
     }
 
-    /** What the resources of {@code graph} claim, each with who claims it and from where. */
-    private static Map<Uid, String> owners(Graph graph) {
-        Map<Uid, String> owners = new HashMap<>();
-        for (Resource r : graph.resources()) {
-            claim(owners, r, r.id() + graph.origin(r.id()).map(o -> " (" + o + ")").orElse(""));
-        }
-        return owners;
-    }
-
-    private static void claim(Map<Uid, String> owners, Resource r, String who) {
-        if (r instanceof Claims c) {
-            for (Uid u : c.claims()) {
-                owners.putIfAbsent(u, who);
-            }
-        }
-    }
-
-    /** Why {@code r} cannot be taken: what already manages something it claims; null when nothing does. */
-    private static String conflict(Map<Uid, String> owners, Resource r) {
-        if (!(r instanceof Claims c)) {
-            return null;
-        }
-        for (Uid u : c.claims()) {
-            String owner = owners.get(u);
-            if (owner != null && !owner.startsWith(r.id() + " ")) {
-                return u.kind() + " " + Quoted.of(u.value()) + " is managed by " + owner + " already";
-            }
-        }
-        return null;
-    }
-
     /**
      * A collected resource whose export is gone is undone through its {@link Reversible}
      * capability: its reversal is checked, and applied when the check says no (a collected file
@@ -361,7 +361,7 @@ public final class ClusterRunner implements AutoCloseable {
         subscriptions.dispose();
     }
 
-    private record Update(Collect collect, List<Exported> exports) {
+    private record Update(long generation, Collect collect, List<Exported> exports) {
     }
 
     /** An export as its exporter sent it, and the resource it is placed as on this host. */

@@ -230,4 +230,51 @@ class CollectRefusalTest {
                     .isEqualTo(3);
         }
     }
+
+    /**
+     * Found in review: a peer named one export so that the description of its claim began with
+     * the other's id ("file[evil:k] z] ..." starts with "file[evil:k] "), so both were taken on
+     * one path, the collected graph failed to compile and nothing new was ever collected.
+     */
+    @Test
+    void aNameThatMimicsAnotherExportsIdCannotSmuggleASecondOwnerIn() throws Exception {
+        InMemoryWorlds cluster = new InMemoryWorlds();
+        Path dir = tmp.resolve("in");
+        World evil = cluster.world("evil");
+        World honest = cluster.world("honest");
+        honest.export(List.of(file("h1", "/x/h1", "honest\n"))).block();
+        World wb = cluster.world("b");
+        try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
+            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            await("h1", () -> "honest\n".equals(read(dir.resolve("h1"))));
+            evil.export(List.of(file("k] z", "/q/same", "B\n"))).block();
+            await("the first owner of 'same'", () -> "B\n".equals(read(dir.resolve("same"))));
+            evil.export(List.of(file("k", "/p/same", "A\n"), file("k] z", "/q/same", "B\n"))).block();
+            await("the second export of 'same' refused", () -> refusals(wb).stream()
+                    .anyMatch(r -> r.resource().equals("file[k]") && r.reason().contains("is managed by")));
+            honest.export(List.of(file("h1", "/x/h1", "honest\n"), file("h2", "/x/h2", "two\n"))).block();
+            await("h2 collected after the trick", () -> "two\n".equals(read(dir.resolve("h2"))));
+            assertThat(read(dir.resolve("same"))).isEqualTo("B\n");
+            assertThat(logged).noneMatch(l -> l.contains("do not fit the graph"));
+        }
+    }
+
+    /** Found in review: a peer's resource name reached the console and logs with its line breaks. */
+    @Test
+    void aNameThatDoesNotPrintAsItselfIsRefused() throws Exception {
+        InMemoryWorlds cluster = new InMemoryWorlds();
+        Path dir = tmp.resolve("in");
+        World evil = cluster.world("evil");
+        evil.export(List.of(file("x\nmgmt: FORGED LINE\u202e", "/p/nl", "A\n"), file("fine", "/p/fine", "ok\n")))
+                .block();
+        World wb = cluster.world("b");
+        try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
+            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            await("the plain one", () -> "ok\n".equals(read(dir.resolve("fine"))));
+            await("the other refused", () -> refusals(wb).size() == 1);
+            assertThat(refusals(wb).get(0).reason()).contains("characters a collected resource may not have");
+            assertThat(read(dir.resolve("nl"))).isNull();
+            assertThat(logged).noneMatch(l -> l.startsWith("mgmt: FORGED LINE"));
+        }
+    }
 }

@@ -374,6 +374,12 @@ public final class YamlGraph {
                         }
                         names.add(h.asText());
                     }
+                    if (hosts.isEmpty()) {
+                        // "hosts: []" reads as "from no host"; the grant would mean "from any host".
+                        problem(here + "/hosts", "collect: hosts is empty; leave it out to allow "
+                                + text(g, "param") + " from any host");
+                        continue;
+                    }
                 }
                 out.add(new Collect.Grant(text(g, "param"), names));
             }
