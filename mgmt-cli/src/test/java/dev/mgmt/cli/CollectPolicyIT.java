@@ -276,9 +276,11 @@ class CollectPolicyIT {
                     }
                     hc.await("c's last edit ran", () -> "from c 4\n".equals(Examples.read(c.resolve("same"))));
                     int after = hb.stdout().split("\n").length + hb.stderr().split("\n").length;
-                    assertThat(after - before).as("b's log lines over 6 s of c's edits").isLessThan(50);
+                    // The fight this replaces wrote 15,000 lines in 6 s; a slow machine only writes fewer.
+                    assertThat(after - before).as("b's log lines over 6 s of c's edits").isLessThan(200);
                     assertThat(hb.stdout().lines().filter(l -> l.contains("file[a:busy]") && l.contains("failed")).count())
-                            .as("attempts of the failing file").isBetween(1L, 5L);
+                            .as("attempts of the failing file (11,000 a second before; backoff from 250 ms now)")
+                            .isBetween(1L, 20L);
                     assertThat(refusals(hb, "c", "same")).isEqualTo(1);
                     assertThat(Files.isDirectory(b.resolve("busy/inside"))).isTrue();
 

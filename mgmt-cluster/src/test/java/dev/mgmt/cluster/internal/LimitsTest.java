@@ -103,8 +103,8 @@ class LimitsTest {
             FileResource small = file(tmp.resolve("small").toString(), 10);
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"));
                  Recorder<Map<String, String>> kvOnA = new Recorder<>(a.watch(""))) {
-                // A value over the limit: refused at once, not retried.
-                long t0 = System.nanoTime();
+                // A value over the limit: refused at once, not retried (a retried write fails as a
+                // ClusterException after its retries, not with the limit's own exception).
                 assertThatThrownBy(() -> b.put("k", "x".repeat(64 * 1024 + 1)).block(WAIT))
                         .isInstanceOf(StoreLimitException.class)
                         .hasMessageContaining("over the limit of 64 KiB (StoreLimits.maxValueBytes)");
@@ -112,7 +112,6 @@ class LimitsTest {
                 assertThatThrownBy(() -> b.export(List.of(file("/tmp/mgmt-limits/big", 2 << 20))).block(WAIT))
                         .isInstanceOf(StoreLimitException.class)
                         .hasMessageContaining("file[/tmp/mgmt-limits/big] 2.0 MiB");
-                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
 
                 // ClusterRunner refuses the graph before the engine starts: nothing runs, nothing is exported.
                 Path big = tmp.resolve("big");
