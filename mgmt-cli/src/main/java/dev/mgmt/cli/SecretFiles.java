@@ -34,6 +34,10 @@ final class SecretFiles {
             return null;
         }
         PosixFileAttributes attrs = Files.readAttributes(file, PosixFileAttributes.class);
+        String foreign = foreignOwner(file);
+        if (foreign != null) {
+            return foreign;
+        }
         Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
         open.addAll(attrs.permissions());
         open.retainAll(OTHERS);
@@ -42,6 +46,25 @@ final class SecretFiles {
         }
         return "its mode is " + mode(attrs.permissions()) + " (" + PosixFilePermissions.toString(attrs.permissions())
                 + "); a secret file must be readable by its owner only: chmod 600 " + file;
+    }
+
+    /**
+     * Why the file's owner is neither this process's user nor root, or null. Another user who
+     * owns it can read it, or replace it with a secret of their choosing, whatever its mode.
+     */
+    private static String foreignOwner(Path file) {
+        try {
+            int owner = (Integer) Files.getAttribute(file, "unix:uid");
+            // /proc/self belongs to the process's (effective) user.
+            int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            if (owner == self || owner == 0) {
+                return null;
+            }
+            return "it belongs to user " + Files.getOwner(file).getName() + " (uid " + owner + "), not to this user (uid "
+                    + self + ") or root; a secret file must be this user's own: chown and chmod 600 " + file;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null; // no unix attributes here: the mode check is all there is
+        }
     }
 
     private static String mode(Set<PosixFilePermission> perms) {

@@ -32,6 +32,13 @@ final class StoreDirectory implements AutoCloseable {
     static final String LOCK = ".mgmt-store.lock";
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** A directory being made is named so; {@link #wipeDead} never looks at it. */
+    private static final String MAKING = ".making-";
+    /**
+     * Lock files this JVM holds. Their liveness is never probed by opening them again: closing
+     * any channel of a file releases every lock the JVM holds on it (POSIX record locks).
+     */
+    private static final Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final FileChannel channel;
@@ -52,12 +59,17 @@ final class StoreDirectory implements AutoCloseable {
         try {
             ownerOnly(parent);
             wipeDead(parent);
-            ownerOnly(dir);
-            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // Made and locked under a name wipeDead skips, then renamed: another host's wipeDead
+            // never sees the lock file before it is locked. The lock stays with the file.
+            Path making = parent.resolve(MAKING + memberId);
+            ownerOnly(making);
+            FileChannel ch = FileChannel.open(making.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (ch.tryLock() == null) {
                 ch.close();
                 throw new ClusterException("the store's data directory " + dir + " is in use by another process");
             }
+            Files.move(making, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            HELD.add(dir.resolve(LOCK).toAbsolutePath());
             return new StoreDirectory(dir, ch);
         } catch (IOException e) {
             throw new ClusterException("cannot create the store's data directory " + dir + ": " + e.getMessage(), e);
@@ -71,6 +83,7 @@ final class StoreDirectory implements AutoCloseable {
     /** Releases the lock and deletes the directory. */
     @Override
     public void close() {
+        HELD.remove(dir.resolve(LOCK).toAbsolutePath());
         try {
             channel.close();
         } catch (IOException e) {
@@ -83,7 +96,8 @@ final class StoreDirectory implements AutoCloseable {
     static List<Path> wipeDead(Path parent) throws IOException {
         List<Path> candidates;
         try (Stream<Path> list = Files.list(parent)) {
-            candidates = list.filter(d -> Files.isDirectory(d) && Files.isRegularFile(d.resolve(LOCK))).toList();
+            candidates = list.filter(d -> !d.getFileName().toString().startsWith(".")
+                    && Files.isDirectory(d) && Files.isRegularFile(d.resolve(LOCK))).toList();
         }
         List<Path> wiped = new java.util.ArrayList<>();
         for (Path d : candidates) {
@@ -109,6 +123,9 @@ final class StoreDirectory implements AutoCloseable {
     }
 
     private static boolean dead(Path lock) {
+        if (HELD.contains(lock.toAbsolutePath())) {
+            return false;
+        }
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
             FileLock l = ch.tryLock();
             if (l == null) {
