@@ -280,6 +280,8 @@ final class RaftStore {
     }
 
     private void startMembership(long deadline) {
+        MessagingHooks hooks = MessagingHooks.of(cluster, config.hostname());
+        hooks.beforeStart();
         try {
             cluster.start().get(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -292,7 +294,7 @@ final class RaftStore {
             throw new ClusterException("interrupted while starting membership", e);
         }
         cluster.getMembershipService().addListener(event -> membershipListeners.forEach(l -> l.event(event)));
-        RefusalLog.install(cluster, config.hostname());
+        hooks.afterStart();
     }
 
     /** Builds the serializers once (Kryo registers every class of a namespace); failures are harmless here. */

@@ -1,13 +1,11 @@
 package dev.mgmt.cluster.internal;
 
 import dev.mgmt.api.Quoted;
-import io.atomix.cluster.AtomixCluster;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
-import java.lang.reflect.Field;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +14,8 @@ import org.slf4j.LoggerFactory;
  * Logs, on the side that accepts connections (a seed), every connection refused before its
  * handshake completed, with the peer's address: a failed TLS handshake (with its reason), or
  * a peer whose cluster secret or name differs (Atomix itself only logs "Received invalid
- * handshake" with no address). It watches the accepted channels of Atomix's messaging server
- * channel, reached by reflection into Atomix 3.1.12's {@code NettyMessagingService}; when that
- * is not there, refusals are simply not logged with the address (said once at DEBUG).
+ * handshake" with no address). {@link MessagingHooks} puts it on every accepted connection;
+ * when it cannot, refusals are simply not logged with the address.
  */
 final class RefusalLog {
 
@@ -30,38 +27,9 @@ final class RefusalLog {
     private RefusalLog() {
     }
 
-    /** Starts watching the server channel of a started cluster's messaging. */
-    static void install(AtomixCluster cluster, String host) {
-        try {
-            Object messaging = cluster.getMessagingService();
-            Field f = messaging.getClass().getDeclaredField("serverChannel");
-            f.setAccessible(true);
-            Channel server = (Channel) f.get(messaging);
-            if (server == null) {
-                return;
-            }
-            server.pipeline().addFirst("mgmt-refusal-log", new Acceptor(host));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            log.debug("{}: refused connections will not be logged with their address: {}", host, e.toString());
-        }
-    }
-
-    /** On the server channel: each accepted connection gets a {@link Watch} first in its pipeline. */
-    @ChannelHandler.Sharable
-    private static final class Acceptor extends ChannelInboundHandlerAdapter {
-        private final String host;
-
-        Acceptor(String host) {
-            this.host = host;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Channel child) {
-                child.pipeline().addFirst("mgmt-refusal-watch", new Watch(host));
-            }
-            ctx.fireChannelRead(msg);
-        }
+    /** A handler for the front of one accepted connection's pipeline, before its handshake. */
+    static ChannelHandler watch(String host) {
+        return new Watch(host);
     }
 
     /** On one accepted connection: says so when it closes before the handshake completed. */
