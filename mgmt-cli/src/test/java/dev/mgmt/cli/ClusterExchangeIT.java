@@ -3,7 +3,6 @@ package dev.mgmt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,12 +16,6 @@ class ClusterExchangeIT {
 
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static long files(Path d) {
         try (var s = Files.list(d)) {
@@ -46,9 +39,9 @@ class ClusterExchangeIT {
         Path a = dir.resolve("mgmtA");
         Path b = dir.resolve("mgmtB");
         Path c = dir.resolve("mgmtC");
-        int pa = freePort();
-        int pb = freePort();
-        int pc = freePort();
+        int pa = ClusterSecurityIT.freePort();
+        int pb = ClusterSecurityIT.freePort();
+        int pc = ClusterSecurityIT.freePort();
         try (MgmtProcess ha = host("a", pa, null)) {
             ha.await("a up", () -> ha.stdout().contains("converged after"));
             try (MgmtProcess hb = host("b", pb, pa); MgmtProcess hc = host("c", pc, pa)) {
@@ -61,7 +54,7 @@ class ClusterExchangeIT {
                 assertThat(a.resolve("f2b")).doesNotExist();
                 assertThat(c.resolve("f3b")).doesNotExist();
 
-                try (MgmtProcess hb2 = host("b", freePort(), pa)) {
+                try (MgmtProcess hb2 = host("b", ClusterSecurityIT.freePort(), pa)) {
                     ha.await("b's copies back", () -> files(a) == 8 && files(c) == 8);
                     hb2.terminate();
                 }

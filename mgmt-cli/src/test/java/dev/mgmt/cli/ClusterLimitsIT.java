@@ -3,7 +3,6 @@ package dev.mgmt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,12 +19,6 @@ class ClusterLimitsIT {
 
     @TempDir
     Path dir;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static long files(Path d) {
         try (var s = Files.list(d)) {
@@ -54,7 +47,7 @@ class ClusterLimitsIT {
         Files.createDirectories(collected);
         Path collector = dir.resolve("collector.yaml");
         Files.writeString(collector, "graph: collector\ncollect:\n- kind: file\n  pattern: " + collected + "/\n");
-        int pa = freePort();
+        int pa = ClusterSecurityIT.freePort();
         try (MgmtProcess a = MgmtProcess.start("run", "--yaml", collector.toString(), "--hostname", "a",
                 "--listen", "127.0.0.1:" + pa)) {
             a.await("a up", () -> a.stdout().contains("mgmt: cluster: bootstrapped"));
@@ -62,7 +55,7 @@ class ClusterLimitsIT {
             // 2 MB: refused before the engine starts.
             Path big = exporter("big", 2_000_000);
             try (MgmtProcess b = MgmtProcess.start("run", "--yaml", big.toString(), "--hostname", "b",
-                    "--listen", "127.0.0.1:" + freePort(), "--seeds", "127.0.0.1:" + pa)) {
+                    "--listen", "127.0.0.1:" + ClusterSecurityIT.freePort(), "--seeds", "127.0.0.1:" + pa)) {
                 int code = b.waitFor();
                 assertThat(code).as("exit code; stderr:\n%s", b.stderr()).isEqualTo(Mgmt.EXIT_INVALID);
                 String[] lines = b.stderr().lines().filter(l -> !l.isBlank()).toArray(String[]::new);
@@ -78,7 +71,7 @@ class ClusterLimitsIT {
             // The collector is unharmed and goes on collecting: a small export arrives; nothing of b's did.
             Path small = exporter("small", 10);
             try (MgmtProcess c = MgmtProcess.start("run", "--yaml", small.toString(), "--hostname", "c",
-                    "--listen", "127.0.0.1:" + freePort(), "--seeds", "127.0.0.1:" + pa)) {
+                    "--listen", "127.0.0.1:" + ClusterSecurityIT.freePort(), "--seeds", "127.0.0.1:" + pa)) {
                 a.await("c's small file collected", () -> Files.exists(collected.resolve("small")));
                 assertThat(Arrays.asList(collected.toFile().list())).containsExactly("small");
 

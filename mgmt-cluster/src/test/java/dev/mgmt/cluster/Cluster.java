@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Several hosts in this JVM on loopback, closed together. */
 public final class Cluster implements AutoCloseable {
@@ -49,5 +50,28 @@ public final class Cluster implements AutoCloseable {
         for (World w : all) {
             w.close();
         }
+    }
+
+    /** Asks {@code w} for the cluster's status until {@code until} holds (a leader change is asked again). */
+    public static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        ClusterStatus last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = w.status().block(Duration.ofSeconds(10));
+                if (last != null && until.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // a leader change under way: ask again
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
     }
 }

@@ -20,7 +20,8 @@ class ClusterRunnerTest {
     @TempDir
     Path tmp;
 
-    private static void await(String what, BooleanSupplier c) throws InterruptedException {
+    /** Waits for {@code c}, polling; the 30 s only catches a hang. */
+    static void await(String what, BooleanSupplier c) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -71,16 +71,6 @@ class CollectRefusalTest {
         return logged.stream().filter(l -> l.contains("collect: refused '" + resource + "'")).toList();
     }
 
-    private static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static String read(Path p) {
         try {
             return Files.readString(p);
@@ -112,8 +102,8 @@ class CollectRefusalTest {
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
             b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
-            await("the good export", () -> "one\n".equals(read(dir.resolve("good1"))));
-            await("both refusals in the status", () -> refusals(wb).size() == 2);
+            ClusterRunnerTest.await("the good export", () -> "one\n".equals(read(dir.resolve("good1"))));
+            ClusterRunnerTest.await("both refusals in the status", () -> refusals(wb).size() == 2);
             assertThat(refusals(wb)).extracting(CollectRefusal::collector, CollectRefusal::exporter, CollectRefusal::resource)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("b", "evil", "file[nul]"),
@@ -127,7 +117,7 @@ class CollectRefusalTest {
                 evil.export(List.of(nul, badMode, file("good1", "/tmp/good1", "one\n"),
                         file("good" + i, "/tmp/good" + i, "n" + i + "\n"))).block();
                 int n = i;
-                await("good" + i, () -> ("n" + n + "\n").equals(read(dir.resolve("good" + n))));
+                ClusterRunnerTest.await("good" + i, () -> ("n" + n + "\n").equals(read(dir.resolve("good" + n))));
             }
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(refusals(wb)).hasSize(2);
@@ -137,7 +127,7 @@ class CollectRefusalTest {
 
             // A refusal that is gone leaves the status.
             evil.export(List.of(file("good1", "/tmp/good1", "one\n"))).block();
-            await("refusals cleared", () -> refusals(wb).isEmpty());
+            ClusterRunnerTest.await("refusals cleared", () -> refusals(wb).isEmpty());
         }
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList())
@@ -157,7 +147,7 @@ class CollectRefusalTest {
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
             b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
-            await("a's file, the first by host order", () -> "from a 0\n".equals(read(same)));
+            ClusterRunnerTest.await("a's file, the first by host order", () -> "from a 0\n".equals(read(same)));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(refusals(wb)).singleElement().satisfies(r -> {
                 assertThat(r.exporter()).isEqualTo("c");
@@ -186,13 +176,13 @@ class CollectRefusalTest {
 
             // a withdraws: c's export takes the path over; the file is c's, not deleted under it.
             wa.export(List.of()).block();
-            await("c's file", () -> "from c 5\n".equals(read(same)));
+            ClusterRunnerTest.await("c's file", () -> "from c 5\n".equals(read(same)));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(same)).isEqualTo("from c 5\n");
-            await("no refusal left", () -> refusals(wb).isEmpty());
+            ClusterRunnerTest.await("no refusal left", () -> refusals(wb).isEmpty());
             // a comes back: c keeps the path (first collected wins).
             wa.export(List.of(file("same", "/srv/a/same", "from a 6\n"))).block();
-            await("a refused now", () -> refusals(wb).size() == 1 && refusals(wb).get(0).exporter().equals("a"));
+            ClusterRunnerTest.await("a refused now", () -> refusals(wb).size() == 1 && refusals(wb).get(0).exporter().equals("a"));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(same)).isEqualTo("from c 5\n");
         }
@@ -213,8 +203,8 @@ class CollectRefusalTest {
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
             b.start(Graph.builder().add(FileResource.directory(dir.toString()), file("mine", mine.toString(), "mine\n"))
                     .collect("file", dir + "/").build());
-            await("a's loop file, with this host's meta", () -> "x\n".equals(read(dir.resolve("loop"))));
-            await("two refusals", () -> refusals(wb).size() == 2);
+            ClusterRunnerTest.await("a's loop file, with this host's meta", () -> "x\n".equals(read(dir.resolve("loop"))));
+            ClusterRunnerTest.await("two refusals", () -> refusals(wb).size() == 2);
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(mine)).isEqualTo("mine\n");
             assertThat(reasons(wb))
@@ -222,7 +212,7 @@ class CollectRefusalTest {
                     .contains("resource=file[mine], reason=path '" + mine + "' is managed by file[mine] already");
             // Another name on the same path is refused by its claim.
             wa.export(List.of(file("other", "/srv/a/mine", "pwned\n"))).block();
-            await("the claim refusal", () -> reasons(wb).contains("resource=file[other], reason=path '" + mine
+            ClusterRunnerTest.await("the claim refusal", () -> reasons(wb).contains("resource=file[other], reason=path '" + mine
                     + "' is managed by file[mine] already"));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(mine)).isEqualTo("mine\n");
@@ -246,14 +236,14 @@ class CollectRefusalTest {
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
             b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
-            await("h1", () -> "honest\n".equals(read(dir.resolve("h1"))));
+            ClusterRunnerTest.await("h1", () -> "honest\n".equals(read(dir.resolve("h1"))));
             evil.export(List.of(file("k] z", "/q/same", "B\n"))).block();
-            await("the first owner of 'same'", () -> "B\n".equals(read(dir.resolve("same"))));
+            ClusterRunnerTest.await("the first owner of 'same'", () -> "B\n".equals(read(dir.resolve("same"))));
             evil.export(List.of(file("k", "/p/same", "A\n"), file("k] z", "/q/same", "B\n"))).block();
-            await("the second export of 'same' refused", () -> refusals(wb).stream()
+            ClusterRunnerTest.await("the second export of 'same' refused", () -> refusals(wb).stream()
                     .anyMatch(r -> r.resource().equals("file[k]") && r.reason().contains("is managed by")));
             honest.export(List.of(file("h1", "/x/h1", "honest\n"), file("h2", "/x/h2", "two\n"))).block();
-            await("h2 collected after the trick", () -> "two\n".equals(read(dir.resolve("h2"))));
+            ClusterRunnerTest.await("h2 collected after the trick", () -> "two\n".equals(read(dir.resolve("h2"))));
             assertThat(read(dir.resolve("same"))).isEqualTo("B\n");
             assertThat(logged).noneMatch(l -> l.contains("do not fit the graph"));
         }
@@ -270,8 +260,8 @@ class CollectRefusalTest {
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
             b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
-            await("the plain one", () -> "ok\n".equals(read(dir.resolve("fine"))));
-            await("the other refused", () -> refusals(wb).size() == 1);
+            ClusterRunnerTest.await("the plain one", () -> "ok\n".equals(read(dir.resolve("fine"))));
+            ClusterRunnerTest.await("the other refused", () -> refusals(wb).size() == 1);
             assertThat(refusals(wb).get(0).reason()).contains("characters a collected resource may not have");
             assertThat(read(dir.resolve("nl"))).isNull();
             assertThat(logged).noneMatch(l -> l.startsWith("mgmt: FORGED LINE"));

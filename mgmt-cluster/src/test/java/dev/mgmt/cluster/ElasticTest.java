@@ -28,37 +28,11 @@ class ElasticTest {
     }
 
     private static ClusterStatus awaitThreeLiveVoters(World w) {
-        return awaitStatus(w, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
-    }
-
-    static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = w.status().block(Duration.ofSeconds(10));
-                if (last != null && until.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // a leader change under way: ask again
-            }
-            sleep(200);
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
+        return Cluster.awaitStatus(w, "3 voters", x -> x.voters().size() == 3 && liveVoters(x) == 3);
     }
 
     static int liveVoters(ClusterStatus s) {
         return (int) s.voters().stream().filter(ClusterStatus.Member::alive).count();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -74,11 +48,11 @@ class ElasticTest {
 
         d.idealClusterSize(5).block(WAIT);
         World e = start("e", 3);
-        awaitStatus(e, "5 voters", x -> x.voters().size() == 5 && liveVoters(x) == 5);
+        Cluster.awaitStatus(e, "5 voters", x -> x.voters().size() == 5 && liveVoters(x) == 5);
         assertThat(((AtomixWorld) e).isServer()).isTrue();
 
         b.idealClusterSize(1).block(WAIT);
-        s = awaitStatus(c, "1 voter", x -> x.voters().size() == 1);
+        s = Cluster.awaitStatus(c, "1 voter", x -> x.voters().size() == 1);
         assertThat(s.voters().get(0).host()).as("the chooser never unnominates itself").isEqualTo(s.leader().orElseThrow());
         // Every host still reads and writes as a client.
         for (World w : List.of(a, b, c, d, e)) {
@@ -87,7 +61,7 @@ class ElasticTest {
         assertThat(a.get("k-e").block(WAIT)).contains("v");
 
         e.idealClusterSize(3).block(WAIT);
-        awaitStatus(a, "3 voters again", x -> x.voters().size() == 3 && liveVoters(x) == 3);
+        Cluster.awaitStatus(a, "3 voters again", x -> x.voters().size() == 3 && liveVoters(x) == 3);
         c.put("after", "grow").block(WAIT);
         assertThat(e.get("after").block(WAIT)).contains("grow");
     }
@@ -105,7 +79,7 @@ class ElasticTest {
         }
 
         // A follower voter dies.
-        ClusterStatus s = awaitStatus(a, "a leader", x -> x.leader().isPresent());
+        ClusterStatus s = Cluster.awaitStatus(a, "a leader", x -> x.leader().isPresent());
         String leader = s.leader().orElseThrow();
         String follower = s.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals(leader))
                 .findFirst().orElseThrow();
@@ -113,7 +87,7 @@ class ElasticTest {
         ((AtomixWorld) followerWorld).crash();
         World survivor = byHost(leader, a, b, c, d, e);
         survivor.put("after-follower", "v").block(WAIT);
-        s = awaitStatus(survivor, "the dead follower replaced",
+        s = Cluster.awaitStatus(survivor, "the dead follower replaced",
                 x -> x.voters().size() == 3 && liveVoters(x) == 3
                         && x.voters().stream().noneMatch(m -> m.host().equals(follower)));
 
@@ -126,7 +100,7 @@ class ElasticTest {
         // Three hosts are left alive: the dead leader is removed after the grace period, and a
         // volunteer may already have taken its seat by the time a status is read (3 voters), or
         // not yet (2). Waiting for exactly 2 raced with that promotion.
-        s = awaitStatus(other, "the dead leader replaced",
+        s = Cluster.awaitStatus(other, "the dead leader replaced",
                 x -> x.leader().isPresent() && !x.leader().get().equals(leader)
                         && x.voters().stream().noneMatch(m -> m.host().equals(leader))
                         && x.voters().size() >= 2 && liveVoters(x) == x.voters().size());
@@ -146,7 +120,7 @@ class ElasticTest {
         String victim = s.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals("a"))
                 .findFirst().orElseThrow();
         a.volunteer(victim, false).block(WAIT);
-        awaitStatus(a, victim + " unnominated and replaced", x -> x.voters().size() == 3 && liveVoters(x) == 3
+        Cluster.awaitStatus(a, victim + " unnominated and replaced", x -> x.voters().size() == 3 && liveVoters(x) == 3
                 && x.voters().stream().noneMatch(m -> m.host().equals(victim)));
         World v = byHost(victim, a, b, c, d);
         assertThat(((AtomixWorld) v).isServer()).isFalse();
@@ -158,12 +132,12 @@ class ElasticTest {
     void aRemovedHostComesBackAsAVoterUnderAFreshMemberId() {
         World a = start("a", 2);
         World b = start("b", 2);
-        ClusterStatus s = awaitStatus(a, "2 voters", x -> x.voters().size() == 2 && liveVoters(x) == 2);
+        ClusterStatus s = Cluster.awaitStatus(a, "2 voters", x -> x.voters().size() == 2 && liveVoters(x) == 2);
         String firstId = s.members().stream().filter(m -> m.host().equals("b")).findFirst().orElseThrow().memberId();
         b.close();
-        awaitStatus(a, "b gone", x -> x.members().stream().noneMatch(m -> m.host().equals("b")));
+        Cluster.awaitStatus(a, "b gone", x -> x.members().stream().noneMatch(m -> m.host().equals("b")));
         World b2 = start("b", 2);
-        s = awaitStatus(a, "b back as a voter", x -> x.voters().size() == 2 && liveVoters(x) == 2
+        s = Cluster.awaitStatus(a, "b back as a voter", x -> x.voters().size() == 2 && liveVoters(x) == 2
                 && x.voters().stream().anyMatch(m -> m.host().equals("b")));
         String secondId = s.voters().stream().filter(m -> m.host().equals("b")).findFirst().orElseThrow().memberId();
         assertThat(secondId).isNotEqualTo(firstId);

@@ -40,7 +40,7 @@ class ThreeNodeTest {
         assertThat(((AtomixWorld) a).isLeader()).isTrue();
         assertThat(((AtomixWorld) a).memberId()).startsWith("a@");
         World d = cluster.start("d", n -> n.server(false));
-        ClusterStatus s = ElasticTest.awaitStatus(a, "a, b and c as voters", x -> x.voters().size() == 3);
+        ClusterStatus s = Cluster.awaitStatus(a, "a, b and c as voters", x -> x.voters().size() == 3);
         assertThat(s.voters()).extracting(ClusterStatus.Member::host).containsExactly("a", "b", "c");
         assertThat(s.members()).filteredOn(m -> m.host().equals("d")).singleElement()
                 .satisfies(m -> assertThat(m.volunteer()).isFalse());

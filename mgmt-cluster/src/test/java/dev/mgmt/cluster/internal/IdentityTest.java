@@ -80,7 +80,7 @@ class IdentityTest {
     void garbageInTheChoosersStateDoesNotStopElasticMembership() {
         try (Cluster cluster = new Cluster()) {
             AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.idealClusterSize(3));
-            awaitStatus(a, "a chooses", s -> a.read(ElasticState.KEY) != null);
+            Cluster.awaitStatus(a, "a chooses", s -> a.read(ElasticState.KEY) != null);
             a.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
             assertThatThrownBy(() -> a.putKey(ElasticState.KEY, "garbage").block(WAIT))
                     .hasMessageContaining("refusing to write elastic/state: not an elastic state document");
@@ -88,7 +88,7 @@ class IdentityTest {
                     .hasMessageContaining("the ideal cluster size must be from 1 to 99, not -5");
             cluster.start("b", n -> n.idealClusterSize(3));
             cluster.start("c", n -> n.idealClusterSize(3));
-            awaitStatus(a, "3 live voters", s -> s.voters().size() == 3 && s.voters().stream().allMatch(
+            Cluster.awaitStatus(a, "3 live voters", s -> s.voters().size() == 3 && s.voters().stream().allMatch(
                     ClusterStatus.Member::alive));
             assertThat(a.read(ElasticState.KEY)).contains("\"chooser\":\"a@");
         }
@@ -135,7 +135,7 @@ class IdentityTest {
 
                 // Elastic membership goes on: c joins and becomes the third voter; r never serves.
                 World c = cluster.start("c", n -> n.tls(certs.tls("c")).idealClusterSize(3));
-                ClusterStatus s = awaitStatus(a, "a, b and c voters", x -> x.voters().stream()
+                ClusterStatus s = Cluster.awaitStatus(a, "a, b and c voters", x -> x.voters().stream()
                         .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "b", "c")));
                 assertThat(s.idealClusterSize()).isEqualTo(3);
                 assertThat(r.isServer()).isFalse();
@@ -151,7 +151,7 @@ class IdentityTest {
                 } finally {
                     ops.close();
                 }
-                awaitStatus(c, "the admin's ideal size", x -> x.idealClusterSize() == 1);
+                Cluster.awaitStatus(c, "the admin's ideal size", x -> x.idealClusterSize() == 1);
             }
         }
     }
@@ -169,10 +169,10 @@ class IdentityTest {
             AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
                     .servers(servers));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3).servers(servers));
-            awaitStatus(a, "b a live member", x -> x.members().stream().anyMatch(m -> m.host().equals("b") && m.alive()));
+            Cluster.awaitStatus(a, "b a live member", x -> x.members().stream().anyMatch(m -> m.host().equals("b") && m.alive()));
             World c = cluster.start("c", n -> n.tls(certs.tls("c")).idealClusterSize(3).servers(servers));
             cluster.start("r", n -> n.tls(certs.tls("r")).idealClusterSize(3).servers(servers));
-            ClusterStatus s = awaitStatus(a, "a, c and r voters", x -> x.voters().stream()
+            ClusterStatus s = Cluster.awaitStatus(a, "a, c and r voters", x -> x.voters().stream()
                     .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "c", "r")));
             assertThat(s.members()).anyMatch(m -> m.host().equals("b") && m.alive() && !m.voter());
             for (ClusterStatus.Member v : s.voters()) {
@@ -181,27 +181,5 @@ class IdentityTest {
             b.put("still", "a member").block(WAIT);
             assertThat(c.get("still").block(WAIT)).contains("a member");
         }
-    }
-
-    private static ClusterStatus awaitStatus(World w, String what, Predicate<ClusterStatus> until) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = w.status().block(Duration.ofSeconds(10));
-                if (last != null && until.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // a leader change under way: ask again
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last status: " + last);
     }
 }
