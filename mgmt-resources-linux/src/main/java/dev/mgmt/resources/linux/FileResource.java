@@ -52,7 +52,12 @@ import reactor.core.publisher.Mono;
  * is opened once with {@code O_NOFOLLOW} per check and apply, and content, owner and mode are
  * read and set through that descriptor (a new file gets owner and mode on its temp file before
  * the rename). Someone who can write in the file's directory and swaps in a symlink to another
- * file, at any moment, never gets that file chmod'ed or chown'ed.
+ * file, at any moment, never gets that file chmod'ed or chown'ed. Nor through a hard link:
+ * owner, group and mode are not changed in place on a file with more than one link (an error
+ * naming the link count; with {@code content} or {@code source} the file is replaced by a new
+ * one instead). And a file is made set-user-ID or set-group-ID in place only when it already
+ * belongs to the wanted owner ({@code owner}, or mgmt's own uid when none is given), else
+ * only by writing its content.
  *
  * <p><b>Reversal</b> ({@code meta.reverse}, and a collected file whose export is withdrawn): a
  * file or directory that exists is removed; see {@link #reversed()}. An absent one has none.

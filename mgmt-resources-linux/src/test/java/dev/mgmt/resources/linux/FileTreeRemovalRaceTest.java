@@ -29,6 +29,8 @@ class FileTreeRemovalRaceTest {
     /** Trees removed; before the fix the victim lost files in the first few. */
     private static final int ROUNDS = 150;
     private static final int FILES = 50;
+    /** Removals against the FIFO swap; before the fix one hung within the first few. */
+    private static final int FIFO_ROUNDS = 200;
 
     @TempDir
     Path tmp;
@@ -87,6 +89,66 @@ class FileTreeRemovalRaceTest {
                 flips.get(), refused, count(victim), FILES);
         assertThat(count(victim)).as("files left in the victim directory after %d rounds", round).isEqualTo(FILES);
         assertThat(refused).as("some removals went through").isLessThan(round);
+    }
+
+    /**
+     * A subdirectory swapped for a FIFO during the removal: the JDK's
+     * {@code SecureDirectoryStream.newDirectoryStream} opened it with {@code O_RDONLY} alone,
+     * which waits for a writer that never comes, and the apply thread hung for good. Now the
+     * open has {@code O_DIRECTORY|O_NONBLOCK}: refused at once. Each removal runs on its own
+     * thread so that a hang fails the test (after {@link Probe#HANG}) instead of stopping it.
+     */
+    @Test
+    @Timeout(180)
+    void aSubdirectorySwappedForAFifoIsRefusedAndNeverHangs() throws Exception {
+        Path tree = tmp.resolve("tree");
+        Path sub = tree.resolve("sub");
+        Path fifo = Files.createDirectory(tmp.resolve("outside")).resolve("fifo");
+        FileResource r = FileResource.builder("tree").path(tree + "/").state(FileResource.State.ABSENT).recurse(true)
+                .force(true).build();
+        int refused = 0;
+        AtomicInteger flips = new AtomicInteger();
+        for (int round = 0; round < FIFO_ROUNDS; round++) {
+            Files.createDirectories(sub);
+            for (int i = 0; i < 20; i++) {
+                Files.createDirectories(sub.resolve("d" + i));
+            }
+            Files.deleteIfExists(fifo);
+            Probe.mkfifo(fifo);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread attacker = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        Probe.exchange(sub, fifo);
+                        flips.incrementAndGet();
+                    } catch (IOException e) {
+                        // gone already: removed by mgmt
+                    }
+                }
+            }, "attacker");
+            attacker.start();
+            java.util.concurrent.CompletableFuture<Void> removal = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> r.apply().block(), runnable -> {
+                        Thread t = new Thread(runnable, "removal");
+                        t.setDaemon(true); // left behind only if it hangs, and then the test fails
+                        t.start();
+                    });
+            try {
+                removal.get(Probe.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // "is no longer a directory", or the FIFO met by the final rmdir ("Not a directory")
+                refused++;
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the removal hung in round " + round + " (a FIFO opened for reading?)");
+            } finally {
+                stop.set(true);
+                attacker.join();
+            }
+            clean(tree);
+            clean(fifo);
+        }
+        System.out.printf("%d trees removed against %d FIFO flips, %d refused%n", FIFO_ROUNDS, flips.get(), refused);
+        assertThat(refused).as("some removals went through").isLessThan(FIFO_ROUNDS);
     }
 
     private static long count(Path dir) throws IOException {

@@ -84,6 +84,15 @@ final class Probe {
         }
     }
 
+    /** Makes a FIFO at {@code p} ({@code mkfifo(3)}, mode 0600). */
+    static void mkfifo(Path p) throws IOException {
+        try {
+            Rename.mkfifo(p.toString(), 0600);
+        } catch (LastErrorException e) {
+            throw new IOException("mkfifo(" + p + "): errno " + e.getErrorCode());
+        }
+    }
+
     /** {@code renameat2} (glibc 2.28), for an atomic swap of two names. */
     private static final class Rename {
         static final int AT_FDCWD = -100;
@@ -95,5 +104,7 @@ final class Probe {
 
         static native int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
                 throws LastErrorException;
+
+        static native int mkfifo(String path, int mode) throws LastErrorException;
     }
 }

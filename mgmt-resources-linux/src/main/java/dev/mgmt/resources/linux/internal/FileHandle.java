@@ -8,11 +8,18 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * One file or directory held by a descriptor that was opened without following a symlink at
@@ -47,9 +54,18 @@ import java.nio.file.Path;
  *       for the temp name gets them.</li>
  * </ul>
  *
+ * <p>{@code O_NOFOLLOW} stops symlinks only: a hard link to another file is that file. So the
+ * link count ({@code nlink}) is part of {@link Stat}, and {@link FileSync} changes nothing in
+ * place on a file with more than one link. A directory tree is removed relative to
+ * descriptors as well ({@link #deleteTree}), never opening a FIFO swapped in for a directory.
+ *
  * <p>Directories above the path are trusted: whoever can rename them can redirect any write.
- * Needs {@code statx} (Linux 4.11; through glibc 2.28, else the raw system call). Constants
- * are those of x86-64 and arm64.
+ * Uses {@code statx} (Linux 4.11; through glibc 2.28, else the raw system call where its
+ * number is known); where it is refused ({@code EPERM} from an old seccomp profile,
+ * {@code ENOSYS} under gVisor) or unknown, the JDK's {@code stat} through
+ * {@code /proc/self/fd/N} instead (see {@link Fallback}). Constants are those of x86-64 and
+ * arm64 (and of 32-bit x86 and arm, powerpc, s390x, riscv64); alpha, mips, parisc and sparc
+ * are not supported.
  */
 final class FileHandle implements Closeable {
 
@@ -66,11 +82,13 @@ final class FileHandle implements Closeable {
     private static final int O_NONBLOCK = 04000;
     /** arm64 (and 32-bit arm, powerpc) keep the old arm value; x86-64 and the generic ABI differ. */
     private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
+    private static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_PATH = 010000000;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int AT_REMOVEDIR = 0x200;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final int STATX_SIZE = 256;
     private static final int EPERM = 1;
@@ -79,11 +97,16 @@ final class FileHandle implements Closeable {
     private static final int EEXIST = 17;
     private static final int ENOTDIR = 20;
     private static final int EACCES = 13;
+    private static final int ELOOP = 40;
+    private static final int ENOSYS = 38;
     private static final int IO_CHUNK = 1 << 20;
     private static final byte[] EMPTY = {0};
 
-    /** Type, permission bits, owner and size of what a descriptor or path holds. */
-    record Stat(int mode, int uid, int gid, long size) {
+    /**
+     * Type, permission bits, owner, size and number of hard links ({@code nlink}) of what a
+     * descriptor or path holds.
+     */
+    record Stat(int mode, int uid, int gid, long size, int nlink) {
         int perm() {
             return mode & 07777;
         }
@@ -183,6 +206,11 @@ final class FileHandle implements Closeable {
             closeQuietly(fd);
             throw e;
         }
+    }
+
+    /** This process's effective uid: the owner of what it creates. */
+    static int euid() {
+        return C.geteuid();
     }
 
     /** What was found when opened. */
@@ -297,6 +325,103 @@ final class FileHandle implements Closeable {
         }
     }
 
+    /**
+     * Removes the directory {@code root} with everything in it, relative to descriptors only.
+     * Each directory, {@code root} included, is opened relative to its parent's descriptor with
+     * {@code openat(O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_NONBLOCK)}; its entries are looked at
+     * ({@code statx(AT_SYMLINK_NOFOLLOW)}) and removed ({@code unlinkat}) relative to its own.
+     * Whatever is swapped in for a directory between the look and the open is refused by the
+     * open itself, at once: a symlink ({@code ELOOP}; never followed), a file or a FIFO
+     * ({@code ENOTDIR}; {@code O_DIRECTORY} fails before the open could wait for a writer, and
+     * {@code O_NONBLOCK} would stop the wait anyway). The JDK's
+     * {@code SecureDirectoryStream.newDirectoryStream} opens without {@code O_DIRECTORY} and
+     * {@code O_NONBLOCK}, so a FIFO swapped in there blocked the apply thread forever.
+     * {@code root}'s parent is trusted (as every directory above a managed path is).
+     */
+    static void deleteTree(Path root) throws IOException {
+        Path parent = root.getParent();
+        int pfd;
+        try {
+            pfd = C.open(Inotify.cString(parent.toString()), O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw error(parent, e.getErrorCode());
+        }
+        try {
+            byte[] name = Inotify.cString(root.getFileName().toString());
+            deleteContents(pfd, name, root);
+            unlink(pfd, name, AT_REMOVEDIR, root);
+        } finally {
+            closeQuietly(pfd);
+        }
+    }
+
+    private static void deleteContents(int parentFd, byte[] name, Path shown) throws IOException {
+        int fd;
+        try {
+            fd = C.openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ELOOP || errno == ENOTDIR) {
+                throw new FileSystemException(shown.toString(), null, "is no longer a directory (a symlink or another"
+                        + " file was put in its place while the tree was being removed); not opened, not followed");
+            }
+            throw error(shown, errno);
+        }
+        List<byte[]> names = new ArrayList<>();
+        Pointer dir;
+        try {
+            dir = C.fdopendir(fd);
+        } catch (LastErrorException e) {
+            closeQuietly(fd);
+            throw error(shown, e.getErrorCode());
+        }
+        try {
+            for (;;) {
+                Pointer ent;
+                try {
+                    ent = Dirents.next(dir);
+                } catch (LastErrorException e) {
+                    throw error(shown, e.getErrorCode());
+                }
+                if (ent == null) {
+                    break;
+                }
+                // struct dirent64 (and dirent on 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name.
+                long len = ent.indexOf(19, (byte) 0); // from d_name
+                byte[] n = ent.getByteArray(19, (int) len);
+                if (!(n.length == 1 && n[0] == '.') && !(n.length == 2 && n[0] == '.' && n[1] == '.')) {
+                    byte[] c = new byte[n.length + 1];
+                    System.arraycopy(n, 0, c, 0, n.length);
+                    names.add(c);
+                }
+            }
+            for (byte[] n : names) {
+                Path entry = shown.resolve(new String(n, 0, n.length - 1, StandardCharsets.UTF_8));
+                Stat s = statx(fd, n, AT_SYMLINK_NOFOLLOW, entry);
+                if (s.dir()) {
+                    deleteContents(fd, n, entry);
+                    unlink(fd, n, AT_REMOVEDIR, entry);
+                } else {
+                    unlink(fd, n, 0, entry);
+                }
+            }
+        } finally {
+            try {
+                C.closedir(dir); // closes fd
+            } catch (LastErrorException e) {
+                // nothing more to do with it
+            }
+        }
+    }
+
+    private static void unlink(int dirfd, byte[] name, int flags, Path shown) throws IOException {
+        try {
+            C.unlinkat(dirfd, name, flags);
+        } catch (LastErrorException e) {
+            throw error(shown, e.getErrorCode());
+        }
+    }
+
     private void requireAttributable() throws IOException {
         if (fd < 0 || !(opened.regular() || opened.dir())) {
             // Never reached through FileSync, which changes only what it found to be a file or a directory.
@@ -316,18 +441,133 @@ final class FileHandle implements Closeable {
         return buf;
     }
 
-    /** {@code statx}; {@code null} when the path names nothing. */
+    /**
+     * {@code statx}; {@code null} when the path names nothing. Three forms only: a path
+     * ({@code AT_FDCWD}, never following a symlink), a descriptor ({@code AT_EMPTY_PATH}), and a
+     * name in a directory held by a descriptor (never following a symlink). When {@code statx}
+     * cannot be used, {@link Fallback} answers the same three.
+     */
     private static Stat statx(int dirfd, byte[] name, int flags, Path path) throws IOException {
+        if (Statx.unavailable()) {
+            return Fallback.stat(dirfd, name, flags, path);
+        }
         try (Memory sx = new Memory(STATX_SIZE)) {
             try {
                 Statx.call(dirfd, name, flags, sx);
             } catch (LastErrorException e) {
-                if (dirfd == AT_FDCWD && (e.getErrorCode() == ENOENT || e.getErrorCode() == ENOTDIR)) {
+                int errno = e.getErrorCode();
+                if (errno == ENOSYS || errno == EPERM) {
+                    // ENOSYS: gVisor, a kernel before 4.11; EPERM: a seccomp profile that predates
+                    // statx (older Docker). Neither is an answer about the file.
+                    Statx.disable("statx(2) fails with " + message(errno));
+                    return Fallback.stat(dirfd, name, flags, path);
+                }
+                if (dirfd == AT_FDCWD && (errno == ENOENT || errno == ENOTDIR)) {
                     return null;
                 }
-                throw error(path, e.getErrorCode());
+                throw error(path, errno);
+            } catch (UnsatisfiedLinkError e) {
+                Statx.disable("no statx(2): " + e.getMessage());
+                return Fallback.stat(dirfd, name, flags, path);
             }
-            return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40));
+            // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_size @40.
+            return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16));
+        }
+    }
+
+    /** Tests: {@code true} makes every look use {@link Fallback}, as if {@code statx} were refused. */
+    static void forceStatFallback(boolean on) {
+        Statx.forced = on;
+    }
+
+    /** {@code __NR_statx} on {@code arch} (JNA's name for it), {@code -1} when not known. */
+    static long statxNumber(String arch) {
+        return Statx.number(arch);
+    }
+
+    /** Whether looks go through {@link Fallback} now (forced, or {@code statx} refused). */
+    static boolean statFallback() {
+        return Statx.unavailable();
+    }
+
+    /**
+     * What the JDK's {@code stat}/{@code lstat} say, for when {@code statx} is refused
+     * ({@code EPERM} under the seccomp profiles of Docker before 18.04/20.10 runtimes,
+     * {@code ENOSYS} under gVisor or a kernel before 4.11). The JDK calls {@code stat64}/
+     * {@code lstat64} compiled for the platform it runs on, so the layout of {@code struct stat},
+     * which differs between x86-64, arm64 and 32-bit ABIs (and the glibc symbols, {@code fstat}
+     * being exported only since glibc 2.33), is not ours to get right.
+     * <ul>
+     *   <li>A descriptor: {@code stat("/proc/self/fd/N")}. That is a "magic link": resolving it
+     *       jumps to the very file the descriptor holds, not to a path looked up again, and does
+     *       not follow a symlink beyond it (a descriptor holding a symlink, {@code O_PATH},
+     *       gives the symlink), so what is described is what the descriptor holds, whatever is
+     *       renamed over the path meanwhile. {@code lstat} would describe the magic link
+     *       itself, hence following it here.</li>
+     *   <li>A name in a directory held by a descriptor: {@code lstat("/proc/self/fd/N/name")}
+     *       (the directory is the held one; the name itself is not followed).</li>
+     *   <li>A path: {@code lstat(path)}; only ever a first look, the descriptor opened after it
+     *       is what counts.</li>
+     * </ul>
+     * Needs {@code /proc} (gVisor and containers have it); without it the error says so.
+     */
+    private static final class Fallback {
+        private static final String ATTRS = "unix:mode,uid,gid,size,nlink";
+
+        private Fallback() {
+        }
+
+        static Stat stat(int dirfd, byte[] name, int flags, Path path) throws IOException {
+            boolean emptyName = name.length == 0 || name[0] == 0;
+            Path target;
+            LinkOption[] links;
+            if (dirfd == AT_FDCWD) {
+                target = path;
+                links = new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+            } else if (emptyName && (flags & AT_EMPTY_PATH) != 0) {
+                target = procFd(dirfd);
+                links = new LinkOption[0];
+            } else {
+                target = procFd(dirfd).resolve(new String(name, 0, length(name), StandardCharsets.UTF_8));
+                links = new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+            }
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(target, ATTRS, links);
+            } catch (NoSuchFileException e) {
+                if (dirfd == AT_FDCWD) {
+                    return null;
+                }
+                throw new NoSuchFileException(path.toString());
+            } catch (FileSystemException e) {
+                // ENOTDIR: a parent is not a directory, which names nothing (as statx's ENOTDIR).
+                if (dirfd == AT_FDCWD && path.getParent() != null
+                        && !Files.isDirectory(path.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                    return null;
+                }
+                throw new FileSystemException(path.toString(), null, e.getReason());
+            } catch (UnsupportedOperationException e) {
+                throw new FileSystemException(path.toString(), null, "no statx(2) and no unix attributes: " + e);
+            }
+            return new Stat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"),
+                    (Long) a.get("size"), (Integer) a.get("nlink"));
+        }
+
+        private static Path procFd(int fd) throws IOException {
+            Path p = Path.of("/proc/self/fd/" + fd);
+            if (!Files.isDirectory(Path.of("/proc/self/fd"))) {
+                throw new FileSystemException(p.toString(), null, "statx(2) is refused here and /proc is not mounted:"
+                        + " cannot look at a file through its descriptor");
+            }
+            return p;
+        }
+
+        private static int length(byte[] cString) {
+            int n = 0;
+            while (n < cString.length && cString[n] != 0) {
+                n++;
+            }
+            return n;
         }
     }
 
@@ -373,6 +613,15 @@ final class FileHandle implements Closeable {
 
         static native int fchownat(int dirfd, byte[] path, int uid, int gid, int flags) throws LastErrorException;
 
+        /** {@code openat(2)}; variadic like open. */
+        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+        static native Pointer fdopendir(int fd) throws LastErrorException;
+
+        static native int closedir(Pointer dir) throws LastErrorException;
+
         static native int fchmod(int fd, int mode) throws LastErrorException;
 
         static native int chmod(byte[] path, int mode) throws LastErrorException;
@@ -383,17 +632,70 @@ final class FileHandle implements Closeable {
 
         static native int fsync(int fd) throws LastErrorException;
 
+        static native int geteuid();
+
         static native int close(int fd) throws LastErrorException;
 
         static native String strerror(int errno);
     }
 
-    /** {@code statx(2)}: glibc's wrapper (2.28), else the system call itself. */
+    /**
+     * {@code readdir}: on 64-bit ABIs {@code struct dirent} is {@code struct dirent64}; on 32-bit
+     * ones only {@code readdir64} returns that layout.
+     */
+    private static final class Dirents {
+        private static final boolean WIDE = Native.LONG_SIZE == 8;
+
+        private Dirents() {
+        }
+
+        /** The next entry, {@code null} at the end (JNA clears errno before the call, so an error throws). */
+        static Pointer next(Pointer dir) {
+            return WIDE ? Readdir.readdir(dir) : Readdir64.readdir64(dir);
+        }
+
+        private static final class Readdir {
+            static {
+                Native.register(Readdir.class, Platform.C_LIBRARY_NAME);
+            }
+
+            static native Pointer readdir(Pointer dir) throws LastErrorException;
+        }
+
+        private static final class Readdir64 {
+            static {
+                Native.register(Readdir64.class, Platform.C_LIBRARY_NAME);
+            }
+
+            static native Pointer readdir64(Pointer dir) throws LastErrorException;
+        }
+    }
+
+    /**
+     * {@code statx(2)}: glibc's wrapper (2.28), else the system call itself on an architecture
+     * whose number is known, else none ({@link Fallback} then).
+     */
     private static final class Statx {
 
         private static final boolean WRAPPER = linked();
+        /** The system call's number here; {@code -1} on an architecture not in the table. */
+        static final long NR = number(Platform.ARCH);
+        private static volatile boolean refused;
+        static volatile boolean forced;
 
         private Statx() {
+        }
+
+        static boolean unavailable() {
+            return forced || refused || (!WRAPPER && NR < 0);
+        }
+
+        static void disable(String why) {
+            if (!refused) {
+                refused = true;
+                LoggerFactory.getLogger(FileHandle.class).warn("{}; file resources look at files with stat(2)"
+                        + " through /proc/self/fd instead", why);
+            }
         }
 
         static void call(int dirfd, byte[] name, int flags, Pointer out) {
@@ -401,8 +703,25 @@ final class FileHandle implements Closeable {
                 Glibc.statx(dirfd, name, flags, STATX_BASIC_STATS, out);
                 return;
             }
-            long nr = Platform.isARM() ? 291 : 332; // arm64, x86-64
-            Sys.syscall(new NativeLong(nr), dirfd, name, flags, STATX_BASIC_STATS, out);
+            Sys.syscall(new NativeLong(NR), dirfd, name, flags, STATX_BASIC_STATS, out);
+        }
+
+        /**
+         * {@code __NR_statx} per architecture (JNA's canonical names), from the kernel's
+         * syscall tables: the generic table (arm64, riscv64, loongarch64) 291, x86-64 332,
+         * i386 383, 32-bit arm (EABI) 397, powerpc and ppc64 383, s390x 379. Only
+         * architectures whose {@code open} flags match the constants above are listed.
+         */
+        static long number(String arch) {
+            return switch (arch) {
+                case "x86-64" -> 332;
+                case "x86" -> 383;
+                case "aarch64", "riscv64", "loongarch64" -> 291;
+                case "arm", "armel" -> 397;
+                case "ppc", "ppc64", "ppc64le" -> 383;
+                case "s390x" -> 379;
+                default -> -1;
+            };
         }
 
         private static boolean linked() {

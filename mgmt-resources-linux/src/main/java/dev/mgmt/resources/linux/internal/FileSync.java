@@ -12,13 +12,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -48,12 +44,19 @@ import org.slf4j.LoggerFactory;
  * mgmt to change what the symlink points to (or what was not checked). A symlink at the path
  * stays "a symlink, not a file": refused, or with {@code force} replaced by the rename. A
  * directory tree is removed relative to descriptors too (see {@link #deleteTree}).
+ *
+ * <p>In place, owner, group and mode are never changed on a regular file with more than one
+ * hard link, nor is a file made set-id unless it already belongs to the wanted owner (see
+ * {@link #inPlaceRefusal}); when content or source is managed, such a file is replaced by a
+ * new one instead, which gets them on its own inode.
  */
 public final class FileSync {
 
     private static final Logger log = LoggerFactory.getLogger(FileSync.class);
 
     private static final int CHUNK = 64 * 1024;
+    /** {@code S_ISUID | S_ISGID}. */
+    private static final int SET_ID = 06000;
     private static final String TEMP_TAG = ".mgmt-";
     private static final int TEMP_HEX = 16;
     private static final Pattern TEMP = Pattern.compile("\\..*\\.mgmt-[0-9a-f]{16}");
@@ -220,14 +223,24 @@ public final class FileSync {
         boolean write = prior == null
                 || content != null && !sameContent(h, prior.size())
                 || source != null && !sameAsSource(h);
+        String unsafe = null;
         if (!write) {
-            fixAttributes(h, prior, changes);
-            return;
+            unsafe = inPlaceRefusal(prior);
+            if (unsafe == null || content == null && source == null) {
+                fixAttributes(h, prior, changes);
+                return;
+            }
+            // The content is mgmt's to write: write it to a new inode, with the owner and mode,
+            // rather than change this one in place (see inPlaceRefusal).
+            write = true;
         }
         ensureParent(changes);
         Stat written = writeAtomically(prior);
         if (st == null) {
             changes.add("created");
+        } else if (unsafe != null) {
+            changes.add(prior.nlink() > 1 ? "replaced (it had " + prior.nlink() + " hard links)"
+                    : "replaced (it was owned by uid " + prior.uid() + ")");
         } else if (prior != null) {
             changes.add("content");
         }
@@ -273,13 +286,18 @@ public final class FileSync {
                     keepOwner(written, t, uid, gid);
                 }
                 perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
+                if (mode == null && prior != null && (perm & SET_ID) != 0 && (uid != prior.uid() || gid != prior.gid())) {
+                    // Kept from the file replaced, for another owner: drop the set-id bits, as
+                    // chown(2) does; only a managed mode makes a file set-id for a new owner.
+                    perm &= ~SET_ID;
+                }
                 written.chmod(perm);
                 written.fsync();
             }
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
             renamed = true;
             fsyncDirectory(dir);
-            return new Stat(FileHandle.S_IFREG | perm, uid, gid, 0);
+            return new Stat(FileHandle.S_IFREG | perm, uid, gid, 0, 1);
         } finally {
             if (!renamed) {
                 try {
@@ -397,6 +415,10 @@ public final class FileSync {
      * clears set-id bits.
      */
     private void fixAttributes(FileHandle h, Stat st, List<String> changes) throws IOException {
+        String refusal = inPlaceRefusal(st);
+        if (refusal != null) {
+            throw new IOException(refusal);
+        }
         boolean chowned = false;
         if (owner != null) {
             int uid = Ids.uid(owner);
@@ -423,6 +445,61 @@ public final class FileSync {
                 changes.add("mode " + octal(mode));
             }
         }
+    }
+
+    /**
+     * Why owner, group and mode may not be set in place on the regular file {@code st}
+     * describes, as a sentence starting with the path; {@code null} when they may, or when
+     * nothing needs changing. Two cases (issue 11), both about a file that someone who can
+     * write in the directory may have put there:
+     * <ul>
+     *   <li><b>More than one hard link.</b> {@code O_NOFOLLOW} stops symlinks only: a hard link
+     *       to another file (say {@code /etc/shadow}, where {@code fs.protected_hardlinks} is 0,
+     *       as in many containers) is that file. A change through one name changes every name,
+     *       so nothing is changed in place on a file with {@code nlink > 1}.</li>
+     *   <li><b>Set-id bits on someone else's file.</b> Making a file set-user-ID or
+     *       set-group-ID grants its owner's rights to whoever runs it; whoever owns the file
+     *       chose its content. So set-id bits are added (or kept across a change of owner or
+     *       group, which clears them) only on a file already owned by the wanted owner: the
+     *       managed {@code owner}, or when none is managed, this process's own uid, the only
+     *       identity mgmt can vouch for without being told (what mgmt would own had it created
+     *       the file). A file of another user that is meant to be set-id says so with
+     *       {@code owner}. Directories are not concerned (set-gid on a directory grants
+     *       nothing; no hard links).</li>
+     * </ul>
+     * With {@code content} or {@code source} managed, the caller writes a new file instead,
+     * which gets the owner and mode on its own inode, and never touches the one found.
+     */
+    private String inPlaceRefusal(Stat st) throws IOException {
+        if (!st.regular()) {
+            return null;
+        }
+        int uid = owner != null ? Ids.uid(owner) : st.uid();
+        int gid = group != null ? Ids.gid(group) : st.gid();
+        boolean chown = uid != st.uid() || gid != st.gid();
+        boolean chmod = mode != null && (mode != st.perm() || chown && (mode & SET_ID) != 0);
+        if (!chown && !chmod) {
+            return null;
+        }
+        if (st.nlink() > 1) {
+            return "path: " + path + " has " + st.nlink() + " hard links, so changing its "
+                    + (chown ? chmod ? "owner and mode" : "owner" : "mode") + " would change the same file under"
+                    + " every other name too (a hard link to another file may have been put there); refused. Make"
+                    + " it the file's only link, or manage its content (content or source) so that mgmt replaces"
+                    + " it with a new file";
+        }
+        if (mode != null && (mode & SET_ID) != 0 && ((mode & SET_ID & ~st.perm()) != 0 || chown)) {
+            int vouched = owner != null ? uid : FileHandle.euid();
+            if (st.uid() != vouched) {
+                return "path: " + path + " is owned by uid " + st.uid() + ", not by " + (owner != null
+                        ? "its owner " + owner + " (uid " + uid + ")" : "mgmt's uid " + vouched + " (no owner is managed)")
+                        + "; mgmt does not make someone else's file set-user-ID or set-group-ID (mode "
+                        + octal(mode) + ") in place, since whoever owns it chose its content; refused. Give it that"
+                        + " owner first" + (owner != null ? "" : " or name its owner with owner")
+                        + ", or manage its content (content or source) so that mgmt writes the file itself";
+            }
+        }
+        return null;
     }
 
     private void describeAttributes(Stat prior, Stat now, List<String> changes) {
@@ -490,38 +567,9 @@ public final class FileSync {
         }
     }
 
-    /**
-     * Removes the directory {@code root} with everything in it. Each directory is opened
-     * relative to its parent's descriptor with {@code O_NOFOLLOW}, and its entries are looked
-     * at and removed relative to its own ({@link SecureDirectoryStream}: {@code openat},
-     * {@code fstatat}, {@code unlinkat}). A walk by path would follow a directory inside that
-     * someone swapped for a symlink meanwhile, and remove files wherever it points; here such a
-     * symlink is refused ({@code ELOOP}) or removed itself, never followed.
-     */
+    /** Removes the directory {@code root} with everything in it; see {@link FileHandle#deleteTree}. */
     private static void deleteTree(Path root) throws IOException {
-        try (DirectoryStream<Path> parent = Files.newDirectoryStream(root.getParent())) {
-            if (!(parent instanceof SecureDirectoryStream<Path> secure)) {
-                throw new IOException("path: cannot remove " + root + " safely here (no SecureDirectoryStream)");
-            }
-            deleteContents(secure, root.getFileName());
-            secure.deleteDirectory(root.getFileName());
-        }
-    }
-
-    private static void deleteContents(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-        try (SecureDirectoryStream<Path> dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-            for (Path entry : dir) {
-                Path n = entry.getFileName();
-                BasicFileAttributes a = dir.getFileAttributeView(n, BasicFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS).readAttributes();
-                if (a.isDirectory()) {
-                    deleteContents(dir, n);
-                    dir.deleteDirectory(n);
-                } else {
-                    dir.deleteFile(n);
-                }
-            }
-        }
+        FileHandle.deleteTree(root);
     }
 
     /** Makes a rename or removal in {@code dir} durable. */
