@@ -75,6 +75,21 @@ final class FileHandle implements Closeable {
     static final int S_IFLNK = 0120000;
 
     private static final int O_RDONLY = 0;
+    /**
+     * The architectures whose open(2) flags are the ones below. Alpha, MIPS, PA-RISC and SPARC
+     * number them differently: there a wrong O_NOFOLLOW would silently follow links, so the
+     * class refuses to load instead.
+     */
+    private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("x86-64", "x86", "aarch64", "arm",
+            "armel", "ppc", "ppc64", "ppc64le", "riscv64", "loongarch64", "s390x");
+
+    static {
+        if (!KNOWN_FLAGS.contains(Platform.ARCH)) {
+            throw new UnsupportedOperationException("the file resource does not know the open(2) flags of "
+                    + Platform.ARCH + " (it knows " + new java.util.TreeSet<>(KNOWN_FLAGS) + ")");
+        }
+    }
+
     private static final int O_WRONLY = 1;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
