@@ -656,6 +656,11 @@ public final class AtomixWorld implements World {
         return retried("put " + key, () -> store.putUnsealed(key, value));
     }
 
+    /** What this host holds for {@code key} as stored (sealed, unopened), or null. For tests. */
+    String rawRead(String key) {
+        return mirror.raw(key);
+    }
+
     /** What this host reads for {@code key} (opened and checked), or null. For tests. */
     String read(String key) {
         return mirror.value(key);
