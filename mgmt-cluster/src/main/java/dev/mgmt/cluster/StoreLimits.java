@@ -2,7 +2,9 @@ package dev.mgmt.cluster;
 
 /**
  * How much one host may put in the cluster's store: the size of its export document, the
- * size of one key/value value, the number of resources it exports and the length of a key.
+ * size of one key/value value, the number of resources it exports and the length of a key;
+ * and how much of the key/value API's keys ({@code kv/*}, which any member may write) each
+ * host holds in all.
  * Immutable; {@link #DEFAULTS} unless {@link ClusterNode.Builder#limits(StoreLimits)} says
  * otherwise:
  *
@@ -43,16 +45,21 @@ public final class StoreLimits {
      * count bounds what a collector decodes and adds to its graph per host (500 vertices),
      * where the size alone would let 800 empty resources through. 64 KiB is plenty for
      * coordination values. With these a host holds at most 256 KiB per other host's export
-     * and 64 KiB per key, however the others misbehave.
+     * and 64 KiB per key, however the others misbehave; and at most 10,000 key/value keys and
+     * 16 MiB of their values in all.
      */
-    public static final StoreLimits DEFAULTS = new StoreLimits(256 * 1024, 64 * 1024, 500, 1024);
+    public static final StoreLimits DEFAULTS = new StoreLimits(256 * 1024, 64 * 1024, 500, 1024, 10_000,
+            16 * 1024 * 1024);
 
     private final int maxExportBytes;
     private final int maxValueBytes;
     private final int maxExportedResources;
     private final int maxKeyBytes;
+    private final int maxKvKeys;
+    private final long maxKvBytes;
 
-    private StoreLimits(int maxExportBytes, int maxValueBytes, int maxExportedResources, int maxKeyBytes) {
+    private StoreLimits(int maxExportBytes, int maxValueBytes, int maxExportedResources, int maxKeyBytes,
+            int maxKvKeys, long maxKvBytes) {
         this.maxExportBytes = bytes("maxExportBytes", maxExportBytes);
         this.maxValueBytes = bytes("maxValueBytes", maxValueBytes);
         if (maxExportedResources < 1) {
@@ -63,6 +70,14 @@ public final class StoreLimits {
             throw new IllegalArgumentException("maxKeyBytes: must be between 1 and 16384, not " + maxKeyBytes);
         }
         this.maxKeyBytes = maxKeyBytes;
+        if (maxKvKeys < 1) {
+            throw new IllegalArgumentException("maxKvKeys: must be at least 1, not " + maxKvKeys);
+        }
+        this.maxKvKeys = maxKvKeys;
+        if (maxKvBytes < 1) {
+            throw new IllegalArgumentException("maxKvBytes: must be at least 1, not " + maxKvBytes);
+        }
+        this.maxKvBytes = maxKvBytes;
     }
 
     private static int bytes(String what, int n) {
@@ -94,12 +109,50 @@ public final class StoreLimits {
     }
 
     /**
+     * The most keys of the key/value API ({@code kv/*}) a host holds in all, whoever wrote
+     * them; default 10,000. Any member may write such keys, so this bounds what one that
+     * writes many costs every other host: keys past it are logged once each and treated as
+     * absent by {@link World#watch} and {@link World#get} on that host (the store itself
+     * still has them; deleting some makes room).
+     */
+    public int maxKvKeys() {
+        return maxKvKeys;
+    }
+
+    /**
+     * The most bytes (UTF-8 keys and values, as stored: with TLS a value's envelope adds the
+     * writer's certificate chain, one to a few KiB) of the key/value API's keys a host holds in
+     * all; default 16 MiB. As {@link #maxKvKeys()}, for their size.
+     */
+    public long maxKvBytes() {
+        return maxKvBytes;
+    }
+
+    /**
+     * These limits with another number of key/value keys held.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public StoreLimits withMaxKvKeys(int n) {
+        return new StoreLimits(maxExportBytes, maxValueBytes, maxExportedResources, maxKeyBytes, n, maxKvBytes);
+    }
+
+    /**
+     * These limits with another total size of key/value keys held.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public StoreLimits withMaxKvBytes(long n) {
+        return new StoreLimits(maxExportBytes, maxValueBytes, maxExportedResources, maxKeyBytes, maxKvKeys, n);
+    }
+
+    /**
      * These limits with another export size.
      *
      * @throws IllegalArgumentException unless {@code 1 <= n <=} {@link #MAX_BYTES}
      */
     public StoreLimits withMaxExportBytes(int n) {
-        return new StoreLimits(n, maxValueBytes, maxExportedResources, maxKeyBytes);
+        return new StoreLimits(n, maxValueBytes, maxExportedResources, maxKeyBytes, maxKvKeys, maxKvBytes);
     }
 
     /**
@@ -108,7 +161,7 @@ public final class StoreLimits {
      * @throws IllegalArgumentException unless {@code 1 <= n <=} {@link #MAX_BYTES}
      */
     public StoreLimits withMaxValueBytes(int n) {
-        return new StoreLimits(maxExportBytes, n, maxExportedResources, maxKeyBytes);
+        return new StoreLimits(maxExportBytes, n, maxExportedResources, maxKeyBytes, maxKvKeys, maxKvBytes);
     }
 
     /**
@@ -117,7 +170,7 @@ public final class StoreLimits {
      * @throws IllegalArgumentException when {@code n < 1}
      */
     public StoreLimits withMaxExportedResources(int n) {
-        return new StoreLimits(maxExportBytes, maxValueBytes, n, maxKeyBytes);
+        return new StoreLimits(maxExportBytes, maxValueBytes, n, maxKeyBytes, maxKvKeys, maxKvBytes);
     }
 
     /**
@@ -126,7 +179,7 @@ public final class StoreLimits {
      * @throws IllegalArgumentException unless {@code 1 <= n <= 16384}
      */
     public StoreLimits withMaxKeyBytes(int n) {
-        return new StoreLimits(maxExportBytes, maxValueBytes, maxExportedResources, n);
+        return new StoreLimits(maxExportBytes, maxValueBytes, maxExportedResources, n, maxKvKeys, maxKvBytes);
     }
 
     /** A size for people: {@code 200 B}, {@code 64 KiB}, {@code 2.0 MiB}. */
@@ -143,17 +196,20 @@ public final class StoreLimits {
     @Override
     public boolean equals(Object o) {
         return o instanceof StoreLimits l && l.maxExportBytes == maxExportBytes && l.maxValueBytes == maxValueBytes
-                && l.maxExportedResources == maxExportedResources && l.maxKeyBytes == maxKeyBytes;
+                && l.maxExportedResources == maxExportedResources && l.maxKeyBytes == maxKeyBytes
+                && l.maxKvKeys == maxKvKeys && l.maxKvBytes == maxKvBytes;
     }
 
     @Override
     public int hashCode() {
-        return ((maxExportBytes * 31 + maxValueBytes) * 31 + maxExportedResources) * 31 + maxKeyBytes;
+        return ((((maxExportBytes * 31 + maxValueBytes) * 31 + maxExportedResources) * 31 + maxKeyBytes) * 31
+                + maxKvKeys) * 31 + Long.hashCode(maxKvBytes);
     }
 
     @Override
     public String toString() {
         return "StoreLimits[export " + size(maxExportBytes) + ", value " + size(maxValueBytes) + ", "
-                + maxExportedResources + " exported resources, key " + size(maxKeyBytes) + "]";
+                + maxExportedResources + " exported resources, key " + size(maxKeyBytes) + ", " + maxKvKeys
+                + " kv keys and " + size(maxKvBytes) + " of them held]";
     }
 }

@@ -91,6 +91,7 @@ public final class AtomixWorld implements World {
     /** What this host last exported and published, to restore if someone removes it while we live. */
     private volatile String lastExport;
     private volatile String lastConverged;
+    private volatile String lastRefusals;
     private volatile String ownMember;
     private volatile long lastOwnWrite;
     /** Seals this host's writes and opens what it reads (identity in a secured cluster). */
@@ -342,8 +343,7 @@ public final class AtomixWorld implements World {
         checkKey(key);
         return retried("get " + key, () -> store.get(KV + key))
                 // A value written around the limits is refused here too (logged once): absent.
-                .filter(v -> limits.admitOpened(KV + key, v) != null
-                        && !limits.admit(new RaftStore.Change(KV + key, v, 0, false)).removed())
+                .filter(v -> limits.admitOpened(KV + key, v) != null && limits.readable(KV + key, v))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
     }
@@ -376,10 +376,12 @@ public final class AtomixWorld implements World {
     @Override
     public Mono<Void> refusals(List<CollectRefusal> refusals) {
         if (refusals.isEmpty()) {
+            lastRefusals = null;
             return mirror.value(REFUSED + host) == null ? Mono.empty()
                     : retried("clear refusals", () -> store.remove(REFUSED + host));
         }
         String doc = RefusalDoc.encode(refusals);
+        lastRefusals = doc;
         return doc.equals(mirror.value(REFUSED + host)) ? Mono.empty()
                 : retried("publish refusals", () -> store.put(REFUSED + host, doc));
     }
@@ -531,7 +533,11 @@ public final class AtomixWorld implements World {
 
     /**
      * Called under the mirror's lock. If this live host's keys were removed (membership
-     * wrongly declared it dead for a while), writes them again.
+     * wrongly declared it dead for a while), overwritten by another member, or replaced by an
+     * older value of its own (a replay), writes them again at once. In a secured cluster the
+     * store's leader also puts back the last accepted envelope of a setting, a volunteer entry
+     * or the chooser's state that was replaced by an older one, since their writers do not
+     * watch them.
      */
     private void restoreOwnKeys(Set<String> keys) {
         if (closed.get()) {
@@ -540,6 +546,30 @@ public final class AtomixWorld implements World {
         restore(keys, EXPORTED + host, lastExport);
         restore(keys, CONVERGED + host, lastConverged);
         restore(keys, MEMBER + host, ownMember);
+        restore(keys, REFUSED + host, lastRefusals);
+        if (sealing.secured()) {
+            for (String key : keys) {
+                boolean own = key.equals(Elastic.VOLUNTEER + host);
+                boolean shared = key.startsWith("config/") || key.equals(ElasticState.KEY)
+                        || (key.startsWith(Elastic.VOLUNTEER) && !own);
+                if (own || (shared && store.isLeader())) {
+                    putBack(key);
+                }
+            }
+        }
+    }
+
+    /** Puts back the envelope this host last accepted for {@code key} when the stored one is a replay. */
+    private void putBack(String key) {
+        String raw = mirror.raw(key);
+        Sealing.Accepted a = sealing.lastAccepted(key);
+        if (raw == null || a == null || raw.equals(a.raw()) || !sealing.replayed(key, raw)) {
+            return;
+        }
+        log.warn("{}: {} was replaced by an older value (a replay); putting back the one accepted before", host,
+                Quoted.of(key));
+        retried("put back " + key, () -> store.putUnsealed(key, a.raw()))
+                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
     }
 
     private void restore(Set<String> keys, String key, String value) {
@@ -550,9 +580,11 @@ public final class AtomixWorld implements World {
             log.info("{}: {} was removed while this host is alive; writing it again", host, key);
             retried("restore " + key, () -> store.putIfAbsent(key, value))
                     .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
-        } else if (sealing.secured() && mirror.value(key) == null) {
-            // Another member wrote this host's key; readers ignore its value. Put ours back.
-            log.warn("{}: {} was overwritten by another member; writing it again", host, key);
+        } else if (sealing.secured() && (mirror.value(key) == null || sealing.refuses(key, mirror.raw(key)))) {
+            // Another member wrote this host's key, or put back an older value of ours;
+            // readers ignore it (or keep the newer one they saw). Write ours again, newer.
+            log.warn("{}: {} was overwritten by another member (or replaced by an older value of its own: a replay); "
+                    + "writing it again", host, key);
             lastOwnWrite = System.nanoTime();
             retried("restore " + key, () -> store.put(key, value))
                     .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
@@ -622,6 +654,11 @@ public final class AtomixWorld implements World {
     /** Writes {@code key} unsealed, as a member without the sealing code would. For tests. */
     Mono<Void> putUnsealed(String key, String value) {
         return retried("put " + key, () -> store.putUnsealed(key, value));
+    }
+
+    /** What this host holds for {@code key} as stored (sealed, unopened), or null. For tests. */
+    String rawRead(String key) {
+        return mirror.raw(key);
     }
 
     /** What this host reads for {@code key} (opened and checked), or null. For tests. */

@@ -1,12 +1,13 @@
 package dev.mgmt.cluster.internal;
 
+import dev.mgmt.cluster.HostName;
 import java.util.Set;
 
 /**
  * Who may write which key of the store in a secured cluster, judged on the certificate that
  * sealed the value:
  * <ul>
- *   <li>{@code exported/<h>…}, {@code converged/<h>}, {@code refused/<h>} and {@code member/<h>}: only
+ *   <li>{@code exported/<h>}, {@code converged/<h>}, {@code refused/<h>} and {@code member/<h>}: only
  *       {@code h} (a name in the certificate);</li>
  *   <li>{@code elastic/volunteer/<h>}: {@code h} itself, or an admin;</li>
  *   <li>{@code config/*}: an admin;</li>
@@ -14,10 +15,56 @@ import java.util.Set;
  *   <li>{@code kv/*}: any member;</li>
  *   <li>anything else: nobody.</li>
  * </ul>
+ *
+ * <p>Every reader, with or without TLS, also takes only keys of the shapes mgmt writes
+ * ({@link #shapeProblem}): {@code exported/<h>}, {@code converged/<h>}, {@code refused/<h>},
+ * {@code member/<h>} and {@code elastic/volunteer/<h>} with {@code h} a plain host name
+ * ({@link HostName}) and nothing after it, {@code elastic/state}, the known {@code config/}
+ * settings and {@code kv/<key>}. A key of another shape is never held (so {@code exported/r/1}
+ * cannot pose as a host {@code r/1} with limits of its own), and is logged once.
  */
 final class KeyRules {
 
     private KeyRules() {
+    }
+
+    /** The prefixes of the keys that belong to one host, named right after the prefix. */
+    static final java.util.List<String> HOST_KEYS = java.util.List.of(AtomixWorld.EXPORTED, AtomixWorld.CONVERGED,
+            AtomixWorld.REFUSED, AtomixWorld.MEMBER, Elastic.VOLUNTEER);
+
+    /**
+     * Why {@code key} is not of a shape mgmt writes, or null when it is. Judged on the key
+     * alone, with or without TLS.
+     */
+    static String shapeProblem(String key) {
+        if (key == null) {
+            return "no key";
+        }
+        for (String prefix : HOST_KEYS) {
+            if (key.startsWith(prefix)) {
+                String h = key.substring(prefix.length());
+                return HostName.isPlain(h) && !h.equals(".") && !h.equals("..") ? null
+                        : "not a key mgmt writes: " + prefix + "<host> with a plain host name and nothing after it";
+            }
+        }
+        if (key.equals(ElasticState.KEY) || key.startsWith(AtomixWorld.KV)) {
+            return null;
+        }
+        if (key.startsWith("config/")) {
+            return key.equals(AtomixWorld.IDEAL_CLUSTER_SIZE) || key.equals(AtomixWorld.ELASTIC_STRATEGY)
+                    || key.equals(AtomixWorld.GRACE_PERIOD) ? null : "not a cluster setting mgmt knows";
+        }
+        return "no member writes this key";
+    }
+
+    /** The host a host key belongs to ({@code exported/<h>} and the like), or null for other keys. */
+    static String ownerOf(String key) {
+        for (String prefix : HOST_KEYS) {
+            if (key.startsWith(prefix)) {
+                return key.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     /**
@@ -28,6 +75,10 @@ final class KeyRules {
      * @param voterHosts the hosts that are store voters as this reader knows them
      */
     static String refusal(String key, Set<String> names, boolean admin, Set<String> voterHosts) {
+        String shape = shapeProblem(key);
+        if (shape != null) {
+            return shape;
+        }
         if (key.startsWith(AtomixWorld.EXPORTED)) {
             return own(key, AtomixWorld.EXPORTED, names, false, "exports");
         }
@@ -61,9 +112,7 @@ final class KeyRules {
     }
 
     private static String own(String key, String prefix, Set<String> names, boolean admin, String what) {
-        String rest = key.substring(prefix.length());
-        int slash = rest.indexOf('/');
-        String owner = slash < 0 ? rest : rest.substring(0, slash);
+        String owner = key.substring(prefix.length());
         if (names.contains(owner) || admin) {
             return null;
         }

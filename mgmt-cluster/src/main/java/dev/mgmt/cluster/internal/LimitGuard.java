@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * value before anything is sent ({@link #encodeExport}, {@link #checkPut}); the reader passes
  * every entry it reads through {@link #admit}, which turns one over a limit into an absence,
  * logged once per key, so a member that writes around the writer's check costs the others
- * no more than the limits.
+ * no more than the limits. The reader also holds only keys of the shapes mgmt writes
+ * ({@link KeyRules#shapeProblem}), and at most {@link StoreLimits#maxKvKeys()} keys and
+ * {@link StoreLimits#maxKvBytes()} bytes of the key/value API's ({@code kv/*}) in all.
  */
 final class LimitGuard {
 
@@ -40,6 +42,9 @@ final class LimitGuard {
     /** Keys currently refused, with why: logged when they enter, forgotten when a good value or a removal comes. */
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private volatile boolean quiet;
+    /** The {@code kv/} keys held (admitted and not removed since), with their stored size. */
+    private final Map<String, Integer> kvHeld = new java.util.HashMap<>();
+    private long kvBytes;
 
     LimitGuard(String host, StoreLimits limits) {
         this(host, limits, false);
@@ -118,21 +123,100 @@ final class LimitGuard {
      * key is treated as absent), logged once per key.
      */
     Change admit(Change c) {
+        String shape = KeyRules.shapeProblem(c.key());
+        if (shape != null) {
+            // Never held, whatever it holds: exported/r/1 is not a host "r/1" with limits of its own.
+            if (c.removed() || c.value() == null) {
+                refused.remove(c.key());
+                return c;
+            }
+            refuse(c.key(), shape);
+            return new Change(c.key(), null, c.version(), true);
+        }
         if (c.removed() || c.value() == null) {
             refused.remove(c.key());
+            release(c.key());
             return c;
         }
         String why = refusal(c.key(), c.value());
+        if (why == null && c.key().startsWith(AtomixWorld.KV)) {
+            why = hold(c.key(), c.value());
+        }
         if (why == null) {
             refused.remove(c.key());
             return c;
         }
+        release(c.key());
         refuse(c.key(), why);
         return new Change(c.key(), null, c.version(), true);
     }
 
-    /** A full read as this host takes it: entries over a limit are left out, each logged once. */
+    /** Counts a {@code kv/} key as held, or says why there is no room for it. */
+    private synchronized String hold(String key, String value) {
+        int size = utf8(key) + utf8(value);
+        Integer before = kvHeld.get(key);
+        if (before == null && kvHeld.size() >= limits.maxKvKeys()) {
+            return "this host holds " + limits.maxKvKeys() + " key/value keys already (StoreLimits.maxKvKeys)";
+        }
+        long after = kvBytes - (before == null ? 0 : before) + size;
+        if (after > limits.maxKvBytes()) {
+            return "this host holds " + StoreLimits.size(kvBytes) + " of key/value keys already, and this one ("
+                    + StoreLimits.size(size) + ") would pass " + StoreLimits.size(limits.maxKvBytes())
+                    + " (StoreLimits.maxKvBytes)";
+        }
+        kvHeld.put(key, size);
+        kvBytes = after;
+        return null;
+    }
+
+    private synchronized void release(String key) {
+        Integer before = kvHeld.remove(key);
+        if (before != null) {
+            kvBytes -= before;
+        }
+    }
+
+    /** The number of {@code kv/} keys held now. For tests. */
+    synchronized int kvKeysHeld() {
+        return kvHeld.size();
+    }
+
+    /**
+     * Whether a value read straight from the store (not through the mirror) is one this host
+     * takes: a key of a known shape, within the size limits, and, for a {@code kv/} key, one
+     * held or with room for it. Logs a refusal once per key; counts nothing.
+     */
+    boolean readable(String key, String value) {
+        if (value == null) {
+            return false;
+        }
+        String why = KeyRules.shapeProblem(key);
+        if (why == null) {
+            why = refusal(key, value);
+        }
+        if (why == null && key.startsWith(AtomixWorld.KV)) {
+            synchronized (this) {
+                if (!kvHeld.containsKey(key) && kvHeld.size() >= limits.maxKvKeys()) {
+                    why = "this host holds " + limits.maxKvKeys() + " key/value keys already (StoreLimits.maxKvKeys)";
+                }
+            }
+        }
+        if (why == null) {
+            return true;
+        }
+        refuse(key, why);
+        return false;
+    }
+
+    /**
+     * A full read as this host takes it: entries over a limit are left out, each logged once.
+     * It replaces what is held, so the count of {@code kv/} keys starts again from it.
+     */
     List<Change> admitAll(List<Change> entries) {
+        synchronized (this) {
+            kvHeld.clear();
+            kvBytes = 0;
+        }
         List<Change> out = new ArrayList<>(entries.size());
         for (Change c : entries) {
             Change a = admit(c);

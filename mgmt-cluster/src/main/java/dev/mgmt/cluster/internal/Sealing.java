@@ -27,11 +27,23 @@ import org.slf4j.LoggerFactory;
 /**
  * End-to-end identity for the store's values. Atomix's Raft server cannot tell which TLS peer
  * sent a command, so in a secured cluster every value is <em>sealed</em> by its writer: a JSON
- * envelope with the value, the writer's certificate chain and a signature (the writer's
- * private key) over the key and the value. Every reader <em>opens</em> it: the chain must be
- * trusted by the reader's truststore, the signature must verify, and the signer must be
- * allowed to write that key ({@link KeyRules}). A value that fails is treated as absent and
- * logged once per key and reason.
+ * envelope with the value, the time it was sealed, the writer's certificate chain and a
+ * signature (the writer's private key) over the key, the time and the value. Every reader
+ * <em>opens</em> it: the chain must be trusted by the reader's truststore, the signature must
+ * verify, and the signer must be allowed to write that key ({@link KeyRules}). A value that
+ * fails is treated as absent and logged once per key and reason.
+ *
+ * <p><b>Replays.</b> A member can write any bytes under any key, so it could store again an
+ * older envelope the rightful writer sealed for the same key. The time in the envelope (epoch
+ * milliseconds of the writer's clock, made strictly increasing per key by the writer) orders
+ * them: a reader keeps, per key, the highest time it accepted and refuses anything older as a
+ * replay, keeping the value it accepted before. Owned keys ({@code exported/<h>} and the like)
+ * have one writer, so only that host's clock matters, and a restarted host's clock has moved
+ * on. Keys with several writers compare the clocks of different machines: {@code config/*}
+ * (admins), {@code elastic/volunteer/<h>} (the host or an admin) — a write from a machine whose
+ * clock is behind the last accepted write's is refused as a replay until its clock catches
+ * up. {@code elastic/state} is ordered per signer (each chooser's own clock), so a new chooser
+ * is never refused for its clock. {@code kv/*} is not ordered: any member may write it anyway.
  *
  * <p>Membership keys ({@code elastic/state}, {@code config/*}) are also checked strictly
  * ({@link MembershipKeys}) on write and on read, with or without TLS. Without TLS values are
@@ -41,11 +53,13 @@ final class Sealing {
 
     private static final Logger log = LoggerFactory.getLogger(Sealing.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    /** The refusal of an envelope older than one already accepted for its key. */
+    static final String REPLAY = "an older value than the one already accepted: a replay";
     private static final int CACHE_LIMIT = 4096;
 
     /** The envelope of a sealed value. */
-    record Envelope(int sealed, String value, List<String> chain, String sig) {
+    record Envelope(int sealed, String value, long ts, List<String> chain, String sig) {
     }
 
     /** A verified signer: its certificate's names, whether it has the admin role, and its key. */
@@ -53,10 +67,22 @@ final class Sealing {
     }
 
     /** What opening a value found: the value, or why it was refused (and the signer, when known). */
-    record Opened(String value, Signer signer, String refusal) {
+    record Opened(String value, Signer signer, String refusal, long ts) {
+        Opened(String value, Signer signer, String refusal) {
+            this(value, signer, refusal, 0);
+        }
+
         boolean ok() {
             return refusal == null;
         }
+
+        boolean replay() {
+            return REPLAY.equals(refusal);
+        }
+    }
+
+    /** The last value a reader accepted for a key, and its stored envelope (to put back after a replay). */
+    record Accepted(String value, String raw) {
     }
 
     private record Cached(String raw, Opened opened) {
@@ -69,14 +95,23 @@ final class Sealing {
     private final Map<String, Signer> verified = new ConcurrentHashMap<>();
     private final Map<String, Cached> byKey = new ConcurrentHashMap<>();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
-    /** The last accepted value of each cluster setting: kept while a refused one is stored. */
-    private final Map<String, String> lastGoodSetting = new ConcurrentHashMap<>();
+    /**
+     * The last accepted value of each ordered key (and of each cluster setting without TLS):
+     * kept while a refused setting or a replay is stored.
+     */
+    private final Map<String, Accepted> lastGood = new ConcurrentHashMap<>();
+    /** Reader: the highest seal time accepted per ordered key (per signer for elastic/state); kept after removal. */
+    private final Map<String, Long> acceptedTs = new ConcurrentHashMap<>();
+    /** Writer: the last seal time used per key, so that times are strictly increasing per key. */
+    private final Map<String, Long> sealedTs = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
     private volatile Supplier<Set<String>> voterHosts = Set::of;
     /** The hosts of the voters in the last {@code elastic/state} this reader accepted. */
     private volatile Set<String> stateVoterHosts = Set.of();
 
-    private Sealing(String host, Identity identity, Set<String> admins) {
+    private Sealing(String host, Identity identity, Set<String> admins, java.time.Clock clock) {
         this.host = host;
+        this.clock = clock;
         this.identity = identity;
         this.admins = Set.copyOf(admins);
         this.ownChain = identity == null ? null : encodeChain(identity.chain());
@@ -84,12 +119,17 @@ final class Sealing {
 
     /** No TLS: values stay as they are; membership keys are still checked. */
     static Sealing plain(String host) {
-        return new Sealing(host, null, Set.of());
+        return new Sealing(host, null, Set.of(), java.time.Clock.systemUTC());
     }
 
     /** TLS: seals with {@code identity}; {@code admins} is this reader's allow-list of admin names. */
     static Sealing of(String host, Identity identity, Set<String> admins) {
-        return new Sealing(host, identity, admins);
+        return of(host, identity, admins, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #of(String, Identity, Set)}, with the clock that times this writer's seals. */
+    static Sealing of(String host, Identity identity, Set<String> admins, java.time.Clock clock) {
+        return new Sealing(host, identity, admins, clock);
     }
 
     /** Whether values are sealed (TLS is on). */
@@ -122,9 +162,13 @@ final class Sealing {
         if (identity == null) {
             return value;
         }
+        long now = clock.millis();
+        // Strictly increasing per key: two writes in one millisecond, or a clock stepped back
+        // while this host runs, still order as written. kv/* is not ordered by readers.
+        long ts = key.startsWith(AtomixWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
         try {
-            String sig = Base64.getEncoder().encodeToString(sign(identity.key(), key, value));
-            return JSON.writeValueAsString(new Envelope(FORMAT, value, chainList(), sig));
+            String sig = Base64.getEncoder().encodeToString(sign(identity.key(), key, ts, value));
+            return JSON.writeValueAsString(new Envelope(FORMAT, value, ts, chainList(), sig));
         } catch (GeneralSecurityException | JsonProcessingException e) {
             throw new IllegalStateException("cannot seal " + key + ": " + e.getMessage(), e);
         }
@@ -143,17 +187,51 @@ final class Sealing {
         boolean setting = key.startsWith("config/");
         if (!o.ok()) {
             refused(key, o);
-            // A refused setting does not undo an admin's: the previous good value stands.
-            return setting ? lastGoodSetting.get(key) : null;
+            // A refused setting does not undo an admin's, nor a replay the newer value: the
+            // previous good value stands.
+            Accepted a = setting || o.replay() ? lastGood.get(key) : null;
+            return a == null ? null : a.value();
         }
-        if (setting) {
-            lastGoodSetting.put(key, o.value());
+        if (ordered(key)) {
+            acceptedTs.merge(tsKey(key, o.signer()), o.ts(), Math::max);
+        }
+        if (setting || ordered(key)) {
+            lastGood.put(key, new Accepted(o.value(), raw));
         }
         return o.value();
     }
 
+    /** Whether this reader refuses {@code raw} for {@code key} now (for any reason). */
+    boolean refuses(String key, String raw) {
+        return raw != null && !check(key, raw).ok();
+    }
+
+    /** Whether this reader refuses {@code raw} for {@code key} now as older than one it accepted. */
+    boolean replayed(String key, String raw) {
+        return raw != null && check(key, raw).replay();
+    }
+
+    /** The value and envelope this reader last accepted for an ordered key or setting, or null. */
+    Accepted lastAccepted(String key) {
+        return lastGood.get(key);
+    }
+
+    /** Whether readers order {@code key}'s values by their seal time (TLS, every key but {@code kv/*}). */
+    private boolean ordered(String key) {
+        return identity != null && !key.startsWith(AtomixWorld.KV);
+    }
+
+    /** Per key; per key and signer for the chooser's state, which each chooser seals with its own clock. */
+    private static String tsKey(String key, Signer s) {
+        return key.equals(ElasticState.KEY) && s != null ? key + "\0" + new java.util.TreeSet<>(s.names()) : key;
+    }
+
     /** Opens and judges one stored value. */
     Opened check(String key, String raw) {
+        String shape = KeyRules.shapeProblem(key);
+        if (shape != null) {
+            return new Opened(null, null, shape);
+        }
         Opened crypto;
         if (identity == null) {
             crypto = new Opened(raw, null, null);
@@ -180,6 +258,10 @@ final class Sealing {
             if (why != null) {
                 return new Opened(null, s, why);
             }
+            Long seen = acceptedTs.get(tsKey(key, s));
+            if (seen != null && crypto.ts() < seen) {
+                return new Opened(null, s, REPLAY, crypto.ts());
+            }
         }
         String bad = MembershipKeys.problem(key, crypto.value());
         if (bad != null) {
@@ -200,7 +282,10 @@ final class Sealing {
         } catch (JsonProcessingException | RuntimeException e) {
             return new Opened(null, null, "not sealed (a value written without a certificate)");
         }
-        if (env.sealed() != FORMAT || env.value() == null || env.chain() == null || env.chain().isEmpty()
+        if (env.sealed() != FORMAT) {
+            return new Opened(null, null, "not sealed in this version's format (" + env.sealed() + ", not " + FORMAT + ")");
+        }
+        if (env.value() == null || env.ts() <= 0 || env.chain() == null || env.chain().isEmpty()
                 || env.sig() == null) {
             return new Opened(null, null, "not sealed (an incomplete envelope)");
         }
@@ -211,13 +296,13 @@ final class Sealing {
             return new Opened(null, null, "the signer's certificate is not trusted (" + Quoted.escape(e.getMessage()) + ")");
         }
         try {
-            if (!verify(signer.key(), key, env.value(), Base64.getDecoder().decode(env.sig()))) {
+            if (!verify(signer.key(), key, env.ts(), env.value(), Base64.getDecoder().decode(env.sig()))) {
                 return new Opened(null, signer, "the signature does not match the key and value");
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return new Opened(null, signer, "the signature cannot be checked (" + Quoted.escape(e.getMessage()) + ")");
         }
-        return new Opened(env.value(), signer, null);
+        return new Opened(env.value(), signer, null, env.ts());
     }
 
     /** The chain's signer, checked against the truststore once per chain. */
@@ -268,17 +353,17 @@ final class Sealing {
         return String.join(",", out);
     }
 
-    static byte[] sign(PrivateKey key, String k, String value) throws GeneralSecurityException {
+    static byte[] sign(PrivateKey key, String k, long ts, String value) throws GeneralSecurityException {
         Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
         s.initSign(key);
-        s.update(signed(k, value));
+        s.update(signed(k, ts, value));
         return s.sign();
     }
 
-    static boolean verify(PublicKey key, String k, String value, byte[] sig) throws GeneralSecurityException {
+    static boolean verify(PublicKey key, String k, long ts, String value, byte[] sig) throws GeneralSecurityException {
         Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
         s.initVerify(key);
-        s.update(signed(k, value));
+        s.update(signed(k, ts, value));
         return s.verify(sig);
     }
 
@@ -291,9 +376,9 @@ final class Sealing {
         };
     }
 
-    /** What the signature covers: a format tag, the key and the value. */
-    private static byte[] signed(String key, String value) {
-        return ("mgmt-seal-1\0" + key + "\0" + value).getBytes(StandardCharsets.UTF_8);
+    /** What the signature covers: a format tag, the key, the seal time and the value. */
+    private static byte[] signed(String key, long ts, String value) {
+        return ("mgmt-seal-2\0" + key + "\0" + ts + "\0" + value).getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean anyIn(Set<String> names, Set<String> set) {

@@ -157,6 +157,55 @@ class IdentityTest {
     }
 
     /**
+     * A rogue member stores again an older envelope b sealed for its own export (a replay): a
+     * collector that has seen b's newer export never collects the older one again, and b
+     * writes its export again at once. A key of another shape ({@code exported/r/1}, sealed by
+     * r itself) is never collected as a host of its own.
+     */
+    @Test
+    void aReplayedOlderExportIsNeverCollectedAgainAndItsOwnerWritesItAgain() {
+        FileResource v1 = FileResource.file("/tmp/mgmt-test/replay-b", "v1\n");
+        FileResource v2 = FileResource.file("/tmp/mgmt-test/replay-b", "v2\n");
+        FileResource extra = FileResource.file("/tmp/mgmt-test/replay-r-extra", "r\n");
+        try (Cluster cluster = new Cluster()) {
+            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
+            AtomixWorld b = (AtomixWorld) cluster.start("b", n -> n.tls(certs.tls("b")));
+            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+                b.export(List.of(v1)).block(WAIT);
+                onA.await("b's first export on a", WAIT, List.of(new Exported("b", v1))::equals);
+                String older = a.rawRead(AtomixWorld.EXPORTED + "b");
+                assertThat(older).contains("\"ts\":");
+                b.export(List.of(v2)).block(WAIT);
+                onA.await("b's second export on a", WAIT, List.of(new Exported("b", v2))::equals);
+                String newer = a.rawRead(AtomixWorld.EXPORTED + "b");
+
+                r.rawPut(AtomixWorld.EXPORTED + "b", older).join();
+                r.putKey(AtomixWorld.EXPORTED + "r/1", ExportDoc.encode(ResourceCodec.standard(), List.of(extra)))
+                        .block(WAIT);
+                r.put("marker", "1").block(WAIT);
+                try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
+                    kv.await("the rogue's marker on a", WAIT, m -> m.containsKey("marker"));
+                }
+                // b saw its own key replaced by an older value and wrote it again (newer still).
+                awaitStatus(a, "b's export written again", s -> {
+                    String now = a.rawRead(AtomixWorld.EXPORTED + "b");
+                    return now != null && !now.equals(older) && !now.equals(newer);
+                });
+                assertThat(a.read(AtomixWorld.EXPORTED + "b")).isEqualTo(b.read(AtomixWorld.EXPORTED + "b"));
+                assertThat(onA.last()).isEqualTo(List.of(new Exported("b", v2)));
+                List<List<Exported>> seen = onA.seen();
+                int firstNewer = seen.indexOf(List.of(new Exported("b", v2)));
+                assertThat(seen.subList(firstNewer, seen.size())).as("never the older export after the newer")
+                        .noneMatch(l -> l.stream().anyMatch(e -> e.resource().equals(v1)));
+                assertThat(seen).as("never a host 'r/1'")
+                        .noneMatch(l -> l.stream().anyMatch(e -> e.host().contains("/")));
+                assertThat(a.rawRead(AtomixWorld.EXPORTED + "r/1")).as("never held").isNull();
+            }
+        }
+    }
+
+    /**
      * A voter holds every key, so who may become one is the hosts' own policy: with an allow-list
      * of servers, a volunteer outside it (here b, which joins first and sorts first) is never
      * nominated, while allowed ones (c and r) are; and each voter's member id is the one its host

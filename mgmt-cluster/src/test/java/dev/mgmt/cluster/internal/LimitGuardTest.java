@@ -126,6 +126,39 @@ class LimitGuardTest {
     }
 
     @Test
+    void aReaderHoldsAtMostMaxKvKeysAndMaxKvBytesOfKeyValueKeys() {
+        LimitGuard g = new LimitGuard("b", StoreLimits.DEFAULTS.withMaxKvKeys(3).withMaxKvBytes(40));
+        assertThat(StoreLimits.DEFAULTS.maxKvKeys()).isEqualTo(10_000);
+        assertThat(StoreLimits.DEFAULTS.maxKvBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThatThrownBy(() -> StoreLimits.DEFAULTS.withMaxKvKeys(0)).isInstanceOf(IllegalArgumentException.class);
+        record Row(String key, String value, boolean removal, boolean held, int keys) {
+        }
+        List<Row> table = List.of(
+                new Row("kv/a", "1", false, true, 1),
+                new Row("kv/b", "1", false, true, 2),
+                new Row("kv/c", "1", false, true, 3),
+                new Row("kv/d", "1", false, false, 3),          // a fourth key: no room
+                new Row("kv/a", "2", false, true, 3),           // an update of one held: fine
+                new Row("kv/c", null, true, false, 2),          // removed: room again
+                new Row("kv/d", "1", false, true, 3),
+                new Row("kv/b", "x".repeat(30), false, false, 2), // past 40 bytes in all: refused, not held
+                new Row("exported/b", "[]", false, true, 2));   // other keys are not counted
+        int v = 1;
+        for (Row r : table) {
+            Change c = g.admit(new Change(r.key(), r.value(), v++, r.removal()));
+            assertThat(!c.removed()).as(r.toString()).isEqualTo(r.held());
+            assertThat(g.kvKeysHeld()).as(r.toString()).isEqualTo(r.keys());
+        }
+        assertThat(g.readable("kv/a", "2")).isTrue();
+        assertThat(g.readable("kv/zzz", "1")).as("room for one more").isTrue();
+        g.admit(new Change("kv/e", "1", v++, false));
+        assertThat(g.readable("kv/zzz", "1")).as("full").isFalse();
+        // A full read starts the count again.
+        assertThat(g.admitAll(List.of(new Change("kv/x", "1", 1, false)))).hasSize(1);
+        assertThat(g.kvKeysHeld()).isEqualTo(1);
+    }
+
+    @Test
     void countReadsOnlyTheTopLevel() {
         assertThat(ExportDoc.count("[]")).isZero();
         assertThat(ExportDoc.count("[{\"a\":[1,2,3]},{\"b\":{}}]")).isEqualTo(2);
