@@ -188,7 +188,7 @@ class IdentityTest {
                     kv.await("the rogue's marker on a", WAIT, m -> m.containsKey("marker"));
                 }
                 // b saw its own key replaced by an older value and wrote it again (newer still).
-                awaitStatus(a, "b's export written again", s -> {
+                Cluster.awaitStatus(a, "b's export written again", s -> {
                     String now = a.rawRead(AtomixWorld.EXPORTED + "b");
                     return now != null && !now.equals(older) && !now.equals(newer);
                 });
