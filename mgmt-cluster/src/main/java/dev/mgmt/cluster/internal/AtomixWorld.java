@@ -83,6 +83,7 @@ public final class AtomixWorld implements World {
     private final OncePerKey undecodable = new OncePerKey();
     private final Mirror mirror = new Mirror();
     private final LimitGuard limits;
+    private final DeleteGuard deletes;
     private final ExecutorService events;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Long> absentSince = new HashMap<>();
@@ -103,6 +104,7 @@ public final class AtomixWorld implements World {
         this.store = store;
         this.sealing = sealing;
         this.limits = new LimitGuard(host, config.limits(), config.tls().isPresent());
+        this.deletes = new DeleteGuard(host, config.tls().isPresent(), store::liveHosts);
         this.events = Executors.newSingleThreadExecutor(r -> daemon(r, "mgmt-world-events-" + host));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mgmt-world-sweep-" + host));
     }
@@ -137,7 +139,11 @@ public final class AtomixWorld implements World {
         sealing.voters(() -> sealing.voterHosts(store));
         mirror.opener((key, raw) -> limits.admitOpened(key, sealing.open(key, raw)));
         // What others wrote over the limits is treated as absent (logged once): never held here.
-        attach(store.listen(c -> mirror.apply(limits.admit(c)), events), t);
+        attach(store.listen(c -> {
+            if (!deletes.hold(c)) {
+                mirror.apply(limits.admit(c));
+            }
+        }, events), t);
         // A host that bootstraps made the store just now: it is empty, nothing to read.
         mirror.load(store.isServer() ? List.of() : limits.admitAll(firstRead(t)));
         mirror.subscribe(new Mirror.Listener() {
@@ -152,6 +158,9 @@ public final class AtomixWorld implements World {
         }, () -> { });
         store.onReconnect(() -> Schedulers.boundedElastic().schedule(this::resync, 200, TimeUnit.MILLISECONDS));
         store.onHostRemoved(ev -> {
+            if (!store.liveHosts().contains(ev.host())) {
+                deletes.release(ev.host()).forEach(c -> mirror.apply(limits.admit(c)));
+            }
             if (store.isLeader()) {
                 removeHost(ev.host(), "left or was declared dead");
             }
@@ -745,8 +754,10 @@ public final class AtomixWorld implements World {
         sweeper.shutdownNow();
         stopElastic();
         try {
-            CompletableFuture.allOf(store.remove(EXPORTED + host), store.remove(CONVERGED + host),
-                            store.remove(REFUSED + host), store.remove(MEMBER + host))
+            // Others hold back an unsigned delete of a live host's export: say it sealed first.
+            store.put(EXPORTED + host, "[]")
+                    .thenCompose(v -> CompletableFuture.allOf(store.remove(EXPORTED + host),
+                            store.remove(CONVERGED + host), store.remove(REFUSED + host), store.remove(MEMBER + host)))
                     .get(2, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("{}: could not remove own exports before leaving: {}", host, RaftStore.rootMessage(e));

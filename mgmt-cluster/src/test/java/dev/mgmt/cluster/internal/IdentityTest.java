@@ -206,6 +206,34 @@ class IdentityTest {
     }
 
     /**
+     * Deletes cannot be sealed: a rogue deleting b's export must not make a collector drop b's
+     * resources while b is alive; b leaving cleanly still withdraws them at once.
+     */
+    @Test
+    void aRogueDeleteOfALiveHostsExportIsHeldBackAndALeaveStillWithdraws() {
+        FileResource f = FileResource.file("/tmp/mgmt-test/identity-delete-b", "b\n");
+        try (Cluster cluster = new Cluster()) {
+            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
+            World b = cluster.start("b", n -> n.tls(certs.tls("b")));
+            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+                b.export(List.of(f)).block(WAIT);
+                onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
+                int seen = onA.seen().size();
+                r.removeKeysOf("b").block(WAIT);
+                r.put("marker", "1").block(WAIT);
+                try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
+                    kv.await("the rogue's marker on a", WAIT, m -> m.containsKey("marker"));
+                }
+                assertThat(onA.seen().subList(seen - 1, onA.seen().size()))
+                        .as("a never dropped b's export while b lives").allMatch(l -> l.equals(List.of(new Exported("b", f))));
+                b.close();
+                onA.await("b's export withdrawn when b leaves", WAIT, List::isEmpty);
+            }
+        }
+    }
+
+    /**
      * A voter holds every key, so who may become one is the hosts' own policy: with an allow-list
      * of servers, a volunteer outside it (here b, which joins first and sorts first) is never
      * nominated, while allowed ones (c and r) are; and each voter's member id is the one its host
