@@ -80,7 +80,18 @@ final class FileHandle implements Closeable {
     private static final int ENOTDIR = 20;
     private static final int EACCES = 13;
     private static final int IO_CHUNK = 1 << 20;
+    /** Reads and writes up to this size go through the thread's scratch buffer. */
+    private static final int SCRATCH_SIZE = 64 * 1024;
     private static final byte[] EMPTY = {0};
+    /** size_t is 64 bits (x86-64, arm64): read/write take and return a plain long, no NativeLong boxing. */
+    private static final boolean LP64 = Native.SIZE_T_SIZE == 8;
+    /**
+     * Per-thread native buffers: one for statx, one for reads and writes of up to 64 KiB. A
+     * check or apply runs on one thread and each call copies in or out before it returns, so
+     * nothing is shared; this saves a malloc, a free and a Cleaner registration per call.
+     */
+    private static final ThreadLocal<Memory> STATX_BUF = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
+    private static final ThreadLocal<Memory> SCRATCH = ThreadLocal.withInitial(() -> new Memory(SCRATCH_SIZE));
 
     /** Type, permission bits, owner and size of what a descriptor or path holds. */
     record Stat(int mode, int uid, int gid, long size) {
@@ -238,7 +249,8 @@ final class FileHandle implements Closeable {
         Memory m = buffer(len);
         for (;;) {
             try {
-                int n = (int) C.read(fd, m, new NativeLong(Math.min(len, m.size()))).longValue();
+                long count = Math.min(len, m.size());
+                int n = (int) (LP64 ? C64.read(fd, m, count) : C.read(fd, m, new NativeLong(count)).longValue());
                 if (n <= 0) {
                     return -1;
                 }
@@ -262,7 +274,9 @@ final class FileHandle implements Closeable {
             long written = 0;
             while (written < n) {
                 try {
-                    long w = C.write(fd, m.share(written), new NativeLong(n - written)).longValue();
+                    Pointer at = written == 0 ? m : m.share(written);
+                    long w = LP64 ? C64.write(fd, at, n - written)
+                            : C.write(fd, at, new NativeLong(n - written)).longValue();
                     if (w <= 0) {
                         throw new FileSystemException(path.toString(), null, "write wrote nothing");
                     }
@@ -306,29 +320,31 @@ final class FileHandle implements Closeable {
     }
 
     private Memory buffer(int want) {
-        long size = Math.max(1, Math.min(want, IO_CHUNK));
+        if (want <= SCRATCH_SIZE) {
+            return SCRATCH.get();
+        }
+        long size = Math.min(want, IO_CHUNK);
         if (buf == null || buf.size() < size) {
             if (buf != null) {
                 buf.close();
             }
-            buf = new Memory(Math.max(size, 64 * 1024));
+            buf = new Memory(size);
         }
         return buf;
     }
 
     /** {@code statx}; {@code null} when the path names nothing. */
     private static Stat statx(int dirfd, byte[] name, int flags, Path path) throws IOException {
-        try (Memory sx = new Memory(STATX_SIZE)) {
-            try {
-                Statx.call(dirfd, name, flags, sx);
-            } catch (LastErrorException e) {
-                if (dirfd == AT_FDCWD && (e.getErrorCode() == ENOENT || e.getErrorCode() == ENOTDIR)) {
-                    return null;
-                }
-                throw error(path, e.getErrorCode());
+        Memory sx = STATX_BUF.get();
+        try {
+            Statx.call(dirfd, name, flags, sx);
+        } catch (LastErrorException e) {
+            if (dirfd == AT_FDCWD && (e.getErrorCode() == ENOENT || e.getErrorCode() == ENOTDIR)) {
+                return null;
             }
-            return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40));
+            throw error(path, e.getErrorCode());
         }
+        return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40));
     }
 
     private static void closeQuietly(int fd) {
@@ -386,6 +402,20 @@ final class FileHandle implements Closeable {
         static native int close(int fd) throws LastErrorException;
 
         static native String strerror(int errno);
+    }
+
+    /** {@code read(2)} and {@code write(2)} where {@code size_t} is 64 bits: primitives only, the fastest direct calls. */
+    private static final class C64 {
+        static {
+            Native.register(C64.class, Platform.C_LIBRARY_NAME);
+        }
+
+        private C64() {
+        }
+
+        static native long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+        static native long write(int fd, Pointer buf, long count) throws LastErrorException;
     }
 
     /** {@code statx(2)}: glibc's wrapper (2.28), else the system call itself. */
