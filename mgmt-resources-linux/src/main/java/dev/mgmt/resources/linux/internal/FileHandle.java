@@ -115,7 +115,18 @@ final class FileHandle implements Closeable {
     private static final int ELOOP = 40;
     private static final int ENOSYS = 38;
     private static final int IO_CHUNK = 1 << 20;
+    /** Reads and writes up to this size go through the thread's scratch buffer. */
+    private static final int SCRATCH_SIZE = 64 * 1024;
     private static final byte[] EMPTY = {0};
+    /** size_t is 64 bits (x86-64, arm64): read/write take and return a plain long, no NativeLong boxing. */
+    private static final boolean LP64 = Native.SIZE_T_SIZE == 8;
+    /**
+     * Per-thread native buffers: one for statx, one for reads and writes of up to 64 KiB. A
+     * check or apply runs on one thread and each call copies in or out before it returns, so
+     * nothing is shared; this saves a malloc, a free and a Cleaner registration per call.
+     */
+    private static final ThreadLocal<Memory> STATX_BUF = ThreadLocal.withInitial(() -> new Memory(STATX_SIZE));
+    private static final ThreadLocal<Memory> SCRATCH = ThreadLocal.withInitial(() -> new Memory(SCRATCH_SIZE));
 
     /**
      * Type, permission bits, owner, size and number of hard links ({@code nlink}) of what a
@@ -281,7 +292,8 @@ final class FileHandle implements Closeable {
         Memory m = buffer(len);
         for (;;) {
             try {
-                int n = (int) C.read(fd, m, new NativeLong(Math.min(len, m.size()))).longValue();
+                long count = Math.min(len, m.size());
+                int n = (int) (LP64 ? C64.read(fd, m, count) : C.read(fd, m, new NativeLong(count)).longValue());
                 if (n <= 0) {
                     return -1;
                 }
@@ -305,7 +317,9 @@ final class FileHandle implements Closeable {
             long written = 0;
             while (written < n) {
                 try {
-                    long w = C.write(fd, m.share(written), new NativeLong(n - written)).longValue();
+                    Pointer at = written == 0 ? m : m.share(written);
+                    long w = LP64 ? C64.write(fd, at, n - written)
+                            : C.write(fd, at, new NativeLong(n - written)).longValue();
                     if (w <= 0) {
                         throw new FileSystemException(path.toString(), null, "write wrote nothing");
                     }
@@ -446,12 +460,15 @@ final class FileHandle implements Closeable {
     }
 
     private Memory buffer(int want) {
-        long size = Math.max(1, Math.min(want, IO_CHUNK));
+        if (want <= SCRATCH_SIZE) {
+            return SCRATCH.get();
+        }
+        long size = Math.min(want, IO_CHUNK);
         if (buf == null || buf.size() < size) {
             if (buf != null) {
                 buf.close();
             }
-            buf = new Memory(Math.max(size, 64 * 1024));
+            buf = new Memory(size);
         }
         return buf;
     }
@@ -466,7 +483,9 @@ final class FileHandle implements Closeable {
         if (Statx.unavailable()) {
             return Fallback.stat(dirfd, name, flags, path);
         }
-        try (Memory sx = new Memory(STATX_SIZE)) {
+        {
+            // One buffer per thread: a statx per check, allocated and freed each time, showed in profiles.
+            Memory sx = STATX_BUF.get();
             try {
                 Statx.call(dirfd, name, flags, sx);
             } catch (LastErrorException e) {
@@ -684,6 +703,20 @@ final class FileHandle implements Closeable {
 
             static native Pointer readdir64(Pointer dir) throws LastErrorException;
         }
+    }
+
+    /** {@code read(2)} and {@code write(2)} where {@code size_t} is 64 bits: primitives only, the fastest direct calls. */
+    private static final class C64 {
+        static {
+            Native.register(C64.class, Platform.C_LIBRARY_NAME);
+        }
+
+        private C64() {
+        }
+
+        static native long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+        static native long write(int fd, Pointer buf, long count) throws LastErrorException;
     }
 
     /**
