@@ -65,13 +65,10 @@ final class DeleteGuard {
         return out;
     }
 
+    /** The host of an {@code exported/<h>} or {@code converged/<h>} key; null for any other key. */
     private static String owner(String key) {
-        for (String prefix : new String[] {AtomixWorld.EXPORTED, AtomixWorld.CONVERGED}) {
-            if (key.startsWith(prefix)) {
-                String h = key.substring(prefix.length());
-                return h.isEmpty() || h.indexOf('/') >= 0 ? null : h;
-            }
-        }
-        return null;
+        boolean guarded = key.startsWith(AtomixWorld.EXPORTED) || key.startsWith(AtomixWorld.CONVERGED);
+        String h = guarded ? KeyRules.ownerOf(key) : null;
+        return h == null || h.isEmpty() || h.indexOf('/') >= 0 ? null : h;
     }
 }

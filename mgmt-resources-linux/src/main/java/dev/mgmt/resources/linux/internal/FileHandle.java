@@ -483,30 +483,28 @@ final class FileHandle implements Closeable {
         if (Statx.unavailable()) {
             return Fallback.stat(dirfd, name, flags, path);
         }
-        {
-            // One buffer per thread: a statx per check, allocated and freed each time, showed in profiles.
-            Memory sx = STATX_BUF.get();
-            try {
-                Statx.call(dirfd, name, flags, sx);
-            } catch (LastErrorException e) {
-                int errno = e.getErrorCode();
-                if (errno == ENOSYS || errno == EPERM) {
-                    // ENOSYS: gVisor, a kernel before 4.11; EPERM: a seccomp profile that predates
-                    // statx (older Docker). Neither is an answer about the file.
-                    Statx.disable("statx(2) fails with " + message(errno));
-                    return Fallback.stat(dirfd, name, flags, path);
-                }
-                if (dirfd == AT_FDCWD && (errno == ENOENT || errno == ENOTDIR)) {
-                    return null;
-                }
-                throw error(path, errno);
-            } catch (UnsatisfiedLinkError e) {
-                Statx.disable("no statx(2): " + e.getMessage());
+        // One buffer per thread: a statx per check, allocated and freed each time, showed in profiles.
+        Memory sx = STATX_BUF.get();
+        try {
+            Statx.call(dirfd, name, flags, sx);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ENOSYS || errno == EPERM) {
+                // ENOSYS: gVisor, a kernel before 4.11; EPERM: a seccomp profile that predates
+                // statx (older Docker). Neither is an answer about the file.
+                Statx.disable("statx(2) fails with " + message(errno));
                 return Fallback.stat(dirfd, name, flags, path);
             }
-            // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_size @40.
-            return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16));
+            if (dirfd == AT_FDCWD && (errno == ENOENT || errno == ENOTDIR)) {
+                return null;
+            }
+            throw error(path, errno);
+        } catch (UnsatisfiedLinkError e) {
+            Statx.disable("no statx(2): " + e.getMessage());
+            return Fallback.stat(dirfd, name, flags, path);
         }
+        // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_size @40.
+        return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16));
     }
 
     /** Tests: {@code true} makes every look use {@link Fallback}, as if {@code statx} were refused. */
