@@ -18,10 +18,12 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -587,7 +589,7 @@ public final class ReactiveEngine implements Engine {
         boolean refresh = (v.marks & RUN_REFRESH) != 0;
         boolean doRefresh = refresh && v.resource instanceof Refreshable && !noopRun;
         Call call = new Call(v, loop, this::callReturned);
-        call.of(steps.run(v, noopRun, doRefresh, call::cancel));
+        call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call::cancel));
         v.call = call;
         emit(() -> new EngineEvent.RunStarted(now(), v.id, refresh));
         try {
@@ -595,6 +597,25 @@ public final class ReactiveEngine implements Engine {
         } catch (RejectedExecutionException e) {
             call.refused(e);
         }
+    }
+
+    /** Whether a vertex {@code v} depends on, directly or not, would change in this noop run. */
+    private boolean upstreamWouldChange(Vertex v) {
+        if (wouldChange.isEmpty()) {
+            return false;
+        }
+        ArrayDeque<Vertex> todo = new ArrayDeque<>(List.of(v.parents));
+        Set<Vertex> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Vertex p = todo.poll();
+            if (seen.add(p)) {
+                if (wouldChange.contains(p.id)) {
+                    return true;
+                }
+                todo.addAll(List.of(p.parents));
+            }
+        }
+        return false;
     }
 
     private void callReturned(Call call, RunSteps.Outcome outcome, Throwable error) {

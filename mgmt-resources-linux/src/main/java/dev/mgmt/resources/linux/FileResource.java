@@ -11,6 +11,7 @@ import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
+import dev.mgmt.api.Warnings;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import dev.mgmt.resources.linux.internal.Irreversible;
@@ -65,7 +66,7 @@ import reactor.core.publisher.Mono;
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource, Reversible, Claims, Collectable {
+public final class FileResource implements Resource, Reversible, Claims, Collectable, Warnings {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
@@ -258,13 +259,16 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         if (content != null && source != null) {
             out.add("content and source are mutually exclusive");
         }
-        if (state == State.EXISTS && directory() && content != null) {
-            out.add("content: a directory (path ending in '/') has no content");
-        }
         if (source != null) {
             pathProblem("source", source).ifPresent(out::add);
-            if (state == State.EXISTS && (source.endsWith("/") || directory())) {
-                out.add("source: copying directories is not supported; source and path must be files");
+            if (state == State.EXISTS && treeSource()) {
+                if (!directory()) {
+                    out.add("source: " + Quoted.of(source) + " is a directory (it ends in '/'), so path must be one"
+                            + " too: end it in '/', was " + Quoted.of(path));
+                } else if (!recurse) {
+                    out.add("recurse: a directory source (" + Quoted.of(source) + ") is copied only with"
+                            + " recurse: true");
+                }
             }
         }
         if (owner != null && !idLike(owner)) {
@@ -315,10 +319,32 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
                 "an absent file cannot be put back: what was removed is not known") : null;
     }
 
+    /**
+     * Parameters accepted but not acted on: {@code content} on a directory, and a file
+     * {@code source} on a directory (mgmt 0.0.15 ignored both; its example graphs carry them).
+     */
+    @Override
+    public List<String> warnings() {
+        if (state != State.EXISTS || !directory()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(2);
+        if (content != null) {
+            out.add("content: ignored on a directory (a path ending in '/')");
+        }
+        if (source != null && !treeSource()) {
+            out.add("source: ignored on a directory unless it is a directory too (ending in '/'), copied with"
+                    + " recurse: true; was " + Quoted.of(source));
+        }
+        return out;
+    }
+
     @Override
     public Flux<?> watch() {
-        return Flux.defer(() -> FileWatcher.watch(target(), directory(),
-                source == null ? List.of() : List.of(Path.of(source).normalize())));
+        return Flux.defer(() -> copiesTree()
+                ? FileWatcher.watchTrees(target(), Path.of(source).normalize())
+                : FileWatcher.watch(target(), directory(),
+                        source == null || directory() ? List.of() : List.of(Path.of(source).normalize())));
     }
 
     @Override
@@ -405,8 +431,21 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
 
     private FileSync sync() {
         Integer m = mode == null ? null : FileSync.parseMode(mode);
-        return new FileSync(target(), directory(), state == State.ABSENT, content == null ? null : contentBytes(),
-                source == null ? null : Path.of(source), owner, group, m, recurse, force);
+        // A directory ignores content, and any source but a directory one (see warnings()).
+        boolean dir = directory();
+        return new FileSync(target(), dir, state == State.ABSENT, content == null || dir ? null : contentBytes(),
+                source == null || dir && !treeSource() ? null : Path.of(source).normalize(), owner, group, m,
+                recurse, force);
+    }
+
+    /** Whether {@code source} names a directory (ends in {@code /}). */
+    private boolean treeSource() {
+        return source != null && source.endsWith("/");
+    }
+
+    /** Whether this copies a directory tree: an existing directory with a directory source. */
+    private boolean copiesTree() {
+        return state == State.EXISTS && directory() && treeSource();
     }
 
     private byte[] contentBytes() {
