@@ -36,12 +36,31 @@ import reactor.core.publisher.Mono;
  *       means a directory.</li>
  *   <li>{@code state}: {@code exists} (the default) or {@code absent}.</li>
  *   <li>{@code content}: the exact text of the file (UTF-8); {@code null} leaves content alone
- *       (a missing file is created empty). {@code source}: a file to copy content from instead.</li>
- *   <li>{@code owner}, {@code group}: names or numeric ids; {@code mode}: octal, such as {@code "0644"}.</li>
- *   <li>{@code recurse}: create missing parent directories; remove a non-empty directory.
- *       {@code force}: replace a thing of the wrong type (a directory where a file belongs);
- *       remove a non-empty directory.</li>
+ *       (a missing file is created empty). {@code source}: a file to copy content from instead;
+ *       for a directory, a directory (ending in {@code /}) whose tree is copied, which needs
+ *       {@code recurse}. On a directory, {@code content} and a file {@code source} are ignored
+ *       with a {@link #warnings() warning}, as mgmt 0.0.15 ignored them.</li>
+ *   <li>{@code owner}, {@code group}: names or numeric ids; {@code mode}: octal, such as
+ *       {@code "0644"}. For a copied tree they apply to the directory at the path itself.</li>
+ *   <li>{@code recurse}: create missing parent directories; copy a directory source's tree;
+ *       remove a non-empty directory. {@code force}: replace a thing of the wrong type (a
+ *       directory where a file belongs); in a copied tree, also remove what the source does not
+ *       have; remove a non-empty directory.</li>
  * </ul>
+ *
+ * <p>A missing parent directory without {@code recurse} is refused by the check as well as the
+ * apply ({@link dev.mgmt.api.MissingPrerequisite}), so a noop run fails where the real run would.
+ *
+ * <p><b>Directory trees</b> ({@code path: /a/}, {@code source: /b/}, {@code recurse: true}):
+ * the tree at the path becomes a copy of the source's (directories; files' content and
+ * permission bits, without set-id bits); the check compares the whole tree, the apply writes
+ * only the files that differ, each atomically as below. Without {@code force} a thing of the
+ * wrong type is an error and what the source lacks stays; with it, the first is replaced and
+ * the second removed. Both trees are walked relative to {@code O_NOFOLLOW|O_DIRECTORY}
+ * descriptors, and files in the tree are replaced, never changed in place. A symlink in the
+ * source is refused rather than copied: followed, it would let whoever can write in the source
+ * tree have any file mgmt can read copied out; copied as a link, it would point into places
+ * nothing checked. Both trees are watched whole with inotify, directories made later included.
  *
  * <p>The watch uses inotify on the parent directory (or the nearest existing ancestor), shared
  * by all file resources in the JVM. Content is written to a temp file in the same directory,
