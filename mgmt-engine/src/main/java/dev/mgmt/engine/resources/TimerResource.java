@@ -14,7 +14,7 @@ import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
+import dev.mgmt.engine.internal.EngineClock;
 
 /**
  * Kind {@code timer}: ticks every {@code interval}. A tick is an event; it reaches the
@@ -90,9 +90,10 @@ public final class TimerResource implements Resource, Trigger, Refreshable {
 
     @Override
     public Flux<?> watch() {
-        // Schedulers.parallel() is resolved per subscription so virtual-time tests control it.
-        return Flux.<Object>defer(() -> resets.asFlux().startWith(0L)
-                        .switchMap(x -> Flux.interval(interval, interval, Schedulers.parallel())))
+        // The engine's clock, from the subscription's context: it follows a virtual-time test, and
+        // its thread ends with the engine (Reactor's shared parallel() threads never end).
+        return Flux.<Object>deferContextual(ctx -> resets.asFlux().startWith(0L)
+                        .switchMap(x -> Flux.interval(interval, interval, EngineClock.in(ctx))))
                 .startWith(Watches.ARMED);
     }
 
