@@ -71,13 +71,13 @@ public record Meta(
             out.add("meta.retry: must be -1 (forever) or at least 0, was " + retry);
         }
         if (delay.isNegative()) {
-            out.add("meta.delay: must not be negative, was " + delay);
+            out.add("meta.delay: must not be negative, was " + Durations.format(delay));
         }
         if (timeout.isNegative()) {
-            out.add("meta.timeout: must not be negative, was " + timeout);
+            out.add("meta.timeout: must not be negative, was " + Durations.format(timeout));
         }
         if (poll.isNegative()) {
-            out.add("meta.poll: must not be negative, was " + poll);
+            out.add("meta.poll: must not be negative, was " + Durations.format(poll));
         }
         if (Double.isNaN(limit) || limit <= 0) {
             out.add("meta.limit: must be a positive rate in events per second, was " + limit);
