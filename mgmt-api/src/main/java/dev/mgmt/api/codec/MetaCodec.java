@@ -2,6 +2,7 @@ package dev.mgmt.api.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -12,7 +13,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.mgmt.api.Durations;
 import dev.mgmt.api.Meta;
-import dev.mgmt.api.Quoted;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -66,7 +66,7 @@ final class MetaCodec {
                 p.nextToken();
                 try {
                     value(p, key, b);
-                } catch (JsonMappingException e) {
+                } catch (JsonProcessingException e) {
                     throw JsonMappingException.wrapWithPath(e, Meta.class, key);
                 }
             }
@@ -153,32 +153,8 @@ final class MetaCodec {
         return d;
     }
 
-    /** A bare number in {@code unit}, or a Go duration; never negative. */
     private static Duration duration(JsonParser p, ChronoUnit unit) throws IOException {
-        JsonToken t = p.currentToken();
-        String text;
-        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            // Refuses 0644 and other bases before the text is read as decimal.
-            double d = p.getDoubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw mismatch(p, "expected a duration, found " + Failures.found(p), Duration.class);
-            }
-            text = p.getText();
-        } else if (t == JsonToken.VALUE_STRING) {
-            text = p.getText();
-        } else {
-            throw mismatch(p, "expected a duration, such as 500ms or 10s, found " + Failures.found(p), Duration.class);
-        }
-        Duration d;
-        try {
-            d = Durations.parse(text, unit);
-        } catch (IllegalArgumentException e) {
-            throw mismatch(p, e.getMessage(), Duration.class);
-        }
-        if (d.isNegative()) {
-            throw mismatch(p, "must not be negative, was " + Quoted.of(text), Duration.class);
-        }
-        return d;
+        return DurationParams.read(p, unit);
     }
 
     private static List<String> strings(JsonParser p) throws IOException {

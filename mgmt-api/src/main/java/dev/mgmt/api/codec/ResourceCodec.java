@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceKind;
@@ -28,6 +29,7 @@ public final class ResourceCodec {
                 // 1.5 given for a whole number is an error, never truncated to 1.
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .addModule(MetaCodec.module())
+                .addModule(new SimpleModule("mgmt-text").addDeserializer(String.class, new AsWritten()))
                 .build();
     }
 

@@ -106,8 +106,8 @@ public final class Documents {
             String name = problem.substring("found undefined alias ".length()).strip();
             return "alias *" + name + " refers to no anchor: define &" + name + " before it is used";
         }
-        if (problem.startsWith("found duplicate anchor")) {
-            return problem;
+        if (problem.contains("found another document")) {
+            return "more than one YAML document (a second ---): a graph file holds one graph";
         }
         String context = e.getContext() == null ? "" : e.getContext().strip();
         return "not valid YAML: " + problem + (context.isEmpty() ? "" : " (" + context + ")");

@@ -143,7 +143,7 @@ public final class GraphReader {
             problems.add(node, kind + ": each resource must be a map of parameters");
             return;
         }
-        String name = rawName(raw);
+        String name = Keys.raw(raw, "name");
         boolean export = name != null && name.startsWith(EXPORT_PREFIX);
         if (export) {
             name = name.substring(EXPORT_PREFIX.length());
@@ -178,16 +178,6 @@ public final class GraphReader {
                 warnings.add(at, id + ": " + warning);
             }
         }
-    }
-
-    /** The name as written (before the map is settled, so a duplicate {@code name} still labels it). */
-    private static String rawName(MappingNode m) {
-        for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("name")) {
-                return Keys.text(t.getValueNode());
-            }
-        }
-        return null;
     }
 
     /**

@@ -24,6 +24,19 @@ final class Keys {
         return Optional.empty();
     }
 
+    /**
+     * The text of {@code key}'s first value in a map not yet settled (so that a label can name the
+     * resource even when its keys are at fault); null when absent or not text.
+     */
+    static String raw(MappingNode m, String key) {
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return text(t.getValueNode());
+            }
+        }
+        return null;
+    }
+
     /** The key's node itself (for its line). */
     static Optional<Node> keyNode(MappingNode m, String key) {
         for (NodeTuple t : m.getValue()) {

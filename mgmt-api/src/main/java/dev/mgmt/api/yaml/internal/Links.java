@@ -56,10 +56,10 @@ final class Links {
                 problems.add(n, "edges: each edge must be a map with from, to (and name, notify)");
                 continue;
             }
-            mappings.settleKeys(e, "edge #" + i);
-            String name = Keys.text(e, "name");
+            String name = Keys.raw(e, "name");
             String label = "edge" + (name == null || name.isEmpty() ? " #" + i : " " + Quoted.of(name));
             mappings.settle(e, label);
+            name = Keys.text(e, "name");
             Keys.unknown(e, EDGE_KEYS, label, problems);
             Optional<ResourceId> from = end(e, "from", label);
             Optional<ResourceId> to = end(e, "to", label);
