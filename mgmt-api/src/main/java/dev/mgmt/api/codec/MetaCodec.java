@@ -29,8 +29,10 @@ import java.util.Set;
  * <p>The durations take a bare number in mgmt's unit for each, or a Go duration that names its
  * unit ({@code 500ms}, {@code 1.5s}, {@code 2m}; see {@link Durations}): {@code delay} and
  * {@code timeout} count milliseconds, {@code poll} seconds ({@code 0} = none). A bare
- * {@code timeout} counted seconds before 0.2 and counts milliseconds now, as in mgmt 1.1.0;
- * write {@code timeout: 30s} to be clear either way. A negative duration is an error.
+ * {@code timeout} counts milliseconds, as in mgmt 1.1.0: a deliberate change from earlier
+ * builds of this project, which counted seconds; write {@code timeout: 30s} to be clear either
+ * way. A negative duration is an error. Written out (for the cluster), each is a bare number in
+ * its unit when exact, else a Go duration.
  */
 final class MetaCodec {
 
