@@ -41,6 +41,11 @@ class YamlMalformedTest {
                 probe("count: [1]", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found a list"),
                 probe("count: 99999999999", "g.yaml:5: probe[p]: bad value for 'count': '99999999999' is out of "
                         + "range (-2147483648 to 2147483647)"),
+                probe("count: yes", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found 'yes'"),
+                probe("count: .inf", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found '.inf'"),
+                probe("count: 2001-12-14", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found '2001-12-14'"),
+                probe("flag: 1", "g.yaml:5: probe[p]: bad value for 'flag': expected true or false, found '1'"),
+                probe("? [a]\n: b", "g.yaml:5: probe[p]: a key must be text, not a list"),
                 probe("ratio: [1]", "g.yaml:5: probe[p]: bad value for 'ratio': expected a number, found a list"),
                 probe("ratio: {a: 1}", "g.yaml:5: probe[p]: bad value for 'ratio': expected a number, found a map"),
                 probe("flag: maybe", "g.yaml:5: probe[p]: bad value for 'flag': expected true or false, found 'maybe'"),

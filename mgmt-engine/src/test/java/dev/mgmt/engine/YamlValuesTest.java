@@ -56,6 +56,10 @@ class YamlValuesTest {
         assertThat(probe("ratio: 1.5").ratio()).isEqualTo(1.5);
         assertThat(probe("ratio: 2").ratio()).isEqualTo(2.0);
         assertThat(probe("ratio: .inf").ratio()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(probe("ratio: -.inf").ratio()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(probe("ratio: .nan").ratio()).isNaN();
+        assertThat(probe("ratio: 1e3").ratio()).as("an exponent is decimal too").isEqualTo(1000.0);
+        assertThat(probe("count: +7").count()).isEqualTo(7);
         for (String t : List.of("true", "True", "yes", "on", "y", "Y", "ON")) {
             assertThat(probe("flag: " + t).flag()).as(t).isTrue();
         }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceKind;
@@ -28,6 +31,8 @@ public final class ResourceCodec {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // 1.5 given for a whole number is an error, never truncated to 1.
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // Nor is 1 taken for true: Go's yaml.v2 refuses it too.
+                .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
                 .addModule(MetaCodec.module())
                 .addModule(new SimpleModule("mgmt-text").addDeserializer(String.class, new AsWritten()))
                 .build();
