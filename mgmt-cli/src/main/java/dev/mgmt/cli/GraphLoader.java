@@ -96,7 +96,7 @@ final class GraphLoader {
     private static List<Problem> located(GraphCompileException e, YamlGraph g) {
         List<Problem> out = new ArrayList<>();
         for (String p : e.problems()) {
-            out.add(new Problem(g.source(), firstResource(p, g).map(g::line).orElse(0), p));
+            out.add(new Problem(g.source(), firstResource(p, g).map(id -> g.line(id, p)).orElse(0), p));
         }
         return out;
     }

@@ -141,6 +141,23 @@ class YamlValuesTest {
     }
 
     @Test
+    void aMessageAboutOneParameterIsLocatedOnItsLine() {
+        YamlGraph g = YamlGraph.parse("""
+                graph: g
+                resources:
+                  msg:
+                  - name: m
+                    body: hi
+                    meta:
+                      limit: 2
+                """, "g.yaml", CODEC);
+        ResourceId m = ResourceId.of("msg", "m");
+        assertThat(g.line(m, "msg[m]: meta.burst: must be at least 1 when meta.limit is set, was 0")).isEqualTo(6);
+        assertThat(g.line(m, "msg[m]: body: too long")).isEqualTo(5);
+        assertThat(g.line(m, "cycle: msg[m] -> msg[m]")).isEqualTo(4);
+    }
+
+    @Test
     void warningsCarryFileLineAndResource() {
         YamlGraph g = YamlGraph.parse("""
                 graph: g

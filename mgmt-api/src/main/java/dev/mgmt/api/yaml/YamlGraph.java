@@ -5,6 +5,7 @@ import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.internal.Documents;
 import dev.mgmt.api.yaml.internal.GraphReader;
+import dev.mgmt.api.yaml.internal.Keys;
 import dev.mgmt.api.yaml.internal.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,6 +155,18 @@ public final class YamlGraph {
     /** The line a resource was declared on; 0 when it is not in this graph. */
     public int line(ResourceId id) {
         return read.lines().getOrDefault(id, 0);
+    }
+
+    /**
+     * The line of a message about a resource: of the parameter the message starts with
+     * ({@code "file[x]: mode: ..."} is on {@code mode}'s line), else of the resource; 0 when
+     * it is not in this graph.
+     */
+    public int line(ResourceId id, String message) {
+        String key = Keys.leading(message, id + ": ");
+        int dot = key.indexOf('.');
+        Integer at = read.keyLines().getOrDefault(id, Map.of()).get(dot < 0 ? key : key.substring(0, dot));
+        return at != null ? at : line(id);
     }
 
     /** The file or source name this graph was read from. */

@@ -35,9 +35,12 @@ public final class GraphReader {
     private static final Set<String> TOP_KEYS = Set.of("graph", "comment", "resources", "edges", "collect");
     static final String EXPORT_PREFIX = "@@";
 
-    /** What was read; {@code lines} is where each resource starts. */
+    /**
+     * What was read; {@code lines} is where each resource starts, {@code keyLines} where each of
+     * its own keys is (for messages about one parameter).
+     */
     public record Result(Graph graph, String comment, Set<ResourceId> exported, List<CollectSpec> collects,
-                         Map<ResourceId, Integer> lines) {
+                         Map<ResourceId, Integer> lines, Map<ResourceId, Map<String, Integer>> keyLines) {
     }
 
     private final String source;
@@ -46,6 +49,7 @@ public final class GraphReader {
     private final Problems warnings;
     private final Mappings mappings;
     private final Map<ResourceId, Integer> lines = new HashMap<>();
+    private final Map<ResourceId, Map<String, Integer>> keyLines = new HashMap<>();
     /** Resources declared but not decoded: edges to them say nothing more (the cause is said once). */
     private final Set<ResourceId> failed = new HashSet<>();
     private final Set<ResourceId> exported = new LinkedHashSet<>();
@@ -62,7 +66,7 @@ public final class GraphReader {
     public Result read(Node root) {
         if (!(root instanceof MappingNode top)) {
             problems.add(root, "the graph must be a map with keys " + String.join(", ", TOP_KEYS.stream().sorted().toList()));
-            return new Result(Graph.builder("").build(), "", Set.of(), List.of(), Map.of());
+            return new Result(Graph.builder("").build(), "", Set.of(), List.of(), Map.of(), Map.of());
         }
         mappings.settleKeys(top, "");
         String name = "";
@@ -94,7 +98,7 @@ public final class GraphReader {
         collects.forEach(c -> b.collect(c.toCollect()));
         Map<ResourceId, Integer> at = Map.copyOf(lines);
         b.locator(id -> at.containsKey(id) ? source + ":" + at.get(id) : source);
-        return new Result(b.build(), comment, exported, collects, at);
+        return new Result(b.build(), comment, exported, collects, at, Map.copyOf(keyLines));
     }
 
     private String scalar(Node v, String key) {
@@ -154,7 +158,9 @@ public final class GraphReader {
         try {
             r = codec.decode(kind, name == null ? "" : name, new NodeParser(prepared(kind, raw, name)));
         } catch (ResourceDecodeException x) {
-            int at = Keys.line(raw, x.key());
+            // A resource's own check names its parameter first ("state: must be ..."): point at it.
+            String key = x.key().isEmpty() ? Keys.leading(x.getMessage(), kind + "[" + name + "]: ") : x.key();
+            int at = Keys.line(raw, key);
             problems.add(at > 0 ? at : x.line() > 0 ? x.line() : line, x.getMessage());
             if (name != null && !name.isEmpty()) {
                 failed.add(new ResourceId(kind, name));
@@ -168,13 +174,15 @@ public final class GraphReader {
             return;
         }
         b.add(r);
+        Map<String, Integer> keys = new HashMap<>();
+        raw.getValue().forEach(t -> keys.put(((ScalarNode) t.getKeyNode()).getValue(), Problems.line(t.getKeyNode())));
+        keyLines.put(id, Map.copyOf(keys));
         if (export) {
             exported.add(id);
         }
         if (r instanceof Warnings w) {
             for (String warning : w.warnings()) {
-                String key = warning.contains(":") ? warning.substring(0, warning.indexOf(':')) : "";
-                int at = Keys.keyNode(raw, key).map(Problems::line).orElse(line);
+                int at = Keys.keyNode(raw, Keys.leading(warning, "")).map(Problems::line).orElse(line);
                 warnings.add(at, id + ": " + warning);
             }
         }

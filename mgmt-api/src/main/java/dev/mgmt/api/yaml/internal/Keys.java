@@ -9,7 +9,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Small questions about settled maps: a key's value, a text value, keys nobody knows. */
-final class Keys {
+public final class Keys {
 
     private Keys() {
     }
@@ -76,6 +76,20 @@ final class Keys {
             }
         }
         return line;
+    }
+
+    /**
+     * The parameter a message names first, after {@code prefix}: {@code state} in
+     * {@code "state: must be 'exists' or 'absent'"}; empty when it names none.
+     */
+    public static String leading(String message, String prefix) {
+        if (message == null || !message.startsWith(prefix)) {
+            return "";
+        }
+        String rest = message.substring(prefix.length());
+        int colon = rest.indexOf(": ");
+        String key = colon < 0 ? "" : rest.substring(0, colon);
+        return key.matches("[\\w.\\[\\]-]+") ? key : "";
     }
 
     /** The text of a key's scalar value; empty when absent or null; null when it is a list or map. */
