@@ -158,7 +158,7 @@ final class ClusterSecurityOptions {
         } catch (AccessDeniedException e) {
             throw bad(flag + " " + file + ": permission denied");
         } catch (IOException e) {
-            throw bad(flag + " " + file + ": cannot read it: " + e.getMessage());
+            throw bad(flag + " " + file + ": cannot read it: " + Messages.of(e));
         }
     }
 
