@@ -117,9 +117,11 @@ final class RunLoop {
         timers.shutdownNow();
         console.clearStatus();
         if (code == SIGNALLED) {
-            console.line("mgmt: stopping on " + signals.stopped().getNow("a signal") + ": finishing running applies, "
+            String signal = signals.stopped().getNow(null);
+            console.line("mgmt: stopping on " + (signal == null ? "a signal" : signal) + ": finishing running applies, "
                     + "closing watches" + (world != null ? ", leaving the cluster" : "")
-                    + (signals.stopped().isDone() ? " (again to quit at once)" : ""));
+                    + (signal == null ? "" : " (" + ("SIGINT".equals(signal) ? "Ctrl-C" : signal)
+                    + " again to quit at once)"));
         } else if (code == TIME_UP) {
             console.line("mgmt: --max-runtime of " + Durations.format(settings.maxRuntime()) + " reached");
         }

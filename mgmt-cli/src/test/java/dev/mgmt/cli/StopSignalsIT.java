@@ -44,7 +44,7 @@ class StopSignalsIT {
             mgmt.await("converged", () -> mgmt.stdout().contains("converged after"));
             assertThat(mgmt.terminate()).as(mgmt.stdout() + mgmt.stderr()).isEqualTo(0);
             assertThat(mgmt.stdout()).contains("mgmt: stopping on SIGTERM: finishing running applies, closing watches, "
-                    + "leaving the cluster", "mgmt: done after");
+                    + "leaving the cluster (SIGTERM again to quit at once)", "mgmt: done after");
         }
         assertThat(dir.resolve("state/cluster")).isEmptyDirectory();
     }
@@ -82,7 +82,7 @@ class StopSignalsIT {
             try {
                 signal(mgmt, "INT");
                 mgmt.await("stopping", () -> mgmt.stdout().contains("mgmt: stopping on SIGINT"));
-                assertThat(mgmt.stdout()).contains("(again to quit at once)");
+                assertThat(mgmt.stdout()).contains("(Ctrl-C again to quit at once)");
                 // The apply (sleep 120) is still running; a clean stop would wait for it.
                 signal(mgmt, "INT");
                 assertThat(mgmt.waitFor()).isEqualTo(130);
