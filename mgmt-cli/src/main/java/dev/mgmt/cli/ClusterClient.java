@@ -49,7 +49,7 @@ final class ClusterClient {
         try {
             node = options.node(security);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), Messages.of(e));
         } catch (UncheckedIOException e) {
             spec.commandLine().getErr().println(name + ": " + e.getMessage());
             return Mgmt.EXIT_INVALID;

@@ -46,6 +46,9 @@ final class ClusterClientOptions {
         if (!positive(joinTimeout) || !positive(timeout)) {
             throw new IllegalArgumentException("--join-timeout and --timeout must be positive");
         }
+        Addresses.problem("--listen", listen, false).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
         return security.apply(ClusterNode.builder()
                 .hostname("mgmt-cli-" + ProcessHandle.current().pid())
                 .observer(true)

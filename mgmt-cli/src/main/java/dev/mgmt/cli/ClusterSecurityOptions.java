@@ -125,7 +125,7 @@ final class ClusterSecurityOptions {
                             "--tls-truststore-password-file", TRUSTSTORE_PASSWORD_ENV))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw bad(Messages.of(e));
         }
     }
 

@@ -10,4 +10,13 @@ final class Plural {
     static String of(long n, String noun) {
         return n + " " + (n == 1 ? noun : noun + "s");
     }
+
+    /**
+     * How many resources a graph has, and, when autogroup merged some, how many run:
+     * {@code 6 resources (4 after grouping)}. The header and the summary both say it this way.
+     */
+    static String resources(int declared, int vertices) {
+        return of(declared, "resource") + (vertices >= 0 && vertices != declared
+                ? " (" + vertices + " after grouping)" : "");
+    }
 }

@@ -159,11 +159,11 @@ final class RunCommand implements Callable<Integer> {
         ConsoleReporter reporter = new ConsoleReporter(console);
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
-                .stateDirectory(stateRoot().resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
+                .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
         console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
-                resources(first.graph().resources().size(), vertices(builder, first)),
+                Plural.resources(first.graph().resources().size(), vertices(builder, first)),
                 Plural.of(first.graph().edges().size(), "edge"), noop ? " (noop)" : ""));
         World world = null;
         if (clustered(first)) {
@@ -172,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).servers(servers).idealClusterSize(idealClusterSize)
                         .strategy(elasticStrategy).gracePeriod(gracePeriod)
-                        .dataDir(stateRoot().resolve("cluster"));
+                        .dataDir(StateDirectory.root(stateDir).resolve("cluster"));
                 security.applyTo(node);
                 if (advertise != null) {
                     node.advertise(advertise);
@@ -213,15 +213,6 @@ final class RunCommand implements Callable<Integer> {
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
         return loop.run(yaml, () -> reload(engine, runner, codec, current), () -> !modified(yaml).equals(readAt),
                 () -> current.get().graph().resources().size());
-    }
-
-    /**
-     * How many resources a graph has, and, when autogroup merged some, how many run:
-     * {@code 6 resources (4 after grouping)}. The header and the summary both say it this way.
-     */
-    static String resources(int declared, int vertices) {
-        return Plural.of(declared, "resource") + (vertices >= 0 && vertices != declared
-                ? " (" + vertices + " after grouping)" : "");
     }
 
     /** How many vertices the graph compiles to, or -1 when it does not compile (start says why). */
@@ -270,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was "
                     + Durations.format(gracePeriod));
         }
-        graphFileProblem(yaml).ifPresent(p -> {
+        GraphFile.problem(yaml).ifPresent(p -> {
             throw new ParameterException(spec.commandLine(), p);
         });
         if (graphviz != null) {
@@ -297,26 +288,6 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--listen " + listen + " binds every address of this "
                     + "host (TCP and UDP, IPv4 and IPv6) and is no address to tell other hosts: give --advertise "
                     + "HOST:PORT, the address they reach this host at, or listen on that one address");
-        }
-    }
-
-    /** Why {@code --yaml} cannot be read, in the words of {@code ls}: no such file, a directory, permission denied. */
-    static Optional<String> graphFileProblem(Path file) {
-        if (!Files.exists(file)) {
-            return Optional.of("--yaml " + file + ": no such file");
-        }
-        if (Files.isDirectory(file)) {
-            return Optional.of("--yaml " + file + " is a directory; give the graph's YAML file");
-        }
-        if (!Files.isRegularFile(file)) {
-            return Optional.of("--yaml " + file + " is not a regular file");
-        }
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            return Optional.empty();
-        } catch (java.nio.file.AccessDeniedException e) {
-            return Optional.of("--yaml " + file + ": permission denied");
-        } catch (IOException e) {
-            return Optional.of("--yaml " + file + ": cannot read it: " + Messages.of(e));
         }
     }
 
@@ -397,19 +368,6 @@ final class RunCommand implements Callable<Integer> {
 
     private void writeGraphviz(Engine engine) {
         graphvizFile.write(engine);
-    }
-
-    /** The --state-dir, or where a daemon or a user keeps its state on Linux. */
-    private Path stateRoot() {
-        if (stateDir != null) {
-            return stateDir;
-        }
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/var/lib/mgmt");
-        }
-        String xdg = System.getenv("XDG_STATE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state"))
-                .resolve("mgmt");
     }
 
     private String host() {

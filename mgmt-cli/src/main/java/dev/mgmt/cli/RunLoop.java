@@ -156,7 +156,7 @@ final class RunLoop {
         int vertices = states.values().stream().mapToInt(Integer::intValue).sum();
         String took = String.format("%.1f s", (System.nanoTime() - settings.t0()) / 1e9);
         console.line(result == 0 ? Tone.GOOD : Tone.BAD, String.format("mgmt: %s after %s: %s, %d applied, %d failed, %d blocked",
-                result == 0 ? "done" : "FAILED", took, RunCommand.resources(declared, vertices), reporter.applied.get(),
+                result == 0 ? "done" : "FAILED", took, Plural.resources(declared, vertices), reporter.applied.get(),
                 states.get(VertexState.FAILED), states.get(VertexState.BLOCKED)));
         if (settings.noop()) {
             boolean none = engine.noopReport().isEmpty();

@@ -90,8 +90,8 @@ class ConsoleIT {
     void countsAreSingularForOne() {
         assertThat(Plural.of(1, "resource")).isEqualTo("1 resource");
         assertThat(Plural.of(0, "edge")).isEqualTo("0 edges");
-        assertThat(RunCommand.resources(6, 4)).isEqualTo("6 resources (4 after grouping)");
-        assertThat(RunCommand.resources(1, 1)).isEqualTo("1 resource");
+        assertThat(Plural.resources(6, 4)).isEqualTo("6 resources (4 after grouping)");
+        assertThat(Plural.resources(1, 1)).isEqualTo("1 resource");
         assertThat(ProgressPrinter.live(java.util.Map.of(dev.mgmt.engine.VertexState.CLEAN, 12,
                 dev.mgmt.engine.VertexState.RUNNING, 3, dev.mgmt.engine.VertexState.FAILED, 1,
                 dev.mgmt.engine.VertexState.PENDING, 24, dev.mgmt.engine.VertexState.UNARMED, 0,
