@@ -156,6 +156,13 @@ final class RunCommand implements Callable<Integer> {
         Console console = new Console(out, terminal);
         System.setErr(console.guard(System.err));
         StopSignals signals = StopSignals.install();
+        // Joining a cluster can take a while; a signal then is taken as soon as the run loop starts.
+        java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        signals.stopped().thenAccept(sig -> {
+            if (starting.get()) {
+                console.line("mgmt: " + sig + " while starting: stopping once started (again to quit at once)");
+            }
+        });
         ConsoleReporter reporter = new ConsoleReporter(console);
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
@@ -209,6 +216,7 @@ final class RunCommand implements Callable<Integer> {
             return Mgmt.EXIT_INVALID;
         }
         writeGraphviz(engine);
+        starting.set(false);
         RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
         return loop.run(yaml, () -> reload(engine, runner, codec, current), () -> !modified(yaml).equals(readAt),
