@@ -49,7 +49,7 @@ final class ClusterClient {
         try {
             node = options.node(security);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), Messages.of(e));
         } catch (UncheckedIOException e) {
             spec.commandLine().getErr().println(name + ": " + e.getMessage());
             return Mgmt.EXIT_INVALID;
@@ -60,7 +60,7 @@ final class ClusterClient {
         } catch (RuntimeException e) {
             // An unexpected failure has no operator-facing message: name it, and keep its trace at -v.
             spec.commandLine().getErr().println(name + ": cannot join the cluster: "
-                    + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    + Messages.of(e));
             org.slf4j.LoggerFactory.getLogger(ClusterClient.class).info("join failed", e);
             return Mgmt.EXIT_INVALID;
         }
@@ -81,8 +81,8 @@ final class ClusterClient {
 
     private static String describe(Throwable e, Duration timeout) {
         if (e instanceof TimeoutException) {
-            return "no answer from the cluster within " + DurationConverter.format(timeout);
+            return "no answer from the cluster within " + dev.mgmt.api.Durations.format(timeout);
         }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return Messages.of(e);
     }
 }

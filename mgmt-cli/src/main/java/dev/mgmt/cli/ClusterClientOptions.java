@@ -26,11 +26,11 @@ final class ClusterClientOptions {
     String listen;
 
     @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "How long to wait for a seed to answer (default 10s).")
+            description = "How long to wait for a seed to answer (default 10s). In " + DurationConverter.SYNTAX + ".")
     Duration joinTimeout;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long to wait for the answer once joined (default 30s).")
+            description = "How long to wait for the answer once joined (default 30s). In " + DurationConverter.SYNTAX + ".")
     Duration timeout;
 
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default ERROR) to stderr.")
@@ -46,6 +46,9 @@ final class ClusterClientOptions {
         if (!positive(joinTimeout) || !positive(timeout)) {
             throw new IllegalArgumentException("--join-timeout and --timeout must be positive");
         }
+        Addresses.problem("--listen", listen, false).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
         return security.apply(ClusterNode.builder()
                 .hostname("mgmt-cli-" + ProcessHandle.current().pid())
                 .observer(true)
@@ -65,7 +68,7 @@ final class ClusterClientOptions {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(hp.host()))) {
             return new HostPort(hp.host(), s.getLocalPort());
         } catch (IOException e) {
-            throw new UncheckedIOException("--listen " + listen + ": cannot bind: " + e.getMessage(), e);
+            throw new UncheckedIOException("--listen " + listen + ": cannot bind: " + Messages.of(e), e);
         }
     }
 

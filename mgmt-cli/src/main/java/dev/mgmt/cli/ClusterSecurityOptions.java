@@ -125,7 +125,7 @@ final class ClusterSecurityOptions {
                             "--tls-truststore-password-file", TRUSTSTORE_PASSWORD_ENV))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw bad(Messages.of(e));
         }
     }
 
@@ -158,7 +158,7 @@ final class ClusterSecurityOptions {
         } catch (AccessDeniedException e) {
             throw bad(flag + " " + file + ": permission denied");
         } catch (IOException e) {
-            throw bad(flag + " " + file + ": cannot read it: " + e.getMessage());
+            throw bad(flag + " " + file + ": cannot read it: " + Messages.of(e));
         }
     }
 

@@ -2,23 +2,24 @@ package dev.mgmt.cli;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.ResourceId;
-import java.io.PrintStream;
+import dev.mgmt.cli.Console.Tone;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns engine events into one human line each: {@code file[f2]: applied in 3 ms (content)}.
- * Output a resource reported during a step is folded into that step's line.
+ * Output a resource reported during a step is folded into that step's line. On a terminal an
+ * apply is green, a noop "would apply" yellow and a failure red.
  */
 final class ConsoleReporter {
 
-    private final PrintStream out;
+    private final Console out;
     private final Map<ResourceId, String> lastOutput = new ConcurrentHashMap<>();
     final AtomicInteger applied = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
 
-    ConsoleReporter(PrintStream out) {
+    ConsoleReporter(Console out) {
         this.out = out;
     }
 
@@ -27,17 +28,18 @@ final class ConsoleReporter {
             lastOutput.put(o.id(), firstLine(o.text()));
         } else if (e instanceof EngineEvent.Applied a) {
             applied.incrementAndGet();
-            out.println(a.id() + ": applied in " + a.took().toMillis() + " ms" + detail(a.id()));
+            out.line(Tone.GOOD, a.id() + ": applied in " + a.took().toMillis() + " ms" + detail(a.id()));
         } else if (e instanceof EngineEvent.Refreshed r) {
-            out.println(r.id() + ": refreshed in " + r.took().toMillis() + " ms" + detail(r.id()));
+            out.line(r.id() + ": refreshed in " + r.took().toMillis() + " ms" + detail(r.id()));
         } else if (e instanceof EngineEvent.WouldApply w) {
-            out.println(w.id() + ": would apply (noop)");
+            out.line(Tone.CHANGED, w.id() + ": would apply (noop)");
         } else if (e instanceof EngineEvent.Failed f) {
             failures.incrementAndGet();
-            out.println(f.id() + ": " + f.phase().name().toLowerCase() + " failed (attempt " + f.attempt()
-                    + (f.willRetry() ? ", will retry" : ", giving up") + "): " + f.message());
+            out.line(f.willRetry() ? Tone.CHANGED : Tone.BAD, f.id() + ": " + f.phase().name().toLowerCase()
+                    + " failed (attempt " + f.attempt() + (f.willRetry() ? ", will retry" : ", giving up") + "): "
+                    + f.message());
         } else if (e instanceof EngineEvent.GraphSwapped s) {
-            out.println("graph swapped: " + s.added().size() + " started, " + s.removed().size() + " removed, "
+            out.line("graph swapped: " + s.added().size() + " started, " + s.removed().size() + " removed, "
                     + s.kept().size() + " kept");
         }
     }

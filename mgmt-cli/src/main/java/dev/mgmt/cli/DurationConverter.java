@@ -1,61 +1,27 @@
 package dev.mgmt.cli;
 
-import java.math.BigDecimal;
+import dev.mgmt.api.Durations;
 import java.time.Duration;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads a duration the way mgmt (Go) writes one: a number and a unit, possibly several,
- * as in {@code 500ms}, {@code 10s}, {@code 1.5s}, {@code 2m} or {@code 1h30m}.
+ * Every duration flag: a bare number of seconds ({@code 10}) or a Go duration ({@code 500ms},
+ * {@code 1.5s}, {@code 2m}, {@code 1h30m}), through {@link Durations#parse}. A sign is kept, so
+ * a flag may give a negative value its own meaning ({@code --converged-timeout -1}).
  */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
-    private static final Map<String, Long> NANOS = Map.of("ns", 1L, "us", 1_000L, "ms", 1_000_000L,
-            "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+    /** What the help says after a duration flag's meaning. */
+    static final String SYNTAX = "seconds, or a duration such as 500ms, 1.5s, 2m, 1h30m";
 
     @Override
     public Duration convert(String value) {
         try {
-            return parse(value);
+            return Durations.parse(value, ChronoUnit.SECONDS);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }
-    }
-
-    static Duration parse(String value) {
-        String t = value == null ? "" : value.trim();
-        if (t.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = PART.matcher(t);
-        BigDecimal nanos = BigDecimal.ZERO;
-        int at = 0;
-        while (at < t.length()) {
-            m.region(at, t.length());
-            if (!m.lookingAt()) {
-                break;
-            }
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(NANOS.get(m.group(2)))));
-            at = m.end();
-        }
-        if (t.isEmpty() || at < t.length()) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration; write a number and a unit, "
-                    + "as in 500ms, 10s, 2m or 1h30m");
-        }
-        return Duration.ofNanos(nanos.longValueExact());
-    }
-
-    /** The shortest of {@code 500ms}, {@code 10s}, {@code 2m} that says it exactly. */
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

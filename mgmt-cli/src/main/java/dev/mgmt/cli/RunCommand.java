@@ -1,20 +1,19 @@
 package dev.mgmt.cli;
 
-import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.HostName;
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
-import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
-import dev.mgmt.engine.VertexState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -23,16 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,9 +37,6 @@ import picocli.CommandLine.Spec;
         description = "Run a graph: converge it, then keep repairing drift until stopped or converged long enough.")
 final class RunCommand implements Callable<Integer> {
 
-    private static final int TIME_UP = -1;
-    private static final int SIGNALLED = -2;
-
     @Spec
     CommandSpec spec;
 
@@ -59,12 +48,18 @@ final class RunCommand implements Callable<Integer> {
             + "--tls-keystore certificate, else the machine's). With TLS it must be a name in the certificate.")
     String hostname;
 
-    @Option(names = "--converged-timeout", paramLabel = "SECONDS", defaultValue = "-1",
-            description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. -1 runs forever (default).")
-    int convergedTimeout;
+    @Option(names = "--converged-timeout", paramLabel = "DURATION", defaultValue = "-1", converter = DurationConverter.class,
+            description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. -1 runs forever "
+                    + "(default). In " + DurationConverter.SYNTAX + ".")
+    Duration convergedTimeout;
 
     @Option(names = "--graphviz", paramLabel = "FILE.dot", description = "Write the graph, coloured by state, to this DOT file.")
     Path graphviz;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour and a live status line: auto (default: on a terminal, colour unless NO_COLOR is set), "
+                    + "always or never (colour only; a terminal keeps its status line).")
+    Terminal.ColorMode color;
 
     @Option(names = "--noop", description = "Check only: print what would change and change nothing.")
     boolean noop;
@@ -73,9 +68,9 @@ final class RunCommand implements Callable<Integer> {
             description = "At most N resources check/apply at once (0 = no cap).")
     int sema;
 
-    @Option(names = "--max-runtime", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this many seconds (0 = no limit).")
-    int maxRuntime;
+    @Option(names = "--max-runtime", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Stop after this long (0 = no limit, the default). In " + DurationConverter.SYNTAX + ".")
+    Duration maxRuntime;
 
     @Option(names = "--no-autoedges", description = "Add no automatic edges (per resource: meta.autoedge: false).")
     boolean noAutoEdges;
@@ -113,8 +108,8 @@ final class RunCommand implements Callable<Integer> {
     ElasticStrategy elasticStrategy;
 
     @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "How long a voter must be dead before the chooser may replace or remove it, "
-                    + "as in 500ms, 10s, 2m (default 10s).")
+            description = "How long a voter must be dead before the chooser may replace or remove it (default 10s). "
+                    + "In " + DurationConverter.SYNTAX + ".")
     Duration gracePeriod;
 
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
@@ -155,14 +150,26 @@ final class RunCommand implements Callable<Integer> {
         YamlGraph first = read.get();
         AtomicReference<YamlGraph> current = new AtomicReference<>(first);
         long t0 = System.nanoTime();
-        ConsoleReporter reporter = new ConsoleReporter(out);
-        Engine engine = Engine.builder().noop(noop).parallelism(sema)
+        Terminal terminal = Terminal.detect(color);
+        Console console = new Console(out, terminal);
+        System.setErr(console.guard(System.err));
+        StopSignals signals = StopSignals.install();
+        // Joining a cluster can take a while; a signal then is taken as soon as the run loop starts.
+        java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        signals.stopped().thenAccept(sig -> {
+            if (starting.get()) {
+                console.line("mgmt: " + sig + " while starting: stopping once started (again to quit at once)");
+            }
+        });
+        ConsoleReporter reporter = new ConsoleReporter(console);
+        EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
-                .stateDirectory(stateRoot().resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())))
-                .build();
+                .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
+        Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
-        out.printf("mgmt: host %s: graph '%s' from %s: %d resources, %d edges%s%n", host(), first.graph().name(),
-                yaml, first.graph().resources().size(), first.graph().edges().size(), noop ? " (noop)" : "");
+        console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
+                Plural.resources(first.graph().resources().size(), vertices(builder, first)),
+                Plural.of(first.graph().edges().size(), "edge"), noop ? " (noop)" : ""));
         World world = null;
         if (clustered(first)) {
             try {
@@ -170,18 +177,19 @@ final class RunCommand implements Callable<Integer> {
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).servers(servers).idealClusterSize(idealClusterSize)
                         .strategy(elasticStrategy).gracePeriod(gracePeriod)
-                        .dataDir(stateRoot().resolve("cluster"));
+                        .dataDir(StateDirectory.root(stateDir).resolve("cluster"));
                 security.applyTo(node);
                 if (advertise != null) {
                     node.advertise(advertise);
                 }
                 world = node.build().start();
             } catch (RuntimeException e) {
-                System.err.println("mgmt: cannot start the cluster: " + e.getMessage());
+                System.err.println("mgmt: cannot start the cluster: " + Messages.of(e));
+                org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("the cluster did not start", e);
                 engine.close();
                 return Mgmt.EXIT_INVALID;
             }
-            out.println("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
+            console.line("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
                     : "joined through " + String.join(",", seeds)));
         }
         ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world, codec);
@@ -206,85 +214,20 @@ final class RunCommand implements Callable<Integer> {
             return Mgmt.EXIT_INVALID;
         }
         writeGraphviz(engine);
+        starting.set(false);
+        RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
+                new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
+        return loop.run(yaml, () -> reload(engine, runner, loader, current), () -> !modified(yaml).equals(readAt),
+                () -> current.get().graph().resources().size());
+    }
 
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            done.complete(SIGNALLED);
-            try {
-                closed.await(70, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "mgmt-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        if (convergedTimeout >= 0) {
-            (runner != null ? runner.convergedEverywhere(Duration.ofSeconds(convergedTimeout))
-                    : engine.converged(Duration.ofSeconds(convergedTimeout)))
-                    .subscribe(c -> done.complete(c.isSuccess() ? 0 : Mgmt.EXIT_FAILED), done::completeExceptionally);
-        }
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mgmt-cli-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        if (maxRuntime > 0) {
-            timers.schedule(() -> done.complete(TIME_UP), maxRuntime, TimeUnit.SECONDS);
-        }
-        Progress progress = new Progress(engine, out);
-        timers.scheduleWithFixedDelay(progress::tick, 1, 1, TimeUnit.SECONDS);
-        engine.events().subscribe(e -> {
-            if (e instanceof EngineEvent.Converged c) {
-                progress.converged(c, t0);
-            } else if (e instanceof EngineEvent.Unconverged) {
-                progress.unconverged();
-            }
-        });
-
-        GraphFileWatcher watcher = null;
+    /** How many vertices the graph compiles to, or -1 when it does not compile (start says why). */
+    private static int vertices(EngineBuilder builder, YamlGraph g) {
         try {
-            watcher = new GraphFileWatcher(yaml, () -> reload(engine, runner, loader, current));
-        } catch (IOException e) {
-            System.err.println("mgmt: cannot watch " + yaml + " for changes: " + e.getMessage());
+            return builder.compile(g.graph()).resources().size();
+        } catch (RuntimeException e) {
+            return -1;
         }
-        if (watcher != null && !modified(yaml).equals(readAt)) {
-            // Edited while the cluster started, before the watcher was there to see it.
-            reload(engine, runner, loader, current);
-        }
-
-        int code = done.join();
-        try {
-            if (watcher != null) {
-                watcher.close();
-            }
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        timers.shutdownNow();
-        if (code == SIGNALLED) {
-            out.println("mgmt: interrupted; finishing running applies and closing watches");
-        } else if (code == TIME_UP) {
-            out.println("mgmt: --max-runtime of " + maxRuntime + " s reached");
-        }
-        Map<VertexState, Integer> states = engine.states();
-        writeGraphviz(engine);
-        if (runner != null) {
-            runner.close();
-        }
-        engine.close();
-        if (world != null) {
-            // Leaving removes this host's exports; the others drop their copies.
-            world.close();
-        }
-        int failed = states.get(VertexState.FAILED);
-        int result = code >= 0 ? code : failed > 0 ? Mgmt.EXIT_FAILED : 0;
-        summary(out, states, reporter, t0, engine, result);
-        closed.countDown();
-        if (code != SIGNALLED) {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        }
-        return result;
     }
 
     private static final String DEFAULT_LISTEN = "127.0.0.1:7946";
@@ -306,23 +249,42 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void checkFlags() {
-        if (convergedTimeout < -1) {
-            throw new ParameterException(spec.commandLine(), "--converged-timeout must be -1 (forever) or >= 0, was " + convergedTimeout);
+        if (convergedTimeout.isNegative() && !convergedTimeout.equals(Duration.ofSeconds(-1))) {
+            throw new ParameterException(spec.commandLine(), "--converged-timeout must be -1 (forever) or at least 0, was "
+                    + Durations.format(convergedTimeout));
         }
         if (sema < 0) {
             throw new ParameterException(spec.commandLine(), "--sema must be >= 0, was " + sema);
         }
-        if (maxRuntime < 0) {
-            throw new ParameterException(spec.commandLine(), "--max-runtime must be >= 0, was " + maxRuntime);
+        if (maxRuntime.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--max-runtime must be at least 0 (0 = no limit), was "
+                    + Durations.format(maxRuntime));
         }
         if (idealClusterSize < 1) {
             throw new ParameterException(spec.commandLine(), "--ideal-cluster-size must be >= 1, was " + idealClusterSize);
         }
         if (gracePeriod.isZero() || gracePeriod.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was " + gracePeriod.toMillis() + "ms");
+            throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was "
+                    + Durations.format(gracePeriod));
         }
-        if (!Files.isRegularFile(yaml)) {
-            throw new ParameterException(spec.commandLine(), "no such graph file: " + yaml);
+        GraphFile.problem(yaml).ifPresent(p -> {
+            throw new ParameterException(spec.commandLine(), p);
+        });
+        if (graphviz != null) {
+            GraphvizFile.problem(graphviz).ifPresent(p -> {
+                throw new ParameterException(spec.commandLine(), p);
+            });
+            graphvizFile = new GraphvizFile(graphviz);
+        }
+        if (listen != null) {
+            Addresses.problem("--listen", listen, true).ifPresent(p -> {
+                throw new ParameterException(spec.commandLine(), p);
+            });
+        }
+        if (advertise != null) {
+            Addresses.problem("--advertise", advertise, false).ifPresent(p -> {
+                throw new ParameterException(spec.commandLine(), p);
+            });
         }
         if (hostname != null && !HostName.isPlain(hostname)) {
             throw new ParameterException(spec.commandLine(), "--hostname " + Quoted.of(hostname) + " is not a plain "
@@ -374,32 +336,15 @@ final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Say why and keep going: one bad edit (or an unwritable --state-dir) must not stop reloads.
             System.err.println("mgmt: " + yaml + " changed but cannot be applied; the running graph is kept: "
-                    + e.getMessage());
+                    + Messages.of(e));
         }
     }
+
+    /** Set by {@link #checkFlags} once {@code --graphviz} is known to be writable; a no-op without it. */
+    private GraphvizFile graphvizFile = GraphvizFile.NONE;
 
     private void writeGraphviz(Engine engine) {
-        if (graphviz == null) {
-            return;
-        }
-        try {
-            Files.writeString(graphviz, engine.toDot());
-        } catch (IOException | RuntimeException e) {
-            System.err.println("mgmt: cannot write graphviz to " + graphviz + ": " + e.getMessage());
-        }
-    }
-
-    /** The --state-dir, or where a daemon or a user keeps its state on Linux. */
-    private Path stateRoot() {
-        if (stateDir != null) {
-            return stateDir;
-        }
-        if ("root".equals(System.getProperty("user.name"))) {
-            return Path.of("/var/lib/mgmt");
-        }
-        String xdg = System.getenv("XDG_STATE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state"))
-                .resolve("mgmt");
+        graphvizFile.write(engine);
     }
 
     private String host() {
@@ -415,70 +360,6 @@ final class RunCommand implements Callable<Integer> {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    private void summary(PrintStream out, Map<VertexState, Integer> states, ConsoleReporter reporter, long t0,
-                         Engine engine, int result) {
-        int total = states.values().stream().mapToInt(Integer::intValue).sum();
-        String took = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
-        out.printf("mgmt: %s after %s: %d resources, %d applied, %d failed, %d blocked%n",
-                result == 0 ? "done" : "FAILED", took, total, reporter.applied.get(),
-                states.get(VertexState.FAILED), states.get(VertexState.BLOCKED));
-        if (noop) {
-            out.println("mgmt: noop: " + (engine.noopReport().isEmpty() ? "nothing would change"
-                    : "would change " + engine.noopReport().stream().map(Object::toString)
-                            .collect(Collectors.joining(", "))));
-        }
-    }
-
-    /** Prints a progress line while the graph converges, and one line when it has. */
-    private static final class Progress {
-        private final Engine engine;
-        private final PrintStream out;
-        private volatile String lastLine = "";
-        private volatile boolean settled;
-        private volatile String lastConverged = "";
-
-        Progress(Engine engine, PrintStream out) {
-            this.engine = engine;
-            this.out = out;
-        }
-
-        void tick() {
-            if (settled) {
-                return;
-            }
-            try {
-                Map<VertexState, Integer> s = engine.states();
-                int total = s.values().stream().mapToInt(Integer::intValue).sum();
-                String line = String.format(
-                        "progress: %d/%d clean, %d running, %d pending, %d waiting, %d retrying, %d failed%s",
-                        s.get(VertexState.CLEAN), total, s.get(VertexState.RUNNING),
-                        s.get(VertexState.PENDING) + s.get(VertexState.UNARMED), s.get(VertexState.WAITING),
-                        s.get(VertexState.RETRYING), s.get(VertexState.FAILED),
-                        s.get(VertexState.BLOCKED) > 0 ? ", " + s.get(VertexState.BLOCKED) + " blocked" : "");
-                if (!line.equals(lastLine)) {
-                    lastLine = line;
-                    out.println(line);
-                }
-            } catch (RuntimeException ignored) {
-                // engine closing
-            }
-        }
-
-        void converged(EngineEvent.Converged c, long t0) {
-            settled = true;
-            Convergence conv = new Convergence(c.failed(), c.blocked());
-            String what = conv.describe();
-            if (!what.equals(lastConverged)) {
-                lastConverged = what;
-                out.printf("%s after %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
-            }
-        }
-
-        void unconverged() {
-            settled = false;
         }
     }
 }

@@ -24,6 +24,7 @@ class AutowiringIT {
         }
         String text = Files.readString(dot);
         assertThat(text).contains("\"pkg[autogroup:(bash,grep,sed)]\"")
+                .contains("\"file[app-conf]\" [ label=\"file[app-conf]\\nwould change\" style=\"filled\" fillcolor=\"yellow\" ]")
                 .contains("\"file[app-dir]\" -> \"file[app-conf]\" [ style=\"dashed\" label=\"autoedge\" ]")
                 .contains("\"file[app-dir]\" -> \"exec[app-check]\" [ style=\"dashed\" label=\"autoedge\" ]");
         assertThat(dir.resolve("app")).doesNotExist();

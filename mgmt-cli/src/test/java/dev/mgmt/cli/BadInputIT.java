@@ -2,8 +2,11 @@ package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,10 +68,79 @@ class BadInputIT {
     }
 
     @Test
-    void missingFileAndBadFlagAreUsageErrors() throws Exception {
-        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", dir.resolve("nope.yaml").toString())) {
-            assertThat(mgmt.waitFor()).isEqualTo(2);
-            assertThat(mgmt.stderr()).contains("no such graph file");
+    void aMissingFileADirectoryAndAnUnreadableFileAreEachSaidSo() throws Exception {
+        assertRefused("mgmt run: --yaml " + dir.resolve("nope.yaml") + ": no such file", List.of(),
+                "run", "--yaml", dir.resolve("nope.yaml").toString());
+        assertRefused("mgmt run: --yaml " + dir + " is a directory; give the graph's YAML file", List.of(),
+                "run", "--yaml", dir.toString());
+        Path secret = Files.writeString(dir.resolve("secret.yaml"), "graph: g\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // root reads any file: run mgmt as nobody then, as a user would be
+        List<String> asUser = "root".equals(System.getProperty("user.name"))
+                ? List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups") : List.of();
+        assertRefused("mgmt run: --yaml " + secret + ": permission denied", asUser, "run", "--yaml", secret.toString());
+    }
+
+    @Test
+    void anUnresolvableListenAddressIsNamedNotNull() throws Exception {
+        assertRefused("mgmt run: --listen notahost.invalid:7946: cannot resolve the host name 'notahost.invalid'",
+                List.of(), "run", "--yaml", graph().toString(), "--listen", "notahost.invalid:7946");
+        assertRefused("mgmt run: --advertise notahost.invalid: cannot resolve the host name 'notahost.invalid'",
+                List.of(), "run", "--yaml", graph().toString(), "--listen", "127.0.0.1:" + StopSignalsIT.freePort(),
+                "--advertise", "notahost.invalid");
+        assertRefused("mgmt run: --listen 192.0.2.1:7946: 192.0.2.1 is not an address of this host", List.of(),
+                "run", "--yaml", graph().toString(), "--listen", "192.0.2.1:7946");
+    }
+
+    @Test
+    void anUnwritableGraphvizPathIsRefusedOnceBeforeAnythingRuns() throws Exception {
+        Path graph = graph();
+        Path dot = dir.resolve("no-such-dir/g.dot");
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--graphviz", dot.toString(),
+                "--converged-timeout", "0", "--state-dir", dir.resolve("state").toString())) {
+            assertThat(mgmt.waitFor()).isEqualTo(Mgmt.EXIT_INVALID);
+            assertThat(mgmt.stderr()).isEqualTo("mgmt run: --graphviz " + dot + ": no such directory "
+                    + dot.getParent() + " (see 'mgmt run --help')");
+            assertThat(mgmt.stdout()).isEmpty();
+        }
+        assertRefused("mgmt run: --graphviz " + dir + " is a directory", List.of(), "run", "--yaml", graph.toString(),
+                "--graphviz", dir.toString());
+        assertThat(dir.resolve("f")).doesNotExist();
+    }
+
+    @Test
+    void aGraphvizWriteThatFailsLaterIsSaidOnceAndTheExitIsOne() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path dot = sub.resolve("g.dot");
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph().toString(), "--graphviz", dot.toString(),
+                "--state-dir", dir.resolve("state").toString())) {
+            mgmt.await("converged", () -> mgmt.stdout().contains("converged after"));
+            assertThat(dot).exists();
+            Files.delete(dot);
+            Files.delete(sub);
+            assertThat(mgmt.terminate()).isEqualTo(Mgmt.EXIT_FAILED);
+            assertThat(mgmt.stderr().lines().filter(l -> l.contains("--graphviz")))
+                    .containsExactly("mgmt: cannot write --graphviz " + dot + ": no such file or directory; "
+                            + "it is not written again");
+        }
+    }
+
+    private Path graph() throws IOException {
+        return Files.writeString(dir.resolve("g.yaml"), """
+                graph: g
+                resources:
+                  file:
+                  - name: f
+                    path: %s/f
+                    content: x
+                """.formatted(dir));
+    }
+
+    private static void assertRefused(String message, List<String> launcher, String... args) throws Exception {
+        try (MgmtProcess mgmt = MgmtProcess.start(launcher, List.of(args))) {
+            assertThat(mgmt.waitFor()).as(mgmt.stderr()).isEqualTo(Mgmt.EXIT_INVALID);
+            assertThat(mgmt.stderr()).contains(message).doesNotContain("null", "\tat ", "Exception");
         }
     }
 }

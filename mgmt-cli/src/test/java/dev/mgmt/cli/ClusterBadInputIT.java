@@ -71,15 +71,16 @@ class ClusterBadInputIT {
     }
 
     @Test
-    void runRefusesAnUnknownStrategyAndADurationWithoutUnit() throws Exception {
+    void runRefusesAnUnknownStrategyAndABadDuration() throws Exception {
         try (MgmtProcess mgmt = refused("run", "--yaml", ELASTIC.toString(), "--elastic-strategy", "grow")) {
             assertThat(mgmt.stderr()).contains("'grow' is not one of replace, add, prune");
         }
-        try (MgmtProcess mgmt = refused("run", "--yaml", ELASTIC.toString(), "--grace-period", "10")) {
-            assertThat(mgmt.stderr()).contains("'10' is not a duration");
+        try (MgmtProcess mgmt = refused("run", "--yaml", ELASTIC.toString(), "--grace-period", "10 s")) {
+            assertThat(mgmt.stderr()).contains("'10 s' is not a duration: write a number of seconds or a number with "
+                    + "a unit");
         }
         try (MgmtProcess mgmt = refused("run", "--yaml", ELASTIC.toString(), "--grace-period", "0s")) {
-            assertThat(mgmt.stderr()).contains("--grace-period must be positive");
+            assertThat(mgmt.stderr()).contains("--grace-period must be positive, was 0s");
         }
     }
 }

@@ -88,7 +88,10 @@ public interface Engine extends AutoCloseable {
      */
     List<ResourceId> noopReport();
 
-    /** The running graph in Graphviz DOT, each vertex coloured by its state. */
+    /**
+     * The running graph in Graphviz DOT, each vertex coloured by its state; in noop a clean
+     * vertex of {@link #noopReport} is labelled "would change" and filled yellow.
+     */
     String toDot();
 
     /**

@@ -68,6 +68,17 @@ class EngineSmokeTest {
     }
 
     @Test
+    void noopDotSaysWhatWouldChangeInItsOwnColourNotClean() {
+        MsgResource a = MsgResource.of("a", "x");
+        try (Engine e = Engine.builder().noop(true).build()) {
+            e.start(Graph.builder().add(a).build());
+            e.awaitConverged(HANG).orThrow();
+            assertThat(e.toDot()).contains("msg[a]\\nwould change").contains("fillcolor=\"yellow\"")
+                    .doesNotContain("palegreen").doesNotContain("\\nclean");
+        }
+    }
+
+    @Test
     void dotShowsStatesAndNotifyEdges() {
         TimerResource t = TimerResource.every("t", Duration.ofHours(1));
         MsgResource m = MsgResource.of("m", "tick");

@@ -6,19 +6,28 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.nio.Attribute;
 import org.jgrapht.nio.DefaultAttribute;
 import org.jgrapht.nio.dot.DOTExporter;
 
-/** Graphviz output of the running graph, each vertex filled with the colour of its state. */
+/**
+ * Graphviz output of the running graph, each vertex filled with the colour of its state. In noop
+ * a clean vertex whose check found a difference is "would change" (yellow), not "clean" (green):
+ * nothing was changed for it, and the picture must not say it is as wanted.
+ */
 final class DotWriter {
+
+    static final String WOULD_CHANGE = "would change";
+    static final String WOULD_CHANGE_COLOUR = "yellow";
 
     private DotWriter() {
     }
 
-    static String write(Collection<Vertex> vertices, Function<Vertex, VertexState> state) {
+    static String write(Collection<Vertex> vertices, Function<Vertex, VertexState> state,
+                        Predicate<Vertex> wouldChange) {
         DefaultDirectedGraph<Vertex, FlaggedEdge> g = new DefaultDirectedGraph<>(FlaggedEdge.class);
         vertices.forEach(g::addVertex);
         for (Vertex v : vertices) {
@@ -31,10 +40,11 @@ final class DotWriter {
         exporter.setGraphIdProvider(() -> "mgmt");
         exporter.setVertexAttributeProvider(v -> {
             VertexState s = state.apply(v);
+            boolean would = s == VertexState.CLEAN && wouldChange.test(v);
             Map<String, Attribute> a = new LinkedHashMap<>();
-            a.put("label", DefaultAttribute.createAttribute(v.id + "\\n" + s.name().toLowerCase()));
+            a.put("label", DefaultAttribute.createAttribute(v.id + "\\n" + (would ? WOULD_CHANGE : s.name().toLowerCase())));
             a.put("style", DefaultAttribute.createAttribute("filled"));
-            a.put("fillcolor", DefaultAttribute.createAttribute(colour(s)));
+            a.put("fillcolor", DefaultAttribute.createAttribute(would ? WOULD_CHANGE_COLOUR : colour(s)));
             return a;
         });
         exporter.setEdgeAttributeProvider(e -> {

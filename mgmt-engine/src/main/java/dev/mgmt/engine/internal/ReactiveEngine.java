@@ -276,7 +276,8 @@ public final class ReactiveEngine implements Engine {
     public String toDot() {
         return read(() -> {
             Set<Vertex> blocked = Topology.blocked(order);
-            return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
+            return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown,
+                    v -> wouldChange.contains(v.id));
         });
     }
 
