@@ -108,7 +108,10 @@ if [[ $# -gt 0 ]]; then
   wanted=" $* "
   mapfile -t paths < <(for p in "${paths[@]}"; do [[ $wanted == *" ${p##*/} "* ]] && echo "$p"; done)
 fi
-[[ ${#paths[@]} -gt 0 ]] || { echo "mgmt-examples: no graphs to run in $tag:examples/yaml/" >&2; exit 2; }
+for w in "$@"; do
+  [[ " ${paths[*]##*/} " == *" $w "* ]] || { echo "mgmt-examples: no graph $w in $tag:examples/yaml/" >&2; exit 2; }
+done
+[[ ${#paths[@]} -gt 0 ]] || { echo "mgmt-examples: no graphs in $tag:examples/yaml/" >&2; exit 2; }
 for p in "${paths[@]}"; do git -C "$repo" show "$tag:$p" >"$scratch/graphs/${p##*/}"; done
 
 # --- what this machine can give the graphs -----------------------------------------------------
