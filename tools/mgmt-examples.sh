@@ -15,8 +15,8 @@
 #
 # mgmt is GPL-3.0: the graphs are read with `git show` into a scratch directory, never copied
 # into this repository. Nothing on the machine changes: each graph runs in private mount,
-# network and UTS namespaces with its own empty /tmp (holding /tmp/mgmt, as mgmt's test
-# harness makes) and its own --state-dir; daemons the graphs need (a systemd user manager for
+# network and UTS namespaces with its own empty /tmp (holding the directories mgmt's test
+# harness makes, such as /tmp/mgmt) and its own --state-dir; daemons the graphs need (a systemd user manager for
 # svc, a private systemd-hostnamed for hostname) are started under the scratch directory and
 # stopped by PID at the end, also on Ctrl-C.
 set -uo pipefail
@@ -94,7 +94,7 @@ cleanup() {
   trap - EXIT INT TERM
   [[ -n $run_pid ]] && stop_tree "$run_pid"
   local p
-  for p in "${daemon_pids[@]}"; do stop_tree "$p"; done
+  for p in ${daemon_pids[@]+"${daemon_pids[@]}"}; do stop_tree "$p"; done
   if [[ ${KEEP:-} == 1 ]]; then echo "mgmt-examples: kept $scratch" >&2; else rm -rf "$scratch"; fi
 }
 trap cleanup EXIT
@@ -123,6 +123,9 @@ fi
 # Without `ip` the private network namespace would have no loopback; share the machine's then
 # (the cluster graphs listen on 127.0.0.1:7946).
 net_ns=1; command -v ip >/dev/null || net_ns=""
+if [[ -z $no_ns ]] && ! err="$(unshare --mount --uts ${net_ns:+--net} true 2>&1)"; then
+  no_ns="cannot make private namespaces here: $err"  # root in a container without CAP_SYS_ADMIN
+fi
 
 no_pkg=""
 if ! { command -v dpkg-query && command -v apt-cache; } >/dev/null \
@@ -130,7 +133,7 @@ if ! { command -v dpkg-query && command -v apt-cache; } >/dev/null \
   no_pkg="pkg needs apt (dpkg-query, apt-cache) or PackageKit on the system bus"
 fi
 
-# svc: a real systemd user manager, as /work/shared/recipes/systemd-user.sh starts one: in a
+# svc: a real systemd user manager, started as the svc tests' SystemdUserManager does: in a
 # private mount namespace where a tmpfs on /run/systemd says "booted with systemd"; never
 # `systemd --system`, whose tmpfiles rules empty /tmp. mgmt's examples/purpleidea.service is
 # its user unit. svc1.yaml has no `session: true`, so it asks the system bus for systemd: the
@@ -276,7 +279,7 @@ for p in "${paths[@]}"; do
 
   run="$scratch/runs/${name%.yaml}"; log="$scratch/logs/${name%.yaml}.log"
   mkdir -p "$run/tmp" "$run/state"
-  env "${env_add[@]}" RUN="$run" SCRATCH="$scratch" NET_NS="$net_ns" FIXTURE="$fixture" GRAPH="$graph" \
+  env ${env_add[@]+"${env_add[@]}"} RUN="$run" SCRATCH="$scratch" NET_NS="$net_ns" FIXTURE="$fixture" GRAPH="$graph" \
       MGMT="$mgmt" GRAPH_TIMEOUT="$graph_timeout" \
     unshare --mount --propagation private --uts ${net_ns:+--net} /bin/sh "$scratch/in-namespace.sh" \
     >"$log" 2>&1 </dev/null &
