@@ -8,7 +8,7 @@
 # file system. Builds bench/target/benchmarks.jar first (no install needed).
 set -eu
 cd "$(dirname "$0")/.."
-mvn -q -B -pl bench -am package -DskipTests
+mvn -q -B -Pbench -pl bench -am package -DskipTests
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
 java -version 2>&1 | head -1
 if [ $# -ge 3 ]; then mkdir -p "$3"; fi

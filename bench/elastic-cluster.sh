@@ -12,8 +12,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  echo ">> mvn -o -q -B -pl bench,mgmt-cli -am package -DskipTests"
-  mvn -o -q -B -pl bench,mgmt-cli -am package -DskipTests
+  echo ">> mvn -o -q -B -Pbench -pl bench,mgmt-cli -am package -DskipTests"
+  mvn -o -q -B -Pbench -pl bench,mgmt-cli -am package -DskipTests
 fi
 echo ">> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)," \
      "$(free -g | awk '/^Mem:/ {print $2 " GiB RAM"}')"

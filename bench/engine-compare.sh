@@ -8,7 +8,7 @@
 #         change nothing), or a second ref with NEW_REF=<ref>.
 # Both sides get the work tree's bench/src and bench/pom.xml, so the same benchmark sources are
 # compiled against each side's own engine; each side is built with the reactor
-# (mvn -B -q -o -pl bench -am package -DskipTests, again without -o if a dependency is missing;
+# (mvn -B -q -o -Pbench -pl bench -am package -DskipTests, again without -o if a dependency is missing;
 # never install). Then every measurement runs in rounds, old and new alternately (the order
 # flips every round: old new, new old, ...), so that load changes hit both sides, and the script
 # prints a Markdown table: measurement | old | new | target.
@@ -117,12 +117,12 @@ same_bench_sources() { # dir
 }
 build() { # side dir
   local log="$OUT/build-$1.log" t0=$SECONDS
-  say ">> (cd $2 && mvn -B -q -o -pl bench -am package -DskipTests)"
-  if ! (cd "$2" && mvn -B -q -o -pl bench -am package -DskipTests) > "$log" 2>&1; then
+  say ">> (cd $2 && mvn -B -q -o -Pbench -pl bench -am package -DskipTests)"
+  if ! (cd "$2" && mvn -B -q -o -Pbench -pl bench -am package -DskipTests) > "$log" 2>&1; then
     if grep -q -E 'offline mode|has not been downloaded' "$log"; then
       say "   a dependency is missing offline; again online:"
-      say ">> (cd $2 && mvn -B -q -pl bench -am package -DskipTests)"
-      (cd "$2" && mvn -B -q -pl bench -am package -DskipTests) > "$log" 2>&1 \
+      say ">> (cd $2 && mvn -B -q -Pbench -pl bench -am package -DskipTests)"
+      (cd "$2" && mvn -B -q -Pbench -pl bench -am package -DskipTests) > "$log" 2>&1 \
         || { tail -30 "$log"; say "!! the $1 side does not build (log: $log)"; exit 1; }
     else
       grep -E '^\[ERROR\]' "$log" | head -20 || tail -30 "$log"

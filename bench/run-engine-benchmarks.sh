@@ -21,8 +21,8 @@ FOOTPRINT_SIZES=${FOOTPRINT_SIZES:-"10000 100000"}
 ADD_OPENS="--add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED"
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  echo ">> mvn -q -B -pl bench -am package -DskipTests"
-  mvn -q -B -pl bench -am package -DskipTests
+  echo ">> mvn -q -B -Pbench -pl bench -am package -DskipTests"
+  mvn -q -B -Pbench -pl bench -am package -DskipTests
 fi
 
 echo ">> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)," \

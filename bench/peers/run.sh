@@ -34,7 +34,7 @@ if [[ ! -f /var/lib/cfengine3/ppkeys/localhost.priv ]] && command -v cf-key >/de
 fi
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  echo ">> mvn -q -B -ntp -DskipTests -pl mgmt-cli,bench -am package"
-  mvn -q -B -ntp -Dstyle.color=never -DskipTests -pl mgmt-cli,bench -am package
+  echo ">> mvn -q -B -ntp -DskipTests -Pbench -pl mgmt-cli,bench -am package"
+  mvn -q -B -ntp -Dstyle.color=never -DskipTests -Pbench -pl mgmt-cli,bench -am package
 fi
 exec python3 bench/peers/peers.py "$@"

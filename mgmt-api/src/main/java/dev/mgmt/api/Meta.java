@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param noop      check only and report what would change
  * @param retry     retries of a failed check/apply or watch; {@code -1} retries forever
  * @param delay     wait between retries
- * @param timeout   deadline for one check or apply; {@link Duration#ZERO} means none
+ * @param timeout   deadline for one check or apply; {@link Duration#ZERO} means none. In YAML a
+ *                  bare number counts milliseconds, as in mgmt 1.1.0 (earlier builds of this
+ *                  project counted seconds), or a duration such as {@code 30s}
  * @param poll      when positive, a tick at this interval replaces the resource's watch
  * @param limit     runs allowed per second (token bucket rate); infinite means unlimited
  * @param burst     token bucket size; must be at least 1 when {@code limit} is finite
@@ -71,13 +73,13 @@ public record Meta(
             out.add("meta.retry: must be -1 (forever) or at least 0, was " + retry);
         }
         if (delay.isNegative()) {
-            out.add("meta.delay: must not be negative, was " + delay);
+            out.add("meta.delay: must not be negative, was " + Durations.format(delay));
         }
         if (timeout.isNegative()) {
-            out.add("meta.timeout: must not be negative, was " + timeout);
+            out.add("meta.timeout: must not be negative, was " + Durations.format(timeout));
         }
         if (poll.isNegative()) {
-            out.add("meta.poll: must not be negative, was " + poll);
+            out.add("meta.poll: must not be negative, was " + Durations.format(poll));
         }
         if (Double.isNaN(limit) || limit <= 0) {
             out.add("meta.limit: must be a positive rate in events per second, was " + limit);

@@ -3,7 +3,6 @@ package dev.mgmt.cli;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
-import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
@@ -146,15 +145,14 @@ final class RunCommand implements Callable<Integer> {
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
-        YamlGraph first;
-        try {
-            readAt = modified(yaml);
-            first = YamlGraph.read(yaml, codec);
-        } catch (YamlGraphException e) {
-            System.err.println("mgmt: " + yaml + " is invalid; nothing was applied:");
-            e.problems().forEach(p -> System.err.println("  " + p));
+        GraphLoader loader = new GraphLoader(yaml, codec,
+                g -> Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).compile(g), System.err);
+        readAt = modified(yaml);
+        Optional<YamlGraph> read = loader.load("is invalid; nothing was applied");
+        if (read.isEmpty()) {
             return Mgmt.EXIT_INVALID;
         }
+        YamlGraph first = read.get();
         AtomicReference<YamlGraph> current = new AtomicReference<>(first);
         long t0 = System.nanoTime();
         ConsoleReporter reporter = new ConsoleReporter(out);
@@ -194,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
                 engine.start(first.graph());
             }
         } catch (GraphCompileException e) {
-            printCompileProblems(e, first);
+            loader.printCompileProblems("is invalid; nothing was applied", e, first);
             engine.close();
             if (world != null) {
                 world.close();
@@ -246,13 +244,13 @@ final class RunCommand implements Callable<Integer> {
 
         GraphFileWatcher watcher = null;
         try {
-            watcher = new GraphFileWatcher(yaml, () -> reload(engine, runner, codec, current));
+            watcher = new GraphFileWatcher(yaml, () -> reload(engine, runner, loader, current));
         } catch (IOException e) {
             System.err.println("mgmt: cannot watch " + yaml + " for changes: " + e.getMessage());
         }
         if (watcher != null && !modified(yaml).equals(readAt)) {
             // Edited while the cluster started, before the watcher was there to see it.
-            reload(engine, runner, codec, current);
+            reload(engine, runner, loader, current);
         }
 
         int code = done.join();
@@ -355,15 +353,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void reload(Engine engine, ClusterRunner runner, ResourceCodec codec, AtomicReference<YamlGraph> current) {
-        YamlGraph next;
-        try {
-            next = YamlGraph.read(yaml, codec);
-        } catch (YamlGraphException e) {
-            System.err.println("mgmt: " + yaml + " changed but is invalid; the running graph is kept:");
-            e.problems().forEach(p -> System.err.println("  " + p));
+    private void reload(Engine engine, ClusterRunner runner, GraphLoader loader, AtomicReference<YamlGraph> current) {
+        Optional<YamlGraph> read = loader.load("changed but is invalid; the running graph is kept");
+        if (read.isEmpty()) {
             return;
         }
+        YamlGraph next = read.get();
         try {
             if (runner != null) {
                 runner.swap(next.graph());
@@ -373,8 +368,7 @@ final class RunCommand implements Callable<Integer> {
             current.set(next);
             writeGraphviz(engine);
         } catch (GraphCompileException e) {
-            System.err.println("mgmt: " + yaml + " changed but is invalid; the running graph is kept:");
-            printCompileProblems(e, next);
+            loader.printCompileProblems("changed but is invalid; the running graph is kept", e, next);
         } catch (IllegalStateException e) {
             // engine closing
         } catch (RuntimeException e) {
@@ -382,31 +376,6 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("mgmt: " + yaml + " changed but cannot be applied; the running graph is kept: "
                     + e.getMessage());
         }
-    }
-
-    private static void printCompileProblems(GraphCompileException e, YamlGraph g) {
-        System.err.println("mgmt: " + g.source() + " is invalid; nothing was applied:");
-        for (String p : e.problems()) {
-            System.err.println("  " + locate(p, g) + p);
-        }
-    }
-
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[\\w.-]+\\[[^\\]]*\\]");
-
-    /** Prefixes {@code file:line: } of the first resource a problem names (a cycle names several). */
-    private static String locate(String problem, YamlGraph g) {
-        java.util.regex.Matcher m = ID.matcher(problem);
-        while (m.find()) {
-            try {
-                dev.mgmt.api.ResourceId id = dev.mgmt.api.ResourceId.parse(m.group());
-                if (g.graph().resource(id).isPresent()) {
-                    return g.locate(id) + ": ";
-                }
-            } catch (IllegalArgumentException ignored) {
-                // not an id
-            }
-        }
-        return g.source() + ": ";
     }
 
     private void writeGraphviz(Engine engine) {

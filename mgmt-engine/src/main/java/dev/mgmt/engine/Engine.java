@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  */
 public interface Engine extends AutoCloseable {
 
-    /** A builder with the defaults: no noop, no parallelism cap, the shared work pool. */
+    /** A builder with the defaults: no noop, no parallelism cap, the engine's own threads. */
     static EngineBuilder builder() {
         return new EngineBuilder();
     }
@@ -93,7 +93,10 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Stops cleanly: no new runs start, running check/apply calls finish (up to a minute),
-     * watches are cancelled and resources closed.
+     * watches are cancelled and resources closed. Then every thread the engine started ends
+     * (its loop, work pool, timer and event delivery; close waits up to 10 s for them), so
+     * nothing of the engine keeps the JVM busy afterwards. Only a call that has not returned,
+     * or an {@link #events()} subscriber still in {@code onNext}, keeps its thread until it does.
      */
     @Override
     void close();

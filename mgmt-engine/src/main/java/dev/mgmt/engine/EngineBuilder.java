@@ -6,7 +6,6 @@ import dev.mgmt.api.codec.ResourceCodec;
 import java.nio.file.Path;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** Configures an {@link Engine}. */
 public final class EngineBuilder {
@@ -41,7 +40,8 @@ public final class EngineBuilder {
     /**
      * Where check, apply, refresh and watch subscription run; they may block. Defaults to the
      * engine's own work pool: as many threads as cores while calls are short, one more whenever
-     * every thread has been stuck in a blocking call for a few milliseconds.
+     * every thread has been stuck in a blocking call for a few milliseconds; its threads end
+     * when the engine closes. A scheduler given here stays the caller's to dispose.
      */
     public EngineBuilder workScheduler(Scheduler scheduler) {
         this.workScheduler = Objects.requireNonNull(scheduler);
@@ -50,7 +50,10 @@ public final class EngineBuilder {
 
     /**
      * The clock and timer for retry delays, timeouts, polls, rate limits and the converged
-     * clock. Defaults to {@link Schedulers#parallel()}; tests pass a virtual-time scheduler.
+     * clock, and the clock of {@code timer} resources. Defaults to a timer thread of the
+     * engine's own that ends when it closes (not Reactor's shared {@code Schedulers.parallel()},
+     * whose threads live as long as the JVM); tests pass a virtual-time scheduler. A scheduler
+     * given here stays the caller's to dispose.
      */
     public EngineBuilder timeScheduler(Scheduler scheduler) {
         this.timeScheduler = Objects.requireNonNull(scheduler);
@@ -110,7 +113,7 @@ public final class EngineBuilder {
     public Engine build() {
         return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
                 workScheduler,
-                timeScheduler != null ? timeScheduler : Schedulers.parallel(),
+                timeScheduler,
                 stateDirectory, codec != null ? () -> codec : ResourceCodec::standard);
     }
 }

@@ -50,7 +50,7 @@ class GraphCompileTest {
         List<String> problems = compileError(g).problems();
         assertThat(problems).containsExactlyInAnyOrder(
                 "noop[a]: duplicate resource (each kind[name] may appear once)",
-                "timer[t]: interval: must be positive, was 0 s",
+                "timer[t]: interval: must be positive, was 0s",
                 "noop[x]: meta.retry: must be -1 (forever) or at least 0, was -2",
                 "noop[x]: meta.burst: must be at least 1 when meta.limit is set, was 0",
                 "edge noop[a] -> exec[missing]: no resource exec[missing] in the graph",

@@ -18,11 +18,13 @@ public final class FileDemo {
 
     public static void main(String[] args) throws InterruptedException {
         String dir = args.length > 0 ? args[0] : "/tmp/mgmt";
+        // The directory too, so the demo runs on a fresh machine; automatic edges order it first.
+        FileResource home = FileResource.builder("mgmt-dir").path(dir + "/").build();
         FileResource f1 = FileResource.builder("file1").path(dir + "/f1").content("i am f1\n").build();
         FileResource f2 = FileResource.builder("file2").path(dir + "/f2").content("i am f2\n").build();
         FileResource f3 = FileResource.builder("file3").path(dir + "/f3").content("i am f3\n").build();
         FileResource f4 = FileResource.builder("file4").path(dir + "/f4").state(FileResource.State.ABSENT).build();
-        Graph graph = Graph.builder("mygraph").add(f1, f2, f3, f4).build();
+        Graph graph = Graph.builder("mygraph").add(home, f1, f2, f3, f4).build();
 
         Engine engine = Engine.builder().build();
         Runtime.getRuntime().addShutdownHook(new Thread(engine::close));

@@ -2,29 +2,37 @@ package dev.mgmt.api.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.Meta;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * {@link Meta} in mgmt's YAML spelling: {@code noop}, {@code retry}, {@code delay}
- * (milliseconds), {@code poll} (seconds), {@code limit} (events per second, {@code 0} or
- * absent = unlimited), {@code burst}, {@code sema}, {@code autoedge}, {@code autogroup},
- * {@code rewatch}, {@code reverse}, {@code timeout} (seconds, {@code 0} = none). mgmt also
- * wrote {@code realize}, which is accepted and ignored.
+ * {@link Meta} in mgmt's YAML spelling: {@code noop}, {@code retry}, {@code delay}, {@code poll},
+ * {@code limit} (events per second; {@code 0}, {@code .inf} or absent = unlimited), {@code burst},
+ * {@code sema}, {@code autoedge}, {@code autogroup}, {@code rewatch}, {@code reverse},
+ * {@code timeout}. mgmt also wrote {@code realize}, which is accepted and ignored.
+ *
+ * <p>The durations take a bare number in mgmt's unit for each, or a Go duration that names its
+ * unit ({@code 500ms}, {@code 1.5s}, {@code 2m}; see {@link Durations}): {@code delay} and
+ * {@code timeout} count milliseconds, {@code poll} seconds ({@code 0} = none). A bare
+ * {@code timeout} counts milliseconds, as in mgmt 1.1.0: a deliberate change from earlier
+ * builds of this project, which counted seconds; write {@code timeout: 30s} to be clear either
+ * way. A negative duration is an error. Written out (for the cluster), each is a bare number in
+ * its unit when exact, else a Go duration.
  */
 final class MetaCodec {
 
@@ -41,42 +49,58 @@ final class MetaCodec {
         return m;
     }
 
+    /** Reads the parser's own tokens (not a tree), so each error has its value's text and line. */
     private static final class Reader extends JsonDeserializer<Meta> {
         @Override
         public Meta deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-            JsonNode n = p.readValueAsTree();
             Meta.Builder b = Meta.builder();
-            if (n == null || n.isNull()) {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
                 return b.build();
             }
-            if (!n.isObject()) {
-                throw InvalidFormatException.from(p, "meta must be a map of meta parameters", n, Meta.class);
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw mismatch(p, "expected a map of meta parameters, found " + Failures.found(p), Meta.class);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                switch (e.getKey()) {
-                    case "noop" -> b.noop(bool(p, e.getKey(), v));
-                    case "retry" -> b.retry(integer(p, e.getKey(), v));
-                    case "delay" -> b.delay(Duration.ofMillis(integer(p, e.getKey(), v)));
-                    case "poll" -> b.poll(Duration.ofSeconds(integer(p, e.getKey(), v)));
-                    case "timeout" -> b.timeout(Duration.ofSeconds(integer(p, e.getKey(), v)));
-                    case "limit" -> {
-                        double l = number(p, e.getKey(), v);
-                        b.limit(l == 0 ? Double.POSITIVE_INFINITY : l);
-                    }
-                    case "burst" -> b.burst(integer(p, e.getKey(), v));
-                    case "sema" -> b.sema(strings(p, e.getKey(), v));
-                    case "autoedge" -> b.autoEdge(bool(p, e.getKey(), v));
-                    case "autogroup" -> b.autoGroup(bool(p, e.getKey(), v));
-                    case "rewatch" -> b.rewatch(bool(p, e.getKey(), v));
-                    case "reverse" -> b.reverse(v.isObject() || bool(p, e.getKey(), v));
-                    case "realize" -> { }
-                    default -> throw UnrecognizedPropertyException.from(p, Meta.class, e.getKey(),
-                            new ArrayList<>(KEYS));
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String key = p.currentName();
+                if (!KEYS.contains(key)) {
+                    throw UnrecognizedPropertyException.from(p, Meta.class, key, new ArrayList<>(KEYS));
+                }
+                p.nextToken();
+                try {
+                    value(p, key, b);
+                } catch (JsonProcessingException e) {
+                    throw JsonMappingException.wrapWithPath(e, Meta.class, key);
                 }
             }
             return b.build();
+        }
+
+        private static void value(JsonParser p, String key, Meta.Builder b) throws IOException {
+            switch (key) {
+                case "noop" -> b.noop(bool(p));
+                case "retry" -> b.retry(integer(p));
+                case "delay" -> b.delay(duration(p, ChronoUnit.MILLIS));
+                case "poll" -> b.poll(duration(p, ChronoUnit.SECONDS));
+                case "timeout" -> b.timeout(duration(p, ChronoUnit.MILLIS));
+                case "limit" -> {
+                    double l = number(p);
+                    b.limit(l == 0 ? Double.POSITIVE_INFINITY : l);
+                }
+                case "burst" -> b.burst(integer(p));
+                case "sema" -> b.sema(strings(p));
+                case "autoedge" -> b.autoEdge(bool(p));
+                case "autogroup" -> b.autoGroup(bool(p));
+                case "rewatch" -> b.rewatch(bool(p));
+                case "reverse" -> {
+                    if (p.currentToken() == JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        b.reverse(true);
+                    } else {
+                        b.reverse(bool(p));
+                    }
+                }
+                default -> p.skipChildren(); // realize: mgmt wrote it; it means nothing here
+            }
         }
     }
 
@@ -86,9 +110,9 @@ final class MetaCodec {
             g.writeStartObject();
             g.writeBooleanField("noop", m.noop());
             g.writeNumberField("retry", m.retry());
-            g.writeNumberField("delay", m.delay().toMillis());
-            g.writeNumberField("poll", m.poll().toSeconds());
-            g.writeNumberField("timeout", m.timeout().toSeconds());
+            duration(g, "delay", m.delay(), ChronoUnit.MILLIS);
+            duration(g, "poll", m.poll(), ChronoUnit.SECONDS);
+            duration(g, "timeout", m.timeout(), ChronoUnit.MILLIS);
             g.writeNumberField("limit", m.limited() ? m.limit() : 0);
             g.writeNumberField("burst", m.burst());
             g.writeArrayFieldStart("sema");
@@ -104,38 +128,65 @@ final class MetaCodec {
         }
     }
 
-    private static boolean bool(JsonParser p, String key, JsonNode v) throws IOException {
-        if (!v.isBoolean()) {
-            throw InvalidFormatException.from(p, "meta." + key + " must be true or false", v, Boolean.class);
+    private static boolean bool(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+            throw mismatch(p, "expected true or false, found " + Failures.found(p), Boolean.class);
         }
-        return v.booleanValue();
+        return t == JsonToken.VALUE_TRUE;
     }
 
-    private static int integer(JsonParser p, String key, JsonNode v) throws IOException {
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw InvalidFormatException.from(p, "meta." + key + " must be a whole number", v, Integer.class);
+    private static int integer(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw mismatch(p, "expected a whole number, found " + Failures.found(p), Integer.class);
         }
-        return v.intValue();
+        return p.getIntValue();
     }
 
-    private static double number(JsonParser p, String key, JsonNode v) throws IOException {
-        if (!v.isNumber()) {
-            throw InvalidFormatException.from(p, "meta." + key + " must be a number", v, Double.class);
+    private static double number(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw mismatch(p, "expected a number, found " + Failures.found(p), Double.class);
         }
-        return v.doubleValue();
+        double d = p.getDoubleValue();
+        if (Double.isNaN(d)) {
+            throw mismatch(p, "expected a number, found " + Failures.found(p), Double.class);
+        }
+        return d;
     }
 
-    private static List<String> strings(JsonParser p, String key, JsonNode v) throws IOException {
+    private static Duration duration(JsonParser p, ChronoUnit unit) throws IOException {
+        return DurationParams.read(p, unit);
+    }
+
+    private static List<String> strings(JsonParser p) throws IOException {
         List<String> out = new ArrayList<>();
-        if (v.isNull()) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
             return out;
         }
-        if (!v.isArray()) {
-            throw InvalidFormatException.from(p, "meta." + key + " must be a list of strings", v, List.class);
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw mismatch(p, "expected a list of text, found " + Failures.found(p), List.class);
         }
-        for (JsonNode s : v) {
-            out.add(s.asText());
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (!t.isScalarValue() || t == JsonToken.VALUE_NULL) {
+                throw mismatch(p, "expected a list of text, found " + Failures.found(p) + " in it", List.class);
+            }
+            out.add(p.getText());
         }
         return out;
+    }
+
+    private static JsonMappingException mismatch(JsonParser p, String message, Class<?> target) {
+        return new Failures.Worded(p, message, target);
+    }
+
+    /** A duration as a bare number of {@code unit} when exact, else in Go's syntax. */
+    private static void duration(JsonGenerator g, String field, Duration d, ChronoUnit unit) throws IOException {
+        long per = unit.getDuration().toNanos();
+        if (d.toNanos() % per == 0) {
+            g.writeNumberField(field, d.toNanos() / per);
+        } else {
+            g.writeStringField(field, Durations.format(d));
+        }
     }
 }

@@ -1,16 +1,18 @@
 package dev.mgmt.api.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceKind;
-import java.util.stream.Collectors;
 
 /**
  * Turns resource parameters (a JSON or YAML tree) into resources and back, through the
@@ -27,7 +29,12 @@ public final class ResourceCodec {
         this.registry = registry;
         this.mapper = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // 1.5 given for a whole number is an error, never truncated to 1.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // Nor is 1 taken for true: Go's yaml.v2 refuses it too.
+                .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
                 .addModule(MetaCodec.module())
+                .addModule(new SimpleModule("mgmt-text").addDeserializer(String.class, new AsWritten()))
                 .build();
     }
 
@@ -66,26 +73,34 @@ public final class ResourceCodec {
         }
         try {
             return mapper.treeToValue(p, k.type());
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            String key = path(e);
-            throw new ResourceDecodeException(kind, name, key, kind + "[" + name + "]: unknown key '" + key + "'"
-                    + (known.isEmpty() ? "" : " (known keys: " + known + ")"), e);
-        } catch (JsonMappingException e) {
-            String key = path(e);
-            String why = e.getOriginalMessage();
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            if (root instanceof IllegalArgumentException || root instanceof NullPointerException) {
-                why = root.getMessage();
-            }
-            throw new ResourceDecodeException(kind, name, key, kind + "[" + name + "]: "
-                    + (key.isEmpty() ? "" : "bad value for '" + key + "': ") + why, e);
         } catch (JsonProcessingException e) {
-            throw new ResourceDecodeException(kind, name, "", kind + "[" + name + "]: " + e.getOriginalMessage(), e);
+            throw Failures.translate(kind, name, e);
+        }
+    }
+
+    /**
+     * Decodes one resource of {@code kind} from a parser over its parameters (the YAML loader's
+     * {@code NodeParser}, which keeps each scalar's text and line). Unlike the tree form, keys
+     * the kind {@linkplain ResourceKind#emptyKeysAccepted accepts empty} must already be gone.
+     *
+     * @param name the resource's name, for messages
+     * @throws ResourceDecodeException naming the kind, resource, key and line at fault
+     */
+    public Resource decode(String kind, String name, JsonParser params) {
+        ResourceKind<?> k = registry.kind(kind).orElseThrow(() -> new ResourceDecodeException(kind, name, "",
+                "unknown resource kind '" + kind + "' (known kinds: " + String.join(", ", registry.kinds()) + ")",
+                null));
+        if (name == null || name.isEmpty()) {
+            throw new ResourceDecodeException(kind, "", "name", params.currentLocation().getLineNr(),
+                    kind + ": resource has no name", null);
+        }
+        try (params) {
+            params.setCodec(mapper);
+            return mapper.readValue(params, k.type());
+        } catch (JsonProcessingException e) {
+            throw Failures.translate(kind, name, e);
+        } catch (java.io.IOException e) {
+            throw new ResourceDecodeException(kind, name, "", kind + "[" + name + "]: " + e.getMessage(), e);
         }
     }
 
@@ -120,9 +135,4 @@ public final class ResourceCodec {
                 || v.isContainerNode() && v.isEmpty();
     }
 
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -123,6 +124,18 @@ final class EngineLoop implements Executor {
             return;
         }
         execute(() -> phase.set(STOPPING));
+    }
+
+    /** After {@link #stop}: waits until the thread has ended; false when it still runs at the deadline. */
+    boolean awaitStopped(long deadlineNanos) throws InterruptedException {
+        if (!started() || inLoop()) {
+            return true;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        return !thread.isAlive();
     }
 
     private synchronized void runHere(Runnable task) {

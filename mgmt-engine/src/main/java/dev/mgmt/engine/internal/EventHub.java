@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,23 +25,24 @@ import reactor.core.publisher.FluxSink;
  * subscriber slow in {@code onNext} therefore delays the others of the same engine, never the
  * engine; one with bounded demand keeps its newest {@link #PER_SUBSCRIBER} events. A new
  * subscriber first receives the latest {@code Converged} or {@code Unconverged}, so it always
- * learns where the engine stands (DESIGN §4, "Threads").
+ * learns where the engine stands (DESIGN §4, "Threads"). The delivery thread idles for a minute
+ * between bursts; once the engine has closed it ends as soon as nothing is left to deliver.
  */
 final class EventHub implements Executor {
 
     private static final Logger log = LoggerFactory.getLogger(EventHub.class);
     static final int PER_SUBSCRIBER = 65_536;
-    private static final ExecutorService DELIVERY = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "mgmt-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final AtomicInteger SERIAL = new AtomicInteger();
 
     /** Hubs with deliveries queued or under way, for {@link Quiescence}. */
     static final AtomicInteger BUSY = new AtomicInteger();
     /** Set on a thread while it delivers; such a thread must not wait for deliveries to end. */
     static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
+    /** At most one thread, as deliveries are serial; started on demand, ended after a minute idle. */
+    private final ThreadPoolExecutor delivery;
+    /** The delivery threads started and not ended yet, for {@link #awaitThreadsEnded}. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     // Delivery-confined.
@@ -47,6 +51,47 @@ final class EventHub implements Executor {
     private boolean completed;
     /** Read by the loop to skip building events nobody will see; counted when subscribe() is called. */
     private final AtomicInteger subscribers = new AtomicInteger();
+
+    EventHub() {
+        String name = "mgmt-events-" + SERIAL.incrementAndGet();
+        delivery = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            }, name);
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        });
+    }
+
+    /**
+     * Once the engine has closed: the delivery thread ends as soon as the queue is empty, and a
+     * later delivery (a subscriber that comes after close) gets a thread that ends with it.
+     */
+    void release() {
+        delivery.setKeepAliveTime(1, TimeUnit.NANOSECONDS);
+    }
+
+    /** After {@link #release}: waits until the delivery thread has ended; false at the deadline. */
+    boolean awaitThreadsEnded(long deadlineNanos) throws InterruptedException {
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Whether anyone listens; convergence events are kept for later subscribers either way. */
     boolean wanted() {
@@ -116,7 +161,7 @@ final class EventHub implements Executor {
         queue.offer(task);
         if (wip.getAndIncrement() == 0) {
             BUSY.incrementAndGet();
-            DELIVERY.execute(this::drain);
+            delivery.execute(this::drain);
         }
     }
 

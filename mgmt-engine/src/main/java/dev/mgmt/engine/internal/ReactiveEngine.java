@@ -18,10 +18,12 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,8 @@ public final class ReactiveEngine implements Engine {
     static final long REARM_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     static final long REARM_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int WATCH_BATCH = 256;
+    /** How long close waits for the engine's threads to end after its work is done. */
+    private static final long THREADS_END_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
 
@@ -62,6 +66,11 @@ public final class ReactiveEngine implements Engine {
     private final boolean autoGroup;
     private final Executor work;
     private final Scheduler time;
+    /** The engine's own work pool and timer thread when the builder named none; ended by close. */
+    private final WorkPool ownWork;
+    private final TimeThread ownTime;
+    /** Given to every watch subscription: resources that keep time use the engine's clock. */
+    private final reactor.util.context.Context watchContext;
     private final EventHub hub = new EventHub();
     private final EngineLoop loop;
     private final Permits permits;
@@ -89,7 +98,8 @@ public final class ReactiveEngine implements Engine {
     private volatile boolean closeDone;
 
     /**
-     * Use {@link Engine#builder()}. {@code work} null means the shared work pool; {@code stateDir}
+     * Use {@link Engine#builder()}. {@code work} null means a work pool of the engine's own,
+     * {@code time} null a timer thread of its own; both end when it closes. {@code stateDir}
      * null keeps pending reversals in memory only.
      */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
@@ -98,11 +108,14 @@ public final class ReactiveEngine implements Engine {
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
         this.permits = new Permits(parallelism);
-        this.work = work == null ? WorkPool.SHARED : task -> work.schedule(task);
-        this.time = time;
+        this.ownWork = work == null ? WorkPool.forEngine() : null;
+        this.work = work == null ? ownWork : task -> work.schedule(task);
+        this.ownTime = time == null ? new TimeThread() : null;
+        this.time = time == null ? ownTime.scheduler : time;
+        this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
         this.loop = new EngineLoop(this::afterTask);
-        this.steps = new RunSteps(time, this::post, hub::wanted);
-        this.clock = new ConvergedClock(time, loop, hub);
+        this.steps = new RunSteps(this.time, this::post, hub::wanted);
+        this.clock = new ConvergedClock(this.time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
                 stateDir == null ? null : codec.get(), noop);
@@ -112,6 +125,11 @@ public final class ReactiveEngine implements Engine {
     public static Compilation compile(Graph graph, boolean autoEdges, boolean autoGroup) {
         CompiledGraph g = GraphCompiler.compile(graph, autoEdges, autoGroup);
         return new Compilation(g.resources, g.edges);
+    }
+
+    /** The context of every watch subscription: the engine's clock ({@link EngineClock}). */
+    reactor.util.context.Context watchContext() {
+        return watchContext;
     }
 
     /** For tests: sees every step from inside the loop. Set before {@link #start}. */
@@ -275,6 +293,7 @@ public final class ReactiveEngine implements Engine {
                 loop.stop();
                 clock.close("engine closed before it converged");
                 hub.complete();
+                endThreads();
                 return;
             }
         }
@@ -309,6 +328,32 @@ public final class ReactiveEngine implements Engine {
         if (!EventHub.DELIVERING.get()) {
             awaitQuietly(delivered, Duration.ofSeconds(10),
                     "an events() subscriber has not taken the last events within 10 s");
+        }
+        endThreads();
+    }
+
+    /**
+     * Ends every thread the engine started (loop, work pool, timer, event delivery), so a program
+     * that closed its engine has none left: each ends once its last task has run. Waits for them
+     * a while, but not for a call that hangs or a subscriber that does not return.
+     */
+    private void endThreads() {
+        if (ownWork != null) {
+            ownWork.shutdown();
+        }
+        hub.release();
+        long deadline = System.nanoTime() + THREADS_END_NANOS;
+        try {
+            boolean ended = loop.awaitStopped(deadline);
+            ended &= ownTime == null || ownTime.close(deadline);
+            ended &= ownWork == null || ownWork.awaitTermination(deadline);
+            ended &= EventHub.DELIVERING.get() || hub.awaitThreadsEnded(deadline);
+            if (!ended) {
+                log.warn("engine close: some of its threads are still busy (a resource call or an events() "
+                        + "subscriber that has not returned); they end when it does");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -587,7 +632,7 @@ public final class ReactiveEngine implements Engine {
         boolean refresh = (v.marks & RUN_REFRESH) != 0;
         boolean doRefresh = refresh && v.resource instanceof Refreshable && !noopRun;
         Call call = new Call(v, loop, this::callReturned);
-        call.of(steps.run(v, noopRun, doRefresh, call::cancel));
+        call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call::cancel));
         v.call = call;
         emit(() -> new EngineEvent.RunStarted(now(), v.id, refresh));
         try {
@@ -595,6 +640,25 @@ public final class ReactiveEngine implements Engine {
         } catch (RejectedExecutionException e) {
             call.refused(e);
         }
+    }
+
+    /** Whether a vertex {@code v} depends on, directly or not, would change in this noop run. */
+    private boolean upstreamWouldChange(Vertex v) {
+        if (wouldChange.isEmpty()) {
+            return false;
+        }
+        ArrayDeque<Vertex> todo = new ArrayDeque<>(List.of(v.parents));
+        Set<Vertex> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Vertex p = todo.poll();
+            if (seen.add(p)) {
+                if (wouldChange.contains(p.id)) {
+                    return true;
+                }
+                todo.addAll(List.of(p.parents));
+            }
+        }
+        return false;
     }
 
     private void callReturned(Call call, RunSteps.Outcome outcome, Throwable error) {

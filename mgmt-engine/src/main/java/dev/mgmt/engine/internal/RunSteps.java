@@ -2,6 +2,7 @@ package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
+import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
@@ -47,12 +48,22 @@ final class RunSteps {
     }
 
     /**
+     * @param upstream in noop: a vertex this one depends on would change in this run, so a check
+     *                 failing with {@link MissingPrerequisite} counts as "would apply" (what is
+     *                 missing may be what that change provides)
      * @param deadline told when a step passed {@code meta.timeout}; it cancels the call, which
      *                 still counts as in flight until the resource's code has let go
      */
-    Mono<Outcome> run(Vertex v, boolean noop, boolean refresh, Consumer<Throwable> deadline) {
+    Mono<Outcome> run(Vertex v, boolean noop, boolean upstream, boolean refresh, Consumer<Throwable> deadline) {
         Resource r = v.resource;
-        return step(v, Phase.CHECK, r::check, deadline).flatMap(ok -> {
+        Mono<Timed> check = step(v, Phase.CHECK, r::check, deadline);
+        if (noop && upstream) {
+            check = check.onErrorResume(e -> missing(e) != null, e -> {
+                log.info("{}: would apply once what it depends on is applied (now: {})", v.id, missing(e).getMessage());
+                return Mono.just(new Timed(false, time.now(TimeUnit.NANOSECONDS)));
+            });
+        }
+        return check.flatMap(ok -> {
             emit(() -> new EngineEvent.Checked(now(), v.id, ok.value, since(ok.start)));
             if (ok.value) {
                 return refresh(v, refresh, false, deadline);
@@ -69,6 +80,15 @@ final class RunSteps {
                 return refresh(v, refresh, true, deadline);
             });
         });
+    }
+
+    private static MissingPrerequisite missing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MissingPrerequisite m) {
+                return m;
+            }
+        }
+        return null;
     }
 
     private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied, Consumer<Throwable> deadline) {

@@ -70,6 +70,12 @@ final class Vertex implements CoreSubscriber<Object> {
         this.bucket = bucket;
     }
 
+    /** The watch sees the engine's clock ({@link EngineClock}). */
+    @Override
+    public reactor.util.context.Context currentContext() {
+        return engine.watchContext();
+    }
+
     /** Loop: a new subscription of the watch may start (after a failure). */
     void allowWatch() {
         WATCH.set(this, null);

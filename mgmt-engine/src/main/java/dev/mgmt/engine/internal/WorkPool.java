@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * call), up to {@code max}; idle threads end after a minute. Short work therefore costs one
  * queue hop and no thread churn, which is what made bounded-elastic expensive for the engine,
  * and blocking work still gets its threads (the idea of Go's sysmon and .NET's thread injection).
+ *
+ * <p>Each engine has its own pool and {@linkplain #shutdown shuts it down} when it closes: the
+ * threads then end as soon as the queue is empty, so a closed engine leaves no thread behind
+ * (a program that closes its engine ends at once, even under {@code mvn exec:java}, which waits
+ * for daemon threads).
  */
 final class WorkPool implements Executor {
 
@@ -23,9 +28,7 @@ final class WorkPool implements Executor {
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    /** The pool every engine shares unless its builder names a scheduler. */
-    static final WorkPool SHARED = new WorkPool("mgmt-work", Runtime.getRuntime().availableProcessors(),
-            Math.max(64, 16 * Runtime.getRuntime().availableProcessors()));
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final String name;
     private final int core;
@@ -39,6 +42,16 @@ final class WorkPool implements Executor {
     private final ConcurrentLinkedQueue<Thread> parked = new ConcurrentLinkedQueue<>();
     private final AtomicInteger serial = new AtomicInteger();
     private volatile Thread monitor;
+    /** Set by {@link #shutdown}: threads end once the queue is empty instead of idling. */
+    private volatile boolean shut;
+    /** Every thread this pool started and that has not ended, for {@link #awaitTermination}. */
+    private final java.util.Set<Thread> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** An engine's own pool: as many core threads as processors. */
+    static WorkPool forEngine() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return new WorkPool("mgmt-work-" + POOLS.incrementAndGet(), cpus, Math.max(64, 16 * cpus));
+    }
 
     WorkPool(String name, int core, int max) {
         this.name = name;
@@ -56,7 +69,9 @@ final class WorkPool implements Executor {
         Thread t = parked.poll();
         if (t != null) {
             LockSupport.unpark(t);
-        } else if (threads.get() < core) {
+        } else if (threads.get() < core || shut && threads.get() == 0) {
+            // After shutdown too: a late task (a resource's close, a call that returns late)
+            // still runs, on a thread that ends when it is done.
             spawn();
         } else {
             wakeMonitor();
@@ -71,10 +86,52 @@ final class WorkPool implements Executor {
         }
         Thread t = new Thread(this::work, name + "-" + serial.incrementAndGet());
         t.setDaemon(true);
+        live.add(t);
         t.start();
     }
 
+    /**
+     * Lets the threads end: each runs what is queued, then ends instead of waiting for more.
+     * Tasks that arrive later still run, on a thread that ends with them.
+     */
+    void shutdown() {
+        shut = true;
+        for (Thread t; (t = parked.poll()) != null; ) {
+            LockSupport.unpark(t);
+        }
+        Thread m = monitor;
+        if (m != null) {
+            LockSupport.unpark(m);
+        }
+    }
+
+    /** After {@link #shutdown}: waits until every thread has ended; false when some still run at the deadline. */
+    boolean awaitTermination(long deadlineNanos) throws InterruptedException {
+        for (Thread t : live) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return !t.isAlive();
+            }
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void work() {
+        try {
+            workUntilIdle();
+        } finally {
+            live.remove(Thread.currentThread());
+        }
+    }
+
+    private void workUntilIdle() {
         Thread me = Thread.currentThread();
         long idleSince = System.nanoTime();
         for (;;) {
@@ -93,7 +150,7 @@ final class WorkPool implements Executor {
             if (spinFor()) {
                 continue;
             }
-            if (System.nanoTime() - idleSince > IDLE_NANOS) {
+            if (shut || System.nanoTime() - idleSince > IDLE_NANOS) {
                 threads.decrementAndGet();
                 // A task offered between the poll and the decrement must not be stranded.
                 if (!queue.isEmpty() && threads.get() < max) {
@@ -102,7 +159,7 @@ final class WorkPool implements Executor {
                 return;
             }
             parked.offer(me);
-            if (!queue.isEmpty()) {
+            if (!queue.isEmpty() || shut) {
                 parked.remove(me);
                 continue;
             }
@@ -133,6 +190,9 @@ final class WorkPool implements Executor {
     }
 
     private void wakeMonitor() {
+        if (shut) {
+            return;
+        }
         Thread m = monitor;
         if (m == null) {
             synchronized (this) {
@@ -140,6 +200,7 @@ final class WorkPool implements Executor {
                     m = new Thread(this::watchForStalls, name + "-monitor");
                     m.setDaemon(true);
                     monitor = m;
+                    live.add(m);
                     m.start();
                     return;
                 }
@@ -154,9 +215,17 @@ final class WorkPool implements Executor {
      * window can be a GC pause, which stops every thread alike and is no reason for more.
      */
     private void watchForStalls() {
+        try {
+            watchUntilShutdown();
+        } finally {
+            live.remove(Thread.currentThread());
+        }
+    }
+
+    private void watchUntilShutdown() {
         long lastStarted = started.get();
         int stalled = 0;
-        for (;;) {
+        while (!shut) {
             if (queued.get() <= 0) {
                 LockSupport.park(this);
                 lastStarted = started.get();

@@ -3,10 +3,13 @@ package dev.mgmt.engine.resources;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Trigger;
+import dev.mgmt.api.codec.DurationParams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,7 @@ import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
+import dev.mgmt.engine.internal.EngineClock;
 
 /**
  * Kind {@code timer}: ticks every {@code interval}. A tick is an event; it reaches the
@@ -38,18 +41,19 @@ public final class TimerResource implements Resource, Trigger, Refreshable {
         this.meta = Objects.requireNonNull(meta, "meta");
     }
 
-    /** Decodes mgmt's YAML form: {@code interval} in whole seconds. */
+    /** Decodes mgmt's YAML form: {@code interval} in seconds, or a duration such as {@code 90s} or {@code 1m30s}. */
     @JsonCreator
     static TimerResource decode(@JsonProperty(value = "name", required = true) String name,
-                                @JsonProperty(value = "interval", required = true) long seconds,
+                                @JsonProperty(value = "interval", required = true)
+                                @JsonDeserialize(using = DurationParams.Seconds.class) Duration interval,
                                 @JsonProperty("meta") Meta meta) {
-        return new TimerResource(name, Duration.ofSeconds(seconds), meta == null ? Meta.DEFAULTS : meta);
+        return new TimerResource(name, interval, meta == null ? Meta.DEFAULTS : meta);
     }
 
-    /** The interval in seconds, as mgmt's YAML spells it. */
+    /** The interval as mgmt's YAML spells it: whole seconds, or a duration when finer. */
     @JsonProperty("interval")
-    long intervalSeconds() {
-        return interval.toSeconds();
+    Object intervalSeconds() {
+        return interval.toNanos() % 1_000_000_000L == 0 ? (Object) interval.toSeconds() : Durations.format(interval);
     }
 
     /** A timer ticking every {@code interval}. */
@@ -83,16 +87,17 @@ public final class TimerResource implements Resource, Trigger, Refreshable {
     public List<String> validate() {
         List<String> out = new ArrayList<>();
         if (interval.isZero() || interval.isNegative()) {
-            out.add("interval: must be positive, was " + interval.toSeconds() + " s");
+            out.add("interval: must be positive, was " + Durations.format(interval));
         }
         return out;
     }
 
     @Override
     public Flux<?> watch() {
-        // Schedulers.parallel() is resolved per subscription so virtual-time tests control it.
-        return Flux.<Object>defer(() -> resets.asFlux().startWith(0L)
-                        .switchMap(x -> Flux.interval(interval, interval, Schedulers.parallel())))
+        // The engine's clock, from the subscription's context: it follows a virtual-time test, and
+        // its thread ends with the engine (Reactor's shared parallel() threads never end).
+        return Flux.<Object>deferContextual(ctx -> resets.asFlux().startWith(0L)
+                        .switchMap(x -> Flux.interval(interval, interval, EngineClock.in(ctx))))
                 .startWith(Watches.ARMED);
     }
 

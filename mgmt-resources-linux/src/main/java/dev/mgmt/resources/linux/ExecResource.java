@@ -11,6 +11,7 @@ import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
+import dev.mgmt.api.codec.DurationParams;
 import dev.mgmt.resources.linux.internal.CommandFailedException;
 import dev.mgmt.resources.linux.internal.CommandSpec;
 import dev.mgmt.resources.linux.internal.Irreversible;
@@ -52,8 +53,8 @@ import reactor.core.publisher.Mono;
  * since. A line from {@code watchcmd} asks for another run; so does a refresh over a
  * {@code notify} edge, which runs the command despite the guards (once: not again right after
  * an apply in the same run). {@link #apply()} runs the command; a non-zero exit is a failure
- * whose message has the status and the last lines of output. With a {@code timeout} (whole
- * seconds in YAML; {@code 0} means none), each command this resource runs is killed, with all
+ * whose message has the status and the last lines of output. With a {@code timeout} (in YAML
+ * seconds, or a duration such as {@code 90s} or {@code 1m30s}; {@code 0} means none), each command this resource runs is killed, with all
  * its child processes, when it runs longer. Cancelling a check, apply or refresh kills the
  * running command the same way. Exit status and output are reported through {@link Report}.
  *
@@ -178,7 +179,8 @@ public final class ExecResource implements Resource, Refreshable, Reversible {
                                @JsonProperty("shell") String shell,
                                @JsonProperty("cwd") String cwd,
                                @JsonProperty("env") Map<String, String> env,
-                               @JsonProperty("timeout") Double timeoutSeconds,
+                               @JsonProperty("timeout") @JsonDeserialize(using = DurationParams.Seconds.class)
+                               Duration timeout,
                                @JsonProperty("ifcmd") String ifCmd,
                                @JsonProperty("ifshell") String ifShell,
                                @JsonProperty("nifcmd") String nifCmd,
@@ -192,7 +194,7 @@ public final class ExecResource implements Resource, Refreshable, Reversible {
                                @JsonProperty("pollint") @JsonDeserialize(using = LegacyKeys.Pollint.class) Long pollint) {
         return builder(name).cmd(cmd).args(args == null ? List.of() : args).shell(shell).cwd(cwd)
                 .env(env == null ? Map.of() : env)
-                .timeout(timeoutSeconds == null ? Duration.ZERO : Duration.ofMillis(Math.round(timeoutSeconds * 1000)))
+                .timeout(timeout == null ? Duration.ZERO : timeout)
                 .ifCmd(ifCmd).ifShell(ifShell).nifCmd(nifCmd).nifShell(nifShell).creates(creates)
                 .watchCmd(watchCmd).watchShell(watchShell).reverseCmd(reverseCmd).meta(meta).build();
     }

@@ -11,6 +11,7 @@ import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
+import dev.mgmt.api.Warnings;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import dev.mgmt.resources.linux.internal.Irreversible;
@@ -35,12 +36,31 @@ import reactor.core.publisher.Mono;
  *       means a directory.</li>
  *   <li>{@code state}: {@code exists} (the default) or {@code absent}.</li>
  *   <li>{@code content}: the exact text of the file (UTF-8); {@code null} leaves content alone
- *       (a missing file is created empty). {@code source}: a file to copy content from instead.</li>
- *   <li>{@code owner}, {@code group}: names or numeric ids; {@code mode}: octal, such as {@code "0644"}.</li>
- *   <li>{@code recurse}: create missing parent directories; remove a non-empty directory.
- *       {@code force}: replace a thing of the wrong type (a directory where a file belongs);
- *       remove a non-empty directory.</li>
+ *       (a missing file is created empty). {@code source}: a file to copy content from instead;
+ *       for a directory, a directory (ending in {@code /}) whose tree is copied, which needs
+ *       {@code recurse}. On a directory, {@code content} and a file {@code source} are ignored
+ *       with a {@link #warnings() warning}, as mgmt 0.0.15 ignored them.</li>
+ *   <li>{@code owner}, {@code group}: names or numeric ids; {@code mode}: octal, such as
+ *       {@code "0644"}. For a copied tree they apply to the directory at the path itself.</li>
+ *   <li>{@code recurse}: create missing parent directories; copy a directory source's tree;
+ *       remove a non-empty directory. {@code force}: replace a thing of the wrong type (a
+ *       directory where a file belongs); in a copied tree, also remove what the source does not
+ *       have; remove a non-empty directory.</li>
  * </ul>
+ *
+ * <p>A missing parent directory without {@code recurse} is refused by the check as well as the
+ * apply ({@link dev.mgmt.api.MissingPrerequisite}), so a noop run fails where the real run would.
+ *
+ * <p><b>Directory trees</b> ({@code path: /a/}, {@code source: /b/}, {@code recurse: true}):
+ * the tree at the path becomes a copy of the source's (directories; files' content and
+ * permission bits, without set-id bits); the check compares the whole tree, the apply writes
+ * only the files that differ, each atomically as below. Without {@code force} a thing of the
+ * wrong type is an error and what the source lacks stays; with it, the first is replaced and
+ * the second removed. Both trees are walked relative to {@code O_NOFOLLOW|O_DIRECTORY}
+ * descriptors, and files in the tree are replaced, never changed in place. A symlink in the
+ * source is refused rather than copied: followed, it would let whoever can write in the source
+ * tree have any file mgmt can read copied out; copied as a link, it would point into places
+ * nothing checked. Both trees are watched whole with inotify, directories made later included.
  *
  * <p>The watch uses inotify on the parent directory (or the nearest existing ancestor), shared
  * by all file resources in the JVM. Content is written to a temp file in the same directory,
@@ -65,7 +85,7 @@ import reactor.core.publisher.Mono;
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource, Reversible, Claims, Collectable {
+public final class FileResource implements Resource, Reversible, Claims, Collectable, Warnings {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
@@ -258,13 +278,16 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         if (content != null && source != null) {
             out.add("content and source are mutually exclusive");
         }
-        if (state == State.EXISTS && directory() && content != null) {
-            out.add("content: a directory (path ending in '/') has no content");
-        }
         if (source != null) {
             pathProblem("source", source).ifPresent(out::add);
-            if (state == State.EXISTS && (source.endsWith("/") || directory())) {
-                out.add("source: copying directories is not supported; source and path must be files");
+            if (state == State.EXISTS && treeSource()) {
+                if (!directory()) {
+                    out.add("source: " + Quoted.of(source) + " is a directory (it ends in '/'), so path must be one"
+                            + " too: end it in '/', was " + Quoted.of(path));
+                } else if (!recurse) {
+                    out.add("recurse: a directory source (" + Quoted.of(source) + ") is copied only with"
+                            + " recurse: true");
+                }
             }
         }
         if (owner != null && !idLike(owner)) {
@@ -315,10 +338,32 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
                 "an absent file cannot be put back: what was removed is not known") : null;
     }
 
+    /**
+     * Parameters accepted but not acted on: {@code content} on a directory, and a file
+     * {@code source} on a directory (mgmt 0.0.15 ignored both; its example graphs carry them).
+     */
+    @Override
+    public List<String> warnings() {
+        if (state != State.EXISTS || !directory()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(2);
+        if (content != null) {
+            out.add("content: ignored on a directory (a path ending in '/')");
+        }
+        if (source != null && !treeSource()) {
+            out.add("source: ignored on a directory unless it is a directory too (ending in '/'), copied with"
+                    + " recurse: true; was " + Quoted.of(source));
+        }
+        return out;
+    }
+
     @Override
     public Flux<?> watch() {
-        return Flux.defer(() -> FileWatcher.watch(target(), directory(),
-                source == null ? List.of() : List.of(Path.of(source).normalize())));
+        return Flux.defer(() -> copiesTree()
+                ? FileWatcher.watchTrees(target(), Path.of(source).normalize())
+                : FileWatcher.watch(target(), directory(),
+                        source == null || directory() ? List.of() : List.of(Path.of(source).normalize())));
     }
 
     @Override
@@ -405,8 +450,21 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
 
     private FileSync sync() {
         Integer m = mode == null ? null : FileSync.parseMode(mode);
-        return new FileSync(target(), directory(), state == State.ABSENT, content == null ? null : contentBytes(),
-                source == null ? null : Path.of(source), owner, group, m, recurse, force);
+        // A directory ignores content, and any source but a directory one (see warnings()).
+        boolean dir = directory();
+        return new FileSync(target(), dir, state == State.ABSENT, content == null || dir ? null : contentBytes(),
+                source == null || dir && !treeSource() ? null : Path.of(source).normalize(), owner, group, m,
+                recurse, force);
+    }
+
+    /** Whether {@code source} names a directory (ends in {@code /}). */
+    private boolean treeSource() {
+        return source != null && source.endsWith("/");
+    }
+
+    /** Whether this copies a directory tree: an existing directory with a directory source. */
+    private boolean copiesTree() {
+        return state == State.EXISTS && directory() && treeSource();
     }
 
     private byte[] contentBytes() {

@@ -49,6 +49,18 @@ class ExecCodecTest {
     }
 
     @Test
+    void timeoutTakesSecondsOrADuration() {
+        for (String t : new String[] {"90", "90s", "1m30s", "1.5m"}) {
+            dev.mgmt.api.yaml.YamlGraph g = dev.mgmt.api.yaml.YamlGraph.parse(
+                    "graph: g\nresources:\n  exec:\n  - name: a\n    cmd: 'true'\n    timeout: " + t + "\n", "g.yaml", codec);
+            assertThat(((ExecResource) g.graph().resources().get(0)).timeout()).as(t).isEqualTo(Duration.ofSeconds(90));
+        }
+        assertThatThrownBy(() -> dev.mgmt.api.yaml.YamlGraph.parse(
+                "graph: g\nresources:\n  exec:\n  - name: a\n    cmd: 'true'\n    timeout: -1\n", "g.yaml", codec))
+                .hasMessage("g.yaml:6: exec[a]: bad value for 'timeout': must not be negative, was '-1'");
+    }
+
+    @Test
     void decodesEveryParameter() throws Exception {
         Resource r = decode("""
                 name: full

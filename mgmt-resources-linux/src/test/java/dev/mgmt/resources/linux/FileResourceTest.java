@@ -103,8 +103,7 @@ class FileResourceTest {
                 .containsExactly("path: must not contain '.' or '..', was '/tmp/../etc/passwd'");
         assertThat(FileResource.builder("root").path("/").build().validate())
                 .containsExactly("path: '/' itself cannot be managed");
-        assertThat(FileResource.builder("d").path(p("d") + "/").content("x").build().validate())
-                .containsExactly("content: a directory (path ending in '/') has no content");
+        assertThat(FileResource.builder("d").path(p("d") + "/").content("x").build().validate()).isEmpty();
         assertThat(FileResource.builder("f").path(p("f")).source("src").build().validate())
                 .containsExactly("source: must be absolute, was 'src'");
         assertThat(FileResource.builder("f").path(p("f")).owner("a b").group("x:y").build().validate())
@@ -307,7 +306,10 @@ class FileResourceTest {
     void missingParentsFailUnlessRecurse() throws IOException {
         Path t = tmp.resolve("a/b/f");
         FileResource f = FileResource.file(t.toString(), "deep");
-        assertThatThrownBy(() -> f.apply().block()).hasMessageContaining("parent directory does not exist");
+        String missing = "parent directory " + tmp.resolve("a/b") + " does not exist (create it with a file resource"
+                + " or set recurse: true)";
+        assertThatThrownBy(() -> f.check().block()).hasMessageContaining(missing);
+        assertThatThrownBy(() -> f.apply().block()).hasMessageContaining(missing);
         assertThat(converge(f.toBuilder().recurse(true).build())).isTrue();
         assertThat(Files.readString(t)).isEqualTo("deep");
         FileResource d = FileResource.builder("d").path(tmp.resolve("x/y/z") + "/").recurse(true).build();

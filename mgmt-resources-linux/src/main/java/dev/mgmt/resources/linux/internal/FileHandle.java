@@ -384,6 +384,60 @@ final class FileHandle implements Closeable {
         }
     }
 
+    // ------------------------------------------------------------------ for Dir
+
+    /** What {@code name} (a C string) in the directory held by {@code dirfd} is, not following a symlink; {@code null} when nothing. */
+    static Stat statAt(int dirfd, byte[] name, Path shown) throws IOException {
+        try {
+            return statx(dirfd, name, AT_SYMLINK_NOFOLLOW, shown);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Takes {@code fd} (opened by {@link Dir}) as a handle; closing the handle closes it. */
+    static FileHandle held(Path shown, int fd) throws IOException {
+        try {
+            return new FileHandle(shown, fd, false, statx(fd, EMPTY, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, shown));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** The names in the directory held by {@code dirfd}, as C strings, without {@code .} and {@code ..}. */
+    static List<byte[]> namesAt(int dirfd, Path shown) throws IOException {
+        int fd;
+        try {
+            // A descriptor of its own: closedir closes it, and the caller's keeps its position.
+            fd = C.openat(dirfd, new byte[] {'.', 0}, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw error(shown, e.getErrorCode());
+        }
+        Pointer dir;
+        try {
+            dir = C.fdopendir(fd);
+        } catch (LastErrorException e) {
+            closeQuietly(fd);
+            throw error(shown, e.getErrorCode());
+        }
+        try {
+            return readNames(dir, shown);
+        } finally {
+            try {
+                C.closedir(dir);
+            } catch (LastErrorException e) {
+                // nothing more to do with it
+            }
+        }
+    }
+
+    /** Removes the directory {@code name} in {@code dirfd} with everything in it, as {@link #deleteTree} does. */
+    static void deleteTreeAt(int dirfd, byte[] name, Path shown) throws IOException {
+        deleteContents(dirfd, name, shown);
+        unlink(dirfd, name, AT_REMOVEDIR, shown);
+    }
+
     private static void deleteContents(int parentFd, byte[] name, Path shown) throws IOException {
         int fd;
         try {
@@ -396,7 +450,6 @@ final class FileHandle implements Closeable {
             }
             throw error(shown, errno);
         }
-        List<byte[]> names = new ArrayList<>();
         Pointer dir;
         try {
             dir = C.fdopendir(fd);
@@ -405,25 +458,7 @@ final class FileHandle implements Closeable {
             throw error(shown, e.getErrorCode());
         }
         try {
-            for (;;) {
-                Pointer ent;
-                try {
-                    ent = Dirents.next(dir);
-                } catch (LastErrorException e) {
-                    throw error(shown, e.getErrorCode());
-                }
-                if (ent == null) {
-                    break;
-                }
-                // struct dirent64 (and dirent on 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name.
-                long len = ent.indexOf(19, (byte) 0); // from d_name
-                byte[] n = ent.getByteArray(19, (int) len);
-                if (!(n.length == 1 && n[0] == '.') && !(n.length == 2 && n[0] == '.' && n[1] == '.')) {
-                    byte[] c = new byte[n.length + 1];
-                    System.arraycopy(n, 0, c, 0, n.length);
-                    names.add(c);
-                }
-            }
+            List<byte[]> names = readNames(dir, shown);
             for (byte[] n : names) {
                 Path entry = shown.resolve(new String(n, 0, n.length - 1, StandardCharsets.UTF_8));
                 Stat s = statx(fd, n, AT_SYMLINK_NOFOLLOW, entry);
@@ -439,6 +474,30 @@ final class FileHandle implements Closeable {
                 C.closedir(dir); // closes fd
             } catch (LastErrorException e) {
                 // nothing more to do with it
+            }
+        }
+    }
+
+    /** The names in an open directory stream, as C strings, without {@code .} and {@code ..}. */
+    private static List<byte[]> readNames(Pointer dir, Path shown) throws IOException {
+        List<byte[]> names = new ArrayList<>();
+        for (;;) {
+            Pointer ent;
+            try {
+                ent = Dirents.next(dir);
+            } catch (LastErrorException e) {
+                throw error(shown, e.getErrorCode());
+            }
+            if (ent == null) {
+                return names;
+            }
+            // struct dirent64 (and dirent on 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name.
+            long len = ent.indexOf(19, (byte) 0); // from d_name
+            byte[] n = ent.getByteArray(19, (int) len);
+            if (!(n.length == 1 && n[0] == '.') && !(n.length == 2 && n[0] == '.' && n[1] == '.')) {
+                byte[] c = new byte[n.length + 1];
+                System.arraycopy(n, 0, c, 0, n.length);
+                names.add(c);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.mgmt.resources.linux.internal;
 
 import static java.nio.file.StandardOpenOption.READ;
 
+import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,7 +81,8 @@ public final class FileSync {
      * @param directory manage a directory rather than a file
      * @param absent    remove whatever is at {@code path}
      * @param content   the exact bytes of the file, or {@code null} to leave content alone
-     * @param source    a file to copy content from, or {@code null}
+     * @param source    a file to copy content from, or {@code null}; with {@code directory}, a
+     *                  directory whose tree is copied (see {@link TreeCopy})
      * @param owner     a user name or uid, or {@code null}
      * @param group     a group name or gid, or {@code null}
      * @param mode      permission bits (up to {@code 07777}), or {@code null}
@@ -100,10 +103,21 @@ public final class FileSync {
         this.force = force;
     }
 
-    /** Whether the real state matches. Reads only. */
+    /**
+     * Whether the real state matches. Reads only. Throws what {@link #apply()} would refuse
+     * before changing anything (a missing parent directory without {@code recurse}, a source
+     * tree holding a symlink), so that a noop run fails the same way.
+     */
     public boolean check() throws IOException {
         try (FileHandle h = FileHandle.open(path)) {
-            return check(h);
+            if (h == null && !absent && !recurse) {
+                requireParent();
+            }
+            boolean ok = check(h);
+            if (!ok && directory && source != null && !absent && (h == null || !h.opened().dir())) {
+                new TreeCopy(source, force).check(null); // only for what the copy would refuse
+            }
+            return ok;
         }
     }
 
@@ -130,6 +144,10 @@ public final class FileSync {
             }
             if (source != null) {
                 return sameAsSource(h);
+            }
+        } else if (source != null) {
+            try (Dir tree = Dir.open(path)) {
+                return new TreeCopy(source, force).check(tree);
             }
         }
         return true;
@@ -202,6 +220,11 @@ public final class FileSync {
             fsyncDirectory(path.getParent());
         } else {
             fixAttributes(h, st, changes);
+        }
+        if (source != null) {
+            try (Dir tree = Dir.open(path)) {
+                changes.addAll(new TreeCopy(source, force).apply(tree));
+            }
         }
     }
 
@@ -402,11 +425,21 @@ public final class FileSync {
             return;
         }
         if (!recurse) {
-            throw new NoSuchFileException(parent.toString(), null,
-                    "parent directory does not exist; create it or set recurse");
+            requireParent();
         }
         Files.createDirectories(parent);
         changes.add("created parent directories");
+    }
+
+    /** Refuses a missing parent directory (without {@code recurse}), in check and apply alike. */
+    private void requireParent() throws MissingPrerequisite {
+        Path parent = path.getParent();
+        if (Files.isDirectory(parent)) {
+            return;
+        }
+        String what = Files.exists(parent, LinkOption.NOFOLLOW_LINKS) ? " is not a directory" : " does not exist";
+        throw new MissingPrerequisite("parent directory " + parent + what
+                + " (create it with a file resource or set recurse: true)");
     }
 
     /**

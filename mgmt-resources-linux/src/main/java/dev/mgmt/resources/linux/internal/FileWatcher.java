@@ -50,6 +50,31 @@ public final class FileWatcher {
         }, FluxSink.OverflowStrategy.LATEST);
     }
 
+    /**
+     * Watches two directory trees whole, {@code target} and {@code source}, each directory in
+     * them included, and the directories created in them later (see {@link TreeWatch}).
+     *
+     * @param target absolute, normalised, not {@code /}
+     * @param source absolute, normalised, not {@code /}
+     */
+    public static Flux<Object> watchTrees(Path target, Path source) {
+        return Flux.create(sink -> {
+            Session session = new Session(sink);
+            sink.onDispose(session::close);
+            try {
+                session.openTree(target);
+                session.openTree(source);
+            } catch (IOException | RuntimeException e) {
+                sink.error(e);
+                return;
+            } catch (LinkageError e) {
+                sink.error(new IOException("inotify is not available here: " + e, e));
+                return;
+            }
+            sink.next(ARMED);
+        }, FluxSink.OverflowStrategy.LATEST);
+    }
+
     /** The inotify threads alive right now; for tests that check nothing leaks. */
     public static long readerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
@@ -60,6 +85,7 @@ public final class FileWatcher {
     private static final class Session {
         private final FluxSink<Object> sink;
         private final List<PathWatch> watches = new ArrayList<>(2);
+        private final List<TreeWatch> trees = new ArrayList<>(2);
         private Inotify inotify;
         private boolean closed;
 
@@ -79,6 +105,18 @@ public final class FileWatcher {
             w.open();
         }
 
+        synchronized void openTree(Path root) throws IOException {
+            if (closed) {
+                return;
+            }
+            if (inotify == null) {
+                inotify = Inotify.acquire();
+            }
+            TreeWatch w = new TreeWatch(inotify, root, () -> sink.next(CHANGED), sink::error);
+            trees.add(w);
+            w.open();
+        }
+
         synchronized void close() {
             if (closed) {
                 return;
@@ -86,6 +124,8 @@ public final class FileWatcher {
             closed = true;
             watches.forEach(PathWatch::close);
             watches.clear();
+            trees.forEach(TreeWatch::close);
+            trees.clear();
             if (inotify != null) {
                 inotify.release();
                 inotify = null;

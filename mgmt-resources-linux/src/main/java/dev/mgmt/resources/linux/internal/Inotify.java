@@ -41,6 +41,7 @@ final class Inotify {
     static final int IN_Q_OVERFLOW = 0x4000;
     static final int IN_IGNORED = 0x8000;
     static final int IN_ONLYDIR = 0x01000000;
+    static final int IN_DONT_FOLLOW = 0x02000000;
     static final int IN_ISDIR = 0x40000000;
     /** Our own flag on a delivered mask (never a kernel event bit): the event is about the watched directory itself. */
     static final int SELF = 0x80000000;
@@ -71,11 +72,23 @@ final class Inotify {
     static final class Sub {
         final Listener listener;
         final String name;
+        /** Gets the events of every child (without {@link #SELF}) as well as the directory's own. */
+        final boolean everyChild;
         int wd = -1; // guarded by the Inotify instance
 
         Sub(Listener listener, String name) {
+            this(listener, name, false);
+        }
+
+        /** A subscription to the directory itself and, with {@code everyChild}, to all it holds. */
+        Sub(Listener listener, boolean everyChild) {
+            this(listener, null, everyChild);
+        }
+
+        private Sub(Listener listener, String name, boolean everyChild) {
             this.listener = listener;
             this.name = name;
+            this.everyChild = everyChild;
         }
     }
 
@@ -83,9 +96,13 @@ final class Inotify {
     private static final class Entry {
         final List<Sub> all = new ArrayList<>(2);
         final Map<String, List<Sub>> byName = new HashMap<>(4);
+        final List<Sub> everyChild = new ArrayList<>(1);
 
         void add(Sub s) {
             all.add(s);
+            if (s.everyChild) {
+                everyChild.add(s);
+            }
             if (s.name != null) {
                 byName.computeIfAbsent(s.name, k -> new ArrayList<>(1)).add(s);
             }
@@ -95,6 +112,7 @@ final class Inotify {
             if (!all.remove(s)) {
                 return false;
             }
+            everyChild.remove(s);
             if (s.name != null) {
                 List<Sub> l = byName.get(s.name);
                 if (l != null && l.remove(s) && l.isEmpty()) {
@@ -179,12 +197,20 @@ final class Inotify {
      *         {@code ENOTDIR} when {@code dir} is not (yet) a directory
      */
     void add(Path dir, Sub sub) {
+        add(dir, sub, false);
+    }
+
+    /**
+     * As {@link #add(Path, Sub)}; with {@code noFollow}, a symlink at {@code dir} is not
+     * followed ({@code IN_DONT_FOLLOW}: it fails with {@code ENOTDIR}, as {@code IN_ONLYDIR} asks).
+     */
+    void add(Path dir, Sub sub, boolean noFollow) {
         byte[] p = cString(dir.toString());
         synchronized (this) {
             if (closing) {
                 throw new IllegalStateException("inotify instance is closed");
             }
-            int wd = LibC.inotify_add_watch(fd, p, MASK | IN_ONLYDIR);
+            int wd = LibC.inotify_add_watch(fd, p, MASK | IN_ONLYDIR | (noFollow ? IN_DONT_FOLLOW : 0));
             entries.computeIfAbsent(wd, k -> new Entry()).add(sub);
             sub.wd = wd;
         }
@@ -323,6 +349,9 @@ final class Inotify {
                 for (Sub s : subs) {
                     out.merge(s, mask, (a, b) -> a | b);
                 }
+            }
+            for (Sub s : e.everyChild) {
+                out.merge(s, mask, (a, b) -> a | b);
             }
         }
         if ((mask & IN_IGNORED) != 0) {

@@ -1,12 +1,8 @@
 package dev.mgmt.resources.linux.internal.systemd;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +19,6 @@ import java.util.function.Supplier;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusSigHandler;
@@ -159,80 +154,23 @@ public final class SystemdBus {
     }
 
     private static SystemdBus open(String address) {
-        Throwable last = null;
-        for (String one : address.split(";")) {
-            if (one.isBlank()) {
-                continue;
-            }
-            Holder holder = new Holder();
-            DBusConnection conn;
-            try {
-                probe(one.trim());
-                conn = DBusConnectionBuilder.forAddress(one.trim()).withShared(false)
-                        .receivingThreadConfig().withSignalThreadCount(1).connectionConfig()
-                        .withDisconnectCallback(holder)
-                        .build();
-            } catch (DBusException | IOException | RuntimeException e) {
-                last = e;
-                continue;
-            }
-            SystemdBus b = null;
-            try {
-                b = new SystemdBus(address, conn);
-                holder.bus = b;
-                b.subscribe();
-                log.debug("connected to systemd on {}", address);
-                return b;
-            } catch (RuntimeException e) {
-                if (b != null) {
-                    b.shutdown();
-                } else {
-                    conn.disconnect();
-                }
-                throw e;
-            }
-        }
-        throw new SystemdException("cannot connect to D-Bus at " + address + ": " + reason(last), last);
-    }
-
-    /**
-     * Fails fast on a unix socket that is missing or refuses connections: dbus-java takes
-     * about ten seconds to give up on one. Other transports go straight to dbus-java.
-     */
-    private static void probe(String address) throws IOException {
-        if (!address.startsWith("unix:")) {
-            return;
-        }
-        for (String kv : address.substring("unix:".length()).split(",")) {
-            if (kv.startsWith("path=")) {
-                Path socket = Path.of(unescape(kv.substring("path=".length())));
-                try {
-                    SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
-                    return;
-                } catch (IOException e) {
-                    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    throw new IOException(why, e);
-                }
-            }
-        }
-    }
-
-    /** D-Bus address values escape bytes as {@code %xx}. */
-    private static String unescape(String v) {
-        if (v.indexOf('%') < 0) {
-            return v;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '%' && i + 2 < v.length()) {
-                out.write(Integer.parseInt(v.substring(i + 1, i + 3), 16));
-                i += 2;
+        Holder holder = new Holder();
+        DBusConnection conn = BusConnections.open(address, holder);
+        SystemdBus b = null;
+        try {
+            b = new SystemdBus(address, conn);
+            holder.bus = b;
+            b.subscribe();
+            log.debug("connected to systemd on {}", address);
+            return b;
+        } catch (RuntimeException e) {
+            if (b != null) {
+                b.shutdown();
             } else {
-                out.write((byte) c);
+                conn.disconnect();
             }
+            throw e;
         }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private void subscribe() {
@@ -454,20 +392,7 @@ public final class SystemdBus {
     }
 
     private static String reason(Throwable e) {
-        if (e == null) {
-            return "no address given";
-        }
-        Throwable t = e;
-        String msg = t.getMessage();
-        while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-            t = t.getCause();
-            msg = t.getMessage();
-        }
-        if (t.getCause() != null && t.getCause().getMessage() != null && !Objects.equals(msg, t.getCause().getMessage())
-                && !msg.contains(t.getCause().getMessage())) {
-            msg = msg + ": " + t.getCause().getMessage();
-        }
-        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+        return BusConnections.reason(e);
     }
 
     @Override

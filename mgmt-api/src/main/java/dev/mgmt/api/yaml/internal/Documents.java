@@ -1,0 +1,130 @@
+package dev.mgmt.api.yaml.internal;
+
+import dev.mgmt.api.yaml.YamlGraph;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * From bytes to one composed YAML document, within {@link YamlGraph}'s limits: UTF-8 only,
+ * anchors and aliases resolved, and every failure said in a user's words with its line.
+ */
+public final class Documents {
+
+    private Documents() {
+    }
+
+    /**
+     * The bytes as text, or null after adding the problem: the byte that is not UTF-8 and its
+     * line (a file in Latin-1 would otherwise be read with its accents replaced).
+     */
+    public static String text(byte[] bytes, Problems problems) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = d.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            problems.add(line, String.format("not UTF-8 text (byte 0x%02X on line %d); save the file as UTF-8",
+                    bytes[at] & 0xff, line));
+            return null;
+        }
+        try {
+            d.flush(out);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flip();
+        String s = out.toString();
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    }
+
+    /** The document's root node; null after adding the problem when it cannot be composed or is empty. */
+    public static Node compose(String text, Problems problems) {
+        if (text.codePointCount(0, text.length()) > YamlGraph.MAX_CHARACTERS) {
+            problems.add(0, tooLarge());
+            return null;
+        }
+        LoaderOptions o = new LoaderOptions();
+        o.setMaxAliasesForCollections(YamlGraph.MAX_ALIASES);
+        o.setNestingDepthLimit(YamlGraph.MAX_DEPTH);
+        o.setCodePointLimit(YamlGraph.MAX_CHARACTERS + 1);
+        o.setProcessComments(false);
+        Node root;
+        try {
+            Composer c = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), o), new Resolver(), o);
+            root = c.getSingleNode();
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            problems.add(line, marked(e));
+            return null;
+        } catch (YAMLException e) {
+            problems.add(0, limit(e.getMessage()));
+            return null;
+        }
+        if (root == null) {
+            problems.add(0, "the graph file is empty");
+            return null;
+        }
+        Expansion.Failure f = Expansion.check(root, YamlGraph.MAX_VALUES);
+        if (f != null) {
+            problems.add(f.node(), f.message());
+            return null;
+        }
+        return root;
+    }
+
+    /** Checks the file's size before it is read whole. */
+    public static String tooLarge() {
+        return "the graph file is too large: a graph file may have at most " + YamlGraph.MAX_CHARACTERS
+                + " characters (8 MiB)";
+    }
+
+    private static String marked(MarkedYAMLException e) {
+        String problem = e.getProblem() == null ? "" : e.getProblem().strip();
+        if (problem.startsWith("found undefined alias ")) {
+            String name = problem.substring("found undefined alias ".length()).strip();
+            return "alias *" + name + " refers to no anchor: define &" + name + " before it is used";
+        }
+        if (problem.contains("found another document")) {
+            return "more than one YAML document (a second ---): a graph file holds one graph";
+        }
+        String context = e.getContext() == null ? "" : e.getContext().strip();
+        return "not valid YAML: " + problem + (context.isEmpty() ? "" : " (" + context + ")");
+    }
+
+    private static String limit(String message) {
+        String m = message == null ? "" : message;
+        if (m.startsWith("Number of aliases")) {
+            return "more than " + YamlGraph.MAX_ALIASES + " aliases to lists or maps (a limit against alias "
+                    + "bombs); write the values out";
+        }
+        if (m.startsWith("Nesting Depth")) {
+            return "values nested more than " + YamlGraph.MAX_DEPTH + " deep";
+        }
+        if (m.contains("code points")) {
+            return tooLarge();
+        }
+        return "not valid YAML: " + m;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.mgmt.api.yaml.internal;
+
+import dev.mgmt.api.Graph;
+import dev.mgmt.api.GraphBuilder;
+import dev.mgmt.api.Quoted;
+import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.ResourceKind;
+import dev.mgmt.api.Warnings;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.api.codec.ResourceDecodeException;
+import dev.mgmt.api.yaml.CollectSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Walks a composed graph document: the top-level keys and each resource, decoded through
+ * {@link ResourceCodec} from a {@link NodeParser}. Every problem is collected, and the graph
+ * is built from whatever did decode, so that it can be checked further (see
+ * {@code YamlGraphException.partial}).
+ */
+public final class GraphReader {
+
+    private static final Set<String> TOP_KEYS = Set.of("graph", "comment", "resources", "edges", "collect");
+    static final String EXPORT_PREFIX = "@@";
+
+    /**
+     * What was read; {@code lines} is where each resource starts, {@code keyLines} where each of
+     * its own keys is (for messages about one parameter).
+     */
+    public record Result(Graph graph, String comment, Set<ResourceId> exported, List<CollectSpec> collects,
+                         Map<ResourceId, Integer> lines, Map<ResourceId, Map<String, Integer>> keyLines) {
+    }
+
+    private final String source;
+    private final ResourceCodec codec;
+    private final Problems problems;
+    private final Problems warnings;
+    private final Mappings mappings;
+    private final Map<ResourceId, Integer> lines = new HashMap<>();
+    private final Map<ResourceId, Map<String, Integer>> keyLines = new HashMap<>();
+    /** Resources declared but not decoded: edges to them say nothing more (the cause is said once). */
+    private final Set<ResourceId> failed = new HashSet<>();
+    private final Set<ResourceId> exported = new LinkedHashSet<>();
+
+    public GraphReader(String source, ResourceCodec codec, Problems problems, Problems warnings) {
+        this.source = source;
+        this.codec = codec;
+        this.problems = problems;
+        this.warnings = warnings;
+        this.mappings = new Mappings(problems);
+    }
+
+    /** Reads {@code root}; problems and warnings go to the collectors given. */
+    public Result read(Node root) {
+        if (!(root instanceof MappingNode top)) {
+            problems.add(root, "the graph must be a map with keys " + String.join(", ", TOP_KEYS.stream().sorted().toList()));
+            return new Result(Graph.builder("").build(), "", Set.of(), List.of(), Map.of(), Map.of());
+        }
+        mappings.settleKeys(top, "");
+        String name = "";
+        String comment = "";
+        Node edges = null;
+        Node collect = null;
+        Node resources = null;
+        for (NodeTuple t : top.getValue()) {
+            String key = ((ScalarNode) t.getKeyNode()).getValue();
+            Node v = t.getValueNode();
+            switch (key) {
+                case "graph" -> name = scalar(v, "graph");
+                case "comment" -> comment = scalar(v, "comment");
+                case "resources" -> resources = v;
+                case "edges" -> edges = v;
+                case "collect" -> collect = v;
+                case "remote" -> problems.add(t.getKeyNode(), "remote: running graphs on other hosts over SSH "
+                        + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster");
+                default -> problems.add(t.getKeyNode(), "graph: unknown key " + Quoted.of(key) + " (known keys: "
+                        + String.join(", ", TOP_KEYS.stream().sorted().toList()) + ")");
+            }
+        }
+        GraphBuilder b = Graph.builder(name);
+        resources(resources, b);
+        Links links = new Links(codec, problems, mappings, lines.keySet(), failed);
+        links.edges(edges).forEach(b::edge);
+        List<CollectSpec> collects = links.collects(collect);
+        exported.forEach(b::exportId);
+        collects.forEach(c -> b.collect(c.toCollect()));
+        Map<ResourceId, Integer> at = Map.copyOf(lines);
+        b.locator(id -> at.containsKey(id) ? source + ":" + at.get(id) : source);
+        return new Result(b.build(), comment, exported, collects, at, Map.copyOf(keyLines));
+    }
+
+    private String scalar(Node v, String key) {
+        mappings.settle(v, key);
+        String s = Keys.text(v);
+        if (s == null) {
+            problems.add(v, key + ": must be text");
+            return "";
+        }
+        return s;
+    }
+
+    private void resources(Node node, GraphBuilder b) {
+        if (node == null || Scalars.isNull(node)) {
+            return;
+        }
+        if (!(node instanceof MappingNode m)) {
+            problems.add(node, "resources: must be a map from kind to a list of resources");
+            return;
+        }
+        mappings.settleKeys(m, "resources");
+        for (NodeTuple t : m.getValue()) {
+            String kind = ((ScalarNode) t.getKeyNode()).getValue();
+            Node list = t.getValueNode();
+            if (codec.registry().kind(kind).isEmpty()) {
+                problems.add(t.getKeyNode(), "unknown resource kind " + Quoted.of(kind) + " (known kinds: "
+                        + String.join(", ", codec.registry().kinds()) + ")");
+                continue;
+            }
+            if (Scalars.isNull(list)) {
+                continue;
+            }
+            if (!(list instanceof SequenceNode s)) {
+                problems.add(list, "resources." + kind + ": must be a list of resources");
+                continue;
+            }
+            for (Node r : s.getValue()) {
+                resource(kind, r, b);
+            }
+        }
+    }
+
+    private void resource(String kind, Node node, GraphBuilder b) {
+        if (!(node instanceof MappingNode raw)) {
+            mappings.settle(node, kind);
+            problems.add(node, kind + ": each resource must be a map of parameters");
+            return;
+        }
+        String name = Keys.raw(raw, "name");
+        boolean export = name != null && name.startsWith(EXPORT_PREFIX);
+        if (export) {
+            name = name.substring(EXPORT_PREFIX.length());
+        }
+        mappings.settle(raw, kind + "[" + (name == null ? "" : name) + "]");
+        int line = Problems.line(node);
+        Resource r;
+        try {
+            r = codec.decode(kind, name == null ? "" : name, new NodeParser(prepared(kind, raw, name)));
+        } catch (ResourceDecodeException x) {
+            // A resource's own check names its parameter first ("state: must be ..."): point at it.
+            String key = x.key().isEmpty() ? Keys.leading(x.getMessage(), kind + "[" + name + "]: ") : x.key();
+            int at = Keys.line(raw, key);
+            problems.add(at > 0 ? at : x.line() > 0 ? x.line() : line, x.getMessage());
+            if (name != null && !name.isEmpty()) {
+                failed.add(new ResourceId(kind, name));
+            }
+            return;
+        }
+        ResourceId id = r.id();
+        Integer prior = lines.putIfAbsent(id, line);
+        if (prior != null) {
+            problems.add(line, id + ": duplicate resource (first declared on line " + prior + ")");
+            return;
+        }
+        b.add(r);
+        Map<String, Integer> keys = new HashMap<>();
+        raw.getValue().forEach(t -> keys.put(((ScalarNode) t.getKeyNode()).getValue(), Problems.line(t.getKeyNode())));
+        keyLines.put(id, Map.copyOf(keys));
+        if (export) {
+            exported.add(id);
+        }
+        if (r instanceof Warnings w) {
+            for (String warning : w.warnings()) {
+                int at = Keys.keyNode(raw, Keys.leading(warning, "")).map(Problems::line).orElse(line);
+                warnings.add(at, id + ": " + warning);
+            }
+        }
+    }
+
+    /**
+     * A copy of the resource's map for decoding: the name without its export prefix, and the
+     * keys mgmt wrote out empty ({@link ResourceKind#emptyKeysAccepted}) dropped when empty.
+     */
+    private MappingNode prepared(String kind, MappingNode m, String name) {
+        Set<String> droppable = codec.registry().kind(kind).map(ResourceKind::emptyKeysAccepted).orElse(Set.of());
+        List<NodeTuple> out = new ArrayList<>(m.getValue().size());
+        for (NodeTuple t : m.getValue()) {
+            String k = ((ScalarNode) t.getKeyNode()).getValue();
+            Node v = t.getValueNode();
+            if (droppable.contains(k) && empty(v)) {
+                continue;
+            }
+            if (k.equals("name") && v instanceof ScalarNode s && name != null && !name.equals(s.getValue())) {
+                v = new ScalarNode(Tag.STR, name, s.getStartMark(), s.getEndMark(), s.getScalarStyle());
+            }
+            out.add(new NodeTuple(t.getKeyNode(), v));
+        }
+        return new MappingNode(m.getTag(), true, out, m.getStartMark(), m.getEndMark(), m.getFlowStyle());
+    }
+
+    private static boolean empty(Node v) {
+        if (v instanceof SequenceNode s) {
+            return s.getValue().isEmpty();
+        }
+        if (v instanceof MappingNode m) {
+            return m.getValue().isEmpty();
+        }
+        ScalarNode s = (ScalarNode) v;
+        String t = s.getValue();
+        return Scalars.isNull(s)
+                || Tag.STR.equals(s.getTag()) && t.isEmpty()
+                || (Tag.INT.equals(s.getTag()) || Tag.FLOAT.equals(s.getTag())) && Scalars.decimal(t)
+                        && Scalars.number(t).signum() == 0
+                || Scalars.bool(s).map(x -> !x).orElse(false);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mgmt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The YAML front end as a user meets it through {@code mgmt run}: nothing is misread (octal
+ * modes, aliases, duplicate keys), and every problem of a file is said at once.
+ */
+class YamlFrontEndIT {
+
+    @TempDir
+    Path dir;
+
+    private MgmtProcess run(Path graph) throws Exception {
+        return MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0");
+    }
+
+    @Test
+    void unquotedModesAndAliasesMeanWhatTheySay() throws Exception {
+        Path graph = dir.resolve("g.yaml");
+        Files.writeString(graph, """
+                graph: g
+                resources:
+                  file:
+                  - name: motd
+                    path: %1$s/motd
+                    content: &motd "hello\\n"
+                    mode: 0644
+                  - &script
+                    name: copy
+                    path: %1$s/copy
+                    content: *motd
+                    mode: 0755
+                    meta:
+                      limit: .inf
+                      timeout: 30s
+                  - <<: *script
+                    name: merged
+                    path: %1$s/merged
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
+        }
+        assertThat(Files.readString(dir.resolve("copy"))).isEqualTo("hello\n");
+        assertThat(Files.readString(dir.resolve("merged"))).isEqualTo("hello\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("motd")))).isEqualTo("rw-r--r--");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("copy")))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("merged")))).isEqualTo("rwxr-xr-x");
+    }
+
+    @Test
+    void readingAndCompilingProblemsAreSaidTogetherByLine() throws Exception {
+        Path graph = dir.resolve("bad.yaml");
+        Files.writeString(graph, """
+                graph: bad
+                resources:
+                  file:
+                  - name: a
+                    path: %1$s/a
+                    content: a
+                  - name: b
+                    path: %1$s/b
+                    content: one
+                    content: two
+                  - name: c
+                    path: %1$s/c
+                    contnet: oops
+                  - name: d
+                    path: %1$s/d
+                    content: *nowhere
+                edges:
+                - from: {kind: file, name: a}
+                  to: {kind: file, name: b}
+                - from: {kind: file, name: b}
+                  to: {kind: file, name: a}
+                - from: {kind: file, name: c}
+                  to: {kind: file, name: a}
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr()).endsWith("\n  " + graph + ":16: alias *nowhere refers to no anchor: define &nowhere "
+                    + "before it is used");
+        }
+        Files.writeString(graph, Files.readString(graph).replace("*nowhere", "d"));
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
+                    "mgmt: " + graph + " is invalid; nothing was applied:",
+                    "  " + graph + ":4: cycle: file[a] -> file[b] -> file[a]",
+                    "  " + graph + ":10: file[b]: duplicate key 'content' (first on line 9); give each key once",
+                    "  " + graph + ":13: file[c]: unknown key 'contnet' (known keys: content, force, group, meta, "
+                            + "mode, name, owner, path, recurse, source, state)"));
+        }
+        assertThat(dir.resolve("a")).doesNotExist();
+        assertThat(dir.resolve("d")).doesNotExist();
+    }
+
+    @Test
+    void thousandsOfProblemsAreCapped() throws Exception {
+        StringBuilder yaml = new StringBuilder("graph: many\nresources:\n  file:\n");
+        for (int i = 0; i < 5000; i++) {
+            yaml.append("  - name: f").append(i).append("\n    path: ").append(dir).append("/f").append(i)
+                    .append("\n    colour: red\n");
+        }
+        Path graph = dir.resolve("many.yaml");
+        Files.writeString(graph, yaml);
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            String[] lines = mgmt.stderr().split("\n");
+            assertThat(lines).hasSize(22);
+            assertThat(lines[1]).startsWith("  " + graph + ":6: file[f0]: unknown key 'colour'");
+            assertThat(lines[21]).isEqualTo("  … and 4980 more problems");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotUtf8OrHasJavaShapedMistakesIsSaidPlainly() throws Exception {
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "graph: g\nresources:\n  file:\n  - name: caf\u00e9\n    path: /tmp/x\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        try (MgmtProcess mgmt = run(latin1)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr()).contains(latin1 + ":4: not UTF-8 text (byte 0xE9 on line 4); save the file as UTF-8");
+        }
+        Path typed = dir.resolve("typed.yaml");
+        Files.writeString(typed, """
+                graph: g
+                resources:
+                  file:
+                  - name: a
+                    path: %1$s/a
+                    meta:
+                      limit: [1]
+                      delay: -1ms
+                  - name: b
+                    path: %1$s/b
+                    mode: [0644]
+                remote: ssh://elsewhere
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(typed)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr())
+                    .contains(typed + ":7: file[a]: bad value for 'meta.limit': expected a number, found a list")
+                    .contains(typed + ":11: file[b]: bad value for 'mode': expected text, found a list")
+                    .contains(typed + ":12: remote: running graphs on other hosts over SSH (mgmt's remote execution) "
+                            + "is not supported")
+                    .doesNotContain("java.", "JsonToken", "PT-");
+        }
+    }
+}

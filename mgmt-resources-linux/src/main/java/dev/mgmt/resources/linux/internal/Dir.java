@@ -1,0 +1,226 @@
+package dev.mgmt.resources.linux.internal;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import dev.mgmt.resources.linux.internal.FileHandle.Stat;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A directory held by a descriptor opened with {@code O_DIRECTORY|O_NOFOLLOW|O_NONBLOCK}, and
+ * everything done to the names in it relative to that descriptor ({@code *at} calls, never
+ * following a symlink at a name). A tree walked through {@link #child} is the tree that was
+ * there when each directory was opened: a directory swapped for a symlink is refused by the
+ * open ({@code ELOOP}), a file or FIFO by {@code O_DIRECTORY} ({@code ENOTDIR}), so nothing
+ * outside the tree is ever read or changed. Names are UTF-8; one that is not is refused.
+ */
+final class Dir implements Closeable {
+
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_NOCTTY = 0400;
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
+    private static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_REMOVEDIR = 0x200;
+    private static final int ENOENT = 2;
+    private static final int ENOTDIR = 20;
+    private static final int ELOOP = 40;
+
+    private final int fd;
+    private final Path path;
+
+    private Dir(int fd, Path path) {
+        this.fd = fd;
+        this.path = path;
+    }
+
+    /** The directory at {@code path}, not following a symlink there. */
+    static Dir open(Path path) throws IOException {
+        return new Dir(openDir(AT_FDCWD, c(path.toString()), path), path);
+    }
+
+    /** The directory {@code name} in this one, not following a symlink there. */
+    Dir child(String name) throws IOException {
+        Path p = path.resolve(name);
+        return new Dir(openDir(fd, c(name), p), p);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Its own type and mode, through the descriptor. */
+    Stat stat() throws IOException {
+        return FileHandle.statAt(fd, new byte[] {'.', 0}, path);
+    }
+
+    /** What {@code name} is (a symlink is described, not followed); {@code null} when nothing. */
+    Stat stat(String name) throws IOException {
+        return FileHandle.statAt(fd, c(name), path.resolve(name));
+    }
+
+    /** The names in it, without {@code .} and {@code ..}. */
+    List<String> names() throws IOException {
+        List<byte[]> raw = FileHandle.namesAt(fd, path);
+        List<String> out = new ArrayList<>(raw.size());
+        for (byte[] n : raw) {
+            try {
+                out.add(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(n, 0, n.length - 1))
+                        .toString());
+            } catch (CharacterCodingException e) {
+                throw new FileSystemException(path.toString(), null, "holds a name that is not UTF-8 ("
+                        + new String(n, 0, n.length - 1, StandardCharsets.UTF_8) + "); a tree is copied only with"
+                        + " UTF-8 names");
+            }
+        }
+        return out;
+    }
+
+    /** Opens the regular file or directory {@code name} for reading, never following a symlink; {@code null} when nothing is there. */
+    FileHandle open(String name) throws IOException {
+        Path p = path.resolve(name);
+        int f;
+        try {
+            f = C.openat(fd, c(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOENT) {
+                return null;
+            }
+            if (e.getErrorCode() == ELOOP) {
+                throw new FileSystemException(p.toString(), null, "is a symlink; not followed");
+            }
+            throw FileHandle.error(p, e.getErrorCode());
+        }
+        return FileHandle.held(p, f);
+    }
+
+    /** Creates {@code name} for writing, mode {@code 0600}, failing when anything (a symlink included) is there. */
+    FileHandle createTemp(String name) throws IOException {
+        Path p = path.resolve(name);
+        try {
+            return FileHandle.held(p, C.openat(fd, c(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY
+                    | O_CLOEXEC, 0600));
+        } catch (LastErrorException e) {
+            throw FileHandle.error(p, e.getErrorCode());
+        }
+    }
+
+    /** {@code mkdirat}; the mode is narrowed by the umask. */
+    void mkdir(String name, int mode) throws IOException {
+        try {
+            C.mkdirat(fd, c(name), mode);
+        } catch (LastErrorException e) {
+            throw FileHandle.error(path.resolve(name), e.getErrorCode());
+        }
+    }
+
+    /** Renames {@code from} over {@code to}, both in this directory (atomic; a symlink at {@code to} is replaced, not followed). */
+    void rename(String from, String to) throws IOException {
+        try {
+            C.renameat(fd, c(from), fd, c(to));
+        } catch (LastErrorException e) {
+            throw FileHandle.error(path.resolve(to), e.getErrorCode());
+        }
+    }
+
+    /** Removes the non-directory {@code name} (a symlink itself, never its target). */
+    void unlink(String name) throws IOException {
+        try {
+            C.unlinkat(fd, c(name), 0);
+        } catch (LastErrorException e) {
+            throw FileHandle.error(path.resolve(name), e.getErrorCode());
+        }
+    }
+
+    /** Removes the directory {@code name} with everything in it, relative to descriptors. */
+    void removeTree(String name) throws IOException {
+        FileHandle.deleteTreeAt(fd, c(name), path.resolve(name));
+    }
+
+    /** Sets its own permission bits through the descriptor. */
+    void chmod(int mode) throws IOException {
+        try {
+            C.fchmod(fd, mode);
+        } catch (LastErrorException e) {
+            throw FileHandle.error(path, e.getErrorCode());
+        }
+    }
+
+    /** Makes the renames and removals in it durable. */
+    void fsync() throws IOException {
+        try {
+            C.fsync(fd);
+        } catch (LastErrorException e) {
+            throw FileHandle.error(path, e.getErrorCode());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            C.close(fd);
+        } catch (LastErrorException e) {
+            // nothing more to do with it
+        }
+    }
+
+    private static int openDir(int dirfd, byte[] name, Path shown) throws IOException {
+        try {
+            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ELOOP || errno == ENOTDIR) {
+                throw new FileSystemException(shown.toString(), null,
+                        "is not a directory (a symlink or another file is there); not opened, not followed");
+            }
+            throw FileHandle.error(shown, errno);
+        }
+    }
+
+    private static byte[] c(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[b.length + 1];
+        System.arraycopy(b, 0, out, 0, b.length);
+        return out;
+    }
+
+    /** The calls, direct-mapped. */
+    private static final class C {
+        static {
+            Native.register(C.class, Platform.C_LIBRARY_NAME);
+        }
+
+        private C() {
+        }
+
+        /** {@code openat(2)}; variadic in C, called with its mode always. */
+        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+        static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+        static native int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) throws LastErrorException;
+
+        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+        static native int fchmod(int fd, int mode) throws LastErrorException;
+
+        static native int fsync(int fd) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+    }
+}
