@@ -48,6 +48,33 @@ class EngineThreadsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anEngineClosedFromItsOwnEventSubscriberClosesAndLeavesNoThreadBehind() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        var closed = new java.util.concurrent.CompletableFuture<Void>();
+        Engine engine = Engine.builder().build();
+        engine.events().filter(e -> e instanceof EngineEvent.Converged).take(1).subscribe(e -> {
+            engine.close();
+            closed.complete(null);
+        });
+        engine.start(Graph.builder("self").add(MsgResource.of("hello", "hello")).build());
+        closed.get(30, TimeUnit.SECONDS);
+        assertThat(awaitNoneStartedSince(before)).as("threads still alive after close").isEmpty();
+    }
+
+    @Test
+    void enginesMadeAndClosedInALoopLeaveNoThreadBehind() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        for (int i = 0; i < 20; i++) {
+            try (Engine engine = Engine.builder().build()) {
+                engine.start(Graph.builder("loop").add(TimerResource.every("tick", Duration.ofMillis(10))).build());
+                engine.converged(Duration.ofMillis(50)).block(DEADLINE);
+            }
+        }
+        assertThat(awaitNoneStartedSince(before)).as("threads still alive after close").isEmpty();
+    }
+
+    @Test
     void anEngineClosedBeforeItStartedLeavesNoThreadBehind() {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         Engine engine = Engine.builder().build();

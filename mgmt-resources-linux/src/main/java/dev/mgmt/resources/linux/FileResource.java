@@ -287,6 +287,10 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
                 } else if (!recurse) {
                     out.add("recurse: a directory source (" + Quoted.of(source) + ") is copied only with"
                             + " recurse: true");
+                } else if (pathProblem("source", source).isEmpty() && pathProblem("path", path).isEmpty()
+                        && overlaps(Path.of(path), Path.of(source))) {
+                    out.add("source: " + Quoted.of(source) + " and path " + Quoted.of(path) + " hold one another;"
+                            + " a tree is not copied into or out of itself");
                 }
             }
         }
@@ -455,6 +459,13 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         return new FileSync(target(), dir, state == State.ABSENT, content == null || dir ? null : contentBytes(),
                 source == null || dir && !treeSource() ? null : Path.of(source).normalize(), owner, group, m,
                 recurse, force);
+    }
+
+    /** Whether either path is the other or inside it (as written; the copy asks the trees too). */
+    private static boolean overlaps(Path a, Path b) {
+        Path x = a.normalize();
+        Path y = b.normalize();
+        return x.startsWith(y) || y.startsWith(x);
     }
 
     /** Whether {@code source} names a directory (ends in {@code /}). */

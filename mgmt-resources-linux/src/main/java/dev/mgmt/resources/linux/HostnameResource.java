@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Kind {@code hostname}: the machine's host names, through systemd-hostnamed
@@ -252,7 +251,11 @@ public final class HostnameResource implements Resource {
         }
     }
 
-    /** hostnamed's {@code PropertiesChanged}; the first element comes once the match is registered. */
+    /**
+     * hostnamed's {@code PropertiesChanged}; the first element comes once the match is
+     * registered. Subscribing blocks (it may connect): the engine subscribes on its work pool,
+     * and no Reactor shared thread is used, as one would outlive the engine.
+     */
     @Override
     public Flux<?> watch() {
         return Flux.create((FluxSink<Object> sink) -> {
@@ -269,7 +272,7 @@ public final class HostnameResource implements Resource {
             } catch (SystemdException e) {
                 sink.error(named(e));
             }
-        }, FluxSink.OverflowStrategy.LATEST).subscribeOn(Schedulers.boundedElastic());
+        }, FluxSink.OverflowStrategy.LATEST);
     }
 
     /** Whether every managed name matches; blocks the subscribing thread. */

@@ -63,6 +63,38 @@ final class Dir implements Closeable {
         return path;
     }
 
+    /**
+     * Whether {@code other} is this directory or one above it, found by following {@code ..}
+     * from this one's descriptor up to {@code /}: the tree as it is, whatever symlinks or bind
+     * mounts the paths were given through.
+     */
+    boolean within(Dir other) throws IOException {
+        Stat them = other.stat();
+        Stat at = stat();
+        int cur = -1;
+        try {
+            for (;;) {
+                if (at.sameFile(them)) {
+                    return true;
+                }
+                int up = openDir(cur == -1 ? fd : cur, new byte[] {'.', '.', 0}, path);
+                if (cur != -1) {
+                    C.close(cur);
+                }
+                cur = up;
+                Stat above = FileHandle.statAt(cur, new byte[] {'.', 0}, path);
+                if (above == null || above.sameFile(at)) {
+                    return false; // "/": its ".." is itself
+                }
+                at = above;
+            }
+        } finally {
+            if (cur != -1) {
+                C.close(cur);
+            }
+        }
+    }
+
     /** Its own type and mode, through the descriptor. */
     Stat stat() throws IOException {
         return FileHandle.statAt(fd, new byte[] {'.', 0}, path);

@@ -130,9 +130,19 @@ final class FileHandle implements Closeable {
 
     /**
      * Type, permission bits, owner, size and number of hard links ({@code nlink}) of what a
-     * descriptor or path holds.
+     * descriptor or path holds, and which file it is ({@code dev}, {@code ino}; {@code 0} when
+     * not known).
      */
-    record Stat(int mode, int uid, int gid, long size, int nlink) {
+    record Stat(int mode, int uid, int gid, long size, int nlink, long dev, long ino) {
+        Stat(int mode, int uid, int gid, long size, int nlink) {
+            this(mode, uid, gid, size, nlink, 0, 0);
+        }
+
+        /** Whether both describe the same file (never when either does not know). */
+        boolean sameFile(Stat o) {
+            return ino != 0 && ino == o.ino && dev == o.dev;
+        }
+
         int perm() {
             return mode & 07777;
         }
@@ -562,8 +572,10 @@ final class FileHandle implements Closeable {
             Statx.disable("no statx(2): " + e.getMessage());
             return Fallback.stat(dirfd, name, flags, path);
         }
-        // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_size @40.
-        return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16));
+        // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_ino @32,
+        // stx_size @40, stx_dev_major @136, stx_dev_minor @140.
+        return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16),
+                (long) sx.getInt(136) << 32 | sx.getInt(140) & 0xffffffffL, sx.getLong(32));
     }
 
     /** Tests: {@code true} makes every look use {@link Fallback}, as if {@code statx} were refused. */
@@ -603,7 +615,7 @@ final class FileHandle implements Closeable {
      * Needs {@code /proc} (gVisor and containers have it); without it the error says so.
      */
     private static final class Fallback {
-        private static final String ATTRS = "unix:mode,uid,gid,size,nlink";
+        private static final String ATTRS = "unix:mode,uid,gid,size,nlink,dev,ino";
 
         private Fallback() {
         }
@@ -641,7 +653,7 @@ final class FileHandle implements Closeable {
                 throw new FileSystemException(path.toString(), null, "no statx(2) and no unix attributes: " + e);
             }
             return new Stat((Integer) a.get("mode"), (Integer) a.get("uid"), (Integer) a.get("gid"),
-                    (Long) a.get("size"), (Integer) a.get("nlink"));
+                    (Long) a.get("size"), (Integer) a.get("nlink"), (Long) a.get("dev"), (Long) a.get("ino"));
         }
 
         private static Path procFd(int fd) throws IOException {

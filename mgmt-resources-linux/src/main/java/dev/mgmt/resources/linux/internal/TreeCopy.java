@@ -36,6 +36,8 @@ final class TreeCopy {
 
     private static final int CHUNK = 64 * 1024;
     private static final int SET_ID = 06000;
+    /** Directory levels below the source; deeper is refused before a stack or the descriptors run out. */
+    static final int MAX_DEPTH = 256;
     private static final Pattern TEMP = Pattern.compile("\\..*\\.mgmt-[0-9a-f]{16}");
 
     private final Path source;
@@ -58,14 +60,16 @@ final class TreeCopy {
      */
     boolean check(Dir dest) throws IOException {
         try (Dir src = openSource()) {
-            return sync(src, dest, false) && dest != null;
+            refuseOverlap(src, dest);
+            return sync(src, dest, false, 0) && dest != null;
         }
     }
 
     /** Makes the tree under {@code dest} match; returns what changed, empty when nothing. */
     List<String> apply(Dir dest) throws IOException {
         try (Dir src = openSource()) {
-            sync(src, dest, true);
+            refuseOverlap(src, dest);
+            sync(src, dest, true, 0);
         }
         List<String> out = new ArrayList<>(4);
         count(out, copied, "file", "files", "copied ");
@@ -86,11 +90,36 @@ final class TreeCopy {
     }
 
     /**
+     * Refuses trees that hold one another: a destination inside the source would be copied into
+     * itself without end, and a source inside the destination would be removed by {@code force}
+     * as something the source does not have. Asked of the trees themselves (their {@code ..}),
+     * so a symlink in either path does not hide it.
+     */
+    private void refuseOverlap(Dir src, Dir dest) throws IOException {
+        if (dest == null) {
+            return; // not there yet: FileResource.validate compared the paths
+        }
+        if (dest.within(src)) {
+            throw new FileSystemException(dest.path().toString(), null, "path: is inside the source " + source
+                    + " (or is it); a tree is not copied into itself");
+        }
+        if (src.within(dest)) {
+            throw new FileSystemException(source.toString(), null, "source: is inside the path " + dest.path()
+                    + "; a tree is not copied from inside itself");
+        }
+    }
+
+    /**
      * One directory level; {@code dst} is {@code null} when it does not exist (checking only).
      * A check does not stop at the first difference: it walks on (comparing no more content)
      * so that everything the apply would refuse is refused by the check as well.
      */
-    private boolean sync(Dir src, Dir dst, boolean apply) throws IOException {
+    private boolean sync(Dir src, Dir dst, boolean apply, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            // Each level holds two descriptors and a stack frame; this deep is no configuration tree.
+            throw new FileSystemException(src.path().toString(), null, "source: more than " + MAX_DEPTH
+                    + " directories deep; not copied");
+        }
         boolean same = dst != null;
         Set<String> wanted = new HashSet<>();
         List<String> names = src.names();
@@ -130,7 +159,7 @@ final class TreeCopy {
                             }
                         }
                     }
-                    same &= sync(sc, dc, apply) && d != null;
+                    same &= sync(sc, dc, apply, depth + 1) && d != null;
                 }
             } else if (s.regular()) {
                 if (dst == null) {
