@@ -575,7 +575,12 @@ final class FileHandle implements Closeable {
         // struct statx: stx_nlink @16, stx_uid @20, stx_gid @24, stx_mode @28 (u16), stx_ino @32,
         // stx_size @40, stx_dev_major @136, stx_dev_minor @140.
         return new Stat(sx.getShort(28) & 0xffff, sx.getInt(20), sx.getInt(24), sx.getLong(40), sx.getInt(16),
-                (long) sx.getInt(136) << 32 | sx.getInt(140) & 0xffffffffL, sx.getLong(32));
+                makedev(sx.getInt(136) & 0xffffffffL, sx.getInt(140) & 0xffffffffL), sx.getLong(32));
+    }
+
+    /** glibc's {@code makedev}: the {@code st_dev} that {@code stat(2)} (and the fallback) gives. */
+    static long makedev(long major, long minor) {
+        return (major & 0xfffff000L) << 32 | (major & 0xfffL) << 8 | (minor & 0xffffff00L) << 12 | minor & 0xffL;
     }
 
     /** Tests: {@code true} makes every look use {@link Fallback}, as if {@code statx} were refused. */
