@@ -41,6 +41,17 @@ class YamlValuesTest {
     }
 
     @Test
+    void tagsOfYamlsOwnTypesAreKept() {
+        assertThat(probe("text: !!str 0644").text()).isEqualTo("0644");
+        assertThat(probe("text: !!int 0644").text()).isEqualTo("0644");
+        assertThat(probe("count: !!int 5").count()).isEqualTo(5);
+        assertThat(probe("ratio: !!float 2").ratio()).isEqualTo(2.0);
+        assertThat(probe("flag: !!bool \"yes\"").flag()).isTrue();
+        assertThat(probe("items: !!seq [a]").items()).containsExactly("a");
+        assertThat(probe("text: ! 0644").text()).as("the non-specific tag makes text").isEqualTo("0644");
+    }
+
+    @Test
     void nullStaysNull() {
         assertThat(probe("text: ~").text()).isNull();
         assertThat(probe("text:").text()).isNull();
