@@ -91,6 +91,11 @@ class YamlMalformedTest {
                 probe("text: *motd", "g.yaml:5: alias *motd refers to no anchor: define &motd before it is used"),
                 probe("items: &r [a, *r]", "g.yaml:5: an alias refers to a value that contains it (an endless value)"),
                 probe("<<: 5", "g.yaml:5: probe[p]: << (a merge key) takes a map or a list of maps, such as *base or [*a, *b]"),
+                probe("<<: {text: a}\n<<: {text: b}", "g.yaml:6: probe[p]: duplicate key '<<' (first on line 5); "
+                        + "merge several maps with one << and a list, such as <<: [*a, *b]"),
+                // A name that is not text is said so (not "has no name").
+                text("graph: g\nresources:\n  probe:\n  - name: [a]\n  - name: {a: b}\n",
+                        "g.yaml:4: probe: name: must be text, found a list", "g.yaml:5: probe: name: must be text, found a map"),
                 // The top level.
                 text("graph: g\nremote: ssh://host\n", "g.yaml:2: remote: running graphs on other hosts over SSH "
                         + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster"),

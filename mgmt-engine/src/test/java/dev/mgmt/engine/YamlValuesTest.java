@@ -123,6 +123,22 @@ class YamlValuesTest {
     }
 
     @Test
+    void aNameMayComeFromAMergeKey() {
+        YamlGraph g = YamlGraph.parse("""
+                graph: g
+                resources:
+                  probe:
+                  - &base
+                    name: "@@shared"
+                  msg:
+                  - <<: *base
+                    body: hi
+                """, "g.yaml", CODEC);
+        assertThat(g.graph().resources()).extracting(r -> r.id().toString()).contains("probe[shared]", "msg[shared]");
+        assertThat(g.exported()).extracting(Object::toString).containsExactlyInAnyOrder("probe[shared]", "msg[shared]");
+    }
+
+    @Test
     void metaDurationsTakeMgmtsUnitsOrAGoDuration() {
         assertThat(probe("meta: {delay: 500}").meta().delay()).isEqualTo(Duration.ofMillis(500));
         assertThat(probe("meta: {delay: 1.5s}").meta().delay()).isEqualTo(Duration.ofMillis(1500));
