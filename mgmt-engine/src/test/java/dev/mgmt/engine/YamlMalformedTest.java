@@ -96,6 +96,9 @@ class YamlMalformedTest {
                 // A name that is not text is said so (not "has no name").
                 text("graph: g\nresources:\n  probe:\n  - name: [a]\n  - name: {a: b}\n",
                         "g.yaml:4: probe: name: must be text, found a list", "g.yaml:5: probe: name: must be text, found a map"),
+                // A required parameter given as nothing names itself (was just "timer[t]: interval").
+                text("graph: g\nresources:\n  timer:\n  - name: t\n    interval: ~\n",
+                        "g.yaml:5: timer[t]: interval: expected a value, found nothing"),
                 // The top level.
                 text("graph: g\nremote: ssh://host\n", "g.yaml:2: remote: running graphs on other hosts over SSH "
                         + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster"),
