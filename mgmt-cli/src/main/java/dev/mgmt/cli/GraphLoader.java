@@ -58,6 +58,13 @@ final class GraphLoader {
             print(header, all);
             return Optional.empty();
         }
+        // Checked here too, before anything starts: a graph the engine would refuse must not first
+        // bring up a cluster (its Raft files, its port) or announce itself as running.
+        List<Problem> compiled = compileProblems(g);
+        if (!compiled.isEmpty()) {
+            print(header, compiled);
+            return Optional.empty();
+        }
         for (Problem w : g.warnings()) {
             err.println("mgmt: " + w.source() + (w.line() > 0 ? ":" + w.line() : "") + ": warning: " + w.message());
         }

@@ -103,6 +103,35 @@ class YamlFrontEndIT {
     }
 
     @Test
+    void aGraphThatOnlyTheCompilerRefusesStartsNothing() throws Exception {
+        Path graph = dir.resolve("cycle.yaml");
+        Path state = dir.resolve("state");
+        Files.writeString(graph, """
+                graph: cycle
+                resources:
+                  noop:
+                  - name: "@@a"
+                  - name: b
+                    meta: {retry: -5}
+                edges:
+                - from: {kind: noop, name: a}
+                  to: {kind: noop, name: b}
+                - from: {kind: noop, name: b}
+                  to: {kind: noop, name: a}
+                """);
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0",
+                "--state-dir", state.toString(), "--listen", "127.0.0.1:1")) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
+                    "mgmt: " + graph + " is invalid; nothing was applied:",
+                    "  " + graph + ":4: cycle: noop[a] -> noop[b] -> noop[a]",
+                    "  " + graph + ":6: noop[b]: meta.retry: must be -1 (forever) or at least 0, was -5"));
+            assertThat(mgmt.stdout()).as("no cluster was started, nothing announced").isEmpty();
+        }
+        assertThat(state).as("no Raft files, no state").doesNotExist();
+    }
+
+    @Test
     void thousandsOfProblemsAreCapped() throws Exception {
         StringBuilder yaml = new StringBuilder("graph: many\nresources:\n  file:\n");
         for (int i = 0; i < 5000; i++) {

@@ -57,6 +57,21 @@ class YamlMalformedTest {
                 probe("meta: {noop: 1}", "g.yaml:5: probe[p]: bad value for 'meta.noop': expected true or false, found '1'"),
                 probe("meta: {sema: lock}", "g.yaml:5: probe[p]: bad value for 'meta.sema': expected a list of text, found 'lock'"),
                 probe("meta: 5", "g.yaml:5: probe[p]: bad value for 'meta': expected a map of meta parameters, found '5'"),
+                // Quoted text is text, whatever it spells (yaml.v2 and meta refuse it too).
+                probe("flag: 'true'", "g.yaml:5: probe[p]: bad value for 'flag': expected true or false, found 'true'"),
+                probe("count: \"5\"", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found '5'"),
+                probe("ratio: '1.5'", "g.yaml:5: probe[p]: bad value for 'ratio': expected a number, found '1.5'"),
+                // A null in a list is no value: refused by its place, never kept as a hole.
+                probe("items: [a, ~]", "g.yaml:5: probe[p]: bad value for 'items[1]': expected text, found nothing"),
+                // A tag is never dropped without a word: the value would be read as something else.
+                probe("text: !!binary aGVsbG8=", "g.yaml:5: !!binary values are not supported; write the text itself"),
+                probe("text: !mytag hello\nitems: !!set {a: ~}", "g.yaml:5: the tag !mytag is not supported; remove it "
+                        + "(a graph holds text, numbers, true or false, lists and maps)",
+                        "g.yaml:6: the tag !!set is not supported; remove it (a graph holds text, numbers, true or false, "
+                        + "lists and maps)"),
+                probe("flag: !!bool maybe", "g.yaml:5: 'maybe' is not a valid !!bool value"),
+                probe("count: !!int abc", "g.yaml:5: 'abc' is not a valid !!int value"),
+                probe("text: !!null x", "g.yaml:5: 'x' is not a valid !!null value"),
                 // Durations: a bare number in mgmt's unit or a Go duration, never negative.
                 probe("meta: {delay: -1}", "g.yaml:5: probe[p]: bad value for 'meta.delay': must not be negative, was '-1'"),
                 probe("meta: {timeout: -1s}", "g.yaml:5: probe[p]: bad value for 'meta.timeout': must not be negative, was '-1s'"),
@@ -76,6 +91,14 @@ class YamlMalformedTest {
                 probe("text: *motd", "g.yaml:5: alias *motd refers to no anchor: define &motd before it is used"),
                 probe("items: &r [a, *r]", "g.yaml:5: an alias refers to a value that contains it (an endless value)"),
                 probe("<<: 5", "g.yaml:5: probe[p]: << (a merge key) takes a map or a list of maps, such as *base or [*a, *b]"),
+                probe("<<: {text: a}\n<<: {text: b}", "g.yaml:6: probe[p]: duplicate key '<<' (first on line 5); "
+                        + "merge several maps with one << and a list, such as <<: [*a, *b]"),
+                // A name that is not text is said so (not "has no name").
+                text("graph: g\nresources:\n  probe:\n  - name: [a]\n  - name: {a: b}\n",
+                        "g.yaml:4: probe: name: must be text, found a list", "g.yaml:5: probe: name: must be text, found a map"),
+                // A required parameter given as nothing names itself (was just "timer[t]: interval").
+                text("graph: g\nresources:\n  timer:\n  - name: t\n    interval: ~\n",
+                        "g.yaml:5: timer[t]: interval: expected a value, found nothing"),
                 // The top level.
                 text("graph: g\nremote: ssh://host\n", "g.yaml:2: remote: running graphs on other hosts over SSH "
                         + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster"),

@@ -41,6 +41,17 @@ class YamlValuesTest {
     }
 
     @Test
+    void tagsOfYamlsOwnTypesAreKept() {
+        assertThat(probe("text: !!str 0644").text()).isEqualTo("0644");
+        assertThat(probe("text: !!int 0644").text()).isEqualTo("0644");
+        assertThat(probe("count: !!int 5").count()).isEqualTo(5);
+        assertThat(probe("ratio: !!float 2").ratio()).isEqualTo(2.0);
+        assertThat(probe("flag: !!bool \"yes\"").flag()).isTrue();
+        assertThat(probe("items: !!seq [a]").items()).containsExactly("a");
+        assertThat(probe("text: ! 0644").text()).as("the non-specific tag makes text").isEqualTo("0644");
+    }
+
+    @Test
     void nullStaysNull() {
         assertThat(probe("text: ~").text()).isNull();
         assertThat(probe("text:").text()).isNull();
@@ -109,6 +120,22 @@ class YamlValuesTest {
         assertThat(c.count()).as("the earlier merged map wins").isEqualTo(9);
         assertThat(c.text()).isEqualTo("base");
         assertThat(c.ratio()).isEqualTo(2.5);
+    }
+
+    @Test
+    void aNameMayComeFromAMergeKey() {
+        YamlGraph g = YamlGraph.parse("""
+                graph: g
+                resources:
+                  probe:
+                  - &base
+                    name: "@@shared"
+                  msg:
+                  - <<: *base
+                    body: hi
+                """, "g.yaml", CODEC);
+        assertThat(g.graph().resources()).extracting(r -> r.id().toString()).contains("probe[shared]", "msg[shared]");
+        assertThat(g.exported()).extracting(Object::toString).containsExactlyInAnyOrder("probe[shared]", "msg[shared]");
     }
 
     @Test

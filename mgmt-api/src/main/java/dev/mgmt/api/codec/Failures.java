@@ -62,6 +62,10 @@ final class Failures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof NullPointerException && root.getMessage() != null && root.getMessage().matches("\\w+")) {
+            // A parameter given as nothing (interval: ~) that the kind requires: its check names it.
+            return root.getMessage() + ": expected a value, found nothing";
+        }
         if (root instanceof IllegalArgumentException || root instanceof NullPointerException) {
             return root.getMessage() == null ? "invalid value" : root.getMessage();
         }

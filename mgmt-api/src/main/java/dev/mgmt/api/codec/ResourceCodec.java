@@ -1,5 +1,7 @@
 package dev.mgmt.api.codec;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,6 +35,13 @@ public final class ResourceCodec {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 // Nor is 1 taken for true: Go's yaml.v2 refuses it too.
                 .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+                // Quoted text is text: "true" is not taken for true nor "5" for 5 (yaml.v2 refuses
+                // both, and so does meta); the value is written unquoted when it is meant.
+                .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                // A null inside a list or map ("args: [a, ~]") is refused by key, never kept as a hole.
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .addModule(MetaCodec.module())
                 .addModule(new SimpleModule("mgmt-text").addDeserializer(String.class, new AsWritten()))
                 .build();

@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * From bytes to one composed YAML document, within {@link YamlGraph}'s limits: UTF-8 only,
- * anchors and aliases resolved, and every failure said in a user's words with its line.
+ * anchors and aliases resolved, no tag that would be dropped ({@link Tags}), and every failure said in a user's words with its line.
  */
 public final class Documents {
 
@@ -91,7 +91,7 @@ public final class Documents {
             problems.add(f.node(), f.message());
             return null;
         }
-        return root;
+        return Tags.check(root, problems) ? root : null;
     }
 
     /** Checks the file's size before it is read whole. */

@@ -147,13 +147,20 @@ public final class GraphReader {
             problems.add(node, kind + ": each resource must be a map of parameters");
             return;
         }
+        String own = Keys.raw(raw, "name");
+        mappings.settle(raw, kind + "[" + (own == null ? "" : unexported(own)) + "]");
+        int line = Problems.line(node);
+        // Settled, the map holds a name that came from a merge key (<<: *base) too.
+        Node named = Keys.get(raw, "name").orElse(null);
+        if (named != null && !(named instanceof ScalarNode)) {
+            problems.add(named, kind + ": name: must be text, found " + (named instanceof MappingNode ? "a map" : "a list"));
+            return;
+        }
         String name = Keys.raw(raw, "name");
         boolean export = name != null && name.startsWith(EXPORT_PREFIX);
         if (export) {
-            name = name.substring(EXPORT_PREFIX.length());
+            name = unexported(name);
         }
-        mappings.settle(raw, kind + "[" + (name == null ? "" : name) + "]");
-        int line = Problems.line(node);
         Resource r;
         try {
             r = codec.decode(kind, name == null ? "" : name, new NodeParser(prepared(kind, raw, name)));
@@ -186,6 +193,10 @@ public final class GraphReader {
                 warnings.add(at, id + ": " + warning);
             }
         }
+    }
+
+    private static String unexported(String name) {
+        return name.startsWith(EXPORT_PREFIX) ? name.substring(EXPORT_PREFIX.length()) : name;
     }
 
     /**

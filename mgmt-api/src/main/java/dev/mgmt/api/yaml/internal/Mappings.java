@@ -62,9 +62,17 @@ final class Mappings {
         Map<String, NodeTuple> own = new LinkedHashMap<>();
         List<MappingNode> merged = new ArrayList<>();
         String prefix = label.isEmpty() ? "" : label + ": ";
+        Node firstMerge = null;
         for (NodeTuple t : m.getValue()) {
             Node key = t.getKeyNode();
             if (key instanceof ScalarNode k && Tag.MERGE.equals(k.getTag())) {
+                if (firstMerge != null) {
+                    // yaml.v2 lets the later one win, YAML's rules the earlier: say it once, as a list.
+                    problems.add(key, prefix + "duplicate key '<<' (first on line " + Problems.line(firstMerge)
+                            + "); merge several maps with one << and a list, such as <<: [*a, *b]");
+                    continue;
+                }
+                firstMerge = key;
                 merges(t.getValueNode(), merged, prefix);
                 continue;
             }

@@ -31,6 +31,11 @@ public final class Problems {
         add(line(node), message);
     }
 
+    /** How many have been added. */
+    public int size() {
+        return found.size();
+    }
+
     public boolean isEmpty() {
         return found.isEmpty();
     }
