@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The run state of a {@code pkg} resource or group: the backend it holds, and what the last
@@ -67,8 +66,8 @@ final class PkgRun {
     }
 
     Flux<?> watch() {
-        return Mono.fromCallable(this::backend).subscribeOn(Schedulers.boundedElastic())
-                .flatMapMany(PkgBackend::watch);
+        // Finding the backend blocks; the engine subscribes on its own work pool.
+        return Mono.fromCallable(this::backend).flatMapMany(PkgBackend::watch);
     }
 
     /** The files package {@code name} ships; {@code lookup}: ask PackageKit when it is not installed. */

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Kind {@code svc}: a systemd service, started or stopped, enabled or disabled, through
@@ -312,7 +311,9 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
 
     /**
      * systemd's signals about this unit. The first element comes once the signal handlers are
-     * registered. It fails when the bus cannot be reached or the connection is lost.
+     * registered. It fails when the bus cannot be reached or the connection is lost. Subscribing
+     * blocks (it may connect): the engine subscribes on its own work pool; a Reactor shared
+     * thread would outlive the engine.
      */
     @Override
     public Flux<?> watch() {
@@ -331,7 +332,7 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
             } catch (SystemdException e) {
                 sink.error(named(e));
             }
-        }, FluxSink.OverflowStrategy.LATEST).subscribeOn(Schedulers.boundedElastic());
+        }, FluxSink.OverflowStrategy.LATEST);
     }
 
     /** Whether the unit's state and startup match; blocks the subscribing thread. */
