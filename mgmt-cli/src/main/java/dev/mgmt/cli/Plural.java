@@ -1,5 +1,7 @@
 package dev.mgmt.cli;
 
+import dev.mgmt.engine.Compilation;
+
 /** Counts in words: {@code 1 resource}, {@code 2 resources}, {@code 0 edges}. The one place for it. */
 final class Plural {
 
@@ -19,4 +21,19 @@ final class Plural {
         return of(declared, "resource") + (vertices >= 0 && vertices != declared
                 ? " (" + vertices + " after grouping)" : "");
     }
+
+    /**
+     * How many edges a graph runs with, and how many of them are automatic:
+     * {@code 3 edges (2 automatic)}; the declared count alone when it did not compile.
+     */
+    static String edges(int declared, Compilation compiled) {
+        if (compiled == null) {
+            return of(declared, "edge");
+        }
+        long automatic = compiled.edges().stream().filter(e -> AUTOMATIC.equals(e.name())).count();
+        return of(compiled.edges().size(), "edge") + (automatic > 0 ? " (" + automatic + " automatic)" : "");
+    }
+
+    /** The name the compiler gives the edges it adds ({@link Compilation}). */
+    private static final String AUTOMATIC = "autoedge";
 }

@@ -10,6 +10,7 @@ import dev.mgmt.api.Durations;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
+import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.engine.internal.Names;
@@ -167,9 +168,10 @@ final class RunCommand implements Callable<Integer> {
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
+        Compilation compiled = compiled(builder, first);
         console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
-                Plural.resources(first.graph().resources().size(), vertices(builder, first)),
-                Plural.of(first.graph().edges().size(), "edge"), noop ? " (noop)" : ""));
+                Plural.resources(first.graph().resources().size(), compiled == null ? -1 : compiled.resources().size()),
+                Plural.edges(first.graph().edges().size(), compiled), noop ? " (noop)" : ""));
         World world = null;
         if (clustered(first)) {
             try {
@@ -221,12 +223,12 @@ final class RunCommand implements Callable<Integer> {
                 () -> current.get().graph().resources().size());
     }
 
-    /** How many vertices the graph compiles to, or -1 when it does not compile (start says why). */
-    private static int vertices(EngineBuilder builder, YamlGraph g) {
+    /** What the graph compiles to (vertices after grouping, edges with automatic ones), or null when it does not (start says why). */
+    private static Compilation compiled(EngineBuilder builder, YamlGraph g) {
         try {
-            return builder.compile(g.graph()).resources().size();
+            return builder.compile(g.graph());
         } catch (RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

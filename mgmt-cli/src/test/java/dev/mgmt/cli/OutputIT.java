@@ -49,6 +49,24 @@ class OutputIT {
     }
 
     @Test
+    void theHeaderCountsTheEdgesTheEngineAdds() throws Exception {
+        Path graph = Files.writeString(dir.resolve("auto.yaml"), """
+                graph: g
+                resources:
+                  file:
+                  - name: d
+                    path: %1$s/d/
+                  - name: f
+                    path: %1$s/d/f
+                    content: x
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(graph, "--noop", "--converged-timeout", "0")) {
+            assertThat(mgmt.waitFor()).isZero();
+            assertThat(mgmt.stdout()).contains(": 2 resources, 1 edge (1 automatic) (noop)\n");
+        }
+    }
+
+    @Test
     void headerAndSummaryCountTheSameAndSayWhatGroupingMerged() throws Exception {
         Path graph = Files.writeString(dir.resolve("pkg.yaml"), """
                 graph: pkgs
