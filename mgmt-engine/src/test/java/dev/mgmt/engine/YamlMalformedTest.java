@@ -177,6 +177,19 @@ class YamlMalformedTest {
     }
 
     @Test
+    void theProblemsOfOneResourceAreCapped() {
+        StringBuilder keys = new StringBuilder();
+        // 50 a resource, as docs/cli.md says; then one line says there are more.
+        for (int i = 0; i < 60; i++) {
+            keys.append("bad").append(i).append(": 1\n");
+        }
+        List<String> found = problems(HEAD + keys.toString().indent(4));
+        assertThat(found).hasSize(51);
+        assertThat(found.get(0)).startsWith("g.yaml:4: probe[p]: more than 50 problems");
+        assertThat(found.get(1)).startsWith("g.yaml:5: probe[p]: unknown key 'bad0'");
+    }
+
+    @Test
     void aliasBombsAreStopped() {
         StringBuilder many = new StringBuilder("graph: g\ncomment: &a [x, x, x, x, x, x, x, x, x, x]\nresources:\n");
         String prior = "a";
