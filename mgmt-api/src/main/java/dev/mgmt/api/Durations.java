@@ -70,7 +70,13 @@ public final class Durations {
 
     /** The unit's plain English plural ({@code milliseconds}). */
     public static String unitName(ChronoUnit unit) {
-        return unit.toString().toLowerCase(java.util.Locale.ROOT);
+        return switch (unit) {
+            // ChronoUnit says "Millis" and so on, which is no word a user writes.
+            case MILLIS -> "milliseconds";
+            case MICROS -> "microseconds";
+            case NANOS -> "nanoseconds";
+            default -> unit.toString().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /**

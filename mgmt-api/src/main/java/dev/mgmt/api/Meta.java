@@ -82,7 +82,7 @@ public record Meta(
             out.add("meta.poll: must not be negative, was " + Durations.format(poll));
         }
         if (Double.isNaN(limit) || limit <= 0) {
-            out.add("meta.limit: must be a positive rate in events per second, was " + limit);
+            out.add("meta.limit: must be a positive rate in events per second, was " + yaml(limit));
         } else if (limited() && burst < 1) {
             out.add("meta.burst: must be at least 1 when meta.limit is set, was " + burst);
         }
@@ -147,5 +147,16 @@ public record Meta(
             return new Meta(noop, retry, delay, timeout, poll, limit, burst, sema,
                     autoEdge, autoGroup, rewatch, reverse);
         }
+    }
+
+    /** A rate as YAML writes it ({@code -1}, {@code 0.5}, {@code -.inf}, {@code .nan}), not Java's {@code -1.0}. */
+    private static String yaml(double d) {
+        if (Double.isNaN(d)) {
+            return ".nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? ".inf" : "-.inf";
+        }
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 }

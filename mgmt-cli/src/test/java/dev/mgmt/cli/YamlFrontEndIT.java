@@ -183,4 +183,68 @@ class YamlFrontEndIT {
                     .doesNotContain("java.", "JsonToken", "PT-");
         }
     }
+
+    @Test
+    void everyProblemOfOneResourceIsSaidAtItsOwnLine() throws Exception {
+        Path graph = dir.resolve("each.yaml");
+        Files.writeString(graph, """
+                graph: each
+                resources:
+                  file:
+                  - name: a
+                    path: %1$s/a
+                    mode: [0644]
+                    colour: red
+                    meta:
+                      retry: x
+                      delay: soon
+                      bogus: 1
+                  - name: b
+                    path: %1$s/b
+                    meta:
+                      burst: 1
+                      retry: -2
+                  - name: c
+                    path: %1$s/c
+                    content: one
+                    <<: {content: two}
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).isEqualTo(2);
+            assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
+                    "mgmt: " + graph + " is invalid; nothing was applied:",
+                    "  " + graph + ":6: file[a]: bad value for 'mode': expected text, found a list",
+                    "  " + graph + ":7: file[a]: unknown key 'colour' (known keys: content, force, group, meta, "
+                            + "mode, name, owner, path, recurse, source, state)",
+                    "  " + graph + ":9: file[a]: bad value for 'meta.retry': expected a whole number, found 'x'",
+                    "  " + graph + ":10: file[a]: bad value for 'meta.delay': 'soon' is not a duration: write a number "
+                            + "of milliseconds or a number with a unit, as in 500ms, 10s, 2m or 1h30m",
+                    "  " + graph + ":11: file[a]: unknown key 'meta.bogus' (known keys: autoedge, autogroup, burst, "
+                            + "delay, limit, noop, poll, realize, retry, reverse, rewatch, sema, timeout)",
+                    "  " + graph + ":16: file[b]: meta.retry: must be -1 (forever) or at least 0, was -2",
+                    "  " + graph + ":19: file[c]: content: 'one' here but 'two' from the << on line 20: YAML takes "
+                            + "'one' (the map's own key wins), mgmt's Go YAML takes 'two' (it applies keys in order); "
+                            + "put << first to mean 'one', or remove this key to mean 'two'"));
+        }
+        assertThat(dir.resolve("b")).doesNotExist();
+    }
+
+    @Test
+    void aWarningReachesTheUserAndTheGraphRuns() throws Exception {
+        Path graph = dir.resolve("warn.yaml");
+        Files.writeString(graph, """
+                graph: warn
+                resources:
+                  file:
+                  - name: d
+                    path: %1$s/d/
+                    content: "ignored\\n"
+                """.formatted(dir));
+        try (MgmtProcess mgmt = run(graph)) {
+            assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
+            assertThat(mgmt.stderr()).contains("mgmt: " + graph + ":6: warning: file[d]: content: ignored on a "
+                    + "directory (a path ending in '/')");
+        }
+        assertThat(dir.resolve("d")).isDirectory();
+    }
 }

@@ -107,6 +107,45 @@ class YamlMalformedTest {
                 text("", "g.yaml: the graph file is empty"),
                 text("graph: [\n", "g.yaml:2: not valid YAML: expected the node content, but found '<stream end>' (while parsing a flow node)"),
                 text("graph: g\n---\ngraph: h\n", "g.yaml:2: more than one YAML document (a second ---): a graph file holds one graph"),
+                // Every problem of one resource, each at its own line, meta's too.
+                probe("count: x\nflag: maybe\ncolour: red\nmeta:\n  retry: x\n  delay: y\n  bogus: 1",
+                        "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found 'x'",
+                        "g.yaml:6: probe[p]: bad value for 'flag': expected true or false, found 'maybe'",
+                        "g.yaml:7: probe[p]: unknown key 'colour' (known keys: count, flag, items, meta, name, ratio, text)",
+                        "g.yaml:9: probe[p]: bad value for 'meta.retry': expected a whole number, found 'x'",
+                        "g.yaml:10: probe[p]: bad value for 'meta.delay': expected a duration, such as 500ms or 10s, found 'y'",
+                        "g.yaml:11: probe[p]: unknown key 'meta.bogus' (known keys: autoedge, autogroup, burst, delay, "
+                                + "limit, noop, poll, realize, retry, reverse, rewatch, sema, timeout)"),
+                // ... but not what follows from one: a required value dropped for its problem is not "missing".
+                text("graph: g\nresources:\n  timer:\n  - name: t\n    interval: soon\n    bogus: 1\n",
+                        "g.yaml:5: timer[t]: bad value for 'interval': 'soon' is not a duration: write a number of "
+                                + "seconds or a number with a unit, as in 500ms, 10s, 2m or 1h30m",
+                        "g.yaml:6: timer[t]: unknown key 'bogus' (known keys: interval, meta, name)"),
+                // A key before << that the merge sets otherwise: YAML and mgmt's yaml.v2 disagree.
+                probe("text: a\n<<: {text: b, count: 2}", "g.yaml:5: probe[p]: text: 'a' here but 'b' from the << on "
+                        + "line 6: YAML takes 'a' (the map's own key wins), mgmt's Go YAML takes 'b' (it applies keys in "
+                        + "order); put << first to mean 'a', or remove this key to mean 'b'"),
+                probe("meta:\n  retry: 3\n  <<: {retry: 4}", "g.yaml:6: probe[p]: retry: '3' here but '4' from the << "
+                        + "on line 7: YAML takes '3' (the map's own key wins), mgmt's Go YAML takes '4' (it applies keys "
+                        + "in order); put << first to mean '3', or remove this key to mean '4'"),
+                // Values said as written, never as Java prints them.
+                probe("meta: {limit: -1}", "g.yaml:5: probe[p]: bad value for 'meta.limit': must be a positive rate "
+                        + "in events per second (0 or .inf for no limit), was '-1'"),
+                probe("meta: {limit: -.inf}", "g.yaml:5: probe[p]: bad value for 'meta.limit': must be a positive rate "
+                        + "in events per second (0 or .inf for no limit), was '-.inf'"),
+                text(HEAD + "edges:\n- from: {kind: probe, name: p}\n  to: {kind: probe, name: p}\n  notify: 1\n",
+                        "g.yaml:8: edge #1: notify: expected true or false, found '1'"),
+                // msg's own journal fields are not the user's.
+                text("graph: g\nresources:\n  msg:\n  - name: m\n    journal: true\n    fields:\n      A: x\n"
+                        + "      PRIORITY: x\n", "g.yaml:6: msg[m]: fields: 'PRIORITY' is set by msg itself (MESSAGE from "
+                        + "body, PRIORITY from priority, SYSLOG_IDENTIFIER is mgmt); give your field another name"),
+                // Nothing, tabs and a second document in plain words.
+                text("---\n", "g.yaml: the graph file is empty"),
+                text("# only a comment\n\n", "g.yaml: the graph file is empty"),
+                text("graph:\tg\n", "g.yaml:1: a tab after ':': YAML (and mgmt) allow only spaces there; use a space"),
+                text("graph: g\nresources:\n\tprobe: []\n", "g.yaml:3: a tab in the indentation: YAML indents with spaces only"),
+                text("graph: g\n...\nmore: text\n", "g.yaml:3: text after the end of the document ('...'): a graph "
+                        + "file holds one graph; remove what follows '...'"),
                 // Every problem at once, by line.
                 text(HEAD + "    count: x\n  - name: q\n    colour: red\nbogus: 1\n",
                         "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found 'x'",
@@ -135,6 +174,19 @@ class YamlMalformedTest {
             return e.problems().stream().map(Object::toString).toList();
         }
         return List.of();
+    }
+
+    @Test
+    void theProblemsOfOneResourceAreCapped() {
+        StringBuilder keys = new StringBuilder();
+        // 50 a resource, as docs/cli.md says; then one line says there are more.
+        for (int i = 0; i < 60; i++) {
+            keys.append("bad").append(i).append(": 1\n");
+        }
+        List<String> found = problems(HEAD + keys.toString().indent(4));
+        assertThat(found).hasSize(51);
+        assertThat(found.get(0)).startsWith("g.yaml:4: probe[p]: more than 50 problems");
+        assertThat(found.get(1)).startsWith("g.yaml:5: probe[p]: unknown key 'bad0'");
     }
 
     @Test

@@ -123,6 +123,36 @@ class YamlValuesTest {
     }
 
     @Test
+    void aKeyBeforeAMergeIsAcceptedWhereYamlAndYamlV2Agree() {
+        YamlGraph g = YamlGraph.parse("""
+                graph: g
+                resources:
+                  probe:
+                  - name: a
+                    count: 3
+                    <<: {count: 3, text: merged}
+                  - <<: {count: 4, text: merged}
+                    name: b
+                    count: 3
+                """, "g.yaml", CODEC);
+        for (String name : List.of("a", "b")) {
+            ProbeResource p = (ProbeResource) g.graph().resource(ResourceId.of("probe", name)).orElseThrow();
+            assertThat(p.count()).as(name).isEqualTo(3);
+            assertThat(p.text()).as(name).isEqualTo("merged");
+        }
+    }
+
+    @Test
+    void metaProblemsSayNumbersAsYamlWritesThem() {
+        assertThat(dev.mgmt.api.Meta.builder().limit(-1).build().problems())
+                .containsExactly("meta.limit: must be a positive rate in events per second, was -1");
+        assertThat(dev.mgmt.api.Meta.builder().limit(Double.NEGATIVE_INFINITY).build().problems())
+                .containsExactly("meta.limit: must be a positive rate in events per second, was -.inf");
+        assertThat(dev.mgmt.api.Meta.builder().limit(-0.5).build().problems())
+                .containsExactly("meta.limit: must be a positive rate in events per second, was -0.5");
+    }
+
+    @Test
     void aNameMayComeFromAMergeKey() {
         YamlGraph g = YamlGraph.parse("""
                 graph: g
@@ -177,9 +207,14 @@ class YamlValuesTest {
                     body: hi
                     meta:
                       limit: 2
+                      retry: -2
                 """, "g.yaml", CODEC);
         ResourceId m = ResourceId.of("msg", "m");
-        assertThat(g.line(m, "msg[m]: meta.burst: must be at least 1 when meta.limit is set, was 0")).isEqualTo(6);
+        assertThat(g.line(m, "msg[m]: meta.burst: must be at least 1 when meta.limit is set, was 0"))
+                .as("a meta key not written: the meta line").isEqualTo(6);
+        assertThat(g.line(m, "msg[m]: meta.retry: must be -1 (forever) or at least 0, was -2"))
+                .as("a meta key written: its own line").isEqualTo(8);
+        assertThat(g.line(m, "msg[m]: meta.limit: must be a positive rate")).isEqualTo(7);
         assertThat(g.line(m, "msg[m]: body: too long")).isEqualTo(5);
         assertThat(g.line(m, "cycle: msg[m] -> msg[m]")).isEqualTo(4);
     }

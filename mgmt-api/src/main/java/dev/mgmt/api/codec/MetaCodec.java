@@ -84,6 +84,11 @@ final class MetaCodec {
                 case "timeout" -> b.timeout(duration(p, ChronoUnit.MILLIS));
                 case "limit" -> {
                     double l = number(p);
+                    if (l < 0) {
+                        // Said here, where the text is known: -1 and -.inf as written, not as Java prints them.
+                        throw mismatch(p, "must be a positive rate in events per second (0 or .inf for no limit), was "
+                                + Failures.found(p), Double.class);
+                    }
                     b.limit(l == 0 ? Double.POSITIVE_INFINITY : l);
                 }
                 case "burst" -> b.burst(integer(p));

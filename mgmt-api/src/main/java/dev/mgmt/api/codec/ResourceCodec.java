@@ -4,7 +4,13 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -15,6 +21,12 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceKind;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns resource parameters (a JSON or YAML tree) into resources and back, through the
@@ -26,6 +38,7 @@ public final class ResourceCodec {
 
     private final ResourceRegistry registry;
     private final ObjectMapper mapper;
+    private final Map<Class<?>, Optional<Set<String>>> keys = new ConcurrentHashMap<>();
 
     public ResourceCodec(ResourceRegistry registry) {
         this.registry = registry;
@@ -111,6 +124,38 @@ public final class ResourceCodec {
         } catch (java.io.IOException e) {
             throw new ResourceDecodeException(kind, name, "", kind + "[" + name + "]: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The keys {@code kind} takes ({@code name}, {@code meta} and its own), so that a reader can
+     * say every unknown key at once: decoding says at most one, and only after the kind's own
+     * checks. Empty when the kind is unknown or takes keys it does not list.
+     */
+    public Optional<Set<String>> keys(String kind) {
+        return registry.kind(kind).flatMap(k -> keys.computeIfAbsent(k.type(), this::known));
+    }
+
+    private Optional<Set<String>> known(Class<?> type) {
+        try {
+            JavaType t = mapper.constructType(type);
+            DeserializationConfig cfg = mapper.getDeserializationConfig();
+            BeanDescription d = cfg.introspect(t);
+            if (d.findAnySetterAccessor() != null
+                    || cfg.getDefaultPropertyIgnorals(type, d.getClassInfo()).getIgnoreUnknown()
+                    || !cfg.getDefaultPropertyIgnorals(type, d.getClassInfo()).getIgnored().isEmpty()) {
+                return Optional.empty();
+            }
+            DefaultDeserializationContext ctx = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                    .createInstance(cfg, null, mapper.getInjectableValues());
+            if (ctx.findRootValueDeserializer(t) instanceof BeanDeserializerBase b) {
+                Set<String> out = new TreeSet<>();
+                b.getKnownPropertyNames().forEach(n -> out.add(n.toString()));
+                return Optional.of(Collections.unmodifiableSet(out));
+            }
+        } catch (JsonMappingException | RuntimeException e) {
+            // Then decoding alone finds unknown keys, one at a time.
+        }
+        return Optional.empty();
     }
 
     /** The resource's parameters as a tree, the inverse of {@link #decode}. */

@@ -45,7 +45,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * would read in another base ({@code retry: 010}) is an error naming the file, line, resource and
  * key, and every problem of the file is reported at once. A text parameter takes a scalar as
  * written ({@code mode: 0644} is the text {@code 0644}, as in mgmt); anchors, aliases and merge
- * keys ({@code <<: *base}) work as in Go's yaml.v2. Limits: {@link #MAX_CHARACTERS},
+ * keys ({@code <<: *base}) work by YAML's rules, and a key written before a {@code <<} that sets it
+ * to another value is refused, since Go's yaml.v2 (mgmt) would take the merged value there.
+ * Limits: {@link #MAX_CHARACTERS},
  * {@link #MAX_ALIASES}, {@link #MAX_DEPTH}, {@link #MAX_VALUES}.
  */
 public final class YamlGraph {
@@ -159,14 +161,21 @@ public final class YamlGraph {
 
     /**
      * The line of a message about a resource: of the parameter the message starts with
-     * ({@code "file[x]: mode: ..."} is on {@code mode}'s line), else of the resource; 0 when
+     * ({@code "file[x]: mode: ..."} is on {@code mode}'s line, {@code "file[x]: meta.retry: ..."} on
+     * {@code retry}'s inside {@code meta}), else of the resource; 0 when
      * it is not in this graph.
      */
     public int line(ResourceId id, String message) {
         String key = Keys.leading(message, id + ": ");
-        int dot = key.indexOf('.');
-        Integer at = read.keyLines().getOrDefault(id, Map.of()).get(dot < 0 ? key : key.substring(0, dot));
-        return at != null ? at : line(id);
+        Map<String, Integer> keys = read.keyLines().getOrDefault(id, Map.of());
+        // The deepest key known: meta.retry's own line, else meta's.
+        for (String k = key; !k.isEmpty(); k = k.contains(".") ? k.substring(0, k.lastIndexOf('.')) : "") {
+            Integer at = keys.get(k);
+            if (at != null) {
+                return at;
+            }
+        }
+        return line(id);
     }
 
     /** The file or source name this graph was read from. */

@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  *   <li>{@code fields}: extra journal fields. As in mgmt, a name has letters, digits and
  *       {@code _} and does not begin with {@code _}; the journal takes only upper-case names
  *       that do not begin with a digit (at most 64 characters), so others are not sent and the
- *       loader warns.</li>
+ *       loader warns. {@code MESSAGE}, {@code PRIORITY} and {@code SYSLOG_IDENTIFIER} are msg's
+ *       own (from {@code body}, {@code priority} and {@code mgmt}) and refused as fields.</li>
  * </ul>
  * The delivery comes from a {@link SystemLog} found with {@link ServiceLoader}
  * (mgmt-resources-linux has it). When the journal or syslog is missing the apply fails, naming
@@ -56,6 +57,9 @@ public final class MsgResource implements Resource, Refreshable, Warnings {
     public static final String PRIORITIES = "Emerg, Alert, Crit, Err, Warning, Notice, Info, Debug";
     private static final List<String> LEVELS = List.of(PRIORITIES.split(", "));
     private static final int NOTICE = 5;
+    /** The journal fields every message carries; a user field of one of these names is refused. */
+    private static final List<String> OWN_FIELDS = List.of("MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER");
+    private static final String OWN_FIELDS_FROM = "MESSAGE from body, PRIORITY from priority, SYSLOG_IDENTIFIER is mgmt";
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.msg");
 
     private final String name;
@@ -86,6 +90,13 @@ public final class MsgResource implements Resource, Refreshable, Warnings {
         this.fail = fail;
         this.priority = priority == null ? "" : priority;
         this.fields = fields == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(fields));
+        for (String own : OWN_FIELDS) {
+            // The journal would get two values of it: msg's own and this one.
+            if (this.fields.containsKey(own)) {
+                throw new IllegalArgumentException("fields: " + Quoted.of(own) + " is set by msg itself ("
+                        + OWN_FIELDS_FROM + "); give your field another name");
+            }
+        }
         this.journal = journal;
         this.syslog = syslog;
         this.meta = meta == null ? Meta.DEFAULTS : meta;

@@ -1,6 +1,7 @@
 package dev.mgmt.engine.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
@@ -110,6 +111,17 @@ class MsgLogsTest {
                         + " not starting with a digit, at most 64 characters");
         assertThat(new MsgResource("m", "b", false, null, Map.of("A", "1"), false, false, null).warnings())
                 .containsExactly("fields: ignored without journal: true (only the journal takes fields)");
+    }
+
+    @Test
+    void msgsOwnJournalFieldsAreRefusedAsUserFields() {
+        for (String own : List.of("MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER")) {
+            assertThatThrownBy(() -> MsgResource.of("m", "b").toJournal(null, Map.of(own, "x")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("fields: '" + own + "' is set by msg itself (MESSAGE from body, PRIORITY from priority,"
+                            + " SYSLOG_IDENTIFIER is mgmt); give your field another name");
+        }
+        assertThat(MsgResource.of("m", "b").toJournal(null, Map.of("MESSAGE_ID", "x")).fields()).containsKey("MESSAGE_ID");
     }
 
     @Test

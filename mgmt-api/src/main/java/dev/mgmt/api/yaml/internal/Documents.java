@@ -76,13 +76,14 @@ public final class Documents {
             root = c.getSingleNode();
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            problems.add(line, marked(e));
+            problems.add(line, marked(e, text));
             return null;
         } catch (YAMLException e) {
             problems.add(0, limit(e.getMessage()));
             return null;
         }
-        if (root == null) {
+        // Nothing but comments, or only "---": a null document, not a value written as ~.
+        if (root == null || Scalars.isNull(root) && ((org.yaml.snakeyaml.nodes.ScalarNode) root).getValue().isEmpty()) {
             problems.add(0, "the graph file is empty");
             return null;
         }
@@ -100,8 +101,14 @@ public final class Documents {
                 + " characters (8 MiB)";
     }
 
-    private static String marked(MarkedYAMLException e) {
+    private static String marked(MarkedYAMLException e, String text) {
         String problem = e.getProblem() == null ? "" : e.getProblem().strip();
+        if (problem.contains("\\t(TAB)") && e.getProblemMark() != null) {
+            return tab(text, e.getProblemMark().getIndex());
+        }
+        if (problem.contains("expected '<document start>'")) {
+            return "text after the end of the document ('...'): a graph file holds one graph; remove what follows '...'";
+        }
         if (problem.startsWith("found undefined alias ")) {
             String name = problem.substring("found undefined alias ".length()).strip();
             return "alias *" + name + " refers to no anchor: define &" + name + " before it is used";
@@ -111,6 +118,22 @@ public final class Documents {
         }
         String context = e.getContext() == null ? "" : e.getContext().strip();
         return "not valid YAML: " + problem + (context.isEmpty() ? "" : " (" + context + ")");
+    }
+
+    /**
+     * A tab where YAML takes only spaces. SnakeYAML calls any such tab indentation; Go's yaml.v2
+     * (libyaml) refuses a tab after {@code key:} or {@code -} in a block too, so it is refused
+     * here with where it is.
+     */
+    private static String tab(String text, int at) {
+        int start = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+        String before = at >= start && at <= text.length() ? text.substring(start, at).stripTrailing() : "";
+        if (before.isEmpty()) {
+            return "a tab in the indentation: YAML indents with spaces only";
+        }
+        char c = before.charAt(before.length() - 1);
+        String after = c == ':' || c == '-' || c == '?' ? " after '" + c + "'" : "";
+        return "a tab" + after + ": YAML (and mgmt) allow only spaces there; use a space";
     }
 
     private static String limit(String message) {

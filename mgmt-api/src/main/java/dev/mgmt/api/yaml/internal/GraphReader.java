@@ -8,7 +8,6 @@ import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.ResourceKind;
 import dev.mgmt.api.Warnings;
 import dev.mgmt.api.codec.ResourceCodec;
-import dev.mgmt.api.codec.ResourceDecodeException;
 import dev.mgmt.api.yaml.CollectSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +36,8 @@ public final class GraphReader {
 
     /**
      * What was read; {@code lines} is where each resource starts, {@code keyLines} where each of
-     * its own keys is (for messages about one parameter).
+     * its own keys is, and each key of a map it holds as {@code meta.retry} (for messages about
+     * one parameter).
      */
     public record Result(Graph graph, String comment, Set<ResourceId> exported, List<CollectSpec> collects,
                          Map<ResourceId, Integer> lines, Map<ResourceId, Map<String, Integer>> keyLines) {
@@ -48,6 +48,7 @@ public final class GraphReader {
     private final Problems problems;
     private final Problems warnings;
     private final Mappings mappings;
+    private final ResourceDecoder decoder;
     private final Map<ResourceId, Integer> lines = new HashMap<>();
     private final Map<ResourceId, Map<String, Integer>> keyLines = new HashMap<>();
     /** Resources declared but not decoded: edges to them say nothing more (the cause is said once). */
@@ -60,6 +61,7 @@ public final class GraphReader {
         this.problems = problems;
         this.warnings = warnings;
         this.mappings = new Mappings(problems);
+        this.decoder = new ResourceDecoder(codec, problems);
     }
 
     /** Reads {@code root}; problems and warnings go to the collectors given. */
@@ -161,14 +163,8 @@ public final class GraphReader {
         if (export) {
             name = unexported(name);
         }
-        Resource r;
-        try {
-            r = codec.decode(kind, name == null ? "" : name, new NodeParser(prepared(kind, raw, name)));
-        } catch (ResourceDecodeException x) {
-            // A resource's own check names its parameter first ("state: must be ..."): point at it.
-            String key = x.key().isEmpty() ? Keys.leading(x.getMessage(), kind + "[" + name + "]: ") : x.key();
-            int at = Keys.line(raw, key);
-            problems.add(at > 0 ? at : x.line() > 0 ? x.line() : line, x.getMessage());
+        Resource r = decoder.decode(kind, name == null ? "" : name, raw, prepared(kind, raw, name), line);
+        if (r == null) {
             if (name != null && !name.isEmpty()) {
                 failed.add(new ResourceId(kind, name));
             }
@@ -182,7 +178,15 @@ public final class GraphReader {
         }
         b.add(r);
         Map<String, Integer> keys = new HashMap<>();
-        raw.getValue().forEach(t -> keys.put(((ScalarNode) t.getKeyNode()).getValue(), Problems.line(t.getKeyNode())));
+        for (NodeTuple t : raw.getValue()) {
+            String k = ((ScalarNode) t.getKeyNode()).getValue();
+            keys.put(k, Problems.line(t.getKeyNode()));
+            // A map's own keys too (meta.retry), so a message about one points at its line.
+            if (t.getValueNode() instanceof MappingNode inner) {
+                inner.getValue().forEach(u -> keys.put(k + "." + ((ScalarNode) u.getKeyNode()).getValue(),
+                        Problems.line(u.getKeyNode())));
+            }
+        }
         keyLines.put(id, Map.copyOf(keys));
         if (export) {
             exported.add(id);

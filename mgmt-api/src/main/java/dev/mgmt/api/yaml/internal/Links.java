@@ -65,7 +65,7 @@ final class Links {
             Optional<ResourceId> to = end(e, "to", label);
             Optional<Node> notify = Keys.get(e, "notify").filter(v -> !Scalars.isNull(v));
             if (notify.isPresent() && Scalars.bool(notify.get()).isEmpty()) {
-                problems.add(notify.get(), label + ": notify must be true or false");
+                problems.add(notify.get(), label + ": notify: expected true or false, found " + found(notify.get()));
                 continue;
             }
             if (from != null && to != null && from.isPresent() && to.isPresent()) {
@@ -201,5 +201,13 @@ final class Links {
             return null;
         }
         return names;
+    }
+
+    /** A value as the user wrote it, for a message: the quoted text, a list or a map. */
+    private static String found(Node v) {
+        if (v instanceof ScalarNode s) {
+            return Quoted.of(s.getValue());
+        }
+        return v instanceof MappingNode ? "a map" : "a list";
     }
 }
