@@ -377,8 +377,12 @@ public final class FileSync {
             String n = it.next();
             if (n.length() == prefix.length() + TEMP_HEX && n.startsWith(prefix)) {
                 it.remove();
-                try {
-                    if (Files.deleteIfExists(dir.resolve(n))) {
+                // Through the directory's descriptor: unlinkat never removes a directory, and only
+                // a regular file of ours (see TreeCopy.leftTemp) is removed; the rest is not ours.
+                try (Dir d = Dir.open(dir)) {
+                    Stat st = d.stat(n);
+                    if (st != null && TreeCopy.leftTemp(st)) {
+                        d.unlink(n);
                         log.info("removed stale temp file {}", dir.resolve(n));
                     }
                 } catch (IOException e) {
