@@ -61,6 +61,19 @@ final class Dir implements Closeable {
         return new Dir(openDir(fd, c(name), p), p);
     }
 
+    /** The directory at {@code path}, not following a symlink there; {@code null} when no directory is there. */
+    static Dir openIfDirectory(Path path) throws IOException {
+        int f = openDirOrNone(AT_FDCWD, c(path.toString()), path);
+        return f < 0 ? null : new Dir(f, path);
+    }
+
+    /** The directory {@code name} in this one, not following a symlink; {@code null} when no directory is there. */
+    Dir childIfDirectory(String name) throws IOException {
+        Path p = path.resolve(name);
+        int f = openDirOrNone(fd, c(name), p);
+        return f < 0 ? null : new Dir(f, p);
+    }
+
     Path path() {
         return path;
     }
@@ -274,6 +287,19 @@ final class Dir implements Closeable {
             if (errno == ELOOP || errno == ENOTDIR) {
                 throw new FileSystemException(shown.toString(), null,
                         "is not a directory (a symlink or another file is there); not opened, not followed");
+            }
+            throw FileHandle.error(shown, errno);
+        }
+    }
+
+    /** As {@link #openDir}; {@code -1} when nothing, a symlink or another file is there. */
+    private static int openDirOrNone(int dirfd, byte[] name, Path shown) throws IOException {
+        try {
+            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
+                return -1;
             }
             throw FileHandle.error(shown, errno);
         }
