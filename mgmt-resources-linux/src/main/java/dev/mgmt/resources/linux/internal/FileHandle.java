@@ -112,7 +112,6 @@ final class FileHandle implements Closeable {
     private static final int EEXIST = 17;
     private static final int ENOTDIR = 20;
     private static final int EACCES = 13;
-    private static final int ELOOP = 40;
     private static final int ENOSYS = 38;
     private static final int IO_CHUNK = 1 << 20;
     /** Reads and writes up to this size go through the thread's scratch buffer. */
