@@ -21,7 +21,9 @@ import java.util.List;
  * following a symlink at a name). A tree walked through {@link #child} is the tree that was
  * there when each directory was opened: a directory swapped for a symlink is refused by the
  * open ({@code ELOOP}), a file or FIFO by {@code O_DIRECTORY} ({@code ENOTDIR}), so nothing
- * outside the tree is ever read or changed. Names are UTF-8; one that is not is refused.
+ * outside the tree is ever read or changed. {@link #names} refuses a name that is not UTF-8
+ * (a source tree is copied only with UTF-8 names); {@link #listing} gives such names apart, as
+ * bytes, and {@link #stat(byte[])} and {@link #remove(byte[])} take them as bytes.
  */
 final class Dir implements Closeable {
 
@@ -57,6 +59,19 @@ final class Dir implements Closeable {
     Dir child(String name) throws IOException {
         Path p = path.resolve(name);
         return new Dir(openDir(fd, c(name), p), p);
+    }
+
+    /** The directory at {@code path}, not following a symlink there; {@code null} when no directory is there. */
+    static Dir openIfDirectory(Path path) throws IOException {
+        int f = openDirOrNone(AT_FDCWD, c(path.toString()), path);
+        return f < 0 ? null : new Dir(f, path);
+    }
+
+    /** The directory {@code name} in this one, not following a symlink; {@code null} when no directory is there. */
+    Dir childIfDirectory(String name) throws IOException {
+        Path p = path.resolve(name);
+        int f = openDirOrNone(fd, c(name), p);
+        return f < 0 ? null : new Dir(f, p);
     }
 
     Path path() {
@@ -105,22 +120,75 @@ final class Dir implements Closeable {
         return FileHandle.statAt(fd, c(name), path.resolve(name));
     }
 
-    /** The names in it, without {@code .} and {@code ..}. */
-    List<String> names() throws IOException {
+    /**
+     * The names in it, without {@code .} and {@code ..}: those that are UTF-8, and the others
+     * as they are (C strings), which no source tree can hold (see {@link #names}).
+     */
+    record Listing(List<String> names, List<byte[]> notUtf8) {
+    }
+
+    /** What is in it, without {@code .} and {@code ..}; names that are not UTF-8 apart. */
+    Listing listing() throws IOException {
         List<byte[]> raw = FileHandle.namesAt(fd, path);
         List<String> out = new ArrayList<>(raw.size());
+        List<byte[]> other = new ArrayList<>(0);
         for (byte[] n : raw) {
             try {
                 out.add(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(n, 0, n.length - 1))
                         .toString());
             } catch (CharacterCodingException e) {
-                throw new FileSystemException(path.toString(), null, "holds a name that is not UTF-8 ("
-                        + new String(n, 0, n.length - 1, StandardCharsets.UTF_8) + "); a tree is copied only with"
-                        + " UTF-8 names");
+                other.add(n);
             }
         }
-        return out;
+        return new Listing(out, other);
+    }
+
+    /** The names in it, without {@code .} and {@code ..}; one that is not UTF-8 is refused. */
+    List<String> names() throws IOException {
+        Listing l = listing();
+        if (!l.notUtf8().isEmpty()) {
+            throw new FileSystemException(path.toString(), null, "holds a name that is not UTF-8 ("
+                    + shown(l.notUtf8().get(0)).getFileName() + "); a tree is copied only with UTF-8 names");
+        }
+        return l.names();
+    }
+
+    /** {@code name} (a C string, any bytes) in it, for messages: bytes that are not UTF-8 shown as U+FFFD. */
+    Path shown(byte[] name) {
+        return path.resolve(new String(name, 0, name.length - 1, StandardCharsets.UTF_8));
+    }
+
+    /** What the C string {@code name} is (a symlink is described, not followed); {@code null} when nothing. */
+    Stat stat(byte[] name) throws IOException {
+        return FileHandle.statAt(fd, name, shown(name));
+    }
+
+    /**
+     * Removes the C string {@code name}, whatever it is (a directory with everything in it, a
+     * symlink itself); nothing when it is gone.
+     */
+    void remove(byte[] name) throws IOException {
+        Stat s = stat(name);
+        if (s == null) {
+            return;
+        }
+        if (s.dir()) {
+            FileHandle.deleteTreeAt(fd, name, shown(name));
+            return;
+        }
+        try {
+            C.unlinkat(fd, name, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ENOENT) {
+                throw FileHandle.error(shown(name), e.getErrorCode());
+            }
+        }
+    }
+
+    /** The magic link naming the very directory held ({@code /proc/self/fd/N}); not a path looked up again. */
+    Path procPath() {
+        return Path.of("/proc/self/fd/" + fd);
     }
 
     /** Opens the regular file or directory {@code name} for reading, never following a symlink; {@code null} when nothing is there. */
@@ -219,6 +287,19 @@ final class Dir implements Closeable {
             if (errno == ELOOP || errno == ENOTDIR) {
                 throw new FileSystemException(shown.toString(), null,
                         "is not a directory (a symlink or another file is there); not opened, not followed");
+            }
+            throw FileHandle.error(shown, errno);
+        }
+    }
+
+    /** As {@link #openDir}; {@code -1} when nothing, a symlink or another file is there. */
+    private static int openDirOrNone(int dirfd, byte[] name, Path shown) throws IOException {
+        try {
+            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
+                return -1;
             }
             throw FileHandle.error(shown, errno);
         }

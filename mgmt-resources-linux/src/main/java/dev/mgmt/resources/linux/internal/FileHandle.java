@@ -112,7 +112,6 @@ final class FileHandle implements Closeable {
     private static final int EEXIST = 17;
     private static final int ENOTDIR = 20;
     private static final int EACCES = 13;
-    private static final int ELOOP = 40;
     private static final int ENOSYS = 38;
     private static final int IO_CHUNK = 1 << 20;
     /** Reads and writes up to this size go through the thread's scratch buffer. */
@@ -375,7 +374,8 @@ final class FileHandle implements Closeable {
      * {@code O_NONBLOCK} would stop the wait anyway). The JDK's
      * {@code SecureDirectoryStream.newDirectoryStream} opens without {@code O_DIRECTORY} and
      * {@code O_NONBLOCK}, so a FIFO swapped in there blocked the apply thread forever.
-     * {@code root}'s parent is trusted (as every directory above a managed path is).
+     * {@code root}'s parent is trusted (as every directory above a managed path is). Any depth,
+     * with a constant number of descriptors; see {@link TreeRemoval}.
      */
     static void deleteTree(Path root) throws IOException {
         Path parent = root.getParent();
@@ -387,7 +387,7 @@ final class FileHandle implements Closeable {
         }
         try {
             byte[] name = Inotify.cString(root.getFileName().toString());
-            deleteContents(pfd, name, root);
+            TreeRemoval.emptyDirectory(pfd, name, root);
             unlink(pfd, name, AT_REMOVEDIR, root);
         } finally {
             closeQuietly(pfd);
@@ -444,48 +444,8 @@ final class FileHandle implements Closeable {
 
     /** Removes the directory {@code name} in {@code dirfd} with everything in it, as {@link #deleteTree} does. */
     static void deleteTreeAt(int dirfd, byte[] name, Path shown) throws IOException {
-        deleteContents(dirfd, name, shown);
+        TreeRemoval.emptyDirectory(dirfd, name, shown);
         unlink(dirfd, name, AT_REMOVEDIR, shown);
-    }
-
-    private static void deleteContents(int parentFd, byte[] name, Path shown) throws IOException {
-        int fd;
-        try {
-            fd = C.openat(parentFd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-        } catch (LastErrorException e) {
-            int errno = e.getErrorCode();
-            if (errno == ELOOP || errno == ENOTDIR) {
-                throw new FileSystemException(shown.toString(), null, "is no longer a directory (a symlink or another"
-                        + " file was put in its place while the tree was being removed); not opened, not followed");
-            }
-            throw error(shown, errno);
-        }
-        Pointer dir;
-        try {
-            dir = C.fdopendir(fd);
-        } catch (LastErrorException e) {
-            closeQuietly(fd);
-            throw error(shown, e.getErrorCode());
-        }
-        try {
-            List<byte[]> names = readNames(dir, shown);
-            for (byte[] n : names) {
-                Path entry = shown.resolve(new String(n, 0, n.length - 1, StandardCharsets.UTF_8));
-                Stat s = statx(fd, n, AT_SYMLINK_NOFOLLOW, entry);
-                if (s.dir()) {
-                    deleteContents(fd, n, entry);
-                    unlink(fd, n, AT_REMOVEDIR, entry);
-                } else {
-                    unlink(fd, n, 0, entry);
-                }
-            }
-        } finally {
-            try {
-                C.closedir(dir); // closes fd
-            } catch (LastErrorException e) {
-                // nothing more to do with it
-            }
-        }
     }
 
     /** The names in an open directory stream, as C strings, without {@code .} and {@code ..}. */

@@ -146,7 +146,7 @@ public final class FileSync {
                 return sameAsSource(h);
             }
         } else if (source != null) {
-            try (Dir tree = Dir.open(path)) {
+            try (Dir tree = openTree(path, st)) {
                 return new TreeCopy(source, force).check(tree);
             }
         }
@@ -207,6 +207,7 @@ public final class FileSync {
             changes.add("removed " + st.type());
             st = null;
         }
+        Stat held = st;
         if (st == null) {
             ensureParent(changes);
             Files.createDirectory(path);
@@ -215,16 +216,36 @@ public final class FileSync {
                 if (made == null || !made.opened().dir()) {
                     throw new NoSuchFileException(path.toString(), null, "removed or replaced right after it was created");
                 }
-                fixAttributes(made, made.opened(), changes);
+                held = made.opened();
+                fixAttributes(made, held, changes);
             }
             fsyncDirectory(path.getParent());
         } else {
             fixAttributes(h, st, changes);
         }
         if (source != null) {
-            try (Dir tree = Dir.open(path)) {
+            try (Dir tree = openTree(path, held)) {
                 changes.addAll(new TreeCopy(source, force).apply(tree));
             }
+        }
+    }
+
+    /**
+     * The directory at {@code path} to copy the tree into, if it is still the one {@code held}
+     * describes (same {@code dev}/{@code ino}): the one whose attributes were checked or set
+     * through another descriptor. A directory swapped in meanwhile is refused, not filled.
+     */
+    static Dir openTree(Path path, Stat held) throws IOException {
+        Dir tree = Dir.open(path);
+        try {
+            if (!tree.stat().sameFile(held)) {
+                throw new FileSystemException(path.toString(), null, "path: was replaced by another directory while"
+                        + " mgmt was working on it; nothing copied into it (the next run looks again)");
+            }
+            return tree;
+        } catch (IOException | RuntimeException e) {
+            tree.close();
+            throw e;
         }
     }
 
@@ -377,8 +398,12 @@ public final class FileSync {
             String n = it.next();
             if (n.length() == prefix.length() + TEMP_HEX && n.startsWith(prefix)) {
                 it.remove();
-                try {
-                    if (Files.deleteIfExists(dir.resolve(n))) {
+                // Through the directory's descriptor: unlinkat never removes a directory, and only
+                // a regular file of ours (see TreeCopy.leftTemp) is removed; the rest is not ours.
+                try (Dir d = Dir.open(dir)) {
+                    Stat st = d.stat(n);
+                    if (st != null && TreeCopy.leftTemp(st)) {
+                        d.unlink(n);
                         log.info("removed stale temp file {}", dir.resolve(n));
                     }
                 } catch (IOException e) {

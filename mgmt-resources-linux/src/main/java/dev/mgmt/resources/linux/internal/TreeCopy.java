@@ -191,17 +191,23 @@ final class TreeCopy {
             }
         }
         if (dst != null) {
-            for (String n : dst.names()) {
+            Dir.Listing found = dst.listing();
+            for (String n : found.names()) {
                 if (wanted.contains(n)) {
                     continue;
                 }
+                Stat d = null;
                 if (TEMP.matcher(n).matches()) {
-                    // A temp file of ours, left by a process killed mid-write: never a difference.
-                    if (apply) {
-                        dst.unlink(n);
-                        changed = true;
+                    d = dst.stat(n);
+                    if (d != null && leftTemp(d)) {
+                        // A temp file of ours, left by a process killed mid-write: never a difference.
+                        if (apply) {
+                            dst.unlink(n);
+                            changed = true;
+                        }
+                        continue;
                     }
-                    continue;
+                    // Named like one, but not one we could have made: an extra like any other.
                 }
                 if (!force) {
                     continue; // not in the source, and not ours to remove without force
@@ -210,7 +216,9 @@ final class TreeCopy {
                 if (!apply) {
                     break;
                 }
-                Stat d = dst.stat(n);
+                if (d == null) {
+                    d = dst.stat(n);
+                }
                 if (d != null && d.dir()) {
                     dst.removeTree(n);
                 } else if (d != null) {
@@ -219,11 +227,31 @@ final class TreeCopy {
                 removed++;
                 changed = true;
             }
+            // Names that are not UTF-8 cannot be in the source (it refuses them): extras, which
+            // only force removes, by their bytes.
+            for (byte[] raw : force ? found.notUtf8() : List.<byte[]>of()) {
+                same = false;
+                if (!apply) {
+                    break;
+                }
+                dst.remove(raw);
+                removed++;
+                changed = true;
+            }
             if (changed) {
                 dst.fsync();
             }
         }
         return same;
+    }
+
+    /**
+     * Whether a thing named like a temp file could be one we left: a regular file of this
+     * process's user with one link (made with {@code O_EXCL}, {@code 0600}). A directory, a
+     * symlink or another user's file by that name is someone else's, and only force removes it.
+     */
+    static boolean leftTemp(Stat d) {
+        return d.regular() && d.uid() == FileHandle.euid() && d.nlink() == 1;
     }
 
     private void refuseUnlessForced(Dir dst, String n, Stat d, String wanted) throws IOException {

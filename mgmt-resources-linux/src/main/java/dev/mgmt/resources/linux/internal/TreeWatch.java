@@ -11,14 +11,12 @@ import static dev.mgmt.resources.linux.internal.Inotify.SELF;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,12 +27,28 @@ import java.util.function.Consumer;
  * does not exist yet, or is replaced, is noticed), and every directory in it, each with one
  * inotify watch for all it holds. A directory created or moved into the tree is watched as
  * soon as its event arrives, before the change is reported, so a check that follows sees
- * everything written into it. Symlinks are never followed: the walk does not follow them, and
- * each watch is added with {@code IN_DONT_FOLLOW}.
+ * everything written into it. Symlinks are never followed: the walk goes through {@link Dir}
+ * (each directory opened relative to its parent's descriptor with {@code O_NOFOLLOW}), and
+ * each watch is added through the descriptor the walk holds, as {@code /proc/self/fd/N}: that
+ * magic link resolves to the very directory opened, so a parent swapped for a symlink between
+ * the walk and the watch never puts a watch outside the tree (it is followed on purpose, hence
+ * no {@code IN_DONT_FOLLOW}, which would watch the link itself). Without {@code /proc}, watches
+ * are added by path with {@code IN_DONT_FOLLOW}, which stops a symlink at the last component
+ * only: such a swap could then put a watch outside the tree, which leaks change events (never
+ * content) and only makes runs more frequent. Directories deeper than {@link #MAX_DEPTH}
+ * levels are not watched: nothing a copy looks at is deeper.
  */
 final class TreeWatch implements Inotify.Listener {
 
     private static final int DIR_CAME_OR_WENT = IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM;
+    /** Levels below the root watched: a copy refuses a deeper source, and deeper extras are removed whole. */
+    static final int MAX_DEPTH = TreeCopy.MAX_DEPTH + 1;
+    /** Whether watches can be added through {@code /proc/self/fd/N}; else by path, with {@code IN_DONT_FOLLOW}. */
+    private static final boolean PROC = Files.isDirectory(Path.of("/proc/self/fd"));
+
+    /** One directory being walked: its descriptor, the names in it still to look at, its level below the root. */
+    private record Level(Dir dir, Iterator<String> names, int depth) {
+    }
 
     private final Inotify inotify;
     private final Path root;
@@ -44,6 +58,8 @@ final class TreeWatch implements Inotify.Listener {
     // guarded by this
     private final Map<Path, Inotify.Sub> dirs = new HashMap<>();
     private final Map<Inotify.Sub, Path> paths = new HashMap<>();
+    /** Which directory ({@code dev}/{@code ino}) each watched path was when its watch was added. */
+    private final Map<Path, Stat> ids = new HashMap<>();
     private boolean closed;
 
     /** @param root absolute, normalised, not {@code /} */
@@ -67,6 +83,7 @@ final class TreeWatch implements Inotify.Listener {
         dirs.values().forEach(inotify::remove);
         dirs.clear();
         paths.clear();
+        ids.clear();
     }
 
     /** Directories watched now; for tests. */
@@ -131,42 +148,99 @@ final class TreeWatch implements Inotify.Listener {
         dirs.values().forEach(inotify::remove);
         dirs.clear();
         paths.clear();
+        ids.clear();
         scan(root);
     }
 
-    /** Watches every directory under {@code top} (itself included) not watched yet. */
+    /**
+     * Watches every directory under {@code top} (itself included) not watched yet, or watched
+     * as another directory that was there before. Walked through {@link Dir}: each directory
+     * opened relative to its parent's descriptor, never following a symlink, and watched
+     * through that descriptor; the walk holds one descriptor per level.
+     */
     private void scan(Path top) throws IOException {
+        int depth = top.getNameCount() - root.getNameCount();
+        Dir first = Dir.openIfDirectory(top);
+        if (first == null) {
+            return; // gone, or not a directory (the root: its PathWatch reports when it appears)
+        }
+        Stat known = ids.get(top);
+        if (known != null && !known.sameFile(first.stat())) {
+            // The path names another directory than the one watched there: renamed over it, or
+            // a parent swapped. The events of the directory above bring the scan that counts.
+            first.close();
+            return;
+        }
+        Deque<Level> stack = new ArrayDeque<>();
         try {
-            Files.walkFileTree(top, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                    if (dirs.containsKey(d)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Inotify.Sub s = new Inotify.Sub(TreeWatch.this, true);
-                    try {
-                        inotify.add(d, s, true);
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() == LibC.ENOENT || e.getErrorCode() == LibC.ENOTDIR) {
-                            return FileVisitResult.SKIP_SUBTREE; // gone, or swapped for a symlink
-                        }
-                        throw new IOException("cannot watch " + d + ": " + Inotify.describe(e.getErrorCode()), e);
-                    }
-                    dirs.put(d, s);
-                    paths.put(s, d);
-                    return FileVisitResult.CONTINUE;
+            visit(first, depth, stack);
+            while (!stack.isEmpty()) {
+                Level at = stack.peek();
+                if (!at.names().hasNext()) {
+                    stack.pop().dir().close();
+                    continue;
                 }
+                String n = at.names().next();
+                Stat s = at.dir().stat(n);
+                if (s == null || !s.dir()) {
+                    continue;
+                }
+                Dir child = at.dir().childIfDirectory(n);
+                if (child != null) {
+                    visit(child, at.depth() + 1, stack);
+                }
+            }
+        } finally {
+            while (!stack.isEmpty()) {
+                stack.pop().dir().close();
+            }
+        }
+    }
 
-                @Override
-                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
+    /** Watches {@code d} unless it is watched already, and stacks it to be walked (or closes it). */
+    private void visit(Dir d, int depth, Deque<Level> stack) throws IOException {
+        try {
+            Stat id = d.stat();
+            Path p = d.path();
+            Stat known = ids.get(p);
+            if (known == null || !known.sameFile(id)) {
+                Inotify.Sub old = dirs.remove(p);
+                if (old != null) {
+                    inotify.remove(old);
+                    paths.remove(old);
                 }
-            });
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            // The root does not exist (yet): its PathWatch reports when it appears.
+                Inotify.Sub s = new Inotify.Sub(TreeWatch.this, true);
+                try {
+                    if (PROC) {
+                        // The magic link resolves to the very directory held: no path looked up again.
+                        inotify.add(d.procPath(), s, false);
+                    } else {
+                        inotify.add(p, s, true);
+                    }
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == LibC.ENOENT || e.getErrorCode() == LibC.ENOTDIR) {
+                        d.close();
+                        return; // gone, or swapped for a symlink (by path only)
+                    }
+                    throw new IOException("cannot watch " + p + ": " + Inotify.describe(e.getErrorCode()), e);
+                }
+                dirs.put(p, s);
+                paths.put(s, p);
+                ids.put(p, id);
+            }
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        if (depth >= MAX_DEPTH) {
+            d.close(); // nothing a copy looks at is deeper
+            return;
+        }
+        try {
+            stack.push(new Level(d, d.listing().names().iterator(), depth));
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
         }
     }
 
@@ -178,6 +252,7 @@ final class TreeWatch implements Inotify.Listener {
             if (!p.equals(dir) && p.startsWith(dir) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 inotify.remove(e.getValue());
                 paths.remove(e.getValue());
+                ids.remove(e.getKey());
                 it.remove();
             }
         }
@@ -190,6 +265,7 @@ final class TreeWatch implements Inotify.Listener {
             if (e.getKey().startsWith(dir)) {
                 inotify.remove(e.getValue());
                 paths.remove(e.getValue());
+                ids.remove(e.getKey());
                 it.remove();
             }
         }
