@@ -37,7 +37,7 @@ class BadInputIT {
                   from: {kind: file, name: b}
                   to: {kind: file, name: a}
                 """.formatted(dir));
-        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0")) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).contains(graph + ":4: cycle: file[a] -> file[b] -> file[a]");
         }
@@ -59,7 +59,7 @@ class BadInputIT {
                     path: %1$s/bad
                     contnet: oops
                 """.formatted(dir));
-        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0")) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).contains(graph + ":9: file[bad]: unknown key 'contnet'");
         }

@@ -33,6 +33,13 @@ public final class MgmtProcess implements AutoCloseable {
         return start(List.of(), List.of(args));
     }
 
+    /** {@code mgmt run --yaml GRAPH --converged-timeout 0 FLAGS...}: a run that ends once converged. */
+    public static MgmtProcess runOnce(Path graph, String... flags) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--yaml", graph.toString(), "--converged-timeout", "0"));
+        args.addAll(List.of(flags));
+        return start(List.of(), args);
+    }
+
     /**
      * Starts mgmt behind a launcher that execs its arguments, such as {@code ip netns exec NS}
      * (then the child's PID is still java's).

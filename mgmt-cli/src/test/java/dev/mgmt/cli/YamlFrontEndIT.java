@@ -18,10 +18,6 @@ class YamlFrontEndIT {
     @TempDir
     Path dir;
 
-    private MgmtProcess run(Path graph) throws Exception {
-        return MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0");
-    }
-
     @Test
     void unquotedModesAndAliasesMeanWhatTheySay() throws Exception {
         Path graph = dir.resolve("g.yaml");
@@ -45,7 +41,7 @@ class YamlFrontEndIT {
                     name: merged
                     path: %1$s/merged
                 """.formatted(dir));
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
         }
         assertThat(Files.readString(dir.resolve("copy"))).isEqualTo("hello\n");
@@ -83,13 +79,13 @@ class YamlFrontEndIT {
                 - from: {kind: file, name: c}
                   to: {kind: file, name: a}
                 """.formatted(dir));
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).endsWith("\n  " + graph + ":16: alias *nowhere refers to no anchor: define &nowhere "
                     + "before it is used");
         }
         Files.writeString(graph, Files.readString(graph).replace("*nowhere", "d"));
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
                     "mgmt: " + graph + " is invalid; nothing was applied:",
@@ -119,8 +115,7 @@ class YamlFrontEndIT {
                 - from: {kind: noop, name: b}
                   to: {kind: noop, name: a}
                 """);
-        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--converged-timeout", "0",
-                "--state-dir", state.toString(), "--listen", "127.0.0.1:1")) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph, "--state-dir", state.toString(), "--listen", "127.0.0.1:1")) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
                     "mgmt: " + graph + " is invalid; nothing was applied:",
@@ -140,7 +135,7 @@ class YamlFrontEndIT {
         }
         Path graph = dir.resolve("many.yaml");
         Files.writeString(graph, yaml);
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             String[] lines = mgmt.stderr().split("\n");
             assertThat(lines).hasSize(22);
@@ -154,7 +149,7 @@ class YamlFrontEndIT {
         Path latin1 = dir.resolve("latin1.yaml");
         Files.write(latin1, "graph: g\nresources:\n  file:\n  - name: caf\u00e9\n    path: /tmp/x\n"
                 .getBytes(StandardCharsets.ISO_8859_1));
-        try (MgmtProcess mgmt = run(latin1)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(latin1)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).contains(latin1 + ":4: not UTF-8 text (byte 0xE9 on line 4); save the file as UTF-8");
         }
@@ -173,7 +168,7 @@ class YamlFrontEndIT {
                     mode: [0644]
                 remote: ssh://elsewhere
                 """.formatted(dir));
-        try (MgmtProcess mgmt = run(typed)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(typed)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr())
                     .contains(typed + ":7: file[a]: bad value for 'meta.limit': expected a number, found a list")
@@ -209,7 +204,7 @@ class YamlFrontEndIT {
                     content: one
                     <<: {content: two}
                 """.formatted(dir));
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).isEqualTo(2);
             assertThat(mgmt.stderr()).isEqualTo(String.join("\n",
                     "mgmt: " + graph + " is invalid; nothing was applied:",
@@ -240,7 +235,7 @@ class YamlFrontEndIT {
                     path: %1$s/d/
                     content: "ignored\\n"
                 """.formatted(dir));
-        try (MgmtProcess mgmt = run(graph)) {
+        try (MgmtProcess mgmt = MgmtProcess.runOnce(graph)) {
             assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
             assertThat(mgmt.stderr()).contains("mgmt: " + graph + ":6: warning: file[d]: content: ignored on a "
                     + "directory (a path ending in '/')");

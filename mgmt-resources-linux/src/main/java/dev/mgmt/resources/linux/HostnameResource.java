@@ -9,6 +9,7 @@ import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.resources.linux.internal.systemd.HostnameBus;
+import dev.mgmt.resources.linux.internal.systemd.LazyConnection;
 import dev.mgmt.resources.linux.internal.systemd.SystemdBus;
 import dev.mgmt.resources.linux.internal.systemd.SystemdException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,8 +57,6 @@ public final class HostnameResource implements Resource {
     public static final String KIND = "hostname";
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.hostname");
-    private static final Object ARMED = "armed";
-    private static final Object CHANGED = "changed";
     /** Linux's HOST_NAME_MAX, which hostnamed enforces. */
     private static final int HOST_NAME_MAX = 64;
 
@@ -71,8 +69,8 @@ public final class HostnameResource implements Resource {
     private final Meta meta;
 
     // Run state, outside equality.
-    private final Object lock = new Object();
-    private HostnameBus connection; // guarded by lock
+    private final LazyConnection<HostnameBus> connection =
+            new LazyConnection<>(() -> HostnameBus.open(busAddress()), HostnameBus::usable, HostnameBus::close);
 
     private HostnameResource(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -237,42 +235,13 @@ public final class HostnameResource implements Resource {
         return SystemdBus.address(bus, false, System.getenv());
     }
 
-    /** This resource's connection, opened on first use and again after it was lost. Blocks. */
-    private HostnameBus connection() {
-        synchronized (lock) {
-            if (connection != null && !connection.usable()) {
-                connection.close();
-                connection = null;
-            }
-            if (connection == null) {
-                connection = HostnameBus.open(busAddress());
-            }
-            return connection;
-        }
-    }
-
     /**
      * hostnamed's {@code PropertiesChanged}; the first element comes once the match is
-     * registered. Subscribing blocks (it may connect): the engine subscribes on its work pool,
-     * and no Reactor shared thread is used, as one would outlive the engine.
+     * registered. Subscribing blocks (it may connect): the engine subscribes on its work pool.
      */
     @Override
     public Flux<?> watch() {
-        return Flux.create((FluxSink<Object> sink) -> {
-            try {
-                AutoCloseable w = connection().watch(() -> sink.next(CHANGED), e -> sink.error(named(e)));
-                sink.onDispose(() -> {
-                    try {
-                        w.close();
-                    } catch (Exception e) {
-                        log.debug("{}: closing the watch: {}", this, e.toString());
-                    }
-                });
-                sink.next(ARMED);
-            } catch (SystemdException e) {
-                sink.error(named(e));
-            }
-        }, FluxSink.OverflowStrategy.LATEST);
+        return connection.watch(this, log, HostnameBus::watch, this::named);
     }
 
     /** Whether every managed name matches; blocks the subscribing thread. */
@@ -286,7 +255,7 @@ public final class HostnameResource implements Resource {
 
     /** The managed names whose current value differs, with the current value. */
     private List<Name> differences() {
-        HostnameBus b = connection();
+        HostnameBus b = connection.get();
         List<Name> out = new ArrayList<>();
         for (Name n : wanted()) {
             String now = b.get(n.field.property);
@@ -301,7 +270,7 @@ public final class HostnameResource implements Resource {
     @Override
     public Mono<Void> apply() {
         return Mono.fromCallable(() -> {
-            HostnameBus b = connection();
+            HostnameBus b = connection.get();
             List<String> said = new ArrayList<>();
             for (Name n : differences()) {
                 b.set(n.field.setter, n.value);
@@ -333,12 +302,7 @@ public final class HostnameResource implements Resource {
     /** Closes this resource's D-Bus connection; a later use opens another. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
-        }
+        connection.close();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
 import dev.mgmt.resources.linux.internal.Irreversible;
+import dev.mgmt.resources.linux.internal.systemd.LazyConnection;
 import dev.mgmt.resources.linux.internal.systemd.Systemd1Manager;
 import dev.mgmt.resources.linux.internal.systemd.SystemdBus;
 import dev.mgmt.resources.linux.internal.systemd.SystemdException;
@@ -26,7 +27,6 @@ import org.freedesktop.dbus.DBusPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -94,8 +94,6 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.svc");
     private static final String SUFFIX = ".service";
-    private static final Object ARMED = "armed";
-    private static final Object CHANGED = "changed";
     /** Unit file states that {@code EnableUnitFiles} cannot turn into {@code enabled}. */
     private static final Set<String> CANNOT_ENABLE = Set.of("static", "masked", "masked-runtime", "generated",
             "transient", "indirect", "alias", "bad", "invalid");
@@ -108,8 +106,8 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
     private final Meta meta;
 
     // Run state, outside equality.
-    private final Object lock = new Object();
-    private SystemdBus connection; // guarded by lock
+    private final LazyConnection<SystemdBus> connection =
+            new LazyConnection<>(() -> SystemdBus.acquire(busAddress()), SystemdBus::usable, SystemdBus::release);
     private volatile boolean startedThisRun;
 
     private SvcResource(Builder b) {
@@ -295,44 +293,14 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
         return SystemdBus.address(bus, session, System.getenv());
     }
 
-    /** The shared connection, opened on first use and again after it was lost. Blocks. */
-    private SystemdBus connection() {
-        synchronized (lock) {
-            if (connection != null && !connection.usable()) {
-                connection.release();
-                connection = null;
-            }
-            if (connection == null) {
-                connection = SystemdBus.acquire(busAddress());
-            }
-            return connection;
-        }
-    }
-
     /**
      * systemd's signals about this unit. The first element comes once the signal handlers are
      * registered. It fails when the bus cannot be reached or the connection is lost. Subscribing
-     * blocks (it may connect): the engine subscribes on its own work pool; a Reactor shared
-     * thread would outlive the engine.
+     * blocks (it may connect): the engine subscribes on its own work pool.
      */
     @Override
     public Flux<?> watch() {
-        return Flux.create((FluxSink<Object> sink) -> {
-            try {
-                AutoCloseable w = connection().watch(unit(), () -> sink.next(CHANGED),
-                        e -> sink.error(named(e)));
-                sink.onDispose(() -> {
-                    try {
-                        w.close();
-                    } catch (Exception e) {
-                        log.debug("{}: closing the watch: {}", this, e.toString());
-                    }
-                });
-                sink.next(ARMED);
-            } catch (SystemdException e) {
-                sink.error(named(e));
-            }
-        }, FluxSink.OverflowStrategy.LATEST);
+        return connection.watch(this, log, (c, changed, failed) -> c.watch(unit(), changed, failed), this::named);
     }
 
     /** Whether the unit's state and startup match; blocks the subscribing thread. */
@@ -391,7 +359,7 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
 
     /** The blocking part of apply: daemon-reload if needed, then enable or disable (and reload). */
     private Step applyStartup() {
-        SystemdBus b = connection();
+        SystemdBus b = connection.get();
         UnitStatus s = b.status(unit());
         List<String> said = new ArrayList<>();
         if (s.needDaemonReload()) {
@@ -440,7 +408,7 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
 
     /** Runs a job and waits for it; anything but {@code done} fails, naming the result and the unit's state. */
     private Mono<Void> job(String verb, String done, String method, Function<Systemd1Manager, DBusPath> call) {
-        return Mono.defer(() -> connection().job(unit(), method, call))
+        return Mono.defer(() -> connection.get().job(unit(), method, call))
                 .onErrorMap(SystemdException.class, this::named)
                 .flatMap(result -> {
                     if (result.equals("done")) {
@@ -459,7 +427,7 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
     }
 
     private UnitStatus status() {
-        return connection().status(unit());
+        return connection.get().status(unit());
     }
 
     /** The failure with this resource's id in front, once. */
@@ -482,12 +450,7 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
     /** Releases this resource's share of the D-Bus connection; a later use takes a share again. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (connection != null) {
-                connection.release();
-                connection = null;
-            }
-        }
+        connection.close();
     }
 
     @Override

@@ -1,8 +1,20 @@
 package dev.mgmt.resources.linux.internal;
 
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_FDCWD;
+import static dev.mgmt.resources.linux.internal.Fcntl.ELOOP;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOENT;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOTDIR;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_CLOEXEC;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_CREAT;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_DIRECTORY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_EXCL;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOCTTY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOFOLLOW;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NONBLOCK;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_RDONLY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_WRONLY;
+
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,21 +38,6 @@ import java.util.List;
  * bytes, and {@link #stat(byte[])} and {@link #remove(byte[])} take them as bytes.
  */
 final class Dir implements Closeable {
-
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY = 1;
-    private static final int O_CREAT = 0100;
-    private static final int O_EXCL = 0200;
-    private static final int O_NOCTTY = 0400;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
-    private static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int AT_FDCWD = -100;
-    private static final int AT_REMOVEDIR = 0x200;
-    private static final int ENOENT = 2;
-    private static final int ENOTDIR = 20;
-    private static final int ELOOP = 40;
 
     private final int fd;
     private final Path path;
@@ -94,7 +91,7 @@ final class Dir implements Closeable {
                 }
                 int up = openDir(cur == -1 ? fd : cur, new byte[] {'.', '.', 0}, path);
                 if (cur != -1) {
-                    C.close(cur);
+                    LibC.close(cur);
                 }
                 cur = up;
                 Stat above = FileHandle.statAt(cur, new byte[] {'.', 0}, path);
@@ -105,7 +102,7 @@ final class Dir implements Closeable {
             }
         } finally {
             if (cur != -1) {
-                C.close(cur);
+                LibC.close(cur);
             }
         }
     }
@@ -178,7 +175,7 @@ final class Dir implements Closeable {
             return;
         }
         try {
-            C.unlinkat(fd, name, 0);
+            LibC.unlinkat(fd, name, 0);
         } catch (LastErrorException e) {
             if (e.getErrorCode() != ENOENT) {
                 throw FileHandle.error(shown(name), e.getErrorCode());
@@ -196,7 +193,7 @@ final class Dir implements Closeable {
         Path p = path.resolve(name);
         int f;
         try {
-            f = C.openat(fd, c(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            f = LibC.openat(fd, c(name), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == ENOENT) {
                 return null;
@@ -213,7 +210,7 @@ final class Dir implements Closeable {
     FileHandle createTemp(String name) throws IOException {
         Path p = path.resolve(name);
         try {
-            return FileHandle.held(p, C.openat(fd, c(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY
+            return FileHandle.held(p, LibC.openat(fd, c(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY
                     | O_CLOEXEC, 0600));
         } catch (LastErrorException e) {
             throw FileHandle.error(p, e.getErrorCode());
@@ -223,7 +220,7 @@ final class Dir implements Closeable {
     /** {@code mkdirat}; the mode is narrowed by the umask. */
     void mkdir(String name, int mode) throws IOException {
         try {
-            C.mkdirat(fd, c(name), mode);
+            LibC.mkdirat(fd, c(name), mode);
         } catch (LastErrorException e) {
             throw FileHandle.error(path.resolve(name), e.getErrorCode());
         }
@@ -232,7 +229,7 @@ final class Dir implements Closeable {
     /** Renames {@code from} over {@code to}, both in this directory (atomic; a symlink at {@code to} is replaced, not followed). */
     void rename(String from, String to) throws IOException {
         try {
-            C.renameat(fd, c(from), fd, c(to));
+            LibC.renameat(fd, c(from), fd, c(to));
         } catch (LastErrorException e) {
             throw FileHandle.error(path.resolve(to), e.getErrorCode());
         }
@@ -241,7 +238,7 @@ final class Dir implements Closeable {
     /** Removes the non-directory {@code name} (a symlink itself, never its target). */
     void unlink(String name) throws IOException {
         try {
-            C.unlinkat(fd, c(name), 0);
+            LibC.unlinkat(fd, c(name), 0);
         } catch (LastErrorException e) {
             throw FileHandle.error(path.resolve(name), e.getErrorCode());
         }
@@ -255,7 +252,7 @@ final class Dir implements Closeable {
     /** Sets its own permission bits through the descriptor. */
     void chmod(int mode) throws IOException {
         try {
-            C.fchmod(fd, mode);
+            LibC.fchmod(fd, mode);
         } catch (LastErrorException e) {
             throw FileHandle.error(path, e.getErrorCode());
         }
@@ -264,7 +261,7 @@ final class Dir implements Closeable {
     /** Makes the renames and removals in it durable. */
     void fsync() throws IOException {
         try {
-            C.fsync(fd);
+            LibC.fsync(fd);
         } catch (LastErrorException e) {
             throw FileHandle.error(path, e.getErrorCode());
         }
@@ -273,7 +270,7 @@ final class Dir implements Closeable {
     @Override
     public void close() {
         try {
-            C.close(fd);
+            LibC.close(fd);
         } catch (LastErrorException e) {
             // nothing more to do with it
         }
@@ -281,7 +278,7 @@ final class Dir implements Closeable {
 
     private static int openDir(int dirfd, byte[] name, Path shown) throws IOException {
         try {
-            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            return LibC.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == ELOOP || errno == ENOTDIR) {
@@ -295,7 +292,7 @@ final class Dir implements Closeable {
     /** As {@link #openDir}; {@code -1} when nothing, a symlink or another file is there. */
     private static int openDirOrNone(int dirfd, byte[] name, Path shown) throws IOException {
         try {
-            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            return LibC.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
@@ -310,30 +307,5 @@ final class Dir implements Closeable {
         byte[] out = new byte[b.length + 1];
         System.arraycopy(b, 0, out, 0, b.length);
         return out;
-    }
-
-    /** The calls, direct-mapped. */
-    private static final class C {
-        static {
-            Native.register(C.class, Platform.C_LIBRARY_NAME);
-        }
-
-        private C() {
-        }
-
-        /** {@code openat(2)}; variadic in C, called with its mode always. */
-        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
-
-        static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
-
-        static native int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) throws LastErrorException;
-
-        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
-
-        static native int fchmod(int fd, int mode) throws LastErrorException;
-
-        static native int fsync(int fd) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }

@@ -1,5 +1,27 @@
 package dev.mgmt.resources.linux.internal;
 
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_EMPTY_PATH;
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_FDCWD;
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_REMOVEDIR;
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_SYMLINK_NOFOLLOW;
+import static dev.mgmt.resources.linux.internal.Fcntl.EACCES;
+import static dev.mgmt.resources.linux.internal.Fcntl.EEXIST;
+import static dev.mgmt.resources.linux.internal.Fcntl.EINTR;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOENT;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOSYS;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOTDIR;
+import static dev.mgmt.resources.linux.internal.Fcntl.EPERM;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_CLOEXEC;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_CREAT;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_DIRECTORY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_EXCL;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOCTTY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOFOLLOW;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NONBLOCK;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_PATH;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_RDONLY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_WRONLY;
+
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -74,45 +96,8 @@ final class FileHandle implements Closeable {
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
 
-    private static final int O_RDONLY = 0;
-    /**
-     * The architectures whose open(2) flags are the ones below. Alpha, MIPS, PA-RISC and SPARC
-     * number them differently: there a wrong O_NOFOLLOW would silently follow links, so the
-     * class refuses to load instead.
-     */
-    private static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("x86-64", "x86", "aarch64", "arm",
-            "armel", "ppc", "ppc64", "ppc64le", "riscv64", "loongarch64", "s390x");
-
-    static {
-        if (!KNOWN_FLAGS.contains(Platform.ARCH)) {
-            throw new UnsupportedOperationException("the file resource does not know the open(2) flags of "
-                    + Platform.ARCH + " (it knows " + new java.util.TreeSet<>(KNOWN_FLAGS) + ")");
-        }
-    }
-
-    private static final int O_WRONLY = 1;
-    private static final int O_CREAT = 0100;
-    private static final int O_EXCL = 0200;
-    private static final int O_NOCTTY = 0400;
-    private static final int O_NONBLOCK = 04000;
-    /** arm64 (and 32-bit arm, powerpc) keep the old arm value; x86-64 and the generic ABI differ. */
-    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
-    private static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int O_PATH = 010000000;
-    private static final int AT_FDCWD = -100;
-    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final int AT_EMPTY_PATH = 0x1000;
-    private static final int AT_REMOVEDIR = 0x200;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final int STATX_SIZE = 256;
-    private static final int EPERM = 1;
-    private static final int ENOENT = 2;
-    private static final int EINTR = 4;
-    private static final int EEXIST = 17;
-    private static final int ENOTDIR = 20;
-    private static final int EACCES = 13;
-    private static final int ENOSYS = 38;
     private static final int IO_CHUNK = 1 << 20;
     /** Reads and writes up to this size go through the thread's scratch buffer. */
     private static final int SCRATCH_SIZE = 64 * 1024;

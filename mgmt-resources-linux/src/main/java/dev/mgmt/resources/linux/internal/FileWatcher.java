@@ -30,14 +30,35 @@ public final class FileWatcher {
      * @param target absolute, normalised, not {@code /}
      */
     public static Flux<Object> watch(Path target, boolean directory, List<Path> inputs) {
+        return armed(session -> {
+            session.open(target, directory);
+            for (Path in : inputs) {
+                session.open(in, false);
+            }
+        });
+    }
+
+    /**
+     * Watches two directory trees whole, {@code target} and {@code source}, each directory in
+     * them included, and the directories created in them later (see {@link TreeWatch}).
+     *
+     * @param target absolute, normalised, not {@code /}
+     * @param source absolute, normalised, not {@code /}
+     */
+    public static Flux<Object> watchTrees(Path target, Path source) {
+        return armed(session -> {
+            session.openTree(target);
+            session.openTree(source);
+        });
+    }
+
+    /** The watches {@code open} adds to a session; {@link #ARMED} once all are added. */
+    private static Flux<Object> armed(Opener open) {
         return Flux.create(sink -> {
             Session session = new Session(sink);
             sink.onDispose(session::close);
             try {
-                session.open(target, directory);
-                for (Path in : inputs) {
-                    session.open(in, false);
-                }
+                open.open(session);
             } catch (IOException | RuntimeException e) {
                 sink.error(e);
                 return;
@@ -50,29 +71,8 @@ public final class FileWatcher {
         }, FluxSink.OverflowStrategy.LATEST);
     }
 
-    /**
-     * Watches two directory trees whole, {@code target} and {@code source}, each directory in
-     * them included, and the directories created in them later (see {@link TreeWatch}).
-     *
-     * @param target absolute, normalised, not {@code /}
-     * @param source absolute, normalised, not {@code /}
-     */
-    public static Flux<Object> watchTrees(Path target, Path source) {
-        return Flux.create(sink -> {
-            Session session = new Session(sink);
-            sink.onDispose(session::close);
-            try {
-                session.openTree(target);
-                session.openTree(source);
-            } catch (IOException | RuntimeException e) {
-                sink.error(e);
-                return;
-            } catch (LinkageError e) {
-                sink.error(new IOException("inotify is not available here: " + e, e));
-                return;
-            }
-            sink.next(ARMED);
-        }, FluxSink.OverflowStrategy.LATEST);
+    private interface Opener {
+        void open(Session session) throws IOException;
     }
 
     /** The inotify threads alive right now; for tests that check nothing leaks. */

@@ -8,8 +8,9 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls the file resource needs, direct-mapped with JNA: inotify, an eventfd to
- * wake the reader, {@code poll}, {@code read}/{@code write}/{@code close}, and the reentrant
- * user and group look-ups. Constants are the Linux values for x86-64 and arm64 (the generic
+ * wake the reader, {@code poll}, {@code read}/{@code write}/{@code close}, the {@code *at}
+ * calls of {@link Dir} and {@link TreeRemoval} (their flags are in {@link Fcntl}), and the
+ * reentrant user and group look-ups. Constants are the Linux values for x86-64 and arm64 (the generic
  * ABI); alpha, mips, parisc and sparc differ and are not supported.
  */
 final class LibC {
@@ -53,6 +54,19 @@ final class LibC {
     static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** {@code openat(2)}; variadic in C, called with its mode always. */
+    static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+
+    static native int mkdirat(int dirfd, byte[] path, int mode) throws LastErrorException;
+
+    static native int renameat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath) throws LastErrorException;
+
+    static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+    static native int fchmod(int fd, int mode) throws LastErrorException;
+
+    static native int fsync(int fd) throws LastErrorException;
 
     /** {@code int getpwnam_r(const char*, struct passwd*, char*, size_t, struct passwd**)}; returns an errno. */
     static native int getpwnam_r(String name, Pointer pwd, Pointer buf, NativeLong buflen, Pointer result);

@@ -1,8 +1,17 @@
 package dev.mgmt.resources.linux.internal;
 
+import static dev.mgmt.resources.linux.internal.Fcntl.AT_REMOVEDIR;
+import static dev.mgmt.resources.linux.internal.Fcntl.ELOOP;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOENT;
+import static dev.mgmt.resources.linux.internal.Fcntl.ENOTDIR;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_CLOEXEC;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_DIRECTORY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOCTTY;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NOFOLLOW;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_NONBLOCK;
+import static dev.mgmt.resources.linux.internal.Fcntl.O_RDONLY;
+
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +41,6 @@ import java.util.Iterator;
  */
 final class TreeRemoval {
 
-    private static final int O_RDONLY = 0;
-    private static final int O_NOCTTY = 0400;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0100000 : 0400000;
-    private static final int O_DIRECTORY = Platform.isARM() || Platform.isPPC() ? 040000 : 0200000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int AT_REMOVEDIR = 0x200;
-    private static final int ENOENT = 2;
-    private static final int ENOTDIR = 20;
-    private static final int ELOOP = 40;
     private static final byte[] DOTDOT = {'.', '.', 0};
     private static final byte[] DOT = {'.', 0};
     /** Levels spelt out in a path shown in a message; deeper ones are elided. */
@@ -134,7 +133,7 @@ final class TreeRemoval {
 
     private void unlink(int dirfd, byte[] name, int flags) throws IOException {
         try {
-            C.unlinkat(dirfd, name, flags);
+            LibC.unlinkat(dirfd, name, flags);
             removed++;
         } catch (LastErrorException e) {
             if (e.getErrorCode() != ENOENT) {
@@ -145,7 +144,7 @@ final class TreeRemoval {
 
     private static int openDir(int dirfd, byte[] name, Path shown) throws IOException {
         try {
-            return C.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            return LibC.openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == ELOOP || errno == ENOTDIR) {
@@ -194,26 +193,9 @@ final class TreeRemoval {
 
     private static void close(int fd) {
         try {
-            C.close(fd);
+            LibC.close(fd);
         } catch (LastErrorException e) {
             // nothing more to do with it
         }
-    }
-
-    /** The calls, direct-mapped. */
-    private static final class C {
-        static {
-            Native.register(C.class, Platform.C_LIBRARY_NAME);
-        }
-
-        private C() {
-        }
-
-        /** {@code openat(2)}; variadic in C, called with its mode always. */
-        static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
-
-        static native int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }

@@ -92,12 +92,33 @@ final class TreeWatch implements Inotify.Listener {
     }
 
     private void rootChanged() {
+        update(this::rescanAll);
+    }
+
+    @Override
+    public void onEvent(Inotify.Sub sub, int mask) {
+        update(() -> {
+            Path dir = paths.get(sub);
+            if ((mask & IN_Q_OVERFLOW) != 0) {
+                rescanAll();
+            } else if (dir != null && (mask & SELF) != 0 && (mask & GONE) != 0) {
+                forget(dir);
+            } else if (dir != null && (mask & IN_ISDIR) != 0 && (mask & DIR_CAME_OR_WENT) != 0) {
+                // Which child is not known (events are merged): drop what went, watch what came.
+                pruneUnder(dir);
+                scan(dir);
+            }
+        });
+    }
+
+    /** Unless closed, runs {@code step}, then tells of a change; if it fails, closes and tells of that. */
+    private void update(Step step) {
         synchronized (this) {
             if (closed) {
                 return;
             }
             try {
-                rescanAll();
+                step.run();
             } catch (IOException | RuntimeException e) {
                 close();
                 failed.accept(e);
@@ -107,30 +128,8 @@ final class TreeWatch implements Inotify.Listener {
         changed.run();
     }
 
-    @Override
-    public void onEvent(Inotify.Sub sub, int mask) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            try {
-                Path dir = paths.get(sub);
-                if ((mask & IN_Q_OVERFLOW) != 0) {
-                    rescanAll();
-                } else if (dir != null && (mask & SELF) != 0 && (mask & GONE) != 0) {
-                    forget(dir);
-                } else if (dir != null && (mask & IN_ISDIR) != 0 && (mask & DIR_CAME_OR_WENT) != 0) {
-                    // Which child is not known (events are merged): drop what went, watch what came.
-                    pruneUnder(dir);
-                    scan(dir);
-                }
-            } catch (IOException | RuntimeException e) {
-                close();
-                failed.accept(e);
-                return;
-            }
-        }
-        changed.run();
+    private interface Step {
+        void run() throws IOException;
     }
 
     @Override

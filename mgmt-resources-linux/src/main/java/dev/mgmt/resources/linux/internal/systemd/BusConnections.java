@@ -1,12 +1,14 @@
 package dev.mgmt.resources.linux.internal.systemd;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -107,5 +109,32 @@ public final class BusConnections {
             msg = msg + ": " + t.getCause().getMessage();
         }
         return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+    }
+
+    /**
+     * Tells a client that its connection to {@code address} was lost. The callback is given to
+     * the connection before the client that owns the connection exists, hence {@link #to}.
+     */
+    public static final class LossForwarder implements IDisconnectCallback {
+        private final String address;
+        private volatile Consumer<SystemdException> client;
+
+        public LossForwarder(String address) {
+            this.address = address;
+        }
+
+        /** From now on, a loss is told to {@code client}. */
+        public void to(Consumer<SystemdException> client) {
+            this.client = client;
+        }
+
+        @Override
+        public void disconnectOnError(IOException e) {
+            Consumer<SystemdException> c = client;
+            if (c != null) {
+                String why = e instanceof EOFException ? "the bus closed it" : e.getMessage();
+                c.accept(new SystemdException("lost the D-Bus connection to " + address + ": " + why, e));
+            }
+        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.mgmt.resources.linux.internal.systemd;
 
-import java.io.EOFException;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
@@ -51,11 +48,11 @@ public final class HostnameBus implements AutoCloseable {
      * @throws SystemdException when the bus cannot be reached
      */
     public static HostnameBus open(String address) {
-        Holder holder = new Holder();
-        DBusConnection conn = BusConnections.open(address, holder);
+        BusConnections.LossForwarder loss = new BusConnections.LossForwarder(address);
+        DBusConnection conn = BusConnections.open(address, loss);
         try {
             HostnameBus b = new HostnameBus(address, conn);
-            holder.bus = b;
+            loss.to(b::lose);
             return b;
         } catch (RuntimeException e) {
             conn.disconnect();
@@ -177,19 +174,5 @@ public final class HostnameBus implements AutoCloseable {
     @Override
     public String toString() {
         return "HostnameBus[" + address + "]";
-    }
-
-    /** Forwards connection loss to the bus, which exists only after the connection does. */
-    private static final class Holder implements IDisconnectCallback {
-        volatile HostnameBus bus;
-
-        @Override
-        public void disconnectOnError(IOException e) {
-            HostnameBus b = bus;
-            if (b != null) {
-                String why = e instanceof EOFException ? "the bus closed it" : e.getMessage();
-                b.lose(new SystemdException("lost the D-Bus connection to " + b.address + ": " + why, e));
-            }
-        }
     }
 }

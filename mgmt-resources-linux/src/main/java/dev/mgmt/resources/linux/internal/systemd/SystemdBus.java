@@ -1,7 +1,5 @@
 package dev.mgmt.resources.linux.internal.systemd;
 
-import java.io.EOFException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.freedesktop.dbus.DBusPath;
-import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
@@ -153,12 +150,13 @@ public final class SystemdBus {
     }
 
     private static SystemdBus open(String address) {
-        Holder holder = new Holder();
-        DBusConnection conn = BusConnections.open(address, holder);
+        BusConnections.LossForwarder loss = new BusConnections.LossForwarder(address);
+        DBusConnection conn = BusConnections.open(address, loss);
         SystemdBus b = null;
         try {
             b = new SystemdBus(address, conn);
-            holder.bus = b;
+            SystemdBus bus = b;
+            loss.to(why -> bus.lose(why, true));
             b.subscribe();
             log.debug("connected to systemd on {}", address);
             return b;
@@ -401,20 +399,6 @@ public final class SystemdBus {
     @Override
     public String toString() {
         return "SystemdBus[" + address + "]";
-    }
-
-    /** Forwards connection loss to the bus, which exists only after the connection does. */
-    private static final class Holder implements IDisconnectCallback {
-        volatile SystemdBus bus;
-
-        @Override
-        public void disconnectOnError(IOException e) {
-            SystemdBus b = bus;
-            if (b != null) {
-                String why = e instanceof EOFException ? "the bus closed it" : e.getMessage();
-                b.lose(new SystemdException("lost the D-Bus connection to " + b.address + ": " + why, e), true);
-            }
-        }
     }
 
     /** Collects the ends of one unit's jobs, including those that arrive before the job's path does. */
