@@ -6,6 +6,7 @@ import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.api.yaml.YamlGraphException.Problem;
+import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.GraphCompileException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,13 +32,14 @@ final class GraphLoader {
 
     private final Path file;
     private final ResourceCodec codec;
-    private final Consumer<Graph> compile;
+    private final Function<Graph, Compilation> compile;
+    private Compilation compiled;
     private final PrintStream err;
 
     /**
      * @param compile compiles a graph as the engine will (throwing {@link GraphCompileException})
      */
-    GraphLoader(Path file, ResourceCodec codec, Consumer<Graph> compile, PrintStream err) {
+    GraphLoader(Path file, ResourceCodec codec, Function<Graph, Compilation> compile, PrintStream err) {
         this.file = file;
         this.codec = codec;
         this.compile = compile;
@@ -60,15 +62,20 @@ final class GraphLoader {
         }
         // Checked here too, before anything starts: a graph the engine would refuse must not first
         // bring up a cluster (its Raft files, its port) or announce itself as running.
-        List<Problem> compiled = compileProblems(g);
-        if (!compiled.isEmpty()) {
-            print(header, compiled);
+        List<Problem> refused = compileProblems(g);
+        if (!refused.isEmpty()) {
+            print(header, refused);
             return Optional.empty();
         }
         for (Problem w : g.warnings()) {
             err.println("mgmt: " + w.source() + (w.line() > 0 ? ":" + w.line() : "") + ": warning: " + w.message());
         }
         return Optional.of(g);
+    }
+
+    /** What the graph {@link #load} last returned compiles to (vertices after grouping, automatic edges). */
+    Compilation compiled() {
+        return compiled;
     }
 
     /** Prints the compiler's problems with {@code g}, located, under {@code header}. */
@@ -78,7 +85,8 @@ final class GraphLoader {
 
     private List<Problem> compileProblems(YamlGraph g) {
         try {
-            compile.accept(g.graph());
+            compiled = null;
+            compiled = compile.apply(g.graph());
             return List.of();
         } catch (GraphCompileException e) {
             return located(e, g);

@@ -168,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
-        Compilation compiled = compiled(builder, first);
+        Compilation compiled = loader.compiled();
         console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
                 Plural.resources(first.graph().resources().size(), compiled == null ? -1 : compiled.resources().size()),
                 Plural.edges(first.graph().edges().size(), compiled), noop ? " (noop)" : ""));
@@ -221,15 +221,6 @@ final class RunCommand implements Callable<Integer> {
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
         return loop.run(yaml, () -> reload(engine, runner, loader, current), () -> !modified(yaml).equals(readAt),
                 () -> current.get().graph().resources().size());
-    }
-
-    /** What the graph compiles to (vertices after grouping, edges with automatic ones), or null when it does not (start says why). */
-    private static Compilation compiled(EngineBuilder builder, YamlGraph g) {
-        try {
-            return builder.compile(g.graph());
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static final String DEFAULT_LISTEN = "127.0.0.1:7946";

@@ -39,7 +39,9 @@ final class Tags {
     }
 
     private void walk(Node n) {
-        if (seen.put(n, Boolean.TRUE) != null) {
+        // Only a collection or an anchored node can be reached twice (through an alias or a merge);
+        // remembering every scalar would cost more than the rest of the walk.
+        if ((n.getAnchor() != null || !(n instanceof ScalarNode)) && seen.put(n, Boolean.TRUE) != null) {
             return;
         }
         if (n instanceof MappingNode m) {
@@ -64,9 +66,12 @@ final class Tags {
 
     private void scalar(ScalarNode s) {
         Tag tag = s.getTag();
+        if (tag.equals(Tag.STR)) {
+            return; // most of a graph: quoted text, or plain text read as text (no regex needed)
+        }
         boolean plain = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
         Tag implied = resolver.resolve(NodeId.scalar, s.getValue(), true);
-        if (tag.equals(Tag.STR) || plain && tag.equals(implied)) {
+        if (plain && tag.equals(implied)) {
             return;
         }
         if (tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL) || tag.equals(Tag.NULL)
