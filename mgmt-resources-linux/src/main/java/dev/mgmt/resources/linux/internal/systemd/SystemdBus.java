@@ -25,6 +25,7 @@ import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One connection to systemd on one D-Bus address, shared by every {@code svc} resource of the
@@ -325,18 +326,17 @@ public final class SystemdBus {
         }
         return () -> {
             watches.remove(w);
-            // RemoveMatch is a D-Bus call; keep it off the caller's thread (the engine loop), on a
-            // thread that ends with it: a Reactor shared thread would idle on for a minute and keep
-            // a program whose engine has closed waiting (mvn exec:java).
-            Thread t = new Thread(() -> {
+            // RemoveMatch is a D-Bus call; keep it off the caller's thread (the engine loop). On
+            // Reactor's shared threads, which idle on for a minute after: a thread of our own per
+            // removal (or per connection, drained before it disconnects) made dbus-java's embedded
+            // test bus lose its listening socket now and then (SvcEngineTest, about 1 run in 6).
+            Schedulers.boundedElastic().schedule(() -> {
                 try {
                     handler.close();
                 } catch (Exception e) {
                     log.debug("removing the watch of {} on {}: {}", unit, address, e.toString());
                 }
-            }, "mgmt-dbus-unwatch");
-            t.setDaemon(true);
-            t.start();
+            });
         };
     }
 
