@@ -255,6 +255,13 @@ final class RaftStore {
             }
             long t2 = System.nanoTime();
             store.connect(voters, deadline);
+            if (!bootstrap) {
+                // The voters can be known from a voter's own heartbeat before the answer to ours,
+                // which lists every member, has arrived: a live namesake may not be known yet.
+                // Look again once a heartbeat round has had time to come back.
+                store.awaitHeartbeatRound(t2, deadline);
+                HostNames.refuseDuplicate(config, store.memberId, store.members());
+            }
             long t3 = System.nanoTime();
             log.debug("{}: membership {} ms, {} {} ms, store session {} ms", store.memberId, (t1 - t0) / 1_000_000,
                     bootstrap ? "server bootstrap" : "voter discovery", (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
@@ -435,6 +442,14 @@ final class RaftStore {
     }
 
     /** Waits until membership shows a reachable voter; fails naming the seeds. */
+    /** Waits until a heartbeat interval (and a little) has passed since {@code since}. */
+    private void awaitHeartbeatRound(long since, long deadline) {
+        long until = Math.min(deadline, since + config.heartbeatInterval().toNanos() + 100_000_000L);
+        while (System.nanoTime() < until) {
+            sleep(20);
+        }
+    }
+
     private List<MemberId> awaitVoters(long deadline) {
         boolean anyoneAnswered = false;
         while (true) {
