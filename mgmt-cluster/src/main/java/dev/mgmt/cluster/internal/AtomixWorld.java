@@ -10,6 +10,7 @@ import dev.mgmt.cluster.CollectRefusal;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
+import dev.mgmt.cluster.internal.atomix.RaftStore;
 import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.mgmt.cluster.internal;
 
 import dev.mgmt.api.Quoted;
+import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * 2 reply), the id as a variable-length long, the payload length as a variable-length int, the
  * payload, and then a request's 2-byte subject length and subject, or a reply's status byte.
  */
-final class FrameLimit extends ChannelInboundHandlerAdapter {
+public final class FrameLimit extends ChannelInboundHandlerAdapter {
 
     /**
      * The largest payload a connection may declare: two store entries and 64 KiB. The largest
@@ -75,7 +75,7 @@ final class FrameLimit extends ChannelInboundHandlerAdapter {
      * @param refusedPeers how many connections this host refused per peer address, so that a
      *     peer who reconnects in a loop is logged at WARN once
      */
-    FrameLimit(String host, boolean handshakeFirst, Map<String, AtomicLong> refusedPeers) {
+    public FrameLimit(String host, boolean handshakeFirst, Map<String, AtomicLong> refusedPeers) {
         this.host = host;
         this.refusedPeers = refusedPeers;
         this.state = handshakeFirst ? State.HANDSHAKE : State.ADDRESS_LENGTH;
@@ -85,7 +85,7 @@ final class FrameLimit extends ChannelInboundHandlerAdapter {
         return REFUSED.get();
     }
 
-    static Map<String, AtomicLong> newPeerCounts() {
+    public static Map<String, AtomicLong> newPeerCounts() {
         return new ConcurrentHashMap<>();
     }
 

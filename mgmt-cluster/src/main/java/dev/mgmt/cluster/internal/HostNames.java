@@ -3,10 +3,11 @@ package dev.mgmt.cluster.internal;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.util.List;
 
 /** A host's name is its own: checked against its certificate and against the live members. */
-final class HostNames {
+public final class HostNames {
 
     private HostNames() {
     }
@@ -35,7 +36,7 @@ final class HostNames {
      *
      * @throws ClusterException naming the other member and its address
      */
-    static void refuseDuplicate(ClusterNode config, String memberId, List<RaftStore.MemberInfo> members) {
+    public static void refuseDuplicate(ClusterNode config, String memberId, List<RaftStore.MemberInfo> members) {
         if (config.observer()) {
             return;
         }

@@ -24,7 +24,7 @@ import javax.net.ssl.X509TrustManager;
  * them (default keystore type, the store password also unlocking the key), so that what would
  * fail deep inside Atomix fails here first with a message naming the file.
  */
-final class KeyMaterial {
+public final class KeyMaterial {
 
     private final KeyManager[] keyManagers;
     private final X509TrustManager trustManager;
@@ -35,7 +35,7 @@ final class KeyMaterial {
     }
 
     /** @throws ClusterException naming the file when a store cannot be read or holds the wrong things */
-    static KeyMaterial load(ClusterTls tls) {
+    public static KeyMaterial load(ClusterTls tls) {
         KeyStore ks = read("TLS keystore", tls.keyStore(), tls.keyStorePassword());
         KeyStore ts = read("TLS truststore", tls.trustStore(), tls.trustStorePassword());
         try {
@@ -67,16 +67,16 @@ final class KeyMaterial {
         }
     }
 
-    X509TrustManager trustManager() {
+    public X509TrustManager trustManager() {
         return trustManager;
     }
 
     /** A client context with this host's key and the given trust (which may wrap {@link #trustManager()}). */
-    SSLContext clientContext(X509TrustManager trust) {
+    public SSLContext clientContext(X509TrustManager trust) {
         return context(keyManagers, trust);
     }
 
-    static SSLContext context(KeyManager[] keys, X509TrustManager trust) {
+    public static SSLContext context(KeyManager[] keys, X509TrustManager trust) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keys, new TrustManager[] {trust}, null);

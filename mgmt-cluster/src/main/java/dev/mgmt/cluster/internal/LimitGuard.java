@@ -5,7 +5,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
-import dev.mgmt.cluster.internal.RaftStore.Change;
+import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -9,31 +9,31 @@ import javax.net.ssl.X509TrustManager;
  * trusted, so a failed handshake can say which side refused. With no delegate it trusts
  * anything; that is only for asking whether a server speaks TLS at all.
  */
-final class PeerTrust implements X509TrustManager {
+public final class PeerTrust implements X509TrustManager {
 
     private final X509TrustManager delegate;
     private volatile X509Certificate peer;
     private volatile CertificateException rejected;
 
-    PeerTrust(X509TrustManager delegate) {
+    public PeerTrust(X509TrustManager delegate) {
         this.delegate = delegate;
     }
 
     /** Whether the server got as far as presenting a certificate. */
-    boolean peerSpokeTls() {
+    public boolean peerSpokeTls() {
         return peer != null;
     }
 
-    String peerSubject() {
+    public String peerSubject() {
         return peer == null ? "none" : peer.getSubjectX500Principal().getName();
     }
 
-    String peerIssuer() {
+    public String peerIssuer() {
         return peer == null ? "none" : peer.getIssuerX500Principal().getName();
     }
 
     /** Why our trust refused the server's certificate, or null. */
-    CertificateException rejected() {
+    public CertificateException rejected() {
         return rejected;
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * handshake" with no address). {@link MessagingHooks} puts it on every accepted connection;
  * when it cannot, refusals are simply not logged with the address.
  */
-final class RefusalLog {
+public final class RefusalLog {
 
     private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
 
@@ -28,7 +28,7 @@ final class RefusalLog {
     }
 
     /** A handler for the front of one accepted connection's pipeline, before its handshake. */
-    static ChannelHandler watch(String host) {
+    public static ChannelHandler watch(String host) {
         return new Watch(host);
     }
 

@@ -3,6 +3,8 @@ package dev.mgmt.cluster.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.cluster.internal.atomix.RaftStore;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -11,7 +13,6 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * ({@link MembershipKeys}) on write and on read, with or without TLS. Without TLS values are
  * stored as they are: there is no identity to check.
  */
-final class Sealing {
+public final class Sealing {
 
     private static final Logger log = LoggerFactory.getLogger(Sealing.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -157,7 +158,7 @@ final class Sealing {
      *
      * @throws IllegalArgumentException when a membership key's value is bad
      */
-    String seal(String key, String value) {
+    public String seal(String key, String value) {
         MembershipKeys.checkWrite(key, value);
         if (identity == null) {
             return value;
@@ -179,7 +180,7 @@ final class Sealing {
     }
 
     /** The value a reader may use, or null when the stored value is refused (logged once) or absent. */
-    String open(String key, String raw) {
+    public String open(String key, String raw) {
         if (raw == null) {
             return null;
         }

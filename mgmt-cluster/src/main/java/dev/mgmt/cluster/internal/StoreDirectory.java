@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * lock nobody holds, which is what a killed host leaves behind. Closing deletes the directory:
  * member ids are never reused, so nothing in it is needed again.
  */
-final class StoreDirectory implements AutoCloseable {
+public final class StoreDirectory implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StoreDirectory.class);
 
@@ -54,7 +54,7 @@ final class StoreDirectory implements AutoCloseable {
      *
      * @throws ClusterException naming the directory when it cannot be made or locked
      */
-    static StoreDirectory open(Path parent, String memberId) {
+    public static StoreDirectory open(Path parent, String memberId) {
         Path dir = parent.resolve(memberId);
         try {
             ownerOnly(parent);
@@ -76,7 +76,7 @@ final class StoreDirectory implements AutoCloseable {
         }
     }
 
-    Path path() {
+    public Path path() {
         return dir;
     }
 
@@ -111,7 +111,7 @@ final class StoreDirectory implements AutoCloseable {
     }
 
     /** {@link #wipeDead} at start, for a host that may never serve the store; failures only logged. */
-    static void wipeDeadQuietly(Path parent) {
+    public static void wipeDeadQuietly(Path parent) {
         if (!Files.isDirectory(parent)) {
             return;
         }
@@ -155,7 +155,7 @@ final class StoreDirectory implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * of the voters) has answered for {@code bound}, it logs one ERROR naming the voters, and one
  * WARN when they answer again. Time comes from the injected {@link Clock}.
  */
-final class StoreWatch {
+public final class StoreWatch {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWatch.class);
 
     /** What this host sees of the store's voters right now. */
-    record Look(boolean reachable, List<String> voters) {
-        Look {
+    public record Look(boolean reachable, List<String> voters) {
+        public Look {
             voters = List.copyOf(voters);
         }
     }

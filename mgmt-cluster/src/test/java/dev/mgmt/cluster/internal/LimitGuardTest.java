@@ -1,5 +1,6 @@
 package dev.mgmt.cluster.internal;
 
+import dev.mgmt.cluster.internal.atomix.RaftStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
-import dev.mgmt.cluster.internal.RaftStore.Change;
+import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
 import dev.mgmt.resources.linux.FileResource;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.mgmt.cluster.internal;
 
+import dev.mgmt.cluster.internal.atomix.RaftStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

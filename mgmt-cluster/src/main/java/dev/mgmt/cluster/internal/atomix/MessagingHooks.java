@@ -1,5 +1,7 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
+import dev.mgmt.cluster.internal.FrameLimit;
+import dev.mgmt.cluster.internal.RefusalLog;
 import io.atomix.cluster.AtomixCluster;
 import io.atomix.utils.net.Address;
 import io.netty.channel.Channel;

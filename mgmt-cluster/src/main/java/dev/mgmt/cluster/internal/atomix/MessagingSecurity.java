@@ -1,8 +1,9 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterTls;
+import dev.mgmt.cluster.internal.KeyMaterial;
 import io.atomix.cluster.AtomixCluster;
 import io.atomix.cluster.AtomixClusterBuilder;
 import java.nio.charset.StandardCharsets;

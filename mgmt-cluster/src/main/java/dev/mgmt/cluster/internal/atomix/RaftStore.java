@@ -1,8 +1,12 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterNode.HostPort;
+import dev.mgmt.cluster.internal.HostNames;
+import dev.mgmt.cluster.internal.Sealing;
+import dev.mgmt.cluster.internal.StoreDirectory;
+import dev.mgmt.cluster.internal.StoreWatch;
 import io.atomix.cluster.AtomixCluster;
 import io.atomix.cluster.ClusterMembershipEvent;
 import io.atomix.cluster.ClusterMembershipEventListener;
@@ -71,18 +75,18 @@ import org.slf4j.LoggerFactory;
  * (the store server), and a {@link RaftClient} session serving one replicated map of
  * {@code String} to UTF-8 bytes through {@link AtomicMapProxy}.
  */
-final class RaftStore {
+public final class RaftStore {
 
     private static final Logger log = LoggerFactory.getLogger(RaftStore.class);
 
     /** Member property: the mgmt host name. */
-    static final String PROP_HOST = "mgmt.host";
+    public static final String PROP_HOST = "mgmt.host";
     /** Member property: "true" when this member runs a Raft server that is a voter. */
-    static final String PROP_VOTER = "mgmt.voter";
+    public static final String PROP_VOTER = "mgmt.voter";
     /** Member property: "true" when this member may become a voter (not --no-server). */
-    static final String PROP_VOLUNTEER = "mgmt.volunteer";
+    public static final String PROP_VOLUNTEER = "mgmt.volunteer";
     /** Member property: "true" for a member that only observes (mgmt cluster status); not a host. */
-    static final String PROP_OBSERVER = "mgmt.observer";
+    public static final String PROP_OBSERVER = "mgmt.observer";
 
     private static final String RAFT_GROUP = "mgmt";
 
@@ -147,15 +151,15 @@ final class RaftStore {
     };
 
     /** One change of the map, as the store reports it. {@code value} is null for a removal. */
-    record Change(String key, String value, long version, boolean removed) {
+    public record Change(String key, String value, long version, boolean removed) {
     }
 
     /** A membership change of one host. */
-    record HostEvent(String host, String memberId, boolean removed) {
+    public record HostEvent(String host, String memberId, boolean removed) {
     }
 
     /** A member as membership shows it. */
-    record MemberInfo(String memberId, String host, String address, boolean alive, boolean volunteer) {
+    public record MemberInfo(String memberId, String host, String address, boolean alive, boolean volunteer) {
     }
 
     private final ClusterNode config;
@@ -226,7 +230,7 @@ final class RaftStore {
      *
      * @throws ClusterException with an operator-facing message when that fails in time
      */
-    static RaftStore open(ClusterNode config) {
+    public static RaftStore open(ClusterNode config) {
         boolean bootstrap = config.seeds().isEmpty();
         config.dataDir().ifPresent(StoreDirectory::wipeDeadQuietly);
         // Start-up is mostly class loading and serializer set-up; get the Raft and map
@@ -272,16 +276,16 @@ final class RaftStore {
         }
     }
 
-    String memberId() {
+    public String memberId() {
         return memberId;
     }
 
-    boolean isServer() {
+    public boolean isServer() {
         return server != null;
     }
 
     /** Whether this member's Raft server is the leader. */
-    boolean isLeader() {
+    public boolean isLeader() {
         RaftServer s = server;
         return s != null && s.isRunning() && s.isLeader();
     }
@@ -431,7 +435,7 @@ final class RaftStore {
      * after that it declares the peer dead when phi = (t / mean interval) / ln 10 reaches the
      * threshold. Pick the threshold so that is about the failure timeout again.
      */
-    static int phiThreshold(ClusterNode config) {
+    public static int phiThreshold(ClusterNode config) {
         double intervals = (double) config.failureTimeout().toMillis() / config.heartbeatInterval().toMillis();
         return (int) Math.max(1, Math.round(intervals / Math.log(10)));
     }
@@ -481,7 +485,7 @@ final class RaftStore {
      * client, whether any member advertising a voter is. The voters are named as
      * {@code member id at address} where membership knows the address.
      */
-    StoreWatch.Look look() {
+    public StoreWatch.Look look() {
         Map<String, Member> byId = new HashMap<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             byId.put(m.id().id(), m);
@@ -509,7 +513,7 @@ final class RaftStore {
     }
 
     /** The reachable members that advertise a Raft voter, sorted. */
-    List<MemberId> voters() {
+    public List<MemberId> voters() {
         return cluster.getMembershipService().getMembers().stream()
                 .filter(m -> m.isReachable() && "true".equals(m.properties().getProperty(PROP_VOTER)))
                 .map(Member::id)
@@ -599,7 +603,7 @@ final class RaftStore {
      * @return whether a fresh client is in place with every listener attached; false when one
      *         was reopened less than 2 s ago, or no voter answered
      */
-    boolean repairClient() {
+    public boolean repairClient() {
         long now = System.nanoTime();
         synchronized (repairLock) {
             if (now - lastRepair < TimeUnit.SECONDS.toNanos(2) || client == null) {
@@ -647,7 +651,7 @@ final class RaftStore {
      *
      * @throws ClusterException when it cannot join in time; the server is then stopped again
      */
-    void becomeLearner(List<String> voters, Duration timeout) {
+    public void becomeLearner(List<String> voters, Duration timeout) {
         synchronized (serverLock) {
             if (server != null) {
                 return;
@@ -676,7 +680,7 @@ final class RaftStore {
     }
 
     /** Advertises whether this host's server votes, so joiners and clients find the voters. */
-    void refreshAdvertisement() {
+    public void refreshAdvertisement() {
         RaftServer s = server;
         boolean votes = s != null && s.isRunning() && s.cluster().getMember().getType() == RaftMember.Type.ACTIVE;
         String now = cluster.getMembershipService().getLocalMember().properties().getProperty(PROP_VOTER);
@@ -689,7 +693,7 @@ final class RaftStore {
     }
 
     /** On the leader: gives a learner its vote. */
-    CompletableFuture<Void> promote(String id) {
+    public CompletableFuture<Void> promote(String id) {
         RaftServer s = server;
         RaftMember m = s == null ? null : s.cluster().getMember(MemberId.from(id));
         if (m == null) {
@@ -699,7 +703,7 @@ final class RaftStore {
     }
 
     /** Leaves the Raft group (if it still answers) and stops this host's store server; the client stays. */
-    void stopBeingVoter(Duration timeout) {
+    public void stopBeingVoter(Duration timeout) {
         synchronized (serverLock) {
             if (server == null) {
                 return;
@@ -732,7 +736,7 @@ final class RaftStore {
     }
 
     /** The Raft configuration as this host's server sees it: member id to type; empty without a server. */
-    Map<String, RaftMember.Type> raftMembers() {
+    public Map<String, RaftMember.Type> raftMembers() {
         RaftServer s = server;
         Map<String, RaftMember.Type> out = new HashMap<>();
         if (s != null && s.isRunning()) {
@@ -744,13 +748,13 @@ final class RaftStore {
     }
 
     /** The Raft term, or -1 without a server. */
-    long term() {
+    public long term() {
         RaftServer s = server;
         return s != null && s.isRunning() ? s.cluster().getTerm() : -1;
     }
 
     /** The Raft leader's member id as this host's server knows it, or null. */
-    String leaderId() {
+    public String leaderId() {
         RaftServer s = server;
         RaftMember leader = s != null && s.isRunning() ? s.cluster().getLeader() : null;
         return leader == null ? null : leader.memberId().id();
@@ -762,7 +766,7 @@ final class RaftStore {
      * hang beside such leftovers, so this asks the leader role to process a leave on the
      * member's behalf, as if the member had sent it.
      */
-    CompletableFuture<Void> removeFromConfig(String id) {
+    public CompletableFuture<Void> removeFromConfig(String id) {
         RaftServer s = server;
         Object context = s == null ? null : raftContext(s);
         if (!(context instanceof io.atomix.protocols.raft.impl.RaftContext rc)) {
@@ -792,7 +796,7 @@ final class RaftStore {
     }
 
     /** Every member membership knows (observers left out), alive or not. */
-    List<MemberInfo> members() {
+    public List<MemberInfo> members() {
         List<MemberInfo> out = new ArrayList<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             String host = m.properties().getProperty(PROP_HOST);
@@ -811,7 +815,7 @@ final class RaftStore {
      * (the bootstrap host, say, after the group grew), it would knock on their doors forever.
      * Live servers first, so requests do not wait on dead ones.
      */
-    void steerClient(List<String> servers) {
+    public void steerClient(List<String> servers) {
         RaftClient c = client;
         if (c == null || servers.isEmpty()) {
             return;
@@ -831,7 +835,7 @@ final class RaftStore {
     }
 
     /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
-    CompletableFuture<Boolean> replace(String key, long version, String value) {
+    public CompletableFuture<Boolean> replace(String key, long version, String value) {
         byte[] bytes = sealed(key, value);
         if (version <= 0) {
             return map.putIfAbsent(key, bytes).thenApply(previous -> previous == null);
@@ -841,16 +845,16 @@ final class RaftStore {
 
     // ---- map operations (raw; retries live in the caller) ----
 
-    CompletableFuture<Void> put(String key, String value) {
+    public CompletableFuture<Void> put(String key, String value) {
         return map.put(key, sealed(key, value)).thenApply(v -> null);
     }
 
     /** Writes the value exactly as given, not sealed: for tests that play a rogue member. */
-    CompletableFuture<Void> putUnsealed(String key, String value) {
+    public CompletableFuture<Void> putUnsealed(String key, String value) {
         return map.put(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
     }
 
-    CompletableFuture<String> get(String key) {
+    public CompletableFuture<String> get(String key) {
         return map.get(key).thenApply(v -> {
             String raw = text(v);
             Sealing s = sealing;
@@ -859,7 +863,7 @@ final class RaftStore {
     }
 
     /** Sets how values are sealed on write and opened by {@link #get}. */
-    void sealing(Sealing s) {
+    public void sealing(Sealing s) {
         this.sealing = s;
     }
 
@@ -868,7 +872,7 @@ final class RaftStore {
      *
      * @throws dev.mgmt.cluster.StoreLimitException when, sealed, they are over what the store takes
      */
-    byte[] storable(String key, String value) {
+    public byte[] storable(String key, String value) {
         return sealed(key, value);
     }
 
@@ -884,26 +888,26 @@ final class RaftStore {
         return bytes;
     }
 
-    CompletableFuture<Void> remove(String key) {
+    public CompletableFuture<Void> remove(String key) {
         return map.remove(key).thenApply(v -> null);
     }
 
     /** Removes {@code key} only while it still has {@code version}. */
-    CompletableFuture<Boolean> remove(String key, long version) {
+    public CompletableFuture<Boolean> remove(String key, long version) {
         return map.remove(key, version);
     }
 
     /** Removes {@code key} only while it still holds {@code value}. */
-    CompletableFuture<Boolean> remove(String key, String value) {
+    public CompletableFuture<Boolean> remove(String key, String value) {
         return map.remove(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    CompletableFuture<Void> putIfAbsent(String key, String value) {
+    public CompletableFuture<Void> putIfAbsent(String key, String value) {
         return map.putIfAbsent(key, sealed(key, value)).thenApply(v -> null);
     }
 
     /** Every entry with its version: a read of the whole map. Blocks; call it off Atomix threads. */
-    List<Change> entries(Duration timeout) {
+    public List<Change> entries(Duration timeout) {
         List<Change> out = new ArrayList<>();
         for (Map.Entry<String, Versioned<byte[]>> e : map.entrySet().sync(timeout)) {
             Versioned<byte[]> v = e.getValue();
@@ -913,7 +917,7 @@ final class RaftStore {
     }
 
     /** Registers a listener of map changes, called on {@code executor} in the store's order. */
-    CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
+    public CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
         AtomicMapEventListener<String, byte[]> l = (AtomicMapEvent<String, byte[]> e) -> {
             if (e.type() == AtomicMapEvent.Type.REMOVE) {
                 Versioned<byte[]> old = e.oldValue();
@@ -929,7 +933,7 @@ final class RaftStore {
     }
 
     /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
-    void onReconnect(Runnable onReconnect) {
+    public void onReconnect(Runnable onReconnect) {
         reconnected.add(onReconnect);
         boolean[] lost = {false};
         Consumer<PrimitiveState> l = state -> {
@@ -950,7 +954,7 @@ final class RaftStore {
     }
 
     /** Calls {@code listener} when a host's member leaves or is declared dead. */
-    void onHostRemoved(Consumer<HostEvent> listener) {
+    public void onHostRemoved(Consumer<HostEvent> listener) {
         membershipListeners.add(event -> {
             if (event.type() == ClusterMembershipEvent.Type.MEMBER_REMOVED) {
                 Member m = event.subject();
@@ -963,7 +967,7 @@ final class RaftStore {
     }
 
     /** The host names of every live member (this one included). */
-    Set<String> liveHosts() {
+    public Set<String> liveHosts() {
         return cluster.getMembershipService().getMembers().stream()
                 .filter(m -> m.isActive() && !"true".equals(m.properties().getProperty(PROP_OBSERVER)))
                 .map(m -> m.properties().getProperty(PROP_HOST))
@@ -972,7 +976,7 @@ final class RaftStore {
     }
 
     /** Member id to host, for every live member. */
-    Map<String, String> liveMembers() {
+    public Map<String, String> liveMembers() {
         Map<String, String> out = new HashMap<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             String host = m.properties().getProperty(PROP_HOST);
@@ -988,7 +992,7 @@ final class RaftStore {
      *
      * @param graceful whether to close the session (a crash leaves it to expire)
      */
-    void shutdown(Duration budget, boolean graceful) {
+    public void shutdown(Duration budget, boolean graceful) {
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();
         AsyncAtomicMap<String, byte[]> m = map;
@@ -1055,12 +1059,12 @@ final class RaftStore {
         return Math.max(0, deadline - System.nanoTime());
     }
 
-    static String secs(Duration d) {
+    public static String secs(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
     }
 
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

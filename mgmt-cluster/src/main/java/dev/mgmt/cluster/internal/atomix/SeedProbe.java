@@ -1,8 +1,10 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterNode.HostPort;
+import dev.mgmt.cluster.internal.KeyMaterial;
+import dev.mgmt.cluster.internal.PeerTrust;
 import io.atomix.cluster.messaging.impl.ProtocolVersion;
 import java.io.DataOutputStream;
 import java.io.IOException;

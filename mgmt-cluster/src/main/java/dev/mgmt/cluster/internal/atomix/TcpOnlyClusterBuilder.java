@@ -1,4 +1,4 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
 import io.atomix.cluster.AtomixCluster;
 import io.atomix.cluster.AtomixClusterBuilder;

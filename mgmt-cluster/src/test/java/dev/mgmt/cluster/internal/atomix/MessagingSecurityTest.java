@@ -1,4 +1,4 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.cluster.internal.atomix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
