@@ -399,16 +399,12 @@ public final class Sealing {
     Set<String> voterHosts(RaftStore store) {
         Set<String> out = new HashSet<>();
         if (store.isServer()) {
-            store.raftMembers().forEach((id, type) -> {
-                if (type == io.atomix.protocols.raft.cluster.RaftMember.Type.ACTIVE) {
-                    out.add(hostOf(id));
-                }
-            });
+            store.raftVoters().forEach(id -> out.add(hostOf(id)));
             if (!out.isEmpty()) {
                 return out;
             }
         }
-        store.voters().forEach(m -> out.add(hostOf(m.id())));
+        store.advertisedVoters().forEach(id -> out.add(hostOf(id)));
         out.addAll(stateVoterHosts);
         return out;
     }

@@ -1,24 +1,15 @@
 /**
- * The Atomix-facing implementation of the cluster; nothing here is API. Every Atomix type
- * stays in this package.
+ * The implementation of the cluster; nothing here is API. Atomix stays in
+ * {@link dev.mgmt.cluster.internal.atomix}, which a build check enforces
+ * ({@code AtomixConfinementTest}).
  *
  * <ul>
- *   <li>{@link dev.mgmt.cluster.internal.RaftStore}: {@code AtomixCluster} with the heartbeat
- *       membership protocol (not SWIM) and bootstrap discovery from the seeds; the low-level
- *       {@code atomix-raft} {@code RaftServer} on a bootstrapping host (one voter) and a
- *       {@code RaftClient} session on every host, serving one {@code AtomicMapService} through
- *       {@code AtomicMapProxy}. Each incarnation has a fresh member id {@code host@<random>};
- *       members advertise {@code mgmt.host}, {@code mgmt.voter} and {@code mgmt.volunteer}
- *       properties, which is how joiners find the voters.</li>
  *   <li>{@link dev.mgmt.cluster.internal.AtomixWorld}: the {@link dev.mgmt.cluster.World} over
- *       that map ({@code exported/<host>}, {@code converged/<host>}, {@code kv/<key>},
+ *       the store's map ({@code exported/<host>}, {@code converged/<host>}, {@code kv/<key>},
  *       {@code config/idealClusterSize}); retried idempotent writes; departures.</li>
  *   <li>{@link dev.mgmt.cluster.internal.Mirror}: the local copy of the map the views read.</li>
  *   <li>{@link dev.mgmt.cluster.internal.ExportDoc}: one host's export as one JSON document.</li>
- *   <li>{@link dev.mgmt.cluster.internal.MessagingSecurity}: TLS and the cluster secret (an
- *       HMAC-derived cluster id) on the Atomix builder; {@code TcpOnlyClusterBuilder} keeps a
- *       secured host off UDP; {@link dev.mgmt.cluster.internal.SeedProbe} explains a refused
- *       join.</li>
+ *   <li>{@link dev.mgmt.cluster.internal.Sealing}: end-to-end identity of the store's values.</li>
  * </ul>
  */
 package dev.mgmt.cluster.internal;

@@ -3,24 +3,21 @@ package dev.mgmt.cluster.internal.atomix;
 import dev.mgmt.cluster.internal.FrameLimit;
 import dev.mgmt.cluster.internal.RefusalLog;
 import io.atomix.cluster.AtomixCluster;
-import io.atomix.utils.net.Address;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that reaches into Atomix 3.1.12's messaging ({@code NettyMessagingService},
- * whose Netty pipelines Atomix offers no way to extend): every accepted connection gets a
- * {@link RefusalLog} watch and a {@link FrameLimit}, and every connection this host opens gets
- * a {@link FrameLimit} once its handshake completed. Atomix is frozen at 3.1.12, but should a
+ * Hooks into Atomix 3.1.12's messaging ({@code NettyMessagingService}, whose Netty pipelines
+ * Atomix offers no way to extend; its fields are reached through {@link AtomixInternals}):
+ * every accepted connection gets a {@link RefusalLog} watch and a {@link FrameLimit}, and every
+ * connection this host opens gets a {@link FrameLimit} once its handshake completed. Atomix is frozen at 3.1.12, but should a
  * field not be there, the host still runs and says at WARN what it goes without.
  */
 final class MessagingHooks {
@@ -51,35 +48,31 @@ final class MessagingHooks {
      * limited: wraps the factory of Atomix's channel pool, through which every outbound
      * messaging connection is opened.
      */
-    @SuppressWarnings("unchecked")
     void beforeStart() {
         try {
-            Object pool = field(messaging.getClass(), "channelPool").get(messaging);
-            Field f = field(pool.getClass(), "factory");
-            Function<Address, CompletableFuture<Channel>> open = (Function<Address, CompletableFuture<Channel>>) f.get(pool);
-            f.set(pool, (Function<Address, CompletableFuture<Channel>>) address -> {
+            AtomixInternals.wrapOutboundFactory(messaging, open -> address -> {
                 CompletableFuture<Channel> opened = open.apply(address);
                 // Atomix completes this on the connection's event loop as its handshake completes,
                 // before it reads anything else, and runs callbacks in the order they were added.
                 opened.thenAccept(this::limitOutbound);
                 return opened;
             });
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("{}: messages this host receives on the connections it opens are not size-limited (Atomix's "
                     + "NettyMessagingService.channelPool is not as mgmt expects: {}); a rogue member could make "
-                    + "it buffer whole oversized messages", host, e.toString());
+                    + "it buffer whole oversized messages", host, e.getMessage());
         }
     }
 
     /** Once the cluster started and its server channel is bound. */
     void afterStart() {
         try {
-            Channel server = (Channel) field(messaging.getClass(), "serverChannel").get(messaging);
+            Channel server = AtomixInternals.serverChannel(messaging);
             if (server == null) {
                 throw new IllegalStateException("no server channel");
             }
             server.pipeline().addFirst("mgmt-accept", new Acceptor());
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.warn("{}: messages this host accepts are not size-limited and refused connections are not logged "
                     + "with their address (Atomix's NettyMessagingService.serverChannel is not as mgmt expects: "
                     + "{}); a rogue member could make it buffer whole oversized messages", host, e.toString());
@@ -99,19 +92,6 @@ final class MessagingHooks {
         } else {
             channel.eventLoop().execute(add);
         }
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     /** On the server channel: runs before Atomix's acceptor, while the new connection's pipeline is empty. */

@@ -1,0 +1,307 @@
+package dev.mgmt.cluster.internal.atomix;
+
+import dev.mgmt.cluster.ClusterException;
+import io.atomix.cluster.MemberId;
+import io.atomix.cluster.messaging.impl.NettyMessagingService;
+import io.atomix.core.map.AsyncAtomicMap;
+import io.atomix.core.map.AtomicMapType;
+import io.atomix.core.map.impl.AtomicMapProxy;
+import io.atomix.core.map.impl.AtomicMapService;
+import io.atomix.primitive.PrimitiveInfo;
+import io.atomix.primitive.PrimitiveRegistry;
+import io.atomix.primitive.PrimitiveType;
+import io.atomix.primitive.PrimitiveTypeRegistry;
+import io.atomix.primitive.proxy.ProxyClient;
+import io.atomix.primitive.proxy.impl.DefaultProxyClient;
+import io.atomix.primitive.session.SessionClient;
+import io.atomix.protocols.raft.MultiRaftProtocol;
+import io.atomix.protocols.raft.RaftClient;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.cluster.RaftMember;
+import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
+import io.atomix.protocols.raft.impl.DefaultRaftClient;
+import io.atomix.protocols.raft.impl.DefaultRaftServer;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.LeaveRequest;
+import io.atomix.protocols.raft.protocol.LeaveResponse;
+import io.atomix.protocols.raft.roles.LeaderRole;
+import io.atomix.protocols.raft.roles.RaftRole;
+import io.atomix.protocols.raft.session.impl.MemberSelectorManager;
+import io.atomix.utils.net.Address;
+import io.netty.channel.Channel;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every reach past Atomix's public API, in one place. Atomix 3.1.12 is frozen (its Java line
+ * was archived in 2022), so these private fields and internal classes will not move under us;
+ * but a different Atomix on the class path, or a JDK that refuses the access, would break
+ * them somewhere deep in a running cluster. {@link #check()} looks every one of them up
+ * before the first cluster starts and fails naming the one that is missing.
+ */
+final class AtomixInternals {
+
+    /** The Atomix release whose internals this class knows. */
+    static final String VERSION = "3.1.12";
+
+    private static volatile Handles handles;
+
+    /** The private fields, looked up and made accessible once. */
+    private record Handles(Field serverContext, Field clientSelectors, Field leaderAppender,
+                           Field appenderElectionTimeout, Field channelPool, Field poolFactory,
+                           Field serverChannel) {
+    }
+
+    private AtomixInternals() {
+    }
+
+    /**
+     * Checks that every internal this class uses exists with the expected type.
+     *
+     * @throws ClusterException naming the class and member when one is not as expected
+     */
+    static void check() {
+        handles();
+    }
+
+    private static Handles handles() {
+        Handles h = handles;
+        if (h != null) {
+            return h;
+        }
+        synchronized (AtomixInternals.class) {
+            if (handles == null) {
+                Class<?> appender = type("io.atomix.protocols.raft.roles.LeaderAppender");
+                Class<?> pool = type("io.atomix.cluster.messaging.impl.ChannelPool");
+                method(MemberSelectorManager.class, "resetAll", MemberId.class, Collection.class);
+                method(RaftContext.class, "setElectionTimeout", Duration.class);
+                method(RaftContext.class, "getRaftRole");
+                method(RaftRole.class, "onLeave", LeaveRequest.class);
+                constructor(DefaultRaftMember.class, MemberId.class, RaftMember.Type.class, Instant.class);
+                constructor(AtomicMapProxy.class, ProxyClient.class, PrimitiveRegistry.class);
+                handles = new Handles(
+                        field(DefaultRaftServer.class, "context", RaftContext.class),
+                        field(DefaultRaftClient.class, "selectorManager", MemberSelectorManager.class),
+                        field(LeaderRole.class, "appender", appender),
+                        field(appender, "electionTimeout", long.class),
+                        field(NettyMessagingService.class, "channelPool", pool),
+                        field(pool, "factory", Function.class),
+                        field(NettyMessagingService.class, "serverChannel", Channel.class));
+            }
+            return handles;
+        }
+    }
+
+    // ---- the Raft server ----
+
+    /** The server's context, which holds the election timeout and the current role. */
+    static RaftContext context(RaftServer server) {
+        return (RaftContext) get(handles().serverContext(), server);
+    }
+
+    /**
+     * Sets the election timeout the leader role copied when it was made (it steps down when a
+     * follower has been silent for twice that). Call on the context's thread.
+     *
+     * @return false when the current role is not the leader
+     */
+    static boolean setLeaderElectionTimeout(RaftContext context, Duration timeout) {
+        RaftRole role = context.getRaftRole();
+        if (!(role instanceof LeaderRole)) {
+            return false;
+        }
+        Object appender = get(handles().leaderAppender(), role);
+        try {
+            handles().appenderElectionTimeout().setLong(appender, timeout.toMillis());
+        } catch (IllegalAccessException e) {
+            throw unreachable(handles().appenderElectionTimeout(), e);
+        }
+        return true;
+    }
+
+    /**
+     * On the leader's context thread: processes a leave on behalf of {@code member}, as if it
+     * had sent one. Atomix's own {@code RaftMember.remove()} only marks a member INACTIVE.
+     */
+    static CompletableFuture<LeaveResponse> leaveOnBehalfOf(RaftContext context, RaftMember member) {
+        return context.getRaftRole().onLeave(LeaveRequest.builder()
+                .withMember(new DefaultRaftMember(member.memberId(), member.getType(), member.getLastUpdated()))
+                .build());
+    }
+
+    // ---- the client session ----
+
+    /** The client's choice of servers, which Atomix otherwise updates only from keep-alive answers. */
+    static MemberSelectorManager selectors(RaftClient client) {
+        return (MemberSelectorManager) get(handles().clientSelectors(), client);
+    }
+
+    /** The one primitive type the store server runs. */
+    static final PrimitiveTypeRegistry TYPES = new PrimitiveTypeRegistry() {
+        @Override
+        public Collection<PrimitiveType> getPrimitiveTypes() {
+            return List.of(AtomicMapType.instance());
+        }
+
+        @Override
+        public PrimitiveType getPrimitiveType(String name) {
+            return AtomicMapType.instance();
+        }
+    };
+
+    /** The map proxy wants a registry of named primitives; we have exactly one, made here. */
+    private static final PrimitiveRegistry PRIMITIVES = new PrimitiveRegistry() {
+        @Override
+        public CompletableFuture<PrimitiveInfo> createPrimitive(String name, PrimitiveType type) {
+            return CompletableFuture.completedFuture(new PrimitiveInfo(name, type));
+        }
+
+        @Override
+        public CompletableFuture<Void> deletePrimitive(String name) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public Collection<PrimitiveInfo> getPrimitives() {
+            return List.of();
+        }
+
+        @Override
+        public Collection<PrimitiveInfo> getPrimitives(PrimitiveType type) {
+            return List.of();
+        }
+
+        @Override
+        public PrimitiveInfo getPrimitive(String name) {
+            return null;
+        }
+    };
+
+    /**
+     * A map over one session of the Raft group, without Atomix's primitive management (which
+     * would want a partition service and the full {@code Atomix} instance).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static CompletableFuture<AsyncAtomicMap<String, byte[]>> map(String name, String group, SessionClient session) {
+        ProxyClient<AtomicMapService<String>> proxy = new DefaultProxyClient<>(name, AtomicMapType.instance(),
+                MultiRaftProtocol.builder(group).build(), (Class) AtomicMapService.class, List.of(session),
+                (key, partitions) -> partitions.get(0));
+        return (CompletableFuture) new AtomicMapProxy(proxy, PRIMITIVES).connect();
+    }
+
+    // ---- messaging ----
+
+    /** Wraps the factory through which the messaging service opens every outbound connection. */
+    @SuppressWarnings("unchecked")
+    static void wrapOutboundFactory(Object messaging,
+                                    UnaryOperator<Function<Address, CompletableFuture<Channel>>> wrap) {
+        Object pool = get(handles().channelPool(), messaging);
+        Field f = handles().poolFactory();
+        try {
+            f.set(pool, wrap.apply((Function<Address, CompletableFuture<Channel>>) f.get(pool)));
+        } catch (IllegalAccessException e) {
+            throw unreachable(f, e);
+        }
+    }
+
+    /** The messaging service's bound server channel, or null before it started. */
+    static Channel serverChannel(Object messaging) {
+        return (Channel) get(handles().serverChannel(), messaging);
+    }
+
+    // ---- look-ups ----
+
+    /**
+     * A declared field of {@code owner} (or a superclass) of type {@code type}, made accessible.
+     *
+     * @throws ClusterException naming the class, the field and the Atomix release needed
+     */
+    static Field field(Class<?> owner, String name, Class<?> type) {
+        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+            Field f;
+            try {
+                f = c.getDeclaredField(name);
+            } catch (NoSuchFieldException e) {
+                continue;
+            }
+            if (!type.isAssignableFrom(f.getType())) {
+                throw mismatch(owner.getName() + "." + name + " is a " + f.getType().getName() + ", not a " + type.getName());
+            }
+            try {
+                f.setAccessible(true);
+            } catch (RuntimeException e) {
+                throw mismatch(owner.getName() + "." + name + " cannot be reached (" + e.getMessage() + ")");
+            }
+            return f;
+        }
+        throw mismatch(owner.getName() + " has no field " + name);
+    }
+
+    static void method(Class<?> owner, String name, Class<?>... parameters) {
+        try {
+            owner.getMethod(name, parameters);
+        } catch (NoSuchMethodException e) {
+            throw mismatch(owner.getName() + " has no public method " + name + signature(parameters));
+        }
+    }
+
+    static void constructor(Class<?> owner, Class<?>... parameters) {
+        try {
+            owner.getConstructor(parameters);
+        } catch (NoSuchMethodException e) {
+            throw mismatch(owner.getName() + " has no public constructor " + owner.getSimpleName() + signature(parameters));
+        }
+    }
+
+    static Class<?> type(String name) {
+        try {
+            return Class.forName(name, false, AtomixInternals.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw mismatch("there is no class " + name);
+        }
+    }
+
+    private static String signature(Class<?>... parameters) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < parameters.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(parameters[i].getSimpleName());
+        }
+        return b.append(')').toString();
+    }
+
+    private static ClusterException mismatch(String what) {
+        return new ClusterException("mgmt-cluster needs Atomix " + VERSION + ", but in the Atomix on the class path ("
+                + foundVersion() + ") " + what);
+    }
+
+    /** The release in the name of the jar Atomix's raft classes came from, when there is one. */
+    static String foundVersion() {
+        try {
+            String where = RaftServer.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+            Matcher m = Pattern.compile("-(\\d[\\w.-]*)\\.jar$").matcher(where);
+            return m.find() ? "version " + m.group(1) : "version unknown";
+        } catch (RuntimeException e) {
+            return "version unknown";
+        }
+    }
+
+    private static Object get(Field f, Object target) {
+        try {
+            return f.get(target);
+        } catch (IllegalAccessException e) {
+            throw unreachable(f, e);
+        }
+    }
+
+    private static ClusterException unreachable(Field f, Exception e) {
+        return mismatch(f.getDeclaringClass().getName() + "." + f.getName() + " cannot be reached (" + e.getMessage() + ")");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.mgmt.cluster.internal.atomix;
+
+import static dev.mgmt.cluster.internal.atomix.Waits.remaining;
+import static dev.mgmt.cluster.internal.atomix.Waits.rootMessage;
+import static dev.mgmt.cluster.internal.atomix.Waits.secs;
+
+import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.ClusterNode;
+import dev.mgmt.cluster.ClusterNode.HostPort;
+import dev.mgmt.cluster.internal.atomix.RaftStore.HostEvent;
+import dev.mgmt.cluster.internal.atomix.RaftStore.MemberInfo;
+import io.atomix.cluster.AtomixCluster;
+import io.atomix.cluster.ClusterMembershipEvent;
+import io.atomix.cluster.ClusterMembershipEventListener;
+import io.atomix.cluster.Member;
+import io.atomix.cluster.MemberId;
+import io.atomix.cluster.Node;
+import io.atomix.cluster.discovery.BootstrapDiscoveryProvider;
+import io.atomix.cluster.messaging.ClusterCommunicationService;
+import io.atomix.cluster.protocol.HeartbeatMembershipProtocol;
+import io.atomix.utils.net.Address;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership: an {@link AtomixCluster} with the heartbeat protocol and bootstrap discovery from
+ * the seeds. Each incarnation has a fresh member id {@code host@<random>}, and members
+ * advertise properties, which is how joiners find the voters.
+ */
+final class Membership {
+
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+    /** Member property: the mgmt host name. */
+    static final String PROP_HOST = "mgmt.host";
+    /** Member property: "true" when this member runs a Raft server that is a voter. */
+    static final String PROP_VOTER = "mgmt.voter";
+    /** Member property: "true" when this member may become a voter (not --no-server). */
+    static final String PROP_VOLUNTEER = "mgmt.volunteer";
+    /** Member property: "true" for a member that only observes (mgmt cluster status); not a host. */
+    static final String PROP_OBSERVER = "mgmt.observer";
+
+    private final ClusterNode config;
+    private final String memberId;
+    private final AtomixCluster cluster;
+    private final List<ClusterMembershipEventListener> listeners = new CopyOnWriteArrayList<>();
+
+    Membership(ClusterNode config, boolean voter) {
+        this.config = config;
+        this.memberId = config.hostname() + "@" + UUID.randomUUID().toString().substring(0, 8);
+        HostPort adv = config.advertise();
+        HostPort listen = config.listen();
+        List<Node> seeds = config.seeds().stream()
+                .map(s -> Node.builder().withAddress(Address.from(s.host(), s.port())).build())
+                .collect(Collectors.toList());
+        this.cluster = MessagingSecurity.builder(config)
+                .withMemberId(memberId)
+                .withHostId(config.hostname())
+                .withAddress(Address.from(adv.host(), adv.port()))
+                .withMessagingInterface(listen.host())
+                .withMessagingPort(listen.port())
+                .withProperty(PROP_HOST, config.hostname())
+                .withProperty(PROP_VOTER, Boolean.toString(voter))
+                .withProperty(PROP_VOLUNTEER, Boolean.toString(config.server()))
+                .withProperty(PROP_OBSERVER, Boolean.toString(config.observer()))
+                .withMembershipProvider(new BootstrapDiscoveryProvider(seeds))
+                .withMembershipProtocol(HeartbeatMembershipProtocol.builder()
+                        .withHeartbeatInterval(config.heartbeatInterval())
+                        .withFailureTimeout(config.failureTimeout())
+                        .withFailureThreshold(phiThreshold(config))
+                        .build())
+                .build();
+    }
+
+    /**
+     * The heartbeat protocol uses its failure timeout only until it has 25 samples of a peer;
+     * after that it declares the peer dead when phi = (t / mean interval) / ln 10 reaches the
+     * threshold. Pick the threshold so that is about the failure timeout again.
+     */
+    static int phiThreshold(ClusterNode config) {
+        double intervals = (double) config.failureTimeout().toMillis() / config.heartbeatInterval().toMillis();
+        return (int) Math.max(1, Math.round(intervals / Math.log(10)));
+    }
+
+    String memberId() {
+        return memberId;
+    }
+
+    AtomixCluster cluster() {
+        return cluster;
+    }
+
+    ClusterCommunicationService communication() {
+        return cluster.getCommunicationService();
+    }
+
+    void start(long deadline) {
+        MessagingHooks hooks = MessagingHooks.of(cluster, config.hostname());
+        hooks.beforeStart();
+        try {
+            cluster.start().get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ClusterException("cannot start membership on " + config.listen() + " within "
+                    + secs(config.joinTimeout()));
+        } catch (ExecutionException e) {
+            throw new ClusterException("cannot listen on " + config.listen() + ": " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while starting membership", e);
+        }
+        cluster.getMembershipService().addListener(event -> listeners.forEach(l -> l.event(event)));
+        hooks.afterStart();
+    }
+
+    private Collection<Member> all() {
+        return cluster.getMembershipService().getMembers();
+    }
+
+    private static boolean observer(Member m) {
+        return "true".equals(m.properties().getProperty(PROP_OBSERVER));
+    }
+
+    /** Every member by id, as membership knows it now. */
+    Map<String, Member> byId() {
+        Map<String, Member> out = new HashMap<>();
+        for (Member m : all()) {
+            out.put(m.id().id(), m);
+        }
+        return out;
+    }
+
+    /** Every member membership knows (observers left out), alive or not. */
+    List<MemberInfo> members() {
+        List<MemberInfo> out = new ArrayList<>();
+        for (Member m : all()) {
+            String host = m.properties().getProperty(PROP_HOST);
+            if (host == null || observer(m)) {
+                continue;
+            }
+            out.add(new MemberInfo(m.id().id(), host, m.address().host() + ":" + m.address().port(),
+                    m.isActive() && m.isReachable(), "true".equals(m.properties().getProperty(PROP_VOLUNTEER))));
+        }
+        return out;
+    }
+
+    /** The host names of every live member (this one included). */
+    Set<String> liveHosts() {
+        return all().stream()
+                .filter(m -> m.isActive() && !observer(m))
+                .map(m -> m.properties().getProperty(PROP_HOST))
+                .filter(h -> h != null)
+                .collect(Collectors.toSet());
+    }
+
+    /** Member id to host, for every live member. */
+    Map<String, String> liveMembers() {
+        Map<String, String> out = new HashMap<>();
+        for (Member m : all()) {
+            String host = m.properties().getProperty(PROP_HOST);
+            if (host != null && m.isActive() && !observer(m)) {
+                out.put(m.id().id(), host);
+            }
+        }
+        return out;
+    }
+
+    /** The reachable members that advertise a Raft voter, sorted. */
+    List<MemberId> voters() {
+        return all().stream()
+                .filter(m -> m.isReachable() && advertisesVoter(m))
+                .map(Member::id)
+                .sorted(Comparator.comparing(MemberId::id))
+                .collect(Collectors.toList());
+    }
+
+    static boolean advertisesVoter(Member m) {
+        return "true".equals(m.properties().getProperty(PROP_VOTER));
+    }
+
+    /** Says whether this member's server votes; joiners pick the servers to connect to from it. */
+    void advertiseVoter(boolean voter) {
+        cluster.getMembershipService().getLocalMember().properties().setProperty(PROP_VOTER, Boolean.toString(voter));
+    }
+
+    boolean advertisedVoter() {
+        return "true".equals(cluster.getMembershipService().getLocalMember().properties().getProperty(PROP_VOTER));
+    }
+
+    /** Calls {@code listener} when a host's member leaves or is declared dead. */
+    void onHostRemoved(Consumer<HostEvent> listener) {
+        listeners.add(event -> {
+            if (event.type() == ClusterMembershipEvent.Type.MEMBER_REMOVED) {
+                Member m = event.subject();
+                String host = m.properties().getProperty(PROP_HOST);
+                if (host != null && !m.id().id().equals(memberId)) {
+                    listener.accept(new HostEvent(host, m.id().id(), true));
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until membership shows a reachable voter; fails naming the seeds, and the voters
+     * {@code known} names when a seed answered but no voter did.
+     */
+    List<MemberId> awaitVoters(long deadline, Supplier<List<String>> known) {
+        boolean anyoneAnswered = false;
+        while (true) {
+            List<MemberId> voters = voters();
+            if (!voters.isEmpty()) {
+                return voters;
+            }
+            anyoneAnswered |= all().stream().anyMatch(m -> !m.id().id().equals(memberId) && m.isReachable());
+            if (System.nanoTime() >= deadline) {
+                String seeds = config.seeds().stream().map(HostPort::toString).collect(Collectors.joining(", "));
+                if (anyoneAnswered) {
+                    List<String> names = known.get();
+                    throw new ClusterException("cannot join: the cluster's store is unreachable: no voter answers "
+                            + "(voters: " + (names.isEmpty() ? "none known" : String.join(", ", names)) + "); seeds at "
+                            + seeds + " answered, but no store server was reachable within " + secs(config.joinTimeout()));
+                }
+                SeedProbe.throwIfRefused(config);
+                throw new ClusterException("cannot join: no seed answered at " + seeds + " within "
+                        + secs(config.joinTimeout()));
+            }
+            Waits.sleep(20);
+        }
+    }
+
+    /** Waits until a heartbeat interval (and a little) has passed since {@code since}. */
+    void awaitHeartbeatRound(long since, long deadline) {
+        long until = Math.min(deadline, since + config.heartbeatInterval().toNanos() + 100_000_000L);
+        while (System.nanoTime() < until) {
+            Waits.sleep(20);
+        }
+    }
+
+    /**
+     * Stops membership. Netty closes the listening socket at once but keeps its event loops for
+     * a 2 s quiet period; do not wait for that (the threads end by themselves, the port is free).
+     */
+    void stop(long deadline) {
+        CompletableFuture<Void> stopped = cluster.stop();
+        try {
+            stopped.get(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))),
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.debug("{}: membership still winding down; not waiting", config.hostname());
+        } catch (ExecutionException e) {
+            log.debug("{}: stopping membership failed: {}", config.hostname(), rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

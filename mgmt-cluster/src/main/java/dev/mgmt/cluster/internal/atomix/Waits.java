@@ -1,0 +1,55 @@
+package dev.mgmt.cluster.internal.atomix;
+
+import dev.mgmt.cluster.ClusterException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+
+/** Deadlines in {@code System.nanoTime()} terms, and the messages of what went wrong on the way. */
+final class Waits {
+
+    private Waits() {
+    }
+
+    static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /** Waits for {@code f} until the deadline (at least 200 ms); logs, never throws, what went wrong. */
+    static void quietly(Logger log, String host, String what, CompletableFuture<?> f, long deadline) {
+        try {
+            f.get(Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{}: could not {} in time", host, what);
+        } catch (ExecutionException e) {
+            log.debug("{}: {} failed: {}", host, what, rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while joining", e);
+        }
+    }
+
+    static String secs(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+}
