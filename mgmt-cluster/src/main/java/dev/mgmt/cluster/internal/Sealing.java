@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -115,7 +112,7 @@ public final class Sealing {
         this.clock = clock;
         this.identity = identity;
         this.admins = Set.copyOf(admins);
-        this.ownChain = identity == null ? null : encodeChain(identity.chain());
+        this.ownChain = identity == null ? null : SealSignature.encodeChain(identity.chain());
     }
 
     /** No TLS: values stay as they are; membership keys are still checked. */
@@ -168,7 +165,7 @@ public final class Sealing {
         // while this host runs, still order as written. kv/* is not ordered by readers.
         long ts = key.startsWith(AtomixWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
         try {
-            String sig = Base64.getEncoder().encodeToString(sign(identity.key(), key, ts, value));
+            String sig = Base64.getEncoder().encodeToString(SealSignature.sign(identity.key(), key, ts, value));
             return JSON.writeValueAsString(new Envelope(FORMAT, value, ts, chainList(), sig));
         } catch (GeneralSecurityException | JsonProcessingException e) {
             throw new IllegalStateException("cannot seal " + key + ": " + e.getMessage(), e);
@@ -297,7 +294,7 @@ public final class Sealing {
             return new Opened(null, null, "the signer's certificate is not trusted (" + Quoted.escape(e.getMessage()) + ")");
         }
         try {
-            if (!verify(signer.key(), key, env.ts(), env.value(), Base64.getDecoder().decode(env.sig()))) {
+            if (!SealSignature.verify(signer.key(), key, env.ts(), env.value(), Base64.getDecoder().decode(env.sig()))) {
                 return new Opened(null, signer, "the signature does not match the key and value");
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -335,51 +332,6 @@ public final class Sealing {
             log.warn("{}: ignoring {} in the store (written by {}): {}", host, Quoted.of(key), signer,
                     o.refusal());
         }
-    }
-
-    /** The leaf and intermediate certificates (not a self-signed root: readers have it), base64 DER. */
-    private static String encodeChain(X509Certificate[] chain) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < chain.length; i++) {
-            X509Certificate c = chain[i];
-            if (i > 0 && c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-                continue;
-            }
-            try {
-                out.add(Base64.getEncoder().encodeToString(c.getEncoded()));
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return String.join(",", out);
-    }
-
-    static byte[] sign(PrivateKey key, String k, long ts, String value) throws GeneralSecurityException {
-        Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
-        s.initSign(key);
-        s.update(signed(k, ts, value));
-        return s.sign();
-    }
-
-    static boolean verify(PublicKey key, String k, long ts, String value, byte[] sig) throws GeneralSecurityException {
-        Signature s = Signature.getInstance(algorithm(key.getAlgorithm()));
-        s.initVerify(key);
-        s.update(signed(k, ts, value));
-        return s.verify(sig);
-    }
-
-    private static String algorithm(String keyAlgorithm) {
-        return switch (keyAlgorithm) {
-            case "EC" -> "SHA256withECDSA";
-            case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> throw new IllegalArgumentException("unsupported key type " + keyAlgorithm);
-        };
-    }
-
-    /** What the signature covers: a format tag, the key, the seal time and the value. */
-    private static byte[] signed(String key, long ts, String value) {
-        return ("mgmt-seal-2\0" + key + "\0" + ts + "\0" + value).getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean anyIn(Set<String> names, Set<String> set) {
