@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * Hooks into Atomix 3.1.12's messaging ({@code NettyMessagingService}, whose Netty pipelines
  * Atomix offers no way to extend; its fields are reached through {@link AtomixInternals}):
  * every accepted connection gets a {@link RefusalLog} watch and a {@link FrameLimit}, and every
- * connection this host opens gets a {@link FrameLimit} once its handshake completed. Atomix is frozen at 3.1.12, but should a
- * field not be there, the host still runs and says at WARN what it goes without.
+ * connection this host opens gets a {@link FrameLimit} once its handshake completed. A missing
+ * field stops start-up ({@link AtomixInternals#check()}); should a hook still fail at run time,
+ * the host runs on and says at WARN what it goes without.
  */
 final class MessagingHooks {
 
