@@ -33,7 +33,7 @@ class ClusterAnyKindIT {
         StringBuilder y = new StringBuilder("graph: " + h + "\nresources:\n  exec:\n");
         y.append(ring("@@ring-" + h, dir.resolve("all-" + h), ""));
         if (withDirected) {
-            y.append(ring("ring-b", dir.resolve("for-b"),
+            y.append(ring("for-b", dir.resolve("for-b"),
                     "    reversecmd: echo $PPID >> " + dir.resolve("undone-b") + "\n"
                             + "    meta:\n      export: [b]\n"));
         }
@@ -77,16 +77,16 @@ class ClusterAnyKindIT {
                     ha.await("ring-" + h + " on every host", () -> ranOn(f, hosts).equals(List.of("a", "b", "c")));
                 }
                 // The directed one: on a (its own graph) and on b, never on c.
-                ha.await("ring-b on a and b", () -> ranOn(dir.resolve("for-b"), hosts).equals(List.of("a", "b")));
+                ha.await("for-b on a and b", () -> ranOn(dir.resolve("for-b"), hosts).equals(List.of("a", "b")));
                 hc.await("c converged with the others", () -> hc.stdout().contains("converged after"));
                 assertThat(ranOn(dir.resolve("for-b"), hosts)).containsExactly("a", "b");
-                assertThat(hc.stdout() + hc.stderr()).doesNotContain("exec[ring-b]");
+                assertThat(hc.stdout() + hc.stderr()).doesNotContain("exec[for-b]");
 
-                // a withdraws ring-b: b's engine undoes its copy with the reverse command.
+                // a withdraws for-b: b's engine undoes its copy with the reverse command.
                 Files.writeString(ya, graph("a", false));
                 hb.await("the reversal ran on b", () -> ranOn(dir.resolve("undone-b"), hosts).equals(List.of("b")));
-                hb.await("the reversal logged on b", () -> hb.stderr().contains("exec[ring-b]: reversed"));
-                assertThat(hb.stderr()).contains("exec[ring-b]: left the graph with meta.reverse; undoing it");
+                hb.await("the reversal logged on b", () -> hb.stderr().contains("exec[for-b]: reversed"));
+                assertThat(hb.stderr()).contains("exec[for-b]: left the graph with meta.reverse; undoing it");
                 // Nobody else undid anything: a never reversed its own (no meta.reverse), c never had it.
                 assertThat(ranOn(dir.resolve("undone-b"), hosts)).containsExactly("b");
                 hb.terminate();
