@@ -17,13 +17,20 @@ import java.util.Set;
  * <pre>{@code
  * new Collect("file", "/srv/keys/")                      // path, content and a plain mode
  * new Collect("file", "/srv/keys/").allow("owner", "a")  // and an owner, from host a only
+ * new Collect("exec", "").trust()                        // peers' commands run here
  * }</pre>
+ *
+ * <p>Only the kinds a host names are collected. A kind that hands a peer this host whatever
+ * its parameters ({@code exec}, {@code pkg}, {@code svc}, {@code hostname}; see
+ * {@link Collectable#trustNeeded()}) is refused unless the collect {@linkplain #trust() trusts
+ * its peers}.
  *
  * @param kind    the resource kind to collect
  * @param pattern kind-specific selector; for files, the directory they are placed in
  * @param allowed parameters allowed beyond the kind's safe ones, in order given
+ * @param trusted whether peers are trusted with a kind that needs it (YAML {@code trust: true})
  */
-public record Collect(String kind, String pattern, List<Grant> allowed) {
+public record Collect(String kind, String pattern, List<Grant> allowed, boolean trusted) {
 
     public Collect {
         Objects.requireNonNull(kind, "kind");
@@ -31,9 +38,23 @@ public record Collect(String kind, String pattern, List<Grant> allowed) {
         allowed = List.copyOf(allowed);
     }
 
+    /** Collects {@code kind} with the parameters {@code allowed} beyond the safe ones, not trusting peers. */
+    public Collect(String kind, String pattern, List<Grant> allowed) {
+        this(kind, pattern, allowed, false);
+    }
+
     /** Collects {@code kind} with the kind's safe parameters only. */
     public Collect(String kind, String pattern) {
         this(kind, pattern, List.of());
+    }
+
+    /**
+     * This collect, trusting its peers with a kind that {@linkplain Collectable#trustNeeded()
+     * needs it}: collecting {@code exec} runs any member's command on this host. Parameters are
+     * still taken only as {@link #allow} says, for kinds that limit them.
+     */
+    public Collect trust() {
+        return new Collect(kind, pattern, allowed, true);
     }
 
     /**
@@ -46,7 +67,7 @@ public record Collect(String kind, String pattern, List<Grant> allowed) {
     public Collect allow(String param, String... hosts) {
         List<Grant> next = new ArrayList<>(allowed);
         next.add(new Grant(param, Set.of(hosts)));
-        return new Collect(kind, pattern, next);
+        return new Collect(kind, pattern, next, trusted);
     }
 
     /** Whether {@code param} is allowed explicitly for exports from {@code host}. */

@@ -21,7 +21,8 @@ import java.util.Set;
  * parameter to something other than its default is refused as a whole, with the reason:
  * taking it without that parameter would be misreading it. Meta parameters are the
  * collector's business: the exporter's are replaced by the defaults unless {@code meta} is
- * allowed.
+ * allowed. A kind that {@linkplain Collectable#trustNeeded() needs trust} ({@code exec}) is
+ * refused unless the collect {@linkplain Collect#trust() trusts its peers}.
  *
  * <pre>{@code
  * CollectPolicy policy = new CollectPolicy(ResourceCodec.standard());
@@ -58,6 +59,11 @@ public final class CollectPolicy {
         String kind = collect.kind();
         if (!kind.equals(exported.kind())) {
             return new Refused("it is a " + Quoted.of(exported.kind()) + ", not a " + kind);
+        }
+        Optional<String> danger = exported instanceof Collectable c ? c.trustNeeded() : Optional.empty();
+        if (danger.isPresent() && !collect.trusted()) {
+            return new Refused(danger.get() + "; this host collects " + kind + " only from peers it trusts"
+                    + " (to opt in, add trust: true to the collect entry in YAML, or call trust() on the Collect in Java)");
         }
         ObjectNode params = (ObjectNode) codec.encode(exported);
         JsonNode defaults = defaults(kind, exported.name());

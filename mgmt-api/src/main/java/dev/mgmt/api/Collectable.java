@@ -10,6 +10,10 @@ import java.util.Set;
  * the collector allows that parameter explicitly (see {@link CollectPolicy}).
  *
  * <p>A kind that does not implement this has no parameter a peer may set by default.
+ *
+ * <p>A kind can also say that taking it from a peer at all hands that peer this host
+ * ({@link #trustNeeded()}): {@code exec} runs a command the peer chose. A collect takes such a
+ * kind only when it {@linkplain Collect#trust() trusts its peers} explicitly.
  */
 public interface Collectable {
 
@@ -22,6 +26,16 @@ public interface Collectable {
      * explicitly on the collect lifts this.
      */
     default Optional<String> unsafeFromPeers(String param) {
+        return Optional.empty();
+    }
+
+    /**
+     * What a peer does to this host through any export of this kind, when that is more than a
+     * parameter can limit ({@code "it runs a command a peer chooses on this host"}); empty for a
+     * kind that is safe to collect. Only a collect that {@linkplain Collect#trust() trusts its
+     * peers} takes such a kind; the refusal says how to opt in.
+     */
+    default Optional<String> trustNeeded() {
         return Optional.empty();
     }
 }

@@ -24,21 +24,33 @@ import java.util.function.Function;
  */
 public final class Graph {
 
+    /** In an export's hosts, every host (mgmt's {@code meta.export: ["*"]}). */
+    public static final String EVERY_HOST = "*";
+
     private final String name;
     private final List<Resource> resources;
     private final List<Edge> edges;
     private final Map<ResourceId, Resource> byId;
     private final Set<ResourceId> exports;
+    private final Map<ResourceId, Set<String>> targets;
     private final List<Collect> collects;
     private final Map<ResourceId, String> origins;
     private final Function<ResourceId, String> locator;
 
-    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports, List<Collect> collects,
+    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports,
+          Map<ResourceId, Set<String>> targets, List<Collect> collects,
           Map<ResourceId, String> origins, Function<ResourceId, String> locator) {
         this.name = name;
         this.resources = List.copyOf(resources);
         this.edges = List.copyOf(edges);
         this.exports = Collections.unmodifiableSet(new LinkedHashSet<>(exports));
+        Map<ResourceId, Set<String>> directed = new LinkedHashMap<>();
+        targets.forEach((id, hosts) -> {
+            if (!hosts.contains(EVERY_HOST)) {
+                directed.put(id, Collections.unmodifiableSet(new LinkedHashSet<>(hosts)));
+            }
+        });
+        this.targets = Collections.unmodifiableMap(directed);
         this.collects = List.copyOf(collects);
         this.origins = Map.copyOf(origins);
         this.locator = locator;
@@ -79,6 +91,14 @@ public final class Graph {
         return exports;
     }
 
+    /**
+     * The hosts an exported resource is for, in the order named; empty when it is for every
+     * host (or not exported). Only those hosts collect a directed export.
+     */
+    public Set<String> exportedTo(ResourceId id) {
+        return targets.getOrDefault(id, Set.of());
+    }
+
     /** What this host collects from other hosts' exports. */
     public List<Collect> collects() {
         return collects;
@@ -106,7 +126,14 @@ public final class Graph {
         GraphBuilder b = new GraphBuilder(name);
         b.addAll(resources);
         edges.forEach(b::edge);
-        exports.forEach(b::exportId);
+        exports.forEach(id -> {
+            Set<String> hosts = exportedTo(id);
+            if (hosts.isEmpty()) {
+                b.exportId(id);
+            } else {
+                b.exportTo(id, hosts);
+            }
+        });
         collects.forEach(b::collect);
         origins.forEach(b::origin);
         if (locator != null) {

@@ -20,6 +20,8 @@ public final class GraphBuilder {
     private final List<Resource> resources = new ArrayList<>();
     private final List<Edge> edges = new ArrayList<>();
     private final Set<ResourceId> exports = new LinkedHashSet<>();
+    /** The hosts each directed export is for; {@link #EVERY_HOST} among them means every host. */
+    private final Map<ResourceId, Set<String>> targets = new HashMap<>();
     private final List<Collect> collects = new ArrayList<>();
     private final Map<ResourceId, String> origins = new HashMap<>();
     private Function<ResourceId, String> locator;
@@ -101,9 +103,46 @@ public final class GraphBuilder {
         return this;
     }
 
-    /** Marks an already added resource as exported, by id. */
+    /**
+     * Adds resources (if not added yet) and exports them to the hosts named only, as mgmt's
+     * {@code meta.export} does: other hosts do not collect them. {@code "*"} names every host.
+     * Exporting a resource again adds hosts; exporting it to every host makes it undirected.
+     *
+     * @throws IllegalArgumentException when no host is named, or a name is blank
+     */
+    public GraphBuilder export(Collection<String> hosts, Resource... rs) {
+        for (Resource r : rs) {
+            if (!resources.contains(r)) {
+                add(r);
+            }
+            exportTo(r.id(), hosts);
+        }
+        return this;
+    }
+
+    /** Marks an already added resource as exported to every host, by id. */
     public GraphBuilder exportId(ResourceId id) {
         exports.add(Objects.requireNonNull(id, "id"));
+        targets.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(Graph.EVERY_HOST);
+        return this;
+    }
+
+    /**
+     * Marks an already added resource as exported to the hosts named, by id (see
+     * {@link #export(Collection, Resource...)}).
+     */
+    public GraphBuilder exportTo(ResourceId id, Collection<String> hosts) {
+        Objects.requireNonNull(id, "id");
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("export of " + id + ": name at least one host, or \"*\" for every host");
+        }
+        for (String h : hosts) {
+            if (h == null || h.isBlank()) {
+                throw new IllegalArgumentException("export of " + id + ": a host name is empty");
+            }
+        }
+        exports.add(id);
+        targets.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(hosts);
         return this;
     }
 
@@ -141,6 +180,6 @@ public final class GraphBuilder {
 
     /** An immutable graph of what was added so far. */
     public Graph build() {
-        return new Graph(name, resources, edges, exports, collects, origins, locator);
+        return new Graph(name, resources, edges, exports, targets, collects, origins, locator);
     }
 }

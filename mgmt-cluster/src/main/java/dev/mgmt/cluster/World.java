@@ -1,10 +1,12 @@
 package dev.mgmt.cluster;
 
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,10 +21,21 @@ public interface World extends AutoCloseable {
     String host();
 
     /**
-     * Replaces this host's exported resources with these, in one step: collectors never see
-     * half of an export. Resources are stored as JSON through the resource codec.
+     * Replaces this host's exported resources with these, each for every host, in one step:
+     * collectors never see half of an export. Resources are stored as JSON through the
+     * resource codec.
      */
-    Mono<Void> export(Collection<? extends Resource> resources);
+    default Mono<Void> export(Collection<? extends Resource> resources) {
+        return export(resources, Map.of());
+    }
+
+    /**
+     * Replaces this host's exported resources with these, in one step. A resource with hosts in
+     * {@code to} is for those hosts only (mgmt's {@code meta.export}; see {@link Exported#isFor});
+     * the others are for every host. The hosts are a label, not a secret: every member can read
+     * the store.
+     */
+    Mono<Void> export(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to);
 
     /**
      * Checks, without writing anything, that {@link #export} would take these resources: within
@@ -33,6 +46,11 @@ public interface World extends AutoCloseable {
      * @throws IllegalArgumentException when a resource cannot be encoded or is exported twice
      */
     default void checkExport(Collection<? extends Resource> resources) {
+        checkExport(resources, Map.of());
+    }
+
+    /** {@link #checkExport(Collection)} for an export with hosts, as {@link #export(Collection, Map)} takes it. */
+    default void checkExport(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Resource;
 import dev.mgmt.engine.Engine;
-import dev.mgmt.resources.linux.FileResource;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11, findings 4 and 5, over an in-memory world with real engines and files: a bad
  * export is refused and logged once while collection goes on; two exports on one path, or an
  * export of a path the collector manages itself, are refused instead of fighting; refusals
- * are in {@link World#status()}.
+ * are in {@link World#status()}. With the test kind {@link Slot}, a small file with placement.
  */
 @Timeout(60)
 class CollectRefusalTest {
@@ -79,8 +78,8 @@ class CollectRefusalTest {
         }
     }
 
-    private static FileResource file(String name, String path, String content) {
-        return FileResource.builder(name).path(path).content(content).build();
+    private static Slot file(String name, String path, String content) {
+        return Slot.of(name, path, content);
     }
 
     private static List<CollectRefusal> refusals(World w) {
@@ -97,18 +96,18 @@ class CollectRefusalTest {
         Path dir = tmp.resolve("in");
         World evil = cluster.world("evil");
         Resource nul = file("nul", "/tmp/a\0b", "x\n");
-        Resource badMode = FileResource.builder("badmode").path("/tmp/badmode").content("x\n").mode("rwxr").build();
+        Resource badMode = new Slot("badmode", "/tmp/badmode", "x\n", "", "rwxr", null);
         evil.export(List.of(nul, badMode, file("good1", "/tmp/good1", "one\n"))).block();
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
-            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            b.start(Graph.builder().collect("slot", dir + "/").build());
             ClusterRunnerTest.await("the good export", () -> "one\n".equals(read(dir.resolve("good1"))));
             ClusterRunnerTest.await("both refusals in the status", () -> refusals(wb).size() == 2);
             assertThat(refusals(wb)).extracting(CollectRefusal::collector, CollectRefusal::exporter, CollectRefusal::resource)
                     .containsExactlyInAnyOrder(
-                            org.assertj.core.groups.Tuple.tuple("b", "evil", "file[nul]"),
-                            org.assertj.core.groups.Tuple.tuple("b", "evil", "file[badmode]"));
-            assertThat(reasons(wb)).contains("'/tmp/a\\u0000b' has characters no collected file name may have")
+                            org.assertj.core.groups.Tuple.tuple("b", "evil", "slot[nul]"),
+                            org.assertj.core.groups.Tuple.tuple("b", "evil", "slot[badmode]"));
+            assertThat(reasons(wb)).contains("'/tmp/a\\u0000b' cannot be placed")
                     .contains("reason=it is not valid: mode: 'rwxr' is not an octal file mode")
                     .doesNotContain("\0");
 
@@ -121,8 +120,8 @@ class CollectRefusalTest {
             }
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(refusals(wb)).hasSize(2);
-            assertThat(refusalsLogged("file[nul]")).as(String.join("\n", logged)).hasSize(1);
-            assertThat(refusalsLogged("file[badmode]")).as(String.join("\n", logged)).hasSize(1);
+            assertThat(refusalsLogged("slot[nul]")).as(String.join("\n", logged)).hasSize(1);
+            assertThat(refusalsLogged("slot[badmode]")).as(String.join("\n", logged)).hasSize(1);
             assertThat(logged).noneMatch(l -> l.contains("collect stopped") || l.contains("do not fit the graph"));
 
             // A refusal that is gone leaves the status.
@@ -146,13 +145,13 @@ class CollectRefusalTest {
         wc.export(List.of(file("same", "/srv/c/same", "from c 0\n"))).block();
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
-            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            b.start(Graph.builder().collect("slot", dir + "/").build());
             ClusterRunnerTest.await("a's file, the first by host order", () -> "from a 0\n".equals(read(same)));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(refusals(wb)).singleElement().satisfies(r -> {
                 assertThat(r.exporter()).isEqualTo("c");
-                assertThat(r.resource()).isEqualTo("file[same]");
-                assertThat(r.reason()).isEqualTo("path '" + same + "' is managed by file[a:same] (exported by 'a') already");
+                assertThat(r.resource()).isEqualTo("slot[same]");
+                assertThat(r.reason()).isEqualTo("path '" + same + "' is managed by slot[a:same] (exported by 'a') already");
             });
 
             // Both keep changing their exports: the file follows a, never c, and never disappears.
@@ -172,7 +171,7 @@ class CollectRefusalTest {
             }
             assertThat(seen).allMatch(s -> s != null && s.startsWith("from a "));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
-            assertThat(refusalsLogged("file[same]")).as(String.join("\n", logged)).hasSize(1);
+            assertThat(refusalsLogged("slot[same]")).as(String.join("\n", logged)).hasSize(1);
 
             // a withdraws: c's export takes the path over; the file is c's, not deleted under it.
             wa.export(List.of()).block();
@@ -195,25 +194,24 @@ class CollectRefusalTest {
         Path mine = dir.resolve("mine");
         World wa = cluster.world("a");
         wa.export(List.of(
-                FileResource.absent("/srv/a/mine"),
+                Slot.at("/srv/a/mine", "").absent(),
                 file("mine", "/srv/a/mine", "pwned\n"),
-                FileResource.builder("loop").path("/srv/a/loop").content("x\n")
-                        .meta(Meta.builder().retry(-1).delay(Duration.ZERO).build()).build())).block();
+                file("loop", "/srv/a/loop", "x\n").withMeta(Meta.builder().retry(-1).delay(Duration.ZERO).build()))).block();
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
-            b.start(Graph.builder().add(FileResource.directory(dir.toString()), file("mine", mine.toString(), "mine\n"))
-                    .collect("file", dir + "/").build());
+            b.start(Graph.builder().add(file("mine", mine.toString(), "mine\n"))
+                    .collect("slot", dir + "/").build());
             ClusterRunnerTest.await("a's loop file, with this host's meta", () -> "x\n".equals(read(dir.resolve("loop"))));
             ClusterRunnerTest.await("two refusals", () -> refusals(wb).size() == 2);
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(mine)).isEqualTo("mine\n");
             assertThat(reasons(wb))
-                    .contains("resource=file[/srv/a/mine], reason=it sets state to 'absent'")
-                    .contains("resource=file[mine], reason=path '" + mine + "' is managed by file[mine] already");
+                    .contains("resource=slot[/srv/a/mine], reason=it sets state to 'absent'")
+                    .contains("resource=slot[mine], reason=path '" + mine + "' is managed by slot[mine] already");
             // Another name on the same path is refused by its claim.
             wa.export(List.of(file("other", "/srv/a/mine", "pwned\n"))).block();
-            ClusterRunnerTest.await("the claim refusal", () -> reasons(wb).contains("resource=file[other], reason=path '" + mine
-                    + "' is managed by file[mine] already"));
+            ClusterRunnerTest.await("the claim refusal", () -> reasons(wb).contains("resource=slot[other], reason=path '" + mine
+                    + "' is managed by slot[mine] already"));
             e.awaitConverged(Duration.ofSeconds(30)).orThrow();
             assertThat(read(mine)).isEqualTo("mine\n");
             assertThat(logged.stream().filter(l -> l.contains("collect: refused")).count()).as(String.join("\n", logged))
@@ -223,7 +221,7 @@ class CollectRefusalTest {
 
     /**
      * Found in review: a peer named one export so that the description of its claim began with
-     * the other's id ("file[evil:k] z] ..." starts with "file[evil:k] "), so both were taken on
+     * the other's id ("slot[evil:k] z] ..." starts with "slot[evil:k] "), so both were taken on
      * one path, the collected graph failed to compile and nothing new was ever collected.
      */
     @Test
@@ -235,13 +233,13 @@ class CollectRefusalTest {
         honest.export(List.of(file("h1", "/x/h1", "honest\n"))).block();
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
-            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            b.start(Graph.builder().collect("slot", dir + "/").build());
             ClusterRunnerTest.await("h1", () -> "honest\n".equals(read(dir.resolve("h1"))));
             evil.export(List.of(file("k] z", "/q/same", "B\n"))).block();
             ClusterRunnerTest.await("the first owner of 'same'", () -> "B\n".equals(read(dir.resolve("same"))));
             evil.export(List.of(file("k", "/p/same", "A\n"), file("k] z", "/q/same", "B\n"))).block();
             ClusterRunnerTest.await("the second export of 'same' refused", () -> refusals(wb).stream()
-                    .anyMatch(r -> r.resource().equals("file[k]") && r.reason().contains("is managed by")));
+                    .anyMatch(r -> r.resource().equals("slot[k]") && r.reason().contains("is managed by")));
             honest.export(List.of(file("h1", "/x/h1", "honest\n"), file("h2", "/x/h2", "two\n"))).block();
             ClusterRunnerTest.await("h2 collected after the trick", () -> "two\n".equals(read(dir.resolve("h2"))));
             assertThat(read(dir.resolve("same"))).isEqualTo("B\n");
@@ -259,7 +257,7 @@ class CollectRefusalTest {
                 .block();
         World wb = cluster.world("b");
         try (Engine e = Engine.builder().build(); ClusterRunner b = new ClusterRunner(e, wb)) {
-            b.start(Graph.builder().add(FileResource.directory(dir.toString())).collect("file", dir + "/").build());
+            b.start(Graph.builder().collect("slot", dir + "/").build());
             ClusterRunnerTest.await("the plain one", () -> "ok\n".equals(read(dir.resolve("fine"))));
             ClusterRunnerTest.await("the other refused", () -> refusals(wb).size() == 1);
             assertThat(refusals(wb).get(0).reason()).contains("characters a collected resource may not have");

@@ -1,11 +1,13 @@
 package dev.mgmt.cluster;
 
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,7 +20,7 @@ import reactor.core.publisher.Sinks;
 final class InMemoryWorlds {
 
     private final Map<String, String> kv = new TreeMap<>();
-    private final Map<String, List<Resource>> exports = new TreeMap<>();
+    private final Map<String, List<Exported>> exports = new TreeMap<>();
     private final Map<String, Boolean> converged = new TreeMap<>();
     private final Map<String, List<CollectRefusal>> refusals = new TreeMap<>();
     private final Sinks.Many<Object> changes = Sinks.many().replay().latest();
@@ -49,10 +51,11 @@ final class InMemoryWorlds {
         }
 
         @Override
-        public Mono<Void> export(Collection<? extends Resource> resources) {
+        public Mono<Void> export(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
             return Mono.fromRunnable(() -> {
                 synchronized (InMemoryWorlds.this) {
-                    exports.put(host, List.copyOf(resources));
+                    exports.put(host, resources.stream()
+                            .map(r -> new Exported(host, r, to.getOrDefault(r.id(), Set.of()))).toList());
                 }
                 changed();
             });
@@ -65,7 +68,7 @@ final class InMemoryWorlds {
                     List<Exported> out = new ArrayList<>();
                     exports.forEach((h, rs) -> {
                         if (!h.equals(host)) {
-                            rs.stream().filter(r -> r.kind().equals(kind)).forEach(r -> out.add(new Exported(h, r)));
+                            rs.stream().filter(e -> e.resource().kind().equals(kind)).forEach(out::add);
                         }
                     });
                     return out;

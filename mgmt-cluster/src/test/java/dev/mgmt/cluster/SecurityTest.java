@@ -3,7 +3,6 @@ package dev.mgmt.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mgmt.resources.linux.FileResource;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -80,8 +79,8 @@ class SecurityTest {
         b.put("from-b", "1").block(WAIT);
         assertThat(a.get("from-b").block(WAIT)).contains("1");
         b.delete("from-b").block(WAIT);
-        FileResource f = FileResource.file("/tmp/mgmt-test/secure-b", "b\n");
-        try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+        Slot f = Slot.at("/tmp/mgmt-test/secure-b", "b\n");
+        try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
             b.export(List.of(f)).block(WAIT);
             onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
             b.close();

@@ -3,7 +3,6 @@ package dev.mgmt.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.cluster.internal.AtomixWorld;
-import dev.mgmt.resources.linux.FileResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +67,11 @@ class ThreeNodeTest {
 
     @Test
     void exportsAreCollectedByOthersAndReplacedAtomically() {
-        FileResource a1 = FileResource.file("/tmp/mgmt-test/a1", "a1\n");
-        FileResource a2 = FileResource.file("/tmp/mgmt-test/a2", "a2\n");
-        FileResource b1 = FileResource.file("/tmp/mgmt-test/b1", "b1\n");
-        try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("file"));
-             Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+        Slot a1 = Slot.at("/tmp/mgmt-test/a1", "a1\n");
+        Slot a2 = Slot.at("/tmp/mgmt-test/a2", "a2\n");
+        Slot b1 = Slot.at("/tmp/mgmt-test/b1", "b1\n");
+        try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("slot"));
+             Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
             a.export(List.of(a1, a2)).block(WAIT);
             b.export(List.of(b1)).block(WAIT);
             List<Exported> both = List.of(new Exported("a", a1), new Exported("a", a2), new Exported("b", b1));
@@ -97,11 +96,11 @@ class ThreeNodeTest {
 
     @Test
     void aLateJoinerSeesTheCurrentSetFirst() {
-        FileResource a1 = FileResource.file("/tmp/mgmt-test/late", "x");
+        Slot a1 = Slot.at("/tmp/mgmt-test/late", "x");
         a.export(List.of(a1)).block(WAIT);
         // d knows only c, a store client: membership leads it to a, the store server.
         World d = cluster.start("d", n -> n.seeds(List.of(cluster.address("c"))));
-        List<Exported> first = d.collect("file").blockFirst(WAIT);
+        List<Exported> first = d.collect("slot").blockFirst(WAIT);
         assertThat(first).containsExactly(new Exported("a", a1));
     }
 
@@ -121,8 +120,8 @@ class ThreeNodeTest {
 
     @Test
     void theLeaderRemovesACrashedHostsExportsAndTheHostCanComeBack() {
-        FileResource b1 = FileResource.file("/tmp/mgmt-test/b1", "b1\n");
-        try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("file"));
+        Slot b1 = Slot.at("/tmp/mgmt-test/b1", "b1\n");
+        try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("slot"));
              Recorder<Map<String, Boolean>> conv = new Recorder<>(c.convergedHosts())) {
             b.export(List.of(b1)).block(WAIT);
             b.converged(true).block(WAIT);
@@ -140,7 +139,7 @@ class ThreeNodeTest {
             // A new incarnation of b (a fresh member id) re-exports.
             World b2 = cluster.start("b");
             assertThat(((AtomixWorld) b2).memberId()).isNotEqualTo(((AtomixWorld) b).memberId());
-            FileResource b2r = FileResource.file("/tmp/mgmt-test/b2", "again\n");
+            Slot b2r = Slot.at("/tmp/mgmt-test/b2", "again\n");
             b2.export(List.of(b2r)).block(WAIT);
             onC.await("b's new export", WAIT, List.of(new Exported("b", b2r))::equals);
         }

@@ -156,4 +156,56 @@ class YamlGraphTest {
                 "g.yaml:11: collect allow: unknown key 'host' (known keys: hosts, param)",
                 "g.yaml:12: collect: each allow entry is a parameter name or a map with param and hosts");
     }
+
+    /** Issue 13: mgmt's meta.export names the hosts an export is for; trust: opts in to a kind like exec. */
+    @Test
+    void metaExportDirectsAnExportAndTrustOptsIn() {
+        YamlGraph g = parse("""
+                graph: g
+                resources:
+                  noop:
+                  - name: "@@all"
+                  - name: some
+                    meta:
+                      retry: 2
+                      export: [b, c]
+                  - name: star
+                    meta: {export: ["*"]}
+                  - name: local
+                collect:
+                - kind: msg
+                  trust: true
+                - kind: noop
+                """);
+        ResourceId some = ResourceId.parse("noop[some]");
+        assertThat(g.graph().exports()).containsExactlyInAnyOrder(ResourceId.parse("noop[all]"), some,
+                ResourceId.parse("noop[star]"));
+        assertThat(g.graph().exportedTo(some)).containsExactly("b", "c");
+        assertThat(g.graph().exportedTo(ResourceId.parse("noop[all]"))).isEmpty();
+        assertThat(g.graph().exportedTo(ResourceId.parse("noop[star]"))).isEmpty();
+        assertThat(g.graph().resource(some).orElseThrow().meta().retry()).isEqualTo(2);
+        assertThat(g.graph().toBuilder().build().exportedTo(some)).containsExactly("b", "c");
+        assertThat(g.graph().collects().get(0).trusted()).isTrue();
+        assertThat(g.graph().collects().get(1).trusted()).isFalse();
+    }
+
+    @Test
+    void badExportHostsAndTrustAreNamedWithTheirLine() {
+        YamlGraphException e = error("""
+                graph: g
+                resources:
+                  noop:
+                  - name: a
+                    meta: {export: b}
+                  - name: z
+                    meta: {export: []}
+                collect:
+                - kind: msg
+                  trust: maybe
+                """);
+        assertThat(e.problems()).extracting(Object::toString).containsExactly(
+                "g.yaml:5: noop[a]: meta.export must be a list of host names (\"*\" for every host)",
+                "g.yaml:7: noop[z]: meta.export must be a list of host names (\"*\" for every host)",
+                "g.yaml:10: collect: trust must be true or false, found 'maybe'");
+    }
 }

@@ -29,6 +29,10 @@ import org.yaml.snakeyaml.nodes.Node;
  *   exec:
  *   - name: "@@e1"          # exported (the @@ is not part of the name)
  *     cmd: sleep 1
+ *   - name: e2
+ *     cmd: touch /tmp/e2
+ *     meta:
+ *       export: [b, c]      # exported to hosts b and c only (mgmt's meta.export; "*" for every host)
  * edges:
  * - name: e1
  *   from: {kind: file, name: f1}
@@ -38,6 +42,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * - kind: file
  *   pattern: /tmp/mgmtA/
  *   allow: [owner]           # optional: parameters taken from peers beyond the kind's safe ones
+ * - kind: exec
+ *   pattern: ""
+ *   trust: true              # required for a kind that runs a peer's choice here (exec, pkg, svc, hostname)
  * </pre>
  *
  * Reading is strict and never guesses: an unknown key, a key given twice, an unknown kind, a bad

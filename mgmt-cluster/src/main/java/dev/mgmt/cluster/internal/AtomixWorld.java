@@ -2,6 +2,7 @@ package dev.mgmt.cluster.internal;
 
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
@@ -293,15 +294,15 @@ public final class AtomixWorld implements World {
     }
 
     @Override
-    public void checkExport(Collection<? extends Resource> resources) {
+    public void checkExport(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
         // Sealed, the document grows (an envelope, re-escaped): check what would be stored.
-        store.storable(EXPORTED + host, limits.encodeExport(codec(), resources));
+        store.storable(EXPORTED + host, limits.encodeExport(codec(), resources, to));
     }
 
     @Override
-    public Mono<Void> export(Collection<? extends Resource> resources) {
+    public Mono<Void> export(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
         // Checked before anything is written; a refusal is not retried.
-        return Mono.fromCallable(() -> limits.encodeExport(codec(), resources))
+        return Mono.fromCallable(() -> limits.encodeExport(codec(), resources, to))
                 .flatMap(doc -> {
                     lastExport = doc;
                     lastOwnWrite = System.nanoTime();
@@ -324,9 +325,9 @@ public final class AtomixWorld implements World {
             if (from.equals(host)) {
                 continue;
             }
-            for (Resource r : ExportDoc.decode(codec(), e.getValue(), kind,
+            for (ExportDoc.Item i : ExportDoc.decodeItems(codec(), e.getValue(), kind,
                     (why, ex) -> problems.add(Quoted.of(from) + "'s export: " + why))) {
-                out.add(new Exported(from, r));
+                out.add(new Exported(from, i.resource(), i.to()));
             }
         }
         // Every change of any export decodes them all again: a bad part is logged once while it lasts.

@@ -9,20 +9,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
  * One host's whole export as one JSON document, so that an export is one write:
  * {@code [{"kind": "file", "name": "/tmp/a", "params": {...}}, ...]}, sorted by kind and name
- * so that the same set always gives the same text.
+ * so that the same set always gives the same text. A directed export also has
+ * {@code "to": ["b", "c"]}, the hosts it is for; without it, it is for every host.
  */
 final class ExportDoc {
 
@@ -31,8 +35,19 @@ final class ExportDoc {
     private ExportDoc() {
     }
 
-    /** Encodes resources; fails (naming the resource) when one cannot be encoded or repeats. */
+    private static final String TO = "to";
+
+    /** A decoded resource and the hosts it is for (empty for every host). */
+    record Item(Resource resource, Set<String> to) {
+    }
+
+    /** Encodes resources for every host; fails (naming the resource) when one cannot be encoded or repeats. */
     static String encode(ResourceCodec codec, Collection<? extends Resource> resources) {
+        return encode(codec, resources, Map.of());
+    }
+
+    /** Encodes resources, with the hosts in {@code to} for a directed export. */
+    static String encode(ResourceCodec codec, Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
         List<Resource> sorted = new ArrayList<>(resources);
         sorted.sort(Comparator.comparing(Resource::kind).thenComparing(Resource::name));
         ArrayNode array = JSON.createArrayNode();
@@ -49,6 +64,11 @@ final class ExportDoc {
                 item.set("params", codec.encode(r));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("export: " + r.id() + " cannot be encoded: " + e.getMessage(), e);
+            }
+            Set<String> hosts = to.getOrDefault(r.id(), Set.of());
+            if (!hosts.isEmpty()) {
+                ArrayNode list = item.putArray(TO);
+                hosts.stream().sorted().forEach(list::add);
             }
         }
         try {
@@ -108,6 +128,14 @@ final class ExportDoc {
      * reported to {@code onError} and skipped; a document that is not JSON yields nothing.
      */
     static List<Resource> decode(ResourceCodec codec, String json, String kind, BiConsumer<String, Exception> onError) {
+        return decodeItems(codec, json, kind, onError).stream().map(Item::resource).toList();
+    }
+
+    /**
+     * {@link #decode}, with the hosts each resource is for. A peer's {@code "to"} that is not a
+     * list of host names is reported and its resource skipped, as a resource that does not decode.
+     */
+    static List<Item> decodeItems(ResourceCodec codec, String json, String kind, BiConsumer<String, Exception> onError) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -119,18 +147,40 @@ final class ExportDoc {
             onError.accept("not a JSON array of resources", null);
             return List.of();
         }
-        List<Resource> out = new ArrayList<>();
+        List<Item> out = new ArrayList<>();
         for (JsonNode item : root) {
             if (!kind.equals(item.path("kind").asText())) {
                 continue;
             }
             try {
-                out.add(codec.decode(kind, item.get("params")));
+                Set<String> to = hosts(item.get(TO));
+                out.add(new Item(codec.decode(kind, item.get("params")), to));
             } catch (RuntimeException e) {
                 // Both the name and the message carry the peer's text: shown escaped, in one line.
                 onError.accept(kind + "[" + Quoted.escape(item.path("name").asText()) + "]: "
                         + Quoted.escape(String.valueOf(e.getMessage())), e);
             }
+        }
+        return out;
+    }
+
+    /** The hosts of a {@code "to"}: absent for every host, else a non-empty list of names. */
+    private static Set<String> hosts(JsonNode to) {
+        if (to == null || to.isNull()) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        if (to.isArray()) {
+            for (JsonNode h : to) {
+                if (!h.isTextual() || h.asText().isBlank()) {
+                    out.clear();
+                    break;
+                }
+                out.add(h.asText());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("its hosts (to) must be a list of host names");
         }
         return out;
     }

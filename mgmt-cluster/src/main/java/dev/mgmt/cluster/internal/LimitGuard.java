@@ -2,6 +2,7 @@ package dev.mgmt.cluster.internal;
 
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -76,12 +78,18 @@ final class LimitGuard {
      * @throws IllegalArgumentException when a resource cannot be encoded or repeats
      */
     String encodeExport(ResourceCodec codec, Collection<? extends Resource> resources) {
+        return encodeExport(codec, resources, Map.of());
+    }
+
+    /** {@link #encodeExport(ResourceCodec, Collection)} with the hosts each directed export is for. */
+    String encodeExport(ResourceCodec codec, Collection<? extends Resource> resources,
+                        Map<ResourceId, Set<String>> to) {
         if (resources.size() > limits.maxExportedResources()) {
             throw new StoreLimitException("cannot export: host " + Quoted.of(host) + " exports " + resources.size()
                     + " resources, over the limit of " + limits.maxExportedResources()
                     + " per host (StoreLimits.maxExportedResources)");
         }
-        String doc = ExportDoc.encode(codec, resources);
+        String doc = ExportDoc.encode(codec, resources, to);
         int size = utf8(doc);
         if (size > limits.maxExportBytes()) {
             List<Map.Entry<Resource, Integer>> sizes = new ArrayList<>(ExportDoc.sizes(codec, resources).entrySet());

@@ -13,7 +13,7 @@ import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.Ports;
 import dev.mgmt.cluster.Recorder;
 import dev.mgmt.cluster.World;
-import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.cluster.Slot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,15 +96,15 @@ class IdentityTest {
 
     @Test
     void aRogueMemberCannotWriteOtherHostsKeysTheChoosersStateOrSettings() {
-        FileResource f = FileResource.file("/tmp/mgmt-test/identity-b", "b\n");
-        FileResource evil = FileResource.file("/tmp/mgmt-test/identity-b", "evil\n");
+        Slot f = Slot.at("/tmp/mgmt-test/identity-b", "b\n");
+        Slot evil = Slot.at("/tmp/mgmt-test/identity-b", "evil\n");
         String evilDoc = ExportDoc.encode(ResourceCodec.standard(), List.of(evil));
         try (Cluster cluster = new Cluster()) {
             AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
                     .gracePeriod(Duration.ofSeconds(1)));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3));
             AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(f)).block(WAIT);
                 onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
 
@@ -164,14 +164,14 @@ class IdentityTest {
      */
     @Test
     void aReplayedOlderExportIsNeverCollectedAgainAndItsOwnerWritesItAgain() {
-        FileResource v1 = FileResource.file("/tmp/mgmt-test/replay-b", "v1\n");
-        FileResource v2 = FileResource.file("/tmp/mgmt-test/replay-b", "v2\n");
-        FileResource extra = FileResource.file("/tmp/mgmt-test/replay-r-extra", "r\n");
+        Slot v1 = Slot.at("/tmp/mgmt-test/replay-b", "v1\n");
+        Slot v2 = Slot.at("/tmp/mgmt-test/replay-b", "v2\n");
+        Slot extra = Slot.at("/tmp/mgmt-test/replay-r-extra", "r\n");
         try (Cluster cluster = new Cluster()) {
             AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
             AtomixWorld b = (AtomixWorld) cluster.start("b", n -> n.tls(certs.tls("b")));
             AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(v1)).block(WAIT);
                 onA.await("b's first export on a", WAIT, List.of(new Exported("b", v1))::equals);
                 String older = a.rawRead(AtomixWorld.EXPORTED + "b");
@@ -211,12 +211,12 @@ class IdentityTest {
      */
     @Test
     void aRogueDeleteOfALiveHostsExportIsHeldBackAndALeaveStillWithdraws() {
-        FileResource f = FileResource.file("/tmp/mgmt-test/identity-delete-b", "b\n");
+        Slot f = Slot.at("/tmp/mgmt-test/identity-delete-b", "b\n");
         try (Cluster cluster = new Cluster()) {
             AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")));
             AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"))) {
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(f)).block(WAIT);
                 onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
                 int seen = onA.seen().size();

@@ -9,7 +9,7 @@ import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
 import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
-import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.cluster.Slot;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,8 @@ class LimitGuardTest {
     private final ResourceCodec codec = ResourceCodec.standard();
     private final LimitGuard guard = new LimitGuard("b", StoreLimits.DEFAULTS);
 
-    private static FileResource file(String name, int bytes) {
-        return FileResource.builder(name).path("/tmp/mgmt-limits/" + name).content("x".repeat(bytes)).build();
+    private static Slot file(String name, int bytes) {
+        return Slot.of(name, "/tmp/mgmt-limits/" + name, "x".repeat(bytes));
     }
 
     @Test
@@ -50,7 +50,7 @@ class LimitGuardTest {
                 .isInstanceOf(StoreLimitException.class)
                 .hasMessageStartingWith("cannot export: host 'b' exports 2.1 MiB")
                 .hasMessageContaining("over the limit of 256 KiB per host (StoreLimits.maxExportBytes)")
-                .hasMessageContaining("largest: file[big] 2.0 MiB, file[mid] 100.")
+                .hasMessageContaining("largest: slot[big] 2.0 MiB, slot[mid] 100.")
                 .hasMessageNotContaining("\n");
         // Just under the limit passes.
         String doc = guard.encodeExport(codec, List.of(file("fits", 255 * 1024)));

@@ -13,7 +13,7 @@ import dev.mgmt.cluster.Recorder;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Engine;
-import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.cluster.Slot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +40,8 @@ class LimitsTest {
     @TempDir
     Path tmp;
 
-    private static FileResource file(String path, int bytes) {
-        return FileResource.file(path, "x".repeat(bytes));
+    private static Slot file(String path, int bytes) {
+        return Slot.at(path, "x".repeat(bytes));
     }
 
     private static String doc(List<? extends Resource> rs) {
@@ -54,8 +54,8 @@ class LimitsTest {
             World a = cluster.start("a");
             World b = cluster.start("b");
             AtomixWorld rogue = (AtomixWorld) cluster.start("rogue");
-            FileResource b1 = file("/tmp/mgmt-limits/b1", 10);
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"));
+            Slot b1 = file("/tmp/mgmt-limits/b1", 10);
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"));
                  Recorder<Map<String, String>> kvOnA = new Recorder<>(a.watch(""))) {
                 b.export(List.of(b1)).block(WAIT);
                 onA.await("b's export", WAIT, List.of(new Exported("b", b1))::equals);
@@ -83,7 +83,7 @@ class LimitsTest {
                 System.out.printf("a raw 700 KiB write failed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
                 // Collection goes on: b's next export arrives, the rogue's never did.
-                FileResource b2 = file("/tmp/mgmt-limits/b2", 10);
+                Slot b2 = file("/tmp/mgmt-limits/b2", 10);
                 b.export(List.of(b1, b2)).block(WAIT);
                 onA.await("b's second export", WAIT, List.of(new Exported("b", b1), new Exported("b", b2))::equals);
                 assertThat(onA.seen()).allSatisfy(s -> assertThat(s).allMatch(x -> x.host().equals("b")));
@@ -101,8 +101,8 @@ class LimitsTest {
         try (Cluster cluster = new Cluster()) {
             World a = cluster.start("a");
             World b = cluster.start("b");
-            FileResource small = file(tmp.resolve("small").toString(), 10);
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"));
+            Slot small = file(tmp.resolve("small").toString(), 10);
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"));
                  Recorder<Map<String, String>> kvOnA = new Recorder<>(a.watch(""))) {
                 // A value over the limit: refused at once, not retried (a retried write fails as a
                 // ClusterException after its retries, not with the limit's own exception).
@@ -112,7 +112,7 @@ class LimitsTest {
                 // An export over the limit: the same.
                 assertThatThrownBy(() -> b.export(List.of(file("/tmp/mgmt-limits/big", 2 << 20))).block(WAIT))
                         .isInstanceOf(StoreLimitException.class)
-                        .hasMessageContaining("file[/tmp/mgmt-limits/big] 2.0 MiB");
+                        .hasMessageContaining("slot[/tmp/mgmt-limits/big] 2.0 MiB");
 
                 // ClusterRunner refuses the graph before the engine starts: nothing runs, nothing is exported.
                 Path big = tmp.resolve("big");
@@ -126,7 +126,7 @@ class LimitsTest {
                     assertThat(e.states().values().stream().mapToInt(Integer::intValue).sum()).isZero();
 
                     // A graph within the limits runs; a swap to one over them is refused, the old one kept.
-                    FileResource ok = file(tmp.resolve("ok").toString(), 10);
+                    Slot ok = file(tmp.resolve("ok").toString(), 10);
                     r.start(Graph.builder("ok").add(small).export(ok).build());
                     onA.await("b's export", WAIT, List.of(new Exported("b", ok))::equals);
                     assertThatThrownBy(() -> r.swap(bigGraph)).isInstanceOf(StoreLimitException.class);

@@ -4,7 +4,7 @@ import dev.mgmt.cluster.Cluster;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.Recorder;
 import dev.mgmt.cluster.World;
-import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.cluster.Slot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,8 @@ class RestoreTest {
             AtomixWorld a = (AtomixWorld) cluster.start("a");
             World b = cluster.start("b");
             World c = cluster.start("c");
-            FileResource f = FileResource.file("/tmp/mgmt-test/restore", "x");
-            try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("file"));
+            Slot f = Slot.at("/tmp/mgmt-test/restore", "x");
+            try (Recorder<List<Exported>> onC = new Recorder<>(c.collect("slot"));
                  Recorder<Map<String, Boolean>> conv = new Recorder<>(c.convergedHosts())) {
                 b.export(List.of(f)).block(WAIT);
                 b.converged(true).block(WAIT);

@@ -6,7 +6,7 @@ import dev.mgmt.cluster.Cluster;
 import dev.mgmt.cluster.Exported;
 import dev.mgmt.cluster.Recorder;
 import dev.mgmt.cluster.World;
-import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.cluster.Slot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,8 @@ class RogueFramesTest {
             World a = cluster.start("a");
             World b = cluster.start("b");
             AtomixWorld rogue = (AtomixWorld) cluster.start("rogue");
-            FileResource b1 = FileResource.file("/tmp/mgmt-frames/b1", "1");
-            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("file"));
+            Slot b1 = Slot.at("/tmp/mgmt-frames/b1", "1");
+            try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"));
                  Recorder<Map<String, String>> kvOnA = new Recorder<>(a.watch(""))) {
                 b.export(List.of(b1)).block(WAIT);
                 onA.await("b's export", WAIT, List.of(new Exported("b", b1))::equals);
@@ -52,7 +52,7 @@ class RogueFramesTest {
                 // Honest writes and collection are as before.
                 b.put("after", "1").block(WAIT);
                 kvOnA.await("b's write", WAIT, m -> "1".equals(m.get("after")));
-                FileResource b2 = FileResource.file("/tmp/mgmt-frames/b2", "2");
+                Slot b2 = Slot.at("/tmp/mgmt-frames/b2", "2");
                 b.export(List.of(b1, b2)).block(WAIT);
                 onA.await("b's second export", WAIT,
                         List.of(new Exported("b", b1), new Exported("b", b2))::equals);

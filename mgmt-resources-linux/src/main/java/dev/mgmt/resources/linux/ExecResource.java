@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +87,7 @@ import reactor.core.publisher.Mono;
  *         .build();
  * }</pre>
  */
-public final class ExecResource implements Resource, Refreshable, Reversible {
+public final class ExecResource implements Resource, Refreshable, Reversible, Collectable {
 
     /** The kind name, {@code exec}. */
     public static final String KIND = "exec";
@@ -539,6 +541,19 @@ public final class ExecResource implements Resource, Refreshable, Reversible {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    /** Once peers are trusted with exec, every parameter: none is more than the command itself. */
+    @Override
+    public Set<String> safeFromPeers() {
+        return Set.of("cmd", "args", "shell", "cwd", "env", "timeout", "ifcmd", "ifshell", "nifcmd", "nifshell",
+                "creates", "watchcmd", "watchshell", "reversecmd");
+    }
+
+    /** Taking one from a peer at all runs a command the peer chose: only a collect that trusts its peers does. */
+    @Override
+    public Optional<String> trustNeeded() {
+        return Optional.of("it runs a command a peer chooses on this host");
     }
 
     /** Fluent, mutable builder for {@link ExecResource}. A {@code null} string means empty. */

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mgmt.api.Claims;
+import dev.mgmt.api.CollectPolicy;
 import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
+import dev.mgmt.api.Placeable;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
 import dev.mgmt.api.Warnings;
+import dev.mgmt.resources.linux.internal.CollectedFiles;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import dev.mgmt.resources.linux.internal.Irreversible;
@@ -85,7 +88,7 @@ import reactor.core.publisher.Mono;
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource, Reversible, Claims, Collectable, Warnings {
+public final class FileResource implements Resource, Reversible, Claims, Collectable, Placeable, Warnings {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
@@ -400,6 +403,17 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     @Override
     public Set<String> safeFromPeers() {
         return PEER_SAFE;
+    }
+
+    /**
+     * A collected copy is written into the collect's directory under its base name, named
+     * {@code exporter:name}, as mgmt does. Anything that could write outside that directory is
+     * refused: a path with {@code ..}, a name that is not a plain file name, a directory, or a
+     * symlink where the file would go.
+     */
+    @Override
+    public CollectPolicy.Admission placed(String pattern, String exporter) {
+        return CollectedFiles.place(pattern, exporter, this);
     }
 
     /** A mode with setuid, setgid or the sticky bit is not safe from a peer. */

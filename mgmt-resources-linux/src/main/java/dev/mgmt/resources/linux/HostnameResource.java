@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Report;
@@ -15,6 +16,8 @@ import dev.mgmt.resources.linux.internal.systemd.SystemdException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -51,7 +54,7 @@ import reactor.core.publisher.Mono;
  * HostnameResource h = HostnameResource.builder("web").hostname("web1.example.com").build();
  * }</pre>
  */
-public final class HostnameResource implements Resource {
+public final class HostnameResource implements Resource, Collectable {
 
     /** The kind name, {@code hostname}. */
     public static final String KIND = "hostname";
@@ -355,6 +358,18 @@ public final class HostnameResource implements Resource {
                 this.setter = setter;
             }
         }
+    }
+
+    /** None by default: every hostname parameter is allowed explicitly. */
+    @Override
+    public Set<String> safeFromPeers() {
+        return Set.of();
+    }
+
+    /** Taking one from a peer at all renames this host: only a collect that trusts its peers does. */
+    @Override
+    public Optional<String> trustNeeded() {
+        return Optional.of("it renames this host as a peer chooses");
     }
 
     /** Fluent, mutable builder for {@link HostnameResource}. A {@code null} string means empty. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Groupable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Resource;
@@ -19,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Flux;
@@ -79,7 +81,7 @@ import reactor.core.publisher.Mono;
  * PkgResource old = PkgResource.builder("telnet").state(PkgResource.UNINSTALLED).build();
  * }</pre>
  */
-public final class PkgResource implements Resource, Groupable<PkgResource>, Reversible {
+public final class PkgResource implements Resource, Groupable<PkgResource>, Reversible, Collectable {
 
     /** The kind name, {@code pkg}. */
     public static final String KIND = "pkg";
@@ -458,6 +460,18 @@ public final class PkgResource implements Resource, Groupable<PkgResource>, Reve
     @Override
     public String toString() {
         return KIND + "[" + name + "]";
+    }
+
+    /** None by default: a peer names the package; its state is allowed explicitly. */
+    @Override
+    public Set<String> safeFromPeers() {
+        return Set.of();
+    }
+
+    /** Taking one from a peer at all installs a package the peer named, whose scripts run as root: only a collect that trusts its peers does. */
+    @Override
+    public Optional<String> trustNeeded() {
+        return Optional.of("it installs a package a peer names, and a package's scripts run as root on this host");
     }
 
     /** Fluent, mutable builder for {@link PkgResource}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.freedesktop.dbus.DBusPath;
@@ -79,7 +81,7 @@ import reactor.core.publisher.Mono;
  * SvcResource nginx = SvcResource.builder("nginx").running().enabled().build();
  * }</pre>
  */
-public final class SvcResource implements Resource, Refreshable, Reversible {
+public final class SvcResource implements Resource, Refreshable, Reversible, Collectable {
 
     /** The kind name, {@code svc}. */
     public static final String KIND = "svc";
@@ -474,6 +476,18 @@ public final class SvcResource implements Resource, Refreshable, Reversible {
     }
 
     private record Step(UnitStatus status, List<String> said) {
+    }
+
+    /** None by default: a peer names the service; its state and startup are allowed explicitly. */
+    @Override
+    public Set<String> safeFromPeers() {
+        return Set.of();
+    }
+
+    /** Taking one from a peer at all starts or stops a service the peer named: only a collect that trusts its peers does. */
+    @Override
+    public Optional<String> trustNeeded() {
+        return Optional.of("it starts, stops or enables a service a peer names on this host");
     }
 
     /** Fluent, mutable builder for {@link SvcResource}. A {@code null} string means empty. */

@@ -120,12 +120,22 @@ class CollectPolicyTest {
 
     @Test
     void aKindWithoutCollectableRefusesAnyParameterThatIsNotItsDefault() {
+        Collect msgs = new Collect("msg", "");
+        Resource msg = CODEC.fromJson("msg", "{\"name\":\"x\",\"body\":\"hello\"}");
+        assertThat(msg).isNotInstanceOf(dev.mgmt.api.Collectable.class);
+        assertThat(refusal(admit(msgs, "a", msg))).contains("it sets body to 'hello'").contains("allow: [body]");
+        assertThat(admit(msgs.allow("body"), "a", msg)).isInstanceOf(Taken.class);
+    }
+
+    /** Issue 13: exec is refused whatever it sets unless the collect trusts its peers; then it is taken whole. */
+    @Test
+    void execNeedsTrustAndThenTakesEveryParameter() {
         Collect execs = new Collect("exec", "");
         Resource exec = CODEC.fromJson("exec", "{\"name\":\"x\",\"cmd\":\"touch /tmp/pwned\"}");
-        assertThat(exec).isNotInstanceOf(dev.mgmt.api.Collectable.class);
-        assertThat(refusal(admit(execs, "a", exec))).contains("it sets cmd to 'touch /tmp/pwned'")
-                .contains("allow: [cmd]");
-        assertThat(admit(execs.allow("cmd"), "a", exec)).isInstanceOf(Taken.class);
+        assertThat(refusal(admit(execs, "a", exec))).startsWith("it runs a command a peer chooses on this host")
+                .contains("trust: true");
+        assertThat(refusal(admit(execs.allow("cmd"), "a", exec))).contains("trust: true");
+        assertThat(admit(execs.trust(), "a", exec)).isEqualTo(new Taken(exec));
     }
 
     @Test

@@ -54,6 +54,8 @@ public final class GraphReader {
     /** Resources declared but not decoded: edges to them say nothing more (the cause is said once). */
     private final Set<ResourceId> failed = new HashSet<>();
     private final Set<ResourceId> exported = new LinkedHashSet<>();
+    /** The hosts named by a resource's {@code meta.export}, for directed exports. */
+    private final Map<ResourceId, Set<String>> exportedTo = new HashMap<>();
 
     public GraphReader(String source, ResourceCodec codec, Problems problems, Problems warnings) {
         this.source = source;
@@ -96,7 +98,13 @@ public final class GraphReader {
         Links links = new Links(codec, problems, mappings, lines.keySet(), failed);
         links.edges(edges).forEach(b::edge);
         List<CollectSpec> collects = links.collects(collect);
-        exported.forEach(b::exportId);
+        exported.forEach(id -> {
+            if (exportedTo.containsKey(id)) {
+                b.exportTo(id, exportedTo.get(id));
+            } else {
+                b.exportId(id);
+            }
+        });
         collects.forEach(c -> b.collect(c.toCollect()));
         Map<ResourceId, Integer> at = Map.copyOf(lines);
         b.locator(id -> at.containsKey(id) ? source + ":" + at.get(id) : source);
@@ -163,7 +171,9 @@ public final class GraphReader {
         if (export) {
             name = unexported(name);
         }
-        Resource r = decoder.decode(kind, name == null ? "" : name, raw, prepared(kind, raw, name), line);
+        Set<String> to = ExportMeta.hosts(raw, kind + "[" + (name == null ? "" : name) + "]", problems);
+        Resource r = decoder.decode(kind, name == null ? "" : name, raw,
+                prepared(kind, ExportMeta.without(raw), name), line);
         if (r == null) {
             if (name != null && !name.isEmpty()) {
                 failed.add(new ResourceId(kind, name));
@@ -188,8 +198,11 @@ public final class GraphReader {
             }
         }
         keyLines.put(id, Map.copyOf(keys));
-        if (export) {
+        if (export || to != null) {
             exported.add(id);
+        }
+        if (to != null) {
+            exportedTo.put(id, to);
         }
         if (r instanceof Warnings w) {
             for (String warning : w.warnings()) {

@@ -21,7 +21,7 @@ final class Links {
 
     private static final Set<String> EDGE_KEYS = Set.of("name", "from", "to", "notify");
     private static final Set<String> END_KEYS = Set.of("kind", "name");
-    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow");
+    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow", "trust");
     private static final Set<String> GRANT_KEYS = Set.of("param", "hosts");
 
     private final ResourceCodec codec;
@@ -140,8 +140,14 @@ final class Links {
                 continue;
             }
             List<Collect.Grant> grants = grants(Keys.get(c, "allow").orElse(null));
+            Optional<Node> trustNode = Keys.get(c, "trust").filter(t -> !Scalars.isNull(t));
+            Optional<Boolean> trust = trustNode.isEmpty() ? Optional.of(false) : Scalars.bool(trustNode.get());
+            if (trust.isEmpty()) {
+                problems.add(trustNode.get(), "collect: trust must be true or false, found " + found(trustNode.get()));
+                continue;
+            }
             if (grants != null) {
-                out.add(new CollectSpec(kind, pattern, grants));
+                out.add(new CollectSpec(kind, pattern, grants, trust.get()));
             }
         }
         return out;

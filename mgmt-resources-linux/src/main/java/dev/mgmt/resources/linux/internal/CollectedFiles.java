@@ -1,10 +1,9 @@
-package dev.mgmt.cluster.internal;
+package dev.mgmt.resources.linux.internal;
 
 import dev.mgmt.api.CollectPolicy.Admission;
 import dev.mgmt.api.CollectPolicy.Refused;
 import dev.mgmt.api.CollectPolicy.Taken;
 import dev.mgmt.api.Quoted;
-import dev.mgmt.api.Resource;
 import dev.mgmt.resources.linux.FileResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,8 @@ import java.nio.file.Path;
  * the exported file's base name. Anything that could write outside that directory is refused,
  * never written: a path with {@code ..} in it, a name that is not a plain file name (control,
  * format or bidirectional characters, a NUL), a directory, or a symlink already sitting where
- * the file would go. (The pattern directory itself is this host's own choice.)
+ * the file would go. (The pattern directory itself is this host's own choice.) This is
+ * {@link FileResource#placed}.
  */
 public final class CollectedFiles {
 
@@ -22,10 +22,7 @@ public final class CollectedFiles {
     }
 
     /** The file to manage on this host, named {@code host:name}, or why it is refused. */
-    public static Admission place(String pattern, String host, Resource r) {
-        if (!(r instanceof FileResource f)) {
-            return new Refused("it is not a file resource");
-        }
+    public static Admission place(String pattern, String host, FileResource f) {
         String raw = f.path();
         if (raw == null || raw.isEmpty() || raw.endsWith("/")) {
             return new Refused("only files can be collected, not " + Quoted.of(raw));
