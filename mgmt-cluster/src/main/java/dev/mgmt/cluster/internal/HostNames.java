@@ -35,11 +35,11 @@ final class HostNames {
      *
      * @throws ClusterException naming the other member and its address
      */
-    static void refuseDuplicate(ClusterNode config, String memberId, List<RaftStore.MemberInfo> members) {
+    static void refuseDuplicate(ClusterNode config, String memberId, List<Store.MemberInfo> members) {
         if (config.observer()) {
             return;
         }
-        for (RaftStore.MemberInfo m : members) {
+        for (Store.MemberInfo m : members) {
             if (m.alive() && !m.memberId().equals(memberId) && m.host().equals(config.hostname())) {
                 throw new ClusterException("cannot join: the host name " + Quoted.of(config.hostname())
                         + " is in use by a live member at " + m.address() + " (" + Quoted.of(m.memberId())

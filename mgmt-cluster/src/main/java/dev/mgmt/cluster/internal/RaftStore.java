@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * (the store server), and a {@link RaftClient} session serving one replicated map of
  * {@code String} to UTF-8 bytes through {@link AtomicMapProxy}.
  */
-final class RaftStore {
+final class RaftStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(RaftStore.class);
 
@@ -145,18 +145,6 @@ final class RaftStore {
             return null;
         }
     };
-
-    /** One change of the map, as the store reports it. {@code value} is null for a removal. */
-    record Change(String key, String value, long version, boolean removed) {
-    }
-
-    /** A membership change of one host. */
-    record HostEvent(String host, String memberId, boolean removed) {
-    }
-
-    /** A member as membership shows it. */
-    record MemberInfo(String memberId, String host, String address, boolean alive, boolean volunteer) {
-    }
 
     private final ClusterNode config;
     private final String memberId;
@@ -272,16 +260,19 @@ final class RaftStore {
         }
     }
 
-    String memberId() {
+    @Override
+    public String memberId() {
         return memberId;
     }
 
-    boolean isServer() {
+    @Override
+    public boolean isServer() {
         return server != null;
     }
 
     /** Whether this member's Raft server is the leader. */
-    boolean isLeader() {
+    @Override
+    public boolean isLeader() {
         RaftServer s = server;
         return s != null && s.isRunning() && s.isLeader();
     }
@@ -481,16 +472,17 @@ final class RaftStore {
      * client, whether any member advertising a voter is. The voters are named as
      * {@code member id at address} where membership knows the address.
      */
-    StoreWatch.Look look() {
+    @Override
+    public StoreWatch.Look look() {
         Map<String, Member> byId = new HashMap<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             byId.put(m.id().id(), m);
         }
-        Map<String, RaftMember.Type> raft = raftMembers();
+        Map<String, Role> raft = raftMembers();
         List<String> voterIds;
         boolean reachable;
         if (!raft.isEmpty()) {
-            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
+            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == Role.VOTER)
                     .map(Map.Entry::getKey).sorted().toList();
             long up = voterIds.stream()
                     .filter(id -> id.equals(memberId) || (byId.containsKey(id) && byId.get(id).isReachable()))
@@ -506,6 +498,11 @@ final class RaftStore {
             return dev.mgmt.api.Quoted.escape(id) + (m == null ? "" : " at " + m.address());
         }).toList();
         return new StoreWatch.Look(reachable, named);
+    }
+
+    @Override
+    public List<String> advertisedVoters() {
+        return voters().stream().map(MemberId::id).toList();
     }
 
     /** The reachable members that advertise a Raft voter, sorted. */
@@ -599,7 +596,8 @@ final class RaftStore {
      * @return whether a fresh client is in place with every listener attached; false when one
      *         was reopened less than 2 s ago, or no voter answered
      */
-    boolean repairClient() {
+    @Override
+    public boolean repairClient() {
         long now = System.nanoTime();
         synchronized (repairLock) {
             if (now - lastRepair < TimeUnit.SECONDS.toNanos(2) || client == null) {
@@ -647,7 +645,8 @@ final class RaftStore {
      *
      * @throws ClusterException when it cannot join in time; the server is then stopped again
      */
-    void becomeLearner(List<String> voters, Duration timeout) {
+    @Override
+    public void becomeLearner(List<String> voters, Duration timeout) {
         synchronized (serverLock) {
             if (server != null) {
                 return;
@@ -676,7 +675,8 @@ final class RaftStore {
     }
 
     /** Advertises whether this host's server votes, so joiners and clients find the voters. */
-    void refreshAdvertisement() {
+    @Override
+    public void refreshAdvertisement() {
         RaftServer s = server;
         boolean votes = s != null && s.isRunning() && s.cluster().getMember().getType() == RaftMember.Type.ACTIVE;
         String now = cluster.getMembershipService().getLocalMember().properties().getProperty(PROP_VOTER);
@@ -689,17 +689,19 @@ final class RaftStore {
     }
 
     /** On the leader: gives a learner its vote. */
-    CompletableFuture<Void> promote(String id) {
+    @Override
+    public CompletableFuture<Void> promote(String id) {
         RaftServer s = server;
         RaftMember m = s == null ? null : s.cluster().getMember(MemberId.from(id));
         if (m == null) {
             return CompletableFuture.failedFuture(new ClusterException(id + " is not in the store's configuration"));
         }
-        return m.promote(RaftMember.Type.ACTIVE);
+        return translated(m.promote(RaftMember.Type.ACTIVE));
     }
 
     /** Leaves the Raft group (if it still answers) and stops this host's store server; the client stays. */
-    void stopBeingVoter(Duration timeout) {
+    @Override
+    public void stopBeingVoter(Duration timeout) {
         synchronized (serverLock) {
             if (server == null) {
                 return;
@@ -731,26 +733,36 @@ final class RaftStore {
         cluster.getMembershipService().getLocalMember().properties().setProperty(PROP_VOTER, Boolean.toString(voter));
     }
 
-    /** The Raft configuration as this host's server sees it: member id to type; empty without a server. */
-    Map<String, RaftMember.Type> raftMembers() {
+    @Override
+    public Map<String, Role> raftMembers() {
         RaftServer s = server;
-        Map<String, RaftMember.Type> out = new HashMap<>();
+        Map<String, Role> out = new HashMap<>();
         if (s != null && s.isRunning()) {
             for (RaftMember m : s.cluster().getMembers()) {
-                out.put(m.memberId().id(), m.getType());
+                out.put(m.memberId().id(), role(m.getType()));
             }
         }
         return out;
     }
 
+    private static Role role(RaftMember.Type type) {
+        return switch (type) {
+            case ACTIVE -> Role.VOTER;
+            case INACTIVE -> Role.INACTIVE;
+            default -> Role.LEARNER;
+        };
+    }
+
     /** The Raft term, or -1 without a server. */
-    long term() {
+    @Override
+    public long term() {
         RaftServer s = server;
         return s != null && s.isRunning() ? s.cluster().getTerm() : -1;
     }
 
     /** The Raft leader's member id as this host's server knows it, or null. */
-    String leaderId() {
+    @Override
+    public String leaderId() {
         RaftServer s = server;
         RaftMember leader = s != null && s.isRunning() ? s.cluster().getLeader() : null;
         return leader == null ? null : leader.memberId().id();
@@ -762,7 +774,8 @@ final class RaftStore {
      * hang beside such leftovers, so this asks the leader role to process a leave on the
      * member's behalf, as if the member had sent it.
      */
-    CompletableFuture<Void> removeFromConfig(String id) {
+    @Override
+    public CompletableFuture<Void> removeFromConfig(String id) {
         RaftServer s = server;
         Object context = s == null ? null : raftContext(s);
         if (!(context instanceof io.atomix.protocols.raft.impl.RaftContext rc)) {
@@ -788,11 +801,12 @@ final class RaftStore {
                                 + (r.error() == null ? " (a configuration change is under way)" : ": " + r.error())));
                     }
                 }));
-        return done;
+        return translated(done);
     }
 
     /** Every member membership knows (observers left out), alive or not. */
-    List<MemberInfo> members() {
+    @Override
+    public List<MemberInfo> members() {
         List<MemberInfo> out = new ArrayList<>();
         for (Member m : cluster.getMembershipService().getMembers()) {
             String host = m.properties().getProperty(PROP_HOST);
@@ -811,7 +825,8 @@ final class RaftStore {
      * (the bootstrap host, say, after the group grew), it would knock on their doors forever.
      * Live servers first, so requests do not wait on dead ones.
      */
-    void steerClient(List<String> servers) {
+    @Override
+    public void steerClient(List<String> servers) {
         RaftClient c = client;
         if (c == null || servers.isEmpty()) {
             return;
@@ -831,35 +846,40 @@ final class RaftStore {
     }
 
     /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
-    CompletableFuture<Boolean> replace(String key, long version, String value) {
+    @Override
+    public CompletableFuture<Boolean> replace(String key, long version, String value) {
         byte[] bytes = sealed(key, value);
         if (version <= 0) {
-            return map.putIfAbsent(key, bytes).thenApply(previous -> previous == null);
+            return translated(map.putIfAbsent(key, bytes).thenApply(previous -> previous == null));
         }
-        return map.replace(key, version, bytes);
+        return translated(map.replace(key, version, bytes));
     }
 
     // ---- map operations (raw; retries live in the caller) ----
 
-    CompletableFuture<Void> put(String key, String value) {
-        return map.put(key, sealed(key, value)).thenApply(v -> null);
+    @Override
+    public CompletableFuture<Void> put(String key, String value) {
+        return translated(map.put(key, sealed(key, value)).thenApply(v -> null));
     }
 
     /** Writes the value exactly as given, not sealed: for tests that play a rogue member. */
-    CompletableFuture<Void> putUnsealed(String key, String value) {
-        return map.put(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null);
+    @Override
+    public CompletableFuture<Void> putUnsealed(String key, String value) {
+        return translated(map.put(key, value.getBytes(StandardCharsets.UTF_8)).thenApply(v -> null));
     }
 
-    CompletableFuture<String> get(String key) {
-        return map.get(key).thenApply(v -> {
+    @Override
+    public CompletableFuture<String> get(String key) {
+        return translated(map.get(key).thenApply(v -> {
             String raw = text(v);
             Sealing s = sealing;
             return s == null ? raw : s.open(key, raw);
-        });
+        }));
     }
 
     /** Sets how values are sealed on write and opened by {@link #get}. */
-    void sealing(Sealing s) {
+    @Override
+    public void sealing(Sealing s) {
         this.sealing = s;
     }
 
@@ -868,7 +888,8 @@ final class RaftStore {
      *
      * @throws dev.mgmt.cluster.StoreLimitException when, sealed, they are over what the store takes
      */
-    byte[] storable(String key, String value) {
+    @Override
+    public byte[] storable(String key, String value) {
         return sealed(key, value);
     }
 
@@ -884,13 +905,15 @@ final class RaftStore {
         return bytes;
     }
 
-    CompletableFuture<Void> remove(String key) {
-        return map.remove(key).thenApply(v -> null);
+    @Override
+    public CompletableFuture<Void> remove(String key) {
+        return translated(map.remove(key).thenApply(v -> null));
     }
 
     /** Removes {@code key} only while it still has {@code version}. */
-    CompletableFuture<Boolean> remove(String key, long version) {
-        return map.remove(key, version);
+    @Override
+    public CompletableFuture<Boolean> remove(String key, long version) {
+        return translated(map.remove(key, version));
     }
 
     /** Removes {@code key} only while it still holds {@code value}. */
@@ -898,22 +921,29 @@ final class RaftStore {
         return map.remove(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    CompletableFuture<Void> putIfAbsent(String key, String value) {
-        return map.putIfAbsent(key, sealed(key, value)).thenApply(v -> null);
+    @Override
+    public CompletableFuture<Void> putIfAbsent(String key, String value) {
+        return translated(map.putIfAbsent(key, sealed(key, value)).thenApply(v -> null));
     }
 
     /** Every entry with its version: a read of the whole map. Blocks; call it off Atomix threads. */
-    List<Change> entries(Duration timeout) {
+    @Override
+    public List<Change> entries(Duration timeout) {
         List<Change> out = new ArrayList<>();
-        for (Map.Entry<String, Versioned<byte[]>> e : map.entrySet().sync(timeout)) {
-            Versioned<byte[]> v = e.getValue();
-            out.add(new Change(e.getKey(), text(v), v.version(), false));
+        try {
+            for (Map.Entry<String, Versioned<byte[]>> e : map.entrySet().sync(timeout)) {
+                Versioned<byte[]> v = e.getValue();
+                out.add(new Change(e.getKey(), text(v), v.version(), false));
+            }
+        } catch (RuntimeException e) {
+            throw AtomixFailures.translate(e);
         }
         return out;
     }
 
     /** Registers a listener of map changes, called on {@code executor} in the store's order. */
-    CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
+    @Override
+    public CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
         AtomicMapEventListener<String, byte[]> l = (AtomicMapEvent<String, byte[]> e) -> {
             if (e.type() == AtomicMapEvent.Type.REMOVE) {
                 Versioned<byte[]> old = e.oldValue();
@@ -925,11 +955,12 @@ final class RaftStore {
         };
         java.util.function.Supplier<CompletableFuture<?>> attach = () -> map.addListener(l, executor);
         attachments.add(attach);
-        return attach.get().thenApply(v -> null);
+        return translated(attach.get().thenApply(v -> null));
     }
 
     /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
-    void onReconnect(Runnable onReconnect) {
+    @Override
+    public void onReconnect(Runnable onReconnect) {
         reconnected.add(onReconnect);
         boolean[] lost = {false};
         Consumer<PrimitiveState> l = state -> {
@@ -950,7 +981,8 @@ final class RaftStore {
     }
 
     /** Calls {@code listener} when a host's member leaves or is declared dead. */
-    void onHostRemoved(Consumer<HostEvent> listener) {
+    @Override
+    public void onHostRemoved(Consumer<HostEvent> listener) {
         membershipListeners.add(event -> {
             if (event.type() == ClusterMembershipEvent.Type.MEMBER_REMOVED) {
                 Member m = event.subject();
@@ -963,7 +995,8 @@ final class RaftStore {
     }
 
     /** The host names of every live member (this one included). */
-    Set<String> liveHosts() {
+    @Override
+    public Set<String> liveHosts() {
         return cluster.getMembershipService().getMembers().stream()
                 .filter(m -> m.isActive() && !"true".equals(m.properties().getProperty(PROP_OBSERVER)))
                 .map(m -> m.properties().getProperty(PROP_HOST))
@@ -988,7 +1021,8 @@ final class RaftStore {
      *
      * @param graceful whether to close the session (a crash leaves it to expire)
      */
-    void shutdown(Duration budget, boolean graceful) {
+    @Override
+    public void shutdown(Duration budget, boolean graceful) {
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();
         AsyncAtomicMap<String, byte[]> m = map;
@@ -1045,6 +1079,19 @@ final class RaftStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The future, failing with the store's own exceptions instead of Atomix's. */
+    private static <T> CompletableFuture<T> translated(CompletableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                out.complete(v);
+            } else {
+                out.completeExceptionally(AtomixFailures.translate(e));
+            }
+        });
+        return out;
     }
 
     private static String text(Versioned<byte[]> v) {

@@ -165,7 +165,7 @@ final class Sealing {
         long now = clock.millis();
         // Strictly increasing per key: two writes in one millisecond, or a clock stepped back
         // while this host runs, still order as written. kv/* is not ordered by readers.
-        long ts = key.startsWith(AtomixWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
+        long ts = key.startsWith(StoreWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
         try {
             String sig = Base64.getEncoder().encodeToString(sign(identity.key(), key, ts, value));
             return JSON.writeValueAsString(new Envelope(FORMAT, value, ts, chainList(), sig));
@@ -218,7 +218,7 @@ final class Sealing {
 
     /** Whether readers order {@code key}'s values by their seal time (TLS, every key but {@code kv/*}). */
     private boolean ordered(String key) {
-        return identity != null && !key.startsWith(AtomixWorld.KV);
+        return identity != null && !key.startsWith(StoreWorld.KV);
     }
 
     /** Per key; per key and signer for the chooser's state, which each chooser seals with its own clock. */
@@ -395,11 +395,11 @@ final class Sealing {
      * configuration first hand; a client trusts membership's voter advertisement and the
      * voters of the last chooser's state it accepted.
      */
-    Set<String> voterHosts(RaftStore store) {
+    Set<String> voterHosts(Store store) {
         Set<String> out = new HashSet<>();
         if (store.isServer()) {
             store.raftMembers().forEach((id, type) -> {
-                if (type == io.atomix.protocols.raft.cluster.RaftMember.Type.ACTIVE) {
+                if (type == Store.Role.VOTER) {
                     out.add(hostOf(id));
                 }
             });
@@ -407,7 +407,7 @@ final class Sealing {
                 return out;
             }
         }
-        store.voters().forEach(m -> out.add(hostOf(m.id())));
+        store.advertisedVoters().forEach(id -> out.add(hostOf(id)));
         out.addAll(stateVoterHosts);
         return out;
     }

@@ -1,6 +1,7 @@
 /**
- * The Atomix-facing implementation of the cluster; nothing here is API. Every Atomix type
- * stays in this package.
+ * The implementation of the cluster; nothing here is API. The World, departures and the
+ * chooser use only the {@link dev.mgmt.cluster.internal.Store} port; Atomix is behind
+ * {@code RaftStore} (and {@code AtomixFailures}, the messaging classes).
  *
  * <ul>
  *   <li>{@link dev.mgmt.cluster.internal.RaftStore}: {@code AtomixCluster} with the heartbeat
@@ -10,9 +11,11 @@
  *       {@code AtomicMapProxy}. Each incarnation has a fresh member id {@code host@<random>};
  *       members advertise {@code mgmt.host}, {@code mgmt.voter} and {@code mgmt.volunteer}
  *       properties, which is how joiners find the voters.</li>
- *   <li>{@link dev.mgmt.cluster.internal.AtomixWorld}: the {@link dev.mgmt.cluster.World} over
+ *   <li>{@link dev.mgmt.cluster.internal.StoreWorld}: the {@link dev.mgmt.cluster.World} over
  *       that map ({@code exported/<host>}, {@code converged/<host>}, {@code kv/<key>},
- *       {@code config/idealClusterSize}); retried idempotent writes; departures.</li>
+ *       {@code config/idealClusterSize}); retried idempotent writes ({@code StoreOps}); departures
+ *       ({@code Departures}); this host's own keys put back ({@code OwnKeys}).</li>
+ *   <li>{@code Elastic} and {@code Chooser}: the voter agent and the leader's chooser.</li>
  *   <li>{@link dev.mgmt.cluster.internal.Mirror}: the local copy of the map the views read.</li>
  *   <li>{@link dev.mgmt.cluster.internal.ExportDoc}: one host's export as one JSON document.</li>
  *   <li>{@link dev.mgmt.cluster.internal.MessagingSecurity}: TLS and the cluster secret (an
