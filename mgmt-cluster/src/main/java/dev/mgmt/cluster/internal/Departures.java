@@ -3,6 +3,7 @@ package dev.mgmt.cluster.internal;
 import dev.mgmt.api.Quoted;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 
 /**
  * Removes the keys of hosts that left. When membership removes a host, the host whose store
@@ -106,9 +106,7 @@ final class Departures {
             return;
         }
         log.info("{}: {} {}; removing its exports and converged state", host, Quoted.of(gone), why);
-        Flux.fromIterable(HOST_PREFIXES)
-                .concatMap(prefix -> ops.retried("remove " + prefix + gone, () -> fencedRemove(prefix + gone, gone)))
-                .subscribe(v -> { }, e -> log.warn("{}: {}", host, e.getMessage()));
+        ops.background("remove " + Quoted.of(gone) + "'s keys", () -> fencedRemove(gone));
     }
 
     /**
@@ -117,20 +115,36 @@ final class Departures {
      * also sees the majority "depart", and a command it sent stays queued in its store
      * session until the partition heals. So the delete is sent only after a compare-and-set
      * of the chooser's {@code elastic/state} at this leader's term has gone through: after a
-     * heal that fails, because the majority's new leader has rewritten the state since.
+     * heal that fails, because the majority's new leader has rewritten the state since. One
+     * fence covers all of the host's keys.
      */
-    private CompletableFuture<Void> fencedRemove(String key, String gone) {
-        long version = mirror.version(key);
+    private CompletableFuture<Void> fencedRemove(String gone) {
         long stateVersion = mirror.version(ElasticState.KEY);
         String stateJson = mirror.value(ElasticState.KEY);
         ElasticState state = ElasticState.parse(stateJson);
-        if (version == 0 || !store.isLeader() || store.liveHosts().contains(gone) || state == null
+        if (!store.isLeader() || store.liveHosts().contains(gone) || state == null
                 || !store.memberId().equals(state.chooser()) || state.term() != store.term()) {
             return CompletableFuture.completedFuture(null);
         }
-        return store.replace(ElasticState.KEY, stateVersion, stateJson)
-                .thenCompose(fenced -> fenced
-                        ? store.remove(key, version).thenApply(removed -> (Void) null)
-                        : CompletableFuture.completedFuture((Void) null));
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (String prefix : HOST_PREFIXES) {
+            long v = mirror.version(prefix + gone);
+            if (v != 0) {
+                versions.put(prefix + gone, v);
+            }
+        }
+        if (versions.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.replace(ElasticState.KEY, stateVersion, stateJson).thenCompose(fenced -> {
+            if (!fenced) {
+                // The state moved since this host read it: its own last fence, or a new chooser.
+                // Read again (retried): a new chooser's state makes this a no-op.
+                throw new StoreUnavailableException("the chooser's state changed while fencing; reading it again");
+            }
+            return CompletableFuture.allOf(versions.entrySet().stream()
+                    .map(e -> store.remove(e.getKey(), e.getValue()))
+                    .toArray(CompletableFuture[]::new));
+        });
     }
 }

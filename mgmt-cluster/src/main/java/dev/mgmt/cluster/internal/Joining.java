@@ -58,12 +58,15 @@ final class Joining {
      * client on the voters membership shows now and read again, until the join timeout.
      */
     List<Store.Change> firstRead() {
+        Duration attempt = Duration.ofSeconds(3);
         long deadline = timing.nanos() + joinTimeout.toNanos();
+        // Each attempt waits up to its timeout; counted too, for a store that fails at once.
+        long attemptsLeft = joinTimeout.toMillis() / attempt.toMillis() + 1;
         while (true) {
             try {
-                return store.entries(Duration.ofSeconds(3));
+                return store.entries(attempt);
             } catch (StoreUnavailableException e) {
-                if (timing.nanos() > deadline) {
+                if (timing.nanos() > deadline || --attemptsLeft <= 0) {
                     throw new ClusterException("cannot read the store within " + StoreOps.secs(joinTimeout)
                             + ": " + e.getMessage(), e);
                 }
