@@ -39,6 +39,7 @@ final class MemoryCluster {
     private final Map<String, Role> config = new LinkedHashMap<>();
     private final Set<String> cutOff = new HashSet<>();
     private final Set<String> declaredDead = new HashSet<>();
+    private final List<String> log = new ArrayList<>();
     private long index;
     private long term;
     private String leader;
@@ -60,13 +61,31 @@ final class MemoryCluster {
 
     /** {@code id} becomes the leader in a new term, as its side sees it. */
     void elect(String id) {
+        electUnknownTo(id, Set.of());
+    }
+
+    /**
+     * {@code id} becomes the leader in a new term; the members in {@code unaware} have not
+     * heard yet (a deposed leader's server still believes it leads while its client's
+     * writes reach the new leader).
+     */
+    void electUnknownTo(String id, Set<String> unaware) {
         term++;
         leader = id;
         for (MemoryStore m : members.values()) {
-            if (m.running() && side(m.memberId()) == side(id)) {
+            if (m.running() && side(m.memberId()) == side(id) && !unaware.contains(m.memberId())) {
                 m.believe(term, id);
             }
         }
+    }
+
+    /** Every write and configuration change tried, as {@code "<member> <what> <key or member>"}, in order. */
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    void record(String memberId, String what, String key) {
+        log.add(memberId + " " + what + " " + key);
     }
 
     /** A member stops abruptly: it stays in the Raft configuration, membership loses it. */

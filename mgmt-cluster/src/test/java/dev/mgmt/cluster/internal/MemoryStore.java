@@ -131,6 +131,7 @@ final class MemoryStore implements Store {
     }
 
     private boolean set(String key, String stored) {
+        cluster.record(memberId, "put", key);
         Entry e = new Entry(stored, cluster.nextVersion());
         cluster.map().put(key, e);
         cluster.publish(new Change(key, stored, e.version(), false));
@@ -138,6 +139,7 @@ final class MemoryStore implements Store {
     }
 
     private boolean delete(String key) {
+        cluster.record(memberId, "remove", key);
         Entry old = cluster.map().remove(key);
         if (old != null) {
             cluster.publish(new Change(key, null, old.version(), true));
@@ -333,6 +335,7 @@ final class MemoryStore implements Store {
 
     @Override
     public CompletableFuture<Void> promote(String id) {
+        cluster.record(memberId, "promote", id);
         return leaderChange(() -> {
             if (cluster.configMap().get(id) == null) {
                 throw new ClusterException(id + " is not in the store's configuration");
@@ -343,6 +346,7 @@ final class MemoryStore implements Store {
 
     @Override
     public CompletableFuture<Void> removeFromConfig(String id) {
+        cluster.record(memberId, "unconfigure", id);
         return leaderChange(() -> cluster.configMap().remove(id));
     }
 
