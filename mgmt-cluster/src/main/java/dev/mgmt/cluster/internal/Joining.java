@@ -35,12 +35,14 @@ final class Joining {
      */
     void attach(CompletableFuture<Void> listening) {
         try {
-            Mono.fromFuture(listening)
+            Mono.fromFuture(listening, true)
                     .timeout(Duration.ofSeconds(3), timing.loop())
                     .onErrorResume(e -> {
                         log.debug("{}: cannot listen to the store ({}); reopening the client", host,
                                 StoreOps.rootMessage(e));
-                        return store.repairClient() ? Mono.empty() : Mono.error(e);
+                        // Reopening blocks: not on the loop, which delivers the store's events.
+                        return Mono.fromCallable(store::repairClient).subscribeOn(timing.delivery())
+                                .flatMap(repaired -> repaired ? Mono.<Void>empty() : Mono.error(e));
                     })
                     .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, Duration.ofMillis(200)).scheduler(timing.loop()))
                     .timeout(joinTimeout, timing.loop())
