@@ -1,7 +1,7 @@
 package dev.mgmt.cluster;
 
 import dev.mgmt.api.codec.ResourceCodec;
-import dev.mgmt.cluster.internal.AtomixWorld;
+import dev.mgmt.cluster.internal.StoreWorld;
 import dev.mgmt.cluster.internal.StartupWarnings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +124,7 @@ public final class ClusterNode {
      */
     public World start() {
         StartupWarnings.log(this);
-        return AtomixWorld.start(this);
+        return StoreWorld.start(this);
     }
 
     /** How the chooser treats dead voters; default {@link ElasticStrategy#REPLACE}. */

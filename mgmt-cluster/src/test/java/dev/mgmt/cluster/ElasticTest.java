@@ -2,7 +2,7 @@ package dev.mgmt.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mgmt.cluster.internal.AtomixWorld;
+import dev.mgmt.cluster.internal.StoreWorld;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -49,7 +49,7 @@ class ElasticTest {
         d.idealClusterSize(5).block(WAIT);
         World e = start("e", 3);
         Cluster.awaitStatus(e, "5 voters", x -> x.voters().size() == 5 && liveVoters(x) == 5);
-        assertThat(((AtomixWorld) e).isServer()).isTrue();
+        assertThat(((StoreWorld) e).isServer()).isTrue();
 
         b.idealClusterSize(1).block(WAIT);
         s = Cluster.awaitStatus(c, "1 voter", x -> x.voters().size() == 1);
@@ -84,7 +84,7 @@ class ElasticTest {
         String follower = s.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals(leader))
                 .findFirst().orElseThrow();
         World followerWorld = byHost(follower, a, b, c, d, e);
-        ((AtomixWorld) followerWorld).crash();
+        ((StoreWorld) followerWorld).crash();
         World survivor = byHost(leader, a, b, c, d, e);
         survivor.put("after-follower", "v").block(WAIT);
         s = Cluster.awaitStatus(survivor, "the dead follower replaced",
@@ -95,7 +95,7 @@ class ElasticTest {
         World leaderWorld = survivor;
         World other = s.voters().stream().map(ClusterStatus.Member::host).filter(h -> !h.equals(leader))
                 .map(h -> byHost(h, a, b, c, d, e)).findFirst().orElseThrow();
-        ((AtomixWorld) leaderWorld).crash();
+        ((StoreWorld) leaderWorld).crash();
         other.put("after-leader", "v").block(WAIT);
         // Three hosts are left alive: the dead leader is removed after the grace period, and a
         // volunteer may already have taken its seat by the time a status is read (3 voters), or
@@ -123,7 +123,7 @@ class ElasticTest {
         Cluster.awaitStatus(a, victim + " unnominated and replaced", x -> x.voters().size() == 3 && liveVoters(x) == 3
                 && x.voters().stream().noneMatch(m -> m.host().equals(victim)));
         World v = byHost(victim, a, b, c, d);
-        assertThat(((AtomixWorld) v).isServer()).isFalse();
+        assertThat(((StoreWorld) v).isServer()).isFalse();
         v.put("from-" + victim, "still here").block(WAIT);
         assertThat(a.get("from-" + victim).block(WAIT)).contains("still here");
     }

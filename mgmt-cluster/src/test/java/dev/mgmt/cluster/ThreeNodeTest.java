@@ -2,7 +2,7 @@ package dev.mgmt.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mgmt.cluster.internal.AtomixWorld;
+import dev.mgmt.cluster.internal.StoreWorld;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +35,15 @@ class ThreeNodeTest {
 
     @Test
     void joinersBecomeVotersUpToTheIdealButANoServerHostNever() {
-        assertThat(((AtomixWorld) a).isServer()).isTrue();
-        assertThat(((AtomixWorld) a).isLeader()).isTrue();
-        assertThat(((AtomixWorld) a).memberId()).startsWith("a@");
+        assertThat(((StoreWorld) a).isServer()).isTrue();
+        assertThat(((StoreWorld) a).isLeader()).isTrue();
+        assertThat(((StoreWorld) a).memberId()).startsWith("a@");
         World d = cluster.start("d", n -> n.server(false));
         ClusterStatus s = Cluster.awaitStatus(a, "a, b and c as voters", x -> x.voters().size() == 3);
         assertThat(s.voters()).extracting(ClusterStatus.Member::host).containsExactly("a", "b", "c");
         assertThat(s.members()).filteredOn(m -> m.host().equals("d")).singleElement()
                 .satisfies(m -> assertThat(m.volunteer()).isFalse());
-        assertThat(((AtomixWorld) d).isServer()).isFalse();
+        assertThat(((StoreWorld) d).isServer()).isFalse();
         d.put("from-d", "1").block(WAIT);
         assertThat(a.get("from-d").block(WAIT)).contains("1");
     }
@@ -129,7 +129,7 @@ class ThreeNodeTest {
             conv.await("b converged", WAIT, m -> Boolean.TRUE.equals(m.get("b")));
 
             long t0 = System.nanoTime();
-            ((AtomixWorld) b).crash();
+            ((StoreWorld) b).crash();
             onC.await("b's export removed after failure detection", WAIT, List::isEmpty);
             double ms = (System.nanoTime() - t0) / 1e6;
             System.out.printf("crashed host's export removed after %.0f ms (failure timeout %d ms)%n",
@@ -138,7 +138,7 @@ class ThreeNodeTest {
 
             // A new incarnation of b (a fresh member id) re-exports.
             World b2 = cluster.start("b");
-            assertThat(((AtomixWorld) b2).memberId()).isNotEqualTo(((AtomixWorld) b).memberId());
+            assertThat(((StoreWorld) b2).memberId()).isNotEqualTo(((StoreWorld) b).memberId());
             Slot b2r = Slot.at("/tmp/mgmt-test/b2", "again\n");
             b2.export(List.of(b2r)).block(WAIT);
             onC.await("b's new export", WAIT, List.of(new Exported("b", b2r))::equals);

@@ -3,9 +3,8 @@ package dev.mgmt.cluster.internal;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.CollectRefusal;
-import dev.mgmt.cluster.internal.atomix.RaftStore;
-import dev.mgmt.cluster.internal.atomix.RaftStore.MemberInfo;
-import io.atomix.protocols.raft.cluster.RaftMember;
+import dev.mgmt.cluster.internal.Store.MemberInfo;
+import dev.mgmt.cluster.internal.Store.Role;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,14 +20,14 @@ final class ClusterView {
     private ClusterView() {
     }
 
-    static ClusterStatus status(ClusterNode config, RaftStore store, Mirror mirror) {
+    static ClusterStatus status(ClusterNode config, Store store, Mirror mirror) {
         ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
         // A store server knows the configuration first hand; a client relies on the chooser's record.
-        Map<String, RaftMember.Type> raft = store.raftMembers();
+        Map<String, Role> raft = store.raftMembers();
         Set<String> voters = new HashSet<>();
         if (!raft.isEmpty()) {
             raft.forEach((id, type) -> {
-                if (type == RaftMember.Type.ACTIVE) {
+                if (type == Role.VOTER) {
                     voters.add(id);
                 }
             });
@@ -61,19 +60,19 @@ final class ClusterView {
             if (seen.contains(id)) {
                 continue;
             }
-            String h = Elastic.hostOf(id, Map.of(), hostOfMember);
+            String h = Chooser.hostOf(id, Map.of(), hostOfMember);
             members.add(new ClusterStatus.Member(h, id, "", false, true, id.equals(leaderId), false,
                     Optional.empty()));
         }
         members.sort(Comparator.comparing(ClusterStatus.Member::host).thenComparing(ClusterStatus.Member::memberId));
         List<CollectRefusal> refusals = new ArrayList<>();
-        mirror.snapshot(AtomixWorld.REFUSED).forEach((collector, doc) -> refusals.addAll(RefusalDoc.decode(collector, doc)));
-        return new ClusterStatus(Elastic.idealSize(mirror, config), Elastic.strategy(mirror, config),
+        mirror.snapshot(StoreWorld.REFUSED).forEach((collector, doc) -> refusals.addAll(RefusalDoc.decode(collector, doc)));
+        return new ClusterStatus(ClusterSettings.idealSize(mirror, config), ClusterSettings.strategy(mirror, config),
                 Optional.ofNullable(leaderHost), members, refusals);
     }
 
     private static Optional<Boolean> converged(Mirror mirror, String host) {
-        String v = mirror.value(AtomixWorld.CONVERGED + host);
+        String v = mirror.value(StoreWorld.CONVERGED + host);
         return v == null ? Optional.empty() : Optional.of(Boolean.parseBoolean(v));
     }
 }

@@ -1,7 +1,6 @@
 package dev.mgmt.cluster.internal;
 
 import dev.mgmt.api.Quoted;
-import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ final class DeleteGuard {
     private final boolean secured;
     private final Supplier<Set<String>> liveHosts;
     /** Removals held back, by key. */
-    private final Map<String, RaftStore.Change> held = new ConcurrentHashMap<>();
+    private final Map<String, Store.Change> held = new ConcurrentHashMap<>();
 
     DeleteGuard(String self, boolean secured, Supplier<Set<String>> liveHosts) {
         this.self = self;
@@ -37,7 +36,7 @@ final class DeleteGuard {
     }
 
     /** Whether to hold {@code c} back instead of applying it; a new value of a key forgets its held removal. */
-    boolean hold(RaftStore.Change c) {
+    boolean hold(Store.Change c) {
         if (!c.removed()) {
             held.remove(c.key());
             return false;
@@ -54,8 +53,8 @@ final class DeleteGuard {
     }
 
     /** The removals held for {@code host}, which has left membership: to apply now. */
-    List<RaftStore.Change> release(String host) {
-        List<RaftStore.Change> out = new ArrayList<>();
+    List<Store.Change> release(String host) {
+        List<Store.Change> out = new ArrayList<>();
         held.entrySet().removeIf(e -> {
             if (host.equals(owner(e.getKey()))) {
                 out.add(e.getValue());
@@ -68,7 +67,7 @@ final class DeleteGuard {
 
     /** The host of an {@code exported/<h>} or {@code converged/<h>} key; null for any other key. */
     private static String owner(String key) {
-        boolean guarded = key.startsWith(AtomixWorld.EXPORTED) || key.startsWith(AtomixWorld.CONVERGED);
+        boolean guarded = key.startsWith(StoreWorld.EXPORTED) || key.startsWith(StoreWorld.CONVERGED);
         String h = guarded ? KeyRules.ownerOf(key) : null;
         return h == null || h.isEmpty() || h.indexOf('/') >= 0 ? null : h;
     }

@@ -3,7 +3,6 @@ package dev.mgmt.cluster.internal;
 import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
-import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.util.List;
 
 /** A host's name is its own: checked against its certificate and against the live members. */
@@ -36,11 +35,11 @@ public final class HostNames {
      *
      * @throws ClusterException naming the other member and its address
      */
-    public static void refuseDuplicate(ClusterNode config, String memberId, List<RaftStore.MemberInfo> members) {
+    public static void refuseDuplicate(ClusterNode config, String memberId, List<Store.MemberInfo> members) {
         if (config.observer()) {
             return;
         }
-        for (RaftStore.MemberInfo m : members) {
+        for (Store.MemberInfo m : members) {
             if (m.alive() && !m.memberId().equals(memberId) && m.host().equals(config.hostname())) {
                 throw new ClusterException("cannot join: the host name " + Quoted.of(config.hostname())
                         + " is in use by a live member at " + m.address() + " (" + Quoted.of(m.memberId())

@@ -29,8 +29,8 @@ final class KeyRules {
     }
 
     /** The prefixes of the keys that belong to one host, named right after the prefix. */
-    static final java.util.List<String> HOST_KEYS = java.util.List.of(AtomixWorld.EXPORTED, AtomixWorld.CONVERGED,
-            AtomixWorld.REFUSED, AtomixWorld.MEMBER, Elastic.VOLUNTEER);
+    static final java.util.List<String> HOST_KEYS = java.util.List.of(StoreWorld.EXPORTED, StoreWorld.CONVERGED,
+            StoreWorld.REFUSED, StoreWorld.MEMBER, Elastic.VOLUNTEER);
 
     /**
      * Why {@code key} is not of a shape mgmt writes, or null when it is. Judged on the key
@@ -47,12 +47,12 @@ final class KeyRules {
                         : "not a key mgmt writes: " + prefix + "<host> with a plain host name and nothing after it";
             }
         }
-        if (key.equals(ElasticState.KEY) || key.startsWith(AtomixWorld.KV)) {
+        if (key.equals(ElasticState.KEY) || key.startsWith(StoreWorld.KV)) {
             return null;
         }
         if (key.startsWith("config/")) {
-            return key.equals(AtomixWorld.IDEAL_CLUSTER_SIZE) || key.equals(AtomixWorld.ELASTIC_STRATEGY)
-                    || key.equals(AtomixWorld.GRACE_PERIOD) ? null : "not a cluster setting mgmt knows";
+            return key.equals(StoreWorld.IDEAL_CLUSTER_SIZE) || key.equals(StoreWorld.ELASTIC_STRATEGY)
+                    || key.equals(StoreWorld.GRACE_PERIOD) ? null : "not a cluster setting mgmt knows";
         }
         return "no member writes this key";
     }
@@ -79,17 +79,17 @@ final class KeyRules {
         if (shape != null) {
             return shape;
         }
-        if (key.startsWith(AtomixWorld.EXPORTED)) {
-            return own(key, AtomixWorld.EXPORTED, names, false, "exports");
+        if (key.startsWith(StoreWorld.EXPORTED)) {
+            return own(key, StoreWorld.EXPORTED, names, false, "exports");
         }
-        if (key.startsWith(AtomixWorld.CONVERGED)) {
-            return own(key, AtomixWorld.CONVERGED, names, false, "converged state");
+        if (key.startsWith(StoreWorld.CONVERGED)) {
+            return own(key, StoreWorld.CONVERGED, names, false, "converged state");
         }
-        if (key.startsWith(AtomixWorld.REFUSED)) {
-            return own(key, AtomixWorld.REFUSED, names, false, "refused exports");
+        if (key.startsWith(StoreWorld.REFUSED)) {
+            return own(key, StoreWorld.REFUSED, names, false, "refused exports");
         }
-        if (key.startsWith(AtomixWorld.MEMBER)) {
-            return own(key, AtomixWorld.MEMBER, names, false, "member id");
+        if (key.startsWith(StoreWorld.MEMBER)) {
+            return own(key, StoreWorld.MEMBER, names, false, "member id");
         }
         if (key.startsWith(Elastic.VOLUNTEER)) {
             return own(key, Elastic.VOLUNTEER, names, admin, "volunteer entry");
@@ -105,7 +105,7 @@ final class KeyRules {
             }
             return "only a store voter may write the chooser's state (voters now: " + voterHosts + ")";
         }
-        if (key.startsWith(AtomixWorld.KV)) {
+        if (key.startsWith(StoreWorld.KV)) {
             return null;
         }
         return "no member writes this key";

@@ -1,6 +1,6 @@
 package dev.mgmt.cluster.internal;
 
-import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
+import dev.mgmt.cluster.internal.Store.Change;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

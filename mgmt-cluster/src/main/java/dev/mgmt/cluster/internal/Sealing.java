@@ -3,7 +3,6 @@ package dev.mgmt.cluster.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.api.Quoted;
-import dev.mgmt.cluster.internal.atomix.RaftStore;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -163,7 +162,7 @@ public final class Sealing {
         long now = clock.millis();
         // Strictly increasing per key: two writes in one millisecond, or a clock stepped back
         // while this host runs, still order as written. kv/* is not ordered by readers.
-        long ts = key.startsWith(AtomixWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
+        long ts = key.startsWith(StoreWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
         try {
             String sig = Base64.getEncoder().encodeToString(SealSignature.sign(identity.key(), key, ts, value));
             return JSON.writeValueAsString(new Envelope(FORMAT, value, ts, chainList(), sig));
@@ -216,7 +215,7 @@ public final class Sealing {
 
     /** Whether readers order {@code key}'s values by their seal time (TLS, every key but {@code kv/*}). */
     private boolean ordered(String key) {
-        return identity != null && !key.startsWith(AtomixWorld.KV);
+        return identity != null && !key.startsWith(StoreWorld.KV);
     }
 
     /** Per key; per key and signer for the chooser's state, which each chooser seals with its own clock. */
@@ -348,10 +347,14 @@ public final class Sealing {
      * configuration first hand; a client trusts membership's voter advertisement and the
      * voters of the last chooser's state it accepted.
      */
-    Set<String> voterHosts(RaftStore store) {
+    Set<String> voterHosts(Store store) {
         Set<String> out = new HashSet<>();
         if (store.isServer()) {
-            store.raftVoters().forEach(id -> out.add(hostOf(id)));
+            store.raftMembers().forEach((id, type) -> {
+                if (type == Store.Role.VOTER) {
+                    out.add(hostOf(id));
+                }
+            });
             if (!out.isEmpty()) {
                 return out;
             }

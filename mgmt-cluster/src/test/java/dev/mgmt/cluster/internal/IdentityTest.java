@@ -79,12 +79,12 @@ class IdentityTest {
     @Test
     void garbageInTheChoosersStateDoesNotStopElasticMembership() {
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.idealClusterSize(3));
+            StoreWorld a = (StoreWorld) cluster.start("a", n -> n.idealClusterSize(3));
             Cluster.awaitStatus(a, "a chooses", s -> a.read(ElasticState.KEY) != null);
             a.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
             assertThatThrownBy(() -> a.putKey(ElasticState.KEY, "garbage").block(WAIT))
                     .hasMessageContaining("refusing to write elastic/state: not an elastic state document");
-            assertThatThrownBy(() -> a.putKey(AtomixWorld.IDEAL_CLUSTER_SIZE, "-5").block(WAIT))
+            assertThatThrownBy(() -> a.putKey(StoreWorld.IDEAL_CLUSTER_SIZE, "-5").block(WAIT))
                     .hasMessageContaining("the ideal cluster size must be from 1 to 99, not -5");
             cluster.start("b", n -> n.idealClusterSize(3));
             cluster.start("c", n -> n.idealClusterSize(3));
@@ -100,10 +100,10 @@ class IdentityTest {
         Slot evil = Slot.at("/tmp/mgmt-test/identity-b", "evil\n");
         String evilDoc = ExportDoc.encode(ResourceCodec.standard(), List.of(evil));
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
+            StoreWorld a = (StoreWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
                     .gracePeriod(Duration.ofSeconds(1)));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3));
-            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            StoreWorld r = (StoreWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(f)).block(WAIT);
                 onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
@@ -111,12 +111,12 @@ class IdentityTest {
                 // The rogue overwrites b's export, sealed with its own certificate and unsealed,
                 // garbles the chooser's state and forges one that makes it a voter, and sets the
                 // ideal size; then a marker, which a sees after all of those.
-                r.putKey(AtomixWorld.EXPORTED + "b", evilDoc).block(WAIT);
-                r.putUnsealed(AtomixWorld.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putKey(StoreWorld.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putUnsealed(StoreWorld.EXPORTED + "b", evilDoc).block(WAIT);
                 r.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
                 r.putKey(ElasticState.KEY, new ElasticState(r.memberId(), 99, Map.of("r", r.memberId()),
                         List.of(r.memberId()), r.memberId()).json()).block(WAIT);
-                r.putKey(AtomixWorld.IDEAL_CLUSTER_SIZE, "1").block(WAIT);
+                r.putKey(StoreWorld.IDEAL_CLUSTER_SIZE, "1").block(WAIT);
                 r.putKey(Elastic.VOLUNTEER + "b", "false").block(WAIT);
                 r.put("marker", "1").block(WAIT);
                 try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
@@ -168,20 +168,20 @@ class IdentityTest {
         Slot v2 = Slot.at("/tmp/mgmt-test/replay-b", "v2\n");
         Slot extra = Slot.at("/tmp/mgmt-test/replay-r-extra", "r\n");
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
-            AtomixWorld b = (AtomixWorld) cluster.start("b", n -> n.tls(certs.tls("b")));
-            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            StoreWorld a = (StoreWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
+            StoreWorld b = (StoreWorld) cluster.start("b", n -> n.tls(certs.tls("b")));
+            StoreWorld r = (StoreWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(v1)).block(WAIT);
                 onA.await("b's first export on a", WAIT, List.of(new Exported("b", v1))::equals);
-                String older = a.rawRead(AtomixWorld.EXPORTED + "b");
+                String older = a.rawRead(StoreWorld.EXPORTED + "b");
                 assertThat(older).contains("\"ts\":");
                 b.export(List.of(v2)).block(WAIT);
                 onA.await("b's second export on a", WAIT, List.of(new Exported("b", v2))::equals);
-                String newer = a.rawRead(AtomixWorld.EXPORTED + "b");
+                String newer = a.rawRead(StoreWorld.EXPORTED + "b");
 
-                r.rawPut(AtomixWorld.EXPORTED + "b", older).join();
-                r.putKey(AtomixWorld.EXPORTED + "r/1", ExportDoc.encode(ResourceCodec.standard(), List.of(extra)))
+                r.rawPut(StoreWorld.EXPORTED + "b", older).join();
+                r.putKey(StoreWorld.EXPORTED + "r/1", ExportDoc.encode(ResourceCodec.standard(), List.of(extra)))
                         .block(WAIT);
                 r.put("marker", "1").block(WAIT);
                 try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
@@ -189,10 +189,10 @@ class IdentityTest {
                 }
                 // b saw its own key replaced by an older value and wrote it again (newer still).
                 Cluster.awaitStatus(a, "b's export written again", s -> {
-                    String now = a.rawRead(AtomixWorld.EXPORTED + "b");
+                    String now = a.rawRead(StoreWorld.EXPORTED + "b");
                     return now != null && !now.equals(older) && !now.equals(newer);
                 });
-                assertThat(a.read(AtomixWorld.EXPORTED + "b")).isEqualTo(b.read(AtomixWorld.EXPORTED + "b"));
+                assertThat(a.read(StoreWorld.EXPORTED + "b")).isEqualTo(b.read(StoreWorld.EXPORTED + "b"));
                 assertThat(onA.last()).isEqualTo(List.of(new Exported("b", v2)));
                 List<List<Exported>> seen = onA.seen();
                 int firstNewer = seen.indexOf(List.of(new Exported("b", v2)));
@@ -200,7 +200,7 @@ class IdentityTest {
                         .noneMatch(l -> l.stream().anyMatch(e -> e.resource().equals(v1)));
                 assertThat(seen).as("never a host 'r/1'")
                         .noneMatch(l -> l.stream().anyMatch(e -> e.host().contains("/")));
-                assertThat(a.rawRead(AtomixWorld.EXPORTED + "r/1")).as("never held").isNull();
+                assertThat(a.rawRead(StoreWorld.EXPORTED + "r/1")).as("never held").isNull();
             }
         }
     }
@@ -213,9 +213,9 @@ class IdentityTest {
     void aRogueDeleteOfALiveHostsExportIsHeldBackAndALeaveStillWithdraws() {
         Slot f = Slot.at("/tmp/mgmt-test/identity-delete-b", "b\n");
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
+            StoreWorld a = (StoreWorld) cluster.start("a", n -> n.tls(certs.tls("a")));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")));
-            AtomixWorld r = (AtomixWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
+            StoreWorld r = (StoreWorld) cluster.start("r", n -> n.tls(certs.tls("r")).server(false));
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(f)).block(WAIT);
                 onA.await("b's export on a", WAIT, List.of(new Exported("b", f))::equals);
@@ -243,7 +243,7 @@ class IdentityTest {
     void onlyAllowedServersThatTheirHostVouchesForBecomeVoters() {
         List<String> servers = List.of("a", "c", "r");
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
+            StoreWorld a = (StoreWorld) cluster.start("a", n -> n.tls(certs.tls("a")).idealClusterSize(3)
                     .servers(servers));
             World b = cluster.start("b", n -> n.tls(certs.tls("b")).idealClusterSize(3).servers(servers));
             Cluster.awaitStatus(a, "b a live member", x -> x.members().stream().anyMatch(m -> m.host().equals("b") && m.alive()));
@@ -253,7 +253,7 @@ class IdentityTest {
                     .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "c", "r")));
             assertThat(s.members()).anyMatch(m -> m.host().equals("b") && m.alive() && !m.voter());
             for (ClusterStatus.Member v : s.voters()) {
-                assertThat(a.read(AtomixWorld.MEMBER + v.host())).isEqualTo(v.memberId());
+                assertThat(a.read(StoreWorld.MEMBER + v.host())).isEqualTo(v.memberId());
             }
             b.put("still", "a member").block(WAIT);
             assertThat(c.get("still").block(WAIT)).contains("a member");

@@ -8,7 +8,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
-import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
+import dev.mgmt.cluster.internal.Store.Change;
 import dev.mgmt.cluster.Slot;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,10 +112,10 @@ class LimitGuardTest {
         LimitGuard sealed = new LimitGuard("b", StoreLimits.DEFAULTS.withMaxExportedResources(2), true);
         // A sealed envelope of a value just under the limit is larger than the limit: not refused raw.
         String envelope = "x".repeat(StoreLimits.DEFAULTS.maxExportBytes() + 20_000);
-        assertThat(sealed.admit(new RaftStore.Change("exported/a", envelope, 1, false)).removed()).isFalse();
+        assertThat(sealed.admit(new Store.Change("exported/a", envelope, 1, false)).removed()).isFalse();
         // Far over the coarse bound (twice the limit and room for the chain): refused unopened.
         String huge = "x".repeat(2 * StoreLimits.DEFAULTS.maxExportBytes() + 20_000);
-        assertThat(sealed.admit(new RaftStore.Change("exported/a", huge, 1, false)).removed()).isTrue();
+        assertThat(sealed.admit(new Store.Change("exported/a", huge, 1, false)).removed()).isTrue();
         // Opened, the limits are exact: size and count.
         String doc = ExportDoc.encode(codec, List.of(file("a", 10), file("b", 10), file("c", 10)));
         assertThat(sealed.admitOpened("exported/a", doc)).isNull();

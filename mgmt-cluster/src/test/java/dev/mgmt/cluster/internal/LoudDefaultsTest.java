@@ -66,10 +66,10 @@ class LoudDefaultsTest {
 
     @Test
     void badIdealSizesAreNeverClamped() {
-        assertThat(Elastic.parseIdealSize("3")).isEqualTo(3);
-        assertThat(Elastic.parseIdealSize(" 7 ")).isEqualTo(7);
+        assertThat(ClusterSettings.parseIdealSize("3")).isEqualTo(3);
+        assertThat(ClusterSettings.parseIdealSize(" 7 ")).isEqualTo(7);
         for (String bad : List.of("-5", "0", "abc", "", "99999999999")) {
-            assertThat(Elastic.parseIdealSize(bad)).as(bad).isEqualTo(-1);
+            assertThat(ClusterSettings.parseIdealSize(bad)).as(bad).isEqualTo(-1);
         }
     }
 

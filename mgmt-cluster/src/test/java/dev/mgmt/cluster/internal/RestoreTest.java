@@ -18,7 +18,7 @@ class RestoreTest {
     @Test
     void aLiveHostRestoresItsExportAfterItWasRemoved() {
         try (Cluster cluster = new Cluster()) {
-            AtomixWorld a = (AtomixWorld) cluster.start("a");
+            StoreWorld a = (StoreWorld) cluster.start("a");
             World b = cluster.start("b");
             World c = cluster.start("c");
             Slot f = Slot.at("/tmp/mgmt-test/restore", "x");

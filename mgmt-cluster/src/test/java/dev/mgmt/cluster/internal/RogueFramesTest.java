@@ -31,7 +31,7 @@ class RogueFramesTest {
         try (Cluster cluster = new Cluster()) {
             World a = cluster.start("a");
             World b = cluster.start("b");
-            AtomixWorld rogue = (AtomixWorld) cluster.start("rogue");
+            StoreWorld rogue = (StoreWorld) cluster.start("rogue");
             Slot b1 = Slot.at("/tmp/mgmt-frames/b1", "1");
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"));
                  Recorder<Map<String, String>> kvOnA = new Recorder<>(a.watch(""))) {
@@ -39,7 +39,7 @@ class RogueFramesTest {
                 onA.await("b's export", WAIT, List.of(new Exported("b", b1))::equals);
 
                 long refused = FrameLimit.refusals();
-                CompletableFuture<Void> huge = rogue.rawPut(AtomixWorld.KV + "huge", "x".repeat(50 << 20));
+                CompletableFuture<Void> huge = rogue.rawPut(StoreWorld.KV + "huge", "x".repeat(50 << 20));
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (FrameLimit.refusals() == refused && System.nanoTime() < deadline) {
                     Thread.sleep(50);

@@ -47,7 +47,7 @@ public final class RogueHeap {
             waitFor(dir.resolve("leader.log"), "mgmt: cluster: bootstrapped");
             System.out.printf("leader: mgmt run, pid %d, -Xmx%s%n", pid, xmx);
             System.out.printf("leader heap after start (after a full GC): %s%n", heapAfterGc(pid));
-            AtomixWorld rogue = (AtomixWorld) ClusterNode.builder().hostname("rogue").listen(Ports.loopback())
+            StoreWorld rogue = (StoreWorld) ClusterNode.builder().hostname("rogue").listen(Ports.loopback())
                     .seeds(List.of(leaderAddr)).server(false).build().start();
             try {
                 attack("one 50 MB value", pid, List.of(new Write("kv/huge", 50 << 20)), rogue, false);
@@ -79,7 +79,7 @@ public final class RogueHeap {
     private record Write(String key, int bytes) {
     }
 
-    private static void attack(String what, long pid, List<Write> writes, AtomixWorld rogue, boolean atOnce)
+    private static void attack(String what, long pid, List<Write> writes, StoreWorld rogue, boolean atOnce)
             throws Exception {
         AtomicLong peak = new AtomicLong();
         Thread sampler = new Thread(() -> {

@@ -331,9 +331,9 @@ class SealingTest {
                 assertThat(plain.open(key, "[]")).as(key).isNull();
                 // a reader without TLS never holds it, with TLS neither
                 assertThat(new LimitGuard("p", dev.mgmt.cluster.StoreLimits.DEFAULTS)
-                        .admit(new RaftStore.Change(key, "[]", 1, false)).removed()).as(key).isTrue();
+                        .admit(new Store.Change(key, "[]", 1, false)).removed()).as(key).isTrue();
                 assertThat(new LimitGuard("p", dev.mgmt.cluster.StoreLimits.DEFAULTS, true)
-                        .admit(new RaftStore.Change(key, "[]", 1, false)).removed()).as(key).isTrue();
+                        .admit(new Store.Change(key, "[]", 1, false)).removed()).as(key).isTrue();
             }
         }
         // With TLS, even the rightful writer's seal does not make a bad shape good.

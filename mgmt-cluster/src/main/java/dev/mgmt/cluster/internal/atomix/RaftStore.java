@@ -7,6 +7,7 @@ import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.internal.HostNames;
 import dev.mgmt.cluster.internal.Sealing;
+import dev.mgmt.cluster.internal.Store;
 import dev.mgmt.cluster.internal.StoreDirectory;
 import dev.mgmt.cluster.internal.StoreWatch;
 import io.atomix.cluster.Member;
@@ -16,6 +17,7 @@ import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.utils.serializer.Serializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * and the {@link StoreMap} over it. This class opens and shuts them down in order and
  * otherwise only delegates; every access to Atomix's internals is in {@link AtomixInternals}.
  */
-public final class RaftStore {
+public final class RaftStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(RaftStore.class);
 
@@ -46,18 +48,6 @@ public final class RaftStore {
     public static final String PROP_VOLUNTEER = Membership.PROP_VOLUNTEER;
     /** Member property: "true" for a member that only observes (mgmt cluster status); not a host. */
     public static final String PROP_OBSERVER = Membership.PROP_OBSERVER;
-
-    /** One change of the map, as the store reports it. {@code value} is null for a removal. */
-    public record Change(String key, String value, long version, boolean removed) {
-    }
-
-    /** A membership change of one host. */
-    public record HostEvent(String host, String memberId, boolean removed) {
-    }
-
-    /** A member as membership shows it. */
-    public record MemberInfo(String memberId, String host, String address, boolean alive, boolean volunteer) {
-    }
 
     private final ClusterNode config;
     private final Membership membership;
@@ -159,6 +149,7 @@ public final class RaftStore {
 
     // ---- membership ----
 
+    @Override
     public String memberId() {
         return membership.memberId();
     }
@@ -169,6 +160,7 @@ public final class RaftStore {
     }
 
     /** Every member membership knows (observers left out), alive or not. */
+    @Override
     public List<MemberInfo> members() {
         return membership.members();
     }
@@ -179,16 +171,19 @@ public final class RaftStore {
     }
 
     /** The member ids of {@link #voters()}. */
+    @Override
     public List<String> advertisedVoters() {
         return membership.voters().stream().map(MemberId::id).toList();
     }
 
     /** Calls {@code listener} when a host's member leaves or is declared dead. */
+    @Override
     public void onHostRemoved(Consumer<HostEvent> listener) {
         membership.onHostRemoved(listener);
     }
 
     /** The host names of every live member (this one included). */
+    @Override
     public Set<String> liveHosts() {
         return membership.liveHosts();
     }
@@ -204,13 +199,14 @@ public final class RaftStore {
      * client, whether any member advertising a voter is. The voters are named as
      * {@code member id at address} where membership knows the address.
      */
+    @Override
     public StoreWatch.Look look() {
         Map<String, Member> byId = membership.byId();
-        Map<String, RaftMember.Type> raft = server.raftMembers();
+        Map<String, Role> raft = raftMembers();
         List<String> voterIds;
         boolean reachable;
         if (!raft.isEmpty()) {
-            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
+            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == Role.VOTER)
                     .map(Map.Entry::getKey).sorted().toList();
             long up = voterIds.stream()
                     .filter(id -> id.equals(memberId()) || (byId.containsKey(id) && byId.get(id).isReachable()))
@@ -230,74 +226,90 @@ public final class RaftStore {
 
     // ---- this host's Raft server ----
 
+    @Override
     public boolean isServer() {
         return server.running();
     }
 
     /** Whether this member's Raft server is the leader. */
+    @Override
     public boolean isLeader() {
         return server.isLeader();
     }
 
     /** See {@link StoreServer#becomeLearner}. */
+    @Override
     public void becomeLearner(List<String> voters, Duration timeout) {
         server.becomeLearner(voters, timeout);
     }
 
     /** Advertises whether this host's server votes, so joiners and clients find the voters. */
+    @Override
     public void refreshAdvertisement() {
         server.refreshAdvertisement();
     }
 
     /** On the leader: gives a learner its vote. */
+    @Override
     public CompletableFuture<Void> promote(String id) {
-        return server.promote(id);
+        return translated(server.promote(id));
     }
 
     /** Leaves the Raft group (if it still answers) and stops this host's store server; the client stays. */
+    @Override
     public void stopBeingVoter(Duration timeout) {
         server.stopBeingVoter(timeout);
     }
 
-    /** The Raft configuration as this host's server sees it: member id to type; empty without a server. */
-    public Map<String, RaftMember.Type> raftMembers() {
-        return server.raftMembers();
+    @Override
+    public Map<String, Role> raftMembers() {
+        Map<String, Role> out = new HashMap<>();
+        server.raftMembers().forEach((id, type) -> out.put(id, role(type)));
+        return out;
     }
 
-    /** The member ids that vote in the Raft configuration as this host's server sees it; empty without one. */
-    public List<String> raftVoters() {
-        return server.raftMembers().entrySet().stream().filter(e -> e.getValue() == RaftMember.Type.ACTIVE)
-                .map(Map.Entry::getKey).sorted().toList();
+    private static Role role(RaftMember.Type type) {
+        return switch (type) {
+            case ACTIVE -> Role.VOTER;
+            case INACTIVE -> Role.INACTIVE;
+            default -> Role.LEARNER;
+        };
     }
 
     /** The Raft term, or -1 without a server. */
+    @Override
     public long term() {
         return server.term();
     }
 
     /** The Raft leader's member id as this host's server knows it, or null. */
+    @Override
     public String leaderId() {
         return server.leaderId();
     }
 
     /** See {@link StoreServer#removeFromConfig}. */
+    @Override
     public CompletableFuture<Void> removeFromConfig(String id) {
-        return server.removeFromConfig(id);
+        return translated(server.removeFromConfig(id));
     }
 
     // ---- the client session ----
 
     /** See {@link StoreSession#repair}. */
+    @Override
     public boolean repairClient() {
         return session.repair();
     }
 
     /** See {@link StoreSession#steer}. */
+    @Override
     public void steerClient(List<String> servers) {
         session.steer(servers);
     }
 
     /** Calls {@code onReconnect} when the store session comes back after being suspended or expired. */
+    @Override
     public void onReconnect(Runnable onReconnect) {
         session.onReconnect(onReconnect);
     }
@@ -305,24 +317,29 @@ public final class RaftStore {
     // ---- the map (raw; retries live in the caller) ----
 
     /** Replaces {@code key} only while it still has {@code version}; creates it when {@code version} is 0. */
+    @Override
     public CompletableFuture<Boolean> replace(String key, long version, String value) {
-        return map.replace(key, version, value);
+        return translated(map.replace(key, version, value));
     }
 
+    @Override
     public CompletableFuture<Void> put(String key, String value) {
-        return map.put(key, value);
+        return translated(map.put(key, value));
     }
 
     /** Writes the value exactly as given, not sealed: for tests that play a rogue member. */
+    @Override
     public CompletableFuture<Void> putUnsealed(String key, String value) {
-        return map.putUnsealed(key, value);
+        return translated(map.putUnsealed(key, value));
     }
 
+    @Override
     public CompletableFuture<String> get(String key) {
-        return map.get(key);
+        return translated(map.get(key));
     }
 
     /** Sets how values are sealed on write and opened by {@link #get}. */
+    @Override
     public void sealing(Sealing s) {
         map.sealing(s);
     }
@@ -332,36 +349,46 @@ public final class RaftStore {
      *
      * @throws dev.mgmt.cluster.StoreLimitException when, sealed, they are over what the store takes
      */
+    @Override
     public byte[] storable(String key, String value) {
         return map.sealed(key, value);
     }
 
+    @Override
     public CompletableFuture<Void> remove(String key) {
-        return map.remove(key);
+        return translated(map.remove(key));
     }
 
     /** Removes {@code key} only while it still has {@code version}. */
+    @Override
     public CompletableFuture<Boolean> remove(String key, long version) {
-        return map.remove(key, version);
+        return translated(map.remove(key, version));
     }
 
     /** Removes {@code key} only while it still holds {@code value}. */
     public CompletableFuture<Boolean> remove(String key, String value) {
-        return map.remove(key, value);
+        return translated(map.remove(key, value));
     }
 
+    @Override
     public CompletableFuture<Void> putIfAbsent(String key, String value) {
-        return map.putIfAbsent(key, value);
+        return translated(map.putIfAbsent(key, value));
     }
 
     /** Every entry with its version: a read of the whole map. Blocks; call it off Atomix threads. */
+    @Override
     public List<Change> entries(Duration timeout) {
-        return map.entries(timeout);
+        try {
+            return map.entries(timeout);
+        } catch (RuntimeException e) {
+            throw AtomixFailures.translate(e);
+        }
     }
 
     /** Registers a listener of map changes, called on {@code executor} in the store's order. */
+    @Override
     public CompletableFuture<Void> listen(Consumer<Change> listener, Executor executor) {
-        return map.listen(listener, executor);
+        return translated(map.listen(listener, executor));
     }
 
     // ---- shutdown ----
@@ -371,6 +398,7 @@ public final class RaftStore {
      *
      * @param graceful whether to close the session (a crash leaves it to expire)
      */
+    @Override
     public void shutdown(Duration budget, boolean graceful) {
         long t0 = System.nanoTime();
         long deadline = t0 + budget.toNanos();
@@ -388,5 +416,18 @@ public final class RaftStore {
 
     public static String rootMessage(Throwable e) {
         return Waits.rootMessage(e);
+    }
+
+    /** The future, failing with the store's own exceptions instead of Atomix's. */
+    private static <T> CompletableFuture<T> translated(CompletableFuture<T> f) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                out.complete(v);
+            } else {
+                out.completeExceptionally(AtomixFailures.translate(e));
+            }
+        });
+        return out;
     }
 }

@@ -4,7 +4,7 @@ import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.StoreLimits;
 import dev.mgmt.cluster.internal.Sealing;
-import dev.mgmt.cluster.internal.atomix.RaftStore.Change;
+import dev.mgmt.cluster.internal.Store.Change;
 import io.atomix.core.map.AtomicMapEvent;
 import io.atomix.core.map.AtomicMapEventListener;
 import io.atomix.utils.time.Versioned;
