@@ -14,10 +14,13 @@
 #        SKIP_BUILD=1 bench/cluster-scale.sh ...   # reuse the last build
 # Host logs (-v) and the raw figures go to bench/target/cluster-scale/<date-time>/.
 set -euo pipefail
+# All in one function, parsed whole before it runs: editing this file during a run is harmless.
+main() {
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
 sizes="5 10 25 50"; reps=1; idle=60; puts=200; hostopts="-Xmx96m -Xss512k"; timeout=120; plot=""
+local OPTIND opt
 while getopts n:r:i:p:m:t:g:h opt; do
   case $opt in
     n) sizes=$OPTARG ;; r) reps=$OPTARG ;; i) idle=$OPTARG ;; p) puts=$OPTARG ;;
@@ -60,7 +63,7 @@ bin/mgmt --version >/dev/null   # builds the class-data archive once, before the
   echo ">> commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- mgmt-* || echo ' (modified)');" \
        "host JVM options: $hostopts; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
-printf 'N\trep\tk\tjoin_ms\texchange_ms\tload1\n' >"$out/joins.tsv"
+printf 'N\trep\tk\tjoin_ms\texchange_ms\tload1\tcpu_ms_per_host\n' >"$out/joins.tsv"
 printf 'N\trep\texchange_ms\tcpu_mean\tcpu_max\tcpu_voter\tcpu_client\trss_mean\trss_max\tput_p50\tput_p99\twatch_p50\twatch_p99\tload1\tstatus\n' >"$out/results.tsv"
 
 graph() { # host dir
@@ -95,8 +98,9 @@ run_once() { # N rep
     local h="h$k" d="$files/h$k"
     graph "$h" "$d" >"$dir/$h.yaml"
     local -a args=(run --yaml "$dir/$h.yaml" --hostname "$h" --listen "127.0.0.1:${ports[k-1]}"
-                   --ideal-cluster-size 5 --converged-timeout -1 -v --color never)
+                   --ideal-cluster-size 5 --converged-timeout -1 -v --color never --state-dir "$files/state")
     [[ -n $seeds ]] && args+=(--seeds "$seeds")
+    local before=0; ((k > 1)) && before=$(probe ticks "$(IFS=,; echo "${hostpids[*]}")")
     local t0; t0=$(date +%s%N)
     MGMT_JAVA_OPTS="$hostopts" bin/mgmt "${args[@]}" >"$dir/$h.log" 2>&1 &
     pids+=($!); hostpids+=($!)
@@ -105,9 +109,14 @@ run_once() { # N rep
     local pidlist; pidlist=$(IFS=,; echo "${hostpids[*]}")
     res=$(probe await "$t0" "$timeout" $((2 * k)) "$pidlist" "${dirs[@]}") || { status="k=$k: $res"; break; }
     read -r _ last own <<<"$res"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$k" "$own" "$last" "$(cut -d' ' -f1 /proc/loadavg)" >>"$out/joins.tsv"
-    printf '   N=%-3s k=%-3s started → own graph %6s ms, → all %3s hosts hold %4s files %6s ms (load %s)\n' \
+    # CPU the hosts already running spent on this join (the new host's start aside)
+    local others=0; ((k > 1)) && others=$(probe ticks "$(IFS=,; echo "${hostpids[*]:0:k-1}")")
+    local cost=$(((others - before) / (k > 1 ? k - 1 : 1)))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$k" "$own" "$last" "$(cut -d' ' -f1 /proc/loadavg)" "$cost" \
+      >>"$out/joins.tsv"
+    printf '   N=%-3s k=%-3s started → own graph %6s ms, → all %3s hosts hold %4s files %6s ms (load %s;' \
       "$n" "$k" "$own" "$k" $((2 * k)) "$last" "$(cut -d' ' -f1 /proc/loadavg)"
+    printf ' CPU per running host %s ms)\n' "$cost"
   done
   local cpu_mean="" cpu_max="" cpu_v="" cpu_c="" rss_mean="" rss_max="" pw="- - - -" load=""
   if [[ $status == ok ]]; then
@@ -159,3 +168,5 @@ if [[ -n $plot ]] && command -v gnuplot >/dev/null; then
   gnuplot -e "joins='$out/joins.tsv'; results='$out/results.tsv'; set output '$plot'" bench/scale/plot.gp \
     && echo ">> plot: $plot"
 fi
+}
+main "$@"

@@ -7,6 +7,7 @@
       "ok ALL_MS OWN_MS": ms from START_NS (a time.time_ns() value) until the last DIR got
       there, and until the first DIR (the new host's) held 2 files (its own graph ran);
       "timeout ..." or "died PID" (a PID in the comma-separated PIDS exited) and exits 1.
+  probe.py ticks PIDS                      CPU time of the PIDs together, in ms (utime + stime)
   probe.py idle SECONDS PIDS               CPU % of one core per PID over SECONDS, and VmRSS:
       one line per PID, "PID CPU_PERCENT RSS_MIB".
 """
@@ -103,6 +104,8 @@ if __name__ == "__main__":
         ports(int(sys.argv[2]))
     elif cmd == "await":
         sys.exit(wait(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6:]))
+    elif cmd == "ticks":
+        print(sum(cpu_ticks(p) for p in sys.argv[2].split(",") if p and alive(p)) * 1000 // os.sysconf("SC_CLK_TCK"))
     elif cmd == "idle":
         idle(float(sys.argv[2]), sys.argv[3])
     else:
