@@ -169,4 +169,4 @@ if [[ -n $plot ]] && command -v gnuplot >/dev/null; then
     && echo ">> plot: $plot"
 fi
 }
-main "$@"
+main "$@"; exit $?
