@@ -141,7 +141,7 @@ PY
     )
     pw=$(java $hostopts --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED \
            -cp bench/target/benchmarks.jar dev.mgmt.bench.ScaleStoreProbe "$seeds" "$puts" 2>"$dir/probe.err" \
-         | sed -n 's/^put \([^ ]*\) \([^ ]*\) [^ ]* watch \([^ ]*\) \([^ ]*\) .*/\1 \2 \3 \4/p')
+         | sed -n 's/^put \([^ ]*\) \([^ ]*\) [^ ]* watch \([^ ]*\) \([^ ]*\) .*/\1 \2 \3 \4/p') || true
     [[ -n $pw ]] || pw="- - - -"
   else
     load=$(cut -d' ' -f1 /proc/loadavg)
