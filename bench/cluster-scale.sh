@@ -101,6 +101,7 @@ run_once() { # N rep
                    --ideal-cluster-size 5 --converged-timeout -1 -v --color never --state-dir "$files/state")
     [[ -n $seeds ]] && args+=(--seeds "$seeds")
     local before=0; ((k > 1)) && before=$(probe ticks "$(IFS=,; echo "${hostpids[*]}")")
+    ((k == n && k > 1)) && probe threads "$(IFS=,; echo "${hostpids[*]}")" >"$dir/threads-before-last.json"
     local t0; t0=$(date +%s%N)
     MGMT_JAVA_OPTS="$hostopts" bin/mgmt "${args[@]}" >"$dir/$h.log" 2>&1 &
     pids+=($!); hostpids+=($!)
@@ -112,6 +113,9 @@ run_once() { # N rep
     # CPU the hosts already running spent on this join (the new host's start aside)
     local others=0; ((k > 1)) && others=$(probe ticks "$(IFS=,; echo "${hostpids[*]:0:k-1}")")
     local cost=$(((others - before) / (k > 1 ? k - 1 : 1)))
+    if ((k == n && k > 1)); then
+      probe threads-since "$dir/threads-before-last.json" "$(IFS=,; echo "${hostpids[*]:0:k-1}")" >"$dir/last-join-threads.txt"
+    fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$k" "$own" "$last" "$(cut -d' ' -f1 /proc/loadavg)" "$cost" \
       >>"$out/joins.tsv"
     printf '   N=%-3s k=%-3s started → own graph %6s ms, → all %3s hosts hold %4s files %6s ms (load %s;' \
@@ -149,6 +153,7 @@ PY
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "${last:-}" "$cpu_mean" "$cpu_max" \
     "$cpu_v" "$cpu_c" "$rss_mean" "$rss_max" $pw "$load" "$status" >>"$out/results.tsv"
+  [[ -s $dir/last-join-threads.txt ]] && { echo "   CPU the $((n - 1)) other hosts spent on the last join, by thread:"; sed 's/^/     /' "$dir/last-join-threads.txt"; }
   stop_hosts
 }
 

@@ -8,6 +8,8 @@
       there, and until the first DIR (the new host's) held 2 files (its own graph ran);
       "timeout ..." or "died PID" (a PID in the comma-separated PIDS exited) and exits 1.
   probe.py ticks PIDS                      CPU time of the PIDs together, in ms (utime + stime)
+  probe.py threads PIDS > SNAPSHOT          per-thread CPU ticks of the PIDs, to compare later with
+  probe.py threads-since SNAPSHOT PIDS      CPU ms per host since SNAPSHOT, by thread name (top 12)
   probe.py idle SECONDS PIDS               CPU % of one core per PID over SECONDS, and VmRSS:
       one line per PID, "PID CPU_PERCENT RSS_MIB".
 """
@@ -98,6 +100,41 @@ def idle(seconds, pids):
         print("%s %.2f %.0f" % (p, 100.0 * (cpu_ticks(p) - before[p]) / hz / elapsed, rss_mib(p)))
 
 
+def thread_ticks(pids):
+    out = {}
+    for p in pids:
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except FileNotFoundError:
+            continue
+        for t in tasks:
+            try:
+                with open(f"/proc/{p}/task/{t}/stat") as f:
+                    s = f.read()
+            except FileNotFoundError:
+                continue
+            name = s[s.index("(") + 1:s.rindex(")")]
+            fields = s.rsplit(")", 1)[1].split()
+            out[f"{p}/{t}"] = (name, int(fields[11]) + int(fields[12]))
+    return out
+
+
+def threads_since(snapshot, pids):
+    import collections
+    import json
+    import re
+    before = json.load(open(snapshot))
+    now = thread_ticks(pids)
+    by = collections.Counter()
+    for key, (name, ticks) in now.items():
+        # Thread names end in a number per pool member; comm is cut at 15 characters.
+        by[re.sub(r"[-_]?\d+$", "", name)] += ticks - before.get(key, [name, 0])[1]
+    ms = 1000 / os.sysconf("SC_CLK_TCK") / len(pids)
+    print("total %.0f ms per host" % (sum(by.values()) * ms))
+    for name, v in [x for x in by.most_common(12) if x[1] > 0]:
+        print("  %-16s %5.0f ms" % (name, v * ms))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "ports":
@@ -106,6 +143,11 @@ if __name__ == "__main__":
         sys.exit(wait(int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6:]))
     elif cmd == "ticks":
         print(sum(cpu_ticks(p) for p in sys.argv[2].split(",") if p and alive(p)) * 1000 // os.sysconf("SC_CLK_TCK"))
+    elif cmd == "threads":
+        import json
+        json.dump(thread_ticks([p for p in sys.argv[2].split(",") if p]), sys.stdout)
+    elif cmd == "threads-since":
+        threads_since(sys.argv[2], [p for p in sys.argv[3].split(",") if p])
     elif cmd == "idle":
         idle(float(sys.argv[2]), sys.argv[3])
     else:
