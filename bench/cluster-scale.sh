@@ -9,7 +9,8 @@
 # (dev.mgmt.bench.ScaleStoreProbe). It kills only the processes it started, on any exit.
 #
 # Usage: bench/cluster-scale.sh [-n "5 10 25 50"] [-r reps=1] [-i idle-seconds=60] [-p puts=200]
-#                               [-m host-jvm-opts="-Xmx96m -Xss512k"] [-t timeout-per-join=120]
+#                               [-m host-jvm-opts="-Xmx96m -Xss512k"] [-a "more mgmt run flags"]
+#                               [-t wait-per-start=120]
 #                               [-g docs/img/cluster-scale.svg]
 #        SKIP_BUILD=1 bench/cluster-scale.sh ...   # reuse the last build
 # Host logs (-v) and the raw figures go to bench/target/cluster-scale/<date-time>/.
@@ -19,12 +20,12 @@ main() {
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
-sizes="5 10 25 50"; reps=1; idle=60; puts=200; hostopts="-Xmx96m -Xss512k"; timeout=120; plot=""
+sizes="5 10 25 50"; reps=1; idle=60; puts=200; hostopts="-Xmx96m -Xss512k"; timeout=120; plot=""; more=""
 local OPTIND opt
-while getopts n:r:i:p:m:t:g:h opt; do
+while getopts n:r:i:p:m:a:t:g:h opt; do
   case $opt in
     n) sizes=$OPTARG ;; r) reps=$OPTARG ;; i) idle=$OPTARG ;; p) puts=$OPTARG ;;
-    m) hostopts=$OPTARG ;; t) timeout=$OPTARG ;; g) plot=$OPTARG ;;
+    m) hostopts=$OPTARG ;; a) more=$OPTARG ;; t) timeout=$OPTARG ;; g) plot=$OPTARG ;;
     *) sed -n '2,16p' "$0"; exit 2 ;;
   esac
 done
@@ -61,7 +62,7 @@ bin/mgmt --version >/dev/null   # builds the class-data archive once, before the
   echo ">> machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)," \
        "$(free -g | awk '/^Mem:/ {print $2 " GiB RAM"}'); $(java -version 2>&1 | head -1)"
   echo ">> commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- mgmt-* || echo ' (modified)');" \
-       "host JVM options: $hostopts; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+       "host JVM options: $hostopts; more flags: ${more:-none}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 printf 'N\trep\tk\tjoin_ms\texchange_ms\tload1\tcpu_ms_per_host\n' >"$out/joins.tsv"
 printf 'N\trep\texchange_ms\tcpu_mean\tcpu_max\tcpu_voter\tcpu_client\trss_mean\trss_max\tput_p50\tput_p99\twatch_p50\twatch_p99\tload1\tstatus\n' >"$out/results.tsv"
@@ -100,6 +101,8 @@ run_once() { # N rep
     local -a args=(run --yaml "$dir/$h.yaml" --hostname "$h" --listen "127.0.0.1:${ports[k-1]}"
                    --ideal-cluster-size 5 --converged-timeout -1 -v --color never --state-dir "$files/state")
     [[ -n $seeds ]] && args+=(--seeds "$seeds")
+    # shellcheck disable=SC2206 # a list of flags
+    [[ -n $more ]] && args+=($more)
     local before=0; ((k > 1)) && before=$(probe ticks "$(IFS=,; echo "${hostpids[*]}")")
     ((k == n && k > 1)) && probe threads "$(IFS=,; echo "${hostpids[*]}")" >"$dir/threads-before-last.json"
     local t0; t0=$(date +%s%N)
