@@ -20,11 +20,22 @@ import time
 
 
 def ports(n):
+    # Below the kernel's ephemeral range: another cluster on this machine picks its ports with
+    # bind(0) from that range, and a host of it that was killed is still heartbeated at its port
+    # for seconds. A host of ours on such a port would merge the two clusters' membership.
+    import random
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
     socks = []
-    for _ in range(n):
+    for port in random.sample(range(max(1024, low - 12000), low), 4 * n):
         s = socket.socket()
-        s.bind(("127.0.0.1", 0))
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            continue
         socks.append(s)
+        if len(socks) == n:
+            break
     for s in socks:
         print(s.getsockname()[1])
         s.close()
