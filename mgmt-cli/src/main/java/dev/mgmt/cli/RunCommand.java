@@ -113,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
                     + "In " + DurationConverter.SYNTAX + ".")
     Duration gracePeriod;
 
+    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long joining may take: the seeds' answer and the store's first session (default 10s). "
+                    + "Raise it when many hosts share a busy machine. In " + DurationConverter.SYNTAX + ".")
+    Duration joinTimeout;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
 
@@ -178,7 +183,7 @@ final class RunCommand implements Callable<Integer> {
                 ClusterNode.Builder node = ClusterNode.builder().hostname(host())
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
                         .seeds(seeds).server(!noServer).servers(servers).idealClusterSize(idealClusterSize)
-                        .strategy(elasticStrategy).gracePeriod(gracePeriod)
+                        .strategy(elasticStrategy).gracePeriod(gracePeriod).joinTimeout(joinTimeout)
                         .dataDir(StateDirectory.root(stateDir).resolve("cluster"));
                 security.applyTo(node);
                 if (advertise != null) {
@@ -228,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
     /** A cluster runs when any cluster flag is given, or when the graph exports or collects anything. */
     private boolean clustered(YamlGraph g) {
         return !seeds.isEmpty() || listen != null || advertise != null || noServer || !servers.isEmpty()
-                || given("--ideal-cluster-size", "--elastic-strategy", "--grace-period")
+                || given("--ideal-cluster-size", "--elastic-strategy", "--grace-period", "--join-timeout")
                 || !g.graph().exports().isEmpty() || !g.graph().collects().isEmpty();
     }
 
@@ -259,6 +264,10 @@ final class RunCommand implements Callable<Integer> {
         if (gracePeriod.isZero() || gracePeriod.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was "
                     + Durations.format(gracePeriod));
+        }
+        if (joinTimeout.isZero() || joinTimeout.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--join-timeout must be positive, was "
+                    + Durations.format(joinTimeout));
         }
         GraphFile.problem(yaml).ifPresent(p -> {
             throw new ParameterException(spec.commandLine(), p);

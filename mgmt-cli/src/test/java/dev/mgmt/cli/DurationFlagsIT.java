@@ -48,6 +48,7 @@ class DurationFlagsIT {
         refused("mgmt run: --converged-timeout must be -1 (forever) or at least 0, was -2s", "--converged-timeout", "-2");
         refused("mgmt run: --max-runtime must be at least 0 (0 = no limit), was -1.5s", "--max-runtime", "-1.5s");
         refused("mgmt run: --grace-period must be positive, was 0s", "--grace-period", "0");
+        refused("mgmt run: --join-timeout must be positive, was 0s", "--join-timeout", "0");
         refusedCommand("mgmt cluster status: Invalid value for option '--timeout': 'soon' is not a duration",
                 "cluster", "status", "--seeds", "127.0.0.1:1", "--timeout", "soon");
     }
@@ -58,7 +59,7 @@ class DurationFlagsIT {
             assertThat(mgmt.waitFor()).isZero();
             String help = mgmt.stdout().replaceAll("\\s+", " ");
             assertThat(help).contains("--converged-timeout=DURATION", "--max-runtime=DURATION", "--grace-period=DURATION",
-                    "In seconds, or a duration such as 500ms, 1.5s, 2m, 1h30m.");
+                    "--join-timeout=DURATION", "In seconds, or a duration such as 500ms, 1.5s, 2m, 1h30m.");
         }
     }
 
