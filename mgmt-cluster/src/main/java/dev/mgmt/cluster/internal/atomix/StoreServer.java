@@ -8,12 +8,14 @@ import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.StoreLimits;
 import dev.mgmt.cluster.internal.StoreDirectory;
+import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.partition.impl.RaftServerCommunicator;
+import io.atomix.protocols.raft.protocol.HeartbeatRequest;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.storage.StorageLevel;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +89,12 @@ final class StoreServer {
 
     void build() {
         makeDataDir();
-        this.server = RaftServer.builder(MemberId.from(memberId))
+        RaftServerCommunicator protocol = new RaftServerCommunicator(RAFT_GROUP,
+                Serializer.using(RaftNamespaces.RAFT_PROTOCOL), membership.communication());
+        RaftServer built = RaftServer.builder(MemberId.from(memberId))
                 .withName(RAFT_GROUP)
                 .withMembershipService(membership.cluster().getMembershipService())
-                .withProtocol(new RaftServerCommunicator(RAFT_GROUP,
-                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), membership.communication()))
+                .withProtocol(protocol)
                 .withPrimitiveTypes(AtomixInternals.TYPES)
                 .withElectionTimeout(config.electionTimeout())
                 .withHeartbeatInterval(heartbeatFor(config.electionTimeout()))
@@ -103,6 +107,61 @@ final class StoreServer {
                         .withMaxEntrySize(StoreLimits.ENTRY_BYTES)
                         .build())
                 .build();
+        built.addRoleChangeListener(role -> {
+            if (role == RaftServer.Role.LEADER) {
+                announceWhenCaughtUp(built, protocol);
+            }
+        });
+        this.server = built;
+    }
+
+    /**
+     * Announces this leader once it has applied its own first entry, and so every entry of the
+     * terms before. Sooner, a client's next command can arrive before the command it last had
+     * acknowledged is applied here; Atomix's leader then holds it as out of sequence, and
+     * nothing but the client sending it again (after a 5 s request timeout) releases it.
+     */
+    private void announceWhenCaughtUp(RaftServer s, RaftServerCommunicator protocol) {
+        RaftContext rc = AtomixInternals.context(s);
+        long first = rc.getLogWriter().getLastIndex();
+        long giveUp = System.nanoTime() + 2 * config.electionTimeout().toNanos();
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            if (!s.isRunning() || !s.isLeader()) {
+                return;
+            }
+            if (rc.getLastApplied() >= first || System.nanoTime() > giveUp) {
+                announceLeader(s, protocol);
+            } else {
+                rc.getThreadContext().schedule(Duration.ofMillis(5), check[0]);
+            }
+        };
+        check[0].run();
+    }
+
+    /**
+     * Tells every member's store client that this server now leads. Atomix's client learns of
+     * a new leader only from a keep-alive answer (every 27 s or so) and otherwise retries a
+     * command that found no leader at whole seconds (1, 1, 2, 3, 5 s). Told, it sends its
+     * pending commands to this server at once and resets its session's sequence numbers here.
+     * Atomix's client has the handler for this message; its server never sends it.
+     */
+    private void announceLeader(RaftServer s, RaftServerCommunicator protocol) {
+        // An ArrayList: Atomix's serializer knows it, not the JDK's immutable lists.
+        List<MemberId> servers = new ArrayList<>();
+        s.cluster().getMembers().forEach(m -> servers.add(m.memberId()));
+        HeartbeatRequest told = HeartbeatRequest.builder().withLeader(MemberId.from(memberId)).withMembers(servers).build();
+        for (Member m : membership.cluster().getMembershipService().getMembers()) {
+            if (m.isReachable() || m.id().id().equals(memberId)) {
+                protocol.heartbeat(m.id(), told).whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.debug("{}: cannot tell {} that this server leads: {}", config.hostname(), m.id(),
+                                rootMessage(e));
+                    }
+                });
+            }
+        }
+        log.debug("{}: told the store clients that this server leads", config.hostname());
     }
 
     private static Duration heartbeatFor(Duration electionTimeout) {

@@ -6,6 +6,7 @@ import static dev.mgmt.cluster.internal.atomix.Waits.secs;
 
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
+import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
 import io.atomix.core.map.AsyncAtomicMap;
 import io.atomix.core.map.AtomicMapType;
@@ -53,6 +54,8 @@ final class StoreSession {
     /** What {@link #attach} and {@link #onReconnect} attached to the map, to attach again to a new one. */
     private final List<Supplier<CompletableFuture<?>>> attachments = new CopyOnWriteArrayList<>();
     private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
+    /** Which store client hears a new leader's announcement; see {@link StoreClientProtocol}. */
+    private final StoreClientProtocol.Announcements announcements = new StoreClientProtocol.Announcements();
     private volatile RaftClient client;
     private volatile AsyncAtomicMap<String, byte[]> map;
 
@@ -108,8 +111,8 @@ final class StoreSession {
                 .withClientId(memberId + "-client")
                 .withMemberId(MemberId.from(memberId))
                 .withPartitionId(PartitionId.from(StoreServer.RAFT_GROUP, 1))
-                .withProtocol(new RaftClientCommunicator(StoreServer.RAFT_GROUP,
-                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), membership.communication()))
+                .withProtocol(new StoreClientProtocol(new RaftClientCommunicator(StoreServer.RAFT_GROUP,
+                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), membership.communication()), announcements))
                 .build();
         try {
             c.connect(voters).get(remaining(deadline), TimeUnit.NANOSECONDS);
@@ -198,11 +201,15 @@ final class StoreSession {
         try {
             MemberSelectorManager selectors = AtomixInternals.selectors(c);
             List<MemberId> wanted = servers.stream().map(MemberId::from).toList();
-            if (new ArrayList<>(selectors.members()).equals(wanted)) {
+            MemberId leader = selectors.leader();
+            // A dead leader kept first would cost every request a connection attempt (a connect
+            // timeout on a real network) until the next leader announces itself.
+            Member known = leader == null ? null : membership.cluster().getMembershipService().getMember(leader);
+            boolean keepLeader = known != null && known.isActive() && known.isReachable() && wanted.contains(leader);
+            if (new ArrayList<>(selectors.members()).equals(wanted) && (leader == null || keepLeader)) {
                 return;
             }
-            MemberId leader = selectors.leader();
-            selectors.resetAll(leader != null && wanted.contains(leader) ? leader : null, wanted);
+            selectors.resetAll(keepLeader ? leader : null, wanted);
             log.debug("{}: store client now talks to {}", config.hostname(), servers);
         } catch (RuntimeException e) {
             log.debug("cannot steer the store client: {}", e.toString());
