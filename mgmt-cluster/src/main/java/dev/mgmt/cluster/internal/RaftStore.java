@@ -559,8 +559,8 @@ final class RaftStore {
                 .withClientId(memberId + "-client")
                 .withMemberId(MemberId.from(memberId))
                 .withPartitionId(PartitionId.from(RAFT_GROUP, 1))
-                .withProtocol(new RaftClientCommunicator(RAFT_GROUP,
-                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()))
+                .withProtocol(new StoreClientProtocol(new RaftClientCommunicator(RAFT_GROUP,
+                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService())))
                 .build();
         try {
             c.connect(voters).get(remaining(deadline), TimeUnit.NANOSECONDS);
