@@ -171,6 +171,8 @@ final class RaftStore {
     /** What {@link #listen} and {@link #onReconnect} attached to the map, to attach again to a new one. */
     private final List<java.util.function.Supplier<CompletableFuture<?>>> attachments = new CopyOnWriteArrayList<>();
     private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
+    /** Which store client hears a new leader's announcement; see {@link StoreClientProtocol}. */
+    private final StoreClientProtocol.Announcements announcements = new StoreClientProtocol.Announcements();
     private volatile RaftServer server;
     private volatile RaftClient client;
     private volatile AsyncAtomicMap<String, byte[]> map;
@@ -336,11 +338,12 @@ final class RaftStore {
 
     private void buildServer() {
         makeDataDir();
-        this.server = RaftServer.builder(MemberId.from(memberId))
+        RaftServerCommunicator protocol = new RaftServerCommunicator(RAFT_GROUP,
+                Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService());
+        RaftServer built = RaftServer.builder(MemberId.from(memberId))
                 .withName(RAFT_GROUP)
                 .withMembershipService(cluster.getMembershipService())
-                .withProtocol(new RaftServerCommunicator(RAFT_GROUP,
-                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()))
+                .withProtocol(protocol)
                 .withPrimitiveTypes(TYPES)
                 .withElectionTimeout(config.electionTimeout())
                 .withHeartbeatInterval(heartbeatFor(config.electionTimeout()))
@@ -353,6 +356,66 @@ final class RaftStore {
                         .withMaxEntrySize(dev.mgmt.cluster.StoreLimits.ENTRY_BYTES)
                         .build())
                 .build();
+        built.addRoleChangeListener(role -> {
+            if (role == RaftServer.Role.LEADER) {
+                announceWhenCaughtUp(built, protocol);
+            }
+        });
+        this.server = built;
+    }
+
+    /**
+     * Announces this leader once it has applied its own first entry, and so every entry of the
+     * terms before. Sooner, a client's next command can arrive before the command it last had
+     * acknowledged is applied here; Atomix's leader then holds it as out of sequence, and
+     * nothing but the client sending it again (after a 5 s request timeout) releases it.
+     */
+    private void announceWhenCaughtUp(RaftServer s, RaftServerCommunicator protocol) {
+        if (!(raftContext(s) instanceof io.atomix.protocols.raft.impl.RaftContext rc)) {
+            announceLeader(s, protocol);
+            return;
+        }
+        long first = rc.getLogWriter().getLastIndex();
+        long giveUp = System.nanoTime() + 2 * config.electionTimeout().toNanos();
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            if (!s.isRunning() || !s.isLeader()) {
+                return;
+            }
+            if (rc.getLastApplied() >= first || System.nanoTime() > giveUp) {
+                announceLeader(s, protocol);
+            } else {
+                rc.getThreadContext().schedule(Duration.ofMillis(5), check[0]);
+            }
+        };
+        check[0].run();
+    }
+
+    /**
+     * Tells every member's store client that this server now leads. Atomix's client learns of
+     * a new leader only from a keep-alive answer (every 27 s or so) and otherwise retries a
+     * command that found no leader at whole seconds (1, 1, 2, 3, 5 s). Told, it sends its
+     * pending commands to this server at once and resets its session's sequence numbers here.
+     * Atomix's client has the handler for this message; its server never sends it.
+     */
+    private void announceLeader(RaftServer s, RaftServerCommunicator protocol) {
+        // An ArrayList: Atomix's serializer knows it, not the JDK's immutable lists.
+        List<MemberId> servers = new ArrayList<>();
+        s.cluster().getMembers().forEach(m -> servers.add(m.memberId()));
+        io.atomix.protocols.raft.protocol.HeartbeatRequest told =
+                io.atomix.protocols.raft.protocol.HeartbeatRequest.builder()
+                        .withLeader(MemberId.from(memberId)).withMembers(servers).build();
+        for (Member m : cluster.getMembershipService().getMembers()) {
+            if (m.isReachable() || m.id().id().equals(memberId)) {
+                protocol.heartbeat(m.id(), told).whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.debug("{}: cannot tell {} that this server leads: {}", config.hostname(), m.id(),
+                                rootMessage(e));
+                    }
+                });
+            }
+        }
+        log.debug("{}: told the store clients that this server leads", config.hostname());
     }
 
     private void startServer(long deadline) {
@@ -560,7 +623,8 @@ final class RaftStore {
                 .withMemberId(MemberId.from(memberId))
                 .withPartitionId(PartitionId.from(RAFT_GROUP, 1))
                 .withProtocol(new StoreClientProtocol(new RaftClientCommunicator(RAFT_GROUP,
-                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService())))
+                        Serializer.using(RaftNamespaces.RAFT_PROTOCOL), cluster.getCommunicationService()),
+                        announcements))
                 .build();
         try {
             c.connect(voters).get(remaining(deadline), TimeUnit.NANOSECONDS);

@@ -24,6 +24,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,13 +40,48 @@ import java.util.function.Function;
  * after a {@link ConnectException}, a timeout or a closed channel; any other I/O error fails
  * the command, and the session's next command then waits on the new leader for the missing
  * sequence number until a keep-alive fills the gap (about 27 s with the default session timeout).
+ *
+ * <p>A host's clients share one message subject for a new leader's announcement (Atomix's
+ * heartbeat request); a client that closes must not take another live client's handler with it.
  */
 final class StoreClientProtocol implements RaftClientProtocol {
 
     private final RaftClientProtocol delegate;
+    private final Announcements announcements;
 
-    StoreClientProtocol(RaftClientProtocol delegate) {
+    /** The handlers of a host's clients for a new leader's announcement; the latest one listens. */
+    static final class Announcements {
+        private final Map<StoreClientProtocol, Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>>> handlers =
+                new LinkedHashMap<>();
+
+        synchronized void register(StoreClientProtocol client,
+                Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>> handler) {
+            handlers.remove(client);
+            handlers.put(client, handler);
+            client.delegate.registerHeartbeatHandler(handler);
+        }
+
+        synchronized void unregister(StoreClientProtocol client) {
+            if (handlers.remove(client) == null) {
+                return;
+            }
+            client.delegate.unregisterHeartbeatHandler();
+            // The subject is one per host: give it back to the client registered before, if it still runs.
+            Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>> last = null;
+            StoreClientProtocol owner = null;
+            for (var e : handlers.entrySet()) {
+                owner = e.getKey();
+                last = e.getValue();
+            }
+            if (owner != null) {
+                owner.delegate.registerHeartbeatHandler(last);
+            }
+        }
+    }
+
+    StoreClientProtocol(RaftClientProtocol delegate, Announcements announcements) {
         this.delegate = delegate;
+        this.announcements = announcements;
     }
 
     /** Whether Atomix's session client would give up on this error although the peer simply went away. */
@@ -106,12 +143,12 @@ final class StoreClientProtocol implements RaftClientProtocol {
 
     @Override
     public void registerHeartbeatHandler(Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>> handler) {
-        delegate.registerHeartbeatHandler(handler);
+        announcements.register(this, handler);
     }
 
     @Override
     public void unregisterHeartbeatHandler() {
-        delegate.unregisterHeartbeatHandler();
+        announcements.unregister(this);
     }
 
     @Override
