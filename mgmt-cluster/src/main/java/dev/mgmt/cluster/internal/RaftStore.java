@@ -883,11 +883,15 @@ final class RaftStore {
         try {
             var selectors = (io.atomix.protocols.raft.session.impl.MemberSelectorManager) CLIENT_SELECTORS.get(c);
             List<MemberId> wanted = servers.stream().map(MemberId::from).toList();
-            if (new ArrayList<>(selectors.members()).equals(wanted)) {
+            MemberId leader = selectors.leader();
+            // A dead leader kept first would cost every request a connection attempt (a connect
+            // timeout on a real network) until the next leader announces itself.
+            Member known = leader == null ? null : cluster.getMembershipService().getMember(leader);
+            boolean keepLeader = known != null && known.isActive() && known.isReachable() && wanted.contains(leader);
+            if (new ArrayList<>(selectors.members()).equals(wanted) && (leader == null || keepLeader)) {
                 return;
             }
-            MemberId leader = selectors.leader();
-            selectors.resetAll(leader != null && wanted.contains(leader) ? leader : null, wanted);
+            selectors.resetAll(keepLeader ? leader : null, wanted);
             log.debug("{}: store client now talks to {}", config.hostname(), servers);
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("cannot steer the store client: {}", e.toString());
