@@ -322,7 +322,7 @@ public final class ClusterNode {
         private Duration joinTimeout = Duration.ofSeconds(10);
         private Duration heartbeatInterval = Duration.ofMillis(500);
         private Duration failureTimeout = Duration.ofSeconds(5);
-        private Duration electionTimeout = Duration.ofSeconds(1);
+        private Duration electionTimeout = Duration.ofMillis(500);
         private String clusterName = "mgmt";
         private Path dataDir;
         private ResourceCodec codec;
@@ -424,9 +424,12 @@ public final class ClusterNode {
         }
 
         /**
-         * Raft election timeout of a store server; default 1 s. A bootstrapping host does not
-         * wait for it (it elects itself at once), so this only sets how fast a new leader is
-         * elected when one dies, against how easily a busy machine causes needless elections.
+         * Raft election timeout of a store server; default 500 ms (Raft heartbeats every
+         * quarter of it, at most 250 ms). A bootstrapping host does not wait for it (it elects
+         * itself at once), so this only sets how fast a new leader is elected when one dies
+         * (a random 1 to 2 timeouts after its last heartbeat), against how easily a busy
+         * machine causes needless elections (none seen at 500 ms on a 2-core VM at load 15-30,
+         * docs/benchmarks.md).
          */
         public Builder electionTimeout(Duration d) {
             this.electionTimeout = d;
