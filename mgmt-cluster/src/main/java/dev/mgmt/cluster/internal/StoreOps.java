@@ -3,8 +3,6 @@ package dev.mgmt.cluster.internal;
 import dev.mgmt.cluster.ClusterException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -82,25 +80,15 @@ final class StoreOps {
         return t.getMessage() != null ? t.getMessage() : "the store failed";
     }
 
-    /** The innermost cause's message: what went wrong, without the layers that passed it on. */
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return Causes.rootMessage(e);
     }
 
     static String secs(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+        return Causes.secs(d);
     }
 
     static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Causes.unwrap(e);
     }
 }

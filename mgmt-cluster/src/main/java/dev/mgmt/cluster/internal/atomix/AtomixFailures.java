@@ -2,14 +2,13 @@ package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.StoreLimitException;
+import dev.mgmt.cluster.internal.Causes;
 import dev.mgmt.cluster.internal.Store;
 import dev.mgmt.cluster.internal.StoreUnavailableException;
 import io.atomix.cluster.messaging.MessagingException;
 import io.atomix.primitive.PrimitiveException;
 import io.atomix.storage.StorageException;
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -67,10 +66,6 @@ final class AtomixFailures {
     }
 
     private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Causes.unwrap(e);
     }
 }

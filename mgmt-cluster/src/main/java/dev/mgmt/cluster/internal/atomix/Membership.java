@@ -1,5 +1,8 @@
 package dev.mgmt.cluster.internal.atomix;
 
+import dev.mgmt.api.Quoted;
+import dev.mgmt.cluster.internal.StoreWatch;
+import dev.mgmt.cluster.internal.Store;
 import static dev.mgmt.cluster.internal.atomix.Waits.remaining;
 import static dev.mgmt.cluster.internal.atomix.Waits.rootMessage;
 import static dev.mgmt.cluster.internal.atomix.Waits.secs;
@@ -267,5 +270,36 @@ final class Membership {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Whether the store's voters answer, for {@link StoreWatch}: for a store server, whether a
+     * majority of the voters in its Raft configuration is reachable (itself included); for a
+     * client, whether any member advertising a voter is. The voters are named as
+     * {@code member id at address} where membership knows the address.
+     *
+     * @param raft the Raft configuration as this host's server sees it; empty without a server
+     */
+    StoreWatch.Look look(Map<String, Store.Role> raft) {
+        Map<String, Member> byId = byId();
+        List<String> voterIds;
+        boolean reachable;
+        if (!raft.isEmpty()) {
+            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == Store.Role.VOTER)
+                    .map(Map.Entry::getKey).sorted().toList();
+            long up = voterIds.stream()
+                    .filter(id -> id.equals(memberId) || (byId.containsKey(id) && byId.get(id).isReachable()))
+                    .count();
+            reachable = voterIds.isEmpty() || up >= voterIds.size() / 2 + 1;
+        } else {
+            voterIds = byId.values().stream().filter(Membership::advertisesVoter)
+                    .map(m -> m.id().id()).sorted().toList();
+            reachable = !voters().isEmpty();
+        }
+        List<String> named = voterIds.stream().map(id -> {
+            Member m = byId.get(id);
+            return Quoted.escape(id) + (m == null ? "" : " at " + m.address());
+        }).toList();
+        return new StoreWatch.Look(reachable, named);
     }
 }

@@ -2,7 +2,6 @@ package dev.mgmt.cluster.internal.atomix;
 
 import static dev.mgmt.cluster.internal.atomix.Waits.remaining;
 
-import dev.mgmt.api.Quoted;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.internal.HostNames;
@@ -10,14 +9,11 @@ import dev.mgmt.cluster.internal.Sealing;
 import dev.mgmt.cluster.internal.Store;
 import dev.mgmt.cluster.internal.StoreDirectory;
 import dev.mgmt.cluster.internal.StoreWatch;
-import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
 import io.atomix.core.map.AtomicMapType;
-import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.utils.serializer.Serializer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -193,35 +189,10 @@ public final class RaftStore implements Store {
         return membership.liveMembers();
     }
 
-    /**
-     * Whether the store's voters answer, for {@link StoreWatch}: for a store server, whether a
-     * majority of the voters in its Raft configuration is reachable (itself included); for a
-     * client, whether any member advertising a voter is. The voters are named as
-     * {@code member id at address} where membership knows the address.
-     */
+    /** See {@link Membership#look}. */
     @Override
     public StoreWatch.Look look() {
-        Map<String, Member> byId = membership.byId();
-        Map<String, Role> raft = raftMembers();
-        List<String> voterIds;
-        boolean reachable;
-        if (!raft.isEmpty()) {
-            voterIds = raft.entrySet().stream().filter(e -> e.getValue() == Role.VOTER)
-                    .map(Map.Entry::getKey).sorted().toList();
-            long up = voterIds.stream()
-                    .filter(id -> id.equals(memberId()) || (byId.containsKey(id) && byId.get(id).isReachable()))
-                    .count();
-            reachable = voterIds.isEmpty() || up >= voterIds.size() / 2 + 1;
-        } else {
-            voterIds = byId.values().stream().filter(Membership::advertisesVoter)
-                    .map(m -> m.id().id()).sorted().toList();
-            reachable = !membership.voters().isEmpty();
-        }
-        List<String> named = voterIds.stream().map(id -> {
-            Member m = byId.get(id);
-            return Quoted.escape(id) + (m == null ? "" : " at " + m.address());
-        }).toList();
-        return new StoreWatch.Look(reachable, named);
+        return membership.look(raftMembers());
     }
 
     // ---- this host's Raft server ----
@@ -263,17 +234,7 @@ public final class RaftStore implements Store {
 
     @Override
     public Map<String, Role> raftMembers() {
-        Map<String, Role> out = new HashMap<>();
-        server.raftMembers().forEach((id, type) -> out.put(id, role(type)));
-        return out;
-    }
-
-    private static Role role(RaftMember.Type type) {
-        return switch (type) {
-            case ACTIVE -> Role.VOTER;
-            case INACTIVE -> Role.INACTIVE;
-            default -> Role.LEARNER;
-        };
+        return server.raftMembers();
     }
 
     /** The Raft term, or -1 without a server. */

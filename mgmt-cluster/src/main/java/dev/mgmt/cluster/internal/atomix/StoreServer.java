@@ -7,6 +7,7 @@ import static dev.mgmt.cluster.internal.atomix.Waits.secs;
 import dev.mgmt.cluster.ClusterException;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.StoreLimits;
+import dev.mgmt.cluster.internal.Store;
 import dev.mgmt.cluster.internal.StoreDirectory;
 import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
@@ -326,15 +327,23 @@ final class StoreServer {
     }
 
     /** The Raft configuration as this host's server sees it: member id to type; empty without a server. */
-    Map<String, RaftMember.Type> raftMembers() {
+    Map<String, Store.Role> raftMembers() {
         RaftServer s = server;
-        Map<String, RaftMember.Type> out = new HashMap<>();
+        Map<String, Store.Role> out = new HashMap<>();
         if (s != null && s.isRunning()) {
             for (RaftMember m : s.cluster().getMembers()) {
-                out.put(m.memberId().id(), m.getType());
+                out.put(m.memberId().id(), role(m.getType()));
             }
         }
         return out;
+    }
+
+    private static Store.Role role(RaftMember.Type type) {
+        return switch (type) {
+            case ACTIVE -> Store.Role.VOTER;
+            case INACTIVE -> Store.Role.INACTIVE;
+            default -> Store.Role.LEARNER;
+        };
     }
 
     /** The Raft term, or -1 without a server. */

@@ -1,6 +1,7 @@
 package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
+import dev.mgmt.cluster.internal.Causes;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,15 +42,10 @@ final class Waits {
     }
 
     static String secs(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+        return Causes.secs(d);
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return Causes.rootMessage(e);
     }
 }
