@@ -128,7 +128,11 @@ final class Elastic implements AutoCloseable {
                 chooser.reset();
             }
         } catch (RuntimeException e) {
-            log.warn("{}: elastic membership step failed: {}", host, StoreOps.rootMessage(e));
+            if (closed) {
+                log.debug("{}: elastic membership step ended by close: {}", host, StoreOps.rootMessage(e));
+            } else {
+                log.warn("{}: elastic membership step failed: {}", host, StoreOps.rootMessage(e));
+            }
         } finally {
             stepThread = null;
             stepLock.unlock();
@@ -170,7 +174,12 @@ final class Elastic implements AutoCloseable {
             try {
                 store.becomeLearner(state.voters(), JOIN_TIMEOUT);
             } catch (ClusterException e) {
-                log.warn("{}: {}", host, e.getMessage());
+                // Closing interrupts a join under way: that is the host stopping, not a failure to report.
+                if (closed) {
+                    log.debug("{}: {}", host, e.getMessage());
+                } else {
+                    log.warn("{}: {}", host, e.getMessage());
+                }
             }
         } else if (!nominated && store.isServer() && !store.isLeader()) {
             log.info("{}: unnominated; leaving the store's servers", host);
