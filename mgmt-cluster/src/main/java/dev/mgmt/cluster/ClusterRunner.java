@@ -9,6 +9,7 @@ import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.internal.ClaimOwners;
 import dev.mgmt.cluster.internal.CollectSelection;
+import dev.mgmt.cluster.internal.ConvergedSettle;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -35,7 +37,9 @@ import reactor.core.scheduler.Schedulers;
  * kinds its graph names, and only the exports directed at it or at every host. A collected
  * resource that can be undone carries {@code meta.reverse}: when its export is withdrawn (its
  * host stopped exporting it, left or died), the engine runs its reversal as a vertex (a
- * collected file is removed), with the events, retries and semaphores of any vertex.
+ * collected file is removed), with the events, retries and semaphores of any vertex. The
+ * host's converged state is published once it has held for the settle time
+ * ({@link #DEFAULT_SETTLE}), so the moment of unconvergence each swap brings writes nothing.
  *
  * <pre>{@code
  * try (World world = ClusterNode.builder().hostname("a").build().start();
@@ -51,9 +55,17 @@ public final class ClusterRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.cluster");
 
+    /**
+     * How long a converged state must hold before it is published: longer than the unconverged
+     * moment of a swap that changes little (about 25 ms when a host joins), short beside a
+     * converged timeout of seconds.
+     */
+    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(200);
+
     private final Engine engine;
     private final World world;
     private final CollectSelection selection;
+    private final ConvergedSettle settle;
     private final Disposable.Composite subscriptions = Disposables.composite();
     private Disposable collecting = Disposables.single();
     private Graph base;
@@ -73,9 +85,24 @@ public final class ClusterRunner implements AutoCloseable {
 
     /** A runner whose collect policy reads resources through {@code codec} (the one the world decodes with). */
     public ClusterRunner(Engine engine, World world, ResourceCodec codec) {
+        this(engine, world, codec, DEFAULT_SETTLE, Schedulers.parallel());
+    }
+
+    /**
+     * A runner that publishes a converged state once it has held for {@code settle}, timed on
+     * {@code timer} (tests give a virtual one).
+     *
+     * @param settle zero publishes every change at once
+     */
+    public ClusterRunner(Engine engine, World world, ResourceCodec codec, Duration settle, Scheduler timer) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.world = Objects.requireNonNull(world, "world");
         this.selection = new CollectSelection(Objects.requireNonNull(codec, "codec"), world.host());
+        if (settle == null || settle.isNegative()) {
+            throw new IllegalArgumentException("settle: must be a duration of zero or more");
+        }
+        this.settle = new ConvergedSettle(settle, Objects.requireNonNull(timer, "timer"), world::converged);
+        subscriptions.add(this.settle);
     }
 
     /**
@@ -97,11 +124,7 @@ public final class ClusterRunner implements AutoCloseable {
                 .filter(e -> e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)
                 .map(e -> e instanceof EngineEvent.Converged)
                 .distinctUntilChanged()
-                .concatMap(c -> world.converged(c).onErrorResume(x -> {
-                    log.warn("cannot publish converged={}: {}", c, x.toString());
-                    return Mono.empty();
-                }))
-                .subscribe());
+                .subscribe(settle::seen));
         exportAndCollect(graph);
     }
 
@@ -130,7 +153,8 @@ public final class ClusterRunner implements AutoCloseable {
 
     /**
      * Completes once this engine has been converged for {@code quiet} and every live host
-     * says it is converged too (mgmt's cluster-wide converged timeout).
+     * says it is converged too (mgmt's cluster-wide converged timeout). Another host's state
+     * is known once it has held for its settle time: one unconverged for less may be missed.
      */
     public Mono<Convergence> convergedEverywhere(Duration quiet) {
         // A host that turns unconverged cancels the local wait; the next all-converged map restarts it.

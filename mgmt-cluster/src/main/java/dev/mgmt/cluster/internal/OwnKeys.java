@@ -56,6 +56,24 @@ final class OwnKeys {
         wrote();
     }
 
+    /** Whether {@code doc} is the export last written and the store holds it: writing it again would change nothing. */
+    boolean exportStored(String doc) {
+        return stored(StoreWorld.EXPORTED + host, lastExport, doc);
+    }
+
+    /** Whether {@code value} is the converged state last written and the store holds it. */
+    boolean convergedStored(String value) {
+        return stored(StoreWorld.CONVERGED + host, lastConverged, value);
+    }
+
+    /**
+     * A write of an unchanged value would still reach every host's listeners. The store's value
+     * alone is not enough: a different value of this host's may be on its way there.
+     */
+    private boolean stored(String key, String last, String value) {
+        return value.equals(last) && value.equals(mirror.value(key));
+    }
+
     /** The refusals document last published, or null when there are none. */
     void refusals(String doc) {
         lastRefusals = doc;

@@ -229,6 +229,9 @@ public final class StoreWorld implements World {
         // Checked before anything is written; a refusal is not retried.
         return Mono.fromCallable(() -> limits.encodeExport(views.codec(), resources, to))
                 .flatMap(doc -> {
+                    if (own.exportStored(doc)) {
+                        return Mono.empty();
+                    }
                     own.exported(doc);
                     return ops.retried("export", () -> store.put(EXPORTED + host, doc));
                 });
@@ -279,6 +282,9 @@ public final class StoreWorld implements World {
     @Override
     public Mono<Void> converged(boolean converged) {
         String value = Boolean.toString(converged);
+        if (own.convergedStored(value)) {
+            return Mono.empty();
+        }
         own.converged(value);
         return ops.retried("converged", () -> store.put(CONVERGED + host, value));
     }
