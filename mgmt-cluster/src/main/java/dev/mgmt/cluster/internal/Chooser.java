@@ -217,7 +217,7 @@ final class Chooser {
         if (!config.servers().isEmpty() && !config.servers().contains(m.host())) {
             return false;
         }
-        return config.tls().isEmpty() || m.memberId().equals(mirror.value(StoreWorld.MEMBER + m.host()));
+        return config.tls().isEmpty() || m.memberId().equals(mirror.value(StoreKeys.MEMBER + m.host()));
     }
 
     private boolean volunteers(String h) {

@@ -39,9 +39,9 @@ final class ClusterSettings {
     void recordInitial() {
         String host = config.hostname();
         if (store.isServer() && sealing.localAdmin()) {
-            recordOnce(StoreWorld.IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize()));
-            recordOnce(StoreWorld.ELASTIC_STRATEGY, config.strategy().name());
-            recordOnce(StoreWorld.GRACE_PERIOD, Long.toString(config.gracePeriod().toMillis()));
+            recordOnce(StoreKeys.IDEAL_CLUSTER_SIZE, Integer.toString(config.idealClusterSize()));
+            recordOnce(StoreKeys.ELASTIC_STRATEGY, config.strategy().name());
+            recordOnce(StoreKeys.GRACE_PERIOD, Long.toString(config.gracePeriod().toMillis()));
         } else if (store.isServer()) {
             // Cluster settings are an admin's to write: this host's flags stay its own defaults,
             // used while it chooses and no admin has set them.
@@ -67,7 +67,7 @@ final class ClusterSettings {
             return Mono.error(notAdmin("set the ideal cluster size"));
         }
         return ops.retried("set the ideal cluster size",
-                () -> store.put(StoreWorld.IDEAL_CLUSTER_SIZE, Integer.toString(n)));
+                () -> store.put(StoreKeys.IDEAL_CLUSTER_SIZE, Integer.toString(n)));
     }
 
     Mono<Void> volunteer(String h, boolean volunteer) {
@@ -92,7 +92,7 @@ final class ClusterSettings {
 
     /** The cluster's ideal size: the store's, which the first host set and operators change. */
     static int idealSize(Mirror mirror, ClusterNode config) {
-        String v = mirror.value(StoreWorld.IDEAL_CLUSTER_SIZE);
+        String v = mirror.value(StoreKeys.IDEAL_CLUSTER_SIZE);
         int n = parseIdealSize(v);
         if (v == null || n > 0) {
             BAD_IDEAL_SIZE.remove(config.hostname());
@@ -101,7 +101,7 @@ final class ClusterSettings {
         // Read every tick: say it once per bad value, not four times a second.
         if (!v.equals(BAD_IDEAL_SIZE.put(config.hostname(), v))) {
             log.warn("{}: ignoring {} {}: not a whole number of at least 1; using {} until it is set right "
-                    + "(mgmt cluster set-ideal-size N)", config.hostname(), StoreWorld.IDEAL_CLUSTER_SIZE,
+                    + "(mgmt cluster set-ideal-size N)", config.hostname(), StoreKeys.IDEAL_CLUSTER_SIZE,
                     Quoted.of(v), config.idealClusterSize());
         }
         return config.idealClusterSize();
@@ -122,7 +122,7 @@ final class ClusterSettings {
 
     /** The cluster's strategy: the first host's. */
     static ElasticStrategy strategy(Mirror mirror, ClusterNode config) {
-        String v = mirror.value(StoreWorld.ELASTIC_STRATEGY);
+        String v = mirror.value(StoreKeys.ELASTIC_STRATEGY);
         try {
             return v == null ? config.strategy() : ElasticStrategy.valueOf(v.trim());
         } catch (IllegalArgumentException e) {
@@ -132,7 +132,7 @@ final class ClusterSettings {
 
     /** The cluster's grace period: the first host's. */
     static Duration gracePeriod(Mirror mirror, ClusterNode config) {
-        String v = mirror.value(StoreWorld.GRACE_PERIOD);
+        String v = mirror.value(StoreKeys.GRACE_PERIOD);
         try {
             return v == null ? config.gracePeriod() : Duration.ofMillis(Long.parseLong(v.trim()));
         } catch (NumberFormatException e) {

@@ -66,13 +66,13 @@ final class ClusterView {
         }
         members.sort(Comparator.comparing(ClusterStatus.Member::host).thenComparing(ClusterStatus.Member::memberId));
         List<CollectRefusal> refusals = new ArrayList<>();
-        mirror.snapshot(StoreWorld.REFUSED).forEach((collector, doc) -> refusals.addAll(RefusalDoc.decode(collector, doc)));
+        mirror.snapshot(StoreKeys.REFUSED).forEach((collector, doc) -> refusals.addAll(RefusalDoc.decode(collector, doc)));
         return new ClusterStatus(ClusterSettings.idealSize(mirror, config), ClusterSettings.strategy(mirror, config),
                 Optional.ofNullable(leaderHost), members, refusals);
     }
 
     private static Optional<Boolean> converged(Mirror mirror, String host) {
-        String v = mirror.value(StoreWorld.CONVERGED + host);
+        String v = mirror.value(StoreKeys.CONVERGED + host);
         return v == null ? Optional.empty() : Optional.of(Boolean.parseBoolean(v));
     }
 }

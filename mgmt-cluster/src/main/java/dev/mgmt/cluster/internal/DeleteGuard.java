@@ -67,7 +67,7 @@ final class DeleteGuard {
 
     /** The host of an {@code exported/<h>} or {@code converged/<h>} key; null for any other key. */
     private static String owner(String key) {
-        boolean guarded = key.startsWith(StoreWorld.EXPORTED) || key.startsWith(StoreWorld.CONVERGED);
+        boolean guarded = key.startsWith(StoreKeys.EXPORTED) || key.startsWith(StoreKeys.CONVERGED);
         String h = guarded ? KeyRules.ownerOf(key) : null;
         return h == null || h.isEmpty() || h.indexOf('/') >= 0 ? null : h;
     }

@@ -25,8 +25,8 @@ final class Departures {
     private static final Logger log = LoggerFactory.getLogger(Departures.class);
 
     /** The keys a host holds, each {@code <prefix><host>}. */
-    static final List<String> HOST_PREFIXES = List.of(StoreWorld.EXPORTED, StoreWorld.CONVERGED, Elastic.VOLUNTEER,
-            StoreWorld.REFUSED, StoreWorld.MEMBER);
+    static final List<String> HOST_PREFIXES = List.of(StoreKeys.EXPORTED, StoreKeys.CONVERGED, Elastic.VOLUNTEER,
+            StoreKeys.REFUSED, StoreKeys.MEMBER);
 
     private final String host;
     private final Store store;

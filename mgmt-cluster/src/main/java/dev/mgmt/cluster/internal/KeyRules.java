@@ -29,8 +29,8 @@ final class KeyRules {
     }
 
     /** The prefixes of the keys that belong to one host, named right after the prefix. */
-    static final java.util.List<String> HOST_KEYS = java.util.List.of(StoreWorld.EXPORTED, StoreWorld.CONVERGED,
-            StoreWorld.REFUSED, StoreWorld.MEMBER, Elastic.VOLUNTEER);
+    static final java.util.List<String> HOST_KEYS = java.util.List.of(StoreKeys.EXPORTED, StoreKeys.CONVERGED,
+            StoreKeys.REFUSED, StoreKeys.MEMBER, Elastic.VOLUNTEER);
 
     /**
      * Why {@code key} is not of a shape mgmt writes, or null when it is. Judged on the key
@@ -47,12 +47,12 @@ final class KeyRules {
                         : "not a key mgmt writes: " + prefix + "<host> with a plain host name and nothing after it";
             }
         }
-        if (key.equals(ElasticState.KEY) || key.startsWith(StoreWorld.KV)) {
+        if (key.equals(ElasticState.KEY) || key.startsWith(StoreKeys.KV)) {
             return null;
         }
         if (key.startsWith("config/")) {
-            return key.equals(StoreWorld.IDEAL_CLUSTER_SIZE) || key.equals(StoreWorld.ELASTIC_STRATEGY)
-                    || key.equals(StoreWorld.GRACE_PERIOD) ? null : "not a cluster setting mgmt knows";
+            return key.equals(StoreKeys.IDEAL_CLUSTER_SIZE) || key.equals(StoreKeys.ELASTIC_STRATEGY)
+                    || key.equals(StoreKeys.GRACE_PERIOD) ? null : "not a cluster setting mgmt knows";
         }
         return "no member writes this key";
     }
@@ -79,17 +79,17 @@ final class KeyRules {
         if (shape != null) {
             return shape;
         }
-        if (key.startsWith(StoreWorld.EXPORTED)) {
-            return own(key, StoreWorld.EXPORTED, names, false, "exports");
+        if (key.startsWith(StoreKeys.EXPORTED)) {
+            return own(key, StoreKeys.EXPORTED, names, false, "exports");
         }
-        if (key.startsWith(StoreWorld.CONVERGED)) {
-            return own(key, StoreWorld.CONVERGED, names, false, "converged state");
+        if (key.startsWith(StoreKeys.CONVERGED)) {
+            return own(key, StoreKeys.CONVERGED, names, false, "converged state");
         }
-        if (key.startsWith(StoreWorld.REFUSED)) {
-            return own(key, StoreWorld.REFUSED, names, false, "refused exports");
+        if (key.startsWith(StoreKeys.REFUSED)) {
+            return own(key, StoreKeys.REFUSED, names, false, "refused exports");
         }
-        if (key.startsWith(StoreWorld.MEMBER)) {
-            return own(key, StoreWorld.MEMBER, names, false, "member id");
+        if (key.startsWith(StoreKeys.MEMBER)) {
+            return own(key, StoreKeys.MEMBER, names, false, "member id");
         }
         if (key.startsWith(Elastic.VOLUNTEER)) {
             return own(key, Elastic.VOLUNTEER, names, admin, "volunteer entry");
@@ -105,7 +105,7 @@ final class KeyRules {
             }
             return "only a store voter may write the chooser's state (voters now: " + voterHosts + ")";
         }
-        if (key.startsWith(StoreWorld.KV)) {
+        if (key.startsWith(StoreKeys.KV)) {
             return null;
         }
         return "no member writes this key";

@@ -147,7 +147,7 @@ final class LimitGuard {
             return c;
         }
         String why = refusal(c.key(), c.value());
-        if (why == null && c.key().startsWith(StoreWorld.KV)) {
+        if (why == null && c.key().startsWith(StoreKeys.KV)) {
             why = hold(c.key(), c.value());
         }
         if (why == null) {
@@ -202,7 +202,7 @@ final class LimitGuard {
         if (why == null) {
             why = refusal(key, value);
         }
-        if (why == null && key.startsWith(StoreWorld.KV)) {
+        if (why == null && key.startsWith(StoreKeys.KV)) {
             synchronized (this) {
                 if (!kvHeld.containsKey(key) && kvHeld.size() >= limits.maxKvKeys()) {
                     why = "this host holds " + limits.maxKvKeys() + " key/value keys already (StoreLimits.maxKvKeys)";
@@ -241,10 +241,10 @@ final class LimitGuard {
         if (k > limits.maxKeyBytes()) {
             return "its key is " + StoreLimits.size(k) + ", over the limit of " + StoreLimits.size(limits.maxKeyBytes());
         }
-        boolean export = key.startsWith(StoreWorld.EXPORTED);
+        boolean export = key.startsWith(StoreKeys.EXPORTED);
         // Values of the user's key/value API have their own limit; the others are written by
         // mgmt itself (exports, converged states, membership) and get the export's.
-        int max = key.startsWith(StoreWorld.KV) ? limits.maxValueBytes() : limits.maxExportBytes();
+        int max = key.startsWith(StoreKeys.KV) ? limits.maxValueBytes() : limits.maxExportBytes();
         if (sealed) {
             max = Math.min(StoreLimits.ENTRY_BYTES, 2 * max + SEAL_BYTES);
         }
@@ -278,12 +278,12 @@ final class LimitGuard {
     }
 
     private String openedRefusal(String key, String value) {
-        int max = key.startsWith(StoreWorld.KV) ? limits.maxValueBytes() : limits.maxExportBytes();
+        int max = key.startsWith(StoreKeys.KV) ? limits.maxValueBytes() : limits.maxExportBytes();
         int v = utf8(value);
         if (v > max) {
             return "it is " + StoreLimits.size(v) + " (" + v + " bytes), over the limit of " + StoreLimits.size(max);
         }
-        if (key.startsWith(StoreWorld.EXPORTED)) {
+        if (key.startsWith(StoreKeys.EXPORTED)) {
             int n = ExportDoc.count(value);
             if (n > limits.maxExportedResources()) {
                 return "it holds " + n + " resources, over the limit of " + limits.maxExportedResources();

@@ -32,7 +32,7 @@ final class MembershipKeys {
         switch (key) {
             case ElasticState.KEY:
                 return stateProblem(value);
-            case StoreWorld.IDEAL_CLUSTER_SIZE:
+            case StoreKeys.IDEAL_CLUSTER_SIZE:
                 try {
                     int n = Integer.parseInt(value);
                     return n >= 1 && n <= MAX_IDEAL_SIZE ? null
@@ -40,14 +40,14 @@ final class MembershipKeys {
                 } catch (NumberFormatException e) {
                     return "the ideal cluster size must be a whole number, not " + dev.mgmt.api.Quoted.of(value);
                 }
-            case StoreWorld.ELASTIC_STRATEGY:
+            case StoreKeys.ELASTIC_STRATEGY:
                 try {
                     ElasticStrategy.valueOf(value);
                     return null;
                 } catch (IllegalArgumentException e) {
                     return "the elastic strategy must be one of REPLACE, ADD, PRUNE, not " + dev.mgmt.api.Quoted.of(value);
                 }
-            case StoreWorld.GRACE_PERIOD:
+            case StoreKeys.GRACE_PERIOD:
                 try {
                     long ms = Long.parseLong(value);
                     return ms > 0 ? null : "the grace period must be a positive number of milliseconds, not " + ms;
@@ -55,8 +55,8 @@ final class MembershipKeys {
                     return "the grace period must be a whole number of milliseconds, not " + dev.mgmt.api.Quoted.of(value);
                 }
             default:
-                return "no such setting (known: " + StoreWorld.IDEAL_CLUSTER_SIZE + ", " + StoreWorld.ELASTIC_STRATEGY
-                        + ", " + StoreWorld.GRACE_PERIOD + ")";
+                return "no such setting (known: " + StoreKeys.IDEAL_CLUSTER_SIZE + ", " + StoreKeys.ELASTIC_STRATEGY
+                        + ", " + StoreKeys.GRACE_PERIOD + ")";
         }
     }
 

@@ -58,12 +58,12 @@ final class OwnKeys {
 
     /** Whether {@code doc} is the export last written and the store holds it: writing it again would change nothing. */
     boolean exportStored(String doc) {
-        return stored(StoreWorld.EXPORTED + host, lastExport, doc);
+        return stored(StoreKeys.EXPORTED + host, lastExport, doc);
     }
 
     /** Whether {@code value} is the converged state last written and the store holds it. */
     boolean convergedStored(String value) {
-        return stored(StoreWorld.CONVERGED + host, lastConverged, value);
+        return stored(StoreKeys.CONVERGED + host, lastConverged, value);
     }
 
     /**
@@ -98,10 +98,10 @@ final class OwnKeys {
         if (closed.getAsBoolean()) {
             return;
         }
-        restore(keys, StoreWorld.EXPORTED + host, lastExport);
-        restore(keys, StoreWorld.CONVERGED + host, lastConverged);
-        restore(keys, StoreWorld.MEMBER + host, ownMember);
-        restore(keys, StoreWorld.REFUSED + host, lastRefusals);
+        restore(keys, StoreKeys.EXPORTED + host, lastExport);
+        restore(keys, StoreKeys.CONVERGED + host, lastConverged);
+        restore(keys, StoreKeys.MEMBER + host, ownMember);
+        restore(keys, StoreKeys.REFUSED + host, lastRefusals);
         if (sealing.secured()) {
             for (String key : keys) {
                 boolean own = key.equals(Elastic.VOLUNTEER + host);
@@ -116,9 +116,9 @@ final class OwnKeys {
 
     /** Writes again what the store does not hold as this host last wrote it (after a resync). */
     void rewriteAll() {
-        rewrite(StoreWorld.EXPORTED + host, lastExport);
-        rewrite(StoreWorld.CONVERGED + host, lastConverged);
-        rewrite(StoreWorld.MEMBER + host, ownMember);
+        rewrite(StoreKeys.EXPORTED + host, lastExport);
+        rewrite(StoreKeys.CONVERGED + host, lastConverged);
+        rewrite(StoreKeys.MEMBER + host, ownMember);
     }
 
     /**
@@ -135,10 +135,10 @@ final class OwnKeys {
     void removeAll(Duration timeout) {
         try {
             // Others hold back an unsigned delete of a live host's export: say it sealed first.
-            store.put(StoreWorld.EXPORTED + host, "[]")
-                    .thenCompose(v -> CompletableFuture.allOf(store.remove(StoreWorld.EXPORTED + host),
-                            store.remove(StoreWorld.CONVERGED + host), store.remove(StoreWorld.REFUSED + host),
-                            store.remove(StoreWorld.MEMBER + host)))
+            store.put(StoreKeys.EXPORTED + host, "[]")
+                    .thenCompose(v -> CompletableFuture.allOf(store.remove(StoreKeys.EXPORTED + host),
+                            store.remove(StoreKeys.CONVERGED + host), store.remove(StoreKeys.REFUSED + host),
+                            store.remove(StoreKeys.MEMBER + host)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             log.warn("{}: could not remove own exports before leaving: {}", host, StoreOps.rootMessage(e));

@@ -162,7 +162,7 @@ public final class Sealing {
         long now = clock.millis();
         // Strictly increasing per key: two writes in one millisecond, or a clock stepped back
         // while this host runs, still order as written. kv/* is not ordered by readers.
-        long ts = key.startsWith(StoreWorld.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
+        long ts = key.startsWith(StoreKeys.KV) ? now : sealedTs.merge(key, now, (last, n) -> Math.max(n, last + 1));
         try {
             String sig = Base64.getEncoder().encodeToString(SealSignature.sign(identity.key(), key, ts, value));
             return JSON.writeValueAsString(new Envelope(FORMAT, value, ts, chainList(), sig));
@@ -215,7 +215,7 @@ public final class Sealing {
 
     /** Whether readers order {@code key}'s values by their seal time (TLS, every key but {@code kv/*}). */
     private boolean ordered(String key) {
-        return identity != null && !key.startsWith(StoreWorld.KV);
+        return identity != null && !key.startsWith(StoreKeys.KV);
     }
 
     /** Per key; per key and signer for the chooser's state, which each chooser seals with its own clock. */

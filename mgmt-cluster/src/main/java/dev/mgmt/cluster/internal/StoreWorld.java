@@ -46,16 +46,6 @@ public final class StoreWorld implements World {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWorld.class);
 
-    static final String EXPORTED = "exported/";
-    static final String CONVERGED = "converged/";
-    static final String KV = "kv/";
-    static final String REFUSED = "refused/";
-    /** {@code member/<host>}: the member id of the host's live incarnation, sealed by the host. */
-    static final String MEMBER = "member/";
-    static final String IDEAL_CLUSTER_SIZE = "config/idealClusterSize";
-    static final String ELASTIC_STRATEGY = "config/elasticStrategy";
-    static final String GRACE_PERIOD = "config/gracePeriodMillis";
-
     /** How long no voter may answer before this host says the store is lost. */
     private static final Duration STORE_LOST_AFTER = Duration.ofSeconds(1);
     private static final Duration RESYNC_DELAY = Duration.ofMillis(200);
@@ -157,7 +147,7 @@ public final class StoreWorld implements World {
             // a member only when its host vouches for it, whatever names membership shows.
             String id = store.memberId();
             own.member(id);
-            ops.background("record " + MEMBER + host, () -> store.put(MEMBER + host, id));
+            ops.background("record " + StoreKeys.MEMBER + host, () -> store.put(StoreKeys.MEMBER + host, id));
         }
         elastic = new Elastic(config, store, mirror, timing);
         elastic.start();
@@ -221,7 +211,7 @@ public final class StoreWorld implements World {
     @Override
     public void checkExport(Collection<? extends Resource> resources, Map<ResourceId, Set<String>> to) {
         // Sealed, the document grows (an envelope, re-escaped): check what would be stored.
-        store.storable(EXPORTED + host, limits.encodeExport(views.codec(), resources, to));
+        store.storable(StoreKeys.EXPORTED + host, limits.encodeExport(views.codec(), resources, to));
     }
 
     @Override
@@ -233,7 +223,7 @@ public final class StoreWorld implements World {
                         return Mono.empty();
                     }
                     own.exported(doc);
-                    return ops.retried("export", () -> store.put(EXPORTED + host, doc));
+                    return ops.retried("export", () -> store.put(StoreKeys.EXPORTED + host, doc));
                 });
     }
 
@@ -246,19 +236,19 @@ public final class StoreWorld implements World {
     public Mono<Void> put(String key, String value) {
         checkKey(key);
         try {
-            limits.checkPut(key, KV + key, value);
+            limits.checkPut(key, StoreKeys.KV + key, value);
         } catch (StoreLimitException e) {
             return Mono.error(e);
         }
-        return ops.retried("put " + key, () -> store.put(KV + key, value));
+        return ops.retried("put " + key, () -> store.put(StoreKeys.KV + key, value));
     }
 
     @Override
     public Mono<Optional<String>> get(String key) {
         checkKey(key);
-        return ops.retried("get " + key, () -> store.get(KV + key))
+        return ops.retried("get " + key, () -> store.get(StoreKeys.KV + key))
                 // A value written around the limits is refused here too (logged once): absent.
-                .filter(v -> limits.admitOpened(KV + key, v) != null && limits.readable(KV + key, v))
+                .filter(v -> limits.admitOpened(StoreKeys.KV + key, v) != null && limits.readable(StoreKeys.KV + key, v))
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
     }
@@ -266,13 +256,13 @@ public final class StoreWorld implements World {
     @Override
     public Mono<Void> delete(String key) {
         checkKey(key);
-        return ops.retried("delete " + key, () -> store.remove(KV + key));
+        return ops.retried("delete " + key, () -> store.remove(StoreKeys.KV + key));
     }
 
     @Override
     public Flux<Map<String, String>> watch(String prefix) {
         String p = prefix == null ? "" : prefix;
-        return views.view(KV + p).map(m -> {
+        return views.view(StoreKeys.KV + p).map(m -> {
             Map<String, String> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(p + k, v));
             return (Map<String, String>) java.util.Collections.unmodifiableMap(out);
@@ -286,25 +276,25 @@ public final class StoreWorld implements World {
             return Mono.empty();
         }
         own.converged(value);
-        return ops.retried("converged", () -> store.put(CONVERGED + host, value));
+        return ops.retried("converged", () -> store.put(StoreKeys.CONVERGED + host, value));
     }
 
     @Override
     public Mono<Void> refusals(List<CollectRefusal> refusals) {
         if (refusals.isEmpty()) {
             own.refusals(null);
-            return mirror.value(REFUSED + host) == null ? Mono.empty()
-                    : ops.retried("clear refusals", () -> store.remove(REFUSED + host));
+            return mirror.value(StoreKeys.REFUSED + host) == null ? Mono.empty()
+                    : ops.retried("clear refusals", () -> store.remove(StoreKeys.REFUSED + host));
         }
         String doc = RefusalDoc.encode(refusals);
         own.refusals(doc);
-        return doc.equals(mirror.value(REFUSED + host)) ? Mono.empty()
-                : ops.retried("publish refusals", () -> store.put(REFUSED + host, doc));
+        return doc.equals(mirror.value(StoreKeys.REFUSED + host)) ? Mono.empty()
+                : ops.retried("publish refusals", () -> store.put(StoreKeys.REFUSED + host, doc));
     }
 
     @Override
     public Flux<Map<String, Boolean>> convergedHosts() {
-        return views.view(CONVERGED).map(m -> {
+        return views.view(StoreKeys.CONVERGED).map(m -> {
             Map<String, Boolean> out = new LinkedHashMap<>();
             m.forEach((h, v) -> out.put(h, Boolean.parseBoolean(v)));
             return java.util.Collections.unmodifiableMap(out);
@@ -360,8 +350,8 @@ public final class StoreWorld implements World {
 
     /** Deletes a host's exports and converged state, unconditionally. Idempotent. For tests. */
     Mono<Void> removeKeysOf(String gone) {
-        return ops.retried("remove " + gone + "'s exports", () -> store.remove(EXPORTED + gone))
-                .then(ops.retried("remove " + gone + "'s converged state", () -> store.remove(CONVERGED + gone)))
+        return ops.retried("remove " + gone + "'s exports", () -> store.remove(StoreKeys.EXPORTED + gone))
+                .then(ops.retried("remove " + gone + "'s converged state", () -> store.remove(StoreKeys.CONVERGED + gone)))
                 .then(ops.retried("remove " + gone + "'s volunteer entry", () -> store.remove(Elastic.VOLUNTEER + gone)));
     }
 

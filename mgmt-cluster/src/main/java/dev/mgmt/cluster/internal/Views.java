@@ -52,7 +52,7 @@ final class Views {
 
     /** Other hosts' exported resources of {@code kind}, at once and on each change. */
     Flux<List<Exported>> collect(String kind) {
-        return view(StoreWorld.EXPORTED)
+        return view(StoreKeys.EXPORTED)
                 .map(docs -> decodeOthers(docs, kind))
                 .distinctUntilChanged();
     }

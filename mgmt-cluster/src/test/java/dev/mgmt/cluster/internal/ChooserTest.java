@@ -134,7 +134,7 @@ class ChooserTest {
                             || e.contains(" remove "));
             assertThat(since).contains(v.id("b") + " unconfigure " + v.id("c"));
             assertThat(ElasticState.parse(v.cluster.value(ElasticState.KEY)).chooser()).isEqualTo(v.id("b"));
-            assertThat(v.cluster.value(StoreWorld.MEMBER + "c")).as("b removed c's keys").isNull();
+            assertThat(v.cluster.value(StoreKeys.MEMBER + "c")).as("b removed c's keys").isNull();
         }
     }
 

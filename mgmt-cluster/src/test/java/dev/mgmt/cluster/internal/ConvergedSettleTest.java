@@ -46,11 +46,11 @@ class ConvergedSettleTest {
 
     /** The writes of {@code converged/<host>} made so far. */
     private static long writes(VirtualHosts v, String host) {
-        return v.cluster.log().stream().filter(l -> l.endsWith(" put " + StoreWorld.CONVERGED + host)).count();
+        return v.cluster.log().stream().filter(l -> l.endsWith(" put " + StoreKeys.CONVERGED + host)).count();
     }
 
     private static String stored(VirtualHosts v, String host) {
-        return v.cluster.value(StoreWorld.CONVERGED + host);
+        return v.cluster.value(StoreKeys.CONVERGED + host);
     }
 
     @Test

@@ -84,7 +84,7 @@ class IdentityTest {
             a.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
             assertThatThrownBy(() -> a.putKey(ElasticState.KEY, "garbage").block(WAIT))
                     .hasMessageContaining("refusing to write elastic/state: not an elastic state document");
-            assertThatThrownBy(() -> a.putKey(StoreWorld.IDEAL_CLUSTER_SIZE, "-5").block(WAIT))
+            assertThatThrownBy(() -> a.putKey(StoreKeys.IDEAL_CLUSTER_SIZE, "-5").block(WAIT))
                     .hasMessageContaining("the ideal cluster size must be from 1 to 99, not -5");
             cluster.start("b", n -> n.idealClusterSize(3));
             cluster.start("c", n -> n.idealClusterSize(3));
@@ -111,12 +111,12 @@ class IdentityTest {
                 // The rogue overwrites b's export, sealed with its own certificate and unsealed,
                 // garbles the chooser's state and forges one that makes it a voter, and sets the
                 // ideal size; then a marker, which a sees after all of those.
-                r.putKey(StoreWorld.EXPORTED + "b", evilDoc).block(WAIT);
-                r.putUnsealed(StoreWorld.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putKey(StoreKeys.EXPORTED + "b", evilDoc).block(WAIT);
+                r.putUnsealed(StoreKeys.EXPORTED + "b", evilDoc).block(WAIT);
                 r.putUnsealed(ElasticState.KEY, "garbage").block(WAIT);
                 r.putKey(ElasticState.KEY, new ElasticState(r.memberId(), 99, Map.of("r", r.memberId()),
                         List.of(r.memberId()), r.memberId()).json()).block(WAIT);
-                r.putKey(StoreWorld.IDEAL_CLUSTER_SIZE, "1").block(WAIT);
+                r.putKey(StoreKeys.IDEAL_CLUSTER_SIZE, "1").block(WAIT);
                 r.putKey(Elastic.VOLUNTEER + "b", "false").block(WAIT);
                 r.put("marker", "1").block(WAIT);
                 try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
@@ -174,14 +174,14 @@ class IdentityTest {
             try (Recorder<List<Exported>> onA = new Recorder<>(a.collect("slot"))) {
                 b.export(List.of(v1)).block(WAIT);
                 onA.await("b's first export on a", WAIT, List.of(new Exported("b", v1))::equals);
-                String older = a.rawRead(StoreWorld.EXPORTED + "b");
+                String older = a.rawRead(StoreKeys.EXPORTED + "b");
                 assertThat(older).contains("\"ts\":");
                 b.export(List.of(v2)).block(WAIT);
                 onA.await("b's second export on a", WAIT, List.of(new Exported("b", v2))::equals);
-                String newer = a.rawRead(StoreWorld.EXPORTED + "b");
+                String newer = a.rawRead(StoreKeys.EXPORTED + "b");
 
-                r.rawPut(StoreWorld.EXPORTED + "b", older).join();
-                r.putKey(StoreWorld.EXPORTED + "r/1", ExportDoc.encode(ResourceCodec.standard(), List.of(extra)))
+                r.rawPut(StoreKeys.EXPORTED + "b", older).join();
+                r.putKey(StoreKeys.EXPORTED + "r/1", ExportDoc.encode(ResourceCodec.standard(), List.of(extra)))
                         .block(WAIT);
                 r.put("marker", "1").block(WAIT);
                 try (Recorder<Map<String, String>> kv = new Recorder<>(a.watch(""))) {
@@ -189,10 +189,10 @@ class IdentityTest {
                 }
                 // b saw its own key replaced by an older value and wrote it again (newer still).
                 Cluster.awaitStatus(a, "b's export written again", s -> {
-                    String now = a.rawRead(StoreWorld.EXPORTED + "b");
+                    String now = a.rawRead(StoreKeys.EXPORTED + "b");
                     return now != null && !now.equals(older) && !now.equals(newer);
                 });
-                assertThat(a.read(StoreWorld.EXPORTED + "b")).isEqualTo(b.read(StoreWorld.EXPORTED + "b"));
+                assertThat(a.read(StoreKeys.EXPORTED + "b")).isEqualTo(b.read(StoreKeys.EXPORTED + "b"));
                 assertThat(onA.last()).isEqualTo(List.of(new Exported("b", v2)));
                 List<List<Exported>> seen = onA.seen();
                 int firstNewer = seen.indexOf(List.of(new Exported("b", v2)));
@@ -200,7 +200,7 @@ class IdentityTest {
                         .noneMatch(l -> l.stream().anyMatch(e -> e.resource().equals(v1)));
                 assertThat(seen).as("never a host 'r/1'")
                         .noneMatch(l -> l.stream().anyMatch(e -> e.host().contains("/")));
-                assertThat(a.rawRead(StoreWorld.EXPORTED + "r/1")).as("never held").isNull();
+                assertThat(a.rawRead(StoreKeys.EXPORTED + "r/1")).as("never held").isNull();
             }
         }
     }
@@ -253,7 +253,7 @@ class IdentityTest {
                     .map(ClusterStatus.Member::host).sorted().toList().equals(List.of("a", "c", "r")));
             assertThat(s.members()).anyMatch(m -> m.host().equals("b") && m.alive() && !m.voter());
             for (ClusterStatus.Member v : s.voters()) {
-                assertThat(a.read(StoreWorld.MEMBER + v.host())).isEqualTo(v.memberId());
+                assertThat(a.read(StoreKeys.MEMBER + v.host())).isEqualTo(v.memberId());
             }
             b.put("still", "a member").block(WAIT);
             assertThat(c.get("still").block(WAIT)).contains("a member");

@@ -61,16 +61,16 @@ class LimitsTest {
                 onA.await("b's export", WAIT, List.of(new Exported("b", b1))::equals);
 
                 // 300 KiB: within the store's entry size, over the export limit.
-                rogue.rawPut(StoreWorld.EXPORTED + "rogue",
+                rogue.rawPut(StoreKeys.EXPORTED + "rogue",
                         doc(List.of(file("/tmp/mgmt-limits/r", 300 * 1024)))).get(10, TimeUnit.SECONDS);
                 // 501 small resources: within the size, over the count.
                 List<Resource> many = new ArrayList<>();
                 for (int i = 0; i < 501; i++) {
                     many.add(file("/tmp/mgmt-limits/m" + i, 1));
                 }
-                rogue.rawPut(StoreWorld.EXPORTED + "rogue2", doc(many)).get(10, TimeUnit.SECONDS);
-                rogue.rawPut(StoreWorld.KV + "big", "x".repeat(100 * 1024)).get(10, TimeUnit.SECONDS);
-                rogue.rawPut(StoreWorld.KV + "small", "ok").get(10, TimeUnit.SECONDS);
+                rogue.rawPut(StoreKeys.EXPORTED + "rogue2", doc(many)).get(10, TimeUnit.SECONDS);
+                rogue.rawPut(StoreKeys.KV + "big", "x".repeat(100 * 1024)).get(10, TimeUnit.SECONDS);
+                rogue.rawPut(StoreKeys.KV + "small", "ok").get(10, TimeUnit.SECONDS);
                 kvOnA.await("the small key", WAIT, m -> "ok".equals(m.get("small")));
                 assertThat(kvOnA.last()).doesNotContainKey("big");
                 assertThat(a.get("big").block(WAIT)).isEmpty();
@@ -78,7 +78,7 @@ class LimitsTest {
                 // 700 KiB: the store's servers refuse the entry; the leader goes on serving. (Larger than
                 // two entries, the message is refused unread by its length: RogueFramesTest.)
                 long t0 = System.nanoTime();
-                assertThatThrownBy(() -> rogue.rawPut(StoreWorld.KV + "huge", "x".repeat(700 * 1024))
+                assertThatThrownBy(() -> rogue.rawPut(StoreKeys.KV + "huge", "x".repeat(700 * 1024))
                         .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
                 System.out.printf("a raw 700 KiB write failed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
@@ -90,7 +90,7 @@ class LimitsTest {
                 assertThat(a.get("huge").block(WAIT)).isEmpty();
 
                 // A good value replaces a refused one and is seen again.
-                rogue.rawPut(StoreWorld.KV + "big", "fine").get(10, TimeUnit.SECONDS);
+                rogue.rawPut(StoreKeys.KV + "big", "fine").get(10, TimeUnit.SECONDS);
                 kvOnA.await("big, now small", WAIT, m -> "fine".equals(m.get("big")));
             }
         }

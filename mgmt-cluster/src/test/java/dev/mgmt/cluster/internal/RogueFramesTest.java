@@ -39,7 +39,7 @@ class RogueFramesTest {
                 onA.await("b's export", WAIT, List.of(new Exported("b", b1))::equals);
 
                 long refused = FrameLimit.refusals();
-                CompletableFuture<Void> huge = rogue.rawPut(StoreWorld.KV + "huge", "x".repeat(50 << 20));
+                CompletableFuture<Void> huge = rogue.rawPut(StoreKeys.KV + "huge", "x".repeat(50 << 20));
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (FrameLimit.refusals() == refused && System.nanoTime() < deadline) {
                     Thread.sleep(50);

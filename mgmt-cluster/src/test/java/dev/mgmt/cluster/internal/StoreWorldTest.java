@@ -17,11 +17,11 @@ class StoreWorldTest {
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private static String exported(String h) {
-        return StoreWorld.EXPORTED + h;
+        return StoreKeys.EXPORTED + h;
     }
 
     private static String converged(String h) {
-        return StoreWorld.CONVERGED + h;
+        return StoreKeys.CONVERGED + h;
     }
 
     /** a leads alone (the chooser has written its state); b and c are clients that export and converge. */
@@ -47,7 +47,7 @@ class StoreWorldTest {
             v.advanceMillis(100);
             assertThat(v.world("a").read(exported("b"))).isNull();
             assertThat(v.world("a").read(converged("b"))).isNull();
-            assertThat(v.world("a").read(StoreWorld.MEMBER + "b")).isNull();
+            assertThat(v.world("a").read(StoreKeys.MEMBER + "b")).isNull();
             assertThat(v.world("c").read(converged("b"))).as("c's view").isNull();
             assertThat(v.world("c").read(converged("c"))).isEqualTo("true");
         }
