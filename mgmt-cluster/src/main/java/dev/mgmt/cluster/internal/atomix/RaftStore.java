@@ -154,11 +154,6 @@ public final class RaftStore implements Store {
         return membership.memberId();
     }
 
-    /** See {@link Membership#phiThreshold}. */
-    public static int phiThreshold(ClusterNode config) {
-        return Membership.phiThreshold(config);
-    }
-
     /** Every member membership knows (observers left out), alive or not. */
     @Override
     public List<MemberInfo> members() {
