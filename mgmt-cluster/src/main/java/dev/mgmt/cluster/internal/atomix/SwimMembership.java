@@ -41,14 +41,42 @@ final class SwimMembership implements GroupMembershipProtocol {
      */
     static GroupMembershipProtocol of(ClusterNode config) {
         // The builder sets neither the probe timeout nor tombstones; the config does.
-        SwimMembershipProtocolConfig swim = new SwimMembershipProtocolConfig()
+        SwimMembershipProtocolConfig swim = new Config()
                 .setProbeInterval(config.heartbeatInterval())
                 .setProbeTimeout(probeTimeout(config))
                 .setFailureTimeout(config.failureTimeout())
                 .setNotifySuspect(true)
                 .setBroadcastUpdates(true)
                 .setRetainTombstones(false);
-        return new SwimMembership(SwimMembershipProtocol.TYPE.newProtocol(swim));
+        return TYPE.newProtocol(swim);
+    }
+
+    /**
+     * AtomixClusterBuilder keeps only a protocol's config and builds the protocol again from the
+     * config's type, so the wrapping has to happen in the type.
+     */
+    private static final GroupMembershipProtocol.Type<SwimMembershipProtocolConfig> TYPE = new Type<>() {
+        @Override
+        public String name() {
+            return "mgmt-swim";
+        }
+
+        @Override
+        public SwimMembershipProtocolConfig newConfig() {
+            return new Config();
+        }
+
+        @Override
+        public GroupMembershipProtocol newProtocol(SwimMembershipProtocolConfig config) {
+            return new SwimMembership(SwimMembershipProtocol.TYPE.newProtocol(config));
+        }
+    };
+
+    private static final class Config extends SwimMembershipProtocolConfig {
+        @Override
+        public GroupMembershipProtocol.Type getType() {
+            return TYPE;
+        }
     }
 
     /**

@@ -19,6 +19,13 @@ class SwimMembershipTest {
         assertThat(SwimMembership.of(node().build()).getMember(MemberId.from("b@12345678"))).isNull();
     }
 
+    /** The cluster the host builds uses it (Atomix's builder rebuilds protocols from their config). */
+    @Test
+    void theClusterAsksTheWrappedProtocol() {
+        Membership membership = new Membership(node().build(), false);
+        assertThat(membership.cluster().getMembershipService().getMember(MemberId.from("b@12345678"))).isNull();
+    }
+
     @Test
     void theProbeTimeoutIsAFifthOfTheFailureTimeoutButAtLeastOneInterval() {
         assertThat(SwimMembership.probeTimeout(node().build())).isEqualTo(Duration.ofSeconds(1));
