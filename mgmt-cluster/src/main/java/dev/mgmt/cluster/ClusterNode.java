@@ -411,19 +411,13 @@ public final class ClusterNode {
             return this;
         }
 
-        /**
-         * Membership's probe interval: each member probes one other member this often (SWIM),
-         * so a dead member is noticed within about an interval; default 500 ms.
-         */
+        /** Membership heartbeat interval; default 500 ms. */
         public Builder heartbeatInterval(Duration d) {
             this.heartbeatInterval = d;
             return this;
         }
 
-        /**
-         * How long a host stays suspect (unreachable: its probes failed) before membership
-         * declares it dead, unless it answers; default 5 s. A probe waits a fifth of this.
-         */
+        /** How long a silent host lasts before membership declares it dead; default 5 s. */
         public Builder failureTimeout(Duration d) {
             this.failureTimeout = d;
             return this;

@@ -52,10 +52,8 @@ final class TcpOnlyClusterBuilder extends AtomixClusterBuilder {
     }
 
     /**
-     * Unicast sent as one-way messages, and listeners registered as messaging handlers. The
-     * cluster's communication service subscribes its subjects on messaging as well (with an
-     * equal handler, so registering again changes nothing); SWIM membership's gossip listens
-     * only here.
+     * Unicast sent as one-way messages. Listeners need no registration here: the cluster's
+     * communication service subscribes every subject on messaging too.
      */
     private static final class UnicastOverMessaging implements ManagedUnicastService {
 
@@ -77,12 +75,12 @@ final class TcpOnlyClusterBuilder extends AtomixClusterBuilder {
 
         @Override
         public void addListener(String subject, BiConsumer<Address, byte[]> listener, Executor executor) {
-            messaging.registerHandler(subject, listener, executor);
+            // Delivered through the messaging handler of the same subject.
         }
 
         @Override
         public void removeListener(String subject, BiConsumer<Address, byte[]> listener) {
-            messaging.unregisterHandler(subject);
+            // Nothing was registered here.
         }
 
         @Override
