@@ -29,13 +29,20 @@ import java.util.Set;
  * @param pattern kind-specific selector; for files, the directory they are placed in
  * @param allowed parameters allowed beyond the kind's safe ones, in order given
  * @param trusted whether peers are trusted with a kind that needs it (YAML {@code trust: true})
+ * @param reversing whether a copy of a kind collected as it is (not {@linkplain Placeable placed})
+ *                  is undone when its export is withdrawn (YAML {@code reverse: true})
  */
-public record Collect(String kind, String pattern, List<Grant> allowed, boolean trusted) {
+public record Collect(String kind, String pattern, List<Grant> allowed, boolean trusted, boolean reversing) {
 
     public Collect {
         Objects.requireNonNull(kind, "kind");
         pattern = pattern == null ? "" : pattern;
         allowed = List.copyOf(allowed);
+    }
+
+    /** Collects {@code kind} with the parameters {@code allowed} beyond the safe ones, trusting peers or not. */
+    public Collect(String kind, String pattern, List<Grant> allowed, boolean trusted) {
+        this(kind, pattern, allowed, trusted, false);
     }
 
     /** Collects {@code kind} with the parameters {@code allowed} beyond the safe ones, not trusting peers. */
@@ -54,7 +61,18 @@ public record Collect(String kind, String pattern, List<Grant> allowed, boolean 
      * still taken only as {@link #allow} says, for kinds that limit them.
      */
     public Collect trust() {
-        return new Collect(kind, pattern, allowed, true);
+        return new Collect(kind, pattern, allowed, true, reversing);
+    }
+
+    /**
+     * This collect, undoing a collected copy (through its kind's {@link Reversible}) when its
+     * export is withdrawn: its host stopped exporting it, left, or was declared dead. Placed
+     * copies ({@code file}, in the collect's own directory) are always undone; a kind collected
+     * as it is names a real thing on this host (a package, a service) that may have been there
+     * before, so it is undone only when the collect says so.
+     */
+    public Collect reverse() {
+        return new Collect(kind, pattern, allowed, trusted, true);
     }
 
     /**
@@ -67,7 +85,7 @@ public record Collect(String kind, String pattern, List<Grant> allowed, boolean 
     public Collect allow(String param, String... hosts) {
         List<Grant> next = new ArrayList<>(allowed);
         next.add(new Grant(param, Set.of(hosts)));
-        return new Collect(kind, pattern, next, trusted);
+        return new Collect(kind, pattern, next, trusted, reversing);
     }
 
     /** Whether {@code param} is allowed explicitly for exports from {@code host}. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13 with three real mgmt processes on loopback: they exchange {@code exec}, which each
- * host collects only because its collect says {@code trust: true}; an export directed at host b
+ * host collects only because its collect says {@code trust: true} (and undoes, with
+ * {@code reverse: true}, once withdrawn); an export directed at host b
  * ({@code meta.export: [b]}) runs on b and never on c; and once a withdraws it, b's engine
  * runs its reverse command as a vertex, logged as a reversal. Each command appends the PID of
  * the mgmt process that ran it ({@code $PPID}), so the files say which host ran what.
@@ -37,7 +38,7 @@ class ClusterAnyKindIT {
                     "    reversecmd: echo $PPID >> " + dir.resolve("undone-b") + "\n"
                             + "    meta:\n      export: [b]\n"));
         }
-        return y.append("collect:\n- kind: exec\n  pattern: \"\"\n  trust: true\n").toString();
+        return y.append("collect:\n- kind: exec\n  pattern: \"\"\n  trust: true\n  reverse: true\n").toString();
     }
 
     private MgmtProcess host(String h, Path yaml, int port, Integer seed) throws IOException {

@@ -8,6 +8,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.cluster.internal.ClaimOwners;
+import dev.mgmt.cluster.internal.Causes;
 import dev.mgmt.cluster.internal.CollectSelection;
 import dev.mgmt.cluster.internal.ConvergedSettle;
 import dev.mgmt.engine.Convergence;
@@ -15,6 +16,7 @@ import dev.mgmt.engine.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +70,7 @@ public final class ClusterRunner implements AutoCloseable {
     private final ConvergedSettle settle;
     private final Disposable.Composite subscriptions = Disposables.composite();
     private Disposable collecting = Disposables.single();
+    private Disposable exporting = Disposables.single();
     private Graph base;
     private final Map<Collect, List<Exported>> latest = new LinkedHashMap<>();
     /** What is collected now, by id, with the host it came from. */
@@ -140,8 +143,12 @@ public final class ClusterRunner implements AutoCloseable {
         world.checkExport(exports(graph), targets(graph));
         Map<ResourceId, Exported> kept = new LinkedHashMap<>();
         ClaimOwners owners = ClaimOwners.of(graph);
+        Set<String> kinds = new HashSet<>();
+        graph.collects().forEach(c -> kinds.add(c.kind()));
         for (Map.Entry<ResourceId, Exported> e : collected.entrySet()) {
-            if (graph.resource(e.getKey()).isEmpty() && owners.conflict(e.getValue().resource()) == null) {
+            // A kind the new graph no longer collects gets no update that would drop it later.
+            if (kinds.contains(e.getValue().resource().kind()) && graph.resource(e.getKey()).isEmpty()
+                    && owners.conflict(e.getValue().resource()) == null) {
                 kept.put(e.getKey(), e.getValue());
             }
         }
@@ -184,7 +191,10 @@ public final class ClusterRunner implements AutoCloseable {
     }
 
     private void exportAndCollect(Graph graph) {
-        world.export(exports(graph), targets(graph)).doOnError(e -> log.error("export failed: {}", e.getMessage()))
+        // A retry of the previous graph's export must not land after this one.
+        exporting.dispose();
+        exporting = world.export(exports(graph), targets(graph))
+                .doOnError(e -> log.error("export failed: {}", Causes.rootMessage(e)))
                 // An export over the limits or that cannot be encoded fails the same way again.
                 .retryWhen(reactor.util.retry.Retry.backoff(5, Duration.ofMillis(200))
                         .filter(e -> !(e instanceof IllegalArgumentException)))
@@ -200,7 +210,7 @@ public final class ClusterRunner implements AutoCloseable {
         // A failing stream is resubscribed: one bad moment must never stop collection for good.
         collecting = Flux.merge(streams)
                 .publishOn(Schedulers.single())
-                .doOnError(e -> log.error("collect failed, starting again: {}", e.toString()))
+                .doOnError(e -> log.error("collect failed, starting again: {}", Causes.rootMessage(e)))
                 .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
                         .maxBackoff(Duration.ofSeconds(5)))
                 .subscribe(u -> onCollected((Update) u));
@@ -229,7 +239,7 @@ public final class ClusterRunner implements AutoCloseable {
                     kept.put(id, x);
                 } else {
                     refusals.add(new CollectRefusal(world.host(), x.host(), id.toString(),
-                            "the collected graph does not compile with it: " + Quoted.escape(String.valueOf(e.getMessage()))));
+                            "the collected graph does not compile with it: " + Quoted.escape(Causes.rootMessage(e))));
                 }
             });
             report(refusals);
@@ -240,7 +250,7 @@ public final class ClusterRunner implements AutoCloseable {
                 engine.swap(CollectSelection.withCollected(base, kept));
             } catch (RuntimeException again) {
                 log.error("collected resources do not fit the graph; keeping the previous set: {}",
-                        Quoted.escape(String.valueOf(again.getMessage())));
+                        Quoted.escape(Causes.rootMessage(again)));
                 return;
             }
             next = kept;
@@ -265,13 +275,14 @@ public final class ClusterRunner implements AutoCloseable {
         }
         refused = now;
         world.refusals(List.copyOf(now))
-                .subscribe(v -> { }, e -> log.warn("cannot publish refused exports: {}", e.toString()));
+                .subscribe(v -> { }, e -> log.warn("cannot publish refused exports: {}", Causes.rootMessage(e)));
     }
 
     /** Stops exporting and collecting; the engine and the world are the caller's to close. */
     @Override
     public synchronized void close() {
         collecting.dispose();
+        exporting.dispose();
         subscriptions.dispose();
     }
 

@@ -13,11 +13,18 @@ import java.util.List;
  * @param pattern kind-specific selector; for files, the directory they are placed in
  * @param allowed parameters allowed beyond the kind's safe ones
  * @param trust   {@code trust: true}: peers are trusted with a kind that needs it
+ * @param reverse {@code reverse: true}: a copy of a kind collected as it is is undone when its
+ *                export is withdrawn (placed copies, such as files, always are)
  */
-public record CollectSpec(String kind, String pattern, List<Collect.Grant> allowed, boolean trust) {
+public record CollectSpec(String kind, String pattern, List<Collect.Grant> allowed, boolean trust, boolean reverse) {
 
     public CollectSpec {
         allowed = List.copyOf(allowed);
+    }
+
+    /** An entry with no {@code reverse:}. */
+    public CollectSpec(String kind, String pattern, List<Collect.Grant> allowed, boolean trust) {
+        this(kind, pattern, allowed, trust, false);
     }
 
     /** An entry with no {@code trust:}. */
@@ -32,6 +39,6 @@ public record CollectSpec(String kind, String pattern, List<Collect.Grant> allow
 
     /** This entry as the graph's {@link Collect}. */
     public Collect toCollect() {
-        return new Collect(kind, pattern, allowed, trust);
+        return new Collect(kind, pattern, allowed, trust, reverse);
     }
 }

@@ -66,11 +66,16 @@ public final class CollectSelection {
                 } catch (Refusal no) {
                     refusals.add(refusal(x, no.getMessage()));
                 } catch (RuntimeException ex) {
-                    refusals.add(refusal(x, "it cannot be collected: " + Quoted.of(ex.toString())));
+                    refusals.add(refusal(x, "it cannot be collected: " + Quoted.of(Causes.rootMessage(ex))));
                 }
             }
         }
-        candidates.sort(Comparator.comparing((Candidate c) -> !before.containsKey(c.placed().resource().id())));
+        // What was collected before keeps its place, from the same exporter: two hosts' copies of
+        // one unplaced id would otherwise both count as "before", and host order would swap them.
+        candidates.sort(Comparator.comparing((Candidate c) -> {
+            Exported was = before.get(c.placed().resource().id());
+            return was == null || !was.host().equals(c.export().host());
+        }));
         ClaimOwners owners = ClaimOwners.of(base);
         Map<ResourceId, Exported> next = new LinkedHashMap<>();
         for (Candidate c : candidates) {
@@ -94,7 +99,7 @@ public final class CollectSelection {
             try {
                 owner = owners.conflict(r);
             } catch (RuntimeException ex) {
-                refusals.add(refusal(x, "its claims cannot be read: " + Quoted.of(ex.toString())));
+                refusals.add(refusal(x, "its claims cannot be read: " + Quoted.of(Causes.rootMessage(ex))));
                 continue;
             }
             if (owner != null) {
@@ -123,7 +128,9 @@ public final class CollectSelection {
         if (!placed.kind().equals(r.kind())) {
             throw new Refusal("its placement made it a " + Quoted.of(placed.kind()));
         }
-        Resource managed = reversing(placed);
+        // A placed copy lives where this host chose; an unplaced one names a real thing here
+        // (a package, a service) that may predate the collect: undone only when the collect says so.
+        Resource managed = r instanceof Placeable || collect.reversing() ? reversing(placed) : placed;
         // An invalid resource would make the whole graph fail to compile, and so block every other export.
         List<String> problems = new ArrayList<>(managed.validate());
         problems.addAll(managed.meta().problems());
@@ -136,8 +143,7 @@ public final class CollectSelection {
 
     /**
      * {@code r} with {@code meta.reverse} when it can be undone, so that the engine undoes it
-     * once its export is withdrawn; as it is when it cannot (an exec with no reverse command is
-     * left as it is, as it was before collection went through the engine).
+     * once its export is withdrawn; as it is when it cannot (an exec with no reverse command).
      */
     private Resource reversing(Resource r) {
         if (r.meta().reverse() || !(r instanceof Reversible rv)) {

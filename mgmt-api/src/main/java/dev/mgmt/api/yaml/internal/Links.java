@@ -21,7 +21,7 @@ final class Links {
 
     private static final Set<String> EDGE_KEYS = Set.of("name", "from", "to", "notify");
     private static final Set<String> END_KEYS = Set.of("kind", "name");
-    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow", "trust");
+    private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow", "trust", "reverse");
     private static final Set<String> GRANT_KEYS = Set.of("param", "hosts");
 
     private final ResourceCodec codec;
@@ -140,14 +140,13 @@ final class Links {
                 continue;
             }
             List<Collect.Grant> grants = grants(Keys.get(c, "allow").orElse(null));
-            Optional<Node> trustNode = Keys.get(c, "trust").filter(t -> !Scalars.isNull(t));
-            Optional<Boolean> trust = trustNode.isEmpty() ? Optional.of(false) : Scalars.bool(trustNode.get());
-            if (trust.isEmpty()) {
-                problems.add(trustNode.get(), "collect: trust must be true or false, found " + found(trustNode.get()));
+            Optional<Boolean> trust = flag(c, "trust");
+            Optional<Boolean> reverse = flag(c, "reverse");
+            if (trust.isEmpty() || reverse.isEmpty()) {
                 continue;
             }
             if (grants != null) {
-                out.add(new CollectSpec(kind, pattern, grants, trust.get()));
+                out.add(new CollectSpec(kind, pattern, grants, trust.get(), reverse.get()));
             }
         }
         return out;
@@ -210,6 +209,16 @@ final class Links {
     }
 
     /** A value as the user wrote it, for a message: the quoted text, a list or a map. */
+    /** A collect entry's {@code true}/{@code false} setting, false when absent; empty (reported) when neither. */
+    private Optional<Boolean> flag(MappingNode collect, String key) {
+        Optional<Node> node = Keys.get(collect, key).filter(t -> !Scalars.isNull(t));
+        Optional<Boolean> value = node.isEmpty() ? Optional.of(false) : Scalars.bool(node.get());
+        if (value.isEmpty()) {
+            problems.add(node.get(), "collect: " + key + " must be true or false, found " + found(node.get()));
+        }
+        return value;
+    }
+
     private static String found(Node v) {
         if (v instanceof ScalarNode s) {
             return Quoted.of(s.getValue());
