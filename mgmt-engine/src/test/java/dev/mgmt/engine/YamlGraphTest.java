@@ -175,6 +175,7 @@ class YamlGraphTest {
                 collect:
                 - kind: msg
                   trust: true
+                  reverse: true
                 - kind: noop
                 """);
         ResourceId some = ResourceId.parse("noop[some]");
@@ -187,6 +188,8 @@ class YamlGraphTest {
         assertThat(g.graph().toBuilder().build().exportedTo(some)).containsExactly("b", "c");
         assertThat(g.graph().collects().get(0).trusted()).isTrue();
         assertThat(g.graph().collects().get(1).trusted()).isFalse();
+        assertThat(g.graph().collects().get(0).reversing()).isTrue();
+        assertThat(g.graph().collects().get(1).reversing()).isFalse();
     }
 
     @Test
@@ -202,10 +205,13 @@ class YamlGraphTest {
                 collect:
                 - kind: msg
                   trust: maybe
+                - kind: msg
+                  reverse: 1
                 """);
         assertThat(e.problems()).extracting(Object::toString).containsExactly(
                 "g.yaml:5: noop[a]: meta.export must be a list of host names (\"*\" for every host)",
                 "g.yaml:7: noop[z]: meta.export must be a list of host names (\"*\" for every host)",
-                "g.yaml:10: collect: trust must be true or false, found 'maybe'");
+                "g.yaml:10: collect: trust must be true or false, found 'maybe'",
+                "g.yaml:12: collect: reverse must be true or false, found '1'");
     }
 }
