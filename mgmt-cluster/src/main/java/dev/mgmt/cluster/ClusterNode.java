@@ -411,13 +411,19 @@ public final class ClusterNode {
             return this;
         }
 
-        /** Membership heartbeat interval; default 500 ms. */
+        /**
+         * Membership's probe interval: each member probes one other member this often (SWIM),
+         * so a dead member is noticed within about an interval; default 500 ms.
+         */
         public Builder heartbeatInterval(Duration d) {
             this.heartbeatInterval = d;
             return this;
         }
 
-        /** How long a silent host lasts before membership declares it dead; default 5 s. */
+        /**
+         * How long a host stays suspect (unreachable: its probes failed) before membership
+         * declares it dead, unless it answers; default 5 s. A probe waits a fifth of this.
+         */
         public Builder failureTimeout(Duration d) {
             this.failureTimeout = d;
             return this;

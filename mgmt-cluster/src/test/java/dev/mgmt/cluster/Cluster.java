@@ -31,10 +31,11 @@ public final class Cluster implements AutoCloseable {
             b.seeds(List.of(addresses.get(0)));
         }
         tune.accept(b);
-        World w = b.build().start();
+        ClusterNode node = b.build();
+        World w = node.start();
         worlds.add(w);
-        addresses.add(addr);
-        byHost.put(host, addr);
+        addresses.add(node.listen().toString());
+        byHost.put(host, node.listen().toString());
         return w;
     }
 

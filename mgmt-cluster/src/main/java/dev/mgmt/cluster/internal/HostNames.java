@@ -31,16 +31,22 @@ public final class HostNames {
 
     /**
      * Refuses to join while a live member already has this host's name: two incarnations of one
-     * name would overwrite each other's exports and converged state.
+     * name would overwrite each other's exports and converged state. A namesake at this host's own
+     * address is not refused: this process holds that address now, so the namesake is this host's
+     * previous incarnation, which stopped and which membership will declare dead.
      *
+     * @param members every member known, this one ({@code memberId}) among them
      * @throws ClusterException naming the other member and its address
      */
     public static void refuseDuplicate(ClusterNode config, String memberId, List<Store.MemberInfo> members) {
         if (config.observer()) {
             return;
         }
+        String ownAddress = members.stream().filter(m -> m.memberId().equals(memberId))
+                .map(Store.MemberInfo::address).findFirst().orElse(null);
         for (Store.MemberInfo m : members) {
-            if (m.alive() && !m.memberId().equals(memberId) && m.host().equals(config.hostname())) {
+            if (m.alive() && !m.memberId().equals(memberId) && m.host().equals(config.hostname())
+                    && !m.address().equals(ownAddress)) {
                 throw new ClusterException("cannot join: the host name " + Quoted.of(config.hostname())
                         + " is in use by a live member at " + m.address() + " (" + Quoted.of(m.memberId())
                         + "); every host needs its own --hostname (stop the other one first, or wait until "

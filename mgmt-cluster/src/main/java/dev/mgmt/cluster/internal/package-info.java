@@ -5,8 +5,8 @@
  * ({@code AtomixConfinementTest}).
  *
  * <ul>
- *   <li>{@link dev.mgmt.cluster.internal.atomix.RaftStore}, the {@code Store} over Atomix: {@code AtomixCluster} with the heartbeat
- *       membership protocol (not SWIM) and bootstrap discovery from the seeds; the low-level
+ *   <li>{@link dev.mgmt.cluster.internal.atomix.RaftStore}, the {@code Store} over Atomix: {@code AtomixCluster} with Atomix's SWIM
+ *       membership protocol ({@code SwimMembership}) and bootstrap discovery from the seeds; the low-level
  *       {@code atomix-raft} {@code RaftServer} on a bootstrapping host (one voter) and a
  *       {@code RaftClient} session on every host, serving one {@code AtomicMapService} through
  *       {@code AtomicMapProxy}. Each incarnation has a fresh member id {@code host@<random>};

@@ -75,6 +75,33 @@ class IdentityTest {
         }
     }
 
+    /**
+     * A host restarted on its own address is its previous incarnation's successor, not a
+     * namesake: it joins at once, and the incarnation it replaced is declared dead although
+     * probes of that address are answered again (by the new process, which answers only its own).
+     */
+    @Test
+    void aHostRestartedOnItsOwnAddressJoinsAndItsPreviousIncarnationIsDeclaredDead() {
+        try (Cluster cluster = new Cluster()) {
+            World a = cluster.start("a");
+            World b = cluster.start("b");
+            String at = cluster.address("b");
+            String before = Cluster.awaitStatus(a, "a sees b", s -> aliveAs(s, "b").size() == 1).members().stream()
+                    .filter(m -> m.host().equals("b")).findFirst().orElseThrow().memberId();
+            b.close();
+            World again = cluster.start("b", n -> n.listen(at).joinTimeout(JOIN));
+            ClusterStatus after = Cluster.awaitStatus(a, "only b's new incarnation alive",
+                    s -> aliveAs(s, "b").size() == 1 && !aliveAs(s, "b").contains(before));
+            assertThat(aliveAs(after, "b")).doesNotContain(before);
+            again.put("restarted", "yes").block(WAIT);
+        }
+    }
+
+    private static List<String> aliveAs(ClusterStatus s, String host) {
+        return s.members().stream().filter(m -> m.alive() && m.host().equals(host))
+                .map(ClusterStatus.Member::memberId).toList();
+    }
+
     /** The bug this fixes: garbage in elastic/state made every chooser tick fail, for good. */
     @Test
     void garbageInTheChoosersStateDoesNotStopElasticMembership() {

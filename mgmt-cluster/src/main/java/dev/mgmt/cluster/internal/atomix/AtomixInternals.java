@@ -3,6 +3,7 @@ package dev.mgmt.cluster.internal.atomix;
 import dev.mgmt.cluster.ClusterException;
 import io.atomix.cluster.MemberId;
 import io.atomix.cluster.messaging.impl.NettyMessagingService;
+import io.atomix.cluster.protocol.SwimMembershipProtocol;
 import io.atomix.core.map.AsyncAtomicMap;
 import io.atomix.core.map.AtomicMapType;
 import io.atomix.core.map.impl.AtomicMapProxy;
@@ -28,6 +29,7 @@ import io.atomix.protocols.raft.roles.LeaderRole;
 import io.atomix.protocols.raft.roles.RaftRole;
 import io.atomix.protocols.raft.session.impl.MemberSelectorManager;
 import io.atomix.utils.net.Address;
+import io.atomix.utils.serializer.Serializer;
 import io.netty.channel.Channel;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -57,7 +59,7 @@ final class AtomixInternals {
     /** The private fields, looked up and made accessible once. */
     private record Handles(Field serverContext, Field clientSelectors, Field leaderAppender,
                            Field appenderElectionTimeout, Field channelPool, Field poolFactory,
-                           Field serverChannel) {
+                           Field serverChannel, Serializer swimSerializer) {
     }
 
     private AtomixInternals() {
@@ -94,7 +96,8 @@ final class AtomixInternals {
                         field(appender, "electionTimeout", long.class),
                         field(NettyMessagingService.class, "channelPool", pool),
                         field(pool, "factory", Function.class),
-                        field(NettyMessagingService.class, "serverChannel", Channel.class));
+                        field(NettyMessagingService.class, "serverChannel", Channel.class),
+                        lookUpSwimSerializer());
             }
             return handles;
         }
@@ -215,6 +218,24 @@ final class AtomixInternals {
     /** The messaging service's bound server channel, or null before it started. */
     static Channel serverChannel(Object messaging) {
         return (Channel) get(handles().serverChannel(), messaging);
+    }
+
+    // ---- SWIM membership ----
+
+    /** The subject of SWIM's direct probes. */
+    static final String SWIM_PROBE = "atomix-membership-probe";
+
+    /** The serializer SWIM encodes its probes with. */
+    static Serializer swimSerializer() {
+        return handles().swimSerializer();
+    }
+
+    private static Serializer lookUpSwimSerializer() {
+        Object subject = get(field(SwimMembershipProtocol.class, "MEMBERSHIP_PROBE", String.class), null);
+        if (!SWIM_PROBE.equals(subject)) {
+            throw mismatch(SwimMembershipProtocol.class.getName() + ".MEMBERSHIP_PROBE is " + subject + ", not " + SWIM_PROBE);
+        }
+        return (Serializer) get(field(SwimMembershipProtocol.class, "SERIALIZER", Serializer.class), null);
     }
 
     // ---- look-ups ----

@@ -20,7 +20,6 @@ import io.atomix.cluster.MemberId;
 import io.atomix.cluster.Node;
 import io.atomix.cluster.discovery.BootstrapDiscoveryProvider;
 import io.atomix.cluster.messaging.ClusterCommunicationService;
-import io.atomix.cluster.protocol.HeartbeatMembershipProtocol;
 import io.atomix.utils.net.Address;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Membership: an {@link AtomixCluster} with the heartbeat protocol and bootstrap discovery from
- * the seeds. Each incarnation has a fresh member id {@code host@<random>}, and members
+ * Membership: an {@link AtomixCluster} with SWIM ({@link SwimMembership}) and bootstrap
+ * discovery from the seeds. Each incarnation has a fresh member id {@code host@<random>}, and members
  * advertise properties, which is how joiners find the voters.
  */
 final class Membership {
@@ -83,22 +82,8 @@ final class Membership {
                 .withProperty(PROP_VOLUNTEER, Boolean.toString(config.server()))
                 .withProperty(PROP_OBSERVER, Boolean.toString(config.observer()))
                 .withMembershipProvider(new BootstrapDiscoveryProvider(seeds))
-                .withMembershipProtocol(HeartbeatMembershipProtocol.builder()
-                        .withHeartbeatInterval(config.heartbeatInterval())
-                        .withFailureTimeout(config.failureTimeout())
-                        .withFailureThreshold(phiThreshold(config))
-                        .build())
+                .withMembershipProtocol(SwimMembership.of(config))
                 .build();
-    }
-
-    /**
-     * The heartbeat protocol uses its failure timeout only until it has 25 samples of a peer;
-     * after that it declares the peer dead when phi = (t / mean interval) / ln 10 reaches the
-     * threshold. Pick the threshold so that is about the failure timeout again.
-     */
-    static int phiThreshold(ClusterNode config) {
-        double intervals = (double) config.failureTimeout().toMillis() / config.heartbeatInterval().toMillis();
-        return (int) Math.max(1, Math.round(intervals / Math.log(10)));
     }
 
     String memberId() {
@@ -246,7 +231,11 @@ final class Membership {
         }
     }
 
-    /** Waits until a heartbeat interval (and a little) has passed since {@code since}. */
+    /**
+     * Waits until a heartbeat interval (and a little) has passed since {@code since}. SWIM asks
+     * the seeds for their whole member list when it starts, so by then this member knows every
+     * member the seeds knew.
+     */
     void awaitHeartbeatRound(long since, long deadline) {
         long until = Math.min(deadline, since + config.heartbeatInterval().toNanos() + 100_000_000L);
         while (System.nanoTime() < until) {

@@ -97,9 +97,9 @@ public final class RaftStore implements Store {
             long t2 = System.nanoTime();
             store.session.connect(voters, deadline);
             if (!bootstrap) {
-                // The voters can be known from a voter's own heartbeat before the answer to ours,
-                // which lists every member, has arrived: a live namesake may not be known yet.
-                // Look again once a heartbeat round has had time to come back.
+                // The voters can be known from a probe's answer before the seeds' answer to the
+                // sync, which lists every member, has arrived: a live namesake may not be known
+                // yet. Look again once a probe interval has had time to come back.
                 store.membership.awaitHeartbeatRound(t2, deadline);
                 HostNames.refuseDuplicate(config, memberId, store.members());
             }
@@ -148,11 +148,6 @@ public final class RaftStore implements Store {
     @Override
     public String memberId() {
         return membership.memberId();
-    }
-
-    /** See {@link Membership#phiThreshold}. */
-    public static int phiThreshold(ClusterNode config) {
-        return Membership.phiThreshold(config);
     }
 
     /** Every member membership knows (observers left out), alive or not. */

@@ -52,8 +52,10 @@ final class TcpOnlyClusterBuilder extends AtomixClusterBuilder {
     }
 
     /**
-     * Unicast sent as one-way messages. Listeners need no registration here: the cluster's
-     * communication service subscribes every subject on messaging too.
+     * Unicast sent as one-way messages, and listeners registered as messaging handlers. The
+     * cluster's communication service subscribes its subjects on messaging as well (with an
+     * equal handler, so registering again changes nothing); SWIM membership's gossip listens
+     * only here.
      */
     private static final class UnicastOverMessaging implements ManagedUnicastService {
 
@@ -75,12 +77,12 @@ final class TcpOnlyClusterBuilder extends AtomixClusterBuilder {
 
         @Override
         public void addListener(String subject, BiConsumer<Address, byte[]> listener, Executor executor) {
-            // Delivered through the messaging handler of the same subject.
+            messaging.registerHandler(subject, listener, executor);
         }
 
         @Override
         public void removeListener(String subject, BiConsumer<Address, byte[]> listener) {
-            // Nothing was registered here.
+            messaging.unregisterHandler(subject);
         }
 
         @Override

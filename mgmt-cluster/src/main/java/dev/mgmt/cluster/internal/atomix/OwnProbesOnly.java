@@ -1,0 +1,130 @@
+package dev.mgmt.cluster.internal.atomix;
+
+import io.atomix.cluster.BootstrapService;
+import io.atomix.cluster.Member;
+import io.atomix.cluster.MemberId;
+import io.atomix.cluster.messaging.BroadcastService;
+import io.atomix.cluster.messaging.MessagingService;
+import io.atomix.cluster.messaging.UnicastService;
+import io.atomix.utils.net.Address;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The messaging SWIM is given, so that this member answers only the probes meant for it.
+ *
+ * <p>Atomix 3.1's SWIM answers a probe whatever member id it names. A host restarted on the
+ * same address is a new member (a new id) and would answer the probes meant for its previous
+ * incarnation, which then stays alive in everyone's view for ever. This member stays silent
+ * to a probe for any other id, as the stopped process would, so the old incarnation is
+ * suspected after the probe timeout and removed after the failure timeout.
+ */
+final class OwnProbesOnly implements BootstrapService {
+
+    private final BootstrapService bootstrap;
+    private final MessagingService messaging;
+
+    OwnProbesOnly(BootstrapService bootstrap, MemberId self) {
+        this.bootstrap = bootstrap;
+        this.messaging = new Filtered(bootstrap.getMessagingService(), self);
+    }
+
+    @Override
+    public MessagingService getMessagingService() {
+        return messaging;
+    }
+
+    @Override
+    public UnicastService getUnicastService() {
+        return bootstrap.getUnicastService();
+    }
+
+    @Override
+    public BroadcastService getBroadcastService() {
+        return bootstrap.getBroadcastService();
+    }
+
+    /** Whether a probe's payload (the prober, the member it probes) names {@code self}. */
+    static boolean isFor(byte[] payload, MemberId self) {
+        // A commons-lang Pair, which is a Map.Entry: the value is the member probed.
+        Map.Entry<?, ?> probe = AtomixInternals.swimSerializer().decode(payload);
+        return probe.getValue() instanceof Member target && self.equals(target.id());
+    }
+
+    private static final class Filtered implements MessagingService {
+
+        private final MessagingService messaging;
+        private final MemberId self;
+
+        Filtered(MessagingService messaging, MemberId self) {
+            this.messaging = messaging;
+            this.self = self;
+        }
+
+        @Override
+        public void registerHandler(String type, BiFunction<Address, byte[], byte[]> handler, Executor executor) {
+            if (!AtomixInternals.SWIM_PROBE.equals(type)) {
+                messaging.registerHandler(type, handler, executor);
+                return;
+            }
+            // Never completed for a foreign id: no answer at all, which is what the prober times out on.
+            messaging.registerHandler(type, (BiFunction<Address, byte[], CompletableFuture<byte[]>>) (from, payload) ->
+                    CompletableFuture.supplyAsync(() -> isFor(payload, self), executor)
+                            .thenCompose(mine -> mine
+                                    ? CompletableFuture.completedFuture(handler.apply(from, payload))
+                                    : new CompletableFuture<>()));
+        }
+
+        @Override
+        public void registerHandler(String type, BiConsumer<Address, byte[]> handler, Executor executor) {
+            messaging.registerHandler(type, handler, executor);
+        }
+
+        @Override
+        public void registerHandler(String type, BiFunction<Address, byte[], CompletableFuture<byte[]>> handler) {
+            messaging.registerHandler(type, handler);
+        }
+
+        @Override
+        public void unregisterHandler(String type) {
+            messaging.unregisterHandler(type);
+        }
+
+        @Override
+        public Address address() {
+            return messaging.address();
+        }
+
+        @Override
+        public CompletableFuture<Void> sendAsync(Address address, String type, byte[] payload, boolean keepAlive) {
+            return messaging.sendAsync(address, type, payload, keepAlive);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendAndReceive(Address address, String type, byte[] payload, boolean keepAlive) {
+            return messaging.sendAndReceive(address, type, payload, keepAlive);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendAndReceive(Address address, String type, byte[] payload, boolean keepAlive,
+                                                        Executor executor) {
+            return messaging.sendAndReceive(address, type, payload, keepAlive, executor);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendAndReceive(Address address, String type, byte[] payload, boolean keepAlive,
+                                                        Duration timeout) {
+            return messaging.sendAndReceive(address, type, payload, keepAlive, timeout);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendAndReceive(Address address, String type, byte[] payload, boolean keepAlive,
+                                                        Duration timeout, Executor executor) {
+            return messaging.sendAndReceive(address, type, payload, keepAlive, timeout, executor);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.mgmt.cluster.internal.atomix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atomix.cluster.BootstrapService;
+import io.atomix.cluster.MemberId;
+import io.atomix.cluster.messaging.BroadcastService;
+import io.atomix.cluster.messaging.MessagingService;
+import io.atomix.cluster.messaging.UnicastService;
+import io.atomix.utils.Version;
+import io.atomix.utils.net.Address;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Proxy;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import org.apache.commons.lang3.tuple.Pair;
+import org.junit.jupiter.api.Test;
+
+/** Probes as SWIM encodes them, handed to the handler SWIM registers through {@link OwnProbesOnly}. */
+class OwnProbesOnlyTest {
+
+    private static final MemberId SELF = MemberId.from("b@00000002");
+    private static final byte[] ANSWER = {42};
+
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicReference<BiFunction<Address, byte[], CompletableFuture<byte[]>>> registered =
+            new AtomicReference<>();
+
+    @Test
+    void aProbeForThisMemberIsAnswered() {
+        CompletableFuture<byte[]> reply = probe("b@00000002");
+        assertThat(reply.join()).isEqualTo(ANSWER);
+        assertThat(answered).hasValue(1);
+    }
+
+    /** The previous incarnation on this address: as silent as the stopped process would be. */
+    @Test
+    void aProbeForAnotherMemberIdIsNeverAnswered() {
+        CompletableFuture<byte[]> reply = probe("b@00000001");
+        assertThat(reply).isNotDone();
+        assertThat(answered).hasValue(0);
+    }
+
+    @Test
+    void otherSubjectsAreRegisteredUnchanged() {
+        BiFunction<Address, byte[], byte[]> sync = (from, payload) -> payload;
+        AtomicReference<Object> seen = new AtomicReference<>();
+        MessagingService messaging = messaging((type, handler) -> seen.set(handler));
+        new OwnProbesOnly(bootstrap(messaging), SELF).getMessagingService()
+                .registerHandler("atomix-membership-sync", sync, Runnable::run);
+        assertThat(seen.get()).isSameAs(sync);
+    }
+
+    private CompletableFuture<byte[]> probe(String target) {
+        MessagingService messaging = messaging((type, handler) -> {
+            assertThat(type).isEqualTo(AtomixInternals.SWIM_PROBE);
+            @SuppressWarnings("unchecked")
+            BiFunction<Address, byte[], CompletableFuture<byte[]>> async =
+                    (BiFunction<Address, byte[], CompletableFuture<byte[]>>) handler;
+            registered.set(async);
+        });
+        new OwnProbesOnly(bootstrap(messaging), SELF).getMessagingService()
+                .registerHandler(AtomixInternals.SWIM_PROBE, (BiFunction<Address, byte[], byte[]>) (from, payload) -> {
+                    answered.incrementAndGet();
+                    return ANSWER;
+                }, Runnable::run);
+        byte[] payload = AtomixInternals.swimSerializer().encode(Pair.of(member("a@00000009"), member(target)));
+        return registered.get().apply(Address.from("127.0.0.1:1"), payload);
+    }
+
+    /** SWIM's package-private member value, as its probes carry it. */
+    private static Object member(String id) {
+        try {
+            Class<?> type = Class.forName("io.atomix.cluster.protocol.SwimMembershipProtocol$ImmutableMember");
+            Class<?> state = Class.forName("io.atomix.cluster.protocol.SwimMembershipProtocol$State");
+            Constructor<?> c = type.getDeclaredConstructor(MemberId.class, Address.class, String.class, String.class,
+                    String.class, Properties.class, Version.class, long.class, state, long.class);
+            c.setAccessible(true);
+            Object alive = state.getEnumConstants()[0];
+            return c.newInstance(MemberId.from(id), Address.from("127.0.0.1:2"), null, null, null, new Properties(),
+                    Version.from("3.1.12"), 1L, alive, 1L);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private interface Registration {
+        void registered(String type, Object handler);
+    }
+
+    /** A messaging service that only records handler registrations. */
+    private static MessagingService messaging(Registration onRegister) {
+        return (MessagingService) Proxy.newProxyInstance(OwnProbesOnlyTest.class.getClassLoader(),
+                new Class<?>[] {MessagingService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerHandler")) {
+                        onRegister.registered((String) args[0], args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static BootstrapService bootstrap(MessagingService messaging) {
+        return new BootstrapService() {
+            @Override
+            public MessagingService getMessagingService() {
+                return messaging;
+            }
+
+            @Override
+            public UnicastService getUnicastService() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public BroadcastService getBroadcastService() {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}
