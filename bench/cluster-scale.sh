@@ -97,8 +97,11 @@ run_once() { # N rep
   local -a dirs=() hostpids=()
   for ((k = 1; k <= n; k++)); do
     local h="h$k" d="$files/h$k"
-    graph "$h" "$d" >"$dir/$h.yaml"
-    local -a args=(run --yaml "$dir/$h.yaml" --hostname "$h" --listen "127.0.0.1:${ports[k-1]}"
+    # Each graph file in a directory of its own, as on a real host: the graph-file watch sees
+    # every change in its directory, and here every host writes its log next to the others.
+    mkdir -p "$dir/$h"
+    graph "$h" "$d" >"$dir/$h/$h.yaml"
+    local -a args=(run --yaml "$dir/$h/$h.yaml" --hostname "$h" --listen "127.0.0.1:${ports[k-1]}"
                    --ideal-cluster-size 5 --converged-timeout -1 -v --color never --state-dir "$files/state")
     [[ -n $seeds ]] && args+=(--seeds "$seeds")
     # shellcheck disable=SC2206 # a list of flags

@@ -29,17 +29,18 @@ final class GraphFileWatcher implements AutoCloseable {
         thread = new Thread(() -> {
             try {
                 while (true) {
-                    WatchKey key = service.take();
-                    boolean ours = key.pollEvents().stream().anyMatch(ev -> name.equals(String.valueOf(ev.context())));
-                    key.reset();
-                    if (!ours) {
+                    if (!ours(service.take(), name)) {
                         continue;
                     }
-                    // Swallow the rest of the burst before reading.
-                    WatchKey more;
-                    while ((more = service.poll(DEBOUNCE_MS, TimeUnit.MILLISECONDS)) != null) {
-                        more.pollEvents();
-                        more.reset();
+                    // Swallow the rest of the burst before reading. Only changes of the graph file
+                    // extend the wait: other files in its directory may change all the time.
+                    long quietFrom = System.nanoTime();
+                    long left;
+                    while ((left = DEBOUNCE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietFrom)) > 0) {
+                        WatchKey more = service.poll(left, TimeUnit.MILLISECONDS);
+                        if (more != null && ours(more, name)) {
+                            quietFrom = System.nanoTime();
+                        }
                     }
                     onChange.run();
                 }
@@ -49,6 +50,13 @@ final class GraphFileWatcher implements AutoCloseable {
         }, "mgmt-graph-file-watcher");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Takes the key's events and re-arms it; whether one of them was about the graph file. */
+    private static boolean ours(WatchKey key, String name) {
+        boolean ours = key.pollEvents().stream().anyMatch(ev -> name.equals(String.valueOf(ev.context())));
+        key.reset();
+        return ours;
     }
 
     @Override

@@ -224,6 +224,8 @@ final class AtomixInternals {
 
     /** The subject of SWIM's direct probes. */
     static final String SWIM_PROBE = "atomix-membership-probe";
+    /** The subject of SWIM's membership sync, answered with every member the other one knows. */
+    static final String SWIM_SYNC = "atomix-membership-sync";
 
     /** The serializer SWIM encodes its probes with. */
     static Serializer swimSerializer() {
@@ -231,11 +233,16 @@ final class AtomixInternals {
     }
 
     private static Serializer lookUpSwimSerializer() {
-        Object subject = get(field(SwimMembershipProtocol.class, "MEMBERSHIP_PROBE", String.class), null);
-        if (!SWIM_PROBE.equals(subject)) {
-            throw mismatch(SwimMembershipProtocol.class.getName() + ".MEMBERSHIP_PROBE is " + subject + ", not " + SWIM_PROBE);
-        }
+        swimSubject("MEMBERSHIP_PROBE", SWIM_PROBE);
+        swimSubject("MEMBERSHIP_SYNC", SWIM_SYNC);
         return (Serializer) get(field(SwimMembershipProtocol.class, "SERIALIZER", Serializer.class), null);
+    }
+
+    private static void swimSubject(String field, String expected) {
+        Object subject = get(field(SwimMembershipProtocol.class, field, String.class), null);
+        if (!expected.equals(subject)) {
+            throw mismatch(SwimMembershipProtocol.class.getName() + "." + field + " is " + subject + ", not " + expected);
+        }
     }
 
     // ---- look-ups ----

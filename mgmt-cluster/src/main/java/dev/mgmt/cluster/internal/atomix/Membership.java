@@ -61,6 +61,7 @@ final class Membership {
     private final ClusterNode config;
     private final String memberId;
     private final AtomixCluster cluster;
+    private final SeedView seedView = new SeedView();
     private final List<ClusterMembershipEventListener> listeners = new CopyOnWriteArrayList<>();
 
     Membership(ClusterNode config, boolean voter) {
@@ -82,7 +83,7 @@ final class Membership {
                 .withProperty(PROP_VOLUNTEER, Boolean.toString(config.server()))
                 .withProperty(PROP_OBSERVER, Boolean.toString(config.observer()))
                 .withMembershipProvider(new BootstrapDiscoveryProvider(seeds))
-                .withMembershipProtocol(SwimMembership.of(config))
+                .withMembershipProtocol(SwimMembership.of(config, seedView))
                 .build();
     }
 
@@ -232,15 +233,20 @@ final class Membership {
     }
 
     /**
-     * Waits until a heartbeat interval (and a little) has passed since {@code since}. SWIM asks
-     * the seeds for their whole member list when it starts, so by then this member knows every
-     * member the seeds knew.
+     * Waits until membership knows every member a seed listed in its answer to this member's
+     * first sync, so that a live namesake is known by then. Without such an answer (a seed lost
+     * it), waits a probe interval and a little from {@code since}, in which SWIM has learnt the
+     * others from their probes and gossip.
      */
-    void awaitHeartbeatRound(long since, long deadline) {
+    void awaitSeedView(long since, long deadline) {
         long until = Math.min(deadline, since + config.heartbeatInterval().toNanos() + 100_000_000L);
-        while (System.nanoTime() < until) {
-            Waits.sleep(20);
+        while (System.nanoTime() < until && !seedView.coveredBy(knownIds())) {
+            Waits.sleep(5);
         }
+    }
+
+    private Set<String> knownIds() {
+        return all().stream().map(m -> m.id().id()).collect(Collectors.toSet());
     }
 
     /**

@@ -97,10 +97,10 @@ public final class RaftStore implements Store {
             long t2 = System.nanoTime();
             store.session.connect(voters, deadline);
             if (!bootstrap) {
-                // The voters can be known from a probe's answer before the seeds' answer to the
-                // sync, which lists every member, has arrived: a live namesake may not be known
-                // yet. Look again once a probe interval has had time to come back.
-                store.membership.awaitHeartbeatRound(t2, deadline);
+                // The voters can be known from a probe's answer or gossip before a seed's answer
+                // to our sync, which lists every member, has been applied: a live namesake may not
+                // be known yet. Look again once it has.
+                store.membership.awaitSeedView(t2, deadline);
                 HostNames.refuseDuplicate(config, memberId, store.members());
             }
             long t3 = System.nanoTime();

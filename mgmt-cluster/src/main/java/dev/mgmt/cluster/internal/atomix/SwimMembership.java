@@ -26,14 +26,16 @@ import java.util.concurrent.CompletableFuture;
  * the leader it last knew. This answers null instead, as the heartbeat protocol does.
  *
  * <p>The second: SWIM answers probes for any member id, so a host restarted on the same address
- * kept its previous incarnation alive; {@link OwnProbesOnly} answers only probes for this one.
+ * kept its previous incarnation alive; {@link SwimMessaging} answers only probes for this one.
  */
 final class SwimMembership implements GroupMembershipProtocol {
 
     private final GroupMembershipProtocol swim;
+    private final SeedView seeds;
 
-    private SwimMembership(GroupMembershipProtocol swim) {
+    private SwimMembership(GroupMembershipProtocol swim, SeedView seeds) {
         this.swim = swim;
+        this.seeds = seeds;
     }
 
     /**
@@ -42,9 +44,9 @@ final class SwimMembership implements GroupMembershipProtocol {
      * failure timeout is removed. Removed members are forgotten (no tombstones): every start
      * of a host is a new member id, and tombstones would pile up in every sync reply.
      */
-    static GroupMembershipProtocol of(ClusterNode config) {
+    static GroupMembershipProtocol of(ClusterNode config, SeedView seeds) {
         // The builder sets neither the probe timeout nor tombstones; the config does.
-        SwimMembershipProtocolConfig swim = new Config()
+        SwimMembershipProtocolConfig swim = new Config(seeds)
                 .setProbeInterval(config.heartbeatInterval())
                 .setProbeTimeout(probeTimeout(config))
                 .setFailureTimeout(config.failureTimeout())
@@ -66,16 +68,24 @@ final class SwimMembership implements GroupMembershipProtocol {
 
         @Override
         public SwimMembershipProtocolConfig newConfig() {
-            return new Config();
+            return new Config(new SeedView());
         }
 
         @Override
         public GroupMembershipProtocol newProtocol(SwimMembershipProtocolConfig config) {
-            return new SwimMembership(SwimMembershipProtocol.TYPE.newProtocol(config));
+            SeedView seeds = config instanceof Config c ? c.seeds : new SeedView();
+            return new SwimMembership(SwimMembershipProtocol.TYPE.newProtocol(config), seeds);
         }
     };
 
+    /** Carries the {@link SeedView} to the protocol Atomix builds from the config. */
     private static final class Config extends SwimMembershipProtocolConfig {
+        private final SeedView seeds;
+
+        Config(SeedView seeds) {
+            this.seeds = seeds;
+        }
+
         @Override
         public GroupMembershipProtocol.Type getType() {
             return TYPE;
@@ -114,7 +124,7 @@ final class SwimMembership implements GroupMembershipProtocol {
 
     @Override
     public CompletableFuture<Void> join(BootstrapService bootstrap, NodeDiscoveryService discovery, Member localMember) {
-        return swim.join(new OwnProbesOnly(bootstrap, localMember.id()), discovery, localMember);
+        return swim.join(new SwimMessaging(bootstrap, localMember.id(), seeds), discovery, localMember);
     }
 
     @Override

@@ -16,7 +16,7 @@ class SwimMembershipTest {
     /** Atomix's own SWIM throws a NullPointerException here; messaging and steer ask this. */
     @Test
     void aMemberNeverSeenIsNullNotAnException() {
-        assertThat(SwimMembership.of(node().build()).getMember(MemberId.from("b@12345678"))).isNull();
+        assertThat(SwimMembership.of(node().build(), new SeedView()).getMember(MemberId.from("b@12345678"))).isNull();
     }
 
     /** The cluster the host builds uses it (Atomix's builder rebuilds protocols from their config). */

@@ -8,14 +8,20 @@ import io.atomix.cluster.messaging.MessagingService;
 import io.atomix.cluster.messaging.UnicastService;
 import io.atomix.utils.net.Address;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The messaging SWIM is given, so that this member answers only the probes meant for it.
+ * The messaging SWIM is given. It answers only the probes meant for this member, and it tells
+ * {@link SeedView} whom the seeds listed in their answer to this member's first sync.
  *
  * <p>Atomix 3.1's SWIM answers a probe whatever member id it names. A host restarted on the
  * same address is a new member (a new id) and would answer the probes meant for its previous
@@ -23,14 +29,16 @@ import java.util.function.BiFunction;
  * to a probe for any other id, as the stopped process would, so the old incarnation is
  * suspected after the probe timeout and removed after the failure timeout.
  */
-final class OwnProbesOnly implements BootstrapService {
+final class SwimMessaging implements BootstrapService {
+
+    private static final Logger log = LoggerFactory.getLogger(SwimMessaging.class);
 
     private final BootstrapService bootstrap;
     private final MessagingService messaging;
 
-    OwnProbesOnly(BootstrapService bootstrap, MemberId self) {
+    SwimMessaging(BootstrapService bootstrap, MemberId self, SeedView seeds) {
         this.bootstrap = bootstrap;
-        this.messaging = new Filtered(bootstrap.getMessagingService(), self);
+        this.messaging = new Filtered(bootstrap.getMessagingService(), self, seeds);
     }
 
     @Override
@@ -55,14 +63,26 @@ final class OwnProbesOnly implements BootstrapService {
         return probe.getValue() instanceof Member target && self.equals(target.id());
     }
 
+    /** The member ids in an answer to a sync (a collection of SWIM's members). */
+    static Set<String> listed(byte[] reply) {
+        Collection<?> members = AtomixInternals.swimSerializer().decode(reply);
+        Set<String> ids = new HashSet<>();
+        for (Object m : members) {
+            ids.add(((Member) m).id().id());
+        }
+        return ids;
+    }
+
     private static final class Filtered implements MessagingService {
 
         private final MessagingService messaging;
         private final MemberId self;
+        private final SeedView seeds;
 
-        Filtered(MessagingService messaging, MemberId self) {
+        Filtered(MessagingService messaging, MemberId self, SeedView seeds) {
             this.messaging = messaging;
             this.self = self;
+            this.seeds = seeds;
         }
 
         @Override
@@ -118,7 +138,19 @@ final class OwnProbesOnly implements BootstrapService {
         @Override
         public CompletableFuture<byte[]> sendAndReceive(Address address, String type, byte[] payload, boolean keepAlive,
                                                         Duration timeout) {
-            return messaging.sendAndReceive(address, type, payload, keepAlive, timeout);
+            CompletableFuture<byte[]> reply = messaging.sendAndReceive(address, type, payload, keepAlive, timeout);
+            if (AtomixInternals.SWIM_SYNC.equals(type)) {
+                reply.thenAccept(this::synced);
+            }
+            return reply;
+        }
+
+        private void synced(byte[] reply) {
+            try {
+                seeds.replied(listed(reply));
+            } catch (RuntimeException e) {
+                log.debug("{}: unreadable membership sync answer: {}", self, e.toString());
+            }
         }
 
         @Override

@@ -11,7 +11,11 @@ import io.atomix.utils.Version;
 import io.atomix.utils.net.Address;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,12 +23,13 @@ import java.util.function.BiFunction;
 import org.apache.commons.lang3.tuple.Pair;
 import org.junit.jupiter.api.Test;
 
-/** Probes as SWIM encodes them, handed to the handler SWIM registers through {@link OwnProbesOnly}. */
-class OwnProbesOnlyTest {
+/** Probes and sync answers as SWIM encodes them, through the messaging {@link SwimMessaging} gives SWIM. */
+class SwimMessagingTest {
 
     private static final MemberId SELF = MemberId.from("b@00000002");
     private static final byte[] ANSWER = {42};
 
+    private final SeedView seeds = new SeedView();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicReference<BiFunction<Address, byte[], CompletableFuture<byte[]>>> registered =
             new AtomicReference<>();
@@ -49,9 +54,29 @@ class OwnProbesOnlyTest {
         BiFunction<Address, byte[], byte[]> sync = (from, payload) -> payload;
         AtomicReference<Object> seen = new AtomicReference<>();
         MessagingService messaging = messaging((type, handler) -> seen.set(handler));
-        new OwnProbesOnly(bootstrap(messaging), SELF).getMessagingService()
+        new SwimMessaging(bootstrap(messaging), SELF, seeds).getMessagingService()
                 .registerHandler("atomix-membership-sync", sync, Runnable::run);
         assertThat(seen.get()).isSameAs(sync);
+    }
+
+    /** SWIM applies a seed's answer to its sync on its own thread; the ids it listed are what to wait for. */
+    @Test
+    void theFirstAnswerToASyncTellsWhomTheSeedKnew() {
+        byte[] reply = AtomixInternals.swimSerializer().encode(new ArrayList<>(List.of(member("a@00000009"), member("b@00000002"))));
+        MessagingService messaging = (MessagingService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MessagingService.class},
+                (proxy, method, args) -> CompletableFuture.completedFuture(reply));
+        byte[] seen = new SwimMessaging(bootstrap(messaging), SELF, seeds).getMessagingService()
+                .sendAndReceive(Address.from("127.0.0.1:1"), AtomixInternals.SWIM_SYNC, new byte[0], false,
+                        Duration.ofSeconds(1)).join();
+        assertThat(seen).isSameAs(reply);
+        assertThat(seeds.coveredBy(Set.of("b@00000002"))).isFalse();
+        assertThat(seeds.coveredBy(Set.of("a@00000009", "b@00000002", "c@00000003"))).isTrue();
+    }
+
+    @Test
+    void noAnswerYetCoversNothing() {
+        assertThat(seeds.coveredBy(Set.of("a@00000009"))).isFalse();
     }
 
     private CompletableFuture<byte[]> probe(String target) {
@@ -62,7 +87,7 @@ class OwnProbesOnlyTest {
                     (BiFunction<Address, byte[], CompletableFuture<byte[]>>) handler;
             registered.set(async);
         });
-        new OwnProbesOnly(bootstrap(messaging), SELF).getMessagingService()
+        new SwimMessaging(bootstrap(messaging), SELF, seeds).getMessagingService()
                 .registerHandler(AtomixInternals.SWIM_PROBE, (BiFunction<Address, byte[], byte[]>) (from, payload) -> {
                     answered.incrementAndGet();
                     return ANSWER;
@@ -93,7 +118,7 @@ class OwnProbesOnlyTest {
 
     /** A messaging service that only records handler registrations. */
     private static MessagingService messaging(Registration onRegister) {
-        return (MessagingService) Proxy.newProxyInstance(OwnProbesOnlyTest.class.getClassLoader(),
+        return (MessagingService) Proxy.newProxyInstance(SwimMessagingTest.class.getClassLoader(),
                 new Class<?>[] {MessagingService.class}, (proxy, method, args) -> {
                     if (method.getName().equals("registerHandler")) {
                         onRegister.registered((String) args[0], args[1]);
