@@ -47,6 +47,9 @@ final class StoreServer {
 
     static final String RAFT_GROUP = "mgmt";
 
+    /** A log segment: mapped whole, and a few megabytes hold thousands of entries before compaction. */
+    private static final int SEGMENT_BYTES = 8 * 1024 * 1024;
+
     private final ClusterNode config;
     private final Membership membership;
     private final String memberId;
@@ -102,7 +105,12 @@ final class StoreServer {
                 .withStorage(RaftStorage.builder()
                         .withPrefix(RAFT_GROUP)
                         .withDirectory(dataDir.toFile())
-                        .withStorageLevel(StorageLevel.MEMORY)
+                        // Mapped, not MEMORY or DISK: their reader refills a buffer of twice the
+                        // largest entry (1 MiB) from the file each time the leader asks whether a
+                        // follower has more to receive, which at the end of the log is every
+                        // heartbeat: 170 MB/s of copying on an idle leader of 25 hosts.
+                        .withStorageLevel(StorageLevel.MAPPED)
+                        .withMaxSegmentSize(SEGMENT_BYTES)
                         .withNamespace(RaftNamespaces.RAFT_STORAGE)
                         // Fixed, as every voter must agree: the leader refuses a larger entry at once.
                         .withMaxEntrySize(StoreLimits.ENTRY_BYTES)
