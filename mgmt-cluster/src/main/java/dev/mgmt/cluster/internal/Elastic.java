@@ -49,6 +49,9 @@ final class Elastic implements AutoCloseable {
     private final ReentrantLock stepLock = new ReentrantLock();
     private volatile Thread stepThread;
     private volatile Disposable next;
+    /** The version of {@code elastic/state} last parsed, and what it parsed to; only the chooser's thread uses them. */
+    private long parsedVersion = -1;
+    private ElasticState parsedState;
     /** The last usable {@code elastic/state}: used while the stored one is unusable (refused as bad or forged). */
     private ElasticState lastGood;
     private volatile boolean closed;
@@ -109,7 +112,7 @@ final class Elastic implements AutoCloseable {
         try {
             // One read of the state and of membership per step, shared by the three parts.
             long version = mirror.version(ElasticState.KEY);
-            ElasticState state = ElasticState.parse(mirror.value(ElasticState.KEY));
+            ElasticState state = parsed(version);
             boolean unusable = state == null && mirror.raw(ElasticState.KEY) != null;
             if (state != null) {
                 lastGood = state;
@@ -144,6 +147,16 @@ final class Elastic implements AutoCloseable {
                 })
                 .doFinally(s -> schedule(TICK))
                 .subscribe();
+    }
+
+    /** {@code elastic/state} at {@code version}, parsed once per version (a step runs four times a second). */
+    private ElasticState parsed(long version) {
+        if (version != parsedVersion) {
+            // Parse first: an unreadable state throws, and is parsed (and reported) again next step.
+            parsedState = ElasticState.parse(mirror.value(ElasticState.KEY));
+            parsedVersion = version;
+        }
+        return parsedState;
     }
 
     /** Keeps the store client's list of servers current: live voters first, then the rest. */
