@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The messaging SWIM is given. It answers only the probes meant for this member, and it tells
+ * The messaging SWIM is given. It answers no probe meant for another mgmt member, and it tells
  * {@link SeedView} whom the seeds listed in their answer to this member's first sync.
  *
  * <p>Atomix 3.1's SWIM answers a probe whatever member id it names. A host restarted on the
  * same address is a new member (a new id) and would answer the probes meant for its previous
  * incarnation, which then stays alive in everyone's view for ever. This member stays silent
- * to a probe for any other id, as the stopped process would, so the old incarnation is
+ * to a probe for another member's id, as the stopped process would, so the old incarnation is
  * suspected after the probe timeout and removed after the failure timeout.
  */
 final class SwimMessaging implements BootstrapService {
@@ -56,11 +56,18 @@ final class SwimMessaging implements BootstrapService {
         return bootstrap.getBroadcastService();
     }
 
-    /** Whether a probe's payload (the prober, the member it probes) names {@code self}. */
+    /**
+     * Whether to answer a probe: one for this member, or one that names no mgmt member. SWIM
+     * probes a seed it has only discovered (not yet heard from) under the seed's node id, with
+     * no properties; that probe is how a host that started before its seed finds it.
+     */
     static boolean isFor(byte[] payload, MemberId self) {
         // A commons-lang Pair, which is a Map.Entry: the value is the member probed.
         Map.Entry<?, ?> probe = AtomixInternals.swimSerializer().decode(payload);
-        return probe.getValue() instanceof Member target && self.equals(target.id());
+        if (!(probe.getValue() instanceof Member target)) {
+            return true;
+        }
+        return self.equals(target.id()) || target.properties().getProperty(Membership.PROP_HOST) == null;
     }
 
     /** The member ids in an answer to a sync (a collection of SWIM's members). */

@@ -49,6 +49,13 @@ class SwimMessagingTest {
         assertThat(answered).hasValue(0);
     }
 
+    /** How a host that started before its seed finds it: SWIM probes the seed's node id, bare. */
+    @Test
+    void aProbeForADiscoveredNodeIsAnswered() {
+        CompletableFuture<byte[]> reply = probe(member("127.0.0.1:7946", new Properties()));
+        assertThat(reply.join()).isEqualTo(ANSWER);
+    }
+
     @Test
     void otherSubjectsAreRegisteredUnchanged() {
         BiFunction<Address, byte[], byte[]> sync = (from, payload) -> payload;
@@ -80,6 +87,10 @@ class SwimMessagingTest {
     }
 
     private CompletableFuture<byte[]> probe(String target) {
+        return probe(member(target));
+    }
+
+    private CompletableFuture<byte[]> probe(Object target) {
         MessagingService messaging = messaging((type, handler) -> {
             assertThat(type).isEqualTo(AtomixInternals.SWIM_PROBE);
             @SuppressWarnings("unchecked")
@@ -92,12 +103,18 @@ class SwimMessagingTest {
                     answered.incrementAndGet();
                     return ANSWER;
                 }, Runnable::run);
-        byte[] payload = AtomixInternals.swimSerializer().encode(Pair.of(member("a@00000009"), member(target)));
+        byte[] payload = AtomixInternals.swimSerializer().encode(Pair.of(member("a@00000009"), target));
         return registered.get().apply(Address.from("127.0.0.1:1"), payload);
     }
 
-    /** SWIM's package-private member value, as its probes carry it. */
+    /** SWIM's package-private member value of an mgmt host, as its probes carry it. */
     private static Object member(String id) {
+        Properties host = new Properties();
+        host.setProperty(Membership.PROP_HOST, id.substring(0, id.indexOf('@')));
+        return member(id, host);
+    }
+
+    private static Object member(String id, Properties properties) {
         try {
             Class<?> type = Class.forName("io.atomix.cluster.protocol.SwimMembershipProtocol$ImmutableMember");
             Class<?> state = Class.forName("io.atomix.cluster.protocol.SwimMembershipProtocol$State");
@@ -105,7 +122,7 @@ class SwimMessagingTest {
                     String.class, Properties.class, Version.class, long.class, state, long.class);
             c.setAccessible(true);
             Object alive = state.getEnumConstants()[0];
-            return c.newInstance(MemberId.from(id), Address.from("127.0.0.1:2"), null, null, null, new Properties(),
+            return c.newInstance(MemberId.from(id), Address.from("127.0.0.1:2"), null, null, null, properties,
                     Version.from("3.1.12"), 1L, alive, 1L);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
