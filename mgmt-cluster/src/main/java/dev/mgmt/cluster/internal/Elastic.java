@@ -52,6 +52,9 @@ final class Elastic implements AutoCloseable {
     /** The version of {@code elastic/state} last parsed, and what it parsed to; only the chooser's thread uses them. */
     private long parsedVersion = -1;
     private ElasticState parsedState;
+    /** Membership as last read, and by member id; only the chooser's thread uses them. */
+    private List<MemberInfo> indexedMembers;
+    private Map<String, MemberInfo> membersById = Map.of();
     /** The last usable {@code elastic/state}: used while the stored one is unusable (refused as bad or forged). */
     private ElasticState lastGood;
     private volatile boolean closed;
@@ -119,8 +122,7 @@ final class Elastic implements AutoCloseable {
             } else if (unusable) {
                 state = lastGood;
             }
-            Map<String, MemberInfo> members = store.members().stream()
-                    .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
+            Map<String, MemberInfo> members = indexed(store.members());
             steer(state, members);
             if (!config.observer()) {
                 agent(state);
@@ -157,6 +159,19 @@ final class Elastic implements AutoCloseable {
             parsedVersion = version;
         }
         return parsedState;
+    }
+
+    /**
+     * Membership by member id, indexed again only when the store hands out a different list
+     * (the Atomix store keeps one until membership changes; a step runs four times a second).
+     */
+    private Map<String, MemberInfo> indexed(List<MemberInfo> members) {
+        if (members != indexedMembers) {
+            membersById = members.stream()
+                    .collect(Collectors.toMap(MemberInfo::memberId, Function.identity(), (a, b) -> a));
+            indexedMembers = members;
+        }
+        return membersById;
     }
 
     /** Keeps the store client's list of servers current: live voters first, then the rest. */

@@ -110,7 +110,7 @@ public interface Store {
 
     // ---- membership ----
 
-    /** Every member membership knows (observers left out), alive or not. */
+    /** Every member membership knows (observers left out), alive or not; unmodifiable (an implementation may hand out the same list until membership changes). */
     List<MemberInfo> members();
 
     /** The host names of every live member (this one included). */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -63,6 +65,23 @@ final class Membership {
     private final AtomixCluster cluster;
     private final SeedView seedView = new SeedView();
     private final List<ClusterMembershipEventListener> listeners = new CopyOnWriteArrayList<>();
+    /** Counts membership's changes (its events, and this member's own property changes). */
+    private final AtomicLong changes = new AtomicLong();
+    private volatile View view = View.EMPTY;
+
+    /**
+     * What membership shows, worked out once per change. The elastic step and the store watch
+     * read it several times a second on every host, and each reading used to copy and walk
+     * every member: at 50 members, a tenth of an idle host's CPU. Atomix posts an event after
+     * each change of a member (added, removed, reachability, properties), so a view is current
+     * until {@link #changes} moves on.
+     *
+     * @param advertised every member advertising a Raft voter, reachable or not, sorted by id
+     */
+    private record View(long version, Map<String, Member> byId, List<MemberInfo> members, Set<String> liveHosts,
+                        Map<String, String> liveMembers, List<MemberId> voters, List<Member> advertised) {
+        static final View EMPTY = new View(-1, Map.of(), List.of(), Set.of(), Map.of(), List.of(), List.of());
+    }
 
     Membership(ClusterNode config, boolean voter) {
         this.config = config;
@@ -113,12 +132,56 @@ final class Membership {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while starting membership", e);
         }
-        cluster.getMembershipService().addListener(event -> listeners.forEach(l -> l.event(event)));
+        cluster.getMembershipService().addListener(event -> {
+            changes.incrementAndGet();
+            listeners.forEach(l -> l.event(event));
+        });
+        // Anything that changed before the listener was there.
+        changes.incrementAndGet();
         hooks.afterStart();
     }
 
     private Collection<Member> all() {
         return cluster.getMembershipService().getMembers();
+    }
+
+    private View view() {
+        View v = view;
+        long now = changes.get();
+        if (v.version() != now) {
+            // Read before the members: a change while this runs leaves the view behind, not wrong.
+            v = compute(now);
+            view = v;
+        }
+        return v;
+    }
+
+    private View compute(long version) {
+        Map<String, Member> byId = new HashMap<>();
+        List<MemberInfo> members = new ArrayList<>();
+        Set<String> liveHosts = new HashSet<>();
+        Map<String, String> liveMembers = new HashMap<>();
+        List<Member> advertised = new ArrayList<>();
+        for (Member m : all()) {
+            byId.put(m.id().id(), m);
+            String host = m.properties().getProperty(PROP_HOST);
+            if (advertisesVoter(m)) {
+                advertised.add(m);
+            }
+            if (host == null || observer(m)) {
+                continue;
+            }
+            members.add(new MemberInfo(m.id().id(), host, m.address().host() + ":" + m.address().port(),
+                    m.isActive() && m.isReachable(), "true".equals(m.properties().getProperty(PROP_VOLUNTEER))));
+            if (m.isActive()) {
+                liveHosts.add(host);
+                liveMembers.put(m.id().id(), host);
+            }
+        }
+        advertised.sort(Comparator.comparing(m -> m.id().id()));
+        List<MemberId> voters = advertised.stream().filter(Member::isReachable).map(Member::id).toList();
+        return new View(version, Map.copyOf(byId), List.copyOf(members), Set.copyOf(liveHosts),
+                Map.copyOf(liveMembers), voters, List.copyOf(advertised));
     }
 
     private static boolean observer(Member m) {
@@ -127,55 +190,27 @@ final class Membership {
 
     /** Every member by id, as membership knows it now. */
     Map<String, Member> byId() {
-        Map<String, Member> out = new HashMap<>();
-        for (Member m : all()) {
-            out.put(m.id().id(), m);
-        }
-        return out;
+        return view().byId();
     }
 
-    /** Every member membership knows (observers left out), alive or not. */
+    /** Every member membership knows (observers left out), alive or not; unmodifiable, the same list until membership changes. */
     List<MemberInfo> members() {
-        List<MemberInfo> out = new ArrayList<>();
-        for (Member m : all()) {
-            String host = m.properties().getProperty(PROP_HOST);
-            if (host == null || observer(m)) {
-                continue;
-            }
-            out.add(new MemberInfo(m.id().id(), host, m.address().host() + ":" + m.address().port(),
-                    m.isActive() && m.isReachable(), "true".equals(m.properties().getProperty(PROP_VOLUNTEER))));
-        }
-        return out;
+        return view().members();
     }
 
     /** The host names of every live member (this one included). */
     Set<String> liveHosts() {
-        return all().stream()
-                .filter(m -> m.isActive() && !observer(m))
-                .map(m -> m.properties().getProperty(PROP_HOST))
-                .filter(h -> h != null)
-                .collect(Collectors.toSet());
+        return view().liveHosts();
     }
 
     /** Member id to host, for every live member. */
     Map<String, String> liveMembers() {
-        Map<String, String> out = new HashMap<>();
-        for (Member m : all()) {
-            String host = m.properties().getProperty(PROP_HOST);
-            if (host != null && m.isActive() && !observer(m)) {
-                out.put(m.id().id(), host);
-            }
-        }
-        return out;
+        return view().liveMembers();
     }
 
     /** The reachable members that advertise a Raft voter, sorted. */
     List<MemberId> voters() {
-        return all().stream()
-                .filter(m -> m.isReachable() && advertisesVoter(m))
-                .map(Member::id)
-                .sorted(Comparator.comparing(MemberId::id))
-                .collect(Collectors.toList());
+        return view().voters();
     }
 
     static boolean advertisesVoter(Member m) {
@@ -185,6 +220,7 @@ final class Membership {
     /** Says whether this member's server votes; joiners pick the servers to connect to from it. */
     void advertiseVoter(boolean voter) {
         cluster.getMembershipService().getLocalMember().properties().setProperty(PROP_VOTER, Boolean.toString(voter));
+        changes.incrementAndGet();
     }
 
     boolean advertisedVoter() {
@@ -246,7 +282,7 @@ final class Membership {
     }
 
     private Set<String> knownIds() {
-        return all().stream().map(m -> m.id().id()).collect(Collectors.toSet());
+        return byId().keySet();
     }
 
     /**
@@ -287,9 +323,9 @@ final class Membership {
                     .count();
             reachable = voterIds.isEmpty() || up >= voterIds.size() / 2 + 1;
         } else {
-            voterIds = byId.values().stream().filter(Membership::advertisesVoter)
-                    .map(m -> m.id().id()).sorted().toList();
-            reachable = !voters().isEmpty();
+            View v = view();
+            voterIds = v.advertised().stream().map(m -> m.id().id()).toList();
+            reachable = !v.voters().isEmpty();
         }
         List<String> named = voterIds.stream().map(id -> {
             Member m = byId.get(id);
