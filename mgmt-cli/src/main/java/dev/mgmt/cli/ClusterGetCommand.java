@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * does, so that a script can tell "absent" from "empty".
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Print the value of a key of the cluster's store (World.get), followed by a newline; "
+        description = "Print the value of a key of the cluster's store, followed by a newline; "
                 + "exit 1 when the key is missing.")
 final class ClusterGetCommand extends ClusterRequestCommand {
 

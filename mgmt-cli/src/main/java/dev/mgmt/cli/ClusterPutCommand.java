@@ -11,11 +11,11 @@ import picocli.CommandLine.Parameters;
  * are checked before joining ({@link KeyValueInput}), so bad input writes nothing.
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = "Write a key of the cluster's store (World.put), for every host to read: VALUE, or the "
+        description = "Write a key of the cluster's store, for every host to read: VALUE, or the "
                 + "bytes of --value-file as UTF-8 text.")
 final class ClusterPutCommand extends ClusterRequestCommand {
 
-    @Parameters(index = "0", paramLabel = "KEY", description = "The key: printable text, at most 1021 bytes.")
+    @Parameters(index = "0", paramLabel = "KEY", description = "The key: printable text, at most 1021 bytes of UTF-8.")
     String key;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE",
