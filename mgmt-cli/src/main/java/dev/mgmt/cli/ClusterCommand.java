@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "cluster", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Look at and steer a running cluster: each command joins through --seeds as an observer, "
                 + "asks, and leaves.",
-        subcommands = {ClusterStatusCommand.class, SetIdealSizeCommand.class, VolunteerCommand.class})
+        subcommands = {ClusterStatusCommand.class, SetIdealSizeCommand.class, VolunteerCommand.class,
+                ClusterPutCommand.class, ClusterGetCommand.class})
 final class ClusterCommand implements Runnable {
 
     @Spec
@@ -17,6 +18,6 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: status, set-ideal-size or volunteer");
+        throw new ParameterException(spec.commandLine(), "missing command: status, set-ideal-size, volunteer, put or get");
     }
 }

@@ -50,13 +50,27 @@ public final class MgmtProcess implements AutoCloseable {
 
     /** As {@link #start(List, List)}, with extra JVM options. */
     public static MgmtProcess start(List<String> launcher, List<String> jvmOptions, List<String> args) throws IOException {
+        return new MgmtProcess(new ProcessBuilder(command(launcher, jvmOptions, args)).start());
+    }
+
+    /**
+     * As {@link #start(String...)}, with stdin read from {@code in} and stdout sent to {@code out}
+     * byte for byte (a file, to see exactly what was printed; then {@link #stdout()} is empty).
+     */
+    public static MgmtProcess start(ProcessBuilder.Redirect in, ProcessBuilder.Redirect out, String... args)
+            throws IOException {
+        return new MgmtProcess(new ProcessBuilder(command(List.of(), List.of(), List.of(args)))
+                .redirectInput(in).redirectOutput(out).start());
+    }
+
+    private static List<String> command(List<String> launcher, List<String> jvmOptions, List<String> args) {
         String jar = System.getProperty("mgmt.jar", "target/mgmt.jar");
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
         cmd.addAll(args);
-        return new MgmtProcess(new ProcessBuilder(cmd).start());
+        return cmd;
     }
 
     /** The child's process handle (its PID is java's, also behind an exec-ing launcher). */
