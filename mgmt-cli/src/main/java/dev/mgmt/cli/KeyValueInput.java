@@ -26,12 +26,6 @@ import java.nio.file.Path;
  */
 final class KeyValueInput {
 
-    /**
-     * The store's prefix for the users' keys ({@code StoreKeys.KV} in mgmt-cluster), which
-     * counts towards {@link StoreLimits#maxKeyBytes()}.
-     */
-    static final String STORE_PREFIX = "kv/";
-
     private static final StoreLimits LIMITS = StoreLimits.DEFAULTS;
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -40,7 +34,7 @@ final class KeyValueInput {
 
     /** The longest key, in UTF-8 bytes, without the store's prefix. */
     static int maxKeyBytes() {
-        return LIMITS.maxKeyBytes() - STORE_PREFIX.length();
+        return LIMITS.maxKvKeyBytes();
     }
 
     /** The largest value, in UTF-8 bytes. */

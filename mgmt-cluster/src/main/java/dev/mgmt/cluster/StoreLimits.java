@@ -27,6 +27,9 @@ package dev.mgmt.cluster;
  */
 public final class StoreLimits {
 
+    /** The prefix the key/value API's keys ({@link World#put}) carry in the store; it counts towards {@link #maxKeyBytes()}. */
+    public static final String KV_PREFIX = "kv/";
+
     /**
      * The largest entry the store's servers accept (a key, its value and Raft's own framing):
      * 512 KiB, half of Atomix's 1 MiB default. It is fixed, because every voter of a cluster
@@ -106,6 +109,11 @@ public final class StoreLimits {
     /** The most bytes (UTF-8) one key may have, the store's prefix included; default 1 KiB. */
     public int maxKeyBytes() {
         return maxKeyBytes;
+    }
+
+    /** The longest key {@link World#put} takes, in UTF-8 bytes: {@link #maxKeyBytes()} less {@link #KV_PREFIX}. */
+    public int maxKvKeyBytes() {
+        return maxKeyBytes - KV_PREFIX.length();
     }
 
     /**

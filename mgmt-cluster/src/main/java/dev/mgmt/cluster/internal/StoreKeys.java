@@ -8,7 +8,7 @@ final class StoreKeys {
     /** {@code converged/<host>}: whether the host's engine is converged. */
     static final String CONVERGED = "converged/";
     /** {@code kv/<key>}: the users' key/value space. */
-    static final String KV = "kv/";
+    static final String KV = dev.mgmt.cluster.StoreLimits.KV_PREFIX;
     /** {@code refused/<host>}: the exports the host refused to collect. */
     static final String REFUSED = "refused/";
     /** {@code member/<host>}: the member id of the host's live incarnation, sealed by the host. */
