@@ -48,8 +48,8 @@ public record Convergence(List<ResourceId> failed, List<ResourceId> blocked, Opt
     }
 
     /**
-     * {@code "converged"}, or a sentence naming the rejected graph with its problems, then the
-     * failed and blocked vertices.
+     * {@code "converged"}, or a sentence naming the rejected graph with its problems (the graph
+     * before it is the one that runs), then the failed and blocked vertices.
      */
     public String describe() {
         if (isSuccess()) {
@@ -57,7 +57,7 @@ public record Convergence(List<ResourceId> failed, List<ResourceId> blocked, Opt
         }
         List<String> parts = new ArrayList<>();
         rejected.ifPresent(r -> parts.add((r.graphName().isEmpty() ? "the latest graph" : "graph " + r.graphName())
-                + " was rejected, so the previous graph runs instead: " + String.join("; ", r.problems())));
+                + " was rejected: " + String.join("; ", r.problems())));
         if (!failed.isEmpty() || !blocked.isEmpty()) {
             StringBuilder sb = new StringBuilder("converged with failures: ");
             if (!failed.isEmpty()) {

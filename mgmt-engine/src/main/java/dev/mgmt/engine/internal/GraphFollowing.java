@@ -42,6 +42,9 @@ final class GraphFollowing {
         /** In the loop: what a convergence report says changed. */
         void reportChanged();
 
+        /** In the loop: whether a graph runs (the engine was started). */
+        boolean started();
+
         Instant now();
     }
 
@@ -130,7 +133,8 @@ final class GraphFollowing {
                 return;
             }
             String message = ReactiveEngine.message(error);
-            log.error("the stream of graphs failed; the last graph keeps running: {}", message, error);
+            log.error("the stream of graphs failed; the last graph keeps running: {}", message);
+            log.debug("the stream of graphs failed", error);
             host.emit(new EngineEvent.GraphStreamFailed(host.now(), message));
         });
     }
@@ -151,7 +155,8 @@ final class GraphFollowing {
         state = step.state();
         if (in instanceof FollowState.Rejected r && before.mode() != FollowState.Mode.IDLE) {
             GraphRejected e = r.rejection();
-            log.warn("{} rejected; the previous graph keeps running:\n  - {}", named(e.graphName()),
+            log.warn("{} rejected; {}:\n  - {}", named(e.graphName()),
+                    host.started() ? "the previous graph keeps running" : "nothing runs until a graph compiles",
                     String.join("\n  - ", e.problems()));
             host.emit(e);
             host.happened();

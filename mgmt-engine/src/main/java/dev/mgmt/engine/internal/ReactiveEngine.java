@@ -224,6 +224,11 @@ public final class ReactiveEngine implements Engine {
         }
 
         @Override
+        public boolean started() {
+            return lifecycle != Lifecycle.NEW;
+        }
+
+        @Override
         public Instant now() {
             return ReactiveEngine.this.now();
         }
