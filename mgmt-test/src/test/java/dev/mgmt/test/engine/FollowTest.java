@@ -51,10 +51,19 @@ class FollowTest {
     private final List<String> validated = new CopyOnWriteArrayList<>();
     private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
     private final Sinks.Many<Graph> graphs = Sinks.many().unicast().onBackpressureBuffer();
+    /** Each one a compile waits at; opened after each test, before its engine closes, so a failure cannot hang. */
+    private final List<FakeGate> gates = new CopyOnWriteArrayList<>();
 
     @AfterEach
-    void stopWork() {
+    void openGatesAndStopWork() {
+        gates.forEach(FakeGate::open);
         work.dispose();
+    }
+
+    private FakeGate gate() {
+        FakeGate g = FakeGate.closed();
+        gates.add(g);
+        return g;
     }
 
     /** A resource that records its validation, which waits at {@code gate} when one is given. */
@@ -120,7 +129,7 @@ class FollowTest {
         engine.awaitConverged(Waits.HANG).orThrow();
         engine.follow(graphs.asFlux());
 
-        FakeGate gate = FakeGate.closed();
+        FakeGate gate = gate();
         graphs.tryEmitNext(slow("g1", gate)).orThrow();
         Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
         for (int i = 2; i <= 50; i++) {
@@ -183,7 +192,7 @@ class FollowTest {
         engine.awaitConverged(Waits.HANG).orThrow();
         engine.follow(graphs.asFlux());
 
-        FakeGate gate = FakeGate.closed();
+        FakeGate gate = gate();
         graphs.tryEmitNext(slow("g1", gate)).orThrow();
         Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
         CompletableFuture<Convergence> converged = engine.converged(Duration.ZERO).toFuture();
@@ -271,6 +280,23 @@ class FollowTest {
         assertThat(engine.state(id("a"))).isEqualTo(VertexState.CLEAN);
         assertThat(fakes.counts("b").watchSubscriptions()).isZero();
         engine.follow(Flux.never()).dispose();
+    }
+
+    @Test
+    void disposingWhileASwapIsUnderWayLetsItFinishAndDropsTheGraphWaitingBehindIt() {
+        Engine engine = engineWithRealWork();
+        engine.start(slow("g0", null));
+        var handle = engine.follow(graphs.asFlux());
+        FakeGate gate = gate();
+        graphs.tryEmitNext(slow("g1", gate)).orThrow();
+        Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
+        graphs.tryEmitNext(slow("g2", null)).orThrow();
+        handle.dispose();
+        gate.open();
+
+        assertThat(engine.awaitConverged(Waits.HANG).isSuccess()).isTrue();
+        assertThat(engine.state(slowId("g1"))).isEqualTo(VertexState.CLEAN);
+        assertThat(validated).containsExactly("g0", "g1");
     }
 
     @Test
