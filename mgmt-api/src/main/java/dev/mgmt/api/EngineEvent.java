@@ -82,4 +82,24 @@ public sealed interface EngineEvent {
             kept = List.copyOf(kept);
         }
     }
+
+    /**
+     * A graph from a followed stream did not compile: nothing of it runs, and the previous graph
+     * keeps running untouched.
+     *
+     * @param graphName the graph's name; empty when it has none
+     * @param problems  every problem found, each naming the resource, edge or cycle at fault
+     */
+    record GraphRejected(Instant time, String graphName, List<String> problems) implements EngineEvent {
+        public GraphRejected {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * A followed stream of graphs failed: no further graph comes from it, and the last graph
+     * swapped in keeps running.
+     */
+    record GraphStreamFailed(Instant time, String message) implements EngineEvent {
+    }
 }

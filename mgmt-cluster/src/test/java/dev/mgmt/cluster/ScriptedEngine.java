@@ -46,6 +46,11 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
+    public reactor.core.Disposable follow(org.reactivestreams.Publisher<? extends Graph> graphs) {
+        throw new UnsupportedOperationException("a scripted engine follows no graphs");
+    }
+
+    @Override
     public Flux<EngineEvent> events() {
         return events.asFlux();
     }

@@ -6,6 +6,8 @@ import dev.mgmt.api.ResourceId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -46,6 +48,32 @@ public interface Engine extends AutoCloseable {
      * @throws GraphCompileException listing every problem; the old graph is untouched
      */
     void swap(Graph graph);
+
+    /**
+     * Follows a stream of graphs: each graph is compiled and swapped in, the first one starting
+     * the engine unless {@link #start} already did. The engine keeps up with the latest graph,
+     * not with every graph: while one is being compiled and swapped in, a newer one waits, and a
+     * still newer one replaces it unseen (a burst costs at most two swaps). A graph that does not
+     * compile is reported ({@link EngineEvent.GraphRejected}, and a warning in the log) and the
+     * previous graph keeps running untouched.
+     *
+     * <p>The engine is converged only on the latest graph: while one has arrived and is not in
+     * yet, {@link #converged} does not complete and the events say
+     * {@link EngineEvent.Unconverged}. When the latest graph was rejected, the engine settles on
+     * the previous one and the {@link Convergence} names the rejection
+     * ({@link Convergence#isSuccess()} is false).
+     *
+     * <p>Graphs are compiled on the engine's work scheduler, and the stream is subscribed with
+     * the engine's clock in its context, as resource watches are. When the stream fails
+     * ({@link EngineEvent.GraphStreamFailed}, an error in the log) or completes, the last graph
+     * keeps running. Disposing the handle stops following: the graph being swapped in, if any,
+     * still goes in, one waiting behind it does not. {@link #close} stops following too.
+     *
+     * @return the handle that stops following
+     * @throws IllegalStateException when a stream is already followed (dispose its handle first),
+     *         or the engine is closed
+     */
+    Disposable follow(Publisher<? extends Graph> graphs);
 
     /**
      * A hot stream of what happens, for observers. A subscriber first receives the latest

@@ -78,6 +78,7 @@ public final class ReactiveEngine implements Engine {
     private final ConvergedClock clock;
     private final LoopView view;
     private final Reversals reversals;
+    private final GraphFollowing following;
 
     // Loop-confined state.
     private Lifecycle lifecycle = Lifecycle.NEW;
@@ -119,6 +120,7 @@ public final class ReactiveEngine implements Engine {
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
                 stateDir == null ? null : codec.get(), noop);
+        this.following = new GraphFollowing(new FollowHost(), loop, this.work, watchContext);
     }
 
     /** Compile only; see {@code EngineBuilder.compile}. */
@@ -186,6 +188,53 @@ public final class ReactiveEngine implements Engine {
     }
 
     @Override
+    public reactor.core.Disposable follow(org.reactivestreams.Publisher<? extends Graph> graphs) {
+        return following.follow(graphs);
+    }
+
+    /** A followed graph: the first one starts the engine, later ones swap; one at a time with start and swap. */
+    synchronized void startOrSwap(Graph graph) {
+        if (loop.call(() -> lifecycle == Lifecycle.NEW)) {
+            start(graph);
+        } else {
+            swap(graph);
+        }
+    }
+
+    /** Following's view of the engine; its calls into the loop are made from the loop. */
+    private final class FollowHost implements GraphFollowing.Host {
+        @Override
+        public void startOrSwap(Graph graph) {
+            ReactiveEngine.this.startOrSwap(graph);
+        }
+
+        @Override
+        public void emit(EngineEvent event) {
+            ReactiveEngine.this.emit(event);
+        }
+
+        @Override
+        public void happened() {
+            ReactiveEngine.this.happened();
+        }
+
+        @Override
+        public void reportChanged() {
+            reportVersion++;
+        }
+
+        @Override
+        public boolean started() {
+            return lifecycle != Lifecycle.NEW;
+        }
+
+        @Override
+        public Instant now() {
+            return ReactiveEngine.this.now();
+        }
+    }
+
+    @Override
     public Flux<EngineEvent> events() {
         return hub.flux();
     }
@@ -220,7 +269,9 @@ public final class ReactiveEngine implements Engine {
             return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
+            boolean[] graphOnItsWay = new boolean[1];
             List<ResourceId> pending = loop.call(() -> {
+                graphOnItsWay[0] = !following.settled();
                 List<ResourceId> out = new ArrayList<>();
                 Set<Vertex> blocked = Topology.blocked(order);
                 for (Vertex v : order) {
@@ -232,7 +283,9 @@ public final class ReactiveEngine implements Engine {
             });
             throw new ConvergenceTimeoutException("not converged within " + timeout + "; still pending: "
                     + pending.stream().limit(20).map(ResourceId::toString).collect(Collectors.joining(", "))
-                    + (pending.size() > 20 ? " and " + (pending.size() - 20) + " more" : ""), pending);
+                    + (pending.size() > 20 ? " and " + (pending.size() - 20) + " more" : "")
+                    + (graphOnItsWay[0] ? (pending.isEmpty() ? "" : "; ") + "a newer graph being swapped in" : ""),
+                    pending);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for convergence", e);
@@ -286,6 +339,7 @@ public final class ReactiveEngine implements Engine {
         if (closeDone) {
             return;
         }
+        following.close();
         synchronized (this) {
             if (!loop.started()) {
                 // Never started: nothing runs, and no thread needs starting just to stop it.
@@ -843,7 +897,8 @@ public final class ReactiveEngine implements Engine {
 
     /** After every loop task: derive convergence from the active count, and report a change of it. */
     private void afterTask() {
-        if (lifecycle != Lifecycle.RUNNING) {
+        // An engine whose first followed graph was rejected has not started, yet it has settled.
+        if (lifecycle != Lifecycle.RUNNING && !(lifecycle == Lifecycle.NEW && following.standsRejected())) {
             return;
         }
         deriveConvergence();
@@ -873,9 +928,11 @@ public final class ReactiveEngine implements Engine {
     /**
      * Convergence as a function of the vertex states: converged when no vertex is active, with
      * the failed vertices and the pending ones (which then all sit below a failed one) named.
+     * While a followed graph is on its way in, the engine is not converged: it is converged only
+     * on the latest graph, or on the previous one when the latest was rejected (then named).
      */
     private void deriveConvergence() {
-        if (active == 0) {
+        if (active == 0 && following.settled()) {
             if (!converged || reportedVersion != reportVersion) {
                 converged = true;
                 reportedVersion = reportVersion;
@@ -888,7 +945,7 @@ public final class ReactiveEngine implements Engine {
                         blocked.add(v.id);
                     }
                 }
-                report = new Convergence(failed, blocked);
+                report = new Convergence(failed, blocked, following.rejected());
                 emit(new EngineEvent.Converged(now(), failed, blocked));
                 log.debug("converged: {}", report.describe());
                 clock.settle(report);
@@ -928,7 +985,7 @@ public final class ReactiveEngine implements Engine {
         loop.execute(() -> emit(e));
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
