@@ -118,6 +118,17 @@ class FollowTest {
         return engine;
     }
 
+    /** Starts g0, follows the stream and sends g1, whose compile then waits at the gate. */
+    private FakeGate followWithG1AtTheGate(Engine engine) {
+        engine.start(slow("g0", null));
+        engine.awaitConverged(Waits.HANG).orThrow();
+        engine.follow(graphs.asFlux());
+        FakeGate gate = gate();
+        graphs.tryEmitNext(slow("g1", gate)).orThrow();
+        Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
+        return gate;
+    }
+
     private <T extends EngineEvent> List<T> events(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
@@ -125,13 +136,7 @@ class FollowTest {
     @Test
     void aBurstWhileASwapIsSlowSwapsInTheFirstAndTheLatestAndCompilesNothingInBetween() {
         Engine engine = engineWithRealWork();
-        engine.start(slow("g0", null));
-        engine.awaitConverged(Waits.HANG).orThrow();
-        engine.follow(graphs.asFlux());
-
-        FakeGate gate = gate();
-        graphs.tryEmitNext(slow("g1", gate)).orThrow();
-        Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
+        FakeGate gate = followWithG1AtTheGate(engine);
         for (int i = 2; i <= 50; i++) {
             graphs.tryEmitNext(slow("g" + i, null)).orThrow();
         }
@@ -188,13 +193,7 @@ class FollowTest {
     @Test
     void convergedWaitsWhileANewerGraphIsOnItsWayIn() {
         Engine engine = engineWithRealWork();
-        engine.start(slow("g0", null));
-        engine.awaitConverged(Waits.HANG).orThrow();
-        engine.follow(graphs.asFlux());
-
-        FakeGate gate = gate();
-        graphs.tryEmitNext(slow("g1", gate)).orThrow();
-        Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
+        FakeGate gate = followWithG1AtTheGate(engine);
         CompletableFuture<Convergence> converged = engine.converged(Duration.ZERO).toFuture();
         assertThat(Quiescence.awaitIdle(Waits.HANG)).isTrue();
         assertThat(converged).isNotDone();
