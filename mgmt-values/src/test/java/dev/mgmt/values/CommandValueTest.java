@@ -26,15 +26,16 @@ class CommandValueTest {
 
     @Test
     void outputAndExitStatusChangesAreSeenAndRepeatsAreNot() throws Exception {
-        Path state = Files.writeString(tmp.resolve("state"), "one");
+        Path state = tmp.resolve("state");
+        put(state, "one");
         List<CommandOutput> seen = new CopyOnWriteArrayList<>();
-        Disposable d = Values.command(sh("cat '" + state + "'; test \"$(cat '" + state + "')\" != bad"),
+        Disposable d = Values.command(sh("v=$(cat '" + state + "'); printf %s \"$v\"; test \"$v\" != bad"),
                 Duration.ofMillis(20)).subscribe(seen::add);
         try {
             eventually("first output", () -> seen.contains(new CommandOutput("one", 0)));
-            Files.writeString(state, "two");
+            put(state, "two");
             eventually("second output", () -> seen.contains(new CommandOutput("two", 0)));
-            Files.writeString(state, "bad");
+            put(state, "bad");
             eventually("a failing run", () -> seen.contains(new CommandOutput("bad", 1)));
         } finally {
             d.dispose();
@@ -90,6 +91,12 @@ class CommandValueTest {
     void anEmptyCommandIsRefused() {
         assertThatThrownBy(() -> Values.command(List.of(), Duration.ofSeconds(1)))
                 .hasMessage("a command needs at least the program to run");
+    }
+
+    // Renamed into place, so a run never reads a half-written state.
+    private static void put(Path p, String text) throws java.io.IOException {
+        Path next = Files.writeString(p.resolveSibling(p.getFileName() + ".new"), text);
+        Files.move(next, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String read(Path p) {

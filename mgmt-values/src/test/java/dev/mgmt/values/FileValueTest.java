@@ -40,6 +40,11 @@ class FileValueTest {
                 () -> !seen.isEmpty() && seen.get(seen.size() - 1).equals(content));
     }
 
+    // An in-place write truncates first: a read in between may see it empty, which is right.
+    private List<Optional<String>> settled() {
+        return seen.stream().filter(v -> !v.equals(Optional.of(""))).toList();
+    }
+
     @AfterEach
     void stop() {
         if (subscription != null) {
@@ -70,7 +75,7 @@ class FileValueTest {
         Files.writeString(f, "four");
         sees(Optional.of("four"));
 
-        assertThat(seen).containsExactly(Optional.empty(), Optional.of("one"), Optional.of("two"),
+        assertThat(settled()).containsExactly(Optional.empty(), Optional.of("one"), Optional.of("two"),
                 Optional.of("three"), Optional.empty(), Optional.of("four"));
         assertThat(failed.get()).isNull();
     }
@@ -83,7 +88,7 @@ class FileValueTest {
         Files.writeString(tmp.resolve("b"), "y");
         Files.writeString(f, "z");
         sees(Optional.of("z"));
-        assertThat(seen).containsExactly(Optional.of("x"), Optional.of("z"));
+        assertThat(settled()).containsExactly(Optional.of("x"), Optional.of("z"));
     }
 
     @Test
