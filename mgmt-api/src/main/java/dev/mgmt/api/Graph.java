@@ -142,6 +142,33 @@ public final class Graph {
         return b;
     }
 
+    /**
+     * Value equality: the same name, resources (by their own equality: parameters and meta) and
+     * edges in the same order, the same exports with the same target hosts, collects and origins
+     * given by name. Origins a YAML reader derives on demand are not compared, so two readings of
+     * one file at different lines are equal. {@link Graphs} uses this to drop a graph that would
+     * swap in nothing new.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        return o instanceof Graph g
+                && name.equals(g.name)
+                && resources.equals(g.resources)
+                && edges.equals(g.edges)
+                && exports.equals(g.exports)
+                && targets.equals(g.targets)
+                && collects.equals(g.collects)
+                && origins.equals(g.origins);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, resources, edges, exports, targets, collects, origins);
+    }
+
     @Override
     public String toString() {
         return "Graph[" + (name.isEmpty() ? "" : name + ", ") + resources.size() + " resources, "
