@@ -1,14 +1,10 @@
 package dev.mgmt.cli;
 
 import dev.mgmt.api.Quoted;
+import dev.mgmt.api.Utf8;
 import dev.mgmt.cluster.StoreLimits;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -106,17 +102,11 @@ final class KeyValueInput {
     }
 
     private static String decode(String name, byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            throw new IllegalArgumentException("--value-file " + name + " is not UTF-8 text (byte "
-                    + String.format("0x%02x", bytes[in.position()] & 0xff) + " at offset " + in.position() + ")");
-        }
-        return out.flip().toString();
+        return Utf8.decode(bytes).orElseThrow(() -> {
+            int at = Utf8.firstBadByte(bytes);
+            return new IllegalArgumentException("--value-file " + name + " is not UTF-8 text (byte "
+                    + String.format("0x%02x", bytes[at] & 0xff) + " at offset " + at + ")");
+        });
     }
 
     private static String overLimit(String key, String size) {

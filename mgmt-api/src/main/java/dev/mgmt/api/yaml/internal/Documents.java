@@ -1,14 +1,9 @@
 package dev.mgmt.api.yaml.internal;
 
+import dev.mgmt.api.Utf8;
 import dev.mgmt.api.yaml.YamlGraph;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -32,13 +27,9 @@ public final class Documents {
      * line (a file in Latin-1 would otherwise be read with its accents replaced).
      */
     public static String text(byte[] bytes, Problems problems) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult r = d.decode(in, out, true);
-        if (r.isError()) {
-            int at = in.position();
+        Optional<String> text = Utf8.decode(bytes);
+        if (text.isEmpty()) {
+            int at = Utf8.firstBadByte(bytes);
             int line = 1;
             for (int i = 0; i < at; i++) {
                 if (bytes[i] == '\n') {
@@ -49,13 +40,7 @@ public final class Documents {
                     bytes[at] & 0xff, line));
             return null;
         }
-        try {
-            d.flush(out);
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(e);
-        }
-        out.flip();
-        String s = out.toString();
+        String s = text.get();
         return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 
