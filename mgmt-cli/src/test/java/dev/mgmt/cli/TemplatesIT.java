@@ -82,6 +82,18 @@ class TemplatesIT {
                     ha.await("the greeting on every host", () -> List.of("a", "b", "c").stream()
                             .allMatch(h -> "hello from b".equals(file(h, "greeting"))));
 
+                    // An edit that reads one more key goes through the same path, never half-rendered.
+                    Path ga = dir.resolve("a.yaml");
+                    Files.writeString(ga, Files.readString(ga).replace("'{{ kv \"app/greeting\" \"none yet\" }}'",
+                            "'{{ kv \"app/greeting\" }}, {{ kv \"app/who\" \"nobody\" }}'"));
+                    ha.await("a's edited greeting", () -> "hello from b, nobody".equals(file("a", "greeting")));
+                    try (MgmtProcess put = MgmtProcess.start("cluster", "put", "app/who", "c",
+                            "--seeds", "127.0.0.1:" + port.get("c"))) {
+                        assertThat(put.waitFor()).as(put.stderr()).isZero();
+                    }
+                    ha.await("the new key on a", () -> "hello from b, c".equals(file("a", "greeting")));
+                    assertThat(file("b", "greeting")).isEqualTo("hello from b");
+
                     hc.terminate();
                     String ab = "a 127.0.0.1:" + port.get("a") + "\nb 127.0.0.1:" + port.get("b") + "\n";
                     ha.await("c gone from a's and b's hosts files", () -> ab.equals(file("a", "hosts"))
