@@ -18,7 +18,7 @@ import reactor.core.scheduler.Schedulers;
  * The one path by which the running graph changes after it started: an edit of the graph file
  * and a change of a value its templates read ({@code kv}, {@code hosts}) both read the file
  * again, render it with the latest values and swap it in. Reloads run one at a time; a burst
- * of changes coalesces into the latest (at most one reload waits). A graph that does not read
+ * of changes coalesces (at most two reloads wait, and each reads the latest file and values). A graph that does not read
  * or compile keeps the running one. A graph without cluster templates subscribes to nothing
  * and swaps only on edits, as before templates.
  */
