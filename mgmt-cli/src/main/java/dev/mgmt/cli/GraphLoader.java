@@ -3,6 +3,7 @@ package dev.mgmt.cli;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.api.yaml.TemplateValues;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.api.yaml.YamlGraphException.Problem;
@@ -51,9 +52,14 @@ final class GraphLoader {
      * {@code "is invalid; nothing was applied"}).
      */
     Optional<YamlGraph> load(String header) {
+        return load(header, TemplateValues.NONE);
+    }
+
+    /** {@link #load(String)} with the file's templates rendered from {@code values}. */
+    Optional<YamlGraph> load(String header, TemplateValues values) {
         YamlGraph g;
         try {
-            g = YamlGraph.read(file, codec);
+            g = YamlGraph.read(file, codec, values);
         } catch (YamlGraphException e) {
             List<Problem> all = new ArrayList<>(e.problems());
             e.partial().ifPresent(partial -> all.addAll(compileProblems(partial)));
@@ -71,6 +77,11 @@ final class GraphLoader {
             err.println("mgmt: " + w.source() + (w.line() > 0 ? ":" + w.line() : "") + ": warning: " + w.message());
         }
         return Optional.of(g);
+    }
+
+    /** Prints problems found outside the file's reading (such as a template needing a cluster) under {@code header}. */
+    void printProblems(String header, List<Problem> problems) {
+        print(header, problems);
     }
 
     /** What the graph {@link #load} last returned compiles to (vertices after grouping, automatic edges). */

@@ -149,7 +149,17 @@ final class RunCommand implements Callable<Integer> {
         GraphLoader loader = new GraphLoader(yaml, codec,
                 g -> Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).compile(g), System.err);
         readAt = modified(yaml);
-        Optional<YamlGraph> read = loader.load("is invalid; nothing was applied");
+        // Read first without the cluster: what the templates read decides whether one is needed.
+        TemplateInputs.Snapshot values = TemplateInputs.Snapshot.local(host());
+        YamlGraph peeked = TemplateInputs.peek(yaml, codec, values);
+        TemplateInputs.Needs needs = peeked == null ? TemplateInputs.Needs.NONE : TemplateInputs.Needs.of(peeked);
+        if (needs.cluster() && !clustered(peeked)) {
+            loader.printProblems(INVALID, TemplateInputs.withoutCluster(peeked));
+            return Mgmt.EXIT_INVALID;
+        }
+        // With cluster templates, empty placeholders may make a good graph look bad (a path read from
+        // a key): it is checked once rendered with the cluster's values, before anything is applied.
+        Optional<YamlGraph> read = needs.cluster() ? Optional.of(peeked) : loader.load(INVALID, values);
         if (read.isEmpty()) {
             return Mgmt.EXIT_INVALID;
         }
@@ -173,10 +183,9 @@ final class RunCommand implements Callable<Integer> {
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
-        Compilation compiled = loader.compiled();
-        console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
-                Plural.resources(first.graph().resources().size(), compiled == null ? -1 : compiled.resources().size()),
-                Plural.edges(first.graph().edges().size(), compiled), noop ? " (noop)" : ""));
+        if (!needs.cluster()) {
+            announce(console, first, loader.compiled());
+        }
         World world = null;
         if (clustered(first)) {
             try {
@@ -198,6 +207,23 @@ final class RunCommand implements Callable<Integer> {
             }
             console.line("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
                     : "joined through " + String.join(",", seeds)));
+        }
+        if (needs.cluster()) {
+            // The first graph is rendered with the cluster's values, never with placeholders.
+            values = TemplateInputs.values(world, host(), needs).blockFirst(joinTimeout);
+            read = values == null ? Optional.empty() : loader.load(INVALID, values);
+            if (read.isEmpty()) {
+                if (values == null) {
+                    System.err.println("mgmt: " + yaml + ": the cluster's values for its templates did not come within "
+                            + Durations.format(joinTimeout) + "; nothing was applied");
+                }
+                engine.close();
+                world.close();
+                return Mgmt.EXIT_INVALID;
+            }
+            first = read.get();
+            current.set(first);
+            announce(console, first, loader.compiled());
         }
         ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world, codec);
         try {
@@ -224,11 +250,22 @@ final class RunCommand implements Callable<Integer> {
         starting.set(false);
         RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
-        return loop.run(yaml, () -> reload(engine, runner, loader, current), () -> !modified(yaml).equals(readAt),
-                () -> current.get().graph().resources().size());
+        try (GraphFeed feed = new GraphFeed(loader, world, host(), next -> apply(engine, runner, loader, current, next),
+                needs, values)) {
+            feed.start();
+            return loop.run(yaml, feed::edited, feed, () -> !modified(yaml).equals(readAt),
+                    () -> current.get().graph().resources().size());
+        }
+    }
+
+    private void announce(Console console, YamlGraph first, Compilation compiled) {
+        console.line(String.format("mgmt: host %s: graph '%s' from %s: %s, %s%s", host(), first.graph().name(), yaml,
+                Plural.resources(first.graph().resources().size(), compiled == null ? -1 : compiled.resources().size()),
+                Plural.edges(first.graph().edges().size(), compiled), noop ? " (noop)" : ""));
     }
 
     private static final String DEFAULT_LISTEN = "127.0.0.1:7946";
+    private static final String INVALID = "is invalid; nothing was applied";
 
     /** A cluster runs when any cluster flag is given, or when the graph exports or collects anything. */
     private boolean clustered(YamlGraph g) {
@@ -317,12 +354,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void reload(Engine engine, ClusterRunner runner, GraphLoader loader, AtomicReference<YamlGraph> current) {
-        Optional<YamlGraph> read = loader.load("changed but is invalid; the running graph is kept");
-        if (read.isEmpty()) {
-            return;
-        }
-        YamlGraph next = read.get();
+    /** Swaps {@code next} in; whether it went in (why not is said). */
+    private boolean apply(Engine engine, ClusterRunner runner, GraphLoader loader, AtomicReference<YamlGraph> current,
+                          YamlGraph next) {
         try {
             if (runner != null) {
                 runner.swap(next.graph());
@@ -331,6 +365,7 @@ final class RunCommand implements Callable<Integer> {
             }
             current.set(next);
             writeGraphviz(engine);
+            return true;
         } catch (GraphCompileException e) {
             loader.printCompileProblems("changed but is invalid; the running graph is kept", e, next);
         } catch (IllegalStateException e) {
@@ -340,6 +375,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("mgmt: " + yaml + " changed but cannot be applied; the running graph is kept: "
                     + Messages.of(e));
         }
+        return false;
     }
 
     /** Set by {@link #checkFlags} once {@code --graphviz} is known to be writable; a no-op without it. */

@@ -60,10 +60,11 @@ final class RunLoop {
      *
      * @param yaml      the graph file, watched for edits
      * @param reload    re-reads it and swaps the graph
+     * @param reloads   what carries out reloads, stopped before the engine closes
      * @param edited    whether it changed since it was read (before the watch was there to see it)
      * @param resources how many resources the running graph declares (before grouping)
      */
-    int run(Path yaml, Runnable reload, BooleanSupplier edited, IntSupplier resources) {
+    int run(Path yaml, Runnable reload, AutoCloseable reloads, BooleanSupplier edited, IntSupplier resources) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         signals.stopped().thenRun(() -> done.complete(SIGNALLED));
         // Signals the handlers do not take (SIGHUP, or all of them under -Xrs) still stop cleanly.
@@ -113,6 +114,11 @@ final class RunLoop {
             }
         } catch (IOException ignored) {
             // closing anyway
+        }
+        try {
+            reloads.close();
+        } catch (Exception ignored) {
+            // stopping anyway
         }
         timers.shutdownNow();
         console.clearStatus();

@@ -74,6 +74,14 @@ public interface World extends AutoCloseable {
     /** Every key under {@code prefix} with its value: the current map at once, then each change. */
     Flux<Map<String, String>> watch(String prefix);
 
+    /**
+     * The live hosts of the cluster (this one included) with the addresses they advertise,
+     * sorted by name: the current list at once, then each change, as a host joins, leaves or is
+     * declared dead by membership. Members that only observe ({@code mgmt cluster status}) are
+     * left out.
+     */
+    Flux<List<LiveHost>> hosts();
+
     /** Publishes whether this host's engine is converged. */
     Mono<Void> converged(boolean converged);
 

@@ -131,6 +131,15 @@ final class InMemoryWorlds {
         }
 
         @Override
+        public Flux<List<LiveHost>> hosts() {
+            return changes.asFlux().map(x -> {
+                synchronized (InMemoryWorlds.this) {
+                    return converged.keySet().stream().map(h -> new LiveHost(h, h)).toList();
+                }
+            }).distinctUntilChanged();
+        }
+
+        @Override
         public Flux<Map<String, Boolean>> convergedHosts() {
             return changes.asFlux().map(x -> {
                 synchronized (InMemoryWorlds.this) {

@@ -49,6 +49,20 @@ class ThreeNodeTest {
     }
 
     @Test
+    void aHostThatLeavesDisappearsFromTheOthersHosts() {
+        List<LiveHost> all = List.of(new LiveHost("a", cluster.address("a")), new LiveHost("b", cluster.address("b")),
+                new LiveHost("c", cluster.address("c")));
+        try (Recorder<List<LiveHost>> onA = new Recorder<>(a.hosts());
+             Recorder<List<LiveHost>> onB = new Recorder<>(b.hosts())) {
+            onA.await("a, b and c on a", WAIT, all::equals);
+            onB.await("a, b and c on b", WAIT, all::equals);
+            c.close();
+            onA.await("c gone on a", WAIT, all.subList(0, 2)::equals);
+            onB.await("c gone on b", WAIT, all.subList(0, 2)::equals);
+        }
+    }
+
+    @Test
     void aPutOnAIsWatchedOnC() {
         try (Recorder<Map<String, String>> onC = new Recorder<>(c.watch("app/"))) {
             onC.await("the initial empty map", WAIT, Map::isEmpty);

@@ -7,6 +7,7 @@ import dev.mgmt.api.yaml.internal.Documents;
 import dev.mgmt.api.yaml.internal.GraphReader;
 import dev.mgmt.api.yaml.internal.Keys;
 import dev.mgmt.api.yaml.internal.Problems;
+import dev.mgmt.api.yaml.internal.Templating;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +73,14 @@ public final class YamlGraph {
     private final GraphReader.Result read;
     private final List<YamlGraphException.Problem> warnings;
 
-    private YamlGraph(String source, GraphReader.Result read, List<YamlGraphException.Problem> warnings) {
+    private final List<TemplateUse> templateUses;
+
+    private YamlGraph(String source, GraphReader.Result read, List<YamlGraphException.Problem> warnings,
+                      List<TemplateUse> templateUses) {
         this.source = source;
         this.read = read;
         this.warnings = List.copyOf(warnings);
+        this.templateUses = List.copyOf(templateUses);
     }
 
     /**
@@ -84,6 +89,16 @@ public final class YamlGraph {
      * @throws YamlGraphException listing every problem with file and line
      */
     public static YamlGraph read(Path file, ResourceCodec codec) {
+        return read(file, codec, TemplateValues.NONE);
+    }
+
+    /**
+     * Reads a YAML graph file, rendering the templates in its parameter values with
+     * {@code values} (see {@link #templateUses()}).
+     *
+     * @throws YamlGraphException listing every problem with file and line
+     */
+    public static YamlGraph read(Path file, ResourceCodec codec, TemplateValues values) {
         Problems problems = new Problems(file.toString());
         byte[] bytes;
         try {
@@ -101,7 +116,7 @@ public final class YamlGraph {
         if (text == null) {
             throw new YamlGraphException(problems.sorted());
         }
-        return parse(text, file.toString(), codec);
+        return parse(text, file.toString(), codec, values);
     }
 
     /**
@@ -111,14 +126,24 @@ public final class YamlGraph {
      *         {@link YamlGraphException#partial() partial} graph holds what did read
      */
     public static YamlGraph parse(String text, String source, ResourceCodec codec) {
+        return parse(text, source, codec, TemplateValues.NONE);
+    }
+
+    /**
+     * Parses YAML text, rendering the templates in its parameter values with {@code values}.
+     *
+     * @throws YamlGraphException listing every problem with line
+     */
+    public static YamlGraph parse(String text, String source, ResourceCodec codec, TemplateValues values) {
         Problems problems = new Problems(source);
         Node root = Documents.compose(text, problems);
         if (root == null) {
             throw new YamlGraphException(problems.sorted());
         }
         Problems warnings = new Problems(source);
-        GraphReader.Result read = new GraphReader(source, codec, problems, warnings).read(root);
-        YamlGraph g = new YamlGraph(source, read, warnings.sorted());
+        Templating templating = new Templating(values, problems);
+        GraphReader.Result read = new GraphReader(source, codec, problems, warnings, templating).read(root);
+        YamlGraph g = new YamlGraph(source, read, warnings.sorted(), templating.uses());
         if (!problems.isEmpty()) {
             throw new YamlGraphException(problems.sorted(), g);
         }
@@ -183,6 +208,14 @@ public final class YamlGraph {
             }
         }
         return line(id);
+    }
+
+    /**
+     * The template functions the file's parameter values use, where: what the graph must be
+     * rendered again on ({@code kv} keys, {@code hosts}). Empty for a graph without templates.
+     */
+    public List<TemplateUse> templateUses() {
+        return templateUses;
     }
 
     /** The file or source name this graph was read from. */

@@ -119,6 +119,9 @@ public interface Store {
     /** Calls {@code listener} when another host's member leaves or is declared dead. */
     void onHostRemoved(Consumer<HostEvent> listener);
 
+    /** Calls {@code listener} after each change of membership (a member joins, leaves, is declared dead or comes back). */
+    void onMembersChanged(Runnable listener);
+
     /** The reachable members that advertise a voter, by member id, sorted. */
     List<String> advertisedVoters();
 

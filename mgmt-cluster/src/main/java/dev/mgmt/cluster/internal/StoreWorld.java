@@ -7,6 +7,7 @@ import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.CollectRefusal;
 import dev.mgmt.cluster.Exported;
+import dev.mgmt.cluster.LiveHost;
 import dev.mgmt.cluster.StoreLimitException;
 import dev.mgmt.cluster.World;
 import dev.mgmt.cluster.internal.atomix.RaftStore;
@@ -63,6 +64,7 @@ public final class StoreWorld implements World {
     private final OwnKeys own;
     private final Departures departures;
     private final Views views;
+    private final HostsView hosts;
     private final ClusterSettings settings;
     private final Disposable.Composite periodic = Disposables.composite();
     private volatile Elastic elastic;
@@ -82,6 +84,7 @@ public final class StoreWorld implements World {
         this.departures = new Departures(host, store, mirror, deletes, c -> mirror.apply(limits.admit(c)), ops, timing,
                 config.failureTimeout(), closed::get);
         this.views = new Views(host, mirror, config::codec, timing);
+        this.hosts = new HostsView(store, timing);
         this.settings = new ClusterSettings(config, store, sealing, ops);
     }
 
@@ -141,6 +144,7 @@ public final class StoreWorld implements World {
         }, () -> { });
         store.onReconnect(() -> schedule(this::resync, RESYNC_DELAY));
         store.onHostRemoved(ev -> schedule(() -> departures.hostRemoved(ev), Duration.ZERO));
+        store.onMembersChanged(hosts::changed);
         settings.recordInitial();
         if (config.server() && !config.observer()) {
             // Binds this incarnation's member id to the host's certificate: the chooser nominates
@@ -293,6 +297,11 @@ public final class StoreWorld implements World {
     }
 
     @Override
+    public Flux<List<LiveHost>> hosts() {
+        return hosts.hosts();
+    }
+
+    @Override
     public Flux<Map<String, Boolean>> convergedHosts() {
         return views.view(StoreKeys.CONVERGED).map(m -> {
             Map<String, Boolean> out = new LinkedHashMap<>();
@@ -387,6 +396,7 @@ public final class StoreWorld implements World {
         stopElastic();
         own.removeAll(Duration.ofSeconds(2));
         mirror.close();
+        hosts.close();
         store.shutdown(Duration.ofSeconds(3), true);
         timing.dispose();
     }
@@ -402,6 +412,7 @@ public final class StoreWorld implements World {
         periodic.dispose();
         stopElastic();
         mirror.close();
+        hosts.close();
         store.shutdown(Duration.ofSeconds(3), false);
         timing.dispose();
     }

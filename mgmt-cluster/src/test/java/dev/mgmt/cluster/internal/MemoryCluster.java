@@ -54,6 +54,7 @@ final class MemoryCluster {
             config.put(id, Role.VOTER);
             elect(id);
         }
+        membersChanged();
         return m;
     }
 
@@ -93,6 +94,7 @@ final class MemoryCluster {
         MemoryStore m = members.get(id);
         m.stop();
         lost(id);
+        membersChanged();
     }
 
     /** A member leaves cleanly: out of membership and the configuration. */
@@ -102,17 +104,20 @@ final class MemoryCluster {
         config.remove(id);
         lost(id);
         members.remove(id);
+        membersChanged();
     }
 
     /** Membership declares a running member dead: everyone else loses it; it runs on and still writes. */
     void declareDead(String id) {
         declaredDead.add(id);
         lost(id);
+        membersChanged();
     }
 
     /** Membership sees the member again. */
     void revive(String id) {
         declaredDead.remove(id);
+        membersChanged();
     }
 
     /** Cuts {@code ids} off from the rest: each side loses the other. */
@@ -128,6 +133,7 @@ final class MemoryCluster {
                 }
             }
         });
+        membersChanged();
     }
 
     /** Ends the partition: queued writes go through in order, the deposed learn the term, the cut-off resync. */
@@ -144,6 +150,7 @@ final class MemoryCluster {
         for (MemoryStore m : members.values()) {
             m.reconnectIfMissed();
         }
+        membersChanged();
     }
 
     /** The member's store session is lost: its operations fail, it misses events. */
@@ -242,6 +249,13 @@ final class MemoryCluster {
             } else {
                 m.missed();
             }
+        }
+    }
+
+    /** Tells every running member that membership changed (it reads what it sees now). */
+    private void membersChanged() {
+        for (MemoryStore m : new ArrayList<>(members.values())) {
+            m.membersChanged();
         }
     }
 

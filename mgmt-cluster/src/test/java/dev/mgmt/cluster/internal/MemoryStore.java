@@ -26,6 +26,7 @@ final class MemoryStore implements Store {
     private final List<Consumer<Change>> listeners = new ArrayList<>();
     private final List<Runnable> reconnected = new ArrayList<>();
     private final List<Consumer<HostEvent>> removed = new ArrayList<>();
+    private final List<Runnable> membersChanged = new ArrayList<>();
     /** Writes sent while this member's side had no majority: they go through when it heals. */
     private final List<Runnable> queued = new ArrayList<>();
     private boolean running = true;
@@ -81,6 +82,12 @@ final class MemoryStore implements Store {
     void hostRemoved(MemoryStore gone) {
         if (running) {
             removed.forEach(l -> l.accept(new HostEvent(gone.host, gone.memberId, true)));
+        }
+    }
+
+    void membersChanged() {
+        if (running) {
+            membersChanged.forEach(Runnable::run);
         }
     }
 
@@ -280,6 +287,11 @@ final class MemoryStore implements Store {
     @Override
     public void onHostRemoved(Consumer<HostEvent> listener) {
         removed.add(listener);
+    }
+
+    @Override
+    public void onMembersChanged(Runnable listener) {
+        membersChanged.add(listener);
     }
 
     @Override

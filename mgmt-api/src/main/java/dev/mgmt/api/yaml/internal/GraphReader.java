@@ -57,7 +57,15 @@ public final class GraphReader {
     /** The hosts named by a resource's {@code meta.export}, for directed exports. */
     private final Map<ResourceId, Set<String>> exportedTo = new HashMap<>();
 
+    private final Templating templating;
+
     public GraphReader(String source, ResourceCodec codec, Problems problems, Problems warnings) {
+        this(source, codec, problems, warnings, new Templating(dev.mgmt.api.yaml.TemplateValues.NONE, problems));
+    }
+
+    /** A reader that renders the templates in parameter values through {@code templating}. */
+    public GraphReader(String source, ResourceCodec codec, Problems problems, Problems warnings, Templating templating) {
+        this.templating = templating;
         this.source = source;
         this.codec = codec;
         this.problems = problems;
@@ -91,6 +99,12 @@ public final class GraphReader {
                         + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster");
                 default -> problems.add(t.getKeyNode(), "graph: unknown key " + Quoted.of(key) + " (known keys: "
                         + String.join(", ", TOP_KEYS.stream().sorted().toList()) + ")");
+            }
+        }
+        for (NodeTuple t : top.getValue()) {
+            String key = ((ScalarNode) t.getKeyNode()).getValue();
+            if (!key.equals("comment") && !key.equals("resources")) {
+                Templating.refuse(t.getValueNode(), key, problems);
             }
         }
         GraphBuilder b = Graph.builder(name);
@@ -167,6 +181,9 @@ public final class GraphReader {
             return;
         }
         String name = Keys.raw(raw, "name");
+        String shown = kind + "[" + (name == null ? "" : unexported(name)) + "]";
+        Templating.refuse(named, shown + ": name", problems);
+        Keys.get(raw, "meta").ifPresent(meta -> Templating.refuse(meta, shown + ": meta", problems));
         boolean export = name != null && name.startsWith(EXPORT_PREFIX);
         if (export) {
             name = unexported(name);
@@ -231,6 +248,8 @@ public final class GraphReader {
             }
             if (k.equals("name") && v instanceof ScalarNode s && name != null && !name.equals(s.getValue())) {
                 v = new ScalarNode(Tag.STR, name, s.getStartMark(), s.getEndMark(), s.getScalarStyle());
+            } else if (!k.equals("name") && !k.equals("meta")) {
+                v = templating.render(v, kind + "[" + (name == null ? "" : name) + "]: " + k);
             }
             out.add(new NodeTuple(t.getKeyNode(), v));
         }

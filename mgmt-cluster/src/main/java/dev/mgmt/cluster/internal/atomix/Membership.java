@@ -240,6 +240,11 @@ final class Membership {
         });
     }
 
+    /** Calls {@code listener} after each of membership's events; {@link #members()} shows the change by then. */
+    void onMembersChanged(Runnable listener) {
+        listeners.add(event -> listener.run());
+    }
+
     /**
      * Waits until membership shows a reachable voter; fails naming the seeds, and the voters
      * {@code known} names when a seed answered but no voter did.

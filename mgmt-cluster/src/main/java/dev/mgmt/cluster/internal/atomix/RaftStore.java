@@ -175,6 +175,11 @@ public final class RaftStore implements Store {
 
     /** The host names of every live member (this one included). */
     @Override
+    public void onMembersChanged(Runnable listener) {
+        membership.onMembersChanged(listener);
+    }
+
+    @Override
     public Set<String> liveHosts() {
         return membership.liveHosts();
     }

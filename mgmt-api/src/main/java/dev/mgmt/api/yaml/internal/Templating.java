@@ -1,0 +1,116 @@
+package dev.mgmt.api.yaml.internal;
+
+import dev.mgmt.api.yaml.TemplateUse;
+import dev.mgmt.api.yaml.TemplateValues;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Renders the templates in a resource's parameter values with the {@link TemplateValues}
+ * given, and records each use of a function. Only text values are read: a string without
+ * {@code {{} is left exactly as written, so a graph without templates reads as before.
+ */
+public final class Templating {
+
+    private final TemplateValues values;
+    private final Problems problems;
+    private final List<TemplateUse> uses = new ArrayList<>();
+
+    public Templating(TemplateValues values, Problems problems) {
+        this.values = values;
+        this.problems = problems;
+    }
+
+    /** Every function used, in the order read. */
+    public List<TemplateUse> uses() {
+        return List.copyOf(uses);
+    }
+
+    /**
+     * {@code v} with its templates rendered (a copy where any changed; {@code v} itself where none).
+     *
+     * @param where {@code kind[name]: key}, for messages
+     */
+    Node render(Node v, String where) {
+        if (v instanceof ScalarNode s) {
+            if (!Tag.STR.equals(s.getTag()) || !Template.has(s.getValue())) {
+                return v;
+            }
+            String text = render(s, where);
+            return text == null ? v : new ScalarNode(Tag.STR, text, s.getStartMark(), s.getEndMark(), s.getScalarStyle());
+        }
+        if (v instanceof SequenceNode q) {
+            List<Node> out = new ArrayList<>(q.getValue().size());
+            boolean changed = false;
+            for (int i = 0; i < q.getValue().size(); i++) {
+                Node n = q.getValue().get(i);
+                Node r = render(n, where + "[" + i + "]");
+                changed |= r != n;
+                out.add(r);
+            }
+            return changed ? new SequenceNode(q.getTag(), true, out, q.getStartMark(), q.getEndMark(), q.getFlowStyle()) : v;
+        }
+        if (v instanceof MappingNode m) {
+            List<NodeTuple> out = new ArrayList<>(m.getValue().size());
+            boolean changed = false;
+            for (NodeTuple t : m.getValue()) {
+                String k = t.getKeyNode() instanceof ScalarNode ks ? ks.getValue() : "?";
+                Node r = render(t.getValueNode(), where + "." + k);
+                changed |= r != t.getValueNode();
+                out.add(r == t.getValueNode() ? t : new NodeTuple(t.getKeyNode(), r));
+            }
+            return changed ? new MappingNode(m.getTag(), true, out, m.getStartMark(), m.getEndMark(), m.getFlowStyle()) : v;
+        }
+        return v;
+    }
+
+    /** The rendered text; null after saying what is wrong with the template. */
+    private String render(ScalarNode s, String where) {
+        Template t;
+        try {
+            t = Template.parse(s.getValue());
+        } catch (Template.Malformed e) {
+            problems.add(s, where + ": " + e.getMessage());
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        int line = Problems.line(s);
+        for (Template.Part p : t.parts()) {
+            if (p instanceof Template.Text x) {
+                b.append(x.text());
+            } else if (p instanceof Template.Call c) {
+                if (c.function() == null) {
+                    b.append(c.args().get(0));
+                    continue;
+                }
+                switch (c.function()) {
+                    case "hostname" -> b.append(values.hostname());
+                    case "hosts" -> values.hosts().forEach(h -> b.append(h).append('\n'));
+                    default -> b.append(values.kv(c.args().get(0)).orElse(c.args().size() > 1 ? c.args().get(1) : ""));
+                }
+                uses.add(new TemplateUse(line, where, c.function(), c.function().equals("kv") ? c.args().get(0) : ""));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Says a template outside the resources' parameter values is not read there. */
+    static void refuse(Node v, String where, Problems problems) {
+        if (v instanceof ScalarNode s) {
+            if (Template.has(s.getValue())) {
+                problems.add(s, where + ": templates ({{ … }}) are read only in resources' parameter values, "
+                        + "not here (a literal \"{{\" is not possible here either)");
+            }
+        } else if (v instanceof SequenceNode q) {
+            q.getValue().forEach(n -> refuse(n, where, problems));
+        } else if (v instanceof MappingNode m) {
+            m.getValue().forEach(t -> refuse(t.getValueNode(), where, problems));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.mgmt.cli;
+
+import dev.mgmt.api.yaml.TemplateUse;
+import dev.mgmt.api.yaml.TemplateValues;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.api.yaml.YamlGraphException;
+import java.nio.file.Path;
+import dev.mgmt.api.yaml.YamlGraphException.Problem;
+import dev.mgmt.cluster.World;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import reactor.core.publisher.Flux;
+
+/** What a graph file's templates read, and those values as a stream from the cluster. */
+final class TemplateInputs {
+
+    private TemplateInputs() {
+    }
+
+    /** The cluster values a graph's templates read: the keys of its {@code kv}s, and whether it lists the hosts. */
+    record Needs(SortedSet<String> keys, boolean hosts) {
+
+        static final Needs NONE = new Needs(new TreeSet<>(), false);
+
+        static Needs of(YamlGraph g) {
+            SortedSet<String> keys = new TreeSet<>();
+            boolean hosts = false;
+            for (TemplateUse u : g.templateUses()) {
+                if (u.function().equals("kv")) {
+                    keys.add(u.key());
+                }
+                hosts |= u.function().equals("hosts");
+            }
+            return new Needs(keys, hosts);
+        }
+
+        boolean cluster() {
+            return hosts || !keys.isEmpty();
+        }
+    }
+
+    /** The values at one moment; {@code kv} holds only the keys read that are present. */
+    record Snapshot(String hostname, Map<String, String> kvs, List<String> hostLines) implements TemplateValues {
+
+        static Snapshot local(String hostname) {
+            return new Snapshot(hostname, Map.of(), List.of());
+        }
+
+        @Override
+        public Optional<String> kv(String key) {
+            return Optional.ofNullable(kvs.get(key));
+        }
+
+        @Override
+        public List<String> hosts() {
+            return hostLines;
+        }
+    }
+
+    /**
+     * The values {@code needs} reads: the current ones at once, then each change of them (a
+     * change of another key is not one). Without cluster needs, the one local snapshot: nothing
+     * is subscribed.
+     */
+    static Flux<Snapshot> values(World world, String hostname, Needs needs) {
+        if (!needs.cluster()) {
+            return Flux.just(Snapshot.local(hostname));
+        }
+        Flux<Map<String, String>> kv = needs.keys().isEmpty() ? Flux.just(Map.of())
+                : world.watch("").map(all -> {
+                    Map<String, String> out = new TreeMap<>();
+                    for (String k : needs.keys()) {
+                        if (all.containsKey(k)) {
+                            out.put(k, all.get(k));
+                        }
+                    }
+                    return Map.copyOf(out);
+                }).distinctUntilChanged();
+        Flux<List<String>> hosts = !needs.hosts() ? Flux.just(List.of())
+                : world.hosts().map(list -> list.stream().map(h -> h.name() + " " + h.address()).toList());
+        return Flux.combineLatest(kv, hosts, (k, h) -> new Snapshot(hostname, k, h)).distinctUntilChanged();
+    }
+
+    /**
+     * The graph as far as it reads with {@code values} (what did read when some did not), for
+     * what its templates use; null when the file cannot be read at all. Says nothing: the
+     * graph's problems are said when it is loaded.
+     */
+    static YamlGraph peek(Path file, ResourceCodec codec, TemplateValues values) {
+        try {
+            return YamlGraph.read(file, codec, values);
+        } catch (YamlGraphException e) {
+            return e.partial().orElse(null);
+        }
+    }
+
+    /**
+     * Where the graph uses a function that needs a cluster, when none runs: each use, saying
+     * which flags start or join one.
+     */
+    static List<Problem> withoutCluster(YamlGraph g) {
+        return g.templateUses().stream().filter(TemplateUse::needsCluster)
+                .map(u -> new Problem(g.source(), u.line(), u.where() + ": {{ " + u.function() + " }} reads the "
+                        + "cluster, and this host runs none: give --seeds HOST:PORT to join one, or --listen "
+                        + "HOST:PORT to start one"))
+                .toList();
+    }
+}
