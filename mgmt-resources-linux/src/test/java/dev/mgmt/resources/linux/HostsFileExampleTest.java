@@ -40,6 +40,8 @@ class HostsFileExampleTest {
                 + "h1 127.0.0.1:7946\nh2 127.0.0.1:7947\n");
         FileResource conf = (FileResource) g.graph().resource(ResourceId.of("file", "app-config")).orElseThrow();
         assertThat(conf.content()).isEqualTo("greeting = hi\n");
+        assertThat(hosts.path()).isEqualTo("/tmp/mgmt/h1/hosts");
+        assertThat(conf.path()).isEqualTo("/tmp/mgmt/h1/app.conf");
         assertThat(YamlGraph.read(file, ResourceCodec.standard(), TemplateValues.NONE).graph()
                 .resource(ResourceId.of("file", "app-config")).map(r -> ((FileResource) r).content()))
                 .contains("greeting = hello\n");
