@@ -4,6 +4,7 @@ import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.cli.TemplateInputs.Needs;
 import dev.mgmt.cli.TemplateInputs.Snapshot;
 import dev.mgmt.cluster.World;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * The one path by which the running graph changes after it started: an edit of the graph file
@@ -26,6 +28,9 @@ final class GraphFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GraphFeed.class);
     private static final Object EDIT = new Object();
+    private static final Duration RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final String EDITED = "changed but is invalid; the running graph is kept";
     private static final String VALUES = "is invalid with the cluster's new values; the running graph is kept";
 
@@ -43,6 +48,8 @@ final class GraphFeed implements AutoCloseable {
     private volatile Tick latest;
     /** What the running graph was rendered with: a change of values that equals it is none. */
     private volatile Tick renderedWith;
+    /** Whether the file was edited since the last reload: an edit coalesced with a value change is still an edit. */
+    private volatile boolean editedSinceLoad;
     private Disposable running;
 
     /**
@@ -64,7 +71,13 @@ final class GraphFeed implements AutoCloseable {
 
     void start() {
         Flux<Object> changes = needs.asFlux().distinctUntilChanged()
-                .switchMap(n -> TemplateInputs.values(world, hostname, n).map(v -> new Tick(n, v)))
+                .switchMap(n -> TemplateInputs.values(world, hostname, n)
+                        // A failed value stream (the store away for longer than its retries) must
+                        // not end template reloads, nor the edits merged with them, for good.
+                        .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX)
+                                .doBeforeRetry(r -> log.warn("the cluster's values for the graph's templates "
+                                        + "failed ({}); reading them again", Messages.of(r.failure()))))
+                        .map(v -> new Tick(n, v)))
                 .doOnNext(t -> latest = t)
                 .filter(t -> !t.equals(renderedWith))
                 .map(t -> (Object) t);
@@ -76,11 +89,23 @@ final class GraphFeed implements AutoCloseable {
 
     /** The graph file changed. */
     synchronized void edited() {
+        editedSinceLoad = true;
         edits.tryEmitNext(EDIT);
     }
 
-    private void reload(Object why) {
-        String header = why == EDIT ? EDITED : VALUES;
+    private void reload(Object change) {
+        try {
+            load();
+        } catch (RuntimeException e) {
+            // One bad reload must not end the feed: later edits and values still reload.
+            log.error("reloading the graph failed; the running graph is kept: {}", Messages.of(e));
+            log.debug("reload failure", e);
+        }
+    }
+
+    private void load() {
+        String header = editedSinceLoad ? EDITED : VALUES;
+        editedSinceLoad = false;
         Tick t = latest;
         Optional<YamlGraph> read = loader.load(header, t.values());
         if (read.isEmpty()) {
@@ -103,11 +128,16 @@ final class GraphFeed implements AutoCloseable {
         }
     }
 
+    /** Stops reloading; waits (up to {@link #CLOSE_WAIT}) for a reload under way, so the engine is not closed under it. */
     @Override
     public void close() {
         if (running != null) {
             running.dispose();
         }
-        serial.dispose();
+        try {
+            serial.disposeGracefully().timeout(CLOSE_WAIT).block();
+        } catch (RuntimeException e) {
+            serial.dispose();
+        }
     }
 }

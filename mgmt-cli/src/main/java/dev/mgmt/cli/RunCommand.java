@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
 
 /** {@code mgmt run}: runs a YAML graph on the embedded engine. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -210,13 +211,19 @@ final class RunCommand implements Callable<Integer> {
         }
         if (needs.cluster()) {
             // The first graph is rendered with the cluster's values, never with placeholders.
-            values = TemplateInputs.values(world, host(), needs).blockFirst(joinTimeout);
+            // blockFirst throws on a timeout (and on a failed value stream) rather than returning null.
+            try {
+                values = TemplateInputs.values(world, host(), needs)
+                        .timeout(joinTimeout, Mono.error(() -> new ValuesLate(joinTimeout)))
+                        .blockFirst();
+            } catch (RuntimeException e) {
+                System.err.println("mgmt: " + yaml + ": " + (e instanceof ValuesLate ? e.getMessage()
+                        : "cannot read the cluster's values for its templates: " + Messages.of(e))
+                        + "; nothing was applied");
+                values = null;
+            }
             read = values == null ? Optional.empty() : loader.load(INVALID, values);
             if (read.isEmpty()) {
-                if (values == null) {
-                    System.err.println("mgmt: " + yaml + ": the cluster's values for its templates did not come within "
-                            + Durations.format(joinTimeout) + "; nothing was applied");
-                }
                 engine.close();
                 world.close();
                 return Mgmt.EXIT_INVALID;
@@ -398,6 +405,14 @@ final class RunCommand implements Callable<Integer> {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
+        }
+    }
+
+    /** The cluster's values for the first graph's templates did not come in time. */
+    private static final class ValuesLate extends RuntimeException {
+        ValuesLate(Duration within) {
+            super("the cluster's values for its templates did not come within " + Durations.format(within), null,
+                    false, false);
         }
     }
 }

@@ -61,7 +61,9 @@ public interface Engine extends AutoCloseable {
      * yet, {@link #converged} does not complete and the events say
      * {@link EngineEvent.Unconverged}. When the latest graph was rejected, the engine settles on
      * the previous one and the {@link Convergence} names the rejection
-     * ({@link Convergence#isSuccess()} is false).
+     * ({@link Convergence#isSuccess()} is false). The {@link EngineEvent.Converged} event does
+     * not carry it: an observer of {@link #events()} learns of it from
+     * {@link EngineEvent.GraphRejected}.
      *
      * <p>Graphs are compiled on the engine's work scheduler, and the stream is subscribed with
      * the engine's clock in its context, as resource watches are. When the stream fails

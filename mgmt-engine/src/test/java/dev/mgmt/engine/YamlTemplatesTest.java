@@ -120,4 +120,11 @@ class YamlTemplatesTest {
         assertThatThrownBy(() -> YamlGraph.parse("graph: '{{ hostname }}'\n", "g.yaml", YamlValuesTest.CODEC, VALUES))
                 .hasMessageContaining("g.yaml:1: graph: templates");
     }
+
+    @Test
+    void aTemplateInAKeyOfAParameterValueIsRefusedNotReadAsText() {
+        assertThatThrownBy(() -> read("text:\n  '{{ hostname }}': x"))
+                .isInstanceOf(YamlGraphException.class)
+                .hasMessageContaining("g.yaml:6: probe[p]: text (a key): templates ({{ … }}) are read only in");
+    }
 }

@@ -49,14 +49,22 @@ class CommandValueTest {
         Path pid = tmp.resolve("pid");
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Disposable d = Values.command(sh("echo $$ > '" + pid + "'; exec sleep 600"), Duration.ofHours(1),
-                Duration.ofMillis(300)).subscribe(v -> { }, failed::set);
+                Duration.ofSeconds(2)).subscribe(v -> { }, failed::set);
         try {
+            // Long enough for a loaded machine's shell to say who it is before it is killed.
+            eventually("the shell's pid", () -> {
+                try {
+                    return !Files.readString(pid).isBlank();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             eventually("the timeout", () -> failed.get() != null);
         } finally {
             d.dispose();
         }
         assertThat(failed.get()).isInstanceOf(ValueException.class)
-                .hasMessage("command '/bin/sh' '-c' 'echo $$ > \\'" + pid + "\\'; exec sleep 600' did not finish within 300ms");
+                .hasMessage("command '/bin/sh' '-c' 'echo $$ > \\'" + pid + "\\'; exec sleep 600' did not finish within 2s");
         long p = Long.parseLong(Files.readString(pid).strip());
         eventually("process " + p + " is gone", () -> ProcessHandle.of(p).map(h -> !h.isAlive()).orElse(true));
     }

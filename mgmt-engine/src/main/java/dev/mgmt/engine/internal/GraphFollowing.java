@@ -189,6 +189,12 @@ final class GraphFollowing {
         } catch (RuntimeException e) {
             // Closing makes start/swap refuse; anything else (reversals not readable) is the graph's failure.
             outcome = closed ? new FollowState.Swapped() : rejected(graph, List.of(ReactiveEngine.message(e)));
+        } catch (Error e) {
+            // An outcome must be posted whatever happened, or the state stays SWAPPING and the
+            // engine never converges again; the error itself still goes up.
+            FollowState.Input failed = rejected(graph, List.of(ReactiveEngine.message(e)));
+            loop.execute(() -> input(failed));
+            throw e;
         }
         FollowState.Input done = outcome;
         loop.execute(() -> input(done));

@@ -27,6 +27,8 @@ public final class FileValue {
     private final DirectoryWatcher watcher;
     private volatile FluxSink<Boolean> changes;
     private DirectoryWatcher.Registration registration;
+    /** Set once the subscriber has gone (guarded by this). */
+    private boolean closed;
 
     private FileValue(Path path, DirectoryWatcher watcher) {
         this.path = path;
@@ -69,7 +71,9 @@ public final class FileValue {
     }
 
     private synchronized void armWatch() {
-        if (registration != null && registration.alive()) {
+        // A read already under way when the subscriber cancelled must not watch again: nobody
+        // would close that watch, and it would keep the shared watcher's thread alive.
+        if (closed || (registration != null && registration.alive())) {
             return;
         }
         if (registration != null) {
@@ -90,6 +94,7 @@ public final class FileValue {
     }
 
     private synchronized void close() {
+        closed = true;
         if (registration != null) {
             registration.close();
             registration = null;

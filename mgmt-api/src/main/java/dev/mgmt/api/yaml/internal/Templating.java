@@ -60,6 +60,8 @@ public final class Templating {
             List<NodeTuple> out = new ArrayList<>(m.getValue().size());
             boolean changed = false;
             for (NodeTuple t : m.getValue()) {
+                // A key is never rendered: a template there would be read as its own text.
+                refuse(t.getKeyNode(), where + " (a key)", problems);
                 String k = t.getKeyNode() instanceof ScalarNode ks ? ks.getValue() : "?";
                 Node r = render(t.getValueNode(), where + "." + k);
                 changed |= r != t.getValueNode();
@@ -110,7 +112,10 @@ public final class Templating {
         } else if (v instanceof SequenceNode q) {
             q.getValue().forEach(n -> refuse(n, where, problems));
         } else if (v instanceof MappingNode m) {
-            m.getValue().forEach(t -> refuse(t.getValueNode(), where, problems));
+            m.getValue().forEach(t -> {
+                refuse(t.getKeyNode(), where, problems);
+                refuse(t.getValueNode(), where, problems);
+            });
         }
     }
 }

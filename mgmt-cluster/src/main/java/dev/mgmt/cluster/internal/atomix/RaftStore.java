@@ -173,12 +173,13 @@ public final class RaftStore implements Store {
         membership.onHostRemoved(listener);
     }
 
-    /** The host names of every live member (this one included). */
+    /** Calls {@code listener} after each change of membership (a member added, removed, reachable or not, its properties). */
     @Override
     public void onMembersChanged(Runnable listener) {
         membership.onMembersChanged(listener);
     }
 
+    /** The host names of every live member (this one included). */
     @Override
     public Set<String> liveHosts() {
         return membership.liveHosts();
