@@ -71,16 +71,22 @@ final class TemplateInputs {
         if (!needs.cluster()) {
             return Flux.just(Snapshot.local(hostname));
         }
-        Flux<Map<String, String>> kv = needs.keys().isEmpty() ? Flux.just(Map.of())
-                : world.watch("").map(all -> {
+        // One narrow watch per key used: a watch of every key copied the whole key space on
+        // every host at each change of any key, to keep a few of them.
+        List<Flux<Optional<String>>> each = needs.keys().stream()
+                .map(k -> world.watch(k).map(m -> Optional.ofNullable(m.get(k))).distinctUntilChanged())
+                .toList();
+        Flux<Map<String, String>> kv = each.isEmpty() ? Flux.just(Map.of())
+                : Flux.combineLatest(each, latest -> {
                     Map<String, String> out = new TreeMap<>();
+                    int i = 0;
                     for (String k : needs.keys()) {
-                        if (all.containsKey(k)) {
-                            out.put(k, all.get(k));
-                        }
+                        @SuppressWarnings("unchecked")
+                        Optional<String> v = (Optional<String>) latest[i++];
+                        v.ifPresent(value -> out.put(k, value));
                     }
                     return Map.copyOf(out);
-                }).distinctUntilChanged();
+                });
         Flux<List<String>> hosts = !needs.hosts() ? Flux.just(List.of())
                 : world.hosts().map(list -> list.stream().map(h -> h.name() + " " + h.address()).toList());
         return Flux.combineLatest(kv, hosts, (k, h) -> new Snapshot(hostname, k, h)).distinctUntilChanged();
