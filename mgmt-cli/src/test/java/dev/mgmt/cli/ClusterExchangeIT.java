@@ -48,6 +48,9 @@ class ClusterExchangeIT {
               try {
                 ha.await("24 files, 8 per directory", () -> files(a) == 8 && files(b) == 8 && files(c) == 8);
                 assertThat(Files.readString(a.resolve("f2b"))).isEqualTo("i am f2, exported from host b\n");
+                // The voters grow one at a time: stopping b while only a and b vote would take the
+                // store's majority with it, which is not what this test is about.
+                ElasticClusterIT.statusUntil(pa, "three voters", ElasticClusterIT.voters(3));
 
                 hb.terminate();
                 ha.await("b's copies gone from a and c", () -> files(a) == 6 && files(c) == 6);

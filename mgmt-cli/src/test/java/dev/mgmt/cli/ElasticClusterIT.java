@@ -46,7 +46,7 @@ class ElasticClusterIT {
     }
 
     /** Asks {@code mgmt cluster status --json} until the answer passes; fails after {@link #CHANGE}. */
-    private static JsonNode statusUntil(int seed, String what, Predicate<JsonNode> wanted) throws Exception {
+    static JsonNode statusUntil(int seed, String what, Predicate<JsonNode> wanted) throws Exception {
         long deadline = System.nanoTime() + CHANGE.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
@@ -73,7 +73,7 @@ class ElasticClusterIT {
         }
     }
 
-    private static Predicate<JsonNode> voters(int n) {
+    static Predicate<JsonNode> voters(int n) {
         return s -> s.get("voters").size() == n;
     }
 
