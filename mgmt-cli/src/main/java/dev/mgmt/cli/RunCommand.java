@@ -257,10 +257,13 @@ final class RunCommand implements Callable<Integer> {
         starting.set(false);
         RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
-        try (GraphFeed feed = new GraphFeed(loader, world, host(), next -> apply(engine, runner, loader, current, next),
+        try (GraphFeed feed = GraphFeed.of(loader, world, host(), next -> apply(engine, runner, loader, current, next),
                 needs, values)) {
+            if (runner != null) {
+                runner.latestGraphIn(feed.settled());
+            }
             feed.start();
-            return loop.run(yaml, feed::edited, feed, () -> !modified(yaml).equals(readAt),
+            return loop.run(yaml, feed, () -> !modified(yaml).equals(readAt),
                     () -> current.get().graph().resources().size());
         }
     }

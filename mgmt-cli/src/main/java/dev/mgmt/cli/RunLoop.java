@@ -4,6 +4,7 @@ import dev.mgmt.cli.Console.Tone;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.World;
 import dev.mgmt.api.Durations;
+import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
+import reactor.core.publisher.Mono;
 
 /**
  * A started graph until it ends: converged long enough ({@code --converged-timeout}), out of
@@ -59,12 +61,11 @@ final class RunLoop {
      * Runs until the end and returns the exit status.
      *
      * @param yaml      the graph file, watched for edits
-     * @param reload    re-reads it and swaps the graph
-     * @param reloads   what carries out reloads, stopped before the engine closes
+     * @param feed      reloads it and swaps the graph; closed before the engine
      * @param edited    whether it changed since it was read (before the watch was there to see it)
      * @param resources how many resources the running graph declares (before grouping)
      */
-    int run(Path yaml, Runnable reload, AutoCloseable reloads, BooleanSupplier edited, IntSupplier resources) {
+    int run(Path yaml, GraphFeed feed, BooleanSupplier edited, IntSupplier resources) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         signals.stopped().thenRun(() -> done.complete(SIGNALLED));
         // Signals the handlers do not take (SIGHUP, or all of them under -Xrs) still stop cleanly.
@@ -80,8 +81,10 @@ final class RunLoop {
         Runtime.getRuntime().addShutdownHook(hook);
 
         if (!settings.convergedTimeout().isNegative()) {
+            // Converged on the latest graph only: not while a reload (an edit, a new value) is on its way.
             (runner != null ? runner.convergedEverywhere(settings.convergedTimeout())
-                    : engine.converged(settings.convergedTimeout()))
+                    : feed.settled().switchMap(latest -> latest ? engine.converged(settings.convergedTimeout())
+                            : Mono.<Convergence>empty()).next())
                     .subscribe(c -> done.complete(c.isSuccess() ? 0 : Mgmt.EXIT_FAILED), done::completeExceptionally);
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,12 +102,12 @@ final class RunLoop {
 
         GraphFileWatcher watcher = null;
         try {
-            watcher = new GraphFileWatcher(yaml, reload);
+            watcher = new GraphFileWatcher(yaml, feed::edited);
         } catch (IOException e) {
             console.line(Tone.BAD, "mgmt: cannot watch " + yaml + " for changes: " + Messages.of(e));
         }
         if (watcher != null && edited.getAsBoolean()) {
-            reload.run();
+            feed.edited();
         }
 
         int code = done.join();
@@ -115,11 +118,7 @@ final class RunLoop {
         } catch (IOException ignored) {
             // closing anyway
         }
-        try {
-            reloads.close();
-        } catch (Exception ignored) {
-            // stopping anyway
-        }
+        feed.close();
         timers.shutdownNow();
         console.clearStatus();
         if (code == SIGNALLED) {
@@ -144,6 +143,13 @@ final class RunLoop {
         int failed = states.get(VertexState.FAILED);
         int result = code >= 0 ? code : failed > 0 ? Mgmt.EXIT_FAILED : 0;
         if (result == 0 && graphviz.failed()) {
+            result = Mgmt.EXIT_FAILED;
+        }
+        boolean rejected = feed.state().rejected();
+        if (rejected) {
+            // What the user last wrote (or what the cluster's values made of it) did not run.
+            console.line(Tone.BAD, "mgmt: the latest version of " + yaml + " was rejected (said above); the graph "
+                    + "before it ran");
             result = Mgmt.EXIT_FAILED;
         }
         summary(states, resources.getAsInt(), result);

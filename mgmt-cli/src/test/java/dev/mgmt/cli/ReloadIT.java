@@ -45,4 +45,21 @@ class ReloadIT {
             mgmt.terminate();
         }
     }
+
+    @Test
+    void convergedTimeoutAfterARejectedEditFailsNamingIt() throws Exception {
+        Path yaml = dir.resolve("g.yaml");
+        Path f = dir.resolve("f");
+        Files.writeString(yaml, graph("one"));
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", yaml.toString(), "--converged-timeout", "5")) {
+            mgmt.await("first content", () -> "one".equals(Examples.read(f)));
+            Files.writeString(yaml, graph("two") + "    colour: red\n");
+            // What the user last wrote did not run: converged on the graph before it is no success.
+            assertThat(mgmt.waitFor()).isEqualTo(1);
+            assertThat(mgmt.stderr()).contains("unknown key 'colour'");
+            assertThat(mgmt.stdout()).contains("the latest version of " + yaml + " was rejected (said above); "
+                    + "the graph before it ran").contains("FAILED");
+            assertThat(Examples.read(f)).isEqualTo("one");
+        }
+    }
 }

@@ -23,12 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -69,6 +71,9 @@ public final class ClusterRunner implements AutoCloseable {
     private final CollectSelection selection;
     private final ConvergedSettle settle;
     private final Disposable.Composite subscriptions = Disposables.composite();
+    /** Whether the running local graph is the latest, from the last source given ({@link #latestGraphIn}). */
+    private final Sinks.Many<Publisher<Boolean>> latestSources = Sinks.many().replay().latest();
+    private final Flux<Boolean> latestIn = latestSources.asFlux().switchMap(Flux::from).distinctUntilChanged();
     private Disposable collecting = Disposables.single();
     private Disposable exporting = Disposables.single();
     private Graph base;
@@ -106,6 +111,19 @@ public final class ClusterRunner implements AutoCloseable {
         }
         this.settle = new ConvergedSettle(settle, Objects.requireNonNull(timer, "timer"), world::converged);
         subscriptions.add(this.settle);
+        latestSources.tryEmitNext(Mono.just(true));
+    }
+
+    /**
+     * Keeps this host unconverged while the local graph it runs is not the latest one: a source
+     * of graphs (a graph file being reloaded, templates following the cluster's values) says
+     * false while a newer graph is on its way and true once it is swapped in or refused. The
+     * host's convergence, published to the cluster and awaited by {@link #convergedEverywhere},
+     * is the engine's and this one's together. Without a source the running graph is the latest;
+     * a later source replaces an earlier one.
+     */
+    public void latestGraphIn(Publisher<Boolean> settled) {
+        latestSources.tryEmitNext(Objects.requireNonNull(settled, "settled"));
     }
 
     /**
@@ -123,9 +141,10 @@ public final class ClusterRunner implements AutoCloseable {
         engine.start(graph);
         started = true;
         base = graph;
-        subscriptions.add(engine.events()
+        Flux<Boolean> engineConverged = engine.events()
                 .filter(e -> e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)
-                .map(e -> e instanceof EngineEvent.Converged)
+                .map(e -> e instanceof EngineEvent.Converged);
+        subscriptions.add(Flux.combineLatest(engineConverged, latestIn, Boolean::logicalAnd)
                 .distinctUntilChanged()
                 .subscribe(settle::seen));
         exportAndCollect(graph);
@@ -160,14 +179,15 @@ public final class ClusterRunner implements AutoCloseable {
 
     /**
      * Completes once this engine has been converged for {@code quiet} and every live host
-     * says it is converged too (mgmt's cluster-wide converged timeout). Another host's state
+     * says it is converged too (mgmt's cluster-wide converged timeout), with the latest local
+     * graph in ({@link #latestGraphIn}). Another host's state
      * is known once it has held for its settle time: one unconverged for less may be missed.
      */
     public Mono<Convergence> convergedEverywhere(Duration quiet) {
         // A host that turns unconverged cancels the local wait; the next all-converged map restarts it.
         return world.convergedHosts()
                 .switchMap(hosts -> !hosts.isEmpty() && hosts.values().stream().allMatch(Boolean::booleanValue)
-                        ? engine.converged(quiet) : Mono.empty())
+                        ? latestIn.switchMap(latest -> latest ? engine.converged(quiet) : Mono.empty()) : Mono.empty())
                 .next();
     }
 

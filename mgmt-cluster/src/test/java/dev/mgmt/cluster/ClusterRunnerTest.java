@@ -13,6 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.engine.Convergence;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +95,29 @@ class ClusterRunnerTest {
                     .noneMatch(e -> e instanceof EngineEvent.Failed);
             assertThat(a.convergedEverywhere(Duration.ZERO).block(Duration.ofSeconds(30)).isSuccess()).isTrue();
             events.dispose();
+        }
+    }
+
+    @Test
+    void aHostIsUnconvergedWhileANewerLocalGraphIsOnItsWay() throws Exception {
+        InMemoryWorlds cluster = new InMemoryWorlds();
+        World w = cluster.world("A");
+        Sinks.Many<Boolean> latest = Sinks.many().replay().latest();
+        try (Engine e = Engine.builder().build();
+             ClusterRunner a = new ClusterRunner(e, w, ResourceCodec.standard(), Duration.ZERO, Schedulers.parallel())) {
+            latest.tryEmitNext(false);
+            a.latestGraphIn(latest.asFlux());
+            a.start(host("A"));
+            e.awaitConverged(Duration.ofSeconds(30));
+            Mono<Convergence> everywhere = a.convergedEverywhere(Duration.ZERO).cache();
+            everywhere.subscribe();
+            // The engine is converged on the graph it runs, but a newer one is on its way.
+            assertThat(w.convergedHosts().blockFirst(Duration.ofSeconds(5))).isEqualTo(Map.of("A", false));
+            assertThat(everywhere.toFuture()).isNotDone();
+
+            latest.tryEmitNext(true);
+            assertThat(everywhere.block(Duration.ofSeconds(30)).isSuccess()).isTrue();
+            await("A published converged", () -> Boolean.TRUE.equals(w.convergedHosts().blockFirst().get("A")));
         }
     }
 
