@@ -3,6 +3,7 @@ package dev.mgmt.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mgmt.api.ResourceId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -251,6 +252,16 @@ class TemplateTest {
                 .hasMessageStartingWith("line 1:1: {{ host.name }}: host of Peer is null;");
         assertThatThrownBy(() -> Template.of(Maybe.class, "{{ comment }}").render(new Maybe(null, OptionalInt.empty(), Optional.empty())))
                 .hasMessageEndingWith("give an empty Optional for a value that may be absent");
+    }
+
+    @Test
+    void recordsFromOtherPackagesAndModulesWork() {
+        record Watched(List<ResourceId> ids) {
+        }
+        Template<Watched> t = Template.of(Watched.class, "{{#each ids}}\n{{ kind }}[{{ name }}]\n{{/each}}\n");
+        assertThat(t.render(new Watched(List.of(new ResourceId("file", "/etc/motd"))))).isEqualTo("file[/etc/motd]\n");
+        assertThat(Template.of(CommandOutput.class, "{{ exitStatus }}: {{ stdout }}").render(new CommandOutput("hi", 0)))
+                .isEqualTo("0: hi");
     }
 
     @Test
