@@ -198,10 +198,11 @@ class TemplateTest {
     void eachOverWhatIsNotACollectionOfRecordsFailsAtOf() {
         assertThatThrownBy(() -> Template.of(Hosts.class, "{{#each domain}}{{/each}}"))
                 .hasMessage("line 1:1: {{#each domain}}: domain of Hosts is String: expected a List or other "
-                        + "Collection of records to go over");
+                        + "Collection of records to go over; here a hole names a component of Hosts (domain, hosts)");
         assertThatThrownBy(() -> Template.of(Odd.class, "x\n {{#each tags}}{{/each}}"))
                 .hasMessage("line 2:2: {{#each tags}}: tags of Odd is List<String>: expected a List or other "
-                        + "Collection of records to go over (map the elements into records of your own)");
+                        + "Collection of records to go over (map the elements into records of your own); here a hole "
+                        + "names a component of Odd (path, tags, host, other)");
     }
 
     @Test

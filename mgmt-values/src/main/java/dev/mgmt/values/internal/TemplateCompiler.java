@@ -68,7 +68,7 @@ public final class TemplateCompiler {
                     case EACH -> {
                         Ref ref = resolve(f, tag);
                         Component over = ref.chain().get(ref.chain().size() - 1);
-                        f = new Frame(type(elements(over, tag)), tag, ref, new ArrayList<>(), f);
+                        f = new Frame(type(elements(over, tag, f)), tag, ref, new ArrayList<>(), f);
                     }
                     case END -> {
                         if (f.outer() == null) {
@@ -110,18 +110,19 @@ public final class TemplateCompiler {
     }
 
     /** The record type of the elements {@code over} holds, or a failure that says why it holds none. */
-    private static Class<?> elements(Component over, Tag tag) {
+    private static Class<?> elements(Component over, Tag tag, Frame f) {
         String is = tag.written() + ": " + over.name() + " of " + over.owner().name() + " is " + over.typeName();
         String expected = "expected a List or other Collection of records to go over";
         if (!Collection.class.isAssignableFrom(over.type())) {
-            throw fail(tag.at(), is + ": " + expected);
+            throw fail(tag.at(), is + ": " + expected + "; here a hole names a component of " + scope(f));
         }
         Type element = over.genericType() instanceof ParameterizedType p && p.getActualTypeArguments().length == 1
                 ? bound(p.getActualTypeArguments()[0]) : null;
         if (element instanceof Class<?> c && c.isRecord()) {
             return c;
         }
-        throw fail(tag.at(), is + ": " + expected + " (map the elements into records of your own)");
+        throw fail(tag.at(), is + ": " + expected + " (map the elements into records of your own); here a hole "
+                + "names a component of " + scope(f));
     }
 
     /**
