@@ -96,6 +96,8 @@ class TemplateTest {
                 .isEqualTo(" a\n b\n");
         // two section tags on one line: neither is alone
         assertThat(Template.of(Hosts.class, "[\n{{#each hosts}}{{/each}}\n]").render(TWO)).isEqualTo("[\n\n]");
+        // blanks inside a tag do not matter
+        assertThat(Template.of(Hosts.class, "{{ # each\thosts }}{{name}},{{ / each }}").render(TWO)).isEqualTo("a,b,");
     }
 
     @Test

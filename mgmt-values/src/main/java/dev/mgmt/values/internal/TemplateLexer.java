@@ -175,6 +175,7 @@ final class TemplateLexer {
             char c = s.charAt(i);
             if (c == '#') {
                 i++;
+                blanks();
                 String word = word();
                 if (!"each".equals(word)) {
                     return new Bad(at, "unknown section {{#" + word + "…}}: expected {{#each COMPONENT}}");
@@ -187,6 +188,7 @@ final class TemplateLexer {
             }
             if (c == '/') {
                 i++;
+                blanks();
                 String word = word();
                 if (!"each".equals(word)) {
                     return new Bad(at, "unknown section end {{/" + word + "}}: expected {{/each}}");
