@@ -127,4 +127,27 @@ class YamlTemplatesTest {
                 .isInstanceOf(YamlGraphException.class)
                 .hasMessageContaining("g.yaml:6: probe[p]: text (a key): templates ({{ … }}) are read only in");
     }
+
+    @Test
+    void anUnquotedTemplateIsSaidToNeedQuotesAndNothingElseIsSaidOfIt() {
+        assertThatThrownBy(() -> read("text: {{ kv \"app/greeting\" }}\ncount: 3"))
+                .isInstanceOf(YamlGraphException.class)
+                .extracting(e -> ((YamlGraphException) e).problems().stream().map(Object::toString).toList())
+                .isEqualTo(List.of("g.yaml:5: probe[p]: text is a YAML map here because it starts with {; "
+                        + "a template must be quoted: text: '{{ kv \"app/greeting\" }}'"));
+        // Followed by more text, YAML cannot read the line at all: the same is said of it.
+        assertThatThrownBy(() -> read("text: {{ hostname }}.conf"))
+                .isInstanceOf(YamlGraphException.class)
+                .extracting(e -> ((YamlGraphException) e).problems().stream().map(Object::toString).toList())
+                .isEqualTo(List.of("g.yaml:5: text is a YAML map here because it starts with {; "
+                        + "a template must be quoted: text: '{{ hostname }}.conf'"));
+    }
+
+    @Test
+    void aRealMapWhereTextIsExpectedIsNotTakenForATemplate() {
+        for (String map : List.of("{ {a: b}: c }", "{ { a }: x }", "{a: b}", "{ {a}, {b} }")) {
+            assertThatThrownBy(() -> read("text: " + map)).as(map).isInstanceOf(YamlGraphException.class)
+                    .hasMessageNotContaining("template");
+        }
+    }
 }

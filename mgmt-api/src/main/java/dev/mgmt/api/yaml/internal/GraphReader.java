@@ -172,7 +172,9 @@ public final class GraphReader {
             return;
         }
         String own = Keys.raw(raw, "name");
-        mappings.settle(raw, kind + "[" + (own == null ? "" : unexported(own)) + "]");
+        String label = kind + "[" + (own == null ? "" : unexported(own)) + "]";
+        Set<String> unquoted = UnquotedTemplates.quote(raw, label, problems);
+        mappings.settle(raw, label);
         int line = Problems.line(node);
         // Settled, the map holds a name that came from a merge key (<<: *base) too.
         Node named = Keys.get(raw, "name").orElse(null);
@@ -190,7 +192,7 @@ public final class GraphReader {
         }
         Set<String> to = ExportMeta.hosts(raw, kind + "[" + (name == null ? "" : name) + "]", problems);
         Resource r = decoder.decode(kind, name == null ? "" : name, raw,
-                prepared(kind, ExportMeta.without(raw), name), line);
+                prepared(kind, ExportMeta.without(raw), name, unquoted), line, unquoted);
         if (r == null) {
             if (name != null && !name.isEmpty()) {
                 failed.add(new ResourceId(kind, name));
@@ -235,15 +237,16 @@ public final class GraphReader {
 
     /**
      * A copy of the resource's map for decoding: the name without its export prefix, and the
-     * keys mgmt wrote out empty ({@link ResourceKind#emptyKeysAccepted}) dropped when empty.
+     * keys mgmt wrote out empty ({@link ResourceKind#emptyKeysAccepted}) dropped when empty, and
+     * the keys in {@code left} (whose problem was said) dropped.
      */
-    private MappingNode prepared(String kind, MappingNode m, String name) {
+    private MappingNode prepared(String kind, MappingNode m, String name, Set<String> left) {
         Set<String> droppable = codec.registry().kind(kind).map(ResourceKind::emptyKeysAccepted).orElse(Set.of());
         List<NodeTuple> out = new ArrayList<>(m.getValue().size());
         for (NodeTuple t : m.getValue()) {
             String k = ((ScalarNode) t.getKeyNode()).getValue();
             Node v = t.getValueNode();
-            if (droppable.contains(k) && empty(v)) {
+            if (left.contains(k) || droppable.contains(k) && empty(v)) {
                 continue;
             }
             if (k.equals("name") && v instanceof ScalarNode s && name != null && !name.equals(s.getValue())) {
