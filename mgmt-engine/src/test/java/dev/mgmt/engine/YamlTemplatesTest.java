@@ -46,7 +46,7 @@ class YamlTemplatesTest {
     void templatesRenderWithTheValuesGiven() {
         assertThat(text("text: '{{ kv \"app/greeting\" }}'")).isEqualTo("hello");
         assertThat(text("text: 'say {{kv \"app/greeting\"}}!'")).isEqualTo("say hello!");
-        assertThat(text("text: '{{ kv \"absent\" }}'")).isEqualTo("");
+        assertThat(text("text: '{{ kv \"empty\" }}'")).as("present but empty").isEqualTo("");
         assertThat(text("text: '{{ kv \"absent\" \"fallback\" }}'")).isEqualTo("fallback");
         assertThat(text("text: '{{ kv \"empty\" \"fallback\" }}'")).as("present but empty").isEqualTo("");
         assertThat(text("text: '{{ hostname }}'")).isEqualTo("h1");
@@ -149,5 +149,29 @@ class YamlTemplatesTest {
             assertThatThrownBy(() -> read("text: " + map)).as(map).isInstanceOf(YamlGraphException.class)
                     .hasMessageNotContaining("template");
         }
+    }
+
+    @Test
+    void aKeyThatIsNotSetWithoutADefaultIsAnErrorOfTheGraphNotTheEmptyText() {
+        assertThatThrownBy(() -> read("text: 'greeting = {{ kv \"app/absent\" }}'\ncount: 3"))
+                .isInstanceOf(YamlGraphException.class)
+                .satisfies(e -> {
+                    YamlGraphException x = (YamlGraphException) e;
+                    assertThat(x.problems().stream().map(Object::toString).toList()).containsExactly(
+                            "g.yaml:5: probe[p]: text: the key 'app/absent' is not set in the cluster's store; set "
+                                    + "it with mgmt cluster put app/absent VALUE, or give a default: "
+                                    + "{{ kv \"app/absent\" \"DEFAULT\" }}");
+                    // What it reads is still known, so it is watched and the graph rendered again when set.
+                    assertThat(x.partial().orElseThrow().templateUses())
+                            .containsExactly(new TemplateUse(5, "probe[p]: text", "kv", "app/absent"));
+                });
+    }
+
+    @Test
+    void placeholderValuesRenderAKeyTheyDoNotKnowAsEmptyText() {
+        YamlGraph g = YamlGraph.parse("graph: g\nresources:\n  probe:\n  - name: p\n    text: 'x{{ kv \"k\" }}'\n",
+                "g.yaml", YamlValuesTest.CODEC, TemplateValues.NONE);
+        assertThat(((ProbeResource) g.graph().resource(ResourceId.of("probe", "p")).orElseThrow()).text()).isEqualTo("x");
+        assertThat(g.templateUses()).extracting(TemplateUse::key).containsExactly("k");
     }
 }
