@@ -41,6 +41,13 @@ final class ConsoleReporter {
         } else if (e instanceof EngineEvent.GraphSwapped s) {
             out.line("graph swapped: " + s.added().size() + " started, " + s.removed().size() + " removed, "
                     + s.kept().size() + " kept");
+        } else if (e instanceof EngineEvent.GraphRejected r) {
+            // One block, so no other line lands between the header and its problems.
+            String nl = System.lineSeparator() + "  ";
+            out.line(Tone.BAD, (r.graphName().isEmpty() ? "a graph" : "graph '" + r.graphName() + "'")
+                    + " rejected; what ran before keeps running:" + nl + String.join(nl, r.problems()));
+        } else if (e instanceof EngineEvent.GraphStreamFailed f) {
+            out.line(Tone.BAD, "the stream of graphs failed; the last graph keeps running: " + f.message());
         }
     }
 

@@ -44,16 +44,27 @@ final class TemplateInputs {
         }
     }
 
-    /** The values at one moment; {@code kv} holds only the keys read that are present. */
-    record Snapshot(String hostname, Map<String, String> kvs, List<String> hostLines) implements TemplateValues {
+    /**
+     * The values at one moment: {@code read} are the keys read from the store, and {@code kvs}
+     * those of them that are present (a key read and not in it is absent, which a {@code kv}
+     * without a default refuses; a key not read is not known yet, and renders empty).
+     */
+    record Snapshot(String hostname, SortedSet<String> read, Map<String, String> kvs, List<String> hostLines)
+            implements TemplateValues {
 
+        /** This host's name alone: placeholders for the cluster's values, to learn what a graph reads. */
         static Snapshot local(String hostname) {
-            return new Snapshot(hostname, Map.of(), List.of());
+            return new Snapshot(hostname, new TreeSet<>(), Map.of(), List.of());
         }
 
         @Override
         public Optional<String> kv(String key) {
             return Optional.ofNullable(kvs.get(key));
+        }
+
+        @Override
+        public boolean knows(String key) {
+            return read.contains(key);
         }
 
         @Override
@@ -89,7 +100,7 @@ final class TemplateInputs {
                 });
         Flux<List<String>> hosts = !needs.hosts() ? Flux.just(List.of())
                 : world.hosts().map(list -> list.stream().map(h -> h.name() + " " + h.address()).toList());
-        return Flux.combineLatest(kv, hosts, (k, h) -> new Snapshot(hostname, k, h)).distinctUntilChanged();
+        return Flux.combineLatest(kv, hosts, (k, h) -> new Snapshot(hostname, needs.keys(), k, h)).distinctUntilChanged();
     }
 
     /**

@@ -46,7 +46,7 @@ class YamlTemplatesTest {
     void templatesRenderWithTheValuesGiven() {
         assertThat(text("text: '{{ kv \"app/greeting\" }}'")).isEqualTo("hello");
         assertThat(text("text: 'say {{kv \"app/greeting\"}}!'")).isEqualTo("say hello!");
-        assertThat(text("text: '{{ kv \"absent\" }}'")).isEqualTo("");
+        assertThat(text("text: '{{ kv \"empty\" }}'")).as("present but empty").isEqualTo("");
         assertThat(text("text: '{{ kv \"absent\" \"fallback\" }}'")).isEqualTo("fallback");
         assertThat(text("text: '{{ kv \"empty\" \"fallback\" }}'")).as("present but empty").isEqualTo("");
         assertThat(text("text: '{{ hostname }}'")).isEqualTo("h1");
@@ -126,5 +126,52 @@ class YamlTemplatesTest {
         assertThatThrownBy(() -> read("text:\n  '{{ hostname }}': x"))
                 .isInstanceOf(YamlGraphException.class)
                 .hasMessageContaining("g.yaml:6: probe[p]: text (a key): templates ({{ … }}) are read only in");
+    }
+
+    @Test
+    void anUnquotedTemplateIsSaidToNeedQuotesAndNothingElseIsSaidOfIt() {
+        assertThatThrownBy(() -> read("text: {{ kv \"app/greeting\" }}\ncount: 3"))
+                .isInstanceOf(YamlGraphException.class)
+                .extracting(e -> ((YamlGraphException) e).problems().stream().map(Object::toString).toList())
+                .isEqualTo(List.of("g.yaml:5: probe[p]: text is a YAML map here because it starts with {; "
+                        + "a template must be quoted: text: '{{ kv \"app/greeting\" }}'"));
+        // Followed by more text, YAML cannot read the line at all: the same is said of it.
+        assertThatThrownBy(() -> read("text: {{ hostname }}.conf"))
+                .isInstanceOf(YamlGraphException.class)
+                .extracting(e -> ((YamlGraphException) e).problems().stream().map(Object::toString).toList())
+                .isEqualTo(List.of("g.yaml:5: text is a YAML map here because it starts with {; "
+                        + "a template must be quoted: text: '{{ hostname }}.conf'"));
+    }
+
+    @Test
+    void aRealMapWhereTextIsExpectedIsNotTakenForATemplate() {
+        for (String map : List.of("{ {a: b}: c }", "{ { a }: x }", "{a: b}", "{ {a}, {b} }")) {
+            assertThatThrownBy(() -> read("text: " + map)).as(map).isInstanceOf(YamlGraphException.class)
+                    .hasMessageNotContaining("template");
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotSetWithoutADefaultIsAnErrorOfTheGraphNotTheEmptyText() {
+        assertThatThrownBy(() -> read("text: 'greeting = {{ kv \"app/absent\" }}'\ncount: 3"))
+                .isInstanceOf(YamlGraphException.class)
+                .satisfies(e -> {
+                    YamlGraphException x = (YamlGraphException) e;
+                    assertThat(x.problems().stream().map(Object::toString).toList()).containsExactly(
+                            "g.yaml:5: probe[p]: text: the key 'app/absent' is not set in the cluster's store; set "
+                                    + "it with mgmt cluster put app/absent VALUE, or give a default: "
+                                    + "{{ kv \"app/absent\" \"DEFAULT\" }}");
+                    // What it reads is still known, so it is watched and the graph rendered again when set.
+                    assertThat(x.partial().orElseThrow().templateUses())
+                            .containsExactly(new TemplateUse(5, "probe[p]: text", "kv", "app/absent"));
+                });
+    }
+
+    @Test
+    void placeholderValuesRenderAKeyTheyDoNotKnowAsEmptyText() {
+        YamlGraph g = YamlGraph.parse("graph: g\nresources:\n  probe:\n  - name: p\n    text: 'x{{ kv \"k\" }}'\n",
+                "g.yaml", YamlValuesTest.CODEC, TemplateValues.NONE);
+        assertThat(((ProbeResource) g.graph().resource(ResourceId.of("probe", "p")).orElseThrow()).text()).isEqualTo("x");
+        assertThat(g.templateUses()).extracting(TemplateUse::key).containsExactly("k");
     }
 }

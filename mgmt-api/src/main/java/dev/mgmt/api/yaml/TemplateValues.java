@@ -10,7 +10,10 @@ import java.util.Optional;
  */
 public interface TemplateValues {
 
-    /** No values: {@code hostname} is empty, every key absent, no hosts. */
+    /**
+     * Placeholders, for reading a graph without its values (to learn what it reads):
+     * {@code hostname} is empty, no key is known, no hosts.
+     */
     TemplateValues NONE = new TemplateValues() {
         @Override
         public String hostname() {
@@ -23,6 +26,11 @@ public interface TemplateValues {
         }
 
         @Override
+        public boolean knows(String key) {
+            return false;
+        }
+
+        @Override
         public List<String> hosts() {
             return List.of();
         }
@@ -31,8 +39,17 @@ public interface TemplateValues {
     /** This host's name. */
     String hostname();
 
-    /** A key of the cluster's store; empty when it is absent. */
+    /** A key of the cluster's store; empty when it is absent (or not {@link #knows known}). */
     Optional<String> kv(String key);
+
+    /**
+     * Whether {@link #kv} tells the key's value, or its absence, as the store has it. A
+     * {@code {{ kv "KEY" }}} without a default is an error of the graph when its key is known to
+     * be absent; a key not known (values that do not read it yet) renders as the empty text.
+     */
+    default boolean knows(String key) {
+        return true;
+    }
 
     /** The live hosts, one {@code name address} each, sorted by name. */
     List<String> hosts();

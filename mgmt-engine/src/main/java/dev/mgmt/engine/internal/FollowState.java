@@ -9,14 +9,20 @@ import dev.mgmt.api.Graph;
  * behind it: a graph that arrives meanwhile replaces the waiting one, which is never compiled
  * (latest wins, never a queue).
  *
+ * <p>Each followed stream has a number, larger for each {@code follow}, and the inputs of a stream
+ * carry it: a stream that was disposed and another followed right after may have their inputs
+ * reach the loop in either order, and the old stream's {@link Stopped} must not drop the new
+ * stream's waiting graph.
+ *
  * @param mode     idle, swapping, or swapping with a graph waiting
  * @param waiting  the graph to swap in next; null unless {@link Mode#SWAPPING_WITH_WAITING}
  * @param rejected the outcome of the last swap when it was a compile failure, else null; it stands
  *                 for the latest graph only once the mode is idle again
+ * @param stream   the number of the stream whose graph arrived last (0 before any)
  */
-record FollowState(Mode mode, Graph waiting, GraphRejected rejected) {
+record FollowState(Mode mode, Graph waiting, GraphRejected rejected, long stream) {
 
-    static final FollowState IDLE = new FollowState(Mode.IDLE, null, null);
+    static final FollowState IDLE = new FollowState(Mode.IDLE, null, null, 0);
 
     enum Mode { IDLE, SWAPPING, SWAPPING_WITH_WAITING }
 
@@ -24,8 +30,8 @@ record FollowState(Mode mode, Graph waiting, GraphRejected rejected) {
     sealed interface Input {
     }
 
-    /** A graph came from the stream. */
-    record Arrived(Graph graph) implements Input {
+    /** A graph came from stream number {@code stream}. */
+    record Arrived(long stream, Graph graph) implements Input {
     }
 
     /** The swap under way put its graph in. */
@@ -36,8 +42,11 @@ record FollowState(Mode mode, Graph waiting, GraphRejected rejected) {
     record Rejected(GraphRejected rejection) implements Input {
     }
 
-    /** Following stopped (the handle was disposed, or the engine closes): the waiting graph is dropped. */
-    record Stopped() implements Input {
+    /**
+     * Following stream number {@code stream} stopped (its handle was disposed): the graph it sent
+     * that waits is dropped.
+     */
+    record Stopped(long stream) implements Input {
     }
 
     /**
@@ -54,10 +63,14 @@ record FollowState(Mode mode, Graph waiting, GraphRejected rejected) {
 
     static Step next(FollowState s, Input in) {
         if (in instanceof Arrived a) {
+            if (a.stream() < s.stream) {
+                // A graph of a stream followed before the current one: the newer stream's graph wins.
+                return new Step(s, null);
+            }
             return switch (s.mode) {
-                case IDLE -> new Step(new FollowState(Mode.SWAPPING, null, s.rejected), a.graph());
-                case SWAPPING, SWAPPING_WITH_WAITING ->
-                        new Step(new FollowState(Mode.SWAPPING_WITH_WAITING, a.graph(), s.rejected), null);
+                case IDLE -> new Step(new FollowState(Mode.SWAPPING, null, s.rejected, a.stream()), a.graph());
+                case SWAPPING, SWAPPING_WITH_WAITING -> new Step(
+                        new FollowState(Mode.SWAPPING_WITH_WAITING, a.graph(), s.rejected, a.stream()), null);
             };
         }
         if (in instanceof Swapped || in instanceof Rejected) {
@@ -65,12 +78,15 @@ record FollowState(Mode mode, Graph waiting, GraphRejected rejected) {
             return switch (s.mode) {
                 // Nothing was under way: a stale outcome changes nothing.
                 case IDLE -> new Step(s, null);
-                case SWAPPING -> new Step(new FollowState(Mode.IDLE, null, outcome), null);
-                case SWAPPING_WITH_WAITING -> new Step(new FollowState(Mode.SWAPPING, null, outcome), s.waiting);
+                case SWAPPING -> new Step(new FollowState(Mode.IDLE, null, outcome, s.stream), null);
+                case SWAPPING_WITH_WAITING ->
+                        new Step(new FollowState(Mode.SWAPPING, null, outcome, s.stream), s.waiting);
             };
         }
-        // Stopped: the swap under way cannot be taken back halfway, so it ends; nothing follows it.
-        return s.mode == Mode.SWAPPING_WITH_WAITING
-                ? new Step(new FollowState(Mode.SWAPPING, null, s.rejected), null) : new Step(s, null);
+        Stopped stopped = (Stopped) in;
+        // The waiting graph is dropped only if the stream that stopped sent it; the swap under way
+        // cannot be taken back halfway, so it ends; nothing follows it.
+        return s.mode == Mode.SWAPPING_WITH_WAITING && stopped.stream() == s.stream
+                ? new Step(new FollowState(Mode.SWAPPING, null, s.rejected, s.stream), null) : new Step(s, null);
     }
 }

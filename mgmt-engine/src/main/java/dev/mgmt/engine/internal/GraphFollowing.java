@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ final class GraphFollowing {
     private final Executor work;
     private final Context context;
     private final AtomicReference<GraphStream> current = new AtomicReference<>();
+    private final AtomicLong streams = new AtomicLong();
     private volatile boolean closed;
     // Loop-confined.
     private FollowState state = FollowState.IDLE;
@@ -76,7 +78,7 @@ final class GraphFollowing {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        GraphStream stream = new GraphStream(this, context);
+        GraphStream stream = new GraphStream(this, streams.incrementAndGet(), context);
         if (!current.compareAndSet(null, stream)) {
             throw new IllegalStateException("the engine already follows a stream of graphs; dispose the handle "
                     + "that follow returned (or let that stream end) before following another");
@@ -117,8 +119,8 @@ final class GraphFollowing {
     }
 
     /** In the loop. */
-    void arrived(Graph graph) {
-        input(new FollowState.Arrived(graph));
+    void arrived(GraphStream stream, Graph graph) {
+        input(new FollowState.Arrived(stream.number(), graph));
     }
 
     /** Any thread: the stream ended; the graphs it sent are still swapped in. */
@@ -142,7 +144,9 @@ final class GraphFollowing {
     /** Any thread: the handle was disposed. */
     void stopped(GraphStream stream) {
         if (current.compareAndSet(stream, null)) {
-            loop.execute(() -> input(new FollowState.Stopped()));
+            // Another stream may be followed before this reaches the loop; the number keeps this
+            // from dropping that stream's graph.
+            loop.execute(() -> input(new FollowState.Stopped(stream.number())));
         }
     }
 

@@ -15,14 +15,24 @@ import reactor.util.context.Context;
 final class GraphStream extends BaseSubscriber<Graph> {
 
     private final GraphFollowing following;
+    private final long number;
     private final Context context;
     private final AtomicReference<Graph> latest = new AtomicReference<>();
     /** Disposed by the user or the engine's close: a graph not yet taken is dropped. */
     private volatile boolean cancelled;
 
-    GraphStream(GraphFollowing following, Context context) {
+    /**
+     * @param number larger for each stream an engine follows, so the loop tells this stream's
+     *               inputs from those of the next one
+     */
+    GraphStream(GraphFollowing following, long number, Context context) {
         this.following = following;
+        this.number = number;
         this.context = context;
+    }
+
+    long number() {
+        return number;
     }
 
     @Override
@@ -47,7 +57,7 @@ final class GraphStream extends BaseSubscriber<Graph> {
     private void take() {
         Graph g = latest.getAndSet(null);
         if (g != null && !cancelled) {
-            following.arrived(g);
+            following.arrived(this, g);
         }
     }
 

@@ -23,29 +23,45 @@ class FollowStateTest {
     private static final GraphRejected R = new GraphRejected(Instant.EPOCH, "g1", List.of("file[x]: path: must be absolute"));
     private static final GraphRejected OLD = new GraphRejected(Instant.EPOCH, "g0", List.of("exec[y]: cmd: empty"));
 
+    /** A state of stream 1. */
     private static FollowState s(Mode mode, Graph waiting, GraphRejected rejected) {
-        return new FollowState(mode, waiting, rejected);
+        return s(mode, waiting, rejected, 1);
+    }
+
+    private static FollowState s(Mode mode, Graph waiting, GraphRejected rejected, long stream) {
+        return new FollowState(mode, waiting, rejected, stream);
     }
 
     @Test
     void transitions() {
         Object[][] table = {
             // state before, input, state after, graph to swap in now (null: none)
-            {FollowState.IDLE, new Arrived(G1), s(Mode.SWAPPING, null, null), G1},
-            {s(Mode.IDLE, null, OLD), new Arrived(G1), s(Mode.SWAPPING, null, OLD), G1},
-            {s(Mode.SWAPPING, null, null), new Arrived(G1), s(Mode.SWAPPING_WITH_WAITING, G1, null), null},
+            {FollowState.IDLE, new Arrived(1, G1), s(Mode.SWAPPING, null, null), G1},
+            {s(Mode.IDLE, null, OLD), new Arrived(1, G1), s(Mode.SWAPPING, null, OLD), G1},
+            {s(Mode.SWAPPING, null, null), new Arrived(1, G1), s(Mode.SWAPPING_WITH_WAITING, G1, null), null},
             // latest wins: the waiting graph is replaced, never compiled
-            {s(Mode.SWAPPING_WITH_WAITING, G1, null), new Arrived(G2), s(Mode.SWAPPING_WITH_WAITING, G2, null), null},
-            {s(Mode.SWAPPING, null, OLD), new Swapped(), FollowState.IDLE, null},
+            {s(Mode.SWAPPING_WITH_WAITING, G1, null), new Arrived(1, G2), s(Mode.SWAPPING_WITH_WAITING, G2, null), null},
+            {s(Mode.SWAPPING, null, OLD), new Swapped(), s(Mode.IDLE, null, null), null},
             {s(Mode.SWAPPING, null, null), new Rejected(R), s(Mode.IDLE, null, R), null},
             {s(Mode.SWAPPING_WITH_WAITING, G2, null), new Swapped(), s(Mode.SWAPPING, null, null), G2},
             {s(Mode.SWAPPING_WITH_WAITING, G2, null), new Rejected(R), s(Mode.SWAPPING, null, R), G2},
-            {s(Mode.SWAPPING_WITH_WAITING, G2, OLD), new Stopped(), s(Mode.SWAPPING, null, OLD), null},
-            {s(Mode.SWAPPING, null, null), new Stopped(), s(Mode.SWAPPING, null, null), null},
-            {s(Mode.IDLE, null, R), new Stopped(), s(Mode.IDLE, null, R), null},
+            {s(Mode.SWAPPING_WITH_WAITING, G2, OLD), new Stopped(1), s(Mode.SWAPPING, null, OLD), null},
+            {s(Mode.SWAPPING, null, null), new Stopped(1), s(Mode.SWAPPING, null, null), null},
+            {s(Mode.IDLE, null, R), new Stopped(1), s(Mode.IDLE, null, R), null},
             // an outcome with no swap under way is stale and changes nothing
             {s(Mode.IDLE, null, R), new Swapped(), s(Mode.IDLE, null, R), null},
             {FollowState.IDLE, new Rejected(R), FollowState.IDLE, null},
+            // a stream followed after a disposed one: its graph waits behind the old stream's swap
+            {s(Mode.SWAPPING, null, null, 1), new Arrived(2, G2), s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), null},
+            {s(Mode.IDLE, null, OLD, 1), new Arrived(2, G2), s(Mode.SWAPPING, null, OLD, 2), G2},
+            // the old stream's Stopped reaches the loop after the new stream's graph: it drops nothing
+            {s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), new Stopped(1), s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), null},
+            // a stream stopped before it sent a graph leaves the graph an ended stream sent waiting
+            {s(Mode.SWAPPING_WITH_WAITING, G1, null, 1), new Stopped(2), s(Mode.SWAPPING_WITH_WAITING, G1, null, 1), null},
+            {s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), new Stopped(2), s(Mode.SWAPPING, null, null, 2), null},
+            // a graph of an older stream that is late never replaces a newer stream's graph
+            {s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), new Arrived(1, G1), s(Mode.SWAPPING_WITH_WAITING, G2, null, 2), null},
+            {s(Mode.IDLE, null, null, 2), new Arrived(1, G1), s(Mode.IDLE, null, null, 2), null},
         };
         for (Object[] row : table) {
             FollowState before = (FollowState) row[0];

@@ -299,6 +299,25 @@ class FollowTest {
     }
 
     @Test
+    void aStreamFollowedRightAfterADisposedOneHasItsGraphSwappedInBehindTheSwapUnderWay() {
+        Engine engine = engineWithRealWork();
+        engine.start(slow("g0", null));
+        var handle = engine.follow(graphs.asFlux());
+        FakeGate gate = gate();
+        graphs.tryEmitNext(slow("g1", gate)).orThrow();
+        Waits.until(() -> gate.blockedThreads() == 1, () -> "g1's compile waits at the gate");
+        handle.dispose();
+        Sinks.Many<Graph> next = Sinks.many().unicast().onBackpressureBuffer();
+        engine.follow(next.asFlux());
+        next.tryEmitNext(slow("g2", null)).orThrow();
+        gate.open();
+
+        assertThat(engine.awaitConverged(Waits.HANG).isSuccess()).isTrue();
+        assertThat(validated).containsExactly("g0", "g1", "g2");
+        assertThat(engine.state(slowId("g2"))).isEqualTo(VertexState.CLEAN);
+    }
+
+    @Test
     void closeStopsFollowing() {
         Engine engine = engineInVirtualTime();
         var handle = engine.follow(graphs.asFlux());

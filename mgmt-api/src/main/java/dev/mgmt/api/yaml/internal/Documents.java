@@ -101,6 +101,10 @@ public final class Documents {
         if (problem.contains("found another document")) {
             return "more than one YAML document (a second ---): a graph file holds one graph";
         }
+        String template = e.getProblemMark() == null ? null : UnquotedTemplates.onLine(text, e.getProblemMark().getIndex());
+        if (template != null) {
+            return template;
+        }
         String context = e.getContext() == null ? "" : e.getContext().strip();
         return "not valid YAML: " + problem + (context.isEmpty() ? "" : " (" + context + ")");
     }

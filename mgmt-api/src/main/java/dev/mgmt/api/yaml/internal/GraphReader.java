@@ -172,7 +172,10 @@ public final class GraphReader {
             return;
         }
         String own = Keys.raw(raw, "name");
-        mappings.settle(raw, kind + "[" + (own == null ? "" : unexported(own)) + "]");
+        String label = kind + "[" + (own == null ? "" : unexported(own)) + "]";
+        // The keys whose problem is said before decoding: decoding them would say it again, worse.
+        Set<String> said = UnquotedTemplates.quote(raw, label, problems);
+        mappings.settle(raw, label);
         int line = Problems.line(node);
         // Settled, the map holds a name that came from a merge key (<<: *base) too.
         Node named = Keys.get(raw, "name").orElse(null);
@@ -189,8 +192,8 @@ public final class GraphReader {
             name = unexported(name);
         }
         Set<String> to = ExportMeta.hosts(raw, kind + "[" + (name == null ? "" : name) + "]", problems);
-        Resource r = decoder.decode(kind, name == null ? "" : name, raw,
-                prepared(kind, ExportMeta.without(raw), name), line);
+        MappingNode params = prepared(kind, ExportMeta.without(raw), name, said);
+        Resource r = decoder.decode(kind, name == null ? "" : name, raw, params, line, said);
         if (r == null) {
             if (name != null && !name.isEmpty()) {
                 failed.add(new ResourceId(kind, name));
@@ -235,21 +238,27 @@ public final class GraphReader {
 
     /**
      * A copy of the resource's map for decoding: the name without its export prefix, and the
-     * keys mgmt wrote out empty ({@link ResourceKind#emptyKeysAccepted}) dropped when empty.
+     * keys mgmt wrote out empty ({@link ResourceKind#emptyKeysAccepted}) dropped when empty, and
+     * the keys in {@code said} dropped; a key whose templates do not render is added to it.
      */
-    private MappingNode prepared(String kind, MappingNode m, String name) {
+    private MappingNode prepared(String kind, MappingNode m, String name, Set<String> said) {
         Set<String> droppable = codec.registry().kind(kind).map(ResourceKind::emptyKeysAccepted).orElse(Set.of());
         List<NodeTuple> out = new ArrayList<>(m.getValue().size());
         for (NodeTuple t : m.getValue()) {
             String k = ((ScalarNode) t.getKeyNode()).getValue();
             Node v = t.getValueNode();
-            if (droppable.contains(k) && empty(v)) {
+            if (said.contains(k) || droppable.contains(k) && empty(v)) {
                 continue;
             }
             if (k.equals("name") && v instanceof ScalarNode s && name != null && !name.equals(s.getValue())) {
                 v = new ScalarNode(Tag.STR, name, s.getStartMark(), s.getEndMark(), s.getScalarStyle());
             } else if (!k.equals("name") && !k.equals("meta")) {
+                int before = problems.size();
                 v = templating.render(v, kind + "[" + (name == null ? "" : name) + "]: " + k);
+                if (problems.size() > before) {
+                    said.add(k);
+                    continue;
+                }
             }
             out.add(new NodeTuple(t.getKeyNode(), v));
         }

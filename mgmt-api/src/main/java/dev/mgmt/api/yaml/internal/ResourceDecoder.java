@@ -41,9 +41,10 @@ final class ResourceDecoder {
      * @param raw    the resource's settled map as written (for lines)
      * @param params the map to decode ({@code GraphReader.prepared})
      * @param line   the resource's line
+     * @param said   keys left out of {@code params} after their problem was said
      */
-    Resource decode(String kind, String name, MappingNode raw, MappingNode params, int line) {
-        Set<String> dropped = new LinkedHashSet<>();
+    Resource decode(String kind, String name, MappingNode raw, MappingNode params, int line, Set<String> said) {
+        Set<String> dropped = new LinkedHashSet<>(said);
         MappingNode left = params;
         int found = 0;
         // Unknown keys first, all of them: the kind's own checks run before decoding says one.
@@ -63,7 +64,7 @@ final class ResourceDecoder {
         for (; ; found++) {
             try {
                 Resource r = codec.decode(kind, name, new NodeParser(left));
-                return found == 0 ? r : null;
+                return found == 0 && said.isEmpty() ? r : null;
             } catch (ResourceDecodeException x) {
                 String key = x.key().isEmpty() ? Keys.leading(x.getMessage(), kind + "[" + name + "]: ") : x.key();
                 // Not one key's (or no name at all, said before any key is read): nothing to drop and go on from.

@@ -1,5 +1,6 @@
 package dev.mgmt.api.yaml.internal;
 
+import dev.mgmt.api.Quoted;
 import dev.mgmt.api.yaml.TemplateUse;
 import dev.mgmt.api.yaml.TemplateValues;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class Templating {
         }
         StringBuilder b = new StringBuilder();
         int line = Problems.line(s);
+        boolean failed = false;
         for (Template.Part p : t.parts()) {
             if (p instanceof Template.Text x) {
                 b.append(x.text());
@@ -94,12 +96,38 @@ public final class Templating {
                 switch (c.function()) {
                     case "hostname" -> b.append(values.hostname());
                     case "hosts" -> values.hosts().forEach(h -> b.append(h).append('\n'));
-                    default -> b.append(values.kv(c.args().get(0)).orElse(c.args().size() > 1 ? c.args().get(1) : ""));
+                    default -> failed |= !kv(b, c.args(), s, where);
                 }
+                // Recorded even when it failed: what the graph reads is what is watched to render it again.
                 uses.add(new TemplateUse(line, where, c.function(), c.function().equals("kv") ? c.args().get(0) : ""));
             }
         }
-        return b.toString();
+        return failed ? null : b.toString();
+    }
+
+    /**
+     * Appends the key's value, or its default; false after saying the key is absent and has no
+     * default (the empty text would misread it as set).
+     */
+    private boolean kv(StringBuilder b, List<String> args, ScalarNode s, String where) {
+        String key = args.get(0);
+        var value = values.kv(key);
+        if (value.isPresent()) {
+            b.append(value.get());
+        } else if (args.size() > 1) {
+            b.append(args.get(1));
+        } else if (values.knows(key)) {
+            problems.add(s, where + ": the key " + Quoted.of(key) + " is not set in the cluster's store; set it with "
+                    + "mgmt cluster put " + shellWord(key) + " VALUE, or give a default: {{ kv \""
+                    + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\" \"DEFAULT\" }}");
+            return false;
+        }
+        return true;
+    }
+
+    /** The key as one word of a shell command line. */
+    private static String shellWord(String key) {
+        return key.matches("[\\w./:@%+=,-]+") ? key : "'" + key.replace("'", "'\\''") + "'";
     }
 
     /** Says a template outside the resources' parameter values is not read there. */

@@ -156,6 +156,11 @@ final class Membership {
         return v;
     }
 
+    /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:7946}), as every address is written. */
+    static String hostPort(Address a) {
+        return new HostPort(a.host(), a.port()).toString();
+    }
+
     private View compute(long version) {
         Map<String, Member> byId = new HashMap<>();
         List<MemberInfo> members = new ArrayList<>();
@@ -171,7 +176,7 @@ final class Membership {
             if (host == null || observer(m)) {
                 continue;
             }
-            members.add(new MemberInfo(m.id().id(), host, m.address().host() + ":" + m.address().port(),
+            members.add(new MemberInfo(m.id().id(), host, hostPort(m.address()),
                     m.isActive() && m.isReachable(), "true".equals(m.properties().getProperty(PROP_VOLUNTEER))));
             if (m.isActive()) {
                 liveHosts.add(host);
