@@ -71,7 +71,7 @@ class GraphFeedIT {
         for (int i = 0; i < pairs.length; i += 2) {
             m.put(pairs[i], pairs[i + 1]);
         }
-        return new Snapshot("h", Map.copyOf(m), List.of());
+        return new Snapshot("h", new java.util.TreeSet<>(m.keySet()), Map.copyOf(m), List.of());
     }
 
     private Sinks.Many<Snapshot> sink(Needs n) {
