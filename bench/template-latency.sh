@@ -3,9 +3,9 @@
 # latency"): three hosts on loopback run a file whose content is '{{ kv "bench" "none" }}'; a
 # writer joined through host A puts 200 distinct values into the key, one at a time, and clocks
 # each until host B's (and host C's) file holds exactly that value. Prints p50/p90/p99/max as a
-# Markdown table.
+# Markdown table, and last one row to paste into docs/benchmarks.md (labelled with the commit).
 #
-# Usage: bench/template-latency.sh [changes=200] [warmup=30] [hostopts="-Xmx256m ..."]
+# Usage: bench/template-latency.sh [changes=200] [warmup=30] [hostopts="-Xmx256m ..."] [label=TEXT]
 #        SKIP_BUILD=1 bench/template-latency.sh ...        # reuse the last build
 # Host logs (-v) are kept in bench/target/template-latency/<date-time>/. About a minute.
 set -euo pipefail
@@ -21,6 +21,7 @@ java -version 2>&1 | head -1
 echo ">> load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 TMP=$(mktemp -d -t mgmt-template-latency.XXXXXX)
+LABEL="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo '+changes'), $(date -u +%Y-%m-%d)"
 BENCH_PID=
 cleanup() {
   # The benchmark kills its hosts itself; this is for when it could not (killed with -9).
@@ -42,6 +43,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 java ${JAVA_OPTS:-} --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED \
-  -cp bench/target/benchmarks.jar dev.mgmt.bench.TemplateLatencyBenchmark jar=mgmt-cli/target/mgmt.jar tmp="$TMP" "$@" &
+  -cp bench/target/benchmarks.jar dev.mgmt.bench.TemplateLatencyBenchmark jar=mgmt-cli/target/mgmt.jar tmp="$TMP" label="$LABEL" "$@" &
 BENCH_PID=$!
 wait "$BENCH_PID"

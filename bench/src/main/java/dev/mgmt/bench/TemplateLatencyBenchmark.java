@@ -49,8 +49,9 @@ import java.util.stream.Stream;
  * temporary directories are deleted; the host logs are kept in the run directory.
  *
  * <p>Usage: {@code bench/template-latency.sh [changes=200] [warmup=30] [jar=mgmt-cli/target/mgmt.jar]
- * [dir=bench/target/template-latency] [hostopts="-Xmx256m ..."] [tmp=DIR]}; {@code tmp} (default a new
- * temporary directory) holds the hosts' directories and a {@code pids} file, and is deleted.
+ * [dir=bench/target/template-latency] [hostopts="-Xmx256m ..."] [tmp=DIR] [label=TEXT]}; {@code tmp} (default a new
+ * temporary directory) holds the hosts' directories and a {@code pids} file, and is deleted;
+ * {@code label} names the run in the Markdown row printed last, for docs/benchmarks.md.
  */
 public final class TemplateLatencyBenchmark {
 
@@ -86,6 +87,7 @@ public final class TemplateLatencyBenchmark {
         Path dir = Path.of("bench/target/template-latency");
         List<String> hostOpts = List.of();
         Path tmp = null;
+        String label = "this run";
         for (String a : args) {
             String[] kv = a.split("=", 2);
             if (kv.length != 2) {
@@ -98,8 +100,9 @@ public final class TemplateLatencyBenchmark {
                 case "dir" -> dir = Path.of(kv[1]);
                 case "hostopts" -> hostOpts = kv[1].isBlank() ? List.of() : List.of(kv[1].trim().split("\\s+"));
                 case "tmp" -> tmp = Path.of(kv[1]);
+                case "label" -> label = kv[1];
                 default -> throw new IllegalArgumentException("unknown argument " + kv[0]
-                        + " (changes, warmup, jar, dir, hostopts, tmp)");
+                        + " (changes, warmup, jar, dir, hostopts, tmp, label)");
             }
         }
         if (!Files.isRegularFile(jar)) {
@@ -111,7 +114,7 @@ public final class TemplateLatencyBenchmark {
         Runtime.getRuntime().addShutdownHook(new Thread(b::cleanUp, "template-bench-cleanup"));
         int code = 0;
         try {
-            b.run(changes, warmup);
+            b.run(changes, warmup, label);
         } catch (Throwable e) {
             System.out.println("\nFAILED: " + e);
             e.printStackTrace(System.out);
@@ -123,7 +126,8 @@ public final class TemplateLatencyBenchmark {
         System.exit(code);
     }
 
-    private void run(int changes, int warmup) throws Exception {
+    private void run(int changes, int warmup, String label) throws Exception {
+        String loadBefore = loadAverage();
         System.out.printf(Locale.ROOT, "template latency: %s, %d cores, load average %s%n", jar,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
         Host a = startHost("a", List.of());
@@ -161,7 +165,8 @@ public final class TemplateLatencyBenchmark {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nload average after the run: %s%n", loadAverage());
+        String loadAfter = loadAverage();
+        System.out.printf(Locale.ROOT, "%nload average after the run: %s%n", loadAfter);
         System.out.printf(Locale.ROOT, "%n%d changes (after %d warm-up), ms from just before the write on A's side:%n%n",
                 changes, warmup);
         System.out.println("| measure | p50 | p90 | p99 | max |");
@@ -176,6 +181,11 @@ public final class TemplateLatencyBenchmark {
         row("both files hold it", worst);
         System.out.printf(Locale.ROOT, "%ntarget (issue 14): p50 <= 20 ms, p99 <= 100 ms on B: %s%n",
                 pct(sorted(toB), 50) <= 20 && pct(sorted(toB), 99) <= 100 ? "met" : "NOT met");
+        System.out.println("\nrow for docs/benchmarks.md (run | warm-up, changes | load average before -> after"
+                + " | B p50 / p90 / p99 / max | C p50 / p90 / p99 / max | put acknowledged p50 / p99):\n");
+        System.out.printf(Locale.ROOT, "| %s | %d, %d | %s -> %s | %s | %s | %.1f / %.1f |%n", label, warmup, changes,
+                first(loadBefore), first(loadAfter), figures(toB), figures(toC), pct(sorted(put), 50),
+                pct(sorted(put), 99));
     }
 
     /** Waits until B's and C's files hold {@code value}; when each was first seen to. */
@@ -319,6 +329,16 @@ public final class TemplateLatencyBenchmark {
         double[] s = sorted(xs);
         System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", what, pct(s, 50), pct(s, 90), pct(s, 99),
                 s[s.length - 1]);
+    }
+
+    private static String figures(double[] xs) {
+        double[] s = sorted(xs);
+        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f", pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1]);
+    }
+
+    /** The 1-minute figure of a load average. */
+    private static String first(String load) {
+        return load.split(" ")[0];
     }
 
     private static double[] sorted(double[] xs) {
