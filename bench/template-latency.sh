@@ -6,6 +6,8 @@
 # Markdown table, and last one row to paste into docs/benchmarks.md (labelled with the commit).
 #
 # Usage: bench/template-latency.sh [changes=200] [warmup=30] [hostopts="-Xmx256m ..."] [label=TEXT]
+#        (the hosts run with bin/mgmt's JVM options, -XX:TieredStopAtLevel=1 -XX:+UseSerialGC;
+#        hostopts come after them, e.g. hostopts=-XX:TieredStopAtLevel=4 for the optimizing JIT)
 #        SKIP_BUILD=1 bench/template-latency.sh ...        # reuse the last build
 # Host logs (-v) are kept in bench/target/template-latency/<date-time>/. About a minute.
 set -euo pipefail

@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  *
  * <p>Three hosts, each its own JVM on a free loopback port with its own state directory, graph
  * directory and {@code java.io.tmpdir}, run a graph of one file whose content is
- * {@code '{{ kv "bench" "none" }}'}:
- * {@code java -jar mgmt.jar run --hostname hN --listen 127.0.0.1:PORT [--seeds A] --ideal-cluster-size 3
- * --state-dir DIR --yaml hN.yaml -v}. Once the three are voters and every file holds
+ * {@code '{{ kv "bench" "none" }}'}, started with bin/mgmt's JVM options:
+ * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC [hostopts] -jar mgmt.jar run --hostname hN
+ * --listen 127.0.0.1:PORT [--seeds A] --ideal-cluster-size 3 --state-dir DIR --yaml hN.yaml -v}. Once the three are voters and every file holds
  * {@code none}, this JVM joins through host A only (its only seed) as an observer, as
  * {@code mgmt cluster put --seeds A} does but without a JVM start per write, and writes
  * {@code warmup + changes} distinct values into the key, one at a time: the clock starts just
@@ -56,6 +56,12 @@ import java.util.stream.Stream;
 public final class TemplateLatencyBenchmark {
 
     private static final String ADD_OPENS = "java.base/java.util.concurrent.atomic=ALL-UNNAMED";
+    /**
+     * bin/mgmt's JVM options, as an operator runs a host: the quick JIT alone and the serial
+     * collector. With the optimizing JIT too, the first few hundred changes ran at about twice
+     * these figures on two shared cores, in profiled code and behind the compiler's threads.
+     */
+    private static final List<String> LAUNCHER_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     private static final String KEY = "bench";
     private static final Duration WAIT = Duration.ofSeconds(120);
     /** How long one change may take before the run fails. */
@@ -239,6 +245,8 @@ public final class TemplateLatencyBenchmark {
                 """.formatted(out.resolve("bench.txt"), KEY));
         Path log = runDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(javaBin, "--add-opens", ADD_OPENS, "-Djava.io.tmpdir=" + javaTmp));
+        cmd.addAll(LAUNCHER_OPTS);
+        // Last, so that they override bin/mgmt's.
         cmd.addAll(hostOpts);
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--hostname", name, "--listen", address,
                 "--ideal-cluster-size", Integer.toString(VOTERS), "--state-dir", home.resolve("state").toString(),
