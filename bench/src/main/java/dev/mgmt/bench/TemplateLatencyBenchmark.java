@@ -36,12 +36,12 @@ import java.util.stream.Stream;
  * directory and {@code java.io.tmpdir}, run a graph of one file whose content is
  * {@code '{{ kv "bench" "none" }}'}, started with bin/mgmt's JVM options:
  * {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC [hostopts] -jar mgmt.jar run --hostname hN
- * --listen 127.0.0.1:PORT [--seeds A] --ideal-cluster-size 3 --state-dir DIR --yaml hN.yaml -v}. Once the three are voters and every file holds
- * {@code none}, this JVM joins through host A only (its only seed) as an observer, as
- * {@code mgmt cluster put --seeds A} does but without a JVM start per write, and writes
- * {@code warmup + changes} distinct values into the key, one at a time: the clock starts just
- * before {@code World.put} and stops, for B and for C separately, when that host's file holds
- * exactly the value; the next write waits for both. The files are watched with a
+ * --listen 127.0.0.1:PORT [--seeds A] --ideal-cluster-size 3 --state-dir DIR --yaml hN.yaml -v}.
+ * Once the three are voters and every file holds {@code none}, this JVM joins through host A
+ * only (its only seed) as an observer, as {@code mgmt cluster put --seeds A} does but without a
+ * JVM start per write, and writes {@code warmup + changes} distinct values into the key, one at
+ * a time: the clock starts just before {@code World.put} and stops, for B and for C
+ * separately, when that host's file holds exactly the value; the next write waits for both. The files are watched with a
  * {@link WatchService} (inotify) and re-read at least every millisecond besides, so a missed or
  * early event costs at most that. The first {@code warmup} writes are not counted.
  *
@@ -49,9 +49,10 @@ import java.util.stream.Stream;
  * temporary directories are deleted; the host logs are kept in the run directory.
  *
  * <p>Usage: {@code bench/template-latency.sh [changes=200] [warmup=30] [jar=mgmt-cli/target/mgmt.jar]
- * [dir=bench/target/template-latency] [hostopts="-Xmx256m ..."] [tmp=DIR] [label=TEXT]}; {@code tmp} (default a new
- * temporary directory) holds the hosts' directories and a {@code pids} file, and is deleted;
- * {@code label} names the run in the Markdown row printed last, for docs/benchmarks.md.
+ * [dir=bench/target/template-latency] [hostopts="-Xmx256m ..."] [tmp=DIR] [label=TEXT]};
+ * {@code tmp} (default a new temporary directory) holds the hosts' directories and a
+ * {@code pids} file, and is deleted; {@code label} names the run in the Markdown row printed
+ * last, for docs/benchmarks.md.
  */
 public final class TemplateLatencyBenchmark {
 
