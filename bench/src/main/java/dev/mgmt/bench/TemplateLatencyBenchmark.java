@@ -41,9 +41,9 @@ import java.util.stream.Stream;
  * only (its only seed) as an observer, as {@code mgmt cluster put --seeds A} does but without a
  * JVM start per write, and writes {@code warmup + changes} distinct values into the key, one at
  * a time: the clock starts just before {@code World.put} and stops, for B and for C
- * separately, when that host's file holds exactly the value; the next write waits for both. The files are watched with a
- * {@link WatchService} (inotify) and re-read at least every millisecond besides, so a missed or
- * early event costs at most that. The first {@code warmup} writes are not counted.
+ * separately, when that host's file holds exactly the value; the next write waits for both.
+ * The files are watched with a {@link WatchService} (inotify) and re-read at least every
+ * millisecond besides, so a missed or early event costs at most that. The first {@code warmup} writes are not counted.
  *
  * <p>Every process it starts is killed on the way out (finally block and shutdown hook); the
  * temporary directories are deleted; the host logs are kept in the run directory.
