@@ -7,7 +7,8 @@
 #
 # Usage: bench/template-latency.sh [changes=200] [warmup=30] [hostopts="-Xmx256m ..."] [label=TEXT]
 #        (the hosts run with bin/mgmt's JVM options, -XX:TieredStopAtLevel=1 -XX:+UseSerialGC;
-#        hostopts come after them, e.g. hostopts=-XX:TieredStopAtLevel=4 for the optimizing JIT)
+#        hostopts come after them: hostopts="-XX:TieredStopAtLevel=4 -XX:-UseSerialGC -XX:+UseG1GC"
+#        runs them with java's defaults)
 #        SKIP_BUILD=1 bench/template-latency.sh ...        # reuse the last build
 # Host logs (-v) are kept in bench/target/template-latency/<date-time>/. About a minute.
 set -euo pipefail
