@@ -42,18 +42,23 @@ final class Addresses {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(ip, address.trim().endsWith(":" + hp.port()) ? hp.port() : 0));
         } catch (IOException e) {
-            String why = String.valueOf(e.getMessage());
-            if (why.contains("in use")) {
-                return Optional.of(flag + " " + address + ": the port is already in use");
-            }
-            if (why.contains("assign requested address")) {
-                return Optional.of(flag + " " + address + ": " + ip.getHostAddress() + " is not an address of this host");
-            }
-            if (why.contains("ermission denied")) {
-                return Optional.of(flag + " " + address + ": permission denied (ports below 1024 need root)");
-            }
-            return Optional.of(flag + " " + address + ": cannot listen there: " + Messages.of(e));
+            return Optional.of(cannotListen(flag, address, ip, e));
         }
         return Optional.empty();
+    }
+
+    /** Why listening on {@code flag address} ({@code ip}) failed with {@code e}, in one line. */
+    static String cannotListen(String flag, String address, InetAddress ip, IOException e) {
+        String why = String.valueOf(e.getMessage());
+        if (why.contains("in use")) {
+            return flag + " " + address + ": the port is already in use";
+        }
+        if (why.contains("assign requested address")) {
+            return flag + " " + address + ": " + ip.getHostAddress() + " is not an address of this host";
+        }
+        if (why.contains("ermission denied")) {
+            return flag + " " + address + ": permission denied (ports below 1024 need root)";
+        }
+        return flag + " " + address + ": cannot listen there: " + Messages.of(e);
     }
 }

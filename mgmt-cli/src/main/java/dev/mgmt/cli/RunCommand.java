@@ -2,6 +2,8 @@ package dev.mgmt.cli;
 
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.cli.status.StatusServer;
+import dev.mgmt.cli.status.VertexLog;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
@@ -17,7 +19,10 @@ import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
 import java.io.IOException;
 import java.io.PrintStream;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,11 +134,33 @@ final class RunCommand implements Callable<Integer> {
                     + "$XDG_STATE_HOME/mgmt or ~/.local/state/mgmt).")
     Path stateDir;
 
+    @Option(names = "--prometheus", description = "Serve metrics (/metrics, in Prometheus's text format), health "
+            + "(/health, /vertices) and a live page of the graph (/) over HTTP on --prometheus-listen.")
+    boolean prometheus;
+
+    @Option(names = "--prometheus-listen", paramLabel = "HOST:PORT",
+            description = "Where --prometheus listens (default " + StatusServer.DEFAULT_LISTEN + "; :PORT for every "
+                    + "address). Giving it turns --prometheus on.")
+    String prometheusListen;
+
     @Mixin
     ClusterSecurityOptions security = new ClusterSecurityOptions();
 
+    /** Bound by {@link #checkFlags} with --prometheus; closed by the run loop, or here when the run ends early. */
+    private StatusServer status;
+
     @Override
     public Integer call() {
+        try {
+            return run();
+        } finally {
+            if (status != null) {
+                status.close();
+            }
+        }
+    }
+
+    private Integer run() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         if (!verbose) {
             // The console lines already say what the engine logs; keep stderr for real trouble.
@@ -179,11 +206,15 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         ConsoleReporter reporter = new ConsoleReporter(console);
+        VertexLog vertexLog = new VertexLog();
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
+        if (status != null) {
+            engine.events().subscribe(vertexLog::on);
+        }
         if (!needs.cluster()) {
             announce(console, first, loader.compiled());
         }
@@ -208,6 +239,12 @@ final class RunCommand implements Callable<Integer> {
             }
             console.line("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
                     : "joined through " + String.join(",", seeds)));
+        }
+        if (status != null) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            status.start(engine, world, vertexLog, registry::scrape);
+            console.line("mgmt: metrics, health and the live page on " + status.url()
+                    + (status.everyAddress() ? " (listening on every address)" : ""));
         }
         if (needs.cluster()) {
             // The first graph is rendered with the cluster's values, never with placeholders.
@@ -253,9 +290,12 @@ final class RunCommand implements Callable<Integer> {
             world.close();
             return Mgmt.EXIT_INVALID;
         }
+        if (loader.compiled() != null) {
+            vertexLog.seed(loader.compiled().resources().stream().map(dev.mgmt.api.Resource::id).toList());
+        }
         writeGraphviz(engine);
         starting.set(false);
-        RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
+        RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals, status,
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
         try (GraphFeed feed = GraphFeed.of(loader, world, host(), next -> apply(engine, runner, loader, current, next),
                 needs, values)) {
@@ -343,6 +383,27 @@ final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--listen " + listen + " binds every address of this "
                     + "host (TCP and UDP, IPv4 and IPv6) and is no address to tell other hosts: give --advertise "
                     + "HOST:PORT, the address they reach this host at, or listen on that one address");
+        }
+        if (prometheus || prometheusListen != null) {
+            bindStatus();
+        }
+    }
+
+    /** Listens now, before anything is read or applied: an address in use is a bad flag like any other. */
+    private void bindStatus() {
+        String flag = prometheusListen == null ? "--prometheus" : "--prometheus-listen";
+        String address = prometheusListen == null ? StatusServer.DEFAULT_LISTEN : prometheusListen;
+        InetSocketAddress at;
+        try {
+            at = StatusServer.address(address);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--prometheus-listen " + address + ": " + e.getMessage());
+        }
+        try {
+            status = StatusServer.bind(at);
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), Addresses.cannotListen(flag, address, at.getAddress(), e)
+                    + (flag.equals("--prometheus") ? " (give --prometheus-listen HOST:PORT for another)" : ""));
         }
     }
 

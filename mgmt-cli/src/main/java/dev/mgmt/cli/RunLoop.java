@@ -1,6 +1,7 @@
 package dev.mgmt.cli;
 
 import dev.mgmt.cli.Console.Tone;
+import dev.mgmt.cli.status.StatusServer;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.World;
 import dev.mgmt.api.Durations;
@@ -43,10 +44,12 @@ final class RunLoop {
     private final ConsoleReporter reporter;
     private final GraphvizFile graphviz;
     private final StopSignals signals;
+    private final StatusServer status;
     private final Settings settings;
 
+    /** @param status the {@code --prometheus} listener, or null; closed before the engine */
     RunLoop(Engine engine, ClusterRunner runner, World world, Console console, ConsoleReporter reporter,
-            GraphvizFile graphviz, StopSignals signals, Settings settings) {
+            GraphvizFile graphviz, StopSignals signals, StatusServer status, Settings settings) {
         this.engine = engine;
         this.runner = runner;
         this.world = world;
@@ -54,6 +57,7 @@ final class RunLoop {
         this.reporter = reporter;
         this.graphviz = graphviz;
         this.signals = signals;
+        this.status = status;
         this.settings = settings;
     }
 
@@ -132,6 +136,9 @@ final class RunLoop {
         }
         Map<VertexState, Integer> states = engine.states();
         graphviz.write(engine);
+        if (status != null) {
+            status.close();
+        }
         if (runner != null) {
             runner.close();
         }

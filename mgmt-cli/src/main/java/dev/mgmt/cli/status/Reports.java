@@ -1,0 +1,159 @@
+package dev.mgmt.cli.status;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mgmt.api.Durations;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.cluster.ClusterStatus;
+import dev.mgmt.cluster.World;
+import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.VertexState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The JSON of {@code /health} and {@code /vertices}, from the engine, its {@link VertexLog} and the cluster. */
+final class Reports {
+
+    /** How long {@code /health} waits for the cluster's status before saying it did not come. */
+    static final Duration CLUSTER_WAIT = Duration.ofSeconds(2);
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Engine engine;
+    private final World world;
+    private final VertexLog log;
+
+    Reports(Engine engine, World world, VertexLog log) {
+        this.engine = engine;
+        this.world = world;
+        this.log = log;
+    }
+
+    /** The HTTP status and body of {@code /health}. */
+    record Health(int code, ObjectNode body) {
+    }
+
+    Health health() {
+        boolean converged = log.converged();
+        ArrayNode failed = JSON.arrayNode();
+        ArrayNode blocked = JSON.arrayNode();
+        Map<VertexState, Integer> counts = engine.states();
+        // One trip to the engine's loop per vertex: only when some vertex is in trouble.
+        if (counts.get(VertexState.FAILED) + counts.get(VertexState.RETRYING) + counts.get(VertexState.BLOCKED) > 0) {
+            for (VertexLog.Entry e : log.entries()) {
+                VertexState state = state(e.id());
+                if (state == VertexState.FAILED || state == VertexState.RETRYING) {
+                    ObjectNode f = named(failed.addObject(), e.id());
+                    f.put("state", name(state));
+                    VertexLog.Error error = e.lastError();
+                    f.put("phase", error == null ? null : name(error.phase()));
+                    f.put("error", error == null ? null : error.message());
+                    f.put("time", error == null ? null : time(error.time()));
+                } else if (state == VertexState.BLOCKED) {
+                    named(blocked.addObject(), e.id()).put("by", e.blockedBy() == null ? null : e.blockedBy().toString());
+                }
+            }
+        }
+        String status = !failed.isEmpty() || !blocked.isEmpty() ? "failed" : converged ? "converged" : "pending";
+        ObjectNode body = JSON.objectNode();
+        body.put("status", status);
+        body.put("converged", converged);
+        body.set("failed", failed);
+        body.set("blocked", blocked);
+        body.set("cluster", world == null ? JSON.nullNode() : cluster());
+        return new Health(status.equals("converged") ? 200 : 503, body);
+    }
+
+    ObjectNode vertices() {
+        ArrayNode list = JSON.arrayNode();
+        for (VertexLog.Entry e : log.entries()) {
+            VertexState state = state(e.id());
+            if (state == null) {
+                continue; // removed while we looked
+            }
+            ObjectNode v = named(list.addObject(), e.id());
+            v.put("state", name(state));
+            if (e.lastCheck() == null) {
+                v.putNull("lastCheck");
+            } else {
+                v.putObject("lastCheck").put("time", time(e.lastCheck().time())).put("ok", e.lastCheck().ok())
+                        .put("millis", millis(e.lastCheck().took()));
+            }
+            if (e.lastApply() == null) {
+                v.putNull("lastApply");
+            } else {
+                v.putObject("lastApply").put("time", time(e.lastApply().time()))
+                        .put("millis", millis(e.lastApply().took()));
+            }
+            if (e.lastError() == null) {
+                v.putNull("lastError");
+            } else {
+                v.putObject("lastError").put("time", time(e.lastError().time()))
+                        .put("phase", name(e.lastError().phase())).put("message", e.lastError().message());
+            }
+        }
+        ObjectNode body = JSON.objectNode();
+        body.set("vertices", list);
+        return body;
+    }
+
+    private ObjectNode cluster() {
+        ObjectNode c = JSON.objectNode();
+        c.put("host", world.host());
+        ClusterStatus status;
+        try {
+            status = world.status().toFuture().get(CLUSTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return c.put("error", "the cluster's status did not come within " + Durations.format(CLUSTER_WAIT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return c.put("error", "interrupted while reading the cluster's status");
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return c.put("error", "cannot read the cluster's status: "
+                    + (cause.getMessage() == null ? "an unexpected error (run with -v)" : cause.getMessage()));
+        }
+        c.put("leader", status.leader().orElse(null));
+        ArrayNode members = c.putArray("members");
+        ArrayNode voters = c.putArray("voters");
+        for (ClusterStatus.Member m : status.members()) {
+            members.addObject().put("name", m.host()).put("address", m.address().isEmpty() ? null : m.address())
+                    .put("alive", m.alive()).put("voter", m.voter()).put("leader", m.leader());
+            if (m.voter()) {
+                voters.add(m.host());
+            }
+        }
+        return c;
+    }
+
+    /** The vertex's state, or null when it is no longer in the running graph. */
+    private VertexState state(ResourceId id) {
+        try {
+            return engine.state(id);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode named(ObjectNode o, ResourceId id) {
+        return o.put("id", id.toString()).put("kind", id.kind()).put("name", id.name());
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String time(Instant t) {
+        return t.toString();
+    }
+
+    /** Milliseconds to the microsecond: most checks take less than one. */
+    private static double millis(Duration d) {
+        return Math.round(d.toNanos() / 1_000.0) / 1_000.0;
+    }
+}
