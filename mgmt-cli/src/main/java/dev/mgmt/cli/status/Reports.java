@@ -11,6 +11,8 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +47,13 @@ final class Reports {
         Map<VertexState, Integer> counts = engine.states();
         // One trip to the engine's loop per vertex: only when some vertex is in trouble.
         if (counts.get(VertexState.FAILED) + counts.get(VertexState.RETRYING) + counts.get(VertexState.BLOCKED) > 0) {
+            List<VertexLog.Entry> blockedEntries = new ArrayList<>();
+            List<ResourceId> failedIds = new ArrayList<>();
             for (VertexLog.Entry e : log.entries()) {
                 VertexState state = state(e.id());
+                if (state == VertexState.FAILED) {
+                    failedIds.add(e.id());
+                }
                 if (state == VertexState.FAILED || state == VertexState.RETRYING) {
                     ObjectNode f = named(failed.addObject(), e.id());
                     f.put("state", name(state));
@@ -55,8 +62,14 @@ final class Reports {
                     f.put("error", error == null ? null : error.message());
                     f.put("time", error == null ? null : time(error.time()));
                 } else if (state == VertexState.BLOCKED) {
-                    named(blocked.addObject(), e.id()).put("by", e.blockedBy() == null ? null : e.blockedBy().toString());
+                    blockedEntries.add(e);
                 }
+            }
+            for (VertexLog.Entry e : blockedEntries) {
+                // The engine names the failed ancestor only to the vertices pending when it failed; one
+                // that became pending later is behind the only failed vertex, if there is one.
+                ResourceId by = e.blockedBy() != null ? e.blockedBy() : failedIds.size() == 1 ? failedIds.get(0) : null;
+                named(blocked.addObject(), e.id()).put("by", by == null ? null : by.toString());
             }
         }
         String status = !failed.isEmpty() || !blocked.isEmpty() ? "failed" : converged ? "converged" : "pending";
