@@ -155,6 +155,34 @@ class StatusServerIT {
     }
 
     @Test
+    void aGraphStillRunningIsPending() throws Exception {
+        Path graph = Files.writeString(dir.resolve("g.yaml"), """
+                graph: slow
+                resources:
+                  exec:
+                  - name: nap
+                    cmd: sleep 120
+                """);
+        int port = ClusterSecurityIT.freePort();
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
+            String base = "http://127.0.0.1:" + port;
+            mgmt.await("the apply running", () -> mgmt.stdout().contains("1 running"));
+            List<ProcessHandle> children = mgmt.handle().descendants().toList();
+            try {
+                HttpResponse<String> health = await(mgmt, base + "/health", r -> r.body().contains("\"pending\""));
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(JSON.readTree(health.body()).get("converged").asBoolean()).isFalse();
+                JsonNode vertices = JSON.readTree(get(base + "/vertices").body()).get("vertices");
+                assertThat(vertices).extracting(v -> v.get("id").asText() + " " + v.get("state").asText())
+                        .containsExactly("exec[nap] running");
+            } finally {
+                children.forEach(ProcessHandle::destroyForcibly);
+                mgmt.kill();
+            }
+        }
+    }
+
+    @Test
     void aClusterHostSaysWhoIsInTheCluster() throws Exception {
         Path graph = Files.writeString(dir.resolve("g.yaml"), """
                 graph: one-file
