@@ -71,7 +71,7 @@ async function draw(dot) {
   }
   let svg;
   try {
-    svg = await viz.renderSVGElement(dot);
+    svg = await viz.renderSVGElement(withLook(dot));
   } catch (e) {
     viz = new Viz({ workerURL: VIZ_WORKER }); // viz.js cannot be used again after an error
     throw e;
@@ -96,6 +96,13 @@ async function draw(dot) {
   view.scrollLeft = left;
   view.scrollTop = top;
   showCounts();
+}
+
+// The page's look, before the graph's own attributes (which win): a sans font, no background.
+function withLook(dot) {
+  return dot.replace('{', '{\n  graph [bgcolor="transparent" fontname="Helvetica"];\n'
+    + '  node [fontname="Helvetica" fontsize="12" penwidth="1.2"];\n'
+    + '  edge [fontname="Helvetica" fontsize="10" color="#667085" fontcolor="#475467"];\n');
 }
 
 // DotWriter doubles each backslash of an id and Graphviz keeps the pairs: undo that.
@@ -292,18 +299,25 @@ function onEvent(m) {
   scheduleRedraw();
 }
 
+let events = null;
+
 function connect() {
   const live = $('live');
-  const events = new EventSource('/events');
-  events.onopen = () => { live.className = 'live on'; live.textContent = 'live'; scheduleRedraw(); };
-  events.onmessage = (e) => onEvent(JSON.parse(e.data));
-  events.onerror = () => {
+  const es = new EventSource('/events');
+  events = es;
+  es.onopen = () => { live.className = 'live on'; live.textContent = 'live'; scheduleRedraw(); };
+  es.onmessage = (e) => onEvent(JSON.parse(e.data));
+  es.onerror = () => {
     live.className = 'live off';
     live.textContent = 'reconnecting';
     // The browser retries by itself unless the server refused (503: too many pages open).
-    if (events.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    if (es.readyState === EventSource.CLOSED && events === es) setTimeout(() => { if (events === es) connect(); }, 5000);
   };
 }
+
+// A page kept in the back/forward cache would hold its stream (and one of mgmt's few slots).
+window.addEventListener('pagehide', () => { if (events) { events.close(); events = null; } });
+window.addEventListener('pageshow', (e) => { if (e.persisted && !events) connect(); });
 
 function legend() {
   const items = STATES.map(([name, colour, meaning]) => {
