@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.api.Graph;
+import dev.mgmt.cli.MgmtProcess;
 import dev.mgmt.engine.resources.NoopResource;
 import dev.mgmt.resources.linux.ExecResource;
 import dev.mgmt.resources.linux.FileResource;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -105,17 +108,8 @@ class LivePageIT {
         awaitText("#details-id", ida);
         await("the details of " + ida, () -> text("#details-fields").contains("as wanted"));
 
-        // A directory where the file belongs: without force the apply fails, the vertex turns red.
-        // The engine may put the file back between the two steps: then again.
-        await("a directory at " + a, () -> {
-            Files.deleteIfExists(a);
-            try {
-                Files.createDirectory(a);
-            } catch (FileAlreadyExistsException quicker) {
-                return false;
-            }
-            return true;
-        });
+        // A directory where the file belongs: the vertex turns red.
+        breakFile(a);
         awaitVertex(ida, "failed", "tomato");
         await("the status to say failed", () -> text("#status").equals("failed"));
         await("the error in the details", () -> text("#details-fields").contains("last error")
@@ -139,6 +133,40 @@ class LivePageIT {
         await("the page's event stream", () -> server.page.pages() == 1);
         chromium.navigate("about:blank");
         await("the stream to be released", () -> server.page.pages() == 0);
+    }
+
+    @Test
+    void theRealMgmtRunServesThePage() throws Exception {
+        // Until mgmt run's --prometheus (issue 15, M2) is merged; remove this guard then.
+        try (MgmtProcess help = MgmtProcess.start("run", "--help")) {
+            help.waitFor();
+            Assumptions.assumeTrue(help.stdout().contains("--prometheus-listen"), "mgmt run has no --prometheus yet");
+        }
+        Path a = dir.resolve("a.txt");
+        Path yaml = dir.resolve("live.yaml");
+        Files.writeString(yaml, "graph: live\nresources:\n  file:\n  - name: a\n    path: " + js(a.toString())
+                + "\n    content: \"a\\n\"\n");
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", yaml.toString(), "--prometheus-listen", "127.0.0.1:0")) {
+            Matcher url = Pattern.compile("the live page on (http://127\\.0\\.0\\.1:[0-9]+/)").matcher("");
+            mgmt.await("the page's address", () -> url.reset(mgmt.stdout()).find());
+            chromium.navigate(url.group(1));
+            awaitVertex("file[a]", "clean", "palegreen");
+            awaitText("#graph-name", "live");
+            awaitText("#status", "converged");
+            click("file[a]");
+            await("the details from /vertices", () -> text("#details-fields").contains("as wanted"));
+
+            breakFile(a);
+            awaitVertex("file[a]", "failed", "tomato");
+            awaitText("#status", "failed");
+            await("the error from /vertices", () -> text("#details-fields").contains("last error")
+                    && !text("#details-fields").contains("last errornone"));
+            Files.delete(a);
+            awaitVertex("file[a]", "clean", "palegreen");
+            awaitText("#status", "converged");
+            assertThat(problems()).isEmpty();
+            chromium.navigate("about:blank");
+        }
     }
 
     @Test
@@ -172,6 +200,20 @@ class LivePageIT {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, chromium.screenshot());
         assertThat(problems()).isEmpty();
+    }
+
+    /** A directory where the file belongs: without force the apply fails. */
+    private static void breakFile(Path a) throws Exception {
+        // The engine may put the file back between the two steps: then again.
+        await("a directory at " + a, () -> {
+            Files.deleteIfExists(a);
+            try {
+                Files.createDirectory(a);
+            } catch (FileAlreadyExistsException quicker) {
+                return false;
+            }
+            return true;
+        });
     }
 
     // ---- the page, seen from the browser -------------------------------------------------
