@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.api.Graph;
 import dev.mgmt.cli.MgmtProcess;
 import dev.mgmt.engine.resources.NoopResource;
-import dev.mgmt.resources.linux.ExecResource;
 import dev.mgmt.resources.linux.FileResource;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * away releasing its event stream. Skipped when chromium is not installed.
  *
  * <p>With {@code -Dmgmt.screenshot=PATH} it also writes a screenshot of a small graph to PATH
- * (docs/img/live-page.png is made so).
+ * (docs/img/live-page.png is made so, from a real {@code mgmt run --prometheus}).
  */
 class LivePageIT {
 
@@ -169,37 +168,72 @@ class LivePageIT {
         }
     }
 
+    /** docs/img/live-page.png: a real mgmt run, a cluster of one, one resource failing and one blocked behind it. */
     @Test
     @EnabledIfSystemProperty(named = "mgmt.screenshot", matches = ".+")
     void screenshot() throws Exception {
         Path www = dir.resolve("www");
-        NoopResource start = NoopResource.of("start");
-        FileResource root = FileResource.builder("www").path(www + "/").build();
-        FileResource index = FileResource.builder("index.html").path(www.resolve("index.html").toString())
-                .content("<h1>hello</h1>\n").mode("0644").build();
-        FileResource about = FileResource.builder("about.html").path(www.resolve("about.html").toString())
-                .content("<p>about</p>\n").mode("0644").build();
-        ExecResource reload = ExecResource.shell("reload", "true");
-        // Its directory does not exist and recurse is off: the check refuses, the vertex fails.
-        FileResource backup = FileResource.builder("backup.tar").path(dir.resolve("backups/today.tar").toString())
-                .content("").build();
-        ExecResource upload = ExecResource.shell("upload", "true");
-        Graph g = Graph.builder("website").add(start, root, index, about, reload, backup, upload)
-                .edge(start, root).edge(root, index).edge(root, about)
-                .edge(index, reload).notifying().edge(about, reload).notifying()
-                .edge(start, backup).edge(backup, upload).build();
-        server = new PageServer(g, KEEP_ALIVE);
-        chromium.navigate(server.url("/"));
-        awaitVertex(index.id().toString(), "clean", "palegreen");
-        awaitVertex(backup.id().toString(), "failed", "tomato");
-        awaitVertex(upload.id().toString(), "blocked", "orange");
-        awaitVertex(reload.id().toString(), "clean", "palegreen");
-        click(backup.id().toString());
-        await("the error in the details", () -> text("#details-fields").contains("last error"));
-        Path out = Path.of(System.getProperty("mgmt.screenshot"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.write(out, chromium.screenshot());
-        assertThat(problems()).isEmpty();
+        String yaml = """
+                graph: website
+                resources:
+                  noop:
+                  - name: start
+                  file:
+                  - name: www
+                    path: %1$s
+                  - name: index.html
+                    path: %2$s
+                    content: "<h1>hello</h1>\\n"
+                    mode: "0644"
+                  - name: about.html
+                    path: %3$s
+                    content: "<p>about</p>\\n"
+                    mode: "0644"
+                  - name: backup.tar
+                    path: %4$s
+                    content: ""
+                  exec:
+                  - name: reload
+                    cmd: "true"
+                  - name: upload
+                    cmd: "true"
+                edges:
+                - {name: e1, from: {kind: noop, name: start}, to: {kind: file, name: www}}
+                - {name: e2, from: {kind: file, name: www}, to: {kind: file, name: index.html}}
+                - {name: e3, from: {kind: file, name: www}, to: {kind: file, name: about.html}}
+                - {name: e4, from: {kind: file, name: index.html}, to: {kind: exec, name: reload}, notify: true}
+                - {name: e5, from: {kind: file, name: about.html}, to: {kind: exec, name: reload}, notify: true}
+                - {name: e6, from: {kind: noop, name: start}, to: {kind: file, name: backup.tar}}
+                - {name: e7, from: {kind: file, name: backup.tar}, to: {kind: exec, name: upload}}
+                """.formatted(js(www + "/"), js(www.resolve("index.html").toString()),
+                js(www.resolve("about.html").toString()),
+                // Its directory does not exist and recurse is off: the check refuses, the vertex fails.
+                js(dir.resolve("backups/today.tar").toString()));
+        Path graph = dir.resolve("website.yaml");
+        Files.writeString(graph, yaml);
+        int clusterPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            clusterPort = free.getLocalPort();
+        }
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--hostname", "web1",
+                "--listen", "127.0.0.1:" + clusterPort, "--state-dir", dir.resolve("state").toString(),
+                "--prometheus-listen", "127.0.0.1:0")) {
+            Matcher url = Pattern.compile("the live page on (http://127\\.0\\.0\\.1:[0-9]+/)").matcher("");
+            mgmt.await("the page's address", () -> url.reset(mgmt.stdout()).find());
+            chromium.navigate(url.group(1));
+            awaitVertex("file[index.html]", "clean", "palegreen");
+            awaitVertex("file[backup.tar]", "failed", "tomato");
+            awaitVertex("exec[upload]", "blocked", "orange");
+            awaitVertex("exec[reload]", "clean", "palegreen");
+            await("the cluster", () -> text("#members").contains("web1"));
+            click("file[backup.tar]");
+            await("the error in the details", () -> text("#details-fields").contains("last error"));
+            Path out = Path.of(System.getProperty("mgmt.screenshot"));
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.write(out, chromium.screenshot());
+            assertThat(problems()).isEmpty();
+            chromium.navigate("about:blank");
+        }
     }
 
     /** A directory where the file belongs: without force the apply fails. */
