@@ -73,7 +73,9 @@ class LivePageIT {
     @AfterEach
     void stopServer() throws Exception {
         // Leave the page first: a server that stops under it is a problem of its own.
-        chromium.navigate("about:blank");
+        if (chromium != null) {
+            chromium.navigate("about:blank");
+        }
         if (server != null) {
             server.close();
         }
@@ -107,9 +109,16 @@ class LivePageIT {
         awaitText("#details-id", ida);
         await("the details of " + ida, () -> text("#details-fields").contains("as wanted"));
 
+        // The view is kept across redraws: zoomed in twice, it stays so.
+        chromium.eval("document.getElementById('zoom-in').click(); document.getElementById('zoom-in').click()");
+        String zoomed = chromium.eval("document.querySelector('#graph svg').style.width").asText();
+        String percent = text("#zoom-reset");
+
         // A directory where the file belongs: the vertex turns red.
         breakFile(a);
         awaitVertex(ida, "failed", "tomato");
+        assertThat(text("#zoom-reset")).isEqualTo(percent);
+        assertThat(chromium.eval("document.querySelector('#graph svg').style.width").asText()).isEqualTo(zoomed);
         await("the status to say failed", () -> text("#status").equals("failed"));
         await("the error in the details", () -> text("#details-fields").contains("last error")
                 && !text("#details-fields").contains("last errornone"));
