@@ -75,6 +75,7 @@ public final class TemplateLatencyBenchmark {
     private final List<String> hostOpts;
     private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<Host> hosts = new ArrayList<>();
+    private boolean closed;
 
     private final Set<Integer> usedPorts = new HashSet<>();
     private World writer;
@@ -231,7 +232,11 @@ public final class TemplateLatencyBenchmark {
         }
     }
 
-    private Host startHost(String name, List<String> seeds) throws IOException {
+    /** Synchronized with {@link #cleanUp}: a host is never started after it, nor missed by it. */
+    private synchronized Host startHost(String name, List<String> seeds) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("stopping");
+        }
         String address = "127.0.0.1:" + freePort();
         Path home = Files.createDirectories(tmp.resolve(name));
         Path out = Files.createDirectories(home.resolve("out"));
@@ -303,6 +308,7 @@ public final class TemplateLatencyBenchmark {
 
     /** Leaves the cluster, kills the processes it started (by their handles), deletes the temporary directories. */
     private synchronized void cleanUp() {
+        closed = true;
         World w = writer;
         writer = null;
         if (w != null) {

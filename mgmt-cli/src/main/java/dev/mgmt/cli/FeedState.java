@@ -2,10 +2,11 @@ package dev.mgmt.cli;
 
 /**
  * Where {@link GraphFeed} stands, as one value changed by one pure function ({@link #next}),
- * tested as a table. The running graph is the latest only when the mode is {@link Mode#IDLE}:
- * while a change waits for its reload, a reload runs, or a graph waits for values its edit
- * started to read, a newer graph is on its way and the host is not converged on what it was
- * asked to run.
+ * tested as a table. The feed reloads only when a step says so, one reload at a time, so every
+ * reload is a step and its outcome always counts. The running graph is the latest only when the
+ * mode is {@link Mode#IDLE}: while a change waits for its reload, a reload runs, or a graph waits
+ * for values its edit started to read, a newer graph is on its way and the host is not
+ * converged on what it was asked to run.
  *
  * @param mode     what the feed is doing
  * @param rejected whether the last reload kept the running graph because the newer one was
@@ -18,22 +19,20 @@ record FeedState(Mode mode, boolean rejected) {
     enum Mode {
         /** The running graph is the latest (or the latest was rejected). */
         IDLE,
-        /** A change (an edit, a value) waits for its reload. */
+        /** A change (an edit, a value) waits for the reload scheduled for it. */
         PENDING,
         /** A reload runs, with the latest file and values at its start. */
         LOADING,
-        /** A reload runs, and a change came after it started: another reload follows. */
+        /** A reload runs, and a change came after it started: another reload follows it. */
         LOADING_STALE,
         /** The reloaded file reads values it did not before; they are being subscribed. */
         AWAITING_VALUES
     }
 
-    /** What the last reload did. */
+    /** What a reload did. */
     enum Outcome {
         /** The new graph went in. */
         APPLIED,
-        /** Nothing is new since the last reload (whatever it did): nothing to do. */
-        UNCHANGED,
         /** The new graph was invalid (said); the running one is kept. */
         REJECTED,
         /** The new graph reads more of the cluster's values: it is rendered again once they come. */
@@ -48,12 +47,19 @@ record FeedState(Mode mode, boolean rejected) {
     record Changed() implements Input {
     }
 
-    /** A reload starts; it reads the latest file and values. */
+    /** The scheduled reload starts; it reads the latest file and values. */
     record LoadStarted() implements Input {
     }
 
-    /** A reload ended. */
+    /** The reload ended. */
     record LoadEnded(Outcome outcome) implements Input {
+    }
+
+    /**
+     * @param state  the state after
+     * @param reload whether to schedule a reload now
+     */
+    record Step(FeedState state, boolean reload) {
     }
 
     /** Whether the running graph is the latest one (it may have been rejected: see {@link #rejected}). */
@@ -61,30 +67,30 @@ record FeedState(Mode mode, boolean rejected) {
         return mode == Mode.IDLE;
     }
 
-    static FeedState next(FeedState s, Input in) {
+    static Step next(FeedState s, Input in) {
         if (in instanceof Changed) {
             return switch (s.mode) {
-                case IDLE, PENDING, AWAITING_VALUES -> new FeedState(Mode.PENDING, s.rejected);
-                case LOADING, LOADING_STALE -> new FeedState(Mode.LOADING_STALE, s.rejected);
+                case IDLE, AWAITING_VALUES -> new Step(new FeedState(Mode.PENDING, s.rejected), true);
+                // A reload is scheduled already, and reads the latest when it starts.
+                case PENDING -> new Step(s, false);
+                case LOADING, LOADING_STALE -> new Step(new FeedState(Mode.LOADING_STALE, s.rejected), false);
             };
         }
         if (in instanceof LoadStarted) {
-            // A reload that starts with no change waiting was queued behind one that already read
-            // the latest file and values: it finds nothing new, and is no step of the feed.
-            return s.mode == Mode.PENDING ? new FeedState(Mode.LOADING, s.rejected) : s;
+            return new Step(s.mode == Mode.PENDING ? new FeedState(Mode.LOADING, s.rejected) : s, false);
         }
         Outcome o = ((LoadEnded) in).outcome();
         boolean rejected = switch (o) {
             case APPLIED -> false;
             case REJECTED -> true;
-            case UNCHANGED, NEEDS_VALUES -> s.rejected;
+            case NEEDS_VALUES -> s.rejected;
         };
-        if (s.mode == Mode.LOADING_STALE) {
-            return new FeedState(Mode.PENDING, rejected);
-        }
-        if (s.mode != Mode.LOADING) {
-            return s; // not a step of the feed (see LoadStarted)
-        }
-        return new FeedState(o == Outcome.NEEDS_VALUES ? Mode.AWAITING_VALUES : Mode.IDLE, rejected);
+        return switch (s.mode) {
+            case LOADING -> new Step(new FeedState(o == Outcome.NEEDS_VALUES ? Mode.AWAITING_VALUES : Mode.IDLE,
+                    rejected), false);
+            case LOADING_STALE -> new Step(new FeedState(Mode.PENDING, rejected), true);
+            // No reload runs: nothing to end.
+            case IDLE, PENDING, AWAITING_VALUES -> new Step(s, false);
+        };
     }
 }

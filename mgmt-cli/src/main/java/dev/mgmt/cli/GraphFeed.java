@@ -6,6 +6,7 @@ import dev.mgmt.cli.TemplateInputs.Snapshot;
 import dev.mgmt.cluster.World;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -20,17 +21,16 @@ import reactor.util.retry.Retry;
 /**
  * The one path by which the running graph changes after it started: an edit of the graph file
  * and a change of a value its templates read ({@code kv}, {@code hosts}) both read the file
- * again, render it with the latest values and swap it in. Reloads run one at a time; a burst
- * of changes coalesces (each reload reads the latest file and values, and one that finds nothing
- * new since the running graph swaps nothing). A graph that does not read or compile keeps the
- * running one. A graph without cluster templates subscribes to nothing and swaps only on edits.
- * Where it stands is one {@link FeedState}: the running graph is the latest only when it is
- * settled, and {@code mgmt run} is converged only then.
+ * again, render it with the latest values and swap it in. Reloads run one at a time, each
+ * reading the latest file and values: changes that come before a reload starts are all taken by
+ * it, and changes during one cost one more reload (latest wins, never a queue). A graph that does
+ * not read or compile keeps the running one. A graph without cluster templates subscribes to
+ * nothing and swaps only on edits. Where the feed stands is one {@link FeedState}: the running
+ * graph is the latest only when it is settled, and {@code mgmt run} is converged only then.
  */
 final class GraphFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GraphFeed.class);
-    private static final Object EDIT = new Object();
     private static final Duration RETRY_FIRST = Duration.ofSeconds(1);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
@@ -44,24 +44,27 @@ final class GraphFeed implements AutoCloseable {
     private final GraphLoader loader;
     private final Function<Needs, Flux<Snapshot>> values;
     private final Predicate<YamlGraph> apply;
-    private final Sinks.Many<Object> edits = Sinks.many().multicast().onBackpressureBuffer();
     private final Sinks.Many<Needs> needs = Sinks.many().replay().latest();
     private final Sinks.Many<FeedState> states = Sinks.many().replay().latest();
     private final Scheduler serial;
     private final Scheduler timer;
     private volatile Tick latest;
-    /** What the last reload read (the running graph's values at first): a reload with no edit and these finds nothing new. */
+    /** What the last reload read (the running graph's values at first): a reload with no edit and these decides as it did. */
     private volatile Tick loadedWith;
     /** Whether the file was edited since the last reload: an edit coalesced with a value change is still an edit. */
     private volatile boolean editedSinceLoad;
+    /** What the last reload that read the file decided; a reload of the same file and values decides the same. */
+    private volatile FeedState.Outcome lastOutcome = FeedState.Outcome.APPLIED;
     private FeedState state = FeedState.IDLE;
+    private boolean closed;
     private Disposable running;
 
     /**
      * A feed reloading on its own thread, retrying failed value streams in real time.
      *
      * @param world    the cluster, or null without one
-     * @param apply    swaps a graph in; whether it went in (it says why not itself)
+     * @param apply    swaps a graph in; whether it went in (it says why not itself); throws
+     *                 {@link CancellationException} when the engine is closing
      * @param first    what the running graph reads
      * @param rendered what it was rendered with
      */
@@ -90,26 +93,23 @@ final class GraphFeed implements AutoCloseable {
     }
 
     void start() {
-        Flux<Object> changes = values == null ? Flux.empty() : needs.asFlux().distinctUntilChanged()
+        if (values == null) {
+            return; // no cluster: only edits reload
+        }
+        running = needs.asFlux().distinctUntilChanged()
                 .switchMap(n -> Flux.defer(() -> values.apply(n))
                         // A failed value stream (the store away for longer than its retries) must
-                        // not end template reloads, nor the edits merged with them, for good.
+                        // not end template reloads for good.
                         .retryWhen(Retry.backoff(Long.MAX_VALUE, RETRY_FIRST).maxBackoff(RETRY_MAX).scheduler(timer)
                                 .doBeforeRetry(r -> log.warn("the cluster's values for the graph's templates "
                                         + "failed ({}); reading them again", Messages.of(r.failure()))))
                         .map(v -> new Tick(n, v)))
-                // Every tick reloads, even one equal to what the last reload read (the first tick
-                // is the running graph's own values): that reload finds nothing new at once.
-                .doOnNext(t -> {
+                .subscribe(t -> {
+                    // Every tick is a change, even one equal to what the last reload read (the
+                    // first tick is the running graph's own values): its reload finds nothing new.
                     latest = t;
-                    // Said before the reload it causes can start, so the feed is never settled in between.
                     input(new FeedState.Changed());
-                })
-                .map(t -> (Object) t);
-        running = Flux.merge(edits.asFlux(), changes)
-                .onBackpressureLatest()
-                .publishOn(serial, 1)
-                .subscribe(this::reload, e -> log.error("graph reloads stopped: {}", Messages.of(e)));
+                }, e -> log.error("the cluster's values for the graph's templates stopped: {}", Messages.of(e)));
     }
 
     /** Whether the running graph is the latest (true) or a newer one is on its way (false); the current one first. */
@@ -126,29 +126,39 @@ final class GraphFeed implements AutoCloseable {
     synchronized void edited() {
         editedSinceLoad = true;
         input(new FeedState.Changed());
-        edits.tryEmitNext(EDIT);
     }
 
     private synchronized void input(FeedState.Input in) {
+        if (closed) {
+            return;
+        }
         FeedState before = state;
-        state = FeedState.next(state, in);
+        FeedState.Step step = FeedState.next(state, in);
+        state = step.state();
         if (!state.equals(before)) {
             states.tryEmitNext(state);
         }
+        if (step.reload()) {
+            serial.schedule(this::reload);
+        }
     }
 
-    private void reload(Object change) {
+    private void reload() {
         input(new FeedState.LoadStarted());
-        FeedState.Outcome outcome;
+        // Whatever happens, the reload ends as a step: a feed left loading would never settle.
+        FeedState.Outcome outcome = FeedState.Outcome.REJECTED;
         try {
             outcome = load();
+        } catch (CancellationException closing) {
+            outcome = lastOutcome; // the engine is closing: nothing happened
         } catch (RuntimeException e) {
             // One bad reload must not end the feed: later edits and values still reload.
             log.error("reloading the graph failed; the running graph is kept: {}", Messages.of(e));
             log.debug("reload failure", e);
-            outcome = FeedState.Outcome.REJECTED;
+        } finally {
+            lastOutcome = outcome;
+            input(new FeedState.LoadEnded(outcome));
         }
-        input(new FeedState.LoadEnded(outcome));
     }
 
     private FeedState.Outcome load() {
@@ -159,9 +169,21 @@ final class GraphFeed implements AutoCloseable {
         }
         Tick t = latest;
         if (!edited && t.equals(loadedWith)) {
-            return FeedState.Outcome.UNCHANGED; // coalesced behind a reload that already read these values
+            // What the last reload read, again (a value back where it was during a reload, the first
+            // tick): the same file and values, so the same outcome.
+            return lastOutcome;
         }
         loadedWith = t;
+        if (edited && values != null) {
+            // Only an edit can change what the file reads. A key it reads now and the values do not
+            // hold renders as a placeholder, which may make the graph look invalid: wait for the
+            // key's value first, saying nothing.
+            YamlGraph peeked = loader.peek(t.values());
+            if (peeked != null && !Needs.of(peeked).equals(t.needs())) {
+                needs.tryEmitNext(Needs.of(peeked));
+                return FeedState.Outcome.NEEDS_VALUES;
+            }
+        }
         Optional<YamlGraph> read = loader.load(edited ? EDITED : VALUES, t.values());
         if (read.isEmpty()) {
             return FeedState.Outcome.REJECTED;
@@ -173,16 +195,20 @@ final class GraphFeed implements AutoCloseable {
             return FeedState.Outcome.REJECTED;
         }
         if (!n.equals(t.needs())) {
-            // Rendered without values it reads now (a key added by the edit): wait for them, they
-            // come at once and render it again. Never a graph with a value missing in between.
+            // Rendered without values it reads now: wait for them, they come at once and render it
+            // again. Never a graph with a value missing in between.
             needs.tryEmitNext(n);
             return FeedState.Outcome.NEEDS_VALUES;
         }
         return apply.test(g) ? FeedState.Outcome.APPLIED : FeedState.Outcome.REJECTED;
     }
+
     /** Stops reloading; waits (up to {@link #CLOSE_WAIT}) for a reload under way, so the engine is not closed under it. */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         if (running != null) {
             running.dispose();
         }

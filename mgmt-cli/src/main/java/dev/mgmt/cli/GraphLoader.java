@@ -79,6 +79,11 @@ final class GraphLoader {
         return Optional.of(g);
     }
 
+    /** The graph as far as it reads with {@code values}, saying nothing; null when the file cannot be read at all. */
+    YamlGraph peek(TemplateValues values) {
+        return TemplateInputs.peek(file, codec, values);
+    }
+
     /** Prints problems found outside the file's reading (such as a template needing a cluster) under {@code header}. */
     void printProblems(String header, List<Problem> problems) {
         print(header, problems);

@@ -242,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (status != null) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            status.start(engine, world, vertexLog, registry::scrape);
+            status.start(engine, world, vertexLog, registry::scrape, () -> current.get().graph().name());
             console.line("mgmt: metrics, health and the live page on " + status.url()
                     + (status.everyAddress() ? " (listening on every address)" : ""));
         }
@@ -440,7 +440,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (GraphCompileException e) {
             loader.printCompileProblems("changed but is invalid; the running graph is kept", e, next);
         } catch (IllegalStateException e) {
-            // engine closing
+            // The engine is closing: no outcome of this graph's.
+            throw new java.util.concurrent.CancellationException("engine closing");
         } catch (RuntimeException e) {
             // Say why and keep going: one bad edit (or an unwritable --state-dir) must not stop reloads.
             System.err.println("mgmt: " + yaml + " changed but cannot be applied; the running graph is kept: "

@@ -152,8 +152,12 @@ final class RunLoop {
         if (result == 0 && graphviz.failed()) {
             result = Mgmt.EXIT_FAILED;
         }
-        boolean rejected = feed.state().rejected();
-        if (rejected) {
+        FeedState fed = feed.state();
+        if (!fed.settled()) {
+            // Stopped (a signal, --max-runtime) with a reload on its way: what it would have done is unknown.
+            console.line("mgmt: a newer version of " + yaml + " (or new values for its templates) was on its way "
+                    + "and did not run");
+        } else if (fed.rejected()) {
             // What the user last wrote (or what the cluster's values made of it) did not run.
             console.line(Tone.BAD, "mgmt: the latest version of " + yaml + " was rejected (said above); the graph "
                     + "before it ran");

@@ -8,62 +8,107 @@ import dev.mgmt.cli.FeedState.LoadEnded;
 import dev.mgmt.cli.FeedState.LoadStarted;
 import dev.mgmt.cli.FeedState.Mode;
 import dev.mgmt.cli.FeedState.Outcome;
+import dev.mgmt.cli.FeedState.Step;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link FeedState#next} as a table: state before, input, state after. (An in-process test: the CLI runs only *IT.) */
+/**
+ * {@link FeedState#next} as a table, every mode against every input: state before, input, state
+ * after, and whether a reload is scheduled. (An in-process test: the CLI runs only *IT.)
+ */
 class FeedStateIT {
 
-    private static FeedState s(Mode m, boolean rejected) {
-        return new FeedState(m, rejected);
+    private static final Input CHANGED = new Changed();
+    private static final Input STARTED = new LoadStarted();
+    private static final Input APPLIED = new LoadEnded(Outcome.APPLIED);
+    private static final Input REJECTED = new LoadEnded(Outcome.REJECTED);
+    private static final Input NEEDS = new LoadEnded(Outcome.NEEDS_VALUES);
+
+    private static FeedState s(Mode m) {
+        return new FeedState(m, false);
+    }
+
+    private static FeedState r(Mode m) {
+        return new FeedState(m, true);
+    }
+
+    private static Arguments row(FeedState before, Input in, FeedState after, boolean reload) {
+        return Arguments.of(before, in, after, reload);
     }
 
     static Stream<Arguments> table() {
-        Input changed = new Changed();
-        Input started = new LoadStarted();
         return Stream.of(
-                // A change waits for its reload; more changes before it starts are the same wait.
-                Arguments.of(s(Mode.IDLE, false), changed, s(Mode.PENDING, false)),
-                Arguments.of(s(Mode.PENDING, false), changed, s(Mode.PENDING, false)),
-                Arguments.of(s(Mode.IDLE, true), changed, s(Mode.PENDING, true)),
-                // The values an edit started to read arrived.
-                Arguments.of(s(Mode.AWAITING_VALUES, false), changed, s(Mode.PENDING, false)),
-                // A change during a reload: another reload follows.
-                Arguments.of(s(Mode.LOADING, false), changed, s(Mode.LOADING_STALE, false)),
-                Arguments.of(s(Mode.LOADING_STALE, false), changed, s(Mode.LOADING_STALE, false)),
-                Arguments.of(s(Mode.PENDING, false), started, s(Mode.LOADING, false)),
-                // A reload queued behind one that already read the latest is no step: it finds nothing new.
-                Arguments.of(s(Mode.IDLE, false), started, s(Mode.IDLE, false)),
-                Arguments.of(s(Mode.AWAITING_VALUES, false), started, s(Mode.AWAITING_VALUES, false)),
-                Arguments.of(s(Mode.IDLE, true), new LoadEnded(Outcome.UNCHANGED), s(Mode.IDLE, true)),
-                Arguments.of(s(Mode.LOADING, true), new LoadEnded(Outcome.APPLIED), s(Mode.IDLE, false)),
-                Arguments.of(s(Mode.LOADING, false), new LoadEnded(Outcome.REJECTED), s(Mode.IDLE, true)),
-                // Nothing new since the last reload: whatever it did stands.
-                Arguments.of(s(Mode.LOADING, true), new LoadEnded(Outcome.UNCHANGED), s(Mode.IDLE, true)),
-                Arguments.of(s(Mode.LOADING, false), new LoadEnded(Outcome.UNCHANGED), s(Mode.IDLE, false)),
-                Arguments.of(s(Mode.LOADING, true), new LoadEnded(Outcome.NEEDS_VALUES), s(Mode.AWAITING_VALUES, true)),
-                // A change came during the reload: whatever it did, the next one is due.
-                Arguments.of(s(Mode.LOADING_STALE, false), new LoadEnded(Outcome.APPLIED), s(Mode.PENDING, false)),
-                Arguments.of(s(Mode.LOADING_STALE, false), new LoadEnded(Outcome.REJECTED), s(Mode.PENDING, true)),
-                Arguments.of(s(Mode.LOADING_STALE, false), new LoadEnded(Outcome.NEEDS_VALUES), s(Mode.PENDING, false)),
-                // An end with no reload under way changes nothing.
-                Arguments.of(s(Mode.IDLE, false), new LoadEnded(Outcome.REJECTED), s(Mode.IDLE, false)),
-                Arguments.of(s(Mode.PENDING, false), new LoadEnded(Outcome.APPLIED), s(Mode.PENDING, false)));
+                // IDLE: a change schedules its reload; nothing else is a step.
+                row(s(Mode.IDLE), CHANGED, s(Mode.PENDING), true),
+                row(s(Mode.IDLE), STARTED, s(Mode.IDLE), false),
+                row(s(Mode.IDLE), APPLIED, s(Mode.IDLE), false),
+                row(s(Mode.IDLE), REJECTED, s(Mode.IDLE), false),
+                row(s(Mode.IDLE), NEEDS, s(Mode.IDLE), false),
+                // PENDING: more changes are taken by the reload already scheduled.
+                row(s(Mode.PENDING), CHANGED, s(Mode.PENDING), false),
+                row(s(Mode.PENDING), STARTED, s(Mode.LOADING), false),
+                row(s(Mode.PENDING), APPLIED, s(Mode.PENDING), false),
+                row(s(Mode.PENDING), REJECTED, s(Mode.PENDING), false),
+                row(s(Mode.PENDING), NEEDS, s(Mode.PENDING), false),
+                // LOADING: the reload's outcome is the latest graph's, unless a change came meanwhile.
+                row(s(Mode.LOADING), CHANGED, s(Mode.LOADING_STALE), false),
+                row(s(Mode.LOADING), STARTED, s(Mode.LOADING), false),
+                row(s(Mode.LOADING), APPLIED, s(Mode.IDLE), false),
+                row(s(Mode.LOADING), REJECTED, r(Mode.IDLE), false),
+                row(s(Mode.LOADING), NEEDS, s(Mode.AWAITING_VALUES), false),
+                // LOADING_STALE: whatever the reload did, the next one is scheduled.
+                row(s(Mode.LOADING_STALE), CHANGED, s(Mode.LOADING_STALE), false),
+                row(s(Mode.LOADING_STALE), STARTED, s(Mode.LOADING_STALE), false),
+                row(s(Mode.LOADING_STALE), APPLIED, s(Mode.PENDING), true),
+                row(s(Mode.LOADING_STALE), REJECTED, r(Mode.PENDING), true),
+                row(s(Mode.LOADING_STALE), NEEDS, s(Mode.PENDING), true),
+                // AWAITING_VALUES: the values (a change) schedule the reload that renders with them.
+                row(s(Mode.AWAITING_VALUES), CHANGED, s(Mode.PENDING), true),
+                row(s(Mode.AWAITING_VALUES), STARTED, s(Mode.AWAITING_VALUES), false),
+                row(s(Mode.AWAITING_VALUES), APPLIED, s(Mode.AWAITING_VALUES), false),
+                row(s(Mode.AWAITING_VALUES), REJECTED, s(Mode.AWAITING_VALUES), false),
+                row(s(Mode.AWAITING_VALUES), NEEDS, s(Mode.AWAITING_VALUES), false),
+                // The rejection stands until a reload applies a graph; waiting for values keeps it.
+                row(r(Mode.IDLE), CHANGED, r(Mode.PENDING), true),
+                row(r(Mode.PENDING), STARTED, r(Mode.LOADING), false),
+                row(r(Mode.LOADING), APPLIED, s(Mode.IDLE), false),
+                row(r(Mode.LOADING), REJECTED, r(Mode.IDLE), false),
+                row(r(Mode.LOADING), NEEDS, r(Mode.AWAITING_VALUES), false),
+                row(r(Mode.LOADING), CHANGED, r(Mode.LOADING_STALE), false),
+                row(r(Mode.LOADING_STALE), APPLIED, s(Mode.PENDING), true),
+                row(r(Mode.LOADING_STALE), NEEDS, r(Mode.PENDING), true),
+                row(r(Mode.AWAITING_VALUES), CHANGED, r(Mode.PENDING), true));
     }
 
-    @ParameterizedTest(name = "{0} + {1} -> {2}")
+    @ParameterizedTest(name = "{0} + {1} -> {2}, reload {3}")
     @MethodSource("table")
-    void next(FeedState before, Input in, FeedState after) {
-        assertThat(FeedState.next(before, in)).isEqualTo(after);
+    void next(FeedState before, Input in, FeedState after, boolean reload) {
+        assertThat(FeedState.next(before, in)).isEqualTo(new Step(after, reload));
+    }
+
+    @Test
+    void theTableCoversEveryModeAndInput() {
+        Set<List<Object>> covered = new HashSet<>();
+        table().forEach(a -> {
+            FeedState before = (FeedState) a.get()[0];
+            if (!before.rejected()) {
+                covered.add(List.of(before.mode(), a.get()[1]));
+            }
+        });
+        assertThat(covered).hasSize(Mode.values().length * 5);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void settledOnlyWhenIdle(Mode m) {
-        assertThat(s(m, false).settled()).isEqualTo(m == Mode.IDLE);
-        assertThat(s(m, true).settled()).isEqualTo(m == Mode.IDLE);
+        assertThat(s(m).settled()).isEqualTo(m == Mode.IDLE);
+        assertThat(r(m).settled()).isEqualTo(m == Mode.IDLE);
     }
 
     static Stream<Mode> modes() {

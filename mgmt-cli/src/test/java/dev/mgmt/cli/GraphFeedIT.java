@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,9 @@ class GraphFeedIT {
     private final List<Boolean> settled = new ArrayList<>();
     private Path yaml;
     private volatile boolean refuse;
+    private volatile boolean closing;
+    /** The feed's state at each swap: never settled while a reload runs. */
+    private final List<FeedState> duringReloads = new ArrayList<>();
     private Runnable duringApply;
     private GraphFeed feed;
 
@@ -87,8 +91,10 @@ class GraphFeedIT {
         Snapshot first = kv("k", "v0");
         sink(K).tryEmitNext(first);
         feed = new GraphFeed(loader, n -> sink(n).asFlux(), g -> {
-            // The feed is never settled while a reload it started runs.
-            assertThat(feed.state().settled()).isFalse();
+            duringReloads.add(feed.state());
+            if (closing) {
+                throw new CancellationException("engine closing");
+            }
             if (refuse) {
                 return false;
             }
@@ -106,6 +112,7 @@ class GraphFeedIT {
 
     @AfterEach
     void close() {
+        assertThat(duringReloads).noneMatch(FeedState::settled);
         feed.close();
         time.dispose();
     }
@@ -217,6 +224,59 @@ class GraphFeedIT {
         assertThat(applied).hasSize(2);
         assertThat(content(applied.get(0))).contains("v1");
         assertThat(content(applied.get(1))).contains("v2");
+        assertThat(feed.state()).isEqualTo(FeedState.IDLE);
+    }
+
+    @Test
+    void aChangeDuringAReloadBackToWhatItReadDecidesTheSameWithoutAnotherSwap() {
+        duringApply = () -> {
+            duringApply = null;
+            sink(K).tryEmitNext(kv("k", "v1"));
+        };
+        sink(K).tryEmitNext(kv("k", "v1"));
+        runReloads();
+        assertThat(applied).hasSize(1);
+        assertThat(feed.state()).isEqualTo(FeedState.IDLE);
+    }
+
+    @Test
+    void aRejectionStandsThroughAReloadOfTheSameValues() {
+        refuse = true;
+        duringApply = null;
+        sink(K).tryEmitNext(kv("k", "v1"));
+        // The same value again while the refused reload runs: the next reload decides as it did.
+        reloads.poll().run();
+        assertThat(feed.state()).isEqualTo(new FeedState(FeedState.Mode.IDLE, true));
+        sink(K).tryEmitNext(kv("k", "v1"));
+        runReloads();
+        assertThat(feed.state()).isEqualTo(new FeedState(FeedState.Mode.IDLE, true));
+    }
+
+    @Test
+    void anEditReadingAKeyWhosePlaceholderWouldBeInvalidWaitsForItQuietly() throws Exception {
+        Needs km = new Needs(new java.util.TreeSet<>(List.of("k", "m")), false);
+        Files.writeString(yaml, graph("{{ kv \"k\" \"none\" }}") + "    mode: '{{ kv \"m\" }}'\n");
+        feed.edited();
+        runReloads();
+        assertThat(applied).isEmpty();
+        assertThat(feed.state().mode()).isEqualTo(FeedState.Mode.AWAITING_VALUES);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+
+        sink(km).tryEmitNext(kv("k", "v0", "m", "0600"));
+        runReloads();
+        assertThat(applied).hasSize(1);
+        assertThat(content(applied.get(0))).isEqualTo("v0 0600");
+        assertThat(feed.state()).isEqualTo(FeedState.IDLE);
+    }
+
+    @Test
+    void aReloadCutShortByTheEngineClosingChangesNothing() {
+        sink(K).tryEmitNext(kv("k", "v1"));
+        runReloads();
+        closing = true;
+        sink(K).tryEmitNext(kv("k", "v2"));
+        runReloads();
+        assertThat(applied).hasSize(1);
         assertThat(feed.state()).isEqualTo(FeedState.IDLE);
     }
 

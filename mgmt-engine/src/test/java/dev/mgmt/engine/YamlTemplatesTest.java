@@ -144,6 +144,15 @@ class YamlTemplatesTest {
     }
 
     @Test
+    void anUnquotedTemplateWhereNoneIsReadIsSaidSoNotToBeQuoted() {
+        assertThatThrownBy(() -> YamlGraph.parse("graph: g\nresources:\n  probe:\n  - name: {{ hostname }}\n",
+                "g.yaml", YamlValuesTest.CODEC, VALUES)).isInstanceOf(YamlGraphException.class)
+                .extracting(e -> ((YamlGraphException) e).problems().stream().map(Object::toString).toList())
+                .isEqualTo(List.of("g.yaml:4: probe[{{ hostname }}]: name: templates ({{ … }}) are read only in "
+                        + "resources' parameter values, not here (a literal \"{{\" is not possible here either)"));
+    }
+
+    @Test
     void aRealMapWhereTextIsExpectedIsNotTakenForATemplate() {
         for (String map : List.of("{ {a: b}: c }", "{ { a }: x }", "{a: b}", "{ {a}, {b} }")) {
             assertThatThrownBy(() -> read("text: " + map)).as(map).isInstanceOf(YamlGraphException.class)

@@ -250,9 +250,11 @@ class TemplateTest {
         assertThatThrownBy(() -> t.render(new Hosts("lan", Arrays.asList(new Host("a", "1"), null))))
                 .hasMessage("line 1:1: {{#each hosts}}: element 2 of hosts is null; a template renders no null");
         assertThatThrownBy(() -> t.render(new Hosts("lan", null)))
-                .hasMessageStartingWith("line 1:1: {{#each hosts}}: hosts of Hosts is null; a template renders no null");
+                .hasMessage("line 1:1: {{#each hosts}}: hosts of Hosts is null; a template renders no null: give an "
+                        + "empty List when there is nothing");
         assertThatThrownBy(() -> Template.of(Peer.class, "{{ host.name }}").render(new Peer(null, Role.VOTER)))
-                .hasMessageStartingWith("line 1:1: {{ host.name }}: host of Peer is null;");
+                .hasMessage("line 1:1: {{ host.name }}: host of Peer is null; a template renders no null: host must "
+                        + "not be null (a hole cannot read through an absent record)");
         assertThatThrownBy(() -> Template.of(Maybe.class, "{{ comment }}").render(new Maybe(null, OptionalInt.empty(), Optional.empty())))
                 .hasMessageEndingWith("give an empty Optional for a value that may be absent");
     }

@@ -39,6 +39,7 @@ public final class StatusServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile LivePage page;
     private volatile boolean closed;
 
     private StatusServer(HttpServer server) {
@@ -97,10 +98,12 @@ public final class StatusServer implements AutoCloseable {
     /**
      * Adds the endpoints and starts serving.
      *
-     * @param world   the cluster, or null without one
-     * @param metrics the Prometheus text of the metrics, scraped per request
+     * @param world     the cluster, or null without one
+     * @param metrics   the Prometheus text of the metrics, scraped per request
+     * @param graphName the running graph's name, for the live page
      */
-    public void start(Engine engine, World world, VertexLog log, Supplier<String> metrics) {
+    public void start(Engine engine, World world, VertexLog log, Supplier<String> metrics,
+                      Supplier<String> graphName) {
         Reports reports = new Reports(engine, world, log);
         server.createContext("/metrics", exact(ex -> send(ex, 200, PROMETHEUS_TEXT,
                 metrics.get().getBytes(StandardCharsets.UTF_8))));
@@ -109,7 +112,7 @@ public final class StatusServer implements AutoCloseable {
             sendJson(ex, h.code(), h.body());
         }));
         server.createContext("/vertices", exact(ex -> sendJson(ex, 200, reports.vertices())));
-        LivePage.register(server, engine, world);
+        page = LivePage.register(server, engine, world, graphName);
         server.start();
     }
 
@@ -134,6 +137,10 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (page != null) {
+            // Its event streams hold their requests open; the server would wait for them.
+            page.close();
+        }
         server.stop(1);
         executor.shutdownNow();
     }

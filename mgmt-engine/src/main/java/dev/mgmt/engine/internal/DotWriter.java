@@ -42,7 +42,7 @@ final class DotWriter {
             VertexState s = state.apply(v);
             boolean would = s == VertexState.CLEAN && wouldChange.test(v);
             Map<String, Attribute> a = new LinkedHashMap<>();
-            a.put("label", DefaultAttribute.createAttribute(v.id + "\\n" + (would ? WOULD_CHANGE : s.name().toLowerCase())));
+            a.put("label", DefaultAttribute.createAttribute(label(v.id.toString()) + "\\n" + (would ? WOULD_CHANGE : s.name().toLowerCase())));
             a.put("style", DefaultAttribute.createAttribute("filled"));
             a.put("fillcolor", DefaultAttribute.createAttribute(would ? WOULD_CHANGE_COLOUR : colour(s)));
             return a;
@@ -63,8 +63,21 @@ final class DotWriter {
         return out.toString();
     }
 
+    /**
+     * A node id: in a quoted DOT string only {@code \"} is an escape, and Graphviz keeps a
+     * {@code \\} pair as it is; doubling each backslash keeps a name that ends in one from
+     * swallowing the closing quote (readers of the SVG's titles halve them again).
+     */
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * A name in a label, where Graphviz reads {@code \n}, {@code \l}, {@code \N}, {@code \G}
+     * and the like as escapes: each backslash doubled shows as one. (JGraphT escapes the quotes.)
+     */
+    private static String label(String s) {
+        return s.replace("\\", "\\\\");
     }
 
     private static String colour(VertexState s) {

@@ -91,11 +91,24 @@ public final class TemplateBody {
             if (value == null) {
                 throw new IllegalArgumentException(tag.at() + ": " + tag.written() + ": " + c.name() + " of "
                         + c.owner().name() + " is null" + (s.where() == null ? "" : " (" + s.where() + ")")
-                        + "; a template renders no null: " + (optional(c.type()) ? "give an empty " + c.type().getSimpleName()
-                        : "make it Optional<" + c.typeName() + ">") + " for a value that may be absent");
+                        + "; a template renders no null: " + advice(c));
             }
         }
         return value;
+    }
+
+    /** What to do instead of a null: only a rendered value can be an Optional (a hole cannot go through one). */
+    private static String advice(Component c) {
+        if (optional(c.type())) {
+            return "give an empty " + c.type().getSimpleName() + " for a value that may be absent";
+        }
+        if (java.util.Collection.class.isAssignableFrom(c.type())) {
+            return "give an empty " + c.type().getSimpleName() + " when there is nothing";
+        }
+        if (c.type().isRecord()) {
+            return c.name() + " must not be null (a hole cannot read through an absent record)";
+        }
+        return "make it Optional<" + c.typeName() + "> for a value that may be absent";
     }
 
     static boolean optional(Class<?> type) {

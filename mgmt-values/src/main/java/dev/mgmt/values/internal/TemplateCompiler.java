@@ -77,7 +77,7 @@ public final class TemplateCompiler {
                         }
                         Frame inner = f;
                         f = f.outer();
-                        f.nodes().add(new Each(inner.over(), inner.opener(), inner.nodes()));
+                        f.nodes().add(new Each(inner.over(), inner.opener(), List.copyOf(inner.nodes())));
                     }
                 }
             }
@@ -86,7 +86,7 @@ public final class TemplateCompiler {
             throw fail(f.opener().at(), f.opener().written() + " is not closed: expected {{/each}} before the end "
                     + "of the template; in it a hole names a component of " + scope(f));
         }
-        return new TemplateBody(f.nodes());
+        return new TemplateBody(List.copyOf(f.nodes()));
     }
 
     /** The reference of a hole, checked to render. */

@@ -42,9 +42,13 @@ final class UnquotedTemplates {
             if (text == null || !(t.getKeyNode() instanceof ScalarNode k)) {
                 continue;
             }
-            problems.add(t.getValueNode(), shown + ": " + k.getValue() + " is a YAML map here because it starts with {; "
-                    + "a template must be quoted: " + k.getValue() + ": '" + text.replace("'", "''") + "'");
-            said.add(k.getValue());
+            // Where templates are not read, quoting would not help: the text is put back and refused
+            // there as any template is (once), never with advice to quote it.
+            if (!k.getValue().equals("name") && !k.getValue().equals("meta")) {
+                problems.add(t.getValueNode(), shown + ": " + k.getValue() + " is a YAML map here because it starts "
+                        + "with {; a template must be quoted: " + k.getValue() + ": '" + text.replace("'", "''") + "'");
+                said.add(k.getValue());
+            }
             if (out == null) {
                 out = new ArrayList<>(tuples);
             }

@@ -158,7 +158,10 @@ final class Membership {
 
     /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:7946}), as every address is written. */
     static String hostPort(Address a) {
-        return new HostPort(a.host(), a.port()).toString();
+        // Atomix keeps the host as it was given: an IPv6 literal may come bracketed already.
+        String host = a.host().startsWith("[") && a.host().endsWith("]") ? a.host().substring(1, a.host().length() - 1)
+                : a.host();
+        return new HostPort(host, a.port()).toString();
     }
 
     private View compute(long version) {

@@ -14,5 +14,7 @@ class MembershipAddressTest {
         assertThat(Membership.hostPort(Address.from("fe80::1", 7947))).isEqualTo("[fe80::1]:7947");
         assertThat(Membership.hostPort(Address.from("127.0.0.1", 7946))).isEqualTo("127.0.0.1:7946");
         assertThat(Membership.hostPort(Address.from("node1.example", 1))).isEqualTo("node1.example:1");
+        assertThat(Membership.hostPort(Address.from("fe80::1%eth0", 7946))).isEqualTo("[fe80::1%eth0]:7946");
+        assertThat(Membership.hostPort(Address.from("[::1]", 7946))).isEqualTo("[::1]:7946");
     }
 }
