@@ -72,6 +72,7 @@ public final class ReactiveEngine implements Engine {
     /** Given to every watch subscription: resources that keep time use the engine's clock. */
     private final reactor.util.context.Context watchContext;
     private final EventHub hub = new EventHub();
+    private final EventTimes eventTimes;
     private final EngineLoop loop;
     private final Permits permits;
     private final RunSteps steps;
@@ -114,8 +115,9 @@ public final class ReactiveEngine implements Engine {
         this.ownTime = time == null ? new TimeThread() : null;
         this.time = time == null ? ownTime.scheduler : time;
         this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
+        this.eventTimes = new EventTimes(this.time);
         this.loop = new EngineLoop(this::afterTask);
-        this.steps = new RunSteps(this.time, this::post, hub::wanted);
+        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wanted);
         this.clock = new ConvergedClock(this.time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
@@ -831,8 +833,16 @@ public final class ReactiveEngine implements Engine {
 
     /** Any thread: the first of a burst of watch elements. */
     void watchSignalled(Vertex v) {
+        Instant at = hub.wanted() ? now() : null;
         loop.execute(() -> {
-            v.signalTaken();
+            int elements = v.signalTaken();
+            if (at != null) {
+                // Before fire: the run it may start comes after the change in the events.
+                Taken t = VertexTransitions.taken(v.state, v.marks);
+                if (t == Taken.OWES_RUN || t == Taken.COALESCED) {
+                    emit(() -> new EngineEvent.Changed(at, v.id, t == Taken.COALESCED ? elements : elements - 1));
+                }
+            }
             fire(v, Input.WATCH_ELEMENT, v.resource instanceof Trigger ? F_TRIGGER : 0);
         });
     }
@@ -965,7 +975,7 @@ public final class ReactiveEngine implements Engine {
     }
 
     private Instant now() {
-        return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
+        return eventTimes.now();
     }
 
     /** From the loop. */

@@ -33,16 +33,19 @@ final class RunSteps {
     enum Outcome { NOTHING, WOULD_APPLY, APPLIED, REFRESHED, APPLIED_AND_REFRESHED }
 
     private final Scheduler time;
+    private final EventTimes eventTimes;
     private final Consumer<EngineEvent> post;
     private final BooleanSupplier wanted;
 
     /**
      * @param time the engine clock, for durations and timeouts
+     * @param eventTimes the times events carry
      * @param post where events go; called from worker threads
      * @param wanted whether anyone listens, so that no event is built for nobody
      */
-    RunSteps(Scheduler time, Consumer<EngineEvent> post, BooleanSupplier wanted) {
+    RunSteps(Scheduler time, EventTimes eventTimes, Consumer<EngineEvent> post, BooleanSupplier wanted) {
         this.time = time;
+        this.eventTimes = eventTimes;
         this.post = post;
         this.wanted = wanted;
     }
@@ -136,7 +139,7 @@ final class RunSteps {
     }
 
     private Instant now() {
-        return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
+        return eventTimes.now();
     }
 
     private record Timed(boolean value, long start) {
