@@ -5,8 +5,10 @@ import dev.mgmt.metrics.internal.EngineMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Micrometer meters for an engine, derived from its {@link Engine#events() events}; every
- * meter, its tags and its Prometheus name are in docs/metrics.md.
+ * Micrometer meters for an engine, derived from its events (through
+ * {@link Engine#listen}: only the types the meters need are built, and they are counted on
+ * the thread where they happen, with no queue); every meter, its tags and its Prometheus name
+ * are in docs/metrics.md.
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -40,8 +42,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       {@code mgmt.converged} (1 after {@code Converged}, 0 after {@code Unconverged}).</li>
  * </ul>
  *
- * The meters cost the engine the building and delivery of its events (docs/benchmarks.md
- * measures it); the counting happens on the event delivery thread, off the engine's loop.
+ * The cost to the engine, with and without a registry, is in docs/benchmarks.md ("Metrics
+ * overhead").
  */
 public final class EngineMetrics {
 

@@ -51,6 +51,7 @@ final class EventHub implements Executor {
     private boolean completed;
     /** Read by the loop to skip building events nobody will see; counted when subscribe() is called. */
     private final AtomicInteger subscribers = new AtomicInteger();
+    private final EventTaps taps = new EventTaps();
 
     EventHub() {
         String name = "mgmt-events-" + SERIAL.incrementAndGet();
@@ -93,13 +94,30 @@ final class EventHub implements Executor {
         return true;
     }
 
-    /** Whether anyone listens; convergence events are kept for later subscribers either way. */
+    /** Whether an {@code events()} subscriber listens; convergence events are kept for later ones either way. */
     boolean wanted() {
         return subscribers.get() > 0;
     }
 
-    /** From the loop. */
+    /** Whether an {@code events()} subscriber or a listener wants events of this type ({@link EventTaps} bit). */
+    boolean wants(int bit) {
+        return subscribers.get() > 0 || taps.wants(bit);
+    }
+
+    /** The listeners of {@code Engine.listen}. */
+    EventTaps taps() {
+        return taps;
+    }
+
+    /**
+     * From the loop or a worker: to the listeners at once, and queued for the subscribers, who
+     * receive events in the order published. Only convergence is queued when no one subscribes.
+     */
     void publish(EngineEvent e) {
+        taps.publish(e);
+        if (subscribers.get() == 0 && !(e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)) {
+            return;
+        }
         deliver(() -> {
             if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged) {
                 convergence = e;

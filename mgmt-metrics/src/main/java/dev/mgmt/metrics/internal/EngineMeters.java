@@ -8,24 +8,32 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.Disposable;
 
 /**
- * The engine's meters, fed by its events (see {@code EngineMetrics} for what each measures).
- * Events come one at a time on the engine's delivery thread, so the maps below need no lock;
- * only registering and removing meters is guarded against a concurrent {@link #close}.
+ * The engine's meters, fed by the events it hands to {@code Engine.listen} (see
+ * {@code EngineMetrics} for what each measures). Those come on the engine's loop and on its
+ * workers at the same time, one vertex's in order: the maps are concurrent, a vertex's repair
+ * is updated atomically, and registering and removing meters is guarded against {@link #close}.
  */
 public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
     private final MeterRegistry registry;
     private final StateSample states;
-    // Delivery-thread confined.
-    private final Map<String, KindMeters> kinds = new HashMap<>();
-    private final Map<ResourceId, DriftRepair.Track> repairs = new HashMap<>();
+    /** The event types the meters need; the engine builds no other for them. */
+    private static final Set<Class<? extends EngineEvent>> TYPES = Set.of(EngineEvent.Changed.class,
+            EngineEvent.RunStarted.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
+            EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
+            EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
+
+    private final Map<String, KindMeters> kinds = new ConcurrentHashMap<>();
+    private final Map<ResourceId, DriftRepair.Track> repairs = new ConcurrentHashMap<>();
     // Guarded by this.
     private final List<Meter> meters = new ArrayList<>();
     private boolean closed;
@@ -48,7 +56,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         meters.add(Gauge.builder("mgmt.converged", this, m -> m.converged ? 1 : 0)
                 .description("1 when every vertex has settled (clean, failed or blocked), else 0")
                 .strongReference(true).register(registry));
-        this.subscription = engine.events().subscribe(this::on, e -> { });
+        this.subscription = engine.listen(TYPES, this::on);
     }
 
     /**
@@ -112,18 +120,17 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
     /** Follows the vertex's drift repair; {@code m} may be null for events that never end one. */
     private void track(ResourceId id, EngineEvent e, KindMeters m) {
-        DriftRepair.Track t = repairs.get(id);
-        if (t == null && !(e instanceof EngineEvent.Changed)) {
+        if (!(e instanceof EngineEvent.Changed) && repairs.get(id) == null) {
             return;
         }
-        DriftRepair.Step step = DriftRepair.next(t == null ? DriftRepair.Track.IDLE : t, e);
-        if (step.repaired() != null && m != null) {
-            m.driftRepair.record(step.repaired());
-        }
-        if (step.track().idle()) {
-            repairs.remove(id);
-        } else {
-            repairs.put(id, step.track());
+        Duration[] repaired = new Duration[1];
+        repairs.compute(id, (k, t) -> {
+            DriftRepair.Step step = DriftRepair.next(t == null ? DriftRepair.Track.IDLE : t, e);
+            repaired[0] = step.repaired();
+            return step.track().idle() ? null : step.track();
+        });
+        if (repaired[0] != null && m != null) {
+            m.driftRepair.record(repaired[0]);
         }
     }
 
@@ -133,10 +140,11 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     }
 
     private synchronized KindMeters register(String kind) {
-        if (closed) {
-            return null;
+        KindMeters m = kinds.get(kind);
+        if (m != null || closed) {
+            return m;
         }
-        KindMeters m = new KindMeters(registry, kind, meters::add);
+        m = new KindMeters(registry, kind, meters::add);
         kinds.put(kind, m);
         return m;
     }
