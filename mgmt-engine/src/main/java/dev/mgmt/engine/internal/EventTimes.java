@@ -33,7 +33,11 @@ final class EventTimes {
 
     /** Any thread. */
     Instant now() {
-        long mono = time.now(TimeUnit.NANOSECONDS);
+        return at(time.now(TimeUnit.NANOSECONDS));
+    }
+
+    /** The event time of a reading of the scheduler's nanosecond clock taken just now. */
+    Instant at(long mono) {
         long epoch = mono + offset;
         if (mono - checkedAt >= RECHECK_NANOS || mono - checkedAt < 0) {
             checkedAt = mono;

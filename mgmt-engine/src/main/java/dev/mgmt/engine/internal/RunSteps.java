@@ -67,7 +67,10 @@ final class RunSteps {
             });
         }
         return check.flatMap(ok -> {
-            emit(EventTaps.CHECKED, () -> new EngineEvent.Checked(now(), v.id, ok.value, since(ok.start)));
+            emit(EventTaps.CHECKED, () -> {
+                long t = time.now(TimeUnit.NANOSECONDS);
+                return new EngineEvent.Checked(eventTimes.at(t), v.id, ok.value, Duration.ofNanos(t - ok.start));
+            });
             if (ok.value) {
                 return refresh(v, refresh, false, deadline);
             }
