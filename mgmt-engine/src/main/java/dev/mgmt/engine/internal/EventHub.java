@@ -19,14 +19,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
 /**
- * Hands engine events to the subscribers of {@code events()} off the engine loop: the loop only
- * queues them, and a serial drain on a shared daemon pool delivers them in order, then completes
+ * Hands engine events to the subscribers of {@code events()} off the engine loop: the loop (and
+ * a worker, for the events of its check or apply) only queues them, and a serial drain on a shared daemon pool delivers them in order, then completes
  * {@code converged()} waiters in that same order (so a waiter sees every event before it). A
  * subscriber slow in {@code onNext} therefore delays the others of the same engine, never the
  * engine; one with bounded demand keeps its newest {@link #PER_SUBSCRIBER} events. A new
  * subscriber first receives the latest {@code Converged} or {@code Unconverged}, so it always
  * learns where the engine stands (DESIGN §4, "Threads"). The delivery thread idles for a minute
  * between bursts; once the engine has closed it ends as soon as nothing is left to deliver.
+ * The listeners of {@code Engine.listen} ({@link EventTaps}) are called before an event is
+ * queued, on the publishing thread.
  */
 final class EventHub implements Executor {
 
