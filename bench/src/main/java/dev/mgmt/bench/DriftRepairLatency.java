@@ -3,6 +3,10 @@ package dev.mgmt.bench;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.metrics.EngineMetrics;
+import dev.mgmt.metrics.MetricsBinding;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.mgmt.resources.linux.FileResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,9 @@ import java.util.stream.Stream;
  * without a directory, a fresh temp directory (removed afterwards). {@code --raw=PREFIX} writes
  * the measured latencies to {@code PREFIX.latency} and the engine's own apply times to
  * {@code PREFIX.apply}, nanoseconds, one per line, so that several runs can be pooled.
+ *
+ * <p>{@code -Dmgmt.bench.metrics=prometheus} binds {@link EngineMetrics} to a Prometheus
+ * registry for the run (default {@code none}); {@code bench/metrics-overhead.sh} runs both.
  */
 public final class DriftRepairLatency {
 
@@ -86,7 +93,14 @@ public final class DriftRepairLatency {
         byte[] desired = DESIRED.getBytes(StandardCharsets.UTF_8);
         long[] nanos = new long[writes];
         AtomicLong lastEvent = new AtomicLong(System.nanoTime());
-        try (Engine engine = Engine.builder().build()) {
+        String metrics = System.getProperty("mgmt.bench.metrics", "none");
+        PrometheusMeterRegistry registry = switch (metrics) {
+            case "none" -> null;
+            case "prometheus" -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            default -> throw new IllegalArgumentException("mgmt.bench.metrics: none or prometheus, not " + metrics);
+        };
+        try (Engine engine = Engine.builder().build();
+             MetricsBinding bound = registry == null ? null : EngineMetrics.bind(engine, registry)) {
             AtomicBoolean measuring = new AtomicBoolean();
             engine.events().subscribe(e -> {
                 lastEvent.set(System.nanoTime());
@@ -117,6 +131,12 @@ public final class DriftRepairLatency {
                 if (i >= 0) {
                     nanos[i] = System.nanoTime() - t0;
                 }
+            }
+            if (registry != null) {
+                engine.awaitConverged(HANG);
+                String repairs = registry.scrape().lines().filter(l -> l.startsWith("mgmt_drift_repair_seconds_count"))
+                        .findFirst().orElse("no mgmt_drift_repair_seconds_count");
+                System.out.println("metrics: " + repairs);
             }
         }
         return nanos;

@@ -15,7 +15,11 @@ import java.util.List;
  */
 public sealed interface EngineEvent {
 
-    /** When it happened, on the engine's clock. */
+    /**
+     * When it happened, on the engine's clock: wall-clock time (within 2 ms of it) with the
+     * clock's nanosecond resolution, so the time between two events of one engine is exact
+     * ({@code Duration.between(changed.time(), applied.time())}) even when it is under a millisecond.
+     */
     Instant time();
 
     /** The step of a vertex that an event is about. */
@@ -23,6 +27,21 @@ public sealed interface EngineEvent {
 
     /** A vertex's watch emitted its first element: from now on no change is missed. */
     record WatchArmed(Instant time, ResourceId id) implements EngineEvent {
+    }
+
+    /**
+     * A vertex's watch saw a change, and the engine took it: the vertex owes a run from now on
+     * (a check, then an apply if needed). {@code time} is when the first of the watch's elements
+     * reached the engine. Not sent for the element that arms a watch ({@link WatchArmed}), nor
+     * for one that a failed or removed watch drops.
+     *
+     * <p>Watch elements that arrive faster than the engine takes them fold into one change, and
+     * a change that comes while a run is owed and not started yet (or while a failed run waits to
+     * retry) folds into that run. {@code coalesced} counts the elements that caused no run of
+     * their own: the elements of this change after the first, plus the first when a run was
+     * already owed. It is 0 for a lone element that caused a run.
+     */
+    record Changed(Instant time, ResourceId id, int coalesced) implements EngineEvent {
     }
 
     /** A vertex started a run (check, then apply when needed). */

@@ -112,6 +112,15 @@ public interface World extends AutoCloseable {
      */
     Mono<Void> volunteer(String host, boolean volunteer);
 
+    /**
+     * Tells {@code observer} of this host's store writes, the changes that come back and its
+     * exports, until the returned handle is disposed. A world without a store (one in memory)
+     * never calls it.
+     */
+    default reactor.core.Disposable observe(StoreObserver observer) {
+        return () -> { };
+    }
+
     /** Leaves the cluster; this host's exports and converged state are removed. */
     @Override
     void close();

@@ -90,6 +90,27 @@ public interface Engine extends AutoCloseable {
     Flux<EngineEvent> events();
 
     /**
+     * Calls {@code listener} with the events of the given types as they happen, on the thread
+     * where they happen (the engine's loop, or the worker running a check or apply): no queue,
+     * no delivery thread, and the engine builds events of a type only when a listener or an
+     * {@link #events()} subscriber wants them. Made for metrics ({@code EngineMetrics}), where
+     * delivering every event would cost more than counting it. A listener first receives the
+     * latest {@link EngineEvent.Converged} or {@link EngineEvent.Unconverged}, if it asked for
+     * that type, as a subscriber does.
+     *
+     * <p>The listener must be quick, thread-safe (events of different vertices come at the same
+     * time; one vertex's come one after another, in order) and must neither block nor call the
+     * engine. An exception it throws is logged and ignored.
+     *
+     * @param types the event types wanted, e.g. {@code Set.of(EngineEvent.Checked.class)}
+     * @return disposing it stops the calls
+     */
+    default reactor.core.Disposable listen(java.util.Set<Class<? extends EngineEvent>> types,
+                                           java.util.function.Consumer<? super EngineEvent> listener) {
+        return events().filter(e -> types.contains(e.getClass())).subscribe(listener);
+    }
+
+    /**
      * Completes once every vertex has settled (clean, failed or blocked) and nothing has
      * happened for {@code quietFor}: no apply changed anything, nothing failed, no graph was
      * swapped. A check that finds nothing to do does not reset that clock.

@@ -70,6 +70,7 @@ public final class StoreWorld implements World {
     private volatile Elastic elastic;
     /** Seals this host's writes and opens what it reads (identity in a secured cluster). */
     private final Sealing sealing;
+    private final StoreTaps taps;
 
     StoreWorld(ClusterNode config, Store store, Sealing sealing, Timing timing) {
         this.config = config;
@@ -77,6 +78,7 @@ public final class StoreWorld implements World {
         this.store = store;
         this.sealing = sealing;
         this.timing = timing;
+        this.taps = new StoreTaps(timing.nanoTime());
         this.limits = new LimitGuard(host, config.limits(), config.tls().isPresent());
         this.deletes = new DeleteGuard(host, config.tls().isPresent(), store::liveHosts);
         this.ops = new StoreOps(host, store, timing, closed::get);
@@ -126,6 +128,7 @@ public final class StoreWorld implements World {
         // What others wrote over the limits is treated as absent (logged once): never held here.
         Joining joining = new Joining(host, store, timing, t);
         joining.attach(store.listen(c -> {
+            taps.changed(c.key());
             if (!deletes.hold(c)) {
                 mirror.apply(limits.admit(c));
             }
@@ -224,11 +227,12 @@ public final class StoreWorld implements World {
         return Mono.fromCallable(() -> limits.encodeExport(views.codec(), resources, to))
                 .flatMap(doc -> {
                     if (own.exportStored(doc)) {
-                        return Mono.empty();
+                        return Mono.<Void>empty();
                     }
                     own.exported(doc);
-                    return ops.retried("export", () -> store.put(StoreKeys.EXPORTED + host, doc));
-                });
+                    return ops.retried("export", () -> timedPut(StoreKeys.EXPORTED + host, doc));
+                })
+                .doOnSuccess(v -> taps.exported(resources.size()));
     }
 
     @Override
@@ -244,7 +248,17 @@ public final class StoreWorld implements World {
         } catch (StoreLimitException e) {
             return Mono.error(e);
         }
-        return ops.retried("put " + key, () -> store.put(StoreKeys.KV + key, value));
+        return ops.retried("put " + key, () -> timedPut(StoreKeys.KV + key, value));
+    }
+
+    /** A write of this host's, timed for the {@link dev.mgmt.cluster.StoreObserver}s. */
+    private CompletableFuture<Void> timedPut(String key, String value) {
+        return taps.put(key, () -> store.put(key, value));
+    }
+
+    @Override
+    public Disposable observe(dev.mgmt.cluster.StoreObserver observer) {
+        return taps.observe(observer);
     }
 
     @Override
@@ -280,7 +294,7 @@ public final class StoreWorld implements World {
             return Mono.empty();
         }
         own.converged(value);
-        return ops.retried("converged", () -> store.put(StoreKeys.CONVERGED + host, value));
+        return ops.retried("converged", () -> timedPut(StoreKeys.CONVERGED + host, value));
     }
 
     @Override
@@ -293,7 +307,7 @@ public final class StoreWorld implements World {
         String doc = RefusalDoc.encode(refusals);
         own.refusals(doc);
         return doc.equals(mirror.value(StoreKeys.REFUSED + host)) ? Mono.empty()
-                : ops.retried("publish refusals", () -> store.put(StoreKeys.REFUSED + host, doc));
+                : ops.retried("publish refusals", () -> timedPut(StoreKeys.REFUSED + host, doc));
     }
 
     @Override

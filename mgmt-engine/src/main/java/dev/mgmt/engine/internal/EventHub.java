@@ -19,14 +19,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
 /**
- * Hands engine events to the subscribers of {@code events()} off the engine loop: the loop only
- * queues them, and a serial drain on a shared daemon pool delivers them in order, then completes
+ * Hands engine events to the subscribers of {@code events()} off the engine loop: the loop (and
+ * a worker, for the events of its check or apply) only queues them, and a serial drain on a shared daemon pool delivers them in order, then completes
  * {@code converged()} waiters in that same order (so a waiter sees every event before it). A
  * subscriber slow in {@code onNext} therefore delays the others of the same engine, never the
  * engine; one with bounded demand keeps its newest {@link #PER_SUBSCRIBER} events. A new
  * subscriber first receives the latest {@code Converged} or {@code Unconverged}, so it always
  * learns where the engine stands (DESIGN §4, "Threads"). The delivery thread idles for a minute
  * between bursts; once the engine has closed it ends as soon as nothing is left to deliver.
+ * The listeners of {@code Engine.listen} ({@link EventTaps}) are called before an event is
+ * queued, on the publishing thread.
  */
 final class EventHub implements Executor {
 
@@ -51,6 +53,7 @@ final class EventHub implements Executor {
     private boolean completed;
     /** Read by the loop to skip building events nobody will see; counted when subscribe() is called. */
     private final AtomicInteger subscribers = new AtomicInteger();
+    private final EventTaps taps = new EventTaps();
 
     EventHub() {
         String name = "mgmt-events-" + SERIAL.incrementAndGet();
@@ -93,13 +96,30 @@ final class EventHub implements Executor {
         return true;
     }
 
-    /** Whether anyone listens; convergence events are kept for later subscribers either way. */
+    /** Whether an {@code events()} subscriber listens; convergence events are kept for later ones either way. */
     boolean wanted() {
         return subscribers.get() > 0;
     }
 
-    /** From the loop. */
+    /** Whether an {@code events()} subscriber or a listener wants events of this type ({@link EventTaps} bit). */
+    boolean wants(int bit) {
+        return subscribers.get() > 0 || taps.wants(bit);
+    }
+
+    /** The listeners of {@code Engine.listen}. */
+    EventTaps taps() {
+        return taps;
+    }
+
+    /**
+     * From the loop or a worker: to the listeners at once, and queued for the subscribers, who
+     * receive events in the order published. Only convergence is queued when no one subscribes.
+     */
     void publish(EngineEvent e) {
+        taps.publish(e);
+        if (subscribers.get() == 0 && !(e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)) {
+            return;
+        }
         deliver(() -> {
             if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged) {
                 convergence = e;

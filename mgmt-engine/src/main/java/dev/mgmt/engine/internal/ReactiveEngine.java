@@ -72,6 +72,7 @@ public final class ReactiveEngine implements Engine {
     /** Given to every watch subscription: resources that keep time use the engine's clock. */
     private final reactor.util.context.Context watchContext;
     private final EventHub hub = new EventHub();
+    private final EventTimes eventTimes;
     private final EngineLoop loop;
     private final Permits permits;
     private final RunSteps steps;
@@ -114,8 +115,9 @@ public final class ReactiveEngine implements Engine {
         this.ownTime = time == null ? new TimeThread() : null;
         this.time = time == null ? ownTime.scheduler : time;
         this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
+        this.eventTimes = new EventTimes(this.time);
         this.loop = new EngineLoop(this::afterTask);
-        this.steps = new RunSteps(this.time, this::post, hub::wanted);
+        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants);
         this.clock = new ConvergedClock(this.time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
@@ -237,6 +239,17 @@ public final class ReactiveEngine implements Engine {
     @Override
     public Flux<EngineEvent> events() {
         return hub.flux();
+    }
+
+    @Override
+    public reactor.core.Disposable listen(Set<Class<? extends EngineEvent>> types,
+                                          java.util.function.Consumer<? super EngineEvent> listener) {
+        int mask = EventTaps.mask(types);
+        synchronized (this) {
+            // In the loop, where convergence is published: the latest one handed to the listener is
+            // the latest there is. Before the loop's first task nothing has been published.
+            return loop.started() ? loop.call(() -> hub.taps().add(mask, listener)) : hub.taps().add(mask, listener);
+        }
     }
 
     @Override
@@ -606,7 +619,7 @@ public final class ReactiveEngine implements Engine {
         }
         if ((a & A_ARMED) != 0) {
             v.armedAt = nanos();
-            emit(() -> new EngineEvent.WatchArmed(now(), v.id));
+            emit(EventTaps.WATCH_ARMED, () -> new EngineEvent.WatchArmed(now(), v.id));
         }
         if ((a & A_ENQUEUE) != 0) {
             permits.enqueue(v);
@@ -689,7 +702,7 @@ public final class ReactiveEngine implements Engine {
         Call call = new Call(v, loop, this::callReturned);
         call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call::cancel));
         v.call = call;
-        emit(() -> new EngineEvent.RunStarted(now(), v.id, refresh));
+        emit(EventTaps.RUN_STARTED, () -> new EngineEvent.RunStarted(now(), v.id, refresh));
         try {
             work.execute(call);
         } catch (RejectedExecutionException e) {
@@ -831,8 +844,17 @@ public final class ReactiveEngine implements Engine {
 
     /** Any thread: the first of a burst of watch elements. */
     void watchSignalled(Vertex v) {
+        Instant at = hub.wants(EventTaps.CHANGED) ? now() : null;
         loop.execute(() -> {
-            v.signalTaken();
+            int elements = v.signalTaken();
+            if (at != null) {
+                // Before fire: the run it may start comes after the change in the events.
+                Taken t = VertexTransitions.taken(v.state, v.marks);
+                if (t == Taken.OWES_RUN || t == Taken.COALESCED) {
+                    emit(EventTaps.CHANGED,
+                            () -> new EngineEvent.Changed(at, v.id, t == Taken.COALESCED ? elements : elements - 1));
+                }
+            }
             fire(v, Input.WATCH_ELEMENT, v.resource instanceof Trigger ? F_TRIGGER : 0);
         });
     }
@@ -912,7 +934,7 @@ public final class ReactiveEngine implements Engine {
     }
 
     private void emitBlocked(Vertex failed) {
-        if (!hub.wanted()) {
+        if (!hub.wants(EventTaps.BLOCKED)) {
             return;
         }
         for (Vertex c : Topology.blocked(new Vertex[] {failed})) {
@@ -965,7 +987,7 @@ public final class ReactiveEngine implements Engine {
     }
 
     private Instant now() {
-        return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
+        return eventTimes.now();
     }
 
     /** From the loop. */
@@ -973,16 +995,21 @@ public final class ReactiveEngine implements Engine {
         hub.publish(e);
     }
 
-    /** From the loop, building the event only when someone listens. */
-    private void emit(java.util.function.Supplier<EngineEvent> e) {
-        if (hub.wanted()) {
+    /** From the loop, building the event only when someone wants its type ({@link EventTaps} bit). */
+    private void emit(int type, java.util.function.Supplier<EngineEvent> e) {
+        if (hub.wants(type)) {
             hub.publish(e.get());
         }
     }
 
-    /** From a worker: events keep their order by going through the loop. */
+    /**
+     * From a worker, straight to the hub (which takes events from any thread, in the order
+     * published): a step's events are published before its call returns, so they still come
+     * after the loop's {@code RunStarted} and before whatever the loop does with the outcome,
+     * and the loop, the engine's bottleneck, is spared a task per event.
+     */
     private void post(EngineEvent e) {
-        loop.execute(() -> emit(e));
+        hub.publish(e);
     }
 
     static String message(Throwable e) {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,16 +33,19 @@ final class RunSteps {
     enum Outcome { NOTHING, WOULD_APPLY, APPLIED, REFRESHED, APPLIED_AND_REFRESHED }
 
     private final Scheduler time;
+    private final EventTimes eventTimes;
     private final Consumer<EngineEvent> post;
-    private final BooleanSupplier wanted;
+    private final IntPredicate wanted;
 
     /**
      * @param time the engine clock, for durations and timeouts
+     * @param eventTimes the times events carry
      * @param post where events go; called from worker threads
-     * @param wanted whether anyone listens, so that no event is built for nobody
+     * @param wanted whether anyone wants events of a type ({@link EventTaps} bit), so that no event is built for nobody
      */
-    RunSteps(Scheduler time, Consumer<EngineEvent> post, BooleanSupplier wanted) {
+    RunSteps(Scheduler time, EventTimes eventTimes, Consumer<EngineEvent> post, IntPredicate wanted) {
         this.time = time;
+        this.eventTimes = eventTimes;
         this.post = post;
         this.wanted = wanted;
     }
@@ -64,18 +67,21 @@ final class RunSteps {
             });
         }
         return check.flatMap(ok -> {
-            emit(() -> new EngineEvent.Checked(now(), v.id, ok.value, since(ok.start)));
+            emit(EventTaps.CHECKED, () -> {
+                long t = time.now(TimeUnit.NANOSECONDS);
+                return new EngineEvent.Checked(eventTimes.at(t), v.id, ok.value, Duration.ofNanos(t - ok.start));
+            });
             if (ok.value) {
                 return refresh(v, refresh, false, deadline);
             }
             if (noop) {
-                emit(() -> new EngineEvent.WouldApply(now(), v.id));
+                emit(EventTaps.WOULD_APPLY, () -> new EngineEvent.WouldApply(now(), v.id));
                 log.info("{}: would apply (noop)", v.id);
                 return Mono.just(Outcome.WOULD_APPLY);
             }
             return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE), deadline).flatMap(applied -> {
                 Duration took = since(applied.start);
-                emit(() -> new EngineEvent.Applied(now(), v.id, took));
+                emit(EventTaps.APPLIED, () -> new EngineEvent.Applied(now(), v.id, took));
                 log.info("{}: applied in {} ms", v.id, took.toMillis());
                 return refresh(v, refresh, true, deadline);
             });
@@ -98,7 +104,7 @@ final class RunSteps {
         Refreshable rf = (Refreshable) v.resource;
         return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE), deadline).map(done -> {
             Duration took = since(done.start);
-            emit(() -> new EngineEvent.Refreshed(now(), v.id, took));
+            emit(EventTaps.REFRESHED, () -> new EngineEvent.Refreshed(now(), v.id, took));
             log.info("{}: refreshed in {} ms", v.id, took.toMillis());
             return applied ? Outcome.APPLIED_AND_REFRESHED : Outcome.REFRESHED;
         });
@@ -121,12 +127,12 @@ final class RunSteps {
             return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, start));
         }).contextWrite(Context.of(Report.KEY, (Consumer<String>) text -> {
             log.info("{}: {}", v.id, text);
-            emit(() -> new EngineEvent.Output(now(), v.id, phase, text));
+            emit(EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
         })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
     }
 
-    private void emit(Supplier<EngineEvent> event) {
-        if (wanted.getAsBoolean()) {
+    private void emit(int type, Supplier<EngineEvent> event) {
+        if (wanted.test(type)) {
             post.accept(event.get());
         }
     }
@@ -136,7 +142,7 @@ final class RunSteps {
     }
 
     private Instant now() {
-        return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
+        return eventTimes.now();
     }
 
     private record Timed(boolean value, long start) {

@@ -57,7 +57,7 @@ final class Vertex implements CoreSubscriber<Object> {
     /** The vertex that waits for this removed one's call to return. */
     Vertex successor;
 
-    /** Set by a watch thread; coalesces a burst of watch elements into one loop task. */
+    /** Counted by a watch thread; a burst of watch elements makes one loop task, which takes the count. */
     private volatile int signalled;
     private volatile Subscription watch;
 
@@ -89,9 +89,9 @@ final class Vertex implements CoreSubscriber<Object> {
         }
     }
 
-    /** Loop: the signal was taken; the next element posts a new task. */
-    void signalTaken() {
-        signalled = 0;
+    /** Loop: the signal was taken; the next element posts a new task. Returns how many elements it stands for. */
+    int signalTaken() {
+        return SIGNALLED.getAndSet(this, 0);
     }
 
     @Override
@@ -105,7 +105,7 @@ final class Vertex implements CoreSubscriber<Object> {
 
     @Override
     public void onNext(Object element) {
-        if (SIGNALLED.compareAndSet(this, 0, 1)) {
+        if (SIGNALLED.getAndIncrement(this) == 0) {
             engine.watchSignalled(this);
         }
     }

@@ -232,6 +232,31 @@ final class VertexTransitions {
         };
     }
 
+    /** What a watch element does to a vertex, as {@code EngineEvent.Changed} reports it. */
+    enum Taken {
+        /** It arms the watch (the first element, or the first after a re-subscription): no change. */
+        ARMS,
+        /** The watch has failed or the vertex is leaving: the element is dropped. */
+        DROPPED,
+        /** A change that makes a run owed. */
+        OWES_RUN,
+        /** A change that folds into a run already owed and not started (or waiting to retry). */
+        COALESCED
+    }
+
+    /** What a watch element taken now does; read before {@link #next} with {@code WATCH_ELEMENT}. */
+    static Taken taken(RunState s, int marks) {
+        return switch (s) {
+            case UNARMED -> Taken.ARMS;
+            case WATCH_FAILED, REMOVING, REMOVED -> Taken.DROPPED;
+            // A failed vertex's handed-back marks are dead until an element re-arms it.
+            case CLEAN, FAILED -> Taken.OWES_RUN;
+            case RUNNING -> (marks & WATCH_DOWN) != 0 ? Taken.ARMS
+                    : (marks & OWED) != 0 ? Taken.COALESCED : Taken.OWES_RUN;
+            case PENDING, QUEUED, LIMITED, RETRY_WAIT, REARM_WAIT -> (marks & OWED) != 0 ? Taken.COALESCED : Taken.OWES_RUN;
+        };
+    }
+
     /** The owed bits a (non-arming) watch element sets. */
     private static int element(int facts) {
         return (facts & F_TRIGGER) != 0 ? DIRTY | TRIGGERED : DIRTY;

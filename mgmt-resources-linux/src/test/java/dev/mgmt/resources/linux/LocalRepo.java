@@ -101,6 +101,11 @@ final class LocalRepo implements AutoCloseable {
         return dir;
     }
 
+    /** The apt sources file that names this repository alone. */
+    Path sources() {
+        return entry;
+    }
+
     /**
      * Removes entries an earlier run left behind (its JVM killed) whose repository directory
      * is gone: apt-get update fails on them.

@@ -80,13 +80,19 @@ final class PackageKitDaemons implements AutoCloseable {
     }
 
     /**
-     * Starts the three daemons and waits until PackageKit owns its name.
+     * Starts the three daemons and waits until PackageKit owns its name; PackageKit's apt reads
+     * only the apt sources file {@code sources}.
      *
      * @throws IllegalStateException when they do not come up (everything started is stopped)
      */
-    static PackageKitDaemons start() throws IOException {
+    static PackageKitDaemons start(Path sources) throws IOException {
         Path dir = Files.createTempDirectory("mgmt-pk-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // polkitd drops root
+        // PackageKit sees the test repository alone, not the machine's sources: with the Debian
+        // archive's lists on the machine (any apt-get update), packagekitd 1.2.6 aborts in
+        // GetUpdates on an update's severity, and the tests would depend on the archive's state.
+        Files.writeString(dir.resolve("apt.conf"), "Dir::Etc::sourcelist \"" + sources + "\";\n"
+                + "Dir::Etc::sourceparts \"-\";\n");
         PackageKitDaemons d = new PackageKitDaemons(dir);
         Runtime.getRuntime().addShutdownHook(d.hook);
         try {
@@ -120,6 +126,7 @@ final class PackageKitDaemons implements AutoCloseable {
         waitForName("org.freedesktop.PolicyKit1");
         // --keep-environment: without it packagekitd clears its environment, bus address included.
         spawn("packagekitd.log", PACKAGEKITD, "--keep-environment", "--disable-timer", "-v");
+        // (APT_CONFIG is set for every daemon; only packagekitd's libapt reads it.)
         waitForName("org.freedesktop.PackageKit");
     }
 
@@ -128,6 +135,7 @@ final class PackageKitDaemons implements AutoCloseable {
                 .redirectOutput(dir.resolve(log).toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
         env.put("DBUS_SYSTEM_BUS_ADDRESS", address);
+        env.put("APT_CONFIG", dir.resolve("apt.conf").toString());
         processes.add(pb.start());
     }
 

@@ -64,7 +64,7 @@ class PkgPackageKitTest {
         debs.add(Debs.build(dir, "mgmt-test-pk6", "2.0", java.util.Map.of()));
         try {
             repo = LocalRepo.publish(dir, debs);
-            daemons = PackageKitDaemons.start();
+            daemons = PackageKitDaemons.start(repo.sources());
         } catch (IllegalStateException e) {
             stopAll();
             assumeTrue(false, "skipped: PackageKit did not come up: " + e.getMessage());

@@ -1,0 +1,129 @@
+package dev.mgmt.engine.internal;
+
+import dev.mgmt.api.EngineEvent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * The listeners of {@code Engine.listen}: called on the thread that publishes an event, each
+ * for the event types it asked for, so the engine builds an event only when some listener (or
+ * an {@code events()} subscriber) wants its type. No queue and no thread: for metrics, where
+ * the delivery of every event through {@code events()} would cost more than the counting.
+ */
+final class EventTaps {
+
+    private static final Logger log = LoggerFactory.getLogger(EventTaps.class);
+
+    /** Every event type, in the order of its bit. */
+    private static final List<Class<? extends EngineEvent>> TYPES = List.of(EngineEvent.WatchArmed.class,
+            EngineEvent.Changed.class, EngineEvent.RunStarted.class, EngineEvent.Checked.class,
+            EngineEvent.Applied.class, EngineEvent.WouldApply.class, EngineEvent.Output.class,
+            EngineEvent.Refreshed.class, EngineEvent.Failed.class, EngineEvent.Blocked.class,
+            EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class,
+            EngineEvent.GraphRejected.class, EngineEvent.GraphStreamFailed.class);
+
+    static final int WATCH_ARMED = bit(EngineEvent.WatchArmed.class);
+    static final int CHANGED = bit(EngineEvent.Changed.class);
+    static final int RUN_STARTED = bit(EngineEvent.RunStarted.class);
+    static final int CHECKED = bit(EngineEvent.Checked.class);
+    static final int APPLIED = bit(EngineEvent.Applied.class);
+    static final int WOULD_APPLY = bit(EngineEvent.WouldApply.class);
+    static final int OUTPUT = bit(EngineEvent.Output.class);
+    static final int REFRESHED = bit(EngineEvent.Refreshed.class);
+    static final int BLOCKED = bit(EngineEvent.Blocked.class);
+
+    private static final ClassValue<Integer> BITS = new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+            int i = TYPES.indexOf(type);
+            return i < 0 ? 0 : 1 << i;
+        }
+    };
+
+    private record Tap(int mask, Consumer<? super EngineEvent> listener) {
+    }
+
+    private static final Tap[] NONE = new Tap[0];
+
+    private volatile Tap[] taps = NONE;
+    /** The types some listener wants. */
+    private volatile int mask;
+    /** The latest Converged or Unconverged published, for a listener that comes later. */
+    private volatile EngineEvent convergence;
+
+    static int bit(Class<?> type) {
+        return 1 << TYPES.indexOf(type);
+    }
+
+    static int mask(Set<Class<? extends EngineEvent>> types) {
+        int m = 0;
+        for (Class<? extends EngineEvent> t : types) {
+            m |= BITS.get(t);
+        }
+        return m;
+    }
+
+    boolean wants(int bit) {
+        return (mask & bit) != 0;
+    }
+
+    /**
+     * Adds a listener, and hands it the latest convergence event if it wants that type. Called
+     * where events are published from (the loop), or before any was.
+     */
+    Disposable add(int m, Consumer<? super EngineEvent> listener) {
+        Tap tap = new Tap(m, listener);
+        synchronized (this) {
+            Tap[] next = Arrays.copyOf(taps, taps.length + 1);
+            next[taps.length] = tap;
+            taps = next;
+            mask |= m;
+        }
+        EngineEvent c = convergence;
+        if (c != null && (BITS.get(c.getClass()) & m) != 0) {
+            call(tap, c);
+        }
+        return () -> remove(tap);
+    }
+
+    private synchronized void remove(Tap tap) {
+        Tap[] next = Arrays.stream(taps).filter(t -> t != tap).toArray(Tap[]::new);
+        int m = 0;
+        for (Tap t : next) {
+            m |= t.mask;
+        }
+        taps = next;
+        mask = m;
+    }
+
+    /** On the publishing thread. */
+    void publish(EngineEvent e) {
+        if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged) {
+            convergence = e;
+        }
+        Tap[] t = taps;
+        if (t.length == 0) {
+            return;
+        }
+        int bit = BITS.get(e.getClass());
+        for (Tap tap : t) {
+            if ((tap.mask & bit) != 0) {
+                call(tap, e);
+            }
+        }
+    }
+
+    private static void call(Tap tap, EngineEvent e) {
+        try {
+            tap.listener.accept(e);
+        } catch (RuntimeException ex) {
+            // A listener's bug must not stop the engine's loop or a resource's run.
+            log.warn("an engine listener failed: {}", ex.toString());
+        }
+    }
+}

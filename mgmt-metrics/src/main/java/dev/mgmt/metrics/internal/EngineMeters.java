@@ -1,0 +1,163 @@
+package dev.mgmt.metrics.internal;
+
+import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.Engine;
+import dev.mgmt.engine.VertexState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+
+/**
+ * The engine's meters, fed by the events it hands to {@code Engine.listen} (see
+ * {@code EngineMetrics} for what each measures). Those come on the engine's loop and on its
+ * workers at the same time, one vertex's in order: the maps are concurrent, a vertex's repair
+ * is updated atomically, and registering and removing meters is guarded against {@link #close}.
+ */
+public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
+
+    private final MeterRegistry registry;
+    private final StateSample states;
+    /** The event types the meters need; the engine builds no other for them. */
+    private static final Set<Class<? extends EngineEvent>> TYPES = Set.of(EngineEvent.Changed.class,
+            EngineEvent.RunStarted.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
+            EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
+            EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
+
+    private final Map<String, KindMeters> kinds = new ConcurrentHashMap<>();
+    private final Map<ResourceId, DriftRepair.Track> repairs = new ConcurrentHashMap<>();
+    // Guarded by this.
+    private final List<Meter> meters = new ArrayList<>();
+    private boolean closed;
+    private volatile boolean converged;
+    /** Set by the first event: before it, the engine has not started and is not asked for its states. */
+    private volatile boolean started;
+    private final Disposable subscription;
+
+    private EngineMeters(Engine engine, MeterRegistry registry, long statesMaxAgeMillis) {
+        this.registry = registry;
+        this.states = new StateSample(() -> started ? engine.states() : null, registry.config().clock(),
+                statesMaxAgeMillis);
+        for (VertexState s : VertexState.values()) {
+            meters.add(Gauge.builder("mgmt.vertices", states, st -> st.count(s))
+                    .description("Vertices of the running graph in each state")
+                    .tag("state", s.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry));
+        }
+        meters.add(Gauge.builder("mgmt.resources", states, StateSample::total)
+                .description("Vertices in the running graph").strongReference(true).register(registry));
+        meters.add(Gauge.builder("mgmt.converged", this, m -> m.converged ? 1 : 0)
+                .description("1 when every vertex has settled (clean, failed or blocked), else 0")
+                .strongReference(true).register(registry));
+        this.subscription = engine.listen(TYPES, this::on);
+    }
+
+    /**
+     * @param statesMaxAgeMillis how old the sample of {@code engine.states()} behind the state
+     *                           gauges may be before a read takes a new one
+     */
+    public static EngineMeters bind(Engine engine, MeterRegistry registry, long statesMaxAgeMillis) {
+        return new EngineMeters(engine, registry, statesMaxAgeMillis);
+    }
+
+    private void on(EngineEvent e) {
+        started = true;
+        if (e instanceof EngineEvent.Checked c) {
+            KindMeters m = kind(c.id());
+            if (m != null) {
+                (c.ok() ? m.checksClean : m.checksDirty).increment();
+                m.check.record(c.took());
+                track(c.id(), e, m);
+            }
+        } else if (e instanceof EngineEvent.RunStarted r) {
+            track(r.id(), e, null);
+        } else if (e instanceof EngineEvent.Applied a) {
+            KindMeters m = kind(a.id());
+            if (m != null) {
+                m.applies.increment();
+                m.apply.record(a.took());
+                track(a.id(), e, m);
+            }
+        } else if (e instanceof EngineEvent.Changed c) {
+            KindMeters m = kind(c.id());
+            if (m != null) {
+                if (c.coalesced() > 0) {
+                    m.coalesced.increment(c.coalesced());
+                }
+                track(c.id(), e, m);
+            }
+        } else if (e instanceof EngineEvent.Failed f) {
+            KindMeters m = kind(f.id());
+            if (m != null) {
+                m.failures[f.phase().ordinal()].increment();
+                if (f.willRetry()) {
+                    m.retries.increment();
+                }
+                track(f.id(), e, m);
+            }
+        } else if (e instanceof EngineEvent.Refreshed r) {
+            KindMeters m = kind(r.id());
+            if (m != null) {
+                m.refreshes.increment();
+            }
+        } else if (e instanceof EngineEvent.WouldApply w) {
+            track(w.id(), e, null);
+        } else if (e instanceof EngineEvent.Converged) {
+            converged = true;
+        } else if (e instanceof EngineEvent.Unconverged) {
+            converged = false;
+        } else if (e instanceof EngineEvent.GraphSwapped g) {
+            g.removed().forEach(repairs::remove);
+        }
+    }
+
+    /** Follows the vertex's drift repair; {@code m} may be null for events that never end one. */
+    private void track(ResourceId id, EngineEvent e, KindMeters m) {
+        if (!(e instanceof EngineEvent.Changed) && repairs.get(id) == null) {
+            return;
+        }
+        Duration[] repaired = new Duration[1];
+        repairs.compute(id, (k, t) -> {
+            DriftRepair.Step step = DriftRepair.next(t == null ? DriftRepair.Track.IDLE : t, e);
+            repaired[0] = step.repaired();
+            return step.track().idle() ? null : step.track();
+        });
+        if (repaired[0] != null && m != null) {
+            m.driftRepair.record(repaired[0]);
+        }
+    }
+
+    private KindMeters kind(ResourceId id) {
+        KindMeters m = kinds.get(id.kind());
+        return m != null ? m : register(id.kind());
+    }
+
+    private synchronized KindMeters register(String kind) {
+        KindMeters m = kinds.get(kind);
+        if (m != null || closed) {
+            return m;
+        }
+        m = new KindMeters(registry, kind, meters::add);
+        kinds.put(kind, m);
+        return m;
+    }
+
+    /** Stops following the engine and removes every meter this binding registered. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subscription.dispose();
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.mgmt.metrics.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The meters of one resource kind, registered together the first time an event of that kind
+ * comes, so every series of a kind exists (at zero) from then on, and an event costs one map
+ * lookup, not a registry lookup.
+ */
+final class KindMeters {
+
+    final Counter checksClean;
+    final Counter checksDirty;
+    final Counter applies;
+    final Counter retries;
+    final Counter refreshes;
+    final Counter coalesced;
+    /** By {@code EngineEvent.Phase} ordinal. */
+    final Counter[] failures;
+    final Timer check;
+    final Timer apply;
+    final Timer driftRepair;
+
+    KindMeters(MeterRegistry r, String kind, Consumer<Meter> made) {
+        checksClean = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
+                .tags("kind", kind, "result", "clean").register(r));
+        checksDirty = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
+                .tags("kind", kind, "result", "dirty").register(r));
+        applies = made(made, Counter.builder("mgmt.applies").description("Applies that changed the real state")
+                .tag("kind", kind).register(r));
+        retries = made(made, Counter.builder("mgmt.retries").description("Failures the engine retries after meta.delay")
+                .tag("kind", kind).register(r));
+        refreshes = made(made, Counter.builder("mgmt.refreshes").description("Refreshes after a notify parent changed")
+                .tag("kind", kind).register(r));
+        coalesced = made(made, Counter.builder("mgmt.events.coalesced")
+                .description("Watch events that caused no run of their own").tag("kind", kind).register(r));
+        List<String> phases = List.of("watch", "check", "apply", "refresh");
+        failures = new Counter[phases.size()];
+        for (int i = 0; i < failures.length; i++) {
+            failures[i] = made(made, Counter.builder("mgmt.failures").description("Failed steps, retried or not")
+                    .tags("kind", kind, "phase", phases.get(i)).register(r));
+        }
+        check = made(made, timer("mgmt.check.duration", "How long a check took", kind,
+                Duration.ofMillis(1).dividedBy(100), Duration.ofSeconds(60)).register(r));
+        apply = made(made, timer("mgmt.apply.duration", "How long an apply took", kind,
+                Duration.ofMillis(1).dividedBy(10), Duration.ofMinutes(10)).register(r));
+        driftRepair = made(made, timer("mgmt.drift.repair", "From the watch event that saw drift to clean again", kind,
+                Duration.ofMillis(1).dividedBy(10), Duration.ofSeconds(60)).register(r));
+    }
+
+    private static Timer.Builder timer(String name, String description, String kind, Duration min, Duration max) {
+        return Timer.builder(name).description(description).tag("kind", kind)
+                .publishPercentileHistogram().minimumExpectedValue(min).maximumExpectedValue(max);
+    }
+
+    private static <M extends Meter> M made(Consumer<Meter> made, M meter) {
+        made.accept(meter);
+        return meter;
+    }
+}
