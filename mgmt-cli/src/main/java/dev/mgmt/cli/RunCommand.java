@@ -2,6 +2,7 @@ package dev.mgmt.cli;
 
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.cli.status.JvmMeters;
 import dev.mgmt.cli.status.StatusServer;
 import dev.mgmt.cli.status.VertexLog;
 import dev.mgmt.cluster.ClusterNode;
@@ -17,6 +18,8 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
+import dev.mgmt.metrics.ClusterMetrics;
+import dev.mgmt.metrics.EngineMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -212,8 +215,12 @@ final class RunCommand implements Callable<Integer> {
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
+        PrometheusMeterRegistry registry = null;
         if (status != null) {
             engine.events().subscribe(vertexLog::on);
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            status.closing(EngineMetrics.bind(engine, registry));
+            JvmMeters.bind(registry).forEach(status::closing);
         }
         if (!needs.cluster()) {
             announce(console, first, loader.compiled());
@@ -241,7 +248,9 @@ final class RunCommand implements Callable<Integer> {
                     : "joined through " + String.join(",", seeds)));
         }
         if (status != null) {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            if (world != null) {
+                status.closing(ClusterMetrics.bind(world, registry));
+            }
             status.start(engine, world, vertexLog, registry::scrape, () -> current.get().graph().name());
             console.line("mgmt: metrics, health and the live page on " + status.url()
                     + (status.everyAddress() ? " (listening on every address)" : ""));

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,6 +207,15 @@ class StatusServerIT {
             assertThat(a.get("address").asText()).isEqualTo("127.0.0.1:" + cluster);
             assertThat(a.get("voter").asBoolean()).isTrue();
             assertThat(c.get("voters")).extracting(JsonNode::asText).containsExactly("a");
+
+            // and its metrics have the cluster's meters (the voters are asked every 5 s)
+            String metrics = "http://127.0.0.1:" + port + "/metrics";
+            mgmt.await("the cluster's meters", () -> {
+                List<PrometheusMetricsIT.Sample> now = PrometheusMetricsIT.scrape(metrics);
+                return PrometheusMetricsIT.value(now, "mgmt_cluster_members", Map.of()) == 1.0
+                        && PrometheusMetricsIT.value(now, "mgmt_cluster_voters", Map.of()) == 1.0
+                        && PrometheusMetricsIT.value(now, "mgmt_store_put_seconds_count", Map.of()) > 0;
+            });
             assertThat(mgmt.terminate()).isEqualTo(0);
         }
     }

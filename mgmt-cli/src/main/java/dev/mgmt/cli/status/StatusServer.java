@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,7 @@ public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private volatile LivePage page;
+    private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private StatusServer(HttpServer server) {
@@ -116,6 +119,11 @@ public final class StatusServer implements AutoCloseable {
         server.start();
     }
 
+    /** Closes {@code c} with the server, before it stops listening (the meters' bindings, say). */
+    public void closing(AutoCloseable c) {
+        closing.add(c);
+    }
+
     /** Where it listens, as a browser would open it ({@code 127.0.0.1} for every address). */
     public String url() {
         InetSocketAddress a = server.getAddress();
@@ -137,6 +145,13 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         closed = true;
+        for (AutoCloseable c : closing) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(StatusServer.class).info("closing {}", c, e);
+            }
+        }
         if (page != null) {
             // Its event streams hold their requests open; the server would wait for them.
             page.close();
