@@ -2,9 +2,7 @@ package dev.mgmt.cli;
 
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
-import dev.mgmt.cli.status.JvmMeters;
 import dev.mgmt.cli.status.StatusServer;
-import dev.mgmt.cli.status.VertexLog;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterRunner;
 import dev.mgmt.cluster.ElasticStrategy;
@@ -18,14 +16,9 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
-import dev.mgmt.metrics.ClusterMetrics;
-import dev.mgmt.metrics.EngineMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
     ClusterSecurityOptions security = new ClusterSecurityOptions();
 
     /** Bound by {@link #checkFlags} with --prometheus; closed by the run loop, or here when the run ends early. */
-    private StatusServer status;
+    private Prometheus status;
 
     @Override
     public Integer call() {
@@ -209,18 +202,13 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         ConsoleReporter reporter = new ConsoleReporter(console);
-        VertexLog vertexLog = new VertexLog();
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
-        PrometheusMeterRegistry registry = null;
         if (status != null) {
-            engine.events().subscribe(vertexLog::on);
-            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            status.closing(EngineMetrics.bind(engine, registry));
-            JvmMeters.bind(registry).forEach(status::closing);
+            status.follow(engine);
         }
         if (!needs.cluster()) {
             announce(console, first, loader.compiled());
@@ -248,12 +236,7 @@ final class RunCommand implements Callable<Integer> {
                     : "joined through " + String.join(",", seeds)));
         }
         if (status != null) {
-            if (world != null) {
-                status.closing(ClusterMetrics.bind(world, registry));
-            }
-            status.start(engine, world, vertexLog, registry::scrape, () -> current.get().graph().name());
-            console.line("mgmt: metrics, health and the live page on " + status.url()
-                    + (status.everyAddress() ? " (listening on every address)" : ""));
+            status.start(engine, world, () -> current.get().graph().name(), console);
         }
         if (needs.cluster()) {
             // The first graph is rendered with the cluster's values, never with placeholders.
@@ -299,12 +282,13 @@ final class RunCommand implements Callable<Integer> {
             world.close();
             return Mgmt.EXIT_INVALID;
         }
-        if (loader.compiled() != null) {
-            vertexLog.seed(loader.compiled().resources().stream().map(dev.mgmt.api.Resource::id).toList());
+        if (status != null) {
+            status.started(loader.compiled());
         }
         writeGraphviz(engine);
         starting.set(false);
-        RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals, status,
+        RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
+                status == null ? null : status.server(),
                 new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
         try (GraphFeed feed = GraphFeed.of(loader, world, host(), next -> apply(engine, runner, loader, current, next),
                 needs, values)) {
@@ -400,19 +384,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** Listens now, before anything is read or applied: an address in use is a bad flag like any other. */
     private void bindStatus() {
-        String flag = prometheusListen == null ? "--prometheus" : "--prometheus-listen";
-        String address = prometheusListen == null ? StatusServer.DEFAULT_LISTEN : prometheusListen;
-        InetSocketAddress at;
         try {
-            at = StatusServer.address(address);
+            status = Prometheus.bind(prometheusListen);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--prometheus-listen " + address + ": " + e.getMessage());
-        }
-        try {
-            status = StatusServer.bind(at);
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), Addresses.cannotListen(flag, address, at.getAddress(), e)
-                    + (flag.equals("--prometheus") ? " (give --prometheus-listen HOST:PORT for another)" : ""));
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
