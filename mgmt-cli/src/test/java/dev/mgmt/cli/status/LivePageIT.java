@@ -145,11 +145,6 @@ class LivePageIT {
 
     @Test
     void theRealMgmtRunServesThePage() throws Exception {
-        // Until mgmt run's --prometheus (issue 15, M2) is merged; remove this guard then.
-        try (MgmtProcess help = MgmtProcess.start("run", "--help")) {
-            help.waitFor();
-            Assumptions.assumeTrue(help.stdout().contains("--prometheus-listen"), "mgmt run has no --prometheus yet");
-        }
         Path a = dir.resolve("a.txt");
         Path yaml = dir.resolve("live.yaml");
         Files.writeString(yaml, "graph: live\nresources:\n  file:\n  - name: a\n    path: " + js(a.toString())
