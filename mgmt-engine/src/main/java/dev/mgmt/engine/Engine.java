@@ -134,6 +134,15 @@ public interface Engine extends AutoCloseable {
     Map<VertexState, Integer> states();
 
     /**
+     * Every vertex of the running graph with its current state, in the graph's order, read at
+     * one moment (one look into the engine, however many vertices: a status page asks this
+     * rather than {@link #state} per vertex).
+     */
+    default Map<ResourceId, VertexState> vertexStates() {
+        throw new UnsupportedOperationException("vertexStates");
+    }
+
+    /**
      * In noop mode (global or per resource): the vertices whose check said the real state
      * differs, in the order found. Nothing was changed for them.
      */

@@ -334,6 +334,18 @@ public final class ReactiveEngine implements Engine {
     }
 
     @Override
+    public Map<ResourceId, VertexState> vertexStates() {
+        return read(() -> {
+            Map<ResourceId, VertexState> out = new java.util.LinkedHashMap<>();
+            Set<Vertex> blocked = Topology.blocked(order);
+            for (Vertex v : order) {
+                out.put(v.id, blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    @Override
     public List<ResourceId> noopReport() {
         return read(() -> List.copyOf(wouldChange));
     }
