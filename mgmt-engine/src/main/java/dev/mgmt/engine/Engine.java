@@ -98,9 +98,12 @@ public interface Engine extends AutoCloseable {
      * latest {@link EngineEvent.Converged} or {@link EngineEvent.Unconverged}, if it asked for
      * that type, as a subscriber does.
      *
-     * <p>The listener must be quick, thread-safe (events of different vertices come at the same
-     * time; one vertex's come one after another, in order) and must neither block nor call the
-     * engine. An exception it throws is logged and ignored.
+     * <p>The listener must be quick, thread-safe and must neither block nor call the engine:
+     * events of different vertices come at the same time, and while a vertex runs, the loop's
+     * watch events for it ({@code Changed}, {@code WatchArmed}, a watch {@code Failed}) may
+     * come at the same time as the run's own. A run's events come in order, after its
+     * {@code RunStarted} and before the loop's {@code Failed} or next {@code RunStarted} for
+     * that vertex. An exception the listener throws is logged and ignored.
      *
      * @param types the event types wanted, e.g. {@code Set.of(EngineEvent.Checked.class)}
      * @return disposing it stops the calls

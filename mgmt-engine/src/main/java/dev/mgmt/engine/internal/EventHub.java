@@ -96,11 +96,6 @@ final class EventHub implements Executor {
         return true;
     }
 
-    /** Whether an {@code events()} subscriber listens; convergence events are kept for later ones either way. */
-    boolean wanted() {
-        return subscribers.get() > 0;
-    }
-
     /** Whether an {@code events()} subscriber or a listener wants events of this type ({@link EventTaps} bit). */
     boolean wants(int bit) {
         return subscribers.get() > 0 || taps.wants(bit);

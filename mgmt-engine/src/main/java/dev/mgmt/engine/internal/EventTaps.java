@@ -121,8 +121,11 @@ final class EventTaps {
     private static void call(Tap tap, EngineEvent e) {
         try {
             tap.listener.accept(e);
-        } catch (RuntimeException ex) {
-            // A listener's bug must not stop the engine's loop or a resource's run.
+        } catch (VirtualMachineError ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            // A listener's bug (an AssertionError, a NoClassDefFoundError...) must not stop
+            // the engine's loop or a resource's run.
             log.warn("an engine listener failed: {}", ex.toString());
         }
     }

@@ -16,8 +16,9 @@ import reactor.core.publisher.Operators;
  * One resource in the running graph. Its run state is {@link #state} plus {@link #marks}, both
  * changed only by {@link ReactiveEngine} carrying out {@link VertexTransitions#next}. The
  * vertex is also the subscriber of its own watch, so an idle vertex costs no extra objects;
- * watch signals only post tasks to the engine loop. Everything but {@link #watch} and
- * {@link #signalled} is confined to the loop.
+ * watch signals only post tasks to the engine loop. {@link #watch} and {@link #signalled} are
+ * atomics that watch threads write too (the subscription arrives, a signal is counted); every
+ * other mutable field is confined to the loop.
  */
 final class Vertex implements CoreSubscriber<Object> {
 
