@@ -33,6 +33,9 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     private volatile RunSteps.Outcome outcome;
     private volatile Throwable error;
     private volatile boolean ended;
+    /** Set by {@link #cancel}: what the run would still publish is dropped. */
+    private boolean cancelled;
+    private final Object publishing = new Object();
 
     Call(Vertex vertex, Executor loop, Returned target) {
         this.vertex = vertex;
@@ -76,6 +79,9 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
      * there. The call stays in flight until that thread lets go. Any thread.
      */
     void cancel(Throwable why) {
+        synchronized (publishing) {
+            cancelled = true;
+        }
         Subscription s = upstream.getAndSet(CANCELLED);
         if (s != null && s != CANCELLED) {
             s.cancel();
@@ -86,6 +92,19 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
             }
         }
         end(null, why);
+    }
+
+    /**
+     * Runs {@code publish} (the run publishing an event) unless the call was cancelled. A cancel
+     * waits for a publish under way, so no event of the run comes after the loop's
+     * {@code Failed} for the cancel, nor after the retry's {@code RunStarted}. Any thread.
+     */
+    void unlessCancelled(Runnable publish) {
+        synchronized (publishing) {
+            if (!cancelled) {
+                publish.run();
+            }
+        }
     }
 
     @Override

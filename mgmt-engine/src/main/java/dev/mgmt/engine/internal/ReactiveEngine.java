@@ -712,7 +712,7 @@ public final class ReactiveEngine implements Engine {
         boolean refresh = (v.marks & RUN_REFRESH) != 0;
         boolean doRefresh = refresh && v.resource instanceof Refreshable && !noopRun;
         Call call = new Call(v, loop, this::callReturned);
-        call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call::cancel));
+        call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call));
         v.call = call;
         emit(EventTaps.RUN_STARTED, () -> new EngineEvent.RunStarted(now(), v.id, refresh));
         try {

@@ -54,12 +54,13 @@ final class RunSteps {
      * @param upstream in noop: a vertex this one depends on would change in this run, so a check
      *                 failing with {@link MissingPrerequisite} counts as "would apply" (what is
      *                 missing may be what that change provides)
-     * @param deadline told when a step passed {@code meta.timeout}; it cancels the call, which
-     *                 still counts as in flight until the resource's code has let go
+     * @param call     the call that runs it: cancelled when a step passes {@code meta.timeout}
+     *                 (it still counts as in flight until the resource's code has let go), and
+     *                 from then on the run's events are dropped
      */
-    Mono<Outcome> run(Vertex v, boolean noop, boolean upstream, boolean refresh, Consumer<Throwable> deadline) {
+    Mono<Outcome> run(Vertex v, boolean noop, boolean upstream, boolean refresh, Call call) {
         Resource r = v.resource;
-        Mono<Timed> check = step(v, Phase.CHECK, r::check, deadline);
+        Mono<Timed> check = step(v, Phase.CHECK, r::check, call);
         if (noop && upstream) {
             check = check.onErrorResume(e -> missing(e) != null, e -> {
                 log.info("{}: would apply once what it depends on is applied (now: {})", v.id, missing(e).getMessage());
@@ -67,23 +68,23 @@ final class RunSteps {
             });
         }
         return check.flatMap(ok -> {
-            emit(EventTaps.CHECKED, () -> {
+            emit(call, EventTaps.CHECKED, () -> {
                 long t = time.now(TimeUnit.NANOSECONDS);
                 return new EngineEvent.Checked(eventTimes.at(t), v.id, ok.value, Duration.ofNanos(t - ok.start));
             });
             if (ok.value) {
-                return refresh(v, refresh, false, deadline);
+                return refresh(v, refresh, false, call);
             }
             if (noop) {
-                emit(EventTaps.WOULD_APPLY, () -> new EngineEvent.WouldApply(now(), v.id));
+                emit(call, EventTaps.WOULD_APPLY, () -> new EngineEvent.WouldApply(now(), v.id));
                 log.info("{}: would apply (noop)", v.id);
                 return Mono.just(Outcome.WOULD_APPLY);
             }
-            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE), deadline).flatMap(applied -> {
+            return step(v, Phase.APPLY, () -> r.apply().thenReturn(Boolean.TRUE), call).flatMap(applied -> {
                 Duration took = since(applied.start);
-                emit(EventTaps.APPLIED, () -> new EngineEvent.Applied(now(), v.id, took));
+                emit(call, EventTaps.APPLIED, () -> new EngineEvent.Applied(now(), v.id, took));
                 log.info("{}: applied in {} ms", v.id, took.toMillis());
-                return refresh(v, refresh, true, deadline);
+                return refresh(v, refresh, true, call);
             });
         });
     }
@@ -97,29 +98,29 @@ final class RunSteps {
         return null;
     }
 
-    private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied, Consumer<Throwable> deadline) {
+    private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied, Call call) {
         if (!refresh) {
             return Mono.just(applied ? Outcome.APPLIED : Outcome.NOTHING);
         }
         Refreshable rf = (Refreshable) v.resource;
-        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE), deadline).map(done -> {
+        return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE), call).map(done -> {
             Duration took = since(done.start);
-            emit(EventTaps.REFRESHED, () -> new EngineEvent.Refreshed(now(), v.id, took));
+            emit(call, EventTaps.REFRESHED, () -> new EngineEvent.Refreshed(now(), v.id, took));
             log.info("{}: refreshed in {} ms", v.id, took.toMillis());
             return applied ? Outcome.APPLIED_AND_REFRESHED : Outcome.REFRESHED;
         });
     }
 
-    private Mono<Timed> step(Vertex v, Phase phase, Supplier<Mono<Boolean>> call, Consumer<Throwable> deadline) {
+    private Mono<Timed> step(Vertex v, Phase phase, Supplier<Mono<Boolean>> body, Call call) {
         return Mono.defer(() -> {
             long start = time.now(TimeUnit.NANOSECONDS);
-            Mono<Boolean> m = Mono.defer(call);
+            Mono<Boolean> m = Mono.defer(body);
             Duration limit = v.meta.timeout();
             if (!limit.isZero()) {
                 // Not Mono.timeout: that would report the step over while the resource's code
                 // still runs. The call is cancelled and stays in flight until that code returns.
                 Mono<Boolean> inner = m;
-                m = Mono.using(() -> time.schedule(() -> deadline.accept(new StepFailure(phase, new TimeoutException(
+                m = Mono.using(() -> time.schedule(() -> call.cancel(new StepFailure(phase, new TimeoutException(
                                 phase.name().toLowerCase() + " timed out after " + limit.toMillis() + " ms"))),
                                 limit.toNanos(), TimeUnit.NANOSECONDS),
                         d -> inner, Disposable::dispose);
@@ -127,13 +128,14 @@ final class RunSteps {
             return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, start));
         }).contextWrite(Context.of(Report.KEY, (Consumer<String>) text -> {
             log.info("{}: {}", v.id, text);
-            emit(EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
+            emit(call, EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
         })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
     }
 
-    private void emit(int type, Supplier<EngineEvent> event) {
+    private void emit(Call call, int type, Supplier<EngineEvent> event) {
         if (wanted.test(type)) {
-            post.accept(event.get());
+            // A resource may ignore the cancel and finish (or report) later: it is too late then.
+            call.unlessCancelled(() -> post.accept(event.get()));
         }
     }
 
