@@ -18,7 +18,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
-/** A cluster node's meters (see {@code ClusterMetrics} for what each measures). */
+/**
+ * A cluster node's meters (see {@code ClusterMetrics} for what each measures). Not API (public
+ * for {@code ClusterMetrics} only).
+ */
 public final class ClusterMeters implements dev.mgmt.metrics.MetricsBinding {
 
     private final MeterRegistry registry;
