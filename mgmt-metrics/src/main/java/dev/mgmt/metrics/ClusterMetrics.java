@@ -22,12 +22,15 @@ import reactor.core.scheduler.Schedulers;
  *       that succeeded.</li>
  *   <li>{@code mgmt.store.watch} (timer): from sending such a write to its change event
  *       reaching this host, the path by which every watch and collect here learns of a change
- *       (the time to tell the subscribers themselves is not included).</li>
+ *       (the time to tell the subscribers themselves is not included); timed from the attempt
+ *       that succeeded; a change that has not come within 60 seconds is taken as missed and not
+ *       measured.</li>
  *   <li>{@code mgmt.cluster.members} (gauge): the live hosts, this one included, as
  *       {@code World.hosts()} streams them.</li>
  *   <li>{@code mgmt.cluster.voters} (gauge) and {@code mgmt.cluster.leader.changes} (counter: the
  *       leader became another host): from {@code World.status()}, asked every 5 seconds; two
- *       changes between two asks count as one.</li>
+ *       changes between two asks count as one. An answer that takes longer than 5 seconds (no
+ *       quorum) is given up and both keep their last value until one comes.</li>
  *   <li>{@code mgmt.cluster.exports} (gauge): the resources this host exports, after its last
  *       export was stored.</li>
  * </ul>

@@ -19,6 +19,11 @@ final class StoreTaps {
 
     /** Writes still waiting for their change event; bounded, as an event can be missed (a reconnect). */
     private static final int MAX_PENDING = 1_024;
+    /**
+     * A write whose change has not come in this long is taken as missed: it is not measured, and
+     * a later write of its key is timed from its own start, not from this one.
+     */
+    static final long MAX_AGE_NANOS = Duration.ofSeconds(60).toNanos();
 
     private final LongSupplier nanoTime;
     private final List<StoreObserver> observers = new CopyOnWriteArrayList<>();
@@ -39,22 +44,47 @@ final class StoreTaps {
         };
     }
 
-    /** One attempt of a write of {@code key}. */
+    /**
+     * One attempt of a write of {@code key}. A failed attempt forgets its start, so a retry is
+     * timed from its own sending, not from the first attempt's.
+     */
     CompletableFuture<Void> put(String key, Supplier<CompletableFuture<Void>> write) {
         if (observers.isEmpty()) {
             return write.get();
         }
         long start = nanoTime.getAsLong();
         if (sent.size() >= MAX_PENDING) {
-            sent.clear();
+            sent.values().removeIf(s -> start - s > MAX_AGE_NANOS);
+            if (sent.size() >= MAX_PENDING) {
+                sent.clear();
+            }
         }
-        sent.putIfAbsent(key, start);
-        return write.get().whenComplete((v, e) -> {
+        // An earlier write of the key whose change is still to come keeps its start: the change
+        // event that comes first answers it. A missed one (too old) gives way.
+        Long kept = sent.merge(key, start, (was, now) -> now - was > MAX_AGE_NANOS ? now : was);
+        boolean mine = kept == start;
+        CompletableFuture<Void> sending;
+        try {
+            sending = write.get();
+        } catch (RuntimeException | Error e) {
+            forget(key, kept, mine);
+            throw e;
+        }
+        return sending.whenComplete((v, e) -> {
             if (e == null) {
                 Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
                 observers.forEach(o -> o.written(took));
+            } else {
+                forget(key, kept, mine);
             }
         });
+    }
+
+    /** A failed attempt: its change will not come, so it must not wait for one. */
+    private void forget(String key, Long kept, boolean mine) {
+        if (mine) {
+            sent.remove(key, kept);
+        }
     }
 
     /** A change event from the store, before the mirror applies it. */
@@ -64,8 +94,10 @@ final class StoreTaps {
         }
         Long start = sent.remove(key);
         if (start != null) {
-            Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
-            observers.forEach(o -> o.seen(took));
+            long took = nanoTime.getAsLong() - start;
+            if (took <= MAX_AGE_NANOS) {
+                observers.forEach(o -> o.seen(Duration.ofNanos(took)));
+            }
         }
     }
 

@@ -15,9 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
-/** A cluster node's meters (see {@code ClusterMetrics} for what each measures). */
+/**
+ * A cluster node's meters (see {@code ClusterMetrics} for what each measures). Not API (public
+ * for {@code ClusterMetrics} only).
+ */
 public final class ClusterMeters implements dev.mgmt.metrics.MetricsBinding {
 
     private final MeterRegistry registry;
@@ -69,7 +73,9 @@ public final class ClusterMeters implements dev.mgmt.metrics.MetricsBinding {
         subscriptions.add(world.hosts().subscribe(h -> members.set(h.size()), e -> { }));
         subscriptions.add(Flux.interval(Duration.ZERO, every, scheduler)
                 .onBackpressureDrop()
-                .concatMap(i -> world.status().onErrorResume(e -> reactor.core.publisher.Mono.empty()), 1)
+                // A status that does not come within a period (no quorum) is given up, so the
+                // next ask still happens and the poll does not stop on one that never comes.
+                .concatMap(i -> world.status().timeout(every, scheduler).onErrorResume(e -> Mono.empty()), 1)
                 .subscribe(this::status, e -> { }));
     }
 

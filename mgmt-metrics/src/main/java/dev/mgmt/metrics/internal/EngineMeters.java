@@ -7,8 +7,9 @@ import dev.mgmt.engine.VertexState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import reactor.core.Disposable;
  * {@code EngineMetrics} for what each measures). Those come on the engine's loop and on its
  * workers at the same time, one vertex's in order: the maps are concurrent, a vertex's repair
  * is updated atomically, and registering and removing meters is guarded against {@link #close}.
+ * Not API (public for {@code EngineMetrics} only).
  */
 public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
@@ -68,7 +70,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     }
 
     private void on(EngineEvent e) {
-        started = true;
+        if (!started) {
+            started = true; // a volatile write per event would cost more than this read
+        }
         if (e instanceof EngineEvent.Checked c) {
             KindMeters m = kind(c.id());
             if (m != null) {
@@ -109,8 +113,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
             }
         } else if (e instanceof EngineEvent.WouldApply w) {
             track(w.id(), e, null);
-        } else if (e instanceof EngineEvent.Converged) {
+        } else if (e instanceof EngineEvent.Converged c) {
             converged = true;
+            forgetSettled(c);
         } else if (e instanceof EngineEvent.Unconverged) {
             converged = false;
         } else if (e instanceof EngineEvent.GraphSwapped g) {
@@ -120,7 +125,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
     /** Follows the vertex's drift repair; {@code m} may be null for events that never end one. */
     private void track(ResourceId id, EngineEvent e, KindMeters m) {
-        if (!(e instanceof EngineEvent.Changed) && repairs.get(id) == null) {
+        // Only a change starts a repair; with none under way (the usual case) the other events
+        // need not look the vertex up.
+        if (!(e instanceof EngineEvent.Changed) && (repairs.isEmpty() || repairs.get(id) == null)) {
             return;
         }
         Duration[] repaired = new Duration[1];
@@ -132,6 +139,26 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (repaired[0] != null && m != null) {
             m.driftRepair.record(repaired[0]);
         }
+    }
+
+    /**
+     * Once everything has settled no run is under way or owed, so only a failed or blocked vertex
+     * still has a repair to finish (from its first change, when it runs again). Any other track
+     * is of a vertex gone without a {@code GraphSwapped} (a finished reversal taken out of the
+     * graph) and would never end.
+     */
+    private void forgetSettled(EngineEvent.Converged c) {
+        if (repairs.isEmpty()) {
+            return;
+        }
+        Set<ResourceId> unfinished = new HashSet<>(c.failed());
+        unfinished.addAll(c.blocked());
+        repairs.keySet().retainAll(unfinished);
+    }
+
+    /** Vertices with a drift repair under way (for tests). */
+    int repairsUnderWay() {
+        return repairs.size();
     }
 
     private KindMeters kind(ResourceId id) {

@@ -1,0 +1,87 @@
+package dev.mgmt.metrics.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.EngineEvent.Phase;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.Engine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+/** Events replayed into the meters by hand, as the engine would hand them over. */
+class EngineMetersTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final ResourceId A = new ResourceId("file", "a");
+    private static final ResourceId GONE = new ResourceId("file", "gone");
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Consumer<? super EngineEvent> listener;
+
+    @SuppressWarnings("unchecked")
+    private EngineMeters bind() {
+        Engine engine = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "listen" -> {
+                        listener = (Consumer<? super EngineEvent>) args[1];
+                        yield (Disposable) () -> { };
+                    }
+                    case "states" -> Map.of();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return EngineMeters.bind(engine, registry, 1_000);
+    }
+
+    private static Instant at(int seconds) {
+        return T0.plusSeconds(seconds);
+    }
+
+    @Test
+    void convergedForgetsRepairsOfVerticesGoneWithoutASwapButKeepsAFailedOnes() {
+        try (EngineMeters m = bind()) {
+            listener.accept(new EngineEvent.Changed(at(0), A, 0));
+            listener.accept(new EngineEvent.RunStarted(at(1), A, false));
+            listener.accept(new EngineEvent.Checked(at(2), A, false, Duration.ofMillis(1)));
+            listener.accept(new EngineEvent.Failed(at(3), A, Phase.APPLY, 1, false, "disk full"));
+            // A finished reversal: its change came, then it was taken out of the graph.
+            listener.accept(new EngineEvent.Changed(at(4), GONE, 0));
+            assertThat(m.repairsUnderWay()).isEqualTo(2);
+
+            listener.accept(new EngineEvent.Converged(at(5), List.of(A), List.of()));
+            assertThat(m.repairsUnderWay()).isEqualTo(1);
+
+            // a is still repaired from its first change when it runs again.
+            listener.accept(new EngineEvent.Changed(at(10), A, 0));
+            listener.accept(new EngineEvent.RunStarted(at(11), A, false));
+            listener.accept(new EngineEvent.Checked(at(12), A, false, Duration.ofMillis(1)));
+            listener.accept(new EngineEvent.Applied(at(13), A, Duration.ofMillis(1)));
+            assertThat(registry.get("mgmt.drift.repair").tag("kind", "file").timer().totalTime(
+                    java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(13);
+            assertThat(m.repairsUnderWay()).isZero();
+        }
+    }
+
+    @Test
+    void withNoRepairUnderWayRunsAreCountedAndTrackNothing() {
+        try (EngineMeters m = bind()) {
+            listener.accept(new EngineEvent.RunStarted(at(0), A, false));
+            listener.accept(new EngineEvent.Checked(at(1), A, false, Duration.ofMillis(1)));
+            listener.accept(new EngineEvent.Applied(at(2), A, Duration.ofMillis(1)));
+            listener.accept(new EngineEvent.Converged(at(3), List.of(), List.of()));
+
+            assertThat(registry.get("mgmt.checks").tags("kind", "file", "result", "dirty").counter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("mgmt.applies").tag("kind", "file").counter().count()).isEqualTo(1);
+            assertThat(registry.get("mgmt.drift.repair").tag("kind", "file").timer().count()).isZero();
+            assertThat(m.repairsUnderWay()).isZero();
+        }
+    }
+}
