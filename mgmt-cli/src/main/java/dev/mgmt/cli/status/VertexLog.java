@@ -93,6 +93,11 @@ public final class VertexLog {
         return started;
     }
 
+    /** How many removed vertices it still ignores events about. */
+    int forgotten() {
+        return gone.size();
+    }
+
     /** Every vertex of the running graph known so far, sorted by id. */
     public List<Entry> entries() {
         return entries.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();

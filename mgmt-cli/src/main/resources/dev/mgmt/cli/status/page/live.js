@@ -6,6 +6,9 @@
 const VIZ_WORKER = '/page/webjars/viz.js/2.1.2/lite.render.js';
 // A burst of events costs one redraw per this many milliseconds.
 const REDRAW_EVERY_MS = 200;
+// mgmt reads /graph.dot and the states at most every 200 ms for all pages: a redraw this long
+// after the last event is sure to see what that event changed.
+const SETTLED_MS = 450;
 // Beyond this, dot's layout takes too long for a page that redraws on every change.
 const MAX_DRAWN = 1500;
 // The fill colours of mgmt-engine's DotWriter, in the order a vertex goes through them.
@@ -27,6 +30,7 @@ let selected = null;      // the clicked vertex's id, kept across redraws
 let zoom = 1;
 let fitted = false;       // the first drawing is fitted to the window once
 let timer = null;
+let settle = null;
 let lastDraw = 0;
 let drawing = false;
 let again = false;
@@ -320,6 +324,8 @@ function onEvent(m) {
       break;
   }
   scheduleRedraw();
+  clearTimeout(settle);
+  settle = setTimeout(scheduleRedraw, SETTLED_MS);
 }
 
 let events = null;
