@@ -18,6 +18,13 @@ public final class Mgmt {
     public static final int EXIT_INVALID = 2;
 
     public static void main(String[] args) {
+        // The JDK's HTTP server (--prometheus) reads a request's line and headers with blocking
+        // reads and no time limit: a few stalled connections would hold all of its threads. Read
+        // once, when its first server is made, so it is set before anything else runs. Not
+        // maxRspTime: it would cut the live page's event streams.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -45,7 +45,7 @@ final class Prometheus implements AutoCloseable {
             throw new IllegalArgumentException("--prometheus-listen " + address + ": " + e.getMessage());
         }
         try {
-            return new Prometheus(StatusServer.bind(at));
+            return new Prometheus(StatusServer.bind(at, StatusServer.hostName(address)));
         } catch (IOException e) {
             throw new IllegalArgumentException(Addresses.cannotListen(flag, address, at.getAddress(), e)
                     + (listen == null ? " (give --prometheus-listen HOST:PORT for another)" : ""));

@@ -156,6 +156,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** A run that ends before its loop: the status server first (it reads the engine and the cluster), then those. */
+    private void closeEarly(Engine engine, World world) {
+        if (status != null) {
+            status.close();
+        }
+        engine.close();
+        if (world != null) {
+            world.close();
+        }
+    }
+
     private Integer run() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         if (!verbose) {
@@ -229,7 +240,7 @@ final class RunCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 System.err.println("mgmt: cannot start the cluster: " + Messages.of(e));
                 org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("the cluster did not start", e);
-                engine.close();
+                closeEarly(engine, null);
                 return Mgmt.EXIT_INVALID;
             }
             console.line("mgmt: cluster: " + (seeds.isEmpty() ? "bootstrapped on " + (listen == null ? DEFAULT_LISTEN : listen)
@@ -253,8 +264,7 @@ final class RunCommand implements Callable<Integer> {
             }
             read = values == null ? Optional.empty() : loader.load(INVALID, values);
             if (read.isEmpty()) {
-                engine.close();
-                world.close();
+                closeEarly(engine, world);
                 return Mgmt.EXIT_INVALID;
             }
             first = read.get();
@@ -270,16 +280,12 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (GraphCompileException e) {
             loader.printCompileProblems("is invalid; nothing was applied", e, first);
-            engine.close();
-            if (world != null) {
-                world.close();
-            }
+            closeEarly(engine, world);
             return Mgmt.EXIT_INVALID;
         } catch (StoreLimitException e) {
             // The export is refused before the engine starts: nothing ran, nothing was exported.
             System.err.println("mgmt: " + yaml + ": " + e.getMessage() + "; nothing was applied");
-            engine.close();
-            world.close();
+            closeEarly(engine, world);
             return Mgmt.EXIT_INVALID;
         }
         if (status != null) {

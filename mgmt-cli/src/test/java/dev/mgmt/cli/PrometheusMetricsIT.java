@@ -40,16 +40,18 @@ class PrometheusMetricsIT {
                     path: %s
                     content: x
                 """.formatted(f));
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
-            String metrics = "http://127.0.0.1:" + port + "/metrics";
-            StatusServerIT.await(mgmt, "http://127.0.0.1:" + port + "/health", r -> r.statusCode() == 200);
-            mgmt.await("converged in the metrics", () -> value(scrape(metrics), "mgmt_converged", Map.of()) == 1.0);
-            List<Sample> before = scrape(metrics);
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String base = StatusServerIT.base(mgmt);
+            String metrics = base + "/metrics";
+            StatusServerIT.await(mgmt, base + "/health", r -> r.statusCode() == 200);
+            // The state gauges are sampled up to a second apart, and an echo of the write can make the
+            // vertex pending for a moment: wait for the reading that has it clean.
+            List<Sample> before = awaitScrape(mgmt, metrics, "converged and clean in the metrics",
+                    now -> value(now, "mgmt_converged", Map.of()) == 1.0
+                            && value(now, "mgmt_vertices", Map.of("state", "clean")) == 1.0);
             assertThat(value(before, "mgmt_checks_total", Map.of("kind", "file"))).isPositive();
             assertThat(value(before, "mgmt_applies_total", Map.of("kind", "file"))).isEqualTo(1.0);
             assertThat(value(before, "mgmt_resources", Map.of())).isEqualTo(1.0);
-            assertThat(value(before, "mgmt_vertices", Map.of("state", "clean"))).isEqualTo(1.0);
             double repairs = value(before, "mgmt_drift_repair_seconds_count", Map.of("kind", "file"));
 
             Files.writeString(f, "drifted");
@@ -81,10 +83,8 @@ class PrometheusMetricsIT {
                     watchcmd: tail -n0 -F %2$s
                     watchshell: /bin/sh
                 """.formatted(dir, trigger));
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
-            String metrics = "http://127.0.0.1:" + port + "/metrics";
-            mgmt.await("the listener", () -> mgmt.stdout().contains("the live page on http://127.0.0.1:" + port));
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String metrics = StatusServerIT.base(mgmt) + "/metrics";
             mgmt.await("the failure counted", () -> {
                 List<Sample> now = scrape(metrics);
                 return value(now, "mgmt_failures_total", Map.of("kind", "exec", "phase", "apply")) == 1.0
@@ -119,17 +119,16 @@ class PrometheusMetricsIT {
                   - name: nap
                     cmd: sleep 120
                 """);
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String metrics = StatusServerIT.base(mgmt) + "/metrics";
             mgmt.await("the apply running", () -> mgmt.stdout().contains("1 running"));
             List<ProcessHandle> children = mgmt.handle().descendants().toList();
             try {
-                String metrics = "http://127.0.0.1:" + port + "/metrics";
-                mgmt.await("running in the metrics", () -> {
+                mgmt.await("running and not converged in the metrics", () -> {
                     List<Sample> now = scrape(metrics);
-                    return value(now, "mgmt_vertices", Map.of("state", "running")) == 1.0;
+                    return value(now, "mgmt_vertices", Map.of("state", "running")) == 1.0
+                            && value(now, "mgmt_converged", Map.of()) == 0.0;
                 });
-                assertThat(value(scrape(metrics), "mgmt_converged", Map.of())).isZero();
             } finally {
                 children.forEach(ProcessHandle::destroyForcibly);
                 mgmt.kill();
@@ -142,6 +141,17 @@ class PrometheusMetricsIT {
     }
 
     /** Scrapes {@code url}; every line is a comment or a sample, or the test fails. */
+    /** Scrapes until {@code until} holds; that scrape. */
+    static List<Sample> awaitScrape(MgmtProcess mgmt, String url, String what,
+                                    java.util.function.Predicate<List<Sample>> until) throws InterruptedException {
+        List<List<Sample>> last = new ArrayList<>(List.of(List.of()));
+        mgmt.await(what, () -> {
+            last.set(0, scrape(url));
+            return until.test(last.get(0));
+        });
+        return last.get(0);
+    }
+
     static List<Sample> scrape(String url) {
         String text = StatusServerIT.get(url).body();
         List<Sample> out = new ArrayList<>();

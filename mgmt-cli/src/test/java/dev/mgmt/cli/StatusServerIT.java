@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +50,11 @@ class StatusServerIT {
                     path: %1$s/g
                     content: y
                 """.formatted(dir));
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
-            String base = "http://127.0.0.1:" + port;
-            mgmt.await("the listener", () -> mgmt.stdout().contains(
-                    "mgmt: metrics, health and the live page on " + base + "/"));
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String base = base(mgmt);
             HttpResponse<String> health = await(mgmt, base + "/health", r -> r.statusCode() == 200);
+            // Converged, then an echo of its own write can make a vertex pending for a moment: wait for clean.
+            await(mgmt, base + "/vertices", r -> r.body().split("\"clean\"", -1).length == 3);
             assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(health.headers().firstValue("Cache-Control")).hasValue("no-store");
             JsonNode h = JSON.readTree(health.body());
@@ -88,6 +89,15 @@ class StatusServerIT {
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
             assertThat(get(base + "/health/more").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/eventsX").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/graph.dotx").statusCode()).isEqualTo(404);
+            assertThat(health.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+            // A page whose name was made to resolve here (DNS rebinding) cannot read it; an address or localhost can.
+            assertThat(rawGet(base, "/health", "evil.example:80")).startsWith("HTTP/1.1 421 ")
+                    .contains("not to 'evil.example:80'");
+            assertThat(rawGet(base, "/vertices", "localhost:80")).startsWith("HTTP/1.1 200 ");
+            assertThat(rawGet(base, "/metrics", "[::1]:9233")).startsWith("HTTP/1.1 200 ");
 
             assertThat(mgmt.terminate()).isEqualTo(0);
         }
@@ -114,9 +124,8 @@ class StatusServerIT {
                   from: {kind: exec, name: boom}
                   to: {kind: file, name: after}
                 """.formatted(dir, trigger));
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
-            String base = "http://127.0.0.1:" + port;
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String base = base(mgmt);
             HttpResponse<String> health = await(mgmt, base + "/health",
                     // the state is read at once, the failure and the blocking come as events: wait for both
                     r -> r.statusCode() == 503 && r.body().contains("\"by\" : \"exec[boom]\"")
@@ -164,9 +173,8 @@ class StatusServerIT {
                   - name: nap
                     cmd: sleep 120
                 """);
-        int port = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port)) {
-            String base = "http://127.0.0.1:" + port;
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0")) {
+            String base = base(mgmt);
             mgmt.await("the apply running", () -> mgmt.stdout().contains("1 running"));
             List<ProcessHandle> children = mgmt.handle().descendants().toList();
             try {
@@ -193,11 +201,11 @@ class StatusServerIT {
                     path: %s/f
                     content: x
                 """.formatted(dir));
-        int port = ClusterSecurityIT.freePort();
         int cluster = ClusterSecurityIT.freePort();
-        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:" + port, "--hostname", "a",
+        try (MgmtProcess mgmt = run(graph, "--prometheus-listen", "127.0.0.1:0", "--hostname", "a",
                 "--listen", "127.0.0.1:" + cluster)) {
-            HttpResponse<String> health = await(mgmt, "http://127.0.0.1:" + port + "/health",
+            String base = base(mgmt);
+            HttpResponse<String> health = await(mgmt, base + "/health",
                     r -> r.statusCode() == 200 && r.body().contains("\"leader\" : \"a\""));
             JsonNode c = JSON.readTree(health.body()).get("cluster");
             assertThat(c.get("host").asText()).isEqualTo("a");
@@ -209,7 +217,7 @@ class StatusServerIT {
             assertThat(c.get("voters")).extracting(JsonNode::asText).containsExactly("a");
 
             // and its metrics have the cluster's meters (the voters are asked every 5 s)
-            String metrics = "http://127.0.0.1:" + port + "/metrics";
+            String metrics = base + "/metrics";
             mgmt.await("the cluster's meters", () -> {
                 List<PrometheusMetricsIT.Sample> now = PrometheusMetricsIT.scrape(metrics);
                 return PrometheusMetricsIT.value(now, "mgmt_cluster_members", Map.of()) == 1.0
@@ -247,7 +255,7 @@ class StatusServerIT {
     void aMalformedAddressIsABadFlag() throws Exception {
         Path graph = Files.writeString(dir.resolve("g.yaml"), "graph: empty\n");
         List<String> said = new ArrayList<>();
-        for (String bad : List.of("127.0.0.1:http", "127.0.0.1:70000", "no-such-host.invalid:9233")) {
+        for (String bad : List.of("127.0.0.1:http", "127.0.0.1:70000", "no-such-host.invalid:9233", "[::1]junk")) {
             try (MgmtProcess mgmt = run(graph, "--prometheus-listen", bad)) {
                 assertThat(mgmt.waitFor()).isEqualTo(Mgmt.EXIT_INVALID);
                 said.add(mgmt.stderr());
@@ -258,7 +266,19 @@ class StatusServerIT {
                         + "(see 'mgmt run --help')",
                 "mgmt run: --prometheus-listen 127.0.0.1:70000: port 70000 is out of range (see 'mgmt run --help')",
                 "mgmt run: --prometheus-listen no-such-host.invalid:9233: cannot resolve the host name "
-                        + "'no-such-host.invalid' (see 'mgmt run --help')");
+                        + "'no-such-host.invalid' (see 'mgmt run --help')",
+                "mgmt run: --prometheus-listen [::1]junk: 'junk' after the address: expected [IPv6]:PORT or [IPv6] "
+                        + "(see 'mgmt run --help')");
+    }
+
+    private static final Pattern LISTENING = Pattern.compile(
+            "mgmt: metrics, health and the live page on (http://127\\.0\\.0\\.1:[0-9]+)/");
+
+    /** Where the run listens, as it says on stdout ({@code --prometheus-listen 127.0.0.1:0}: no port race). */
+    static String base(MgmtProcess mgmt) throws InterruptedException {
+        Matcher m = LISTENING.matcher("");
+        mgmt.await("the listener's address on stdout", () -> m.reset(mgmt.stdout()).find());
+        return m.group(1);
     }
 
     private MgmtProcess run(Path graph, String... flags) throws IOException {
@@ -266,6 +286,17 @@ class StatusServerIT {
                 dir.resolve("state").toString()));
         args.addAll(List.of(flags));
         return MgmtProcess.start(args.toArray(String[]::new));
+    }
+
+    /** The status line and headers of a GET with this Host header (the JDK's client sets its own). */
+    private static String rawGet(String base, String path, String host) throws IOException {
+        URI u = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     static HttpResponse<String> get(String url) {

@@ -70,9 +70,11 @@ final class EventMessages {
         return data(Map.of("type", "Resync"));
     }
 
-    /** The vertex of WatchArmed, RunStarted, Applied, WouldApply and Refreshed; empty for Unconverged. */
+    /** The vertex of WatchArmed, Changed, RunStarted, Applied, WouldApply and Refreshed; empty for Unconverged. */
     private static Optional<ResourceId> id(EngineEvent event) {
         if (event instanceof EngineEvent.WatchArmed e) {
+            return Optional.of(e.id());
+        } else if (event instanceof EngineEvent.Changed e) {
             return Optional.of(e.id());
         } else if (event instanceof EngineEvent.RunStarted e) {
             return Optional.of(e.id());

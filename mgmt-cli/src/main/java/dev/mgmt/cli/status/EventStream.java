@@ -18,13 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code /events}: the engine's events as server-sent events, to at most {@link #MAX_CLIENTS}
  * pages at once (503 beyond). Each page gets a thread of its own that writes to it, so an open
  * page holds no thread of the server's executor, and a slow one never delays the engine's event
- * delivery: the subscriber only queues. A page that stops reading is dropped at the next write
- * that fails (at the latest the keep-alive comment), and its subscription with it.
+ * delivery: the subscriber only queues. A page whose connection broke is dropped at the next
+ * write that fails (at the latest the keep-alive comment). A page that is connected but does not
+ * read makes a write block rather than fail: one that has blocked for twice the keep-alive period
+ * is ended (its writer is interrupted, which closes the connection), checked every keep-alive
+ * period and whenever its backlog overflows. Either way its subscription and its slot go with it.
  */
 final class EventStream implements HttpHandler, AutoCloseable {
 
@@ -43,13 +48,23 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CLIENTS);
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
+    private final Scheduler clock;
+    private final Disposable watchdog;
     private volatile boolean closed;
 
     EventStream(Flux<EngineEvent> events, Supplier<String> graphName, String host, Duration keepAlive) {
+        this(events, graphName, host, keepAlive, Schedulers.parallel());
+    }
+
+    /** @param clock tells the time and runs the check for stuck pages (a virtual one in tests) */
+    EventStream(Flux<EngineEvent> events, Supplier<String> graphName, String host, Duration keepAlive,
+                Scheduler clock) {
         this.events = events;
         this.graphName = graphName;
         this.host = host;
         this.keepAlive = keepAlive;
+        this.clock = clock;
+        this.watchdog = Flux.interval(keepAlive, clock).subscribe(t -> clients.forEach(Client::endIfStuck));
     }
 
     @Override
@@ -94,6 +109,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watchdog.dispose();
         clients.forEach(Client::end);
     }
 
@@ -103,19 +119,24 @@ final class EventStream implements HttpHandler, AutoCloseable {
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(BACKLOG);
         private final AtomicBoolean dropped = new AtomicBoolean();
         private volatile Disposable subscription;
+        private volatile Thread writer;
+        /** When the write under way began (the clock's nanoseconds), or {@link Long#MIN_VALUE} when none is. */
+        private volatile long writingSince = Long.MIN_VALUE;
 
         Client(HttpExchange exchange) {
             this.exchange = exchange;
         }
 
         void run() {
+            writer = Thread.currentThread();
             try (OutputStream out = exchange.getResponseBody()) {
-                // retry: how soon the browser reconnects after the stream ends (a restart of mgmt).
-                write(out, "retry: 2000\n" + EventMessages.hello(graphName.get(), host));
+                // Subscribed first, so that nothing that happens after the Hello is missed.
                 subscription = events.subscribe(this::offer, e -> end(), this::end);
                 if (closed) {
                     end();
                 }
+                // retry: how soon the browser reconnects after the stream ends (a restart of mgmt).
+                write(out, "retry: 2000\n" + EventMessages.hello(graphName.get(), host));
                 StringBuilder batch = new StringBuilder();
                 while (true) {
                     String next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,7 +157,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                // The page went away (closed, reloaded, or its connection broke).
+                // The page went away (closed, reloaded, or its connection broke), or it was stuck.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -145,8 +166,9 @@ final class EventStream implements HttpHandler, AutoCloseable {
                     s.dispose();
                 }
                 exchange.close();
-                clients.remove(this);
+                // The slot first: a page counted as gone has given its slot back.
                 slots.release();
+                clients.remove(this);
             }
         }
 
@@ -165,6 +187,18 @@ final class EventStream implements HttpHandler, AutoCloseable {
             String m = EventMessages.of(event);
             if (m != null && !queue.offer(m)) {
                 dropped.set(true);
+                endIfStuck();
+            }
+        }
+
+        /** Ends the page when its write has blocked for twice the keep-alive period: it does not read. */
+        void endIfStuck() {
+            long since = writingSince;
+            Thread t = writer;
+            if (since != Long.MIN_VALUE && t != null
+                    && clock.now(TimeUnit.NANOSECONDS) - since > 2 * keepAlive.toNanos()) {
+                // A blocked write on the connection's channel ends when its thread is interrupted.
+                t.interrupt();
             }
         }
 
@@ -176,8 +210,13 @@ final class EventStream implements HttpHandler, AutoCloseable {
         }
 
         private void write(OutputStream out, String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            writingSince = clock.now(TimeUnit.NANOSECONDS);
+            try {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } finally {
+                writingSince = Long.MIN_VALUE;
+            }
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.mgmt.cli.status;
 
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Engine;
@@ -8,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +20,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code /}: the page; {@code /page/...}: its scripts and styles, and viz.js from its
  *       WebJar under {@code /page/webjars/viz.js/2.1.2/} (never a CDN: the page needs no network);</li>
- *   <li>{@code /graph.dot}: {@link Engine#toDot()}, which the page draws;</li>
+ *   <li>{@code /graph.dot}: {@link Engine#toDot()}, which the page draws (read at most once per
+ *       200 ms, however many pages ask);</li>
  *   <li>{@code /events}: server-sent events, one per vertex event, graph swap and convergence,
  *       to at most {@value EventStream#MAX_CLIENTS} pages at once (503 beyond).</li>
  * </ul>
@@ -25,6 +30,9 @@ import java.util.function.Supplier;
  * (not of the server's executor) until it goes away; {@link #close} ends them all.
  */
 public final class LivePage implements AutoCloseable {
+
+    /** How long one {@link Engine#toDot()} serves the pages that ask for it. */
+    static final Duration DOT_MAX_AGE = Duration.ofMillis(200);
 
     private final EventStream events;
 
@@ -56,14 +64,37 @@ public final class LivePage implements AutoCloseable {
     /** As {@link #register(HttpServer, Engine, World, Supplier)}, with the idle streams' keep-alive period. */
     static LivePage register(HttpServer server, Engine engine, World world, Supplier<String> graphName,
                              Duration keepAlive) {
+        return register(server, engine, world, graphName, keepAlive, List.of());
+    }
+
+    /** As above, each context behind {@code filters} (the status server's Host check). */
+    static LivePage register(HttpServer server, Engine engine, World world, Supplier<String> graphName,
+                             Duration keepAlive, List<Filter> filters) {
         String host = world == null ? "" : world.host();
         EventStream events = new EventStream(engine.events(), graphName, host, keepAlive);
         PageFiles files = new PageFiles();
-        server.createContext("/", files::page);
-        server.createContext("/page/", files::file);
-        server.createContext("/graph.dot", exchange -> dot(exchange, engine));
-        server.createContext("/events", events);
+        // One toDot() (a look into the engine's loop) serves every page that redraws within DOT_MAX_AGE.
+        Recent<String> dot = new Recent<>(engine::toDot, DOT_MAX_AGE, System::nanoTime);
+        List<HttpContext> contexts = List.of(
+                server.createContext("/", files::page),
+                server.createContext("/page/", files::file),
+                server.createContext("/graph.dot", exactly(exchange -> dot(exchange, dot))),
+                server.createContext("/events", exactly(events)));
+        contexts.forEach(c -> c.getFilters().addAll(filters));
         return new LivePage(events);
+    }
+
+    /** The handler for its context's path alone: {@code /eventsX} is not found. */
+    private static HttpHandler exactly(HttpHandler h) {
+        return exchange -> {
+            if (exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+                h.handle(exchange);
+                return;
+            }
+            try (exchange) {
+                PageFiles.text(exchange, 404, "no such page: " + exchange.getRequestURI().getPath() + "\n");
+            }
+        };
     }
 
     /** How many pages are following the events now. */
@@ -77,13 +108,14 @@ public final class LivePage implements AutoCloseable {
         events.close();
     }
 
-    private static void dot(HttpExchange exchange, Engine engine) throws IOException {
+    private static void dot(HttpExchange exchange, Supplier<String> dot) throws IOException {
         try (exchange) {
             if (!PageFiles.readOnly(exchange)) {
                 return;
             }
-            byte[] body = engine.toDot().getBytes(StandardCharsets.UTF_8);
+            byte[] body = dot.get().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/vnd.graphviz; charset=utf-8");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             boolean head = "HEAD".equals(exchange.getRequestMethod());
             exchange.sendResponseHeaders(200, head ? -1 : body.length);

@@ -3,7 +3,6 @@ package dev.mgmt.cli.status;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mgmt.api.Durations;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.World;
@@ -12,28 +11,36 @@ import dev.mgmt.engine.VertexState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /** The JSON of {@code /health} and {@code /vertices}, from the engine, its {@link VertexLog} and the cluster. */
 final class Reports {
 
-    /** How long {@code /health} waits for the cluster's status before saying it did not come. */
+    /** How long {@code /health} waits for the cluster's first status (later ones are read in the background). */
     static final Duration CLUSTER_WAIT = Duration.ofSeconds(2);
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final Engine engine;
+    /** How long one look at every vertex's state serves the requests that follow it. */
+    static final Duration STATES_MAX_AGE = Duration.ofMillis(200);
+    /** How long one reading of the cluster's status serves the requests that follow it. */
+    static final Duration CLUSTER_MAX_AGE = Duration.ofSeconds(1);
+
     private final World world;
     private final VertexLog log;
+    private final Recent<Map<ResourceId, VertexState>> states;
+    private final ClusterView cluster;
 
-    Reports(Engine engine, World world, VertexLog log) {
-        this.engine = engine;
+    Reports(Engine engine, World world, VertexLog log, LongSupplier nanos) {
         this.world = world;
         this.log = log;
+        // Asked before the engine started (a cluster host joining), the engine would start its loop early.
+        this.states = new Recent<>(() -> log.started() ? engine.vertexStates() : Map.of(), STATES_MAX_AGE, nanos);
+        this.cluster = world == null ? null : new ClusterView(world::status, CLUSTER_MAX_AGE, CLUSTER_WAIT, nanos);
     }
 
     /** The HTTP status and body of {@code /health}. */
@@ -44,13 +51,15 @@ final class Reports {
         boolean converged = log.converged();
         ArrayNode failed = JSON.arrayNode();
         ArrayNode blocked = JSON.arrayNode();
-        Map<VertexState, Integer> counts = engine.states();
-        // One trip to the engine's loop per vertex: only when some vertex is in trouble.
-        if (counts.get(VertexState.FAILED) + counts.get(VertexState.RETRYING) + counts.get(VertexState.BLOCKED) > 0) {
+        Map<ResourceId, VertexState> now = states.get();
+        Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
+        now.values().forEach(s -> counts.merge(s, 1, Integer::sum));
+        if (counts.containsKey(VertexState.FAILED) || counts.containsKey(VertexState.RETRYING)
+                || counts.containsKey(VertexState.BLOCKED)) {
             List<VertexLog.Entry> blockedEntries = new ArrayList<>();
             List<ResourceId> failedIds = new ArrayList<>();
             for (VertexLog.Entry e : log.entries()) {
-                VertexState state = state(e.id());
+                VertexState state = now.get(e.id());
                 if (state == VertexState.FAILED) {
                     failedIds.add(e.id());
                 }
@@ -78,14 +87,19 @@ final class Reports {
         body.put("converged", converged);
         body.set("failed", failed);
         body.set("blocked", blocked);
+        // How many vertices, and in which states: the live page draws nothing above its limit and says these.
+        body.put("vertices", now.size());
+        ObjectNode byState = body.putObject("states");
+        counts.forEach((s, n) -> byState.put(name(s), n));
         body.set("cluster", world == null ? JSON.nullNode() : cluster());
         return new Health(status.equals("converged") ? 200 : 503, body);
     }
 
     ObjectNode vertices() {
         ArrayNode list = JSON.arrayNode();
+        Map<ResourceId, VertexState> now = states.get();
         for (VertexLog.Entry e : log.entries()) {
-            VertexState state = state(e.id());
+            VertexState state = now.get(e.id());
             if (state == null) {
                 continue; // removed while we looked
             }
@@ -118,19 +132,11 @@ final class Reports {
     private ObjectNode cluster() {
         ObjectNode c = JSON.objectNode();
         c.put("host", world.host());
-        ClusterStatus status;
-        try {
-            status = world.status().toFuture().get(CLUSTER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return c.put("error", "the cluster's status did not come within " + Durations.format(CLUSTER_WAIT));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return c.put("error", "interrupted while reading the cluster's status");
-        } catch (Exception e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return c.put("error", "cannot read the cluster's status: "
-                    + (cause.getMessage() == null ? "an unexpected error (run with -v)" : cause.getMessage()));
+        ClusterView.Reading reading = cluster.get();
+        if (reading.status() == null) {
+            return c.put("error", reading.error());
         }
+        ClusterStatus status = reading.status();
         c.put("leader", status.leader().orElse(null));
         ArrayNode members = c.putArray("members");
         ArrayNode voters = c.putArray("voters");
@@ -142,15 +148,6 @@ final class Reports {
             }
         }
         return c;
-    }
-
-    /** The vertex's state, or null when it is no longer in the running graph. */
-    private VertexState state(ResourceId id) {
-        try {
-            return engine.state(id);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            return null;
-        }
     }
 
     private static ObjectNode named(ObjectNode o, ResourceId id) {

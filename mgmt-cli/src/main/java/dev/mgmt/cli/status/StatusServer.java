@@ -39,16 +39,22 @@ public final class StatusServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The server's threads: /metrics and /health stay answered while a few connections stall (an event stream holds none). */
+    static final int THREADS = 8;
+
     private final HttpServer server;
+    private final HostCheck hostCheck;
     private final ExecutorService executor;
+    private volatile boolean started;
     private volatile LivePage page;
     private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    private StatusServer(HttpServer server) {
+    private StatusServer(HttpServer server, String name) {
         this.server = server;
+        this.hostCheck = new HostCheck(name);
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(2, r -> {
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "mgmt-status-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -66,6 +72,11 @@ public final class StatusServer implements AutoCloseable {
         String t = text == null ? "" : text.trim();
         if (t.startsWith(":") && !t.startsWith("::")) {
             return new InetSocketAddress(port(t.substring(1)));
+        }
+        int close = t.indexOf(']');
+        if (t.startsWith("[") && close > 0 && close < t.length() - 1 && t.charAt(close + 1) != ':') {
+            throw new IllegalArgumentException("'" + t.substring(close + 1) + "' after the address: expected "
+                    + "[IPv6]:PORT or [IPv6]");
         }
         ClusterNode.HostPort hp = ClusterNode.HostPort.parse(t);
         // HostPort fills in the cluster's port when none is given; ours is 9233.
@@ -95,7 +106,27 @@ public final class StatusServer implements AutoCloseable {
      * @throws IOException when it cannot listen there (the port is in use, the address is not this host's, ...)
      */
     public static StatusServer bind(InetSocketAddress at) throws IOException {
-        return new StatusServer(HttpServer.create(at, 0));
+        return bind(at, null);
+    }
+
+    /**
+     * Listens on {@code at}, answering requests addressed to an IP address, {@code localhost} or
+     * {@code name} (the host name the user gave, or null); others get 421.
+     *
+     * @throws IOException when it cannot listen there
+     */
+    public static StatusServer bind(InetSocketAddress at, String name) throws IOException {
+        return new StatusServer(HttpServer.create(at, 0), name);
+    }
+
+    /** The host part of a listen address as the user wrote it ({@link #address}'s syntax), for {@link #bind}. */
+    public static String hostName(String text) {
+        String t = text == null ? "" : text.trim();
+        if (t.startsWith("[") || t.startsWith(":")) {
+            return null;
+        }
+        int colon = t.lastIndexOf(':');
+        return colon < 0 ? t : t.substring(0, colon);
     }
 
     /**
@@ -107,16 +138,18 @@ public final class StatusServer implements AutoCloseable {
      */
     public void start(Engine engine, World world, VertexLog log, Supplier<String> metrics,
                       Supplier<String> graphName) {
-        Reports reports = new Reports(engine, world, log);
-        server.createContext("/metrics", exact(ex -> send(ex, 200, PROMETHEUS_TEXT,
-                metrics.get().getBytes(StandardCharsets.UTF_8))));
-        server.createContext("/health", exact(ex -> {
-            Reports.Health h = reports.health();
-            sendJson(ex, h.code(), h.body());
-        }));
-        server.createContext("/vertices", exact(ex -> sendJson(ex, 200, reports.vertices())));
-        page = LivePage.register(server, engine, world, graphName);
+        Reports reports = new Reports(engine, world, log, System::nanoTime);
+        List.of(server.createContext("/metrics", exact(ex -> send(ex, 200, PROMETHEUS_TEXT,
+                        metrics.get().getBytes(StandardCharsets.UTF_8)))),
+                server.createContext("/health", exact(ex -> {
+                    Reports.Health h = reports.health();
+                    sendJson(ex, h.code(), h.body());
+                })),
+                server.createContext("/vertices", exact(ex -> sendJson(ex, 200, reports.vertices()))))
+                .forEach(c -> c.getFilters().add(hostCheck));
+        page = LivePage.register(server, engine, world, graphName, EventStream.KEEP_ALIVE, List.of(hostCheck));
         server.start();
+        started = true;
     }
 
     /** Closes {@code c} with the server, before it stops listening (the meters' bindings, say). */
@@ -156,7 +189,8 @@ public final class StatusServer implements AutoCloseable {
             // Its event streams hold their requests open; the server would wait for them.
             page.close();
         }
-        server.stop(1);
+        // stop(1) on a server that never started would wait the whole second for nothing.
+        server.stop(started ? 1 : 0);
         executor.shutdownNow();
     }
 
@@ -206,6 +240,7 @@ public final class StatusServer implements AutoCloseable {
     /** Sends {@code body}, or only its headers for HEAD. */
     static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = ex.getRequestMethod().equals("HEAD");
         ex.sendResponseHeaders(code, head ? -1 : body.length == 0 ? -1 : body.length);
         if (!head && body.length > 0) {

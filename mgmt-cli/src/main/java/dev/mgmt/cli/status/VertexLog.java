@@ -48,11 +48,15 @@ public final class VertexLog {
     /** Removed by a swap and not added back: a late event from its last call must not bring it back. */
     private final Set<ResourceId> gone = ConcurrentHashMap.newKeySet();
     private volatile boolean converged;
+    private volatile boolean started;
 
     /** Takes one event from the engine. */
     public void on(EngineEvent event) {
+        started = true;
         if (event instanceof EngineEvent.Converged) {
             converged = true;
+            // Every call has ended: no late event can come from a removed vertex any more.
+            gone.clear();
         } else if (event instanceof EngineEvent.Unconverged) {
             converged = false;
         } else if (event instanceof EngineEvent.GraphSwapped s) {
@@ -75,12 +79,23 @@ public final class VertexLog {
 
     /** Adds the vertices the engine started with (those not heard of yet). */
     public void seed(Collection<ResourceId> ids) {
+        started = true;
         ids.forEach(id -> entries.putIfAbsent(id, Entry.of(id)));
     }
 
     /** Whether the latest word from the engine was {@link EngineEvent.Converged}. */
     public boolean converged() {
         return converged;
+    }
+
+    /** Whether the engine has said anything (or was {@link #seed}ed): before, it has not started and is not asked. */
+    boolean started() {
+        return started;
+    }
+
+    /** How many removed vertices it still ignores events about. */
+    int forgotten() {
+        return gone.size();
     }
 
     /** Every vertex of the running graph known so far, sorted by id. */

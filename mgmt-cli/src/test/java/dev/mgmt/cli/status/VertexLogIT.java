@@ -65,6 +65,19 @@ class VertexLogIT {
     }
 
     @Test
+    void theRemovedAreForgottenOnceConverged() {
+        VertexLog log = new VertexLog();
+        assertThat(log.started()).as("no event yet: the engine is not asked").isFalse();
+        log.seed(List.of(F, X));
+        assertThat(log.started()).isTrue();
+        log.on(new EngineEvent.GraphSwapped(T, List.of(), List.of(X), List.of(F)));
+        assertThat(log.forgotten()).isEqualTo(1);
+        // every call has ended: nothing late can come, so the set of removed ids does not grow without bound
+        log.on(new EngineEvent.Converged(T, List.of(), List.of()));
+        assertThat(log.forgotten()).isZero();
+    }
+
+    @Test
     void convergedFollowsTheLatestWord() {
         VertexLog log = new VertexLog();
         assertThat(log.converged()).isFalse();

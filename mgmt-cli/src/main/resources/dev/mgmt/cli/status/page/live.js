@@ -6,6 +6,9 @@
 const VIZ_WORKER = '/page/webjars/viz.js/2.1.2/lite.render.js';
 // A burst of events costs one redraw per this many milliseconds.
 const REDRAW_EVERY_MS = 200;
+// mgmt reads /graph.dot and the states at most every 200 ms for all pages: a redraw this long
+// after the last event is sure to see what that event changed.
+const SETTLED_MS = 450;
 // Beyond this, dot's layout takes too long for a page that redraws on every change.
 const MAX_DRAWN = 1500;
 // The fill colours of mgmt-engine's DotWriter, in the order a vertex goes through them.
@@ -27,11 +30,13 @@ let selected = null;      // the clicked vertex's id, kept across redraws
 let zoom = 1;
 let fitted = false;       // the first drawing is fitted to the window once
 let timer = null;
+let settle = null;
 let lastDraw = 0;
 let drawing = false;
 let again = false;
 let lastDot = null;
 let counts = {};
+let tooMany = false;      // above MAX_DRAWN: /graph.dot is not fetched (until /health says fewer, or a swap)
 
 // ---- drawing ---------------------------------------------------------------------------
 
@@ -46,14 +51,25 @@ async function redraw() {
   drawing = true;
   lastDraw = Date.now();
   try {
-    const res = await fetch('/graph.dot', { cache: 'no-store' });
-    if (!res.ok) throw new Error('/graph.dot answered ' + res.status);
-    const dot = await res.text();
-    if (dot !== lastDot) {
-      await draw(dot);
-      lastDot = dot;
+    const health = await readHealth();
+    // /health counts the vertices: a graph too big to draw costs no DOT (made on mgmt's engine loop).
+    const n = health && typeof health.vertices === 'number' ? health.vertices : null;
+    if (n !== null) tooMany = n > MAX_DRAWN;
+    if (tooMany) {
+      tooManyNote(n === null ? 'More than ' + MAX_DRAWN : n);
+      if (health && health.states) { counts = Object.assign({}, health.states); showCounts(); }
+      lastDot = null;
+    } else {
+      const res = await fetch('/graph.dot', { cache: 'no-store' });
+      if (!res.ok) throw new Error('/graph.dot answered ' + res.status);
+      const dot = await res.text();
+      if (dot !== lastDot) {
+        await draw(dot);
+        lastDot = tooMany ? null : dot;
+      }
     }
-    await Promise.all([showHealth(), selected === null ? null : showDetails(selected)]);
+    showHealth(health);
+    if (selected !== null) await showDetails(selected);
   } catch (e) {
     note('cannot draw the graph: ' + e.message);
   } finally {
@@ -65,7 +81,9 @@ async function redraw() {
 async function draw(dot) {
   const n = (dot.match(/^\s*"(?:[^"\\]|\\.)*"\s*\[/gm) || []).length;
   if (n > MAX_DRAWN) {
-    note(n + ' vertices: too many to draw here (at most ' + MAX_DRAWN + '); /health and /vertices tell their states');
+    // Without a count from /health, the DOT is not fetched again until the graph is swapped.
+    tooMany = true;
+    tooManyNote(n);
     counts = {};
     return;
   }
@@ -110,6 +128,10 @@ function vertexId(title) {
   return title.replace(/\\\\/g, '\\');
 }
 
+function tooManyNote(n) {
+  note(n + ' vertices: too many to draw here (at most ' + MAX_DRAWN + '); /health and /vertices tell their states');
+}
+
 function note(text) {
   const p = document.createElement('p');
   p.className = 'note';
@@ -147,15 +169,19 @@ function fit() {
 
 // ---- status and counts -----------------------------------------------------------------
 
-async function showHealth() {
-  let health = null;
+// /health's body, or null (an embedding that serves only the page).
+async function readHealth() {
   try {
     const res = await fetch('/health', { cache: 'no-store' });
     // 503 is the answer for "not converged": its body says the same as a 200's.
-    if (res.status === 200 || res.status === 503) health = await res.json();
+    if (res.status === 200 || res.status === 503) return await res.json();
   } catch (e) {
-    health = null;
+    // said by the status badge
   }
+  return null;
+}
+
+function showHealth(health) {
   const status = health && typeof health.status === 'string' ? health.status : statusFromCounts();
   const badge = $('status');
   badge.className = 'status ' + (['converged', 'pending', 'failed'].includes(status) ? status : 'unknown');
@@ -288,6 +314,7 @@ function onEvent(m) {
       break;
     case 'GraphSwapped':
       banner(null);
+      tooMany = false; // the new graph may be small enough to draw
       break;
     case 'GraphRejected':
       banner('The new graph was rejected; the previous one keeps running:\n' + (m.problems || []).join('\n'));
@@ -297,6 +324,8 @@ function onEvent(m) {
       break;
   }
   scheduleRedraw();
+  clearTimeout(settle);
+  settle = setTimeout(scheduleRedraw, SETTLED_MS);
 }
 
 let events = null;
