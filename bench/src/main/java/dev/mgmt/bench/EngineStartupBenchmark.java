@@ -57,9 +57,23 @@ public class EngineStartupBenchmark {
     @Param({"wide", "deep", "random"})
     public String shape;
 
-    /** {@code none}, or {@code prometheus}: EngineMetrics bound to a PrometheusMeterRegistry. */
+    /**
+     * {@code none}; {@code prometheus}: EngineMetrics bound to a PrometheusMeterRegistry before
+     * each op and unbound after it (so a kind's meters are registered inside each op, at its
+     * first event); {@code prometheus-kept}: the same, but the meters stay registered between
+     * ops (as in a process that keeps its registry: registered once); {@code listen}: a listener
+     * that does nothing, for the event types the meters take (the engine's share of the cost).
+     */
     @Param({"none"})
     public String metrics;
+
+    /** The event types EngineMetrics listens to. */
+    private static final java.util.Set<Class<? extends dev.mgmt.api.EngineEvent>> LISTENED = java.util.Set.of(
+            dev.mgmt.api.EngineEvent.Changed.class, dev.mgmt.api.EngineEvent.RunStarted.class,
+            dev.mgmt.api.EngineEvent.Checked.class, dev.mgmt.api.EngineEvent.Applied.class,
+            dev.mgmt.api.EngineEvent.WouldApply.class, dev.mgmt.api.EngineEvent.Refreshed.class,
+            dev.mgmt.api.EngineEvent.Failed.class, dev.mgmt.api.EngineEvent.Converged.class,
+            dev.mgmt.api.EngineEvent.Unconverged.class, dev.mgmt.api.EngineEvent.GraphSwapped.class);
 
     private Graph graph;
     private PrometheusMeterRegistry registry;
@@ -68,9 +82,10 @@ public class EngineStartupBenchmark {
     public void buildGraph() {
         graph = Graphs.build(Graphs.Shape.valueOf(shape.toUpperCase()), n);
         registry = switch (metrics) {
-            case "none" -> null;
-            case "prometheus" -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            default -> throw new IllegalArgumentException("metrics: none or prometheus, not " + metrics);
+            case "none", "listen" -> null;
+            case "prometheus", "prometheus-kept" -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            default -> throw new IllegalArgumentException("metrics: none, listen, prometheus or prometheus-kept, not "
+                    + metrics);
         };
     }
 
@@ -91,6 +106,10 @@ public class EngineStartupBenchmark {
     public void newEngine() {
         engine = Engine.builder().build();
         bound = registry == null ? null : EngineMetrics.bind(engine, registry);
+        if (metrics.equals("listen")) {
+            // What the meters make the engine build and hand over, without the meters.
+            engine.listen(LISTENED, e -> { });
+        }
     }
 
     @TearDown(Level.Invocation)
@@ -99,7 +118,9 @@ public class EngineStartupBenchmark {
             if (lastScrape.isEmpty()) {
                 lastScrape = registry.scrape();
             }
-            bound.close();
+            if (!metrics.equals("prometheus-kept")) {
+                bound.close();
+            }
         }
     }
 
