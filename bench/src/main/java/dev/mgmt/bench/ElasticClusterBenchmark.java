@@ -5,8 +5,6 @@ import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.World;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +170,7 @@ public final class ElasticClusterBenchmark {
         sampler.setDaemon(true);
         sampler.start();
         System.out.printf(Locale.ROOT, "elastic membership of mgmt run processes: %s, %d cores, load average %s%n",
-                jar, Runtime.getRuntime().availableProcessors(), loadAverage());
+                jar, Runtime.getRuntime().availableProcessors(), BenchSupport.loadAverage());
         System.out.println("run directory (host logs): " + runDir);
         if (phases.contains("grow")) {
             for (int r = 1; r <= rounds; r++) {
@@ -215,7 +213,7 @@ public final class ElasticClusterBenchmark {
     /** Five hosts, one voter; raise the ideal size to 3, then to 5. */
     private void grow(int round, boolean keep) throws Exception {
         System.out.printf(Locale.ROOT, "%n== grow, round %d: 5 hosts up with 1 voter; ideal size raised 1 -> 3 -> 5 (load %s)%n",
-                round, loadAverage());
+                round, BenchSupport.loadAverage());
         newCluster();
         Host first = startHost(List.of(), 1);
         awaitReady(first);
@@ -234,16 +232,16 @@ public final class ElasticClusterBenchmark {
             observer.idealClusterSize(target).block(WAIT);
             long acked = System.nanoTime();
             long[] reached = milestones(from, target, t0, List.of());
-            double total = ms(reached[target] - t0);
+            double total = BenchSupport.ms(reached[target] - t0);
             StringBuilder steps = new StringBuilder();
             for (int k = from + 1; k <= target; k++) {
-                steps.append(String.format(Locale.ROOT, " %d voters at %.0f ms;", k, ms(reached[k] - t0)));
+                steps.append(String.format(Locale.ROOT, " %d voters at %.0f ms;", k, BenchSupport.ms(reached[k] - t0)));
             }
             System.out.printf(Locale.ROOT, "  %d -> %d voters: %.0f ms (ideal size written in %.0f ms;%s)%n", from, target,
-                    total, ms(acked - t0), steps);
+                    total, BenchSupport.ms(acked - t0), steps);
             record("grow " + from + " -> " + target + " (ideal raised)", total);
             for (int k = from + 1; k <= target; k++) {
-                record("grow: one more voter", ms(reached[k] - reached[k - 1]));
+                record("grow: one more voter", BenchSupport.ms(reached[k] - reached[k - 1]));
             }
             printTimeline(wall, round == 1);
         }
@@ -256,7 +254,7 @@ public final class ElasticClusterBenchmark {
     /** The first host wants 5 voters; four more hosts are spawned at once. */
     private void arrive(int round, boolean keep) throws Exception {
         System.out.printf(Locale.ROOT, "%n== arrive, round %d: first host with --ideal-cluster-size 5, then 4 hosts spawned at once (load %s)%n",
-                round, loadAverage());
+                round, BenchSupport.loadAverage());
         newCluster();
         Host first = startHost(List.of(), IDEAL);
         awaitReady(first);
@@ -273,11 +271,11 @@ public final class ElasticClusterBenchmark {
         long[] reached = milestones(1, IDEAL, t0, joiners);
         long lastReady = joiners.stream().mapToLong(h -> h.ready).max().orElse(t0);
         System.out.printf(Locale.ROOT, "  spawn -> 3 voters: %.0f ms, -> 5 voters: %.0f ms (2: %.0f, 4: %.0f; the last"
-                        + " of the 4 processes printed 'mgmt: cluster: joined' at %.0f ms)%n", ms(reached[3] - t0), ms(reached[5] - t0),
-                ms(reached[2] - t0), ms(reached[4] - t0), ms(lastReady - t0));
-        record("arrive: spawn 4 hosts -> 3 voters", ms(reached[3] - t0));
-        record("arrive: spawn 4 hosts -> 5 voters", ms(reached[5] - t0));
-        record("arrive: spawn 4 hosts -> all 4 joined as clients", ms(lastReady - t0));
+                        + " of the 4 processes printed 'mgmt: cluster: joined' at %.0f ms)%n", BenchSupport.ms(reached[3] - t0), BenchSupport.ms(reached[5] - t0),
+                BenchSupport.ms(reached[2] - t0), BenchSupport.ms(reached[4] - t0), BenchSupport.ms(lastReady - t0));
+        record("arrive: spawn 4 hosts -> 3 voters", BenchSupport.ms(reached[3] - t0));
+        record("arrive: spawn 4 hosts -> 5 voters", BenchSupport.ms(reached[5] - t0));
+        record("arrive: spawn 4 hosts -> all 4 joined as clients", BenchSupport.ms(lastReady - t0));
         printTimeline(wall, round == 1);
         recordJoins();
         if (!keep) {
@@ -320,7 +318,7 @@ public final class ElasticClusterBenchmark {
             if (now > deadline) {
                 throw new IllegalStateException("no " + target + " live voters within " + WAIT + "; last status: " + s);
             }
-            sleep(POLL_MS);
+            BenchSupport.sleep(POLL_MS);
         }
     }
 
@@ -333,7 +331,7 @@ public final class ElasticClusterBenchmark {
                 .sorted().findFirst().orElseThrow();
         boolean bootstrapLeader = leader.equals("h1");
         System.out.printf(Locale.ROOT, "%n== replace %d: kill -9 follower voter %s (leader %s%s; load %s)%n", i, victim, leader,
-                bootstrapLeader ? ", the host that bootstrapped the cluster" : "", loadAverage());
+                bootstrapLeader ? ", the host that bootstrapped the cluster" : "", BenchSupport.loadAverage());
         Writer writer = startWriter();
         long wall = System.currentTimeMillis();
         long t0 = System.nanoTime();
@@ -342,14 +340,14 @@ public final class ElasticClusterBenchmark {
         writer.finish();
         long stepDowns = logLines(wall).stream().filter(l -> l.message.contains("Suspected network partition")).count();
         System.out.printf(Locale.ROOT, "  dead in the observer's view at %.0f ms; out of the voters at %.0f ms; %d live voters"
-                        + " again at %.0f ms%n", ms(t[0] - t0), ms(t[1] - t0), IDEAL, ms(t[2] - t0));
+                        + " again at %.0f ms%n", BenchSupport.ms(t[0] - t0), BenchSupport.ms(t[1] - t0), IDEAL, BenchSupport.ms(t[2] - t0));
         System.out.printf(Locale.ROOT, "  continuous writer: %s%s%n", writer.describe(t0),
                 stepDowns > 0 ? "; the leader stepped down ('Suspected network partition'), then " + electedAfter(wall).describe()
                         : "; no leader change");
         String under = bootstrapLeader ? " [leader: the bootstrap host]" : " [leader: an elected host]";
-        record("replace: kill -> dead (observer's membership)", ms(t[0] - t0));
-        record("replace: kill -> out of the voters" + under, ms(t[1] - t0));
-        record("replace: kill -> 5 live voters" + under, ms(t[2] - t0));
+        record("replace: kill -> dead (observer's membership)", BenchSupport.ms(t[0] - t0));
+        record("replace: kill -> out of the voters" + under, BenchSupport.ms(t[1] - t0));
+        record("replace: kill -> 5 live voters" + under, BenchSupport.ms(t[2] - t0));
         record("replace: continuous writer's longest wait for an ack" + under, writer.longestGap(t0));
         count("follower kills after which the leader stepped down" + under, stepDowns > 0);
         printTimeline(wall, i == 1);
@@ -383,7 +381,7 @@ public final class ElasticClusterBenchmark {
             if (now > deadline) {
                 throw new IllegalStateException(victim + " not replaced within " + WAIT + "; last status: " + s);
             }
-            sleep(POLL_MS);
+            BenchSupport.sleep(POLL_MS);
         }
     }
 
@@ -393,7 +391,7 @@ public final class ElasticClusterBenchmark {
      */
     private Writer startWriter() throws InterruptedException {
         if (writerWorld == null) {
-            writerWorld = ClusterNode.builder().hostname("bench-writer-" + cluster).listen("127.0.0.1:" + freePort())
+            writerWorld = ClusterNode.builder().hostname("bench-writer-" + cluster).listen("127.0.0.1:" + BenchSupport.freePort(usedPorts))
                     .seeds(seeds()).observer(true).server(false).joinTimeout(Duration.ofSeconds(30)).build().start();
         }
         Writer w = new Writer(writerWorld);
@@ -429,7 +427,7 @@ public final class ElasticClusterBenchmark {
                     world.put("bench/writer", Integer.toString(n++)).block(WAIT);
                 } catch (RuntimeException e) {
                     failed++;
-                    errors.add(String.format(Locale.ROOT, "after %.0f ms: %s", ms(System.nanoTime() - s), e.getMessage()));
+                    errors.add(String.format(Locale.ROOT, "after %.0f ms: %s", BenchSupport.ms(System.nanoTime() - s), e.getMessage()));
                 }
                 puts.add(new long[] {s, System.nanoTime()});
             }
@@ -454,14 +452,14 @@ public final class ElasticClusterBenchmark {
                 longest = Math.max(longest, p[1] - Math.max(prev, p[0]));
                 prev = p[1];
             }
-            return ms(longest);
+            return BenchSupport.ms(longest);
         }
 
         String describe(long kill) {
             long[] slowest = puts.stream().max(Comparator.comparingLong(p -> p[1] - p[0])).orElse(new long[] {kill, kill});
             return String.format(Locale.ROOT, "%d puts; longest wait for an ack after the kill %.0f ms; slowest put %.0f ms,"
-                    + " issued %.0f ms %s the kill%s", puts.size(), longestGap(kill), ms(slowest[1] - slowest[0]),
-                    Math.abs(ms(slowest[0] - kill)), slowest[0] < kill ? "before" : "after",
+                    + " issued %.0f ms %s the kill%s", puts.size(), longestGap(kill), BenchSupport.ms(slowest[1] - slowest[0]),
+                    Math.abs(BenchSupport.ms(slowest[0] - kill)), slowest[0] < kill ? "before" : "after",
                     failed > 0 ? "; " + failed + " put calls failed: " + String.join("; ", errors) : "");
         }
     }
@@ -474,7 +472,7 @@ public final class ElasticClusterBenchmark {
             long t0 = System.nanoTime();
             observer.put("bench/baseline", Integer.toString(i)).block(WAIT);
             if (i >= 0) {
-                d[i] = ms(System.nanoTime() - t0);
+                d[i] = BenchSupport.ms(System.nanoTime() - t0);
             }
         }
         Arrays.sort(d);
@@ -488,7 +486,7 @@ public final class ElasticClusterBenchmark {
     private void failover(int i) throws Exception {
         ClusterStatus before = awaitStable();
         String leader = before.leader().orElseThrow();
-        System.out.printf(Locale.ROOT, "%n== failover %d: kill -9 leader %s (load %s)%n", i, leader, loadAverage());
+        System.out.printf(Locale.ROOT, "%n== failover %d: kill -9 leader %s (load %s)%n", i, leader, BenchSupport.loadAverage());
         Writer writer = startWriter();
         long wall = System.currentTimeMillis();
         long t0 = System.nanoTime();
@@ -507,7 +505,7 @@ public final class ElasticClusterBenchmark {
                 }
             }
         }
-        double stall = ms(written - t0);
+        double stall = BenchSupport.ms(written - t0);
         long newLeader = awaitStatus("a new leader in the status", s -> s.leader().isPresent()
                 && !s.leader().get().equals(leader), WAIT);
         long[] t = awaitReplaced(leader, t0);
@@ -516,14 +514,14 @@ public final class ElasticClusterBenchmark {
         System.out.printf(Locale.ROOT, "  put acknowledged %.0f ms after the kill%s; %s; new leader in the status at %.0f ms;"
                         + " %d live voters again at %.0f ms%n", stall,
                 failures > 0 ? " (after " + failures + " failed put calls)" : "",
-                elected.describe(), ms(newLeader - t0), IDEAL, ms(t[2] - t0));
+                elected.describe(), BenchSupport.ms(newLeader - t0), IDEAL, BenchSupport.ms(t[2] - t0));
         System.out.println("  continuous writer (second observer): " + writer.describe(t0));
         record("failover: kill leader -> put acknowledged", stall);
         record("failover: continuous writer's longest wait for an ack", writer.longestGap(t0));
         if (elected.offsetMs >= 0) {
             record("failover: kill leader -> new leader's 'Transitioning to LEADER'", elected.offsetMs);
         }
-        record("failover: kill leader -> 5 live voters", ms(t[2] - t0));
+        record("failover: kill leader -> 5 live voters", BenchSupport.ms(t[2] - t0));
         printTimeline(wall, i == 1);
         recordJoins();
         respawnSpare();
@@ -591,7 +589,7 @@ public final class ElasticClusterBenchmark {
     private Host startHost(List<String> seeds, int ideal) {
         hostCounter++;
         String name = "h" + hostCounter;
-        String address = "127.0.0.1:" + freePort();
+        String address = "127.0.0.1:" + BenchSupport.freePort(usedPorts);
         Path log = runDir.resolve(cluster + "-" + name + ".log");
         Path tmp = runDir.resolve("tmp").resolve(cluster + "-" + name);
         List<String> cmd = new ArrayList<>(List.of(javaBin, "--add-opens", ADD_OPENS, "-Djava.io.tmpdir=" + tmp));
@@ -627,7 +625,7 @@ public final class ElasticClusterBenchmark {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(h.name + " did not join within " + WAIT + ":\n" + tail(h, 30));
             }
-            sleep(POLL_MS);
+            BenchSupport.sleep(POLL_MS);
         }
     }
 
@@ -643,7 +641,7 @@ public final class ElasticClusterBenchmark {
 
     private void startObserver() {
         closeObserver();
-        observer = ClusterNode.builder().hostname("bench-observer-" + cluster).listen("127.0.0.1:" + freePort())
+        observer = ClusterNode.builder().hostname("bench-observer-" + cluster).listen("127.0.0.1:" + BenchSupport.freePort(usedPorts))
                 .seeds(seeds()).observer(true).server(false).joinTimeout(Duration.ofSeconds(30)).build().start();
     }
 
@@ -752,7 +750,7 @@ public final class ElasticClusterBenchmark {
             if (now > deadline) {
                 throw new IllegalStateException("timed out waiting for " + what + "; last status: " + describe(last));
             }
-            sleep(POLL_MS);
+            BenchSupport.sleep(POLL_MS);
         }
     }
 
@@ -940,41 +938,7 @@ public final class ElasticClusterBenchmark {
             } catch (IOException | RuntimeException e) {
                 return;
             }
-            sleep(5000);
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (usedPorts.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            BenchSupport.sleep(5000);
         }
     }
 }

@@ -4,9 +4,6 @@ import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.ClusterStatus;
 import dev.mgmt.cluster.World;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -135,21 +132,21 @@ public final class TemplateLatencyBenchmark {
     }
 
     private void run(int changes, int warmup, String label) throws Exception {
-        String loadBefore = loadAverage();
+        String loadBefore = BenchSupport.loadAverage();
         System.out.printf(Locale.ROOT, "template latency: %s, %d cores, load average %s%n", jar,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), BenchSupport.loadAverage());
         Host a = startHost("a", List.of());
         awaitFile(a, "none");
         Host b = startHost("b", List.of(a.address));
         Host c = startHost("c", List.of(a.address));
         awaitFile(b, "none");
         awaitFile(c, "none");
-        writer = ClusterNode.builder().hostname("bench-writer").listen("127.0.0.1:" + freePort())
+        writer = ClusterNode.builder().hostname("bench-writer").listen("127.0.0.1:" + BenchSupport.freePort(usedPorts))
                 .seeds(List.of(a.address)).observer(true).server(false).joinTimeout(Duration.ofSeconds(30))
                 .build().start();
         awaitVoters();
         System.out.printf(Locale.ROOT, "3 hosts up, 3 voters, every file holds 'none'; %d warm-up writes, then %d"
-                + " measured (load average %s)%n", warmup, changes, loadAverage());
+                + " measured (load average %s)%n", warmup, changes, BenchSupport.loadAverage());
 
         double[] put = new double[changes];
         double[] toB = new double[changes];
@@ -167,13 +164,13 @@ public final class TemplateLatencyBenchmark {
                 long[] seen = awaitBoth(watch, b, c, value, t0);
                 if (i >= warmup) {
                     int k = i - warmup;
-                    put[k] = ms(acked - t0);
-                    toB[k] = ms(seen[0] - t0);
-                    toC[k] = ms(seen[1] - t0);
+                    put[k] = BenchSupport.ms(acked - t0);
+                    toB[k] = BenchSupport.ms(seen[0] - t0);
+                    toC[k] = BenchSupport.ms(seen[1] - t0);
                 }
             }
         }
-        String loadAfter = loadAverage();
+        String loadAfter = BenchSupport.loadAverage();
         System.out.printf(Locale.ROOT, "%nload average after the run: %s%n", loadAfter);
         System.out.printf(Locale.ROOT, "%n%d changes (after %d warm-up), ms from just before the write on A's side:%n%n",
                 changes, warmup);
@@ -237,7 +234,7 @@ public final class TemplateLatencyBenchmark {
         if (closed) {
             throw new IllegalStateException("stopping");
         }
-        String address = "127.0.0.1:" + freePort();
+        String address = "127.0.0.1:" + BenchSupport.freePort(usedPorts);
         Path home = Files.createDirectories(tmp.resolve(name));
         Path out = Files.createDirectories(home.resolve("out"));
         Path javaTmp = Files.createDirectories(home.resolve("java-tmp"));
@@ -280,7 +277,7 @@ public final class TemplateLatencyBenchmark {
                 throw new IllegalStateException(h.name + "'s file does not hold '" + value + "' after " + WAIT + ":\n"
                         + tail(h));
             }
-            sleep(20);
+            BenchSupport.sleep(20);
         }
     }
 
@@ -301,7 +298,7 @@ public final class TemplateLatencyBenchmark {
             } catch (RuntimeException e) {
                 last = e.getMessage();
             }
-            sleep(50);
+            BenchSupport.sleep(50);
         }
         throw new IllegalStateException("no " + VOTERS + " live voters within " + WAIT + ": " + last);
     }
@@ -374,40 +371,6 @@ public final class TemplateLatencyBenchmark {
             return String.join("\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 30), lines.length));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (usedPorts.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -1,0 +1,52 @@
+package dev.mgmt.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** What the whole-process benchmarks share: the machine's load, free ports, milliseconds. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** The 1-, 5- and 15-minute load averages, or "?" where /proc has none. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** A free loopback port not handed out before (recorded in {@code used}). */
+    static int freePort(Set<Integer> used) {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (used.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
