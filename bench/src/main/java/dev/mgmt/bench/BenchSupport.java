@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** What the whole-process benchmarks share: the machine's load, free ports, milliseconds. */
+/** What the whole-process benchmarks share: the machine's load, free ports, percentiles, milliseconds. */
 final class BenchSupport {
 
     private BenchSupport() {
@@ -22,6 +22,19 @@ final class BenchSupport {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /** A sorted copy. */
+    static double[] sorted(double[] xs) {
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double pct(double[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     static double ms(long nanos) {

@@ -477,7 +477,7 @@ public final class ElasticClusterBenchmark {
         }
         Arrays.sort(d);
         System.out.printf(Locale.ROOT, "%n== put through the observer, no failure: p50 %.1f ms, max %.1f ms (30 puts)%n",
-                pct(d, 50), d[d.length - 1]);
+                BenchSupport.pct(d, 50), d[d.length - 1]);
         for (double x : d) {
             record("put through the observer, no failure", x);
         }
@@ -911,7 +911,7 @@ public final class ElasticClusterBenchmark {
             for (double x : s) {
                 all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", x));
             }
-            System.out.printf(Locale.ROOT, "| %-66s | %3d | %8.0f | %8.0f | %8.0f | %s%n", what, s.length, pct(sorted, 50),
+            System.out.printf(Locale.ROOT, "| %-66s | %3d | %8.0f | %8.0f | %8.0f | %s%n", what, s.length, BenchSupport.pct(sorted, 50),
                     sorted[0], sorted[sorted.length - 1], all);
         });
         System.out.println();
@@ -919,15 +919,9 @@ public final class ElasticClusterBenchmark {
         double[] l = load.stream().mapToDouble(x -> x[0]).sorted().toArray();
         if (l.length > 0) {
             System.out.printf(Locale.ROOT, "%n1-minute load average during the run (%d samples, every 5 s): min %.2f,"
-                    + " median %.2f, max %.2f (%d cores)%n", l.length, l[0], pct(l, 50), l[l.length - 1],
+                    + " median %.2f, max %.2f (%d cores)%n", l.length, l[0], BenchSupport.pct(l, 50), l[l.length - 1],
                     Runtime.getRuntime().availableProcessors());
         }
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    private static double pct(double[] sorted, double p) {
-        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     private void sampleLoad() {

@@ -184,13 +184,15 @@ public final class TemplateLatencyBenchmark {
             worst[k] = Math.max(toB[k], toC[k]);
         }
         row("both files hold it", worst);
+        double[] bSorted = BenchSupport.sorted(toB);
+        double[] acked = BenchSupport.sorted(put);
         System.out.printf(Locale.ROOT, "%ntarget (issue 14): p50 <= 20 ms, p99 <= 100 ms on B: %s%n",
-                pct(sorted(toB), 50) <= 20 && pct(sorted(toB), 99) <= 100 ? "met" : "NOT met");
+                BenchSupport.pct(bSorted, 50) <= 20 && BenchSupport.pct(bSorted, 99) <= 100 ? "met" : "NOT met");
         System.out.println("\nrow for docs/benchmarks.md (run | warm-up, changes | load average before -> after"
                 + " | B p50 / p90 / p99 / max | C p50 / p90 / p99 / max | put acknowledged p50 / p99):\n");
         System.out.printf(Locale.ROOT, "| %s | %d, %d | %s -> %s | %s | %s | %.1f / %.1f |%n", label, warmup, changes,
-                first(loadBefore), first(loadAfter), figures(toB), figures(toC), pct(sorted(put), 50),
-                pct(sorted(put), 99));
+                first(loadBefore), first(loadAfter), figures(toB), figures(toC), BenchSupport.pct(acked, 50),
+                BenchSupport.pct(acked, 99));
     }
 
     /** Waits until B's and C's files hold {@code value}; when each was first seen to. */
@@ -338,31 +340,19 @@ public final class TemplateLatencyBenchmark {
     }
 
     private static void row(String what, double[] xs) {
-        double[] s = sorted(xs);
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", what, pct(s, 50), pct(s, 90), pct(s, 99),
+        double[] s = BenchSupport.sorted(xs);
+        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", what, BenchSupport.pct(s, 50), BenchSupport.pct(s, 90), BenchSupport.pct(s, 99),
                 s[s.length - 1]);
     }
 
     private static String figures(double[] xs) {
-        double[] s = sorted(xs);
-        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f", pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1]);
+        double[] s = BenchSupport.sorted(xs);
+        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f", BenchSupport.pct(s, 50), BenchSupport.pct(s, 90), BenchSupport.pct(s, 99), s[s.length - 1]);
     }
 
     /** The 1-minute figure of a load average. */
     private static String first(String load) {
         return load.split(" ")[0];
-    }
-
-    private static double[] sorted(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s;
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    private static double pct(double[] sorted, double p) {
-        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     private static String tail(Host h) {

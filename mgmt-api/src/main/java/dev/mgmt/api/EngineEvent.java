@@ -22,11 +22,17 @@ public sealed interface EngineEvent {
      */
     Instant time();
 
+    /** An event about one vertex: {@code if (e instanceof EngineEvent.OfVertex v) byId.get(v.id())}. */
+    sealed interface OfVertex extends EngineEvent {
+        /** The vertex it is about. */
+        ResourceId id();
+    }
+
     /** The step of a vertex that an event is about. */
     enum Phase { WATCH, CHECK, APPLY, REFRESH }
 
     /** A vertex's watch emitted its first element: from now on no change is missed. */
-    record WatchArmed(Instant time, ResourceId id) implements EngineEvent {
+    record WatchArmed(Instant time, ResourceId id) implements OfVertex {
     }
 
     /**
@@ -41,31 +47,31 @@ public sealed interface EngineEvent {
      * their own: the elements of this change after the first, plus the first when a run was
      * already owed. It is 0 for a lone element that caused a run.
      */
-    record Changed(Instant time, ResourceId id, int coalesced) implements EngineEvent {
+    record Changed(Instant time, ResourceId id, int coalesced) implements OfVertex {
     }
 
     /** A vertex started a run (check, then apply when needed). */
-    record RunStarted(Instant time, ResourceId id, boolean refresh) implements EngineEvent {
+    record RunStarted(Instant time, ResourceId id, boolean refresh) implements OfVertex {
     }
 
     /** A check finished; {@code ok} means the state already matched. */
-    record Checked(Instant time, ResourceId id, boolean ok, Duration took) implements EngineEvent {
+    record Checked(Instant time, ResourceId id, boolean ok, Duration took) implements OfVertex {
     }
 
     /** An apply changed the real state. */
-    record Applied(Instant time, ResourceId id, Duration took) implements EngineEvent {
+    record Applied(Instant time, ResourceId id, Duration took) implements OfVertex {
     }
 
     /** In noop mode: the check said the state differs; nothing was changed. */
-    record WouldApply(Instant time, ResourceId id) implements EngineEvent {
+    record WouldApply(Instant time, ResourceId id) implements OfVertex {
     }
 
     /** Text a resource reported through {@link Report#say} during a step, such as a command's output. */
-    record Output(Instant time, ResourceId id, Phase phase, String text) implements EngineEvent {
+    record Output(Instant time, ResourceId id, Phase phase, String text) implements OfVertex {
     }
 
     /** A {@link Refreshable} resource reacted to a change upstream. */
-    record Refreshed(Instant time, ResourceId id, Duration took) implements EngineEvent {
+    record Refreshed(Instant time, ResourceId id, Duration took) implements OfVertex {
     }
 
     /**
@@ -73,11 +79,11 @@ public sealed interface EngineEvent {
      * engine tries again after {@link Meta#delay()}, or the vertex is now failed.
      */
     record Failed(Instant time, ResourceId id, Phase phase, int attempt, boolean willRetry, String message)
-            implements EngineEvent {
+            implements OfVertex {
     }
 
     /** A vertex waits behind a failed ancestor and will not run until it recovers. */
-    record Blocked(Instant time, ResourceId id, ResourceId by) implements EngineEvent {
+    record Blocked(Instant time, ResourceId id, ResourceId by) implements OfVertex {
     }
 
     /** Every vertex is settled: clean, failed or blocked, with nothing pending. */

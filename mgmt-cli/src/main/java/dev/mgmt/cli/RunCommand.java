@@ -456,12 +456,19 @@ final class RunCommand implements Callable<Integer> {
         if (named.isPresent()) {
             return hostname = named.get();
         }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+        if (machineName == null) {
+            // Looked up once: a lookup may block, and every use must see the same name.
+            try {
+                machineName = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                machineName = "localhost";
+            }
         }
+        return machineName;
     }
+
+    /** This machine's name, once {@link #host()} looked it up. */
+    private String machineName;
 
     /** The cluster's values for the first graph's templates did not come in time. */
     private static final class ValuesLate extends RuntimeException {

@@ -72,7 +72,8 @@ public final class ClusterRunner implements AutoCloseable {
     private final ConvergedSettle settle;
     private final Disposable.Composite subscriptions = Disposables.composite();
     /** Whether the running local graph is the latest, from the last source given ({@link #latestGraphIn}). */
-    private final Sinks.Many<Publisher<Boolean>> latestSources = Sinks.many().replay().latest();
+    private final Sinks.Many<Publisher<Boolean>> latestSources = Sinks.many().replay()
+            .latestOrDefault(Mono.just(true));
     private final Flux<Boolean> latestIn = latestSources.asFlux().switchMap(Flux::from).distinctUntilChanged();
     private Disposable collecting = Disposables.single();
     private Disposable exporting = Disposables.single();
@@ -111,7 +112,6 @@ public final class ClusterRunner implements AutoCloseable {
         }
         this.settle = new ConvergedSettle(settle, Objects.requireNonNull(timer, "timer"), world::converged);
         subscriptions.add(this.settle);
-        latestSources.tryEmitNext(Mono.just(true));
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The server-sent event for an engine event: one {@code data:} line of JSON with its
@@ -30,15 +29,16 @@ final class EventMessages {
         m.put("type", event.getClass().getSimpleName());
         if (event instanceof EngineEvent.Output) {
             return null;
-        } else if (event instanceof EngineEvent.Checked e) {
-            m.put("id", e.id().toString());
+        }
+        if (event instanceof EngineEvent.OfVertex v) {
+            m.put("id", v.id().toString());
+        }
+        if (event instanceof EngineEvent.Checked e) {
             m.put("ok", e.ok());
         } else if (event instanceof EngineEvent.Failed e) {
-            m.put("id", e.id().toString());
             m.put("phase", e.phase().name().toLowerCase(Locale.ROOT));
             m.put("willRetry", e.willRetry());
         } else if (event instanceof EngineEvent.Blocked e) {
-            m.put("id", e.id().toString());
             m.put("by", e.by().toString());
         } else if (event instanceof EngineEvent.Converged e) {
             m.put("failed", ids(e.failed()));
@@ -50,8 +50,6 @@ final class EventMessages {
             m.put("problems", e.problems());
         } else if (event instanceof EngineEvent.GraphStreamFailed e) {
             m.put("message", e.message());
-        } else {
-            id(event).ifPresent(id -> m.put("id", id.toString()));
         }
         return data(m);
     }
@@ -68,24 +66,6 @@ final class EventMessages {
     /** Said when events were dropped for a page that could not keep up: it redraws from scratch. */
     static String resync() {
         return data(Map.of("type", "Resync"));
-    }
-
-    /** The vertex of WatchArmed, Changed, RunStarted, Applied, WouldApply and Refreshed; empty for Unconverged. */
-    private static Optional<ResourceId> id(EngineEvent event) {
-        if (event instanceof EngineEvent.WatchArmed e) {
-            return Optional.of(e.id());
-        } else if (event instanceof EngineEvent.Changed e) {
-            return Optional.of(e.id());
-        } else if (event instanceof EngineEvent.RunStarted e) {
-            return Optional.of(e.id());
-        } else if (event instanceof EngineEvent.Applied e) {
-            return Optional.of(e.id());
-        } else if (event instanceof EngineEvent.WouldApply e) {
-            return Optional.of(e.id());
-        } else if (event instanceof EngineEvent.Refreshed e) {
-            return Optional.of(e.id());
-        }
-        return Optional.empty();
     }
 
     private static List<String> ids(List<ResourceId> ids) {

@@ -50,6 +50,14 @@ final class EventStream implements HttpHandler, AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     private final Scheduler clock;
     private final Disposable watchdog;
+    /**
+     * The last event made into a message, and the message: the engine hands each event to every
+     * page in turn on its one delivery thread, so it is made once, not once per page.
+     */
+    private volatile Made last = new Made(null, null);
+
+    private record Made(EngineEvent event, String message) {
+    }
     private volatile boolean closed;
 
     EventStream(Flux<EngineEvent> events, Supplier<String> graphName, String host, Duration keepAlive) {
@@ -114,6 +122,15 @@ final class EventStream implements HttpHandler, AutoCloseable {
     }
 
     /** One page: the engine's events queue here, and its thread writes them out. */
+    private String message(EngineEvent event) {
+        Made l = last;
+        if (l.event() != event) {
+            l = new Made(event, EventMessages.of(event));
+            last = l;
+        }
+        return l.message();
+    }
+
     private final class Client {
         private final HttpExchange exchange;
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(BACKLOG);
@@ -184,7 +201,7 @@ final class EventStream implements HttpHandler, AutoCloseable {
         }
 
         private void offer(EngineEvent event) {
-            String m = EventMessages.of(event);
+            String m = message(event);
             if (m != null && !queue.offer(m)) {
                 dropped.set(true);
                 endIfStuck();

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Engine;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -113,17 +112,8 @@ public final class LivePage implements AutoCloseable {
             if (!PageFiles.readOnly(exchange)) {
                 return;
             }
-            byte[] body = dot.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/vnd.graphviz; charset=utf-8");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(200, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            StatusServer.send(exchange, 200, "text/vnd.graphviz; charset=utf-8", dot.get().getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -125,33 +125,6 @@ public final class VertexLog {
     }
 
     private static ResourceId idOf(EngineEvent event) {
-        if (event instanceof EngineEvent.WatchArmed w) {
-            return w.id();
-        }
-        if (event instanceof EngineEvent.RunStarted r) {
-            return r.id();
-        }
-        if (event instanceof EngineEvent.Checked c) {
-            return c.id();
-        }
-        if (event instanceof EngineEvent.Applied a) {
-            return a.id();
-        }
-        if (event instanceof EngineEvent.Failed f) {
-            return f.id();
-        }
-        if (event instanceof EngineEvent.Blocked b) {
-            return b.id();
-        }
-        if (event instanceof EngineEvent.Refreshed r) {
-            return r.id();
-        }
-        if (event instanceof EngineEvent.WouldApply w) {
-            return w.id();
-        }
-        if (event instanceof EngineEvent.Output o) {
-            return o.id();
-        }
-        return null;
+        return event instanceof EngineEvent.OfVertex v ? v.id() : null;
     }
 }

@@ -327,7 +327,7 @@ public final class ReactiveEngine implements Engine {
             }
             Set<Vertex> blocked = Topology.blocked(order);
             for (Vertex v : order) {
-                out.merge(blocked.contains(v) ? VertexState.BLOCKED : v.state.shown, 1, Integer::sum);
+                out.merge(shown(v, blocked), 1, Integer::sum);
             }
             return out;
         });
@@ -339,10 +339,15 @@ public final class ReactiveEngine implements Engine {
             Map<ResourceId, VertexState> out = new java.util.LinkedHashMap<>();
             Set<Vertex> blocked = Topology.blocked(order);
             for (Vertex v : order) {
-                out.put(v.id, blocked.contains(v) ? VertexState.BLOCKED : v.state.shown);
+                out.put(v.id, shown(v, blocked));
             }
             return java.util.Collections.unmodifiableMap(out);
         });
+    }
+
+    /** In the loop: the state a vertex shows, given the vertices blocked behind a failure. */
+    private static VertexState shown(Vertex v, Set<Vertex> blocked) {
+        return blocked.contains(v) ? VertexState.BLOCKED : v.state.shown;
     }
 
     @Override
@@ -354,7 +359,7 @@ public final class ReactiveEngine implements Engine {
     public String toDot() {
         return read(() -> {
             Set<Vertex> blocked = Topology.blocked(order);
-            return DotWriter.write(List.of(order), v -> blocked.contains(v) ? VertexState.BLOCKED : v.state.shown,
+            return DotWriter.write(List.of(order), v -> shown(v, blocked),
                     v -> wouldChange.contains(v.id));
         });
     }

@@ -35,8 +35,16 @@ public final class TemplateBody {
     record Ref(int up, List<Component> chain) {
     }
 
-    /** The record in hand, and the ones around it; {@code where} says which element it is, for messages. */
-    private record Scope(Object record, Scope outer, String where) {
+    /**
+     * The record in hand, and the ones around it: element {@code index} of the list {@code name}
+     * (none for the top record). Where it is, for messages, is worked out only when one is said.
+     */
+    private record Scope(Object record, Scope outer, int index, String name) {
+
+        String where() {
+            return name == null ? null
+                    : "element " + index + " of " + name + (outer.where() == null ? "" : ", " + outer.where());
+        }
     }
 
     private final List<Node> nodes;
@@ -53,7 +61,7 @@ public final class TemplateBody {
     public String render(Object record) {
         Objects.requireNonNull(record, "record");
         StringBuilder out = new StringBuilder();
-        render(nodes, new Scope(record, null, null), out);
+        render(nodes, new Scope(record, null, 0, null), out);
         return out.toString();
     }
 
@@ -69,12 +77,12 @@ public final class TemplateBody {
                 int i = 0;
                 for (Object element : elements) {
                     i++;
-                    String where = "element " + i + " of " + name + (scope.where() == null ? "" : ", " + scope.where());
+                    Scope inner = new Scope(element, scope, i, name);
                     if (element == null) {
-                        throw new IllegalArgumentException(e.tag().at() + ": " + e.tag().written() + ": " + where
-                                + " is null; a template renders no null");
+                        throw new IllegalArgumentException(e.tag().at() + ": " + e.tag().written() + ": "
+                                + inner.where() + " is null; a template renders no null");
                     }
-                    render(e.body(), new Scope(element, scope, where), out);
+                    render(e.body(), inner, out);
                 }
             }
         }
