@@ -1,5 +1,6 @@
 package dev.mgmt.bench;
 
+import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.metrics.EngineMetrics;
@@ -10,6 +11,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
+import reactor.core.Disposable;
 
 /**
  * The engine benchmark's op (start, first convergence and close of an N-vertex graph on a fresh
@@ -18,21 +21,23 @@ import java.util.Locale;
  * VM the wall time of one op moves by 2x from op to op (which worker the scheduler runs when);
  * the CPU the process spends on it is what the metrics add to, and moves far less.
  *
- * <p>Usage: {@code EngineCpuPerOp [shape=random] [n=10000] [ops=300] [warmup=60] [mode=prometheus]}.
- * Modes: {@code prometheus} (bound before each op, unbound after: a kind's meters registered in
- * each op), {@code prometheus-kept} (the meters stay registered, as in a process), {@code listen}
- * (a listener that does nothing, for the types the meters take: the engine's share). The process
- * CPU clock ticks in 10 ms here: the means over hundreds of ops are what to read.
+ * <p>Usage: {@code EngineCpuPerOp [shape=random] [n=10000] [ops=300] [warmup=60] [mode=prometheus]}
+ * ({@code -Dparallelism=K} caps the engine's concurrent runs). Modes: {@code prometheus} (bound
+ * before each op, unbound after: a kind's meters registered in each op), {@code prometheus-kept}
+ * (the meters stay registered, as in a process), {@code listen} (a listener that does nothing,
+ * for the types the meters take: the engine's share), {@code listen-checked} and
+ * {@code listen-run} (the same for {@code Checked} or {@code RunStarted} alone), {@code none}
+ * (both sides without: how far two equal sides differ). The process CPU clock ticks in 10 ms
+ * here: the means over hundreds of ops are what to read. The paired median is the median of
+ * each op's ratio to the other side's op beside it.
  */
 public final class EngineCpuPerOp {
 
     /** The event types EngineMetrics listens to, for {@code listen}: the engine's share of the cost. */
-    private static final java.util.Set<Class<? extends dev.mgmt.api.EngineEvent>> LISTENED = java.util.Set.of(
-            dev.mgmt.api.EngineEvent.Changed.class, dev.mgmt.api.EngineEvent.RunStarted.class,
-            dev.mgmt.api.EngineEvent.Checked.class, dev.mgmt.api.EngineEvent.Applied.class,
-            dev.mgmt.api.EngineEvent.WouldApply.class, dev.mgmt.api.EngineEvent.Refreshed.class,
-            dev.mgmt.api.EngineEvent.Failed.class, dev.mgmt.api.EngineEvent.Converged.class,
-            dev.mgmt.api.EngineEvent.Unconverged.class, dev.mgmt.api.EngineEvent.GraphSwapped.class);
+    private static final Set<Class<? extends EngineEvent>> LISTENED = Set.of(
+            EngineEvent.Changed.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
+            EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
+            EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
 
     private EngineCpuPerOp() {
     }
@@ -43,6 +48,7 @@ public final class EngineCpuPerOp {
         int ops = args.length > 2 ? Integer.parseInt(args[2]) : 300;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 60;
         String mode = args.length > 4 ? args[4] : "prometheus";
+        int parallelism = Integer.getInteger("parallelism", 0);
         Graph graph = Graphs.build(Graphs.Shape.valueOf(shape.toUpperCase(Locale.ROOT)), n);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         com.sun.management.OperatingSystemMXBean os =
@@ -53,14 +59,20 @@ public final class EngineCpuPerOp {
             // A B, B A, ...: neither side always runs just after a GC the other left.
             for (int k = 0; k < 2; k++) {
                 int side = (i & 1) == 0 ? k : 1 - k;
-                Engine engine = Engine.builder().build();
-                MetricsBinding bound = side == 0 ? null : switch (mode) {
+                Engine engine = parallelism > 0 ? Engine.builder().parallelism(parallelism).build()
+                        : Engine.builder().build();
+                MetricsBinding bound = side == 0 || mode.equals("none") ? null : switch (mode) {
                     case "prometheus", "prometheus-kept" -> EngineMetrics.bind(engine, registry);
-                    case "listen" -> {
-                        reactor.core.Disposable d = engine.listen(LISTENED, e -> { });
+                    case "listen", "listen-checked", "listen-run" -> {
+                        Disposable d = engine.listen(switch (mode) {
+                            case "listen-checked" -> Set.of(EngineEvent.Checked.class);
+                            case "listen-run" -> Set.of(EngineEvent.RunStarted.class);
+                            default -> LISTENED;
+                        }, e -> { });
                         yield d::dispose;
                     }
-                    default -> throw new IllegalArgumentException("mode: prometheus, prometheus-kept or listen");
+                    default -> throw new IllegalArgumentException(
+                            "mode: prometheus, prometheus-kept, listen, listen-checked, listen-run or none");
                 };
                 long c0 = os.getProcessCpuTime();
                 long w0 = System.nanoTime();
@@ -78,15 +90,20 @@ public final class EngineCpuPerOp {
                 }
             }
         }
-        double cpuNone = median(cpu[0]);
-        double cpuProm = median(cpu[1]);
         double wallNone = median(wall[0]);
         double wallProm = median(wall[1]);
-        System.out.printf(Locale.ROOT, "%s %s n=%d ops=%d: CPU median %.2f / %.2f ms (%+.1f %%), mean %.2f / %.2f ms "
-                        + "(%+.1f %%); wall median %.2f / %.2f ms (%+.1f %%)%n", mode, shape, n, ops,
-                cpuNone / 1e6, cpuProm / 1e6, 100 * (cpuProm / cpuNone - 1),
+        // Each op's ratio to the other side's op next to it: slow drifts of the whole JVM (GC,
+        // JIT, the host) cancel out, which the two medians alone do not.
+        double[] ratios = new double[ops];
+        for (int i = 0; i < ops; i++) {
+            ratios[i] = (double) wall[1][i] / wall[0][i];
+        }
+        Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "%s %s n=%d ops=%d: CPU mean %.2f / %.2f ms (%+.1f %%); wall median %.2f / %.2f ms "
+                        + "(%+.1f %%), paired median %+.1f %% (quartiles %+.1f %% %+.1f %%)%n", mode, shape, n, ops,
                 mean(cpu[0]) / 1e6, mean(cpu[1]) / 1e6, 100 * (mean(cpu[1]) / mean(cpu[0]) - 1),
-                wallNone / 1e6, wallProm / 1e6, 100 * (wallProm / wallNone - 1));
+                wallNone / 1e6, wallProm / 1e6, 100 * (wallProm / wallNone - 1),
+                100 * (ratios[ops / 2] - 1), 100 * (ratios[ops / 4] - 1), 100 * (ratios[3 * ops / 4] - 1));
     }
 
     private static double median(long[] xs) {

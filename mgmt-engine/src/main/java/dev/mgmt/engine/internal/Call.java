@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import dev.mgmt.api.EngineEvent;
+import java.util.function.ObjIntConsumer;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
@@ -95,14 +97,15 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     }
 
     /**
-     * Runs {@code publish} (the run publishing an event) unless the call was cancelled. A cancel
+     * Hands the run's event {@code e} (of {@link EventTaps} bit {@code bit}) to {@code to} unless
+     * the call was cancelled. A cancel
      * waits for a publish under way, so no event of the run comes after the loop's
      * {@code Failed} for the cancel, nor after the retry's {@code RunStarted}. Any thread.
      */
-    void unlessCancelled(Runnable publish) {
+    void publish(EngineEvent e, int bit, ObjIntConsumer<EngineEvent> to) {
         synchronized (publishing) {
             if (!cancelled) {
-                publish.run();
+                to.accept(e, bit);
             }
         }
     }

@@ -112,6 +112,16 @@ final class EventHub implements Executor {
      */
     void publish(EngineEvent e) {
         taps.publish(e);
+        queue(e);
+    }
+
+    /** {@link #publish(EngineEvent)} for a caller that knows the event's {@link EventTaps} bit. */
+    void publish(EngineEvent e, int bit) {
+        taps.publish(e, bit);
+        queue(e);
+    }
+
+    private void queue(EngineEvent e) {
         if (subscribers.get() == 0 && !(e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)) {
             return;
         }

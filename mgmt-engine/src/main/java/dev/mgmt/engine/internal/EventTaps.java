@@ -103,6 +103,11 @@ final class EventTaps {
 
     /** On the publishing thread. */
     void publish(EngineEvent e) {
+        publish(e, BITS.get(e.getClass()));
+    }
+
+    /** On the publishing thread, for a caller that knows the event's type bit (a hot path). */
+    void publish(EngineEvent e, int bit) {
         if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged) {
             convergence = e;
         }
@@ -110,7 +115,6 @@ final class EventTaps {
         if (t.length == 0) {
             return;
         }
-        int bit = BITS.get(e.getClass());
         for (Tap tap : t) {
             if ((tap.mask & bit) != 0) {
                 call(tap, e);

@@ -1015,7 +1015,7 @@ public final class ReactiveEngine implements Engine {
     /** From the loop, building the event only when someone wants its type ({@link EventTaps} bit). */
     private void emit(int type, java.util.function.Supplier<EngineEvent> e) {
         if (hub.wants(type)) {
-            hub.publish(e.get());
+            hub.publish(e.get(), type);
         }
     }
 
@@ -1025,8 +1025,8 @@ public final class ReactiveEngine implements Engine {
      * after the loop's {@code RunStarted} and before whatever the loop does with the outcome,
      * and the loop, the engine's bottleneck, is spared a task per event.
      */
-    private void post(EngineEvent e) {
-        hub.publish(e);
+    private void post(EngineEvent e, int type) {
+        hub.publish(e, type);
     }
 
     static String message(Throwable e) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,16 +35,16 @@ final class RunSteps {
 
     private final Scheduler time;
     private final EventTimes eventTimes;
-    private final Consumer<EngineEvent> post;
+    private final ObjIntConsumer<EngineEvent> post;
     private final IntPredicate wanted;
 
     /**
      * @param time the engine clock, for durations and timeouts
      * @param eventTimes the times events carry
-     * @param post where events go; called from worker threads
+     * @param post where events go, with their {@link EventTaps} bit; called from worker threads
      * @param wanted whether anyone wants events of a type ({@link EventTaps} bit), so that no event is built for nobody
      */
-    RunSteps(Scheduler time, EventTimes eventTimes, Consumer<EngineEvent> post, IntPredicate wanted) {
+    RunSteps(Scheduler time, EventTimes eventTimes, ObjIntConsumer<EngineEvent> post, IntPredicate wanted) {
         this.time = time;
         this.eventTimes = eventTimes;
         this.post = post;
@@ -135,7 +136,7 @@ final class RunSteps {
     private void emit(Call call, int type, Supplier<EngineEvent> event) {
         if (wanted.test(type)) {
             // A resource may ignore the cancel and finish (or report) later: it is too late then.
-            call.unlessCancelled(() -> post.accept(event.get()));
+            call.publish(event.get(), type, post);
         }
     }
 

@@ -30,7 +30,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private final StateSample states;
     /** The event types the meters need; the engine builds no other for them. */
     private static final Set<Class<? extends EngineEvent>> TYPES = Set.of(EngineEvent.Changed.class,
-            EngineEvent.RunStarted.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
+            EngineEvent.Checked.class, EngineEvent.Applied.class,
             EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
             EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
 
@@ -80,8 +80,6 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
                 m.check.record(c.took());
                 track(c.id(), e, m);
             }
-        } else if (e instanceof EngineEvent.RunStarted r) {
-            track(r.id(), e, null);
         } else if (e instanceof EngineEvent.Applied a) {
             KindMeters m = kind(a.id());
             if (m != null) {

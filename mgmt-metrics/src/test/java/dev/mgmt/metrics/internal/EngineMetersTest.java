@@ -31,6 +31,8 @@ class EngineMetersTest {
         Engine engine = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "listen" -> {
+                        // Not RunStarted: one more event per run on the engine's loop, its bottleneck.
+                        assertThat(((java.util.Set<?>) args[0]).contains(EngineEvent.RunStarted.class)).isFalse();
                         listener = (Consumer<? super EngineEvent>) args[1];
                         yield (Disposable) () -> { };
                     }
@@ -48,7 +50,6 @@ class EngineMetersTest {
     void convergedForgetsRepairsOfVerticesGoneWithoutASwapButKeepsAFailedOnes() {
         try (EngineMeters m = bind()) {
             listener.accept(new EngineEvent.Changed(at(0), A, 0));
-            listener.accept(new EngineEvent.RunStarted(at(1), A, false));
             listener.accept(new EngineEvent.Checked(at(2), A, false, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Failed(at(3), A, Phase.APPLY, 1, false, "disk full"));
             // A finished reversal: its change came, then it was taken out of the graph.
@@ -60,7 +61,6 @@ class EngineMetersTest {
 
             // a is still repaired from its first change when it runs again.
             listener.accept(new EngineEvent.Changed(at(10), A, 0));
-            listener.accept(new EngineEvent.RunStarted(at(11), A, false));
             listener.accept(new EngineEvent.Checked(at(12), A, false, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Applied(at(13), A, Duration.ofMillis(1)));
             assertThat(registry.get("mgmt.drift.repair").tag("kind", "file").timer().totalTime(
@@ -72,7 +72,6 @@ class EngineMetersTest {
     @Test
     void withNoRepairUnderWayRunsAreCountedAndTrackNothing() {
         try (EngineMeters m = bind()) {
-            listener.accept(new EngineEvent.RunStarted(at(0), A, false));
             listener.accept(new EngineEvent.Checked(at(1), A, false, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Applied(at(2), A, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Converged(at(3), List.of(), List.of()));
