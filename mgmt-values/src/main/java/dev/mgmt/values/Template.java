@@ -38,7 +38,7 @@ import java.util.Objects;
  *     List} or other {@code Collection} of records, in its order. Inside, a name is looked up
  *     in the element first, then in the records around it. Sections nest.</li>
  * <li>{@code {{ "text" }}}: the text itself, with {@code \"}, {@code \\}, {@code \n} and
- *     {@code \t} escapes; a literal {@code {{} is written {@code {{ "{{" }}}.</li>
+ *     {@code \t} escapes; a literal <code>{{</code> is written <code>{{ "{{" }}</code>.</li>
  * </ul>
  * Spaces and tabs inside a tag do not matter; a tag ends on the line it begins on.
  *
