@@ -6,6 +6,7 @@ import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.spring.internal.EngineHealth;
 import dev.mgmt.spring.internal.GraphOrigin;
 import dev.mgmt.spring.internal.MeterBinder;
+import dev.mgmt.spring.internal.MgmtHealthIndicator;
 import dev.mgmt.spring.internal.MgmtLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
 import reactor.core.scheduler.Schedulers;
 
@@ -60,6 +62,17 @@ public class MgmtAutoConfiguration {
     @ConditionalOnMissingBean
     public EngineHealth mgmtEngineHealth(Engine engine) {
         return new EngineHealth(engine);
+    }
+
+    /**
+     * The {@code mgmt} health component when Actuator is present: UP once the graph converged,
+     * DOWN with the failed resources and their errors, OUT_OF_SERVICE until the first convergence.
+     * Each starter has its own {@link MgmtHealthIndicator}, on its Boot's health API.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = MgmtHealthIndicator.API)
+    @Import(MgmtHealthIndicator.class)
+    static class Health {
     }
 
     /** The engine's meters, when mgmt-metrics and Micrometer are on the class path. */

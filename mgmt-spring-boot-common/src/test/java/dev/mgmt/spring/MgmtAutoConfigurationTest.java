@@ -28,7 +28,7 @@ class MgmtAutoConfigurationTest {
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(MgmtAutoConfiguration.class, MgmtHealthAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(MgmtAutoConfiguration.class));
 
     @TempDir
     Path dir;
