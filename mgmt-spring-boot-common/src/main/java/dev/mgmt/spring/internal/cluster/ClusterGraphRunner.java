@@ -58,7 +58,7 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
     @Override
     public Disposable follow(Flux<Graph> graphs) {
         // One thread: swaps one at a time, in order, off the source's thread (a file watch).
-        Scheduler serial = Schedulers.newSingle("mgmt-cluster-graphs");
+        Scheduler serial = Schedulers.newSingle("mgmt-cluster-graphs", true);
         Disposable following = graphs
                 .doOnNext(g -> settled(false))
                 .onBackpressureLatest()
