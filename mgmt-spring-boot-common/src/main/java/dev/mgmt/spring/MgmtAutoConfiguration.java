@@ -3,22 +3,29 @@ package dev.mgmt.spring;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
+import dev.mgmt.spring.internal.ClusterDetails;
+import dev.mgmt.spring.internal.ClusterPropertiesCondition;
 import dev.mgmt.spring.internal.EngineHealth;
 import dev.mgmt.spring.internal.GraphOrigin;
+import dev.mgmt.spring.internal.GraphRunner;
 import dev.mgmt.spring.internal.MeterBinder;
 import dev.mgmt.spring.internal.MgmtHealthIndicator;
 import dev.mgmt.spring.internal.MgmtLifecycle;
+import dev.mgmt.spring.internal.cluster.MgmtClusterConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import reactor.core.scheduler.Schedulers;
 
@@ -27,7 +34,9 @@ import reactor.core.scheduler.Schedulers;
  * the application's graph with the application context: a {@code Graph} bean, a
  * {@link GraphSource} bean, or {@code mgmt.graph}. An {@code Engine} bean of the application's
  * own is used instead of building one. With mgmt-metrics and a {@code MeterRegistry}, the
- * engine's meters are registered there.
+ * engine's meters are registered there. With any {@code mgmt.cluster.*} property
+ * ({@link MgmtClusterProperties}) the application is a cluster host and its graph runs through
+ * the cluster, so that exports and collects work.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "mgmt", name = "enabled", matchIfMissing = true)
@@ -51,17 +60,45 @@ public class MgmtAutoConfiguration {
 
     /** Follows the graph while the context runs; refuses a context that gives the graph two ways. */
     @Bean
-    public MgmtLifecycle mgmtLifecycle(Engine engine, MgmtProperties properties, ListableBeanFactory beans,
-                                       ResourceLoader loader) {
+    public MgmtLifecycle mgmtLifecycle(Engine engine, ObjectProvider<GraphRunner> runners, MgmtProperties properties,
+                                       ListableBeanFactory beans, ResourceLoader loader) {
         GraphOrigin origin = GraphOrigin.of(beans, properties, loader, ResourceCodec.standard(), Schedulers.parallel());
-        return new MgmtLifecycle(engine, origin, properties.getStartupTimeout());
+        // On a cluster host the cluster's runner; else the engine follows the graphs itself.
+        GraphRunner runner = runners.getIfAvailable(() -> GraphRunner.of(engine));
+        return new MgmtLifecycle(engine, runner, origin, properties.getStartupTimeout());
     }
 
-    /** What the health indicator of each Boot reports. */
+    /** What the health indicator of each Boot reports; on a cluster host, with the cluster. */
     @Bean
     @ConditionalOnMissingBean
-    public EngineHealth mgmtEngineHealth(Engine engine) {
-        return new EngineHealth(engine);
+    public EngineHealth mgmtEngineHealth(Engine engine, ObjectProvider<ClusterDetails> cluster) {
+        return new EngineHealth(engine, cluster.getIfAvailable());
+    }
+
+    /**
+     * The application as a cluster host when a {@code mgmt.cluster.*} property is set. Its own
+     * configuration, read only then, so that an application without a cluster loads no cluster
+     * (Atomix) class.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "dev.mgmt.cluster.World")
+    @Conditional(ClusterPropertiesCondition.class)
+    @Import(MgmtClusterConfiguration.class)
+    static class Cluster {
+    }
+
+    /** A {@code mgmt.cluster.*} property without mgmt-cluster (an optional dependency): the start fails saying so. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass("dev.mgmt.cluster.World")
+    @Conditional(ClusterPropertiesCondition.class)
+    static class ClusterMissing {
+
+        @Bean
+        Object mgmtWorld(Environment environment) {
+            throw new IllegalStateException("mgmt: " + ClusterPropertiesCondition.firstSet(environment).orElse("mgmt.cluster")
+                    + " is set, which makes this application a cluster host, but mgmt-cluster is not on the class "
+                    + "path: add the dependency dev.mgmt:mgmt-cluster");
+        }
     }
 
     /**

@@ -12,16 +12,21 @@ final class Poll {
     }
 
     static void until(String what, BooleanSupplier condition) {
+        until(() -> what, condition);
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, with what is awaited said once it failed (what is left). */
+    static void until(java.util.function.Supplier<String> what, BooleanSupplier condition) {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what.get());
             }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what);
+                throw new AssertionError("interrupted while waiting for " + what.get());
             }
         }
     }

@@ -28,6 +28,7 @@ public final class EngineHealth implements AutoCloseable {
     }
 
     private final Engine engine;
+    private final ClusterDetails cluster;
     private final Map<ResourceId, String> lastError = new ConcurrentHashMap<>();
     private final Disposable listening;
     private volatile boolean convergedOnce;
@@ -35,7 +36,13 @@ public final class EngineHealth implements AutoCloseable {
 
     /** Starts listening at once, so that the first convergence is not missed. */
     public EngineHealth(Engine engine) {
+        this(engine, null);
+    }
+
+    /** @param cluster the cluster's details on a cluster host; null without a cluster */
+    public EngineHealth(Engine engine, ClusterDetails cluster) {
         this.engine = engine;
+        this.cluster = cluster;
         this.listening = engine.listen(Set.of(EngineEvent.Converged.class, EngineEvent.Failed.class,
                 EngineEvent.GraphRejected.class, EngineEvent.GraphSwapped.class), this::on);
     }
@@ -50,6 +57,14 @@ public final class EngineHealth implements AutoCloseable {
         } else if (e instanceof EngineEvent.GraphSwapped) {
             rejected = null;
         }
+    }
+
+    /**
+     * A graph refused outside the engine's own following (a cluster host's runner): said as the
+     * engine's {@code GraphRejected} is.
+     */
+    public void rejected(EngineEvent.GraphRejected r) {
+        on(r);
     }
 
     /** The health now, from one look at the vertices' states. */
@@ -79,6 +94,9 @@ public final class EngineHealth implements AutoCloseable {
         }
         if (r != null) {
             details.put("rejected", r.problems());
+        }
+        if (cluster != null) {
+            details.put("cluster", cluster.details());
         }
         Status status;
         if (!failed.isEmpty() || (r != null && !convergedOnce)) {

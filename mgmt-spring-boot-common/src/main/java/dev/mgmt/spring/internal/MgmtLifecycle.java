@@ -22,13 +22,18 @@ public final class MgmtLifecycle implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(MgmtLifecycle.class);
 
     private final Engine engine;
+    private final GraphRunner runner;
     private final GraphOrigin origin;
     private final Duration startupTimeout;
     private Disposable following;
 
-    /** @param startupTimeout how long {@link #start} waits for the first convergence; null for not at all */
-    public MgmtLifecycle(Engine engine, GraphOrigin origin, Duration startupTimeout) {
+    /**
+     * @param runner         runs the graphs: the engine itself, or a cluster host's runner
+     * @param startupTimeout how long {@link #start} waits for the first convergence; null for not at all
+     */
+    public MgmtLifecycle(Engine engine, GraphRunner runner, GraphOrigin origin, Duration startupTimeout) {
         this.engine = engine;
+        this.runner = runner;
         this.origin = origin;
         this.startupTimeout = startupTimeout;
     }
@@ -43,10 +48,15 @@ public final class MgmtLifecycle implements SmartLifecycle {
             return;
         }
         log.info("mgmt: running {}", origin);
-        following = engine.follow(origin.graphs());
+        following = runner.follow(origin.graphs());
         if (startupTimeout != null) {
+            long t0 = System.nanoTime();
+            if (!runner.awaitFirst(startupTimeout)) {
+                throw new IllegalStateException("mgmt: " + origin + " gave no graph within " + startupTimeout);
+            }
+            Duration left = startupTimeout.minusNanos(System.nanoTime() - t0);
             // Throws naming the pending vertices when it takes longer.
-            Convergence c = engine.awaitConverged(startupTimeout);
+            Convergence c = engine.awaitConverged(left.isNegative() ? Duration.ZERO : left);
             if (!c.isSuccess()) {
                 throw new IllegalStateException("mgmt: " + origin + " did not converge at start: " + c.describe());
             }
