@@ -3,6 +3,7 @@ package dev.mgmt.bench;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.CheckListener;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
@@ -26,10 +27,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * The meters' own CPU time in one op of the engine benchmark, steadier than a difference of
- * two noisy wall times: the events one first convergence of a 10,000-vertex graph hands to
- * {@code EngineMetrics} are captured from a real engine, then replayed, on one thread, into a
- * fresh binding on a Prometheus registry (200 times after 100 warm-ups; median and min). What
- * this leaves out is the engine's side: building those events and calling the listener.
+ * two noisy wall times: the events and checks one first convergence of a 10,000-vertex graph
+ * hands to {@code EngineMetrics} are captured from a real engine, then replayed, in their
+ * order, on one thread, into a fresh binding on a Prometheus registry (200 times after 100
+ * warm-ups; median and min). What this leaves out is the engine's side: building those events,
+ * reading the clock for the checks and calling the listeners.
  *
  * <p>Usage: {@code MetricsCpuPerOp [shape=random] [n=10000]}.
  */
@@ -44,10 +46,11 @@ public final class MetricsCpuPerOp {
         Graph graph = Graphs.build(Graphs.Shape.valueOf(shape.toUpperCase(Locale.ROOT)), n);
         // The types EngineMetrics asks for, as the real engine hands them over.
         Replayed capture = new Replayed();
-        List<EngineEvent> events = new CopyOnWriteArrayList<>();
+        List<Object> events = new CopyOnWriteArrayList<>();
         try (Engine engine = Engine.builder().build()) {
             EngineMetrics.bind(capture, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).close();
             engine.listen(capture.types, events::add);
+            engine.listenChecks((id, ok, start, end) -> events.add(new Check(id, ok, start, end)));
             engine.start(graph);
             engine.awaitConverged(Duration.ofMinutes(1)).orThrow();
         }
@@ -57,8 +60,12 @@ public final class MetricsCpuPerOp {
             Replayed engine = new Replayed();
             MetricsBinding bound = EngineMetrics.bind(engine, registry);
             long t0 = System.nanoTime();
-            for (EngineEvent e : events) {
-                engine.listener.accept(e);
+            for (Object e : events) {
+                if (e instanceof Check c) {
+                    engine.checks.checked(c.id, c.ok, c.start, c.end);
+                } else {
+                    engine.listener.accept((EngineEvent) e);
+                }
             }
             long took = System.nanoTime() - t0;
             bound.close();
@@ -67,14 +74,24 @@ public final class MetricsCpuPerOp {
             }
         }
         Arrays.sort(nanos);
-        System.out.printf(Locale.ROOT, "meters' CPU per op, %s %d: %d events, median %.3f ms, min %.3f ms%n", shape, n,
+        System.out.printf(Locale.ROOT, "meters' CPU per op, %s %d: %d events and checks, median %.3f ms, min %.3f ms%n", shape, n,
                 events.size(), nanos[nanos.length / 2] / 1e6, nanos[0] / 1e6);
     }
 
-    /** An engine that only takes a listener, so that events can be replayed into it. */
+    private record Check(ResourceId id, boolean ok, long start, long end) {
+    }
+
+    /** An engine that only takes listeners, so that events and checks can be replayed into them. */
     private static final class Replayed implements Engine {
         Set<Class<? extends EngineEvent>> types = Set.of();
         Consumer<? super EngineEvent> listener = e -> { };
+        CheckListener checks = (id, ok, start, end) -> { };
+
+        @Override
+        public Disposable listenChecks(CheckListener l) {
+            checks = l;
+            return () -> { };
+        }
 
         @Override
         public Disposable listen(Set<Class<? extends EngineEvent>> t, Consumer<? super EngineEvent> l) {

@@ -114,6 +114,36 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Calls {@code listener} as each check finishes, on the thread that ran it, with the check's
+     * result and clock readings: no event is built for it. A run's check comes where its
+     * {@link EngineEvent.Checked} would (after its {@code RunStarted}, before the engine acts on
+     * the result), and not at all once the run was cancelled. An exception it throws is logged
+     * and ignored. The default goes through {@link #listen}, with event times as readings.
+     *
+     * @return disposing it stops the calls
+     */
+    default Disposable listenChecks(CheckListener listener) {
+        return listen(java.util.Set.of(EngineEvent.Checked.class), e -> {
+            EngineEvent.Checked c = (EngineEvent.Checked) e;
+            long end = epochNanos(c.time());
+            listener.checked(c.id(), c.ok(), end - c.took().toNanos(), end);
+        });
+    }
+
+    /**
+     * The time an event would carry for a reading {@code nanos} of the engine's nanosecond
+     * clock (as {@link CheckListener} gets them). The default reads them as nanoseconds since
+     * the epoch, as {@link #listenChecks}' default gives them.
+     */
+    default java.time.Instant eventTime(long nanos) {
+        return java.time.Instant.ofEpochSecond(0, nanos);
+    }
+
+    private static long epochNanos(java.time.Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+
+    /**
      * Completes once every vertex has settled (clean, failed or blocked) and nothing has
      * happened for {@code quietFor}: no apply changed anything, nothing failed, no graph was
      * swapped. A check that finds nothing to do does not reset that clock.

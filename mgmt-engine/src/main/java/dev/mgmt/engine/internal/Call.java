@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.CheckListener;
 import java.util.function.ObjIntConsumer;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -97,11 +99,19 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     }
 
     /**
-     * Hands the run's event {@code e} (of {@link EventTaps} bit {@code bit}) to {@code to} unless
-     * the call was cancelled. A cancel
-     * waits for a publish under way, so no event of the run comes after the loop's
+     * Tells the listeners of checks of the run's check unless the call was cancelled. A cancel
+     * waits for a call of listeners under way, so nothing of the run comes after the loop's
      * {@code Failed} for the cancel, nor after the retry's {@code RunStarted}. Any thread.
      */
+    void checked(CheckListener[] listeners, ResourceId id, boolean ok, long start, long end) {
+        synchronized (publishing) {
+            if (!cancelled) {
+                EventTaps.checked(listeners, id, ok, start, end);
+            }
+        }
+    }
+
+    /** {@link #checked} for an event: handed to {@code to} with its bit unless the call was cancelled. */
     void publish(EngineEvent e, int bit, ObjIntConsumer<EngineEvent> to) {
         synchronized (publishing) {
             if (!cancelled) {

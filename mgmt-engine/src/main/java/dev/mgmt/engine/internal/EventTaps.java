@@ -1,6 +1,8 @@
 package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.CheckListener;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -49,8 +51,10 @@ final class EventTaps {
     }
 
     private static final Tap[] NONE = new Tap[0];
+    private static final CheckListener[] NO_CHECKS = new CheckListener[0];
 
     private volatile Tap[] taps = NONE;
+    private volatile CheckListener[] checks = NO_CHECKS;
     /** The types some listener wants. */
     private volatile int mask;
     /** The latest Converged or Unconverged published, for a listener that comes later. */
@@ -89,6 +93,36 @@ final class EventTaps {
             call(tap, c);
         }
         return () -> remove(tap);
+    }
+
+    /** Adds a listener of checks ({@code Engine.listenChecks}). Any thread. */
+    synchronized Disposable addChecks(CheckListener listener) {
+        CheckListener[] next = Arrays.copyOf(checks, checks.length + 1);
+        next[checks.length] = listener;
+        checks = next;
+        return () -> removeChecks(listener);
+    }
+
+    private synchronized void removeChecks(CheckListener listener) {
+        checks = Arrays.stream(checks).filter(l -> l != listener).toArray(CheckListener[]::new);
+    }
+
+    /** The listeners of checks, empty when none: read once per check. */
+    CheckListener[] checks() {
+        return checks;
+    }
+
+    /** Tells each of {@code listeners} of a check; on the thread that ran it. */
+    static void checked(CheckListener[] listeners, ResourceId id, boolean ok, long start, long end) {
+        for (CheckListener l : listeners) {
+            try {
+                l.checked(id, ok, start, end);
+            } catch (VirtualMachineError ex) {
+                throw ex;
+            } catch (Throwable ex) {
+                log.warn("an engine listener failed: {}", ex.toString());
+            }
+        }
     }
 
     private synchronized void remove(Tap tap) {

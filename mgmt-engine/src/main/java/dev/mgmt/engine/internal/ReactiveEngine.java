@@ -11,6 +11,7 @@ import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
 import dev.mgmt.api.Trigger;
 import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.engine.CheckListener;
 import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.ConvergenceTimeoutException;
@@ -117,7 +118,7 @@ public final class ReactiveEngine implements Engine {
         this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
         this.eventTimes = new EventTimes(this.time);
         this.loop = new EngineLoop(this::afterTask);
-        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants);
+        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants, hub.taps()::checks);
         this.clock = new ConvergedClock(this.time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
@@ -250,6 +251,16 @@ public final class ReactiveEngine implements Engine {
             // the latest there is. Before the loop's first task nothing has been published.
             return loop.started() ? loop.call(() -> hub.taps().add(mask, listener)) : hub.taps().add(mask, listener);
         }
+    }
+
+    @Override
+    public reactor.core.Disposable listenChecks(CheckListener listener) {
+        return hub.taps().addChecks(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public Instant eventTime(long nanos) {
+        return eventTimes.at(nanos);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
+import dev.mgmt.engine.CheckListener;
 import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
@@ -37,15 +38,19 @@ final class RunSteps {
     private final EventTimes eventTimes;
     private final ObjIntConsumer<EngineEvent> post;
     private final IntPredicate wanted;
+    private final Supplier<CheckListener[]> checkListeners;
 
     /**
      * @param time the engine clock, for durations and timeouts
      * @param eventTimes the times events carry
      * @param post where events go, with their {@link EventTaps} bit; called from worker threads
      * @param wanted whether anyone wants events of a type ({@link EventTaps} bit), so that no event is built for nobody
+     * @param checkListeners the listeners of checks ({@code Engine.listenChecks}), read once per check
      */
-    RunSteps(Scheduler time, EventTimes eventTimes, ObjIntConsumer<EngineEvent> post, IntPredicate wanted) {
+    RunSteps(Scheduler time, EventTimes eventTimes, ObjIntConsumer<EngineEvent> post, IntPredicate wanted,
+             Supplier<CheckListener[]> checkListeners) {
         this.time = time;
+        this.checkListeners = checkListeners;
         this.eventTimes = eventTimes;
         this.post = post;
         this.wanted = wanted;
@@ -69,10 +74,7 @@ final class RunSteps {
             });
         }
         return check.flatMap(ok -> {
-            emit(call, EventTaps.CHECKED, () -> {
-                long t = time.now(TimeUnit.NANOSECONDS);
-                return new EngineEvent.Checked(eventTimes.at(t), v.id, ok.value, Duration.ofNanos(t - ok.start));
-            });
+            checked(v, ok, call);
             if (ok.value) {
                 return refresh(v, refresh, false, call);
             }
@@ -131,6 +133,23 @@ final class RunSteps {
             log.info("{}: {}", v.id, text);
             emit(call, EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
         })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+    }
+
+    /** One clock reading for the check's listeners and its event, when anyone wants either. */
+    private void checked(Vertex v, Timed ok, Call call) {
+        CheckListener[] listeners = checkListeners.get();
+        boolean event = wanted.test(EventTaps.CHECKED);
+        if (listeners.length == 0 && !event) {
+            return;
+        }
+        long t = time.now(TimeUnit.NANOSECONDS);
+        if (listeners.length > 0) {
+            call.checked(listeners, v.id, ok.value, ok.start, t);
+        }
+        if (event) {
+            call.publish(new EngineEvent.Checked(eventTimes.at(t), v.id, ok.value, Duration.ofNanos(t - ok.start)),
+                    EventTaps.CHECKED, post);
+        }
     }
 
     private void emit(Call call, int type, Supplier<EngineEvent> event) {

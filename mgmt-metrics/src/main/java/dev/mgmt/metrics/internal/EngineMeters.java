@@ -28,9 +28,12 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
     private final MeterRegistry registry;
     private final StateSample states;
-    /** The event types the meters need; the engine builds no other for them. */
+    /**
+     * The event types the meters need; the engine builds no other for them. Checks come through
+     * {@code Engine.listenChecks}, without an event each, and are recorded by {@link #checks}.
+     */
     private static final Set<Class<? extends EngineEvent>> TYPES = Set.of(EngineEvent.Changed.class,
-            EngineEvent.Checked.class, EngineEvent.Applied.class,
+            EngineEvent.Applied.class,
             EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
             EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
 
@@ -43,9 +46,13 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     /** Set by the first event: before it, the engine has not started and is not asked for its states. */
     private volatile boolean started;
     private final Disposable subscription;
+    private final Disposable checkSubscription;
+    private final CheckRecorder checks = new CheckRecorder();
+    private final Engine engine;
 
     private EngineMeters(Engine engine, MeterRegistry registry, long statesMaxAgeMillis) {
         this.registry = registry;
+        this.engine = engine;
         this.states = new StateSample(() -> started ? engine.states() : null, registry.config().clock(),
                 statesMaxAgeMillis);
         for (VertexState s : VertexState.values()) {
@@ -59,6 +66,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
                 .description("1 when every vertex has settled (clean, failed or blocked), else 0")
                 .strongReference(true).register(registry));
         this.subscription = engine.listen(TYPES, this::on);
+        this.checkSubscription = engine.listenChecks(this::checked);
     }
 
     /**
@@ -73,14 +81,12 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (!started) {
             started = true; // a volatile write per event would cost more than this read
         }
-        if (e instanceof EngineEvent.Checked c) {
-            KindMeters m = kind(c.id());
-            if (m != null) {
-                (c.ok() ? m.checksClean : m.checksDirty).increment();
-                m.check.record(c.took());
-                track(c.id(), e, m);
-            }
-        } else if (e instanceof EngineEvent.Applied a) {
+        if (e instanceof EngineEvent.Failed || e instanceof EngineEvent.Converged
+                || e instanceof EngineEvent.Unconverged || e instanceof EngineEvent.GraphSwapped) {
+            // Moments someone may read the figures at: the checks reported so far count.
+            checks.drain();
+        }
+        if (e instanceof EngineEvent.Applied a) {
             KindMeters m = kind(a.id());
             if (m != null) {
                 m.applies.increment();
@@ -118,6 +124,22 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
             converged = false;
         } else if (e instanceof EngineEvent.GraphSwapped g) {
             g.removed().forEach(repairs::remove);
+        }
+    }
+
+    private void checked(ResourceId id, boolean ok, long startNanos, long endNanos) {
+        if (!started) {
+            started = true;
+        }
+        KindMeters m = kind(id);
+        if (m == null) {
+            return;
+        }
+        checks.add(m, ok, startNanos, endNanos);
+        if (!repairs.isEmpty() && repairs.get(id) != null) {
+            // Rare (a repair under way): only then is the check made into an event.
+            track(id, new EngineEvent.Checked(engine.eventTime(endNanos), id, ok,
+                    Duration.ofNanos(endNanos - startNanos)), m);
         }
     }
 
@@ -182,6 +204,8 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         }
         closed = true;
         subscription.dispose();
+        checkSubscription.dispose();
+        checks.drain();
         meters.forEach(registry::remove);
         meters.clear();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.CheckListener;
 import dev.mgmt.engine.Engine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -25,17 +28,25 @@ class EngineMetersTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Consumer<? super EngineEvent> listener;
+    private CheckListener checks;
 
     @SuppressWarnings("unchecked")
     private EngineMeters bind() {
         Engine engine = (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] {Engine.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "listen" -> {
-                        // Not RunStarted: one more event per run on the engine's loop, its bottleneck.
-                        assertThat(((java.util.Set<?>) args[0]).contains(EngineEvent.RunStarted.class)).isFalse();
+                        // Not RunStarted: one more event per run on the engine's loop, its bottleneck;
+                        // not Checked: checks come through listenChecks, without an event each.
+                        assertThat((Set<Object>) args[0]).doesNotContain(EngineEvent.RunStarted.class,
+                                EngineEvent.Checked.class);
                         listener = (Consumer<? super EngineEvent>) args[1];
                         yield (Disposable) () -> { };
                     }
+                    case "listenChecks" -> {
+                        checks = (CheckListener) args[0];
+                        yield (Disposable) () -> { };
+                    }
+                    case "eventTime" -> T0.plusNanos((Long) args[0]);
                     case "states" -> Map.of();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -46,11 +57,17 @@ class EngineMetersTest {
         return T0.plusSeconds(seconds);
     }
 
+    /** A check of a millisecond that ended at {@code at(seconds)}, as the engine reports it. */
+    private void check(ResourceId id, boolean ok, int seconds) {
+        long end = TimeUnit.SECONDS.toNanos(seconds);
+        checks.checked(id, ok, end - TimeUnit.MILLISECONDS.toNanos(1), end);
+    }
+
     @Test
     void convergedForgetsRepairsOfVerticesGoneWithoutASwapButKeepsAFailedOnes() {
         try (EngineMeters m = bind()) {
             listener.accept(new EngineEvent.Changed(at(0), A, 0));
-            listener.accept(new EngineEvent.Checked(at(2), A, false, Duration.ofMillis(1)));
+            check(A, false, 2);
             listener.accept(new EngineEvent.Failed(at(3), A, Phase.APPLY, 1, false, "disk full"));
             // A finished reversal: its change came, then it was taken out of the graph.
             listener.accept(new EngineEvent.Changed(at(4), GONE, 0));
@@ -61,10 +78,10 @@ class EngineMetersTest {
 
             // a is still repaired from its first change when it runs again.
             listener.accept(new EngineEvent.Changed(at(10), A, 0));
-            listener.accept(new EngineEvent.Checked(at(12), A, false, Duration.ofMillis(1)));
+            check(A, false, 12);
             listener.accept(new EngineEvent.Applied(at(13), A, Duration.ofMillis(1)));
             assertThat(registry.get("mgmt.drift.repair").tag("kind", "file").timer().totalTime(
-                    java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(13);
+                    TimeUnit.SECONDS)).isEqualTo(13);
             assertThat(m.repairsUnderWay()).isZero();
         }
     }
@@ -72,7 +89,7 @@ class EngineMetersTest {
     @Test
     void withNoRepairUnderWayRunsAreCountedAndTrackNothing() {
         try (EngineMeters m = bind()) {
-            listener.accept(new EngineEvent.Checked(at(1), A, false, Duration.ofMillis(1)));
+            check(A, false, 1);
             listener.accept(new EngineEvent.Applied(at(2), A, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Converged(at(3), List.of(), List.of()));
 

@@ -7,6 +7,7 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,8 @@ class CancelledCallTest {
             List<EngineEvent> seen = new CopyOnWriteArrayList<>();
             engine.listen(Set.of(EngineEvent.RunStarted.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
                     EngineEvent.Output.class, EngineEvent.Failed.class), seen::add);
+            List<ResourceId> checks = new CopyOnWriteArrayList<>();
+            engine.listenChecks((id, ok, start, end) -> checks.add(id));
             engine.start(Graph.builder().add(late).build());
             Waits.until(() -> late.checking.get() != null, () -> "late's check is subscribed");
 
@@ -49,6 +52,7 @@ class CancelledCallTest {
             s.onComplete();
 
             assertThat(seen).extracting(e -> e.getClass().getSimpleName()).containsExactly("RunStarted", "Failed");
+            assertThat(checks).isEmpty();
         }
     }
 

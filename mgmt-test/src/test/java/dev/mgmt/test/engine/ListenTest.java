@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +40,43 @@ class ListenTest {
             engine.awaitConverged(Waits.HANG).orThrow();
             assertThat(late).hasSize(1);
             assertThat(early).hasSize(4);
+        }
+    }
+
+    /** A check as {@code Engine.listenChecks} tells it. */
+    private record Check(ResourceId id, boolean ok, long start, long end) {
+    }
+
+    @Test
+    void listenChecksTellsEachCheckWithTheReadingsItsEventCarries() {
+        Fakes fakes = Fakes.create();
+        FakeResource a = fakes.resource("a").build();
+        try (Engine engine = Engine.builder().build()) {
+            List<Check> checks = new CopyOnWriteArrayList<>();
+            List<EngineEvent> events = new CopyOnWriteArrayList<>();
+            Disposable d = engine.listenChecks((id, ok, start, end) -> checks.add(new Check(id, ok, start, end)));
+            engine.listen(Set.of(EngineEvent.Checked.class), events::add);
+            engine.start(Graph.builder().add(a).build());
+            engine.awaitConverged(Waits.HANG).orThrow();
+            fakes.drift("a");
+            engine.awaitConverged(Waits.HANG).orThrow();
+
+            assertThat(checks).extracting(Check::id).containsExactly(a.id(), a.id());
+            assertThat(checks).extracting(Check::ok).containsExactly(false, false);
+            assertThat(events).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                Check c = checks.get(i);
+                EngineEvent.Checked e = (EngineEvent.Checked) events.get(i);
+                // One clock reading for both: the event is the listener's figures as an event.
+                assertThat(engine.eventTime(c.end())).isEqualTo(e.time());
+                assertThat(Duration.ofNanos(c.end() - c.start())).isEqualTo(e.took());
+            }
+
+            d.dispose();
+            fakes.drift("a");
+            engine.awaitConverged(Waits.HANG).orThrow();
+            assertThat(events).hasSize(3);
+            assertThat(checks).hasSize(2);
         }
     }
 

@@ -1,0 +1,97 @@
+package dev.mgmt.metrics.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Checks appended by the threads that ran them and recorded in batches: none lost, none twice. */
+class CheckRecorderTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final KindMeters file = new KindMeters(registry, "file", m -> { });
+    private final KindMeters exec = new KindMeters(registry, "exec", m -> { });
+    private final CheckRecorder recorder = new CheckRecorder();
+
+    @Test
+    void checksFromTwoThreadsWhileAThirdDrainsAreEachRecordedOnce() throws Exception {
+        int perThread = 100_000;
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] workers = new Thread[2];
+        for (int w = 0; w < workers.length; w++) {
+            KindMeters kind = w == 0 ? file : exec;
+            workers[w] = new Thread(() -> {
+                await(go);
+                for (int i = 0; i < perThread; i++) {
+                    recorder.add(kind, i % 3 != 0, i, i + 1_000);
+                }
+            });
+            workers[w].start();
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Thread drainer = new Thread(() -> {
+            while (!done.get()) {
+                recorder.drain();
+            }
+        });
+        drainer.start();
+        go.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        done.set(true);
+        drainer.join();
+        recorder.drain();
+
+        for (KindMeters k : new KindMeters[] {file, exec}) {
+            assertThat(k.check.count()).isEqualTo(perThread);
+            assertThat(k.check.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(perThread * 1_000.0);
+            assertThat(k.checksClean.count() + k.checksDirty.count()).isEqualTo(perThread);
+            assertThat(k.checksDirty.count()).isEqualTo((perThread + 2) / 3);
+        }
+    }
+
+    @Test
+    void aFullBatchIsRecordedByItsOwnThread() {
+        for (int i = 0; i <= CheckRecorder.CAPACITY; i++) {
+            recorder.add(file, true, 0, 10);
+        }
+        assertThat(file.check.count()).isEqualTo(CheckRecorder.CAPACITY);
+        recorder.drain();
+        assertThat(file.check.count()).isEqualTo(CheckRecorder.CAPACITY + 1);
+        assertThat(file.checksClean.count()).isEqualTo(CheckRecorder.CAPACITY + 1);
+    }
+
+    @Test
+    void aCheckWaitsNoLongerThanMaxAgeInABusyThread() {
+        recorder.add(file, false, 0, 10);
+        recorder.add(file, false, 10, CheckRecorder.MAX_AGE_NANOS - 1);
+        assertThat(file.check.count()).isZero();
+        // The next check ends a second after the oldest waiting one: those waiting are recorded.
+        recorder.add(file, false, 20, CheckRecorder.MAX_AGE_NANOS + 10);
+        assertThat(file.check.count()).isEqualTo(2);
+        assertThat(file.checksDirty.count()).isEqualTo(2);
+    }
+
+    @Test
+    void theBatchOfAThreadThatEndedIsRecordedThenLetGo() throws Exception {
+        Thread t = new Thread(() -> recorder.add(exec, true, 0, 5));
+        t.start();
+        t.join();
+        assertThat(recorder.batches()).isEqualTo(1);
+        recorder.drain();
+        assertThat(exec.check.count()).isEqualTo(1);
+        assertThat(recorder.batches()).isZero();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
