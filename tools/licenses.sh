@@ -19,8 +19,9 @@ mvn -B -q -Dstyle.color=never ${1:+"$1"} org.codehaus.mojo:license-maven-plugin:
   -Dlicense.thirdPartyFilename="$out" -Dlicense.fileTemplate="$root/tools/licenses.ftl" \
   -Dlicense.licenseMergesFile="$root/tools/license-merges.txt"
 
-# Published modules in build order (the parent's <modules>); bench and mgmt-examples are not published.
-modules=$(sed -n 's|.*<module>\(.*\)</module>.*|\1|p' pom.xml | grep -vx -e bench -e mgmt-examples)
+# Published modules in build order (the parent's <modules>); bench, mgmt-examples and
+# mgmt-examples-spring are not published.
+modules=$(sed -n 's|.*<module>\(.*\)</module>.*|\1|p' pom.xml | grep -vx -e bench -e mgmt-examples -e mgmt-examples-spring)
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 {
