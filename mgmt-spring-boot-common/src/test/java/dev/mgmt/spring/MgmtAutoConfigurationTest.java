@@ -8,6 +8,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
 import dev.mgmt.spring.internal.EngineMeterBinding;
+import dev.mgmt.spring.internal.MgmtLifecycle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -86,6 +88,48 @@ class MgmtAutoConfigurationTest {
             Files.writeString(yaml, fileGraph(f, "four"));
             Poll.until("a good edit after a bad one swapped in", () -> "four\n".equals(read(f)));
         });
+    }
+
+    @Test
+    void theFileGraphCheckedAtStartIsTheOneRunFirstThoughTheFileChangedSince() throws IOException {
+        Path f = dir.resolve("first.txt");
+        Path yaml = dir.resolve("graph.yaml");
+        Files.writeString(yaml, fileGraph(f, "checked"));
+        // Started before mgmt's lifecycle: the file turns invalid after it was checked, before it runs.
+        SmartLifecycle spoiler = new SmartLifecycle() {
+            private boolean running;
+
+            @Override
+            public void start() {
+                try {
+                    Files.writeString(yaml, fileGraph(f, "x").replace("content:", "contnet:"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return MgmtLifecycle.PHASE - 1;
+            }
+        };
+        runner.withBean("spoiler", SmartLifecycle.class, () -> spoiler)
+                .withPropertyValues("mgmt.graph=file:" + yaml).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
+                    assertThat(read(f)).isEqualTo("checked\n");
+                });
     }
 
     @Test
