@@ -1,18 +1,20 @@
 package dev.mgmt.spring;
 
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.spring.internal.ClusterDetails;
 import dev.mgmt.spring.internal.ClusterPropertiesCondition;
 import dev.mgmt.spring.internal.EngineHealth;
+import dev.mgmt.spring.internal.EngineMeterBinding;
 import dev.mgmt.spring.internal.GraphOrigin;
 import dev.mgmt.spring.internal.GraphRunner;
-import dev.mgmt.spring.internal.MeterBinder;
-import dev.mgmt.spring.internal.MgmtHealthIndicator;
+import dev.mgmt.spring.internal.MgmtHealthConfiguration;
 import dev.mgmt.spring.internal.MgmtLifecycle;
 import dev.mgmt.spring.internal.cluster.MgmtClusterConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -58,21 +61,31 @@ public class MgmtAutoConfiguration {
         return b.build();
     }
 
-    /** Follows the graph while the context runs; refuses a context that gives the graph two ways. */
+    /**
+     * Where the graph comes from, read and checked now: two ways of giving it, or a YAML graph
+     * that does not read, fail the start before anything runs.
+     */
     @Bean
-    public MgmtLifecycle mgmtLifecycle(Engine engine, ObjectProvider<GraphRunner> runners, MgmtProperties properties,
-                                       ListableBeanFactory beans, ResourceLoader loader) {
-        GraphOrigin origin = GraphOrigin.of(beans, properties, loader, ResourceCodec.standard(), Schedulers.parallel());
+    GraphOrigin mgmtGraphOrigin(MgmtProperties properties, ListableBeanFactory beans, ResourceLoader loader) {
+        return GraphOrigin.of(beans, properties, loader, ResourceCodec.standard(), Schedulers.parallel());
+    }
+
+    /** Follows the graph while the context runs. */
+    @Bean
+    MgmtLifecycle mgmtLifecycle(Engine engine, ObjectProvider<GraphRunner> runners, GraphOrigin origin,
+                                MgmtProperties properties, Environment environment) {
         // On a cluster host the cluster's runner; else the engine follows the graphs itself.
         GraphRunner runner = runners.getIfAvailable(() -> GraphRunner.of(engine));
-        return new MgmtLifecycle(engine, runner, origin, properties.getStartupTimeout());
+        Duration timeout = properties.getStartupTimeout();
+        String written = timeout == null ? null : Binder.get(environment).bind("mgmt.startup-timeout", String.class)
+                .map(String::strip).orElseGet(() -> Durations.format(timeout));
+        return new MgmtLifecycle(engine, runner, origin, timeout, written);
     }
 
     /** What the health indicator of each Boot reports; on a cluster host, with the cluster. */
     @Bean
-    @ConditionalOnMissingBean
-    public EngineHealth mgmtEngineHealth(Engine engine, ObjectProvider<ClusterDetails> cluster) {
-        return new EngineHealth(engine, cluster.getIfAvailable());
+    EngineHealth mgmtEngineHealth(Engine engine, ObjectProvider<ClusterDetails> cluster, GraphOrigin origin) {
+        return new EngineHealth(engine, cluster.getIfAvailable(), origin.given());
     }
 
     /**
@@ -95,20 +108,20 @@ public class MgmtAutoConfiguration {
 
         @Bean
         Object mgmtWorld(Environment environment) {
-            throw new IllegalStateException("mgmt: " + ClusterPropertiesCondition.firstSet(environment).orElse("mgmt.cluster")
-                    + " is set, which makes this application a cluster host, but mgmt-cluster is not on the class "
-                    + "path: add the dependency dev.mgmt:mgmt-cluster");
+            throw new MgmtStartupException("mgmt: " + ClusterPropertiesCondition.firstSet(environment).orElse("mgmt.cluster")
+                    + " is set, which makes this application a cluster host, but mgmt-cluster is not on the class path",
+                    "Add the dependency dev.mgmt:mgmt-cluster, or remove the mgmt.cluster properties.");
         }
     }
 
     /**
      * The {@code mgmt} health component when Actuator is present: UP once the graph converged,
      * DOWN with the failed resources and their errors, OUT_OF_SERVICE until the first convergence.
-     * Each starter has its own {@link MgmtHealthIndicator}, on its Boot's health API.
+     * Each starter has its own {@link MgmtHealthConfiguration}, on its Boot's health API.
      */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = MgmtHealthIndicator.API)
-    @Import(MgmtHealthIndicator.class)
+    @ConditionalOnClass(name = {MgmtHealthConfiguration.API, MgmtHealthConfiguration.CONDITION})
+    @Import(MgmtHealthConfiguration.class)
     static class Health {
     }
 
@@ -118,9 +131,8 @@ public class MgmtAutoConfiguration {
     static class Metrics {
 
         @Bean
-        @ConditionalOnMissingBean
-        MeterBinder mgmtMeterBinder(Engine engine, ObjectProvider<MeterRegistry> registries) {
-            return new MeterBinder(engine, registries);
+        EngineMeterBinding mgmtEngineMeterBinding(Engine engine, ObjectProvider<MeterRegistry> registries) {
+            return new EngineMeterBinding(engine, registries);
         }
     }
 }

@@ -4,15 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code mgmt.cluster.*} properties: the flags of {@code mgmt run} that make a host a
  * cluster node, with their meanings and defaults (docs/spring-boot.md, docs/cluster.md). Setting
  * any of them makes this application a cluster host; a property under {@code mgmt.cluster} that
- * is not one of them fails the start.
+ * is not one of them fails the start. Bound as {@link MgmtProperties#getCluster()}.
  */
-@ConfigurationProperties(prefix = "mgmt.cluster", ignoreUnknownFields = false)
 public class MgmtClusterProperties {
 
     /**

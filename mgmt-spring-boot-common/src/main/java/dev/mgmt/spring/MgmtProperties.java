@@ -1,12 +1,20 @@
 package dev.mgmt.spring;
 
+import dev.mgmt.api.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
-/** The {@code mgmt.*} properties (docs/spring-boot.md). */
-@ConfigurationProperties("mgmt")
-public class MgmtProperties {
+/**
+ * The {@code mgmt.*} properties (docs/spring-boot.md). A key under {@code mgmt} that is none of
+ * them fails the start naming it, and so does a value out of range: Boot's binder names the
+ * property, the value and why.
+ */
+@ConfigurationProperties(prefix = "mgmt", ignoreUnknownFields = false)
+public class MgmtProperties implements Validator {
 
     /** Whether the starter sets up the engine at all. */
     private boolean enabled = true;
@@ -45,6 +53,10 @@ public class MgmtProperties {
 
     /** How often a "file:" graph is read again even when its directory reports no change. */
     private Duration graphPoll = Duration.ofSeconds(2);
+
+    /** A cluster host: any of these set makes this application one. */
+    @NestedConfigurationProperty
+    private final MgmtClusterProperties cluster = new MgmtClusterProperties();
 
     public boolean isEnabled() {
         return enabled;
@@ -116,5 +128,33 @@ public class MgmtProperties {
 
     public void setGraphPoll(Duration graphPoll) {
         this.graphPoll = graphPoll;
+    }
+
+    public MgmtClusterProperties getCluster() {
+        return cluster;
+    }
+
+    /** Checks these properties once bound; Boot names each one out of range, with its value. */
+    @Override
+    public boolean supports(Class<?> type) {
+        return MgmtProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        MgmtProperties p = (MgmtProperties) target;
+        if (p.parallelism < 0) {
+            errors.rejectValue("parallelism", "mgmt.range", "must be 0 (no cap) or more, not " + p.parallelism);
+        }
+        if (p.startupTimeout != null) {
+            positive(errors, "startupTimeout", p.startupTimeout);
+        }
+        positive(errors, "graphPoll", p.graphPoll);
+    }
+
+    private static void positive(Errors errors, String field, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            errors.rejectValue(field, "mgmt.range", "must be more than 0s, not " + (d == null ? "empty" : Durations.format(d)));
+        }
     }
 }

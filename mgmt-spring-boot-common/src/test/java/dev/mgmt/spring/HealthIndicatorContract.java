@@ -28,8 +28,17 @@ abstract class HealthIndicatorContract {
         runner.withBean(GraphSource.class, () -> Flux::never)
                 .run(context -> assertThat(status(context)).isEqualTo("OUT_OF_SERVICE"));
         runner.withBean(Graph.class, () -> Graph.builder("empty").build()).run(context -> {
-            context.getBean(Engine.class).awaitConverged(Duration.ofSeconds(30));
-            assertThat(status(context)).isEqualTo("UP");
+            context.getBean(Engine.class).awaitConverged(Duration.ofSeconds(30)).orThrow();
+            Poll.until("UP", () -> "UP".equals(status(context)));
         });
+    }
+
+    @Test
+    void offWithItsManagementPropertyAndReplacedByABeanOfItsName() {
+        runner.withPropertyValues("management.health.mgmt.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("mgmtHealthIndicator"));
+        runner.withBean("mgmtHealthIndicator", String.class, () -> "the application's own")
+                .run(context -> assertThat(context).hasNotFailed().getBean("mgmtHealthIndicator")
+                        .isEqualTo("the application's own"));
     }
 }

@@ -7,18 +7,23 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
-import dev.mgmt.spring.internal.MeterBinder;
+import dev.mgmt.spring.internal.EngineMeterBinding;
+import dev.mgmt.spring.internal.MgmtLifecycle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -71,7 +76,10 @@ class MgmtAutoConfigurationTest {
             Files.writeString(yaml, fileGraph(f, "two"));
             Poll.until("the edit swapped in", () -> "two\n".equals(read(f)));
 
-            Files.writeString(yaml, fileGraph(f, "three").replace("content:", "contnet:"));
+            try (LogTap log = new LogTap()) {
+                Files.writeString(yaml, fileGraph(f, "three").replace("content:", "contnet:"));
+                Poll.until("the bad edit read", () -> log.text().contains(yaml + " changed but is invalid"));
+            }
             Files.writeString(f, "drifted\n");
             // The running graph (two) still repairs the file.
             Poll.until("repaired by the running graph", () -> "two\n".equals(read(f)));
@@ -80,6 +88,48 @@ class MgmtAutoConfigurationTest {
             Files.writeString(yaml, fileGraph(f, "four"));
             Poll.until("a good edit after a bad one swapped in", () -> "four\n".equals(read(f)));
         });
+    }
+
+    @Test
+    void theFileGraphCheckedAtStartIsTheOneRunFirstThoughTheFileChangedSince() throws IOException {
+        Path f = dir.resolve("first.txt");
+        Path yaml = dir.resolve("graph.yaml");
+        Files.writeString(yaml, fileGraph(f, "checked"));
+        // Started before mgmt's lifecycle: the file turns invalid after it was checked, before it runs.
+        SmartLifecycle spoiler = new SmartLifecycle() {
+            private boolean running;
+
+            @Override
+            public void start() {
+                try {
+                    Files.writeString(yaml, fileGraph(f, "x").replace("content:", "contnet:"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return MgmtLifecycle.PHASE - 1;
+            }
+        };
+        runner.withBean("spoiler", SmartLifecycle.class, () -> spoiler)
+                .withPropertyValues("mgmt.graph=file:" + yaml).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
+                    assertThat(read(f)).isEqualTo("checked\n");
+                });
     }
 
     @Test
@@ -120,15 +170,18 @@ class MgmtAutoConfigurationTest {
         Path ok = dir.resolve("ok");
         runner.withBean(Graph.class, () -> Graph.builder("g").add(FileResource.file(ok.toString(), "ok\n")).build())
                 .run(context -> {
-                    context.getBean(Engine.class).awaitConverged(CONVERGE);
-                    assertThat(context.getBean(EngineHealth.class).report().status()).isEqualTo(EngineHealth.Status.UP);
+                    context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
+                    // Health hears of the convergence on the engine's event delivery, just after.
+                    EngineHealth health = context.getBean(EngineHealth.class);
+                    Poll.until("UP", () -> health.report().status() == EngineHealth.Status.UP);
                 });
 
         // A file under a regular file cannot be written.
         Path notADir = Files.writeString(dir.resolve("plain"), "");
         FileResource bad = FileResource.builder("bad").path(notADir.resolve("child").toString()).content("x\n").build();
         runner.withBean(Graph.class, () -> Graph.builder("g").add(bad).build()).run(context -> {
-            context.getBean(Engine.class).awaitConverged(CONVERGE);
+            assertThat(context.getBean(Engine.class).awaitConverged(CONVERGE).failed())
+                    .containsExactly(bad.id());
             EngineHealth.Report r = context.getBean(EngineHealth.class).report();
             assertThat(r.status()).isEqualTo(EngineHealth.Status.DOWN);
             assertThat(r.details()).containsKey("failed");
@@ -143,7 +196,7 @@ class MgmtAutoConfigurationTest {
                 .withBean(Graph.class, () -> Graph.builder("g").add(FileResource.file(f.toString(), "m\n")).build())
                 .run(context -> {
                     context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
-                    assertThat(context.getBean(MeterBinder.class).bound()).isTrue();
+                    assertThat(context.getBean(EngineMeterBinding.class).bound()).isTrue();
                     SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
                     Poll.until("an mgmt meter", () -> registry.getMeters().stream()
                             .anyMatch(m -> m.getId().getName().startsWith("mgmt.")));
@@ -151,14 +204,30 @@ class MgmtAutoConfigurationTest {
     }
 
     @Test
-    void closingTheContextClosesTheEngineAndAnEngineOfTheApplicationsOwnWins() {
+    void closingTheContextClosesTheEngineAndEndsItsThreadsAndAnEngineOfTheApplicationsOwnWins() throws IOException {
+        Set<Long> before = Thread.getAllStackTraces().keySet().stream().map(Thread::getId).collect(Collectors.toSet());
+        Path yaml = dir.resolve("graph.yaml");
+        Files.writeString(yaml, fileGraph(dir.resolve("closed.txt"), "c"));
         AtomicReference<Engine> engine = new AtomicReference<>();
-        runner.withBean(Graph.class, () -> Graph.builder("g").build()).run(context -> engine.set(context.getBean(Engine.class)));
+        runner.withPropertyValues("mgmt.graph=file:" + yaml).run(context -> {
+            engine.set(context.getBean(Engine.class));
+            engine.get().awaitConverged(CONVERGE).orThrow();
+            assertThat(ours(before)).isNotEmpty();
+        });
         assertThatThrownBy(() -> engine.get().follow(Flux.never())).isInstanceOf(IllegalStateException.class);
+        // The engine's threads (mgmt-engine-, -work-, -time-, -events-) and the file's watch (mgmt-values-watch).
+        Poll.until(() -> "no mgmt thread left; still: " + ours(before), () -> ours(before).isEmpty());
 
         Engine own = Engine.builder().noop(true).build();
         runner.withBean("ownEngine", Engine.class, () -> own)
                 .run(context -> assertThat(context).getBean(Engine.class).isSameAs(own));
+    }
+
+    /** The live mgmt threads that were not there before. */
+    private static List<String> ours(Set<Long> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t.getId()) && t.getName().startsWith("mgmt-"))
+                .map(Thread::getName).toList();
     }
 
     private static String fileGraph(Path file, String content) {

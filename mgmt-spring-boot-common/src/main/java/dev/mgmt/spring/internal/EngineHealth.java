@@ -4,19 +4,26 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
 
 /**
  * The engine's health, for Actuator without depending on it: OUT_OF_SERVICE until the graph
  * first converged, then UP, and DOWN while a vertex is failed (or when the first graph was
- * rejected and nothing runs). Each starter turns a {@link Report} into its Boot's {@code Health}.
+ * rejected and nothing runs); UP when no graph was given. The status follows from the engine's
+ * convergence ({@link HealthState}); each starter turns a {@link Report} into its Boot's
+ * {@code Health}.
  */
 public final class EngineHealth implements AutoCloseable {
 
@@ -30,61 +37,71 @@ public final class EngineHealth implements AutoCloseable {
     private final Engine engine;
     private final ClusterDetails cluster;
     private final Map<ResourceId, String> lastError = new ConcurrentHashMap<>();
+    private final AtomicReference<HealthState> state = new AtomicReference<>(HealthState.PENDING);
     private final Disposable listening;
-    private volatile boolean convergedOnce;
-    private volatile EngineEvent.GraphRejected rejected;
 
-    /** Starts listening at once, so that the first convergence is not missed. */
-    public EngineHealth(Engine engine) {
-        this(engine, null);
-    }
-
-    /** @param cluster the cluster's details on a cluster host; null without a cluster */
-    public EngineHealth(Engine engine, ClusterDetails cluster) {
+    /**
+     * Starts listening at once, so that the first convergence is not missed.
+     *
+     * @param cluster    the cluster's details on a cluster host; null without a cluster
+     * @param graphGiven false when the application gives no graph: the idle engine is UP
+     */
+    public EngineHealth(Engine engine, ClusterDetails cluster, boolean graphGiven) {
         this.engine = engine;
         this.cluster = cluster;
-        this.listening = engine.listen(Set.of(EngineEvent.Converged.class, EngineEvent.Failed.class,
-                EngineEvent.GraphRejected.class, EngineEvent.GraphSwapped.class), this::on);
-    }
-
-    private void on(EngineEvent e) {
-        if (e instanceof EngineEvent.Converged) {
-            convergedOnce = true;
-        } else if (e instanceof EngineEvent.Failed f) {
-            lastError.put(f.id(), f.message());
-        } else if (e instanceof EngineEvent.GraphRejected r) {
-            rejected = r;
-        } else if (e instanceof EngineEvent.GraphSwapped) {
-            rejected = null;
+        if (!graphGiven) {
+            apply(new HealthState.NoGraph());
         }
+        Disposable errors = engine.listen(Set.<Class<? extends EngineEvent>>of(EngineEvent.Failed.class), e -> {
+            EngineEvent.Failed f = (EngineEvent.Failed) e;
+            lastError.put(f.id(), f.message());
+        });
+        // Each convergence the engine reports is asked for its full outcome (the event does not
+        // carry the rejected graph); a newer change of mind cancels a question still open.
+        Disposable settles = engine.events()
+                .filter(e -> e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)
+                .switchMap(e -> e instanceof EngineEvent.Converged
+                        ? engine.converged(Duration.ZERO)
+                                .map(c -> new HealthState.Settled(c, !engine.vertexStates().isEmpty()))
+                                .onErrorResume(t -> Mono.empty()) // the engine is closing
+                        : Mono.empty())
+                .subscribe(this::apply, t -> { });
+        this.listening = Disposables.composite(errors, settles);
     }
 
     /**
-     * A graph refused outside the engine's own following (a cluster host's runner): said as the
-     * engine's {@code GraphRejected} is.
+     * What a runner that starts and swaps graphs itself (a cluster host's) did with a graph:
+     * empty when it went in, else its rejection, which stands until a graph goes in.
      */
-    public void rejected(EngineEvent.GraphRejected r) {
-        on(r);
+    public void runnerSaid(Optional<EngineEvent.GraphRejected> outcome) {
+        apply(outcome.<HealthState.Input>map(HealthState.Refused::new).orElseGet(HealthState.Accepted::new));
+    }
+
+    private void apply(HealthState.Input in) {
+        state.updateAndGet(s -> s.next(in));
     }
 
     /** The health now, from one look at the vertices' states. */
     public Report report() {
+        HealthState s = state.get();
         Map<ResourceId, VertexState> states = engine.vertexStates();
         Map<String, String> failed = new LinkedHashMap<>();
         Map<String, String> retrying = new LinkedHashMap<>();
         List<String> blocked = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        states.forEach((id, state) -> {
-            counts.merge(state.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
-            switch (state) {
+        states.forEach((id, st) -> {
+            counts.merge(st.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            switch (st) {
                 case FAILED -> failed.put(id.toString(), lastError.getOrDefault(id, "failed"));
                 case RETRYING -> retrying.put(id.toString(), lastError.getOrDefault(id, "failed, retrying"));
                 case BLOCKED -> blocked.add(id.toString());
                 default -> { }
             }
         });
-        EngineEvent.GraphRejected r = rejected;
         Map<String, Object> details = new LinkedHashMap<>();
+        if (s.noGraph()) {
+            details.put("graph", "no graph given (a Graph or GraphSource bean, or mgmt.graph)");
+        }
         details.put("resources", states.size());
         details.put("states", counts);
         put(details, "failed", failed);
@@ -92,19 +109,12 @@ public final class EngineHealth implements AutoCloseable {
         if (!blocked.isEmpty()) {
             details.put("blocked", blocked);
         }
-        if (r != null) {
-            details.put("rejected", r.problems());
-        }
+        s.rejected().ifPresent(r -> details.put("rejected", r.problems()));
         if (cluster != null) {
             details.put("cluster", cluster.details());
         }
-        Status status;
-        if (!failed.isEmpty() || (r != null && !convergedOnce)) {
-            status = Status.DOWN;
-        } else if (convergedOnce) {
-            status = Status.UP;
-        } else {
-            status = Status.OUT_OF_SERVICE;
+        Status status = s.status(states.values());
+        if (status == Status.OUT_OF_SERVICE) {
             details.put("pending", "the graph has not converged yet");
         }
         return new Report(status, details);

@@ -6,13 +6,17 @@ import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.spring.GraphSource;
 import dev.mgmt.spring.MgmtProperties;
+import dev.mgmt.spring.MgmtStartupException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.io.Resource;
@@ -41,7 +45,7 @@ public final class GraphOrigin {
     /**
      * The one origin the application gives.
      *
-     * @throws IllegalStateException naming every origin when there is more than one, or naming
+     * @throws MgmtStartupException naming every origin when there is more than one, or naming
      *         the file's problems when the YAML graph does not read
      */
     public static GraphOrigin of(ListableBeanFactory beans, MgmtProperties properties, ResourceLoader loader,
@@ -57,8 +61,9 @@ public final class GraphOrigin {
             found.add(new GraphOrigin("mgmt.graph=" + location, null));
         }
         if (found.size() > 1) {
-            throw new IllegalStateException("mgmt: give the graph one way only; found " + found.size() + ": "
-                    + String.join(", ", found.stream().map(o -> o.description).toList()));
+            throw new MgmtStartupException("mgmt: give the graph one way only; found " + found.size() + ": "
+                    + String.join(", ", found.stream().map(o -> o.description).toList()),
+                    "Keep one of them: a Graph bean, a GraphSource bean, or mgmt.graph.");
         }
         if (location != null) {
             return yaml(location, properties, loader, codec, clock);
@@ -75,31 +80,59 @@ public final class GraphOrigin {
             try {
                 file = resource.getFile().toPath();
             } catch (IOException e) {
-                throw new IllegalStateException("mgmt: " + description + ": not a file path: " + Messages.of(e));
+                throw new MgmtStartupException("mgmt: " + description + ": not a file path: " + Messages.of(e),
+                        "Set mgmt.graph to file: and the graph file's path, or to classpath: and a resource.");
             }
-            check(description, () -> YamlGraph.read(file, codec));
-            return new GraphOrigin(description, () -> YamlFileGraphs.watch(file, codec, properties.getGraphPoll(), clock));
+            String text = read(description, resource);
+            Graph checked = check(description, () -> YamlGraph.parse(text, file.toString(), codec)).graph();
+            // The graph checked here is the one that runs first, not a second read that could differ;
+            // the watch then swaps in the file only once it is something else. A second start
+            // (stop, start) reads the file as it is then.
+            AtomicReference<Graph> first = new AtomicReference<>(checked);
+            return new GraphOrigin(description, () -> {
+                Graph g = first.getAndSet(null);
+                return g == null
+                        ? YamlFileGraphs.watch(file, null, codec, properties.getGraphPoll(), clock)
+                        : Flux.just(g).concatWith(YamlFileGraphs.watch(file, text, codec, properties.getGraphPoll(), clock));
+            });
         }
-        String text;
-        try (InputStream in = resource.getInputStream()) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("mgmt: " + description + ": cannot be read: " + Messages.of(e));
-        }
+        String text = read(description, resource);
         Graph g = check(description, () -> YamlGraph.parse(text, location, codec)).graph();
         return new GraphOrigin(description, () -> Flux.just(g));
     }
 
-    private static YamlGraph check(String description, Supplier<YamlGraph> read) {
-        try {
-            return read.get();
-        } catch (YamlGraphException e) {
-            throw new IllegalStateException("mgmt: " + description + " is invalid; nothing was applied:\n"
-                    + Messages.problems(e));
+    private static String read(String description, Resource resource) {
+        try (InputStream in = resource.getInputStream()) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw new MgmtStartupException("mgmt: " + description + ": is not UTF-8 text",
+                    "Save the graph as UTF-8.");
+        } catch (IOException e) {
+            throw new MgmtStartupException("mgmt: " + description + ": cannot be read: " + Messages.of(e),
+                    "Check that mgmt.graph names an existing, readable resource.");
         }
     }
 
-    /** The graphs to follow, subscribed when the application starts. */
+    private static YamlGraph check(String description, Supplier<YamlGraph> read) {
+        try {
+            YamlGraph g = read.get();
+            YamlFileGraphs.logWarnings(g);
+            return g;
+        } catch (YamlGraphException e) {
+            throw new MgmtStartupException("mgmt: " + description + " is invalid; nothing was applied:\n"
+                    + Messages.problems(e), "Correct the graph at the lines named above (docs/cli.md has the format).");
+        }
+    }
+
+    /** Whether the application gives a graph at all. */
+    public boolean given() {
+        return this != NONE;
+    }
+
+    /**
+     * The graphs to follow, subscribed each time the application starts (a stopped and
+     * restarted context subscribes again).
+     */
     Flux<Graph> graphs() {
         return graphs.get();
     }

@@ -20,16 +20,6 @@ public interface GraphRunner {
 
     /** The engine alone ({@code Engine.follow}). */
     static GraphRunner of(Engine engine) {
-        return new GraphRunner() {
-            @Override
-            public Disposable follow(Flux<Graph> graphs) {
-                return engine.follow(graphs);
-            }
-
-            @Override
-            public boolean awaitFirst(Duration timeout) {
-                return true; // the engine's own convergence waits for its first graph
-            }
-        };
+        return new EngineGraphRunner(engine);
     }
 }

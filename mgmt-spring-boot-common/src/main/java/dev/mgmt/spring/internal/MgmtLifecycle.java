@@ -1,8 +1,13 @@
 package dev.mgmt.spring.internal;
 
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Convergence;
+import dev.mgmt.engine.ConvergenceTimeoutException;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.spring.MgmtStartupException;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,21 +26,28 @@ public final class MgmtLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MgmtLifecycle.class);
 
+    private static final String TIMEOUT = "mgmt.startup-timeout";
+    private static final int SHOWN = 20;
+
     private final Engine engine;
     private final GraphRunner runner;
     private final GraphOrigin origin;
     private final Duration startupTimeout;
+    private final String startupTimeoutText;
     private Disposable following;
 
     /**
-     * @param runner         runs the graphs: the engine itself, or a cluster host's runner
-     * @param startupTimeout how long {@link #start} waits for the first convergence; null for not at all
+     * @param runner             runs the graphs: the engine itself, or a cluster host's runner
+     * @param startupTimeout     how long {@link #start} waits for the first convergence; null for not at all
+     * @param startupTimeoutText that timeout as the user wrote it ({@code 30s}), for messages
      */
-    public MgmtLifecycle(Engine engine, GraphRunner runner, GraphOrigin origin, Duration startupTimeout) {
+    public MgmtLifecycle(Engine engine, GraphRunner runner, GraphOrigin origin, Duration startupTimeout,
+                         String startupTimeoutText) {
         this.engine = engine;
         this.runner = runner;
         this.origin = origin;
         this.startupTimeout = startupTimeout;
+        this.startupTimeoutText = startupTimeoutText;
     }
 
     @Override
@@ -43,24 +55,47 @@ public final class MgmtLifecycle implements SmartLifecycle {
         if (following != null) {
             return;
         }
-        if (origin == GraphOrigin.NONE) {
+        if (!origin.given()) {
             log.info("mgmt: no graph given (a Graph or GraphSource bean, or mgmt.graph); the engine stays idle");
             return;
         }
         log.info("mgmt: running {}", origin);
         following = runner.follow(origin.graphs());
         if (startupTimeout != null) {
-            long t0 = System.nanoTime();
-            if (!runner.awaitFirst(startupTimeout)) {
-                throw new IllegalStateException("mgmt: " + origin + " gave no graph within " + startupTimeout);
-            }
-            Duration left = startupTimeout.minusNanos(System.nanoTime() - t0);
-            // Throws naming the pending vertices when it takes longer.
-            Convergence c = engine.awaitConverged(left.isNegative() ? Duration.ZERO : left);
-            if (!c.isSuccess()) {
-                throw new IllegalStateException("mgmt: " + origin + " did not converge at start: " + c.describe());
-            }
+            awaitStart();
         }
+    }
+
+    private void awaitStart() {
+        String within = " within " + TIMEOUT + "=" + startupTimeoutText;
+        long t0 = System.nanoTime();
+        if (!runner.awaitFirst(startupTimeout)) {
+            throw new MgmtStartupException("mgmt: " + origin + " gave no graph" + within,
+                    "Give the graph sooner, raise " + TIMEOUT + ", or unset it to start without waiting.");
+        }
+        Duration left = startupTimeout.minusNanos(System.nanoTime() - t0);
+        Convergence c;
+        try {
+            c = engine.awaitConverged(left.isNegative() ? Duration.ZERO : left);
+        } catch (ConvergenceTimeoutException e) {
+            throw new MgmtStartupException("mgmt: " + origin + " did not converge" + within + "; "
+                    + pending(e.pending()), "See in the log what the pending resources wait for; raise "
+                    + TIMEOUT + ", or unset it to start without waiting (health says OUT_OF_SERVICE until "
+                    + "the graph converged).", e);
+        }
+        if (!c.isSuccess()) {
+            throw new MgmtStartupException("mgmt: " + origin + " did not converge at start: " + c.describe(),
+                    "Correct what is named above (each failed resource's error is in the log); or unset " + TIMEOUT
+                    + " to start without waiting, with health DOWN until it is repaired.");
+        }
+    }
+
+    private static String pending(List<ResourceId> ids) {
+        if (ids.isEmpty()) {
+            return "the graph is still going in";
+        }
+        String shown = ids.stream().limit(SHOWN).map(ResourceId::toString).collect(Collectors.joining(", "));
+        return "still pending: " + shown + (ids.size() > SHOWN ? " and " + (ids.size() - SHOWN) + " more" : "");
     }
 
     @Override

@@ -5,21 +5,36 @@ import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.values.Values;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * A YAML graph file as a stream of graphs, as {@code mgmt run} follows its file: the graph now,
- * then one after each edit. An edit that does not read is logged with its file and lines and
+ * A YAML graph file as a stream of graphs: one after each edit. An edit is read once the file
+ * has been quiet for {@link #DEBOUNCE} (as {@code mgmt run} waits out an editor's burst of
+ * writes) and read again to confirm it, so a half-written file is not swapped in while its
+ * writer is still at it. An edit that does not read is logged with its file and lines and
  * skipped, so the running graph stays; so is a removed file, until it is back.
  */
 public final class YamlFileGraphs {
+
+    /** How long the file must be quiet before an edit is read: {@code mgmt run}'s wait. */
+    static final Duration DEBOUNCE = Duration.ofMillis(150);
 
     private static final Logger log = LoggerFactory.getLogger(YamlFileGraphs.class);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
@@ -28,16 +43,53 @@ public final class YamlFileGraphs {
     }
 
     /**
+     * @param known the content already read and run (its graph given by the caller), which is
+     *              not swapped in again until the file differs from it; null for none, and the
+     *              file as it is now comes first
      * @param poll  how often the file is read again when its directory says nothing
-     * @param clock times the polls and the retries after a file that cannot be read as text
+     * @param clock times the quiet period, the polls and the retries after a file that cannot be
+     *              read as text
      */
-    public static Flux<Graph> watch(Path file, ResourceCodec codec, Duration poll, Scheduler clock) {
-        return Values.file(file, poll, clock)
-                .<Graph>handle((content, sink) -> parse(file, codec, content).ifPresent(sink::next))
-                // A file that is not UTF-8 ends Values.file: watch again, the next good edit is taken.
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, poll).maxBackoff(MAX_RETRY).scheduler(clock)
-                        .doBeforeRetry(r -> log.warn("mgmt: {}: {}; the running graph is kept",
-                                file, Messages.of(r.failure()))));
+    public static Flux<Graph> watch(Path file, String known, ResourceCodec codec, Duration poll, Scheduler clock) {
+        return Flux.defer(() -> {
+            // Across retries: a watch begun again does not swap in the graph that already runs.
+            AtomicReference<Optional<String>> last = new AtomicReference<>(known == null ? null : Optional.of(known));
+            return graphs(file, Values.file(file, poll, clock), last, codec, clock)
+                    // A file that is not UTF-8 ends Values.file: watch again, the next good edit is taken.
+                    .retryWhen(Retry.backoff(Long.MAX_VALUE, poll).maxBackoff(MAX_RETRY).scheduler(clock)
+                            .transientErrors(true)
+                            .doBeforeRetry(r -> log.warn("mgmt: {}: {}; the running graph is kept",
+                                    file, Messages.of(r.failure()))));
+        });
+    }
+
+    /**
+     * The graphs of the file's contents as they are seen ({@code Values.file}): each taken once no
+     * newer one came for {@link #DEBOUNCE}, if the file still says it, and if it differs from
+     * {@code last} taken.
+     */
+    static Flux<Graph> graphs(Path file, Flux<Optional<String>> contents, AtomicReference<Optional<String>> last,
+                              ResourceCodec codec, Scheduler clock) {
+        return contents
+                .sampleTimeout(c -> Mono.delay(DEBOUNCE, clock))
+                .publishOn(Schedulers.boundedElastic())
+                .filter(c -> c.equals(reread(file)))
+                .filter(c -> !Objects.equals(last.getAndSet(c), c))
+                .handle((content, sink) -> parse(file, codec, content).ifPresent(sink::next));
+    }
+
+    /** The file read again; one that cannot be read now is not settled (the watch reads it again). */
+    private static Optional<String> reread(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (CharacterCodingException e) {
+            return null; // the watch itself says it is not UTF-8
+        } catch (IOException e) {
+            return null; // not equal to any content: this one is not taken
+        }
     }
 
     private static Optional<Graph> parse(Path file, ResourceCodec codec, Optional<String> content) {
@@ -47,12 +99,17 @@ public final class YamlFileGraphs {
         }
         try {
             YamlGraph g = YamlGraph.parse(content.get(), file.toString(), codec);
-            g.warnings().forEach(w -> log.warn("mgmt: {}: warning: {}", location(w), w.message()));
+            logWarnings(g);
             return Optional.of(g.graph());
         } catch (YamlGraphException e) {
             log.warn("mgmt: {} changed but is invalid; the running graph is kept:\n{}", file, Messages.problems(e));
             return Optional.empty();
         }
+    }
+
+    /** The reader's warnings (a deprecated key, ...), each with its file and line. */
+    static void logWarnings(YamlGraph g) {
+        g.warnings().forEach(w -> log.warn("mgmt: {}: warning: {}", location(w), w.message()));
     }
 
     private static String location(YamlGraphException.Problem p) {

@@ -11,6 +11,7 @@ import dev.mgmt.spring.internal.GraphRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -36,7 +37,7 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterGraphRunner.class);
 
     private final ClusterRunner runner;
-    private final Consumer<EngineEvent.GraphRejected> rejected;
+    private final Consumer<Optional<EngineEvent.GraphRejected>> outcomes;
     private final Clock clock;
     private final Sinks.Many<Boolean> settled = Sinks.many().replay().latest();
     private final CountDownLatch first = new CountDownLatch(1);
@@ -44,12 +45,14 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param rejected told of each refused graph (the health indicator shows the first one's problems)
+     * @param outcomes told what became of each graph: empty when it went in, else its rejection
+     *                 (health shows a rejection until a graph goes in)
      * @param clock    stamps those refusals
      */
-    public ClusterGraphRunner(Engine engine, World world, Consumer<EngineEvent.GraphRejected> rejected, Clock clock) {
+    public ClusterGraphRunner(Engine engine, World world, Consumer<Optional<EngineEvent.GraphRejected>> outcomes,
+                              Clock clock) {
         this.runner = new ClusterRunner(engine, world);
-        this.rejected = rejected;
+        this.outcomes = outcomes;
         this.clock = clock;
         settled(true);
         runner.latestGraphIn(settled.asFlux());
@@ -91,6 +94,7 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
                 runner.start(graph);
                 started = true;
             }
+            outcomes.accept(Optional.empty());
         } catch (GraphCompileException e) {
             refuse(graph, e.problems());
         } catch (StoreLimitException e) {
@@ -109,7 +113,7 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
         log.warn("mgmt: graph '{}' rejected; {}:\n  - {}", graph.name(),
                 started ? "the previous graph keeps running" : "nothing runs until a graph is accepted",
                 String.join("\n  - ", problems));
-        rejected.accept(new EngineEvent.GraphRejected(clock.instant(), graph.name(), problems));
+        outcomes.accept(Optional.of(new EngineEvent.GraphRejected(clock.instant(), graph.name(), problems)));
     }
 
     private void settled(boolean latest) {

@@ -8,6 +8,7 @@ import dev.mgmt.cluster.ElasticStrategy;
 import dev.mgmt.cluster.HostName;
 import dev.mgmt.spring.MgmtClusterProperties;
 import dev.mgmt.spring.MgmtProperties;
+import dev.mgmt.spring.MgmtStartupException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ final class ClusterNodes {
 
     static final String DEFAULT_LISTEN = "127.0.0.1:" + ClusterNode.DEFAULT_PORT;
     private static final String P = "mgmt.cluster.";
+    private static final String ACTION = "Correct the mgmt.cluster property named above (docs/spring-boot.md, Cluster).";
 
     private ClusterNodes() {
     }
@@ -72,8 +74,8 @@ final class ClusterNodes {
             return node.build();
         } catch (IllegalArgumentException e) {
             // ClusterNode's own checks name the builder's field; they are said here as mgmt's.
-            throw new IllegalStateException("mgmt: the mgmt.cluster properties do not make a cluster node: "
-                    + e.getMessage());
+            throw new MgmtStartupException("mgmt: the mgmt.cluster properties do not make a cluster node: "
+                    + e.getMessage(), ACTION);
         }
     }
 
@@ -124,7 +126,7 @@ final class ClusterNodes {
             return ClusterTls.builder().keyStore(t.getKeyStore()).keyStorePassword(t.getKeyStorePassword())
                     .trustStore(t.getTrustStore()).trustStorePassword(t.getTrustStorePassword()).build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("mgmt: " + P + "tls: " + e.getMessage());
+            throw new MgmtStartupException("mgmt: " + P + "tls: " + e.getMessage(), ACTION);
         }
     }
 
@@ -188,7 +190,7 @@ final class ClusterNodes {
         }
     }
 
-    private static IllegalStateException bad(String property, String what) {
-        return new IllegalStateException("mgmt: " + P + property + " " + what);
+    private static MgmtStartupException bad(String property, String what) {
+        return new MgmtStartupException("mgmt: " + P + property + " " + what, ACTION);
     }
 }

@@ -3,8 +3,8 @@ package dev.mgmt.spring.internal.cluster;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Engine;
-import dev.mgmt.spring.MgmtClusterProperties;
 import dev.mgmt.spring.MgmtProperties;
+import dev.mgmt.spring.MgmtStartupException;
 import dev.mgmt.spring.internal.EngineHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,7 +23,6 @@ import org.springframework.context.annotation.Configuration;
  * {@code mgmt.cluster.*} property is set and mgmt-cluster is on the class path.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(MgmtClusterProperties.class)
 public class MgmtClusterConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(MgmtClusterConfiguration.class);
@@ -32,13 +30,15 @@ public class MgmtClusterConfiguration {
     /** This host in the cluster; a World bean of the application's own replaces it. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public World mgmtWorld(MgmtClusterProperties cluster, MgmtProperties mgmt) {
-        ClusterNode node = ClusterNodes.of(cluster, mgmt);
+    public World mgmtWorld(MgmtProperties mgmt) {
+        ClusterNode node = ClusterNodes.of(mgmt.getCluster(), mgmt);
         World world;
         try {
             world = node.start();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("mgmt: cannot start the cluster: " + e.getMessage(), e);
+            throw new MgmtStartupException("mgmt: cannot start the cluster: " + e.getMessage(),
+                    "Check that the seeds (mgmt.cluster.seeds) are up and reachable from this host, and that "
+                    + "mgmt.cluster.join-timeout leaves them time to answer.", e);
         }
         log.info("mgmt: cluster host '{}': {}", node.hostname(), node.seeds().isEmpty()
                 ? "bootstrapped on " + node.listen()
@@ -50,7 +50,7 @@ public class MgmtClusterConfiguration {
     @Bean
     public ClusterGraphRunner mgmtClusterGraphRunner(Engine engine, World world, ObjectProvider<EngineHealth> health) {
         return new ClusterGraphRunner(engine, world,
-                r -> health.ifAvailable(h -> h.rejected(r)), Clock.systemUTC());
+                outcome -> health.ifAvailable(h -> h.runnerSaid(outcome)), Clock.systemUTC());
     }
 
     /** The cluster's part of the {@code mgmt} health details. */
@@ -66,8 +66,8 @@ public class MgmtClusterConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        ClusterMeterBinder mgmtClusterMeterBinder(World world, ObjectProvider<MeterRegistry> registries) {
-            return new ClusterMeterBinder(world, registries);
+        ClusterMeterBinding mgmtClusterMeterBinding(World world, ObjectProvider<MeterRegistry> registries) {
+            return new ClusterMeterBinding(world, registries);
         }
     }
 }

@@ -11,22 +11,22 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 /**
  * Binds the cluster node's meters ({@code ClusterMetrics}: store latency, members, voters,
  * leader changes, exports) to the application's {@code MeterRegistry}, if it has one, once every
- * bean exists (as the engine's {@code MeterBinder}).
+ * bean exists (as the engine's {@code EngineMeterBinding}).
  */
-public final class ClusterMeterBinder implements SmartInitializingSingleton, DisposableBean {
+public final class ClusterMeterBinding implements SmartInitializingSingleton, DisposableBean {
 
     private final World world;
     private final ObjectProvider<MeterRegistry> registries;
     private MetricsBinding binding;
 
-    public ClusterMeterBinder(World world, ObjectProvider<MeterRegistry> registries) {
+    public ClusterMeterBinding(World world, ObjectProvider<MeterRegistry> registries) {
         this.world = world;
         this.registries = registries;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
-        MeterRegistry registry = registries.getIfAvailable();
+        MeterRegistry registry = registries.getIfUnique();
         if (registry != null) {
             binding = ClusterMetrics.bind(world, registry);
         }
