@@ -26,7 +26,8 @@ import reactor.core.Disposable;
  * before each op, unbound after: a kind's meters registered in each op), {@code prometheus-kept}
  * (the meters stay registered, as in a process), {@code listen} (a listener that does nothing,
  * for the types the meters take: the engine's share), {@code listen-checked} and
- * {@code listen-run} (the same for {@code Checked} or {@code RunStarted} alone), {@code none}
+ * {@code listen-run} (the same for {@code Checked} or {@code RunStarted} alone),
+ * {@code listen-checks} (an {@code Engine.listenChecks} listener that does nothing), {@code none}
  * (both sides without: how far two equal sides differ). The process CPU clock ticks in 10 ms
  * here: the means over hundreds of ops are what to read. The paired median is the median of
  * each op's ratio to the other side's op beside it.
@@ -71,8 +72,12 @@ public final class EngineCpuPerOp {
                         }, e -> { });
                         yield d::dispose;
                     }
+                    case "listen-checks" -> {
+                        Disposable d = engine.listenChecks((id, ok, start, end) -> { });
+                        yield d::dispose;
+                    }
                     default -> throw new IllegalArgumentException(
-                            "mode: prometheus, prometheus-kept, listen, listen-checked, listen-run or none");
+                            "mode: prometheus, prometheus-kept, listen, listen-checked, listen-run, listen-checks or none");
                 };
                 long c0 = os.getProcessCpuTime();
                 long w0 = System.nanoTime();

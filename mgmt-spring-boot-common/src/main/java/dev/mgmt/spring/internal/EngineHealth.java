@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The engine's health, for Actuator without depending on it: OUT_OF_SERVICE until the graph
@@ -58,8 +60,12 @@ public final class EngineHealth implements AutoCloseable {
         });
         // Each convergence the engine reports is asked for its full outcome (the event does not
         // carry the rejected graph); a newer change of mind cancels a question still open.
-        Disposable settles = engine.events()
-                .filter(e -> e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged)
+        // Through listen, not events(): an events() subscriber makes the engine build and queue
+        // every event of every check for it. A listener must not call the engine, so the
+        // question is asked off the engine's thread.
+        Disposable settles = Flux.<EngineEvent>create(sink -> sink.onDispose(engine.listen(
+                        Set.of(EngineEvent.Converged.class, EngineEvent.Unconverged.class), sink::next)))
+                .publishOn(Schedulers.single())
                 .switchMap(e -> e instanceof EngineEvent.Converged
                         ? engine.converged(Duration.ZERO)
                                 .map(c -> new HealthState.Settled(c, !engine.vertexStates().isEmpty()))
