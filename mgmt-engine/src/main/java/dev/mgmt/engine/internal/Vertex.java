@@ -61,6 +61,11 @@ final class Vertex implements CoreSubscriber<Object> {
     /** Counted by a watch thread; a burst of watch elements makes one loop task, which takes the count. */
     private volatile int signalled;
     private volatile Subscription watch;
+    /**
+     * Set by the first element of the vertex's first watch, the one that arms it: never a
+     * change. (The element that re-arms a watch after a failure may be one.)
+     */
+    private volatile boolean sawElement;
 
     Vertex(ReactiveEngine engine, Resource resource, List<Semaphores.Spec> semaphores, TokenBucket bucket) {
         this.engine = engine;
@@ -107,7 +112,11 @@ final class Vertex implements CoreSubscriber<Object> {
     @Override
     public void onNext(Object element) {
         if (SIGNALLED.getAndIncrement(this) == 0) {
-            engine.watchSignalled(this);
+            boolean arming = !sawElement;
+            if (arming) {
+                sawElement = true;
+            }
+            engine.watchSignalled(this, arming);
         }
     }
 

@@ -27,6 +27,9 @@ final class KindMeters {
     final Timer apply;
     final Timer driftRepair;
 
+    private static final Duration TEN_MICROS = Duration.ofNanos(10_000);
+    private static final Duration HUNDRED_MICROS = Duration.ofNanos(100_000);
+
     KindMeters(MeterRegistry r, String kind, Consumer<Meter> made) {
         checksClean = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
                 .tags("kind", kind, "result", "clean").register(r));
@@ -47,11 +50,11 @@ final class KindMeters {
                     .tags("kind", kind, "phase", phases.get(i)).register(r));
         }
         check = made(made, timer("mgmt.check.duration", "How long a check took", kind,
-                Duration.ofMillis(1).dividedBy(100), Duration.ofSeconds(60)).register(r));
+                TEN_MICROS, Duration.ofSeconds(60)).register(r));
         apply = made(made, timer("mgmt.apply.duration", "How long an apply took", kind,
-                Duration.ofMillis(1).dividedBy(10), Duration.ofMinutes(10)).register(r));
+                HUNDRED_MICROS, Duration.ofMinutes(10)).register(r));
         driftRepair = made(made, timer("mgmt.drift.repair", "From the watch event that saw drift to clean again", kind,
-                Duration.ofMillis(1).dividedBy(10), Duration.ofSeconds(60)).register(r));
+                HUNDRED_MICROS, Duration.ofSeconds(60)).register(r));
     }
 
     private static Timer.Builder timer(String name, String description, String kind, Duration min, Duration max) {
