@@ -125,8 +125,13 @@ public interface Engine extends AutoCloseable {
     default Disposable listenChecks(CheckListener listener) {
         return listen(java.util.Set.of(EngineEvent.Checked.class), e -> {
             EngineEvent.Checked c = (EngineEvent.Checked) e;
-            long end = epochNanos(c.time());
-            listener.checked(c.id(), c.ok(), end - c.took().toNanos(), end);
+            try {
+                long end = epochNanos(c.time());
+                listener.checked(c.id(), c.ok(), end - c.took().toNanos(), end);
+            } catch (RuntimeException ex) {
+                // As the engine's own: a listener's bug must not end the calls for later checks.
+                org.slf4j.LoggerFactory.getLogger("dev.mgmt.engine").warn("an engine listener failed: {}", ex.toString());
+            }
         });
     }
 

@@ -7,6 +7,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
 import dev.mgmt.spring.internal.MgmtFailureAnalyzer;
+import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.Fakes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +121,7 @@ class MgmtStartupTest {
     @Test
     void aStartThatDoesNotConvergeInTimeNamesThePropertyAsWrittenAndWhatIsPending() {
         Fakes fakes = Fakes.create();
-        Graph slow = Graph.builder("slow").add(fakes.resource("slow").checkTakes(Duration.ofSeconds(1)).build()).build();
+        Graph slow = Graph.builder("slow").add(fakes.resource("slow").checkGate(FakeGate.closed()).build()).build();
         runner.withBean(Graph.class, () -> slow).withPropertyValues("mgmt.startup-timeout=100ms").run(context -> {
             assertThat(context).hasFailed();
             FailureAnalysis a = new MgmtFailureAnalyzer().analyze(context.getStartupFailure());

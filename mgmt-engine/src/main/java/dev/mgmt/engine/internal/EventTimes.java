@@ -62,7 +62,18 @@ final class EventTimes {
         if (mono - c >= RECHECK_NANOS && CHECKED_AT.compareAndSet(this, c, mono)) {
             recheck(c);
         }
-        long epoch = mono + offset;
+        return of(mono);
+    }
+
+    /**
+     * The event time of any reading of the scheduler's nanosecond clock, past or future, with
+     * the offset as it stands: a pure conversion, which never re-anchors (a stale or made-up
+     * reading must not move the next check). Any thread.
+     *
+     * @throws ArithmeticException for a reading too far from now to be an instant
+     */
+    Instant of(long mono) {
+        long epoch = Math.addExact(mono, offset);
         return Instant.ofEpochSecond(Math.floorDiv(epoch, 1_000_000_000L), Math.floorMod(epoch, 1_000_000_000L));
     }
 

@@ -260,7 +260,7 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public Instant eventTime(long nanos) {
-        return eventTimes.at(nanos);
+        return eventTimes.of(nanos);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mgmt.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,19 @@ class EventTimesTest {
         // A thread that read the nanosecond clock before that check publishes late.
         assertThat(times.at(m - 5 * MS)).isEqualTo(epochNanos(1_000 * MS + m - 5 * MS));
         assertThat(c.wallReads).isEqualTo(2);
+    }
+
+    @Test
+    void aConversionOfAnyReadingNeverChecksTheWallClock() {
+        Clocks c = new Clocks().nanos(0).millis(1_000);
+        EventTimes times = c.times();
+        // A reading from the future (Engine.eventTime takes any): converted, nothing re-anchored,
+        // and the next event's check comes when it is due, not after that reading.
+        assertThat(times.of(1_000 * RECHECK)).isEqualTo(epochNanos(1_000 * MS + 1_000 * RECHECK));
+        assertThat(c.wallReads).isEqualTo(1);
+        c.nanos(RECHECK, RECHECK + 1_000).millis(1_000 + 16 + 5);
+        assertThat(times.at(RECHECK)).isEqualTo(epochNanos((1_000 + 16 + 5) * MS));
+        assertThatThrownBy(() -> times.of(Long.MAX_VALUE)).isInstanceOf(ArithmeticException.class);
     }
 
     private static Instant epochNanos(long n) {

@@ -41,7 +41,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private final Map<ResourceId, DriftRepair.Track> repairs = new ConcurrentHashMap<>();
     // Guarded by this.
     private final List<Meter> meters = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
     private volatile boolean converged;
     /** Set by the first event: before it, the engine has not started and is not asked for its states. */
     private volatile boolean started;
@@ -81,9 +81,12 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (!started) {
             started = true; // a volatile write per event would cost more than this read
         }
-        if (e instanceof EngineEvent.Failed || e instanceof EngineEvent.Converged
-                || e instanceof EngineEvent.Unconverged || e instanceof EngineEvent.GraphSwapped) {
-            // Moments someone may read the figures at: the checks reported so far count.
+        if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged
+                || e instanceof EngineEvent.GraphSwapped
+                || e instanceof EngineEvent.Failed f && !f.willRetry()) {
+            // Moments someone may read the figures at: the checks reported so far count. Not at
+            // each failure retried (a run's Failed comes under its call's lock, and a resource
+            // failing over and over would drain every thread's batch each time).
             checks.drain();
         }
         if (e instanceof EngineEvent.Applied a) {
@@ -128,6 +131,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     }
 
     private void checked(ResourceId id, boolean ok, long startNanos, long endNanos) {
+        if (closed) {
+            return; // a worker that read the listeners before close: its batch would never drain
+        }
         if (!started) {
             started = true;
         }

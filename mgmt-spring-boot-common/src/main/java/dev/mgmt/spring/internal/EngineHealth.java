@@ -68,6 +68,8 @@ public final class EngineHealth implements AutoCloseable {
                 .publishOn(Schedulers.single())
                 .switchMap(e -> e instanceof EngineEvent.Converged
                         ? engine.converged(Duration.ZERO)
+                                // vertexStates waits for the engine's loop: not on its delivery thread.
+                                .publishOn(Schedulers.single())
                                 .map(c -> new HealthState.Settled(c, !engine.vertexStates().isEmpty()))
                                 .onErrorResume(t -> Mono.empty()) // the engine is closing
                         : Mono.empty())

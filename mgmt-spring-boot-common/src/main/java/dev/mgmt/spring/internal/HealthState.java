@@ -72,8 +72,9 @@ record HealthState(boolean noGraph, boolean convergedOnce, Optional<GraphRejecte
         if (states.contains(VertexState.FAILED)) {
             return EngineHealth.Status.DOWN;
         }
-        if (rejected().isPresent() && states.isEmpty()) {
-            return EngineHealth.Status.DOWN; // the first graph was refused: nothing runs
+        if (rejected().isPresent() && !convergedOnce && states.isEmpty()) {
+            // The first graph was refused and nothing runs (not: an empty graph converged before).
+            return EngineHealth.Status.DOWN;
         }
         return noGraph || convergedOnce ? EngineHealth.Status.UP : EngineHealth.Status.OUT_OF_SERVICE;
     }

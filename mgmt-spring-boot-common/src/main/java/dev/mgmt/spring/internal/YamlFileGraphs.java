@@ -72,13 +72,40 @@ public final class YamlFileGraphs {
                               ResourceCodec codec, Scheduler clock) {
         return contents
                 .sampleTimeout(c -> Mono.delay(DEBOUNCE, clock))
+                .switchMap(c -> settled(file, c, clock, 0))
                 .publishOn(Schedulers.boundedElastic())
-                .filter(c -> c.equals(reread(file)))
                 .filter(c -> !Objects.equals(last.getAndSet(c), c))
                 .handle((content, sink) -> parse(file, codec, content).ifPresent(sink::next));
     }
 
-    /** The file read again; one that cannot be read now is not settled (the watch reads it again). */
+    /**
+     * {@code seen} once the file, read again, still says it; else what it says now, once that
+     * held for another quiet period. The watch sends a content once (it drops repeats), so an
+     * edit whose second read raced a rewrite must be followed here, not left to the watch.
+     * A file that cannot be read (not UTF-8: the watch itself fails on it) is tried for
+     * {@link #UNREADABLE_TRIES} quiet periods, then left to the watch's next change.
+     */
+    private static Mono<Optional<String>> settled(Path file, Optional<String> seen, Scheduler clock, int unreadable) {
+        // Read where the quiet period ended, on the clock's thread: a graph file is small, and a
+        // virtual clock then runs the whole wait in the test's thread.
+        return Mono.fromCallable(() -> Optional.ofNullable(reread(file)))
+                .flatMap(now -> {
+                    if (now.isPresent() && now.get().equals(seen)) {
+                        return Mono.just(seen);
+                    }
+                    if (now.isEmpty() && unreadable + 1 >= UNREADABLE_TRIES) {
+                        log.warn("mgmt: {} cannot be read; the running graph is kept", file);
+                        return Mono.empty();
+                    }
+                    return Mono.delay(DEBOUNCE, clock).then(Mono.defer(() ->
+                            settled(file, now.orElse(seen), clock, now.isEmpty() ? unreadable + 1 : 0)));
+                });
+    }
+
+    /** Quiet periods a file that cannot be read is tried for before it is left to the watch. */
+    static final int UNREADABLE_TRIES = 20;
+
+    /** The file read again: empty when it is gone, null when it cannot be read as UTF-8 text now. */
     private static Optional<String> reread(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);

@@ -47,6 +47,8 @@ class HealthStateTest {
                         RUNNING, Status.UP, true),
                 row("the runner refused the first graph", List.of(new HealthState.Refused(CYCLE)), NONE,
                         Status.DOWN, true),
+                row("an empty graph converged, then the runner refused a swap", List.of(settled(CLEAN, false),
+                        new HealthState.Refused(CYCLE)), NONE, Status.UP, true),
                 row("the runner refused, then accepted one", List.of(new HealthState.Refused(CYCLE),
                         new HealthState.Accepted(), settled(CLEAN, true)), RUNNING, Status.UP, false),
                 row("the runner's refusal stands through a later convergence", List.of(settled(CLEAN, true),

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -85,6 +86,28 @@ class YamlFileGraphsTest {
         untilAdvancing(() -> !graphs.isEmpty());
         assertThat(graphs).hasSize(1);
         assertThat(content(graphs.get(0))).isEqualTo("two\n");
+    }
+
+    @Test
+    void anEditWhoseSecondReadDiffersIsReadAgainUntilTwoReadsAgree() throws Exception {
+        Path yaml = dir.resolve("graph.yaml");
+        // The watch said "two" once (it never says a content twice); the second read finds the
+        // file being written again, with the same content, only its start there yet.
+        Files.writeString(yaml, HEAD);
+        Sinks.Many<Optional<String>> contents = Sinks.many().unicast().onBackpressureBuffer();
+        List<Graph> graphs = new CopyOnWriteArrayList<>();
+        watching = YamlFileGraphs.graphs(yaml, contents.asFlux(), new AtomicReference<>(), ResourceCodec.standard(),
+                clock).subscribe(graphs::add);
+        contents.tryEmitNext(Optional.of(HEAD + resources("two")));
+        clock.advanceTimeBy(YamlFileGraphs.DEBOUNCE); // quiet: read again, finds the start only
+
+        Files.writeString(yaml, HEAD + resources("two"));
+        clock.advanceTimeBy(YamlFileGraphs.DEBOUNCE); // what the file says now differs again
+        clock.advanceTimeBy(YamlFileGraphs.DEBOUNCE); // and then holds: taken
+        until(() -> graphs.size() == 1);
+        assertThat(content(graphs.get(0))).isEqualTo("two\n");
+        clock.advanceTimeBy(YamlFileGraphs.DEBOUNCE.multipliedBy(4));
+        assertThat(graphs).hasSize(1);
     }
 
     private String resources(String content) {
