@@ -7,7 +7,7 @@ import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.spring.internal.ClusterDetails;
 import dev.mgmt.spring.internal.ClusterPropertiesCondition;
 import dev.mgmt.spring.internal.EngineHealth;
-import dev.mgmt.spring.internal.EngineMeterBinding;
+import dev.mgmt.spring.internal.MeterBindingAfterStart;
 import dev.mgmt.spring.internal.GraphOrigin;
 import dev.mgmt.spring.internal.GraphRunner;
 import dev.mgmt.spring.internal.MgmtHealthConfiguration;
@@ -131,8 +131,9 @@ public class MgmtAutoConfiguration {
     static class Metrics {
 
         @Bean
-        EngineMeterBinding mgmtEngineMeterBinding(Engine engine, ObjectProvider<MeterRegistry> registries) {
-            return new EngineMeterBinding(engine, registries);
+        MeterBindingAfterStart mgmtEngineMeterBinding(Engine engine, ObjectProvider<MeterRegistry> registries) {
+            return new MeterBindingAfterStart(registry -> dev.mgmt.metrics.EngineMetrics.bind(engine, registry),
+                    registries);
         }
     }
 }

@@ -7,7 +7,7 @@ import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
-import dev.mgmt.spring.internal.EngineMeterBinding;
+import dev.mgmt.spring.internal.MeterBindingAfterStart;
 import dev.mgmt.spring.internal.MgmtLifecycle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -196,7 +196,7 @@ class MgmtAutoConfigurationTest {
                 .withBean(Graph.class, () -> Graph.builder("g").add(FileResource.file(f.toString(), "m\n")).build())
                 .run(context -> {
                     context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
-                    assertThat(context.getBean(EngineMeterBinding.class).bound()).isTrue();
+                    assertThat(context.getBean("mgmtEngineMeterBinding", MeterBindingAfterStart.class).bound()).isTrue();
                     SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
                     Poll.until("an mgmt meter", () -> registry.getMeters().stream()
                             .anyMatch(m -> m.getId().getName().startsWith("mgmt.")));

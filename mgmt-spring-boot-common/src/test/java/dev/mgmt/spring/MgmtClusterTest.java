@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mgmt.api.Graph;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
-import dev.mgmt.spring.internal.cluster.ClusterMeterBinding;
+import dev.mgmt.spring.internal.MeterBindingAfterStart;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -72,7 +72,7 @@ class MgmtClusterTest {
             assertThat(members).extracting(m -> m.get("name")).contains("a", "b");
             assertThat(members).allSatisfy(m -> assertThat(m).containsKey("voter"));
 
-            assertThat(b.getBean(ClusterMeterBinding.class).bound()).isTrue();
+            assertThat(b.getBean("mgmtClusterMeterBinding", MeterBindingAfterStart.class).bound()).isTrue();
             assertThat(registry.find("mgmt.cluster.members").gauge()).isNotNull();
 
             a.close();

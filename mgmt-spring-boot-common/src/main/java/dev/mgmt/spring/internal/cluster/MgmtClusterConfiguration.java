@@ -6,6 +6,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.spring.MgmtProperties;
 import dev.mgmt.spring.MgmtStartupException;
 import dev.mgmt.spring.internal.EngineHealth;
+import dev.mgmt.spring.internal.MeterBindingAfterStart;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -65,9 +66,10 @@ public class MgmtClusterConfiguration {
     static class Metrics {
 
         @Bean
-        @ConditionalOnMissingBean
-        ClusterMeterBinding mgmtClusterMeterBinding(World world, ObjectProvider<MeterRegistry> registries) {
-            return new ClusterMeterBinding(world, registries);
+        @ConditionalOnMissingBean(name = "mgmtClusterMeterBinding")
+        MeterBindingAfterStart mgmtClusterMeterBinding(World world, ObjectProvider<MeterRegistry> registries) {
+            return new MeterBindingAfterStart(registry -> dev.mgmt.metrics.ClusterMetrics.bind(world, registry),
+                    registries);
         }
     }
 }
