@@ -62,4 +62,19 @@ final class BenchSupport {
             throw new IllegalStateException("interrupted", e);
         }
     }
+
+    /**
+     * What {@code EngineMetrics} has the engine hand over, without the meters: a listener that
+     * does nothing for the event types the meters take ({@code EngineMeters}' list, which is not
+     * API), and one of checks. The engine's share of what the meters cost.
+     */
+    static reactor.core.Disposable listenAsTheMetersDo(dev.mgmt.engine.Engine engine) {
+        reactor.core.Disposable events = engine.listen(java.util.Set.of(dev.mgmt.api.EngineEvent.Changed.class,
+                dev.mgmt.api.EngineEvent.Applied.class, dev.mgmt.api.EngineEvent.WouldApply.class,
+                dev.mgmt.api.EngineEvent.Refreshed.class, dev.mgmt.api.EngineEvent.Failed.class,
+                dev.mgmt.api.EngineEvent.Converged.class, dev.mgmt.api.EngineEvent.Unconverged.class,
+                dev.mgmt.api.EngineEvent.GraphSwapped.class), e -> { });
+        reactor.core.Disposable checks = engine.listenChecks((id, ok, start, end) -> { });
+        return reactor.core.Disposables.composite(events, checks);
+    }
 }

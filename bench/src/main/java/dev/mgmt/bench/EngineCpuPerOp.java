@@ -24,8 +24,8 @@ import reactor.core.Disposable;
  * <p>Usage: {@code EngineCpuPerOp [shape=random] [n=10000] [ops=300] [warmup=60] [mode=prometheus]}
  * ({@code -Dparallelism=K} caps the engine's concurrent runs). Modes: {@code prometheus} (bound
  * before each op, unbound after: a kind's meters registered in each op), {@code prometheus-kept}
- * (the meters stay registered, as in a process), {@code listen} (a listener that does nothing,
- * for the types the meters take: the engine's share), {@code listen-checked} and
+ * (the meters stay registered, as in a process), {@code listen} (listeners that do nothing, of
+ * what the meters take: the engine's share), {@code listen-checked} and
  * {@code listen-run} (the same for {@code Checked} or {@code RunStarted} alone),
  * {@code listen-checks} (an {@code Engine.listenChecks} listener that does nothing), {@code none}
  * (both sides without: how far two equal sides differ). The process CPU clock ticks in 10 ms
@@ -33,12 +33,6 @@ import reactor.core.Disposable;
  * each op's ratio to the other side's op beside it.
  */
 public final class EngineCpuPerOp {
-
-    /** The event types EngineMetrics listens to, for {@code listen}: the engine's share of the cost. */
-    private static final Set<Class<? extends EngineEvent>> LISTENED = Set.of(
-            EngineEvent.Changed.class, EngineEvent.Checked.class, EngineEvent.Applied.class,
-            EngineEvent.WouldApply.class, EngineEvent.Refreshed.class, EngineEvent.Failed.class,
-            EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class);
 
     private EngineCpuPerOp() {
     }
@@ -64,12 +58,10 @@ public final class EngineCpuPerOp {
                         : Engine.builder().build();
                 MetricsBinding bound = side == 0 || mode.equals("none") ? null : switch (mode) {
                     case "prometheus", "prometheus-kept" -> EngineMetrics.bind(engine, registry);
-                    case "listen", "listen-checked", "listen-run" -> {
-                        Disposable d = engine.listen(switch (mode) {
-                            case "listen-checked" -> Set.of(EngineEvent.Checked.class);
-                            case "listen-run" -> Set.of(EngineEvent.RunStarted.class);
-                            default -> LISTENED;
-                        }, e -> { });
+                    case "listen" -> BenchSupport.listenAsTheMetersDo(engine)::dispose;
+                    case "listen-checked", "listen-run" -> {
+                        Disposable d = engine.listen(mode.equals("listen-checked") ? Set.of(EngineEvent.Checked.class)
+                                : Set.of(EngineEvent.RunStarted.class), e -> { });
                         yield d::dispose;
                     }
                     case "listen-checks" -> {

@@ -67,14 +67,6 @@ public class EngineStartupBenchmark {
     @Param({"none"})
     public String metrics;
 
-    /** The event types EngineMetrics listens to. */
-    private static final java.util.Set<Class<? extends dev.mgmt.api.EngineEvent>> LISTENED = java.util.Set.of(
-            dev.mgmt.api.EngineEvent.Changed.class, dev.mgmt.api.EngineEvent.RunStarted.class,
-            dev.mgmt.api.EngineEvent.Checked.class, dev.mgmt.api.EngineEvent.Applied.class,
-            dev.mgmt.api.EngineEvent.WouldApply.class, dev.mgmt.api.EngineEvent.Refreshed.class,
-            dev.mgmt.api.EngineEvent.Failed.class, dev.mgmt.api.EngineEvent.Converged.class,
-            dev.mgmt.api.EngineEvent.Unconverged.class, dev.mgmt.api.EngineEvent.GraphSwapped.class);
-
     private Graph graph;
     private PrometheusMeterRegistry registry;
 
@@ -108,7 +100,7 @@ public class EngineStartupBenchmark {
         bound = registry == null ? null : EngineMetrics.bind(engine, registry);
         if (metrics.equals("listen")) {
             // What the meters make the engine build and hand over, without the meters.
-            engine.listen(LISTENED, e -> { });
+            BenchSupport.listenAsTheMetersDo(engine);
         }
     }
 

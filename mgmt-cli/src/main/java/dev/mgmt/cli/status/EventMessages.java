@@ -25,11 +25,11 @@ final class EventMessages {
 
     /** The event as {@code data: {...}\n\n}, or null when the page has no use for it. */
     static String of(EngineEvent event) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", event.getClass().getSimpleName());
         if (event instanceof EngineEvent.Output) {
             return null;
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", event.getClass().getSimpleName());
         if (event instanceof EngineEvent.OfVertex v) {
             m.put("id", v.id().toString());
         }

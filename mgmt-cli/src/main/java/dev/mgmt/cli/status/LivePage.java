@@ -40,27 +40,13 @@ public final class LivePage implements AutoCloseable {
     }
 
     /**
-     * Adds the page's contexts to {@code server}, the graph named as the DOT names it.
-     *
-     * @param world the cluster, or null without one
-     * @return the page, to {@link #close} before the server stops
-     */
-    public static LivePage register(HttpServer server, Engine engine, World world) {
-        return register(server, engine, world, () -> "");
-    }
-
-    /**
      * Adds the page's contexts to {@code server}.
      *
      * @param world     the cluster, or null without one
      * @param graphName the running graph's name, shown at the top (asked again on every swap)
+     * @param keepAlive how often an idle stream is sent a comment, to find pages gone
      * @return the page, to {@link #close} before the server stops
      */
-    public static LivePage register(HttpServer server, Engine engine, World world, Supplier<String> graphName) {
-        return register(server, engine, world, graphName, EventStream.KEEP_ALIVE);
-    }
-
-    /** As {@link #register(HttpServer, Engine, World, Supplier)}, with the idle streams' keep-alive period. */
     static LivePage register(HttpServer server, Engine engine, World world, Supplier<String> graphName,
                              Duration keepAlive) {
         return register(server, engine, world, graphName, keepAlive, List.of());

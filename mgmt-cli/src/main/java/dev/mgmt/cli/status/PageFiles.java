@@ -4,7 +4,6 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -87,20 +86,12 @@ final class PageFiles {
         try (in) {
             byte[] body = in.readAllBytes();
             Headers h = exchange.getResponseHeaders();
-            h.set("Content-Type", type);
             h.set("Cache-Control", cache);
-            h.set("X-Content-Type-Options", "nosniff");
             h.set("Referrer-Policy", "no-referrer");
             if (ext.equals("html")) {
                 h.set("Content-Security-Policy", CSP);
             }
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(200, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            StatusServer.send(exchange, 200, type, body);
         }
     }
 

@@ -101,15 +101,6 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code at}; serves nothing until {@link #start}.
-     *
-     * @throws IOException when it cannot listen there (the port is in use, the address is not this host's, ...)
-     */
-    public static StatusServer bind(InetSocketAddress at) throws IOException {
-        return bind(at, null);
-    }
-
-    /**
      * Listens on {@code at}, answering requests addressed to an IP address, {@code localhost} or
      * {@code name} (the host name the user gave, or null); others get 421.
      *

@@ -61,13 +61,12 @@ final class StoreTaps {
         }
         // An earlier write of the key whose change is still to come keeps its start: the change
         // event that comes first answers it. A missed one (too old) gives way.
-        Long kept = sent.merge(key, start, (was, now) -> now - was > MAX_AGE_NANOS ? now : was);
-        boolean mine = kept == start;
+        sent.merge(key, start, (was, now) -> now - was > MAX_AGE_NANOS ? now : was);
         CompletableFuture<Void> sending;
         try {
             sending = write.get();
         } catch (RuntimeException | Error e) {
-            forget(key, kept, mine);
+            forget(key, start);
             throw e;
         }
         return sending.whenComplete((v, e) -> {
@@ -75,16 +74,14 @@ final class StoreTaps {
                 Duration took = Duration.ofNanos(nanoTime.getAsLong() - start);
                 observers.forEach(o -> o.written(took));
             } else {
-                forget(key, kept, mine);
+                forget(key, start);
             }
         });
     }
 
     /** A failed attempt: its change will not come, so it must not wait for one. */
-    private void forget(String key, Long kept, boolean mine) {
-        if (mine) {
-            sent.remove(key, kept);
-        }
+    private void forget(String key, long start) {
+        sent.remove(key, start); // only this attempt's own start: an earlier one kept waits on
     }
 
     /** A change event from the store, before the mirror applies it. */

@@ -117,10 +117,8 @@ final class EventTaps {
         for (CheckListener l : listeners) {
             try {
                 l.checked(id, ok, start, end);
-            } catch (VirtualMachineError ex) {
-                throw ex;
             } catch (Throwable ex) {
-                log.warn("an engine listener failed: {}", ex.toString());
+                listenerFailed(ex);
             }
         }
     }
@@ -159,12 +157,19 @@ final class EventTaps {
     private static void call(Tap tap, EngineEvent e) {
         try {
             tap.listener.accept(e);
-        } catch (VirtualMachineError ex) {
-            throw ex;
         } catch (Throwable ex) {
-            // A listener's bug (an AssertionError, a NoClassDefFoundError...) must not stop
-            // the engine's loop or a resource's run.
-            log.warn("an engine listener failed: {}", ex.toString());
+            listenerFailed(ex);
         }
+    }
+
+    /**
+     * A listener's bug (an AssertionError, a NoClassDefFoundError...) must not stop the engine's
+     * loop or a resource's run: logged, unless the JVM itself is failing.
+     */
+    private static void listenerFailed(Throwable ex) {
+        if (ex instanceof VirtualMachineError vm) {
+            throw vm;
+        }
+        log.warn("an engine listener failed: {}", ex.toString());
     }
 }

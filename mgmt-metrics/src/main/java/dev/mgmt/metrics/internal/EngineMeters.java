@@ -78,9 +78,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     }
 
     private void on(EngineEvent e) {
-        if (!started) {
-            started = true; // a volatile write per event would cost more than this read
-        }
+        markStarted();
         if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged
                 || e instanceof EngineEvent.GraphSwapped
                 || e instanceof EngineEvent.Failed f && !f.willRetry()) {
@@ -134,18 +132,22 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (closed) {
             return; // a worker that read the listeners before close: its batch would never drain
         }
-        if (!started) {
-            started = true;
-        }
+        markStarted();
         KindMeters m = kind(id);
         if (m == null) {
             return;
         }
         checks.add(m, ok, startNanos, endNanos);
-        if (!repairs.isEmpty() && repairs.get(id) != null) {
+        if (repairs.containsKey(id)) {
             // Rare (a repair under way): only then is the check made into an event.
-            track(id, new EngineEvent.Checked(engine.eventTime(endNanos), id, ok,
+            step(id, new EngineEvent.Checked(engine.eventTime(endNanos), id, ok,
                     Duration.ofNanos(endNanos - startNanos)), m);
+        }
+    }
+
+    private void markStarted() {
+        if (!started) {
+            started = true; // a volatile write per event would cost more than this read
         }
     }
 
@@ -153,9 +155,13 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private void track(ResourceId id, EngineEvent e, KindMeters m) {
         // Only a change starts a repair; with none under way (the usual case) the other events
         // need not look the vertex up.
-        if (!(e instanceof EngineEvent.Changed) && (repairs.isEmpty() || repairs.get(id) == null)) {
-            return;
+        if (e instanceof EngineEvent.Changed || repairs.containsKey(id)) {
+            step(id, e, m);
         }
+    }
+
+    /** One event of the vertex's drift repair, {@link DriftRepair#next}, recorded when it ends one. */
+    private void step(ResourceId id, EngineEvent e, KindMeters m) {
         Duration[] repaired = new Duration[1];
         repairs.compute(id, (k, t) -> {
             DriftRepair.Step step = DriftRepair.next(t == null ? DriftRepair.Track.IDLE : t, e);

@@ -68,8 +68,9 @@ public final class EngineHealth implements AutoCloseable {
                 .publishOn(Schedulers.single())
                 .switchMap(e -> e instanceof EngineEvent.Converged
                         ? engine.converged(Duration.ZERO)
-                                // vertexStates waits for the engine's loop: not on its delivery thread.
-                                .publishOn(Schedulers.single())
+                                // vertexStates blocks until the engine's loop answers: neither on
+                                // its delivery thread nor on Reactor's shared non-blocking ones.
+                                .publishOn(Schedulers.boundedElastic())
                                 .map(c -> new HealthState.Settled(c, !engine.vertexStates().isEmpty()))
                                 .onErrorResume(t -> Mono.empty()) // the engine is closing
                         : Mono.empty())

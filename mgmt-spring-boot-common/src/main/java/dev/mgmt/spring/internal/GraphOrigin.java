@@ -1,6 +1,7 @@
 package dev.mgmt.spring.internal;
 
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Utf8;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
@@ -9,9 +10,6 @@ import dev.mgmt.spring.MgmtProperties;
 import dev.mgmt.spring.MgmtStartupException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,10 +101,8 @@ public final class GraphOrigin {
 
     private static String read(String description, Resource resource) {
         try (InputStream in = resource.getInputStream()) {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString();
-        } catch (CharacterCodingException e) {
-            throw new MgmtStartupException("mgmt: " + description + ": is not UTF-8 text",
-                    "Save the graph as UTF-8.");
+            return Utf8.decode(in.readAllBytes()).orElseThrow(() -> new MgmtStartupException(
+                    "mgmt: " + description + ": is not UTF-8 text", "Save the graph as UTF-8."));
         } catch (IOException e) {
             throw new MgmtStartupException("mgmt: " + description + ": cannot be read: " + Messages.of(e),
                     "Check that mgmt.graph names an existing, readable resource.");

@@ -4,7 +4,7 @@ import dev.mgmt.api.yaml.YamlGraphException;
 import java.util.stream.Collectors;
 
 /** Texts for the log and startup failures, in the user's words. */
-final class Messages {
+public final class Messages {
 
     /** As many problems as a graph file's reader says at most, as {@code mgmt run} does. */
     private static final int MAX_SHOWN = 20;
@@ -13,7 +13,7 @@ final class Messages {
     }
 
     /** An exception's own message, or the kind of failure when it has none. */
-    static String of(Throwable t) {
+    public static String of(Throwable t) {
         String m = t.getMessage();
         return m == null || m.isBlank() ? "failed without saying why" : m;
     }

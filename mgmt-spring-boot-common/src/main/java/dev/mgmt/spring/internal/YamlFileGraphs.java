@@ -1,14 +1,12 @@
 package dev.mgmt.spring.internal;
 
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Utf8;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.values.Values;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -108,12 +106,10 @@ public final class YamlFileGraphs {
     /** The file read again: empty when it is gone, null when it cannot be read as UTF-8 text now. */
     private static Optional<String> reread(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+            // Not UTF-8: null, as the watch itself says it is not.
+            return Utf8.decode(Files.readAllBytes(file)).map(Optional::of).orElse(null);
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (CharacterCodingException e) {
-            return null; // the watch itself says it is not UTF-8
         } catch (IOException e) {
             return null; // not equal to any content: this one is not taken
         }

@@ -252,7 +252,7 @@ public final class GraphReader {
             }
             if (k.equals("name") && v instanceof ScalarNode s && name != null && !name.equals(s.getValue())) {
                 v = new ScalarNode(Tag.STR, name, s.getStartMark(), s.getEndMark(), s.getScalarStyle());
-            } else if (!k.equals("name") && !k.equals("meta")) {
+            } else if (Templating.templated(k)) {
                 int before = problems.size();
                 v = templating.render(v, kind + "[" + (name == null ? "" : name) + "]: " + k);
                 if (problems.size() > before) {

@@ -131,6 +131,11 @@ public final class Templating {
     }
 
     /** Says a template outside the resources' parameter values is not read there. */
+    /** Whether a resource's parameter is templated: all but its {@code name} and {@code meta}. */
+    static boolean templated(String key) {
+        return !key.equals("name") && !key.equals("meta");
+    }
+
     static void refuse(Node v, String where, Problems problems) {
         if (v instanceof ScalarNode s) {
             if (Template.has(s.getValue())) {

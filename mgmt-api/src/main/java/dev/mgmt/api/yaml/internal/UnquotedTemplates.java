@@ -44,7 +44,7 @@ final class UnquotedTemplates {
             }
             // Where templates are not read, quoting would not help: the text is put back and refused
             // there as any template is (once), never with advice to quote it.
-            if (!k.getValue().equals("name") && !k.getValue().equals("meta")) {
+            if (Templating.templated(k.getValue())) {
                 problems.add(t.getValueNode(), shown + ": " + k.getValue() + " is a YAML map here because it starts "
                         + "with {; a template must be quoted: " + k.getValue() + ": '" + text.replace("'", "''") + "'");
                 said.add(k.getValue());

@@ -8,6 +8,7 @@ import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.GraphCompileException;
 import dev.mgmt.spring.internal.GraphRunner;
+import dev.mgmt.spring.internal.Messages;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class ClusterGraphRunner implements GraphRunner, AutoCloseable {
             refuse(graph, List.of(e.getMessage()));
         } catch (RuntimeException e) {
             if (!closed) {
-                refuse(graph, List.of(e.getMessage() == null ? "failed without saying why" : e.getMessage()));
+                refuse(graph, List.of(Messages.of(e)));
             }
         } finally {
             settled(true);
