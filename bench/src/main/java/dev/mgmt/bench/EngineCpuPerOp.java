@@ -3,6 +3,7 @@ package dev.mgmt.bench;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.metrics.CheckTiming;
 import dev.mgmt.metrics.EngineMetrics;
 import dev.mgmt.metrics.MetricsBinding;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,7 +25,8 @@ import reactor.core.Disposable;
  * <p>Usage: {@code EngineCpuPerOp [shape=random] [n=10000] [ops=300] [warmup=60] [mode=prometheus]}
  * ({@code -Dparallelism=K} caps the engine's concurrent runs). Modes: {@code prometheus} (bound
  * before each op, unbound after: a kind's meters registered in each op), {@code prometheus-kept}
- * (the meters stay registered, as in a process), {@code listen} (listeners that do nothing, of
+ * (the meters stay registered, as in a process), {@code prometheus-histogram} and
+ * {@code prometheus-histogram-kept} (the same with {@code CheckTiming.HISTOGRAM}), {@code listen} (listeners that do nothing, of
  * what the meters take: the engine's share), {@code listen-checked} and
  * {@code listen-run} (the same for {@code Checked} or {@code RunStarted} alone),
  * {@code listen-checks} (an {@code Engine.listenChecks} listener that does nothing), {@code none}
@@ -58,6 +60,8 @@ public final class EngineCpuPerOp {
                         : Engine.builder().build();
                 MetricsBinding bound = side == 0 || mode.equals("none") ? null : switch (mode) {
                     case "prometheus", "prometheus-kept" -> EngineMetrics.bind(engine, registry);
+                    case "prometheus-histogram", "prometheus-histogram-kept" ->
+                            EngineMetrics.bind(engine, registry, CheckTiming.HISTOGRAM);
                     case "listen" -> BenchSupport.listenAsTheMetersDo(engine)::dispose;
                     case "listen-checked", "listen-run" -> {
                         Disposable d = engine.listen(mode.equals("listen-checked") ? Set.of(EngineEvent.Checked.class)
@@ -69,7 +73,7 @@ public final class EngineCpuPerOp {
                         yield d::dispose;
                     }
                     default -> throw new IllegalArgumentException(
-                            "mode: prometheus, prometheus-kept, listen, listen-checked, listen-run, listen-checks or none");
+                            "mode: prometheus[-histogram][-kept], listen, listen-checked, listen-run, listen-checks or none");
                 };
                 long c0 = os.getProcessCpuTime();
                 long w0 = System.nanoTime();
@@ -78,7 +82,7 @@ public final class EngineCpuPerOp {
                 engine.close();
                 long w1 = System.nanoTime();
                 long c1 = os.getProcessCpuTime();
-                if (bound != null && !mode.equals("prometheus-kept")) {
+                if (bound != null && !mode.endsWith("-kept")) {
                     bound.close();
                 }
                 if (i >= 0) {

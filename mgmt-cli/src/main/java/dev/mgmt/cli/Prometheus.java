@@ -7,6 +7,7 @@ import dev.mgmt.cli.status.VertexLog;
 import dev.mgmt.cluster.World;
 import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.metrics.CheckTiming;
 import dev.mgmt.metrics.ClusterMetrics;
 import dev.mgmt.metrics.EngineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,16 +27,21 @@ final class Prometheus implements AutoCloseable {
     private final VertexLog log = new VertexLog();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private Prometheus(StatusServer server) {
+    private final CheckTiming checkTiming;
+
+    private Prometheus(StatusServer server, CheckTiming checkTiming) {
         this.server = server;
+        this.checkTiming = checkTiming;
     }
 
     /**
      * Listens where the flags say ({@code listen} null: mgmt's default).
      *
+     * @param checkTiming whether {@code mgmt_check_duration_seconds} has buckets
+     *
      * @throws IllegalArgumentException a bad flag's message: the flag, the address, what is wrong
      */
-    static Prometheus bind(String listen) {
+    static Prometheus bind(String listen, CheckTiming checkTiming) {
         String flag = listen == null ? "--prometheus" : "--prometheus-listen";
         String address = listen == null ? StatusServer.DEFAULT_LISTEN : listen;
         InetSocketAddress at;
@@ -45,7 +51,7 @@ final class Prometheus implements AutoCloseable {
             throw new IllegalArgumentException("--prometheus-listen " + address + ": " + e.getMessage());
         }
         try {
-            return new Prometheus(StatusServer.bind(at, StatusServer.hostName(address)));
+            return new Prometheus(StatusServer.bind(at, StatusServer.hostName(address)), checkTiming);
         } catch (IOException e) {
             throw new IllegalArgumentException(Addresses.cannotListen(flag, address, at.getAddress(), e)
                     + (listen == null ? " (give --prometheus-listen HOST:PORT for another)" : ""));
@@ -55,7 +61,7 @@ final class Prometheus implements AutoCloseable {
     /** Follows the engine: its events for /health and /vertices, its meters. Before it starts. */
     void follow(Engine engine) {
         engine.events().subscribe(log::on);
-        server.closing(EngineMetrics.bind(engine, registry));
+        server.closing(EngineMetrics.bind(engine, registry, checkTiming));
         JvmMeters.bind(registry).forEach(server::closing);
     }
 

@@ -66,6 +66,35 @@ class PrometheusMetricsIT {
                     .isGreaterThan(value(before, "mgmt_checks_total", Map.of("kind", "file")));
             assertThat(value(after, "mgmt_drift_repair_seconds_sum", Map.of("kind", "file"))).isPositive();
             assertThat(value(after, "mgmt_failures_total", Map.of("kind", "file"))).isZero();
+            // Checks are counted and totalled, without buckets unless asked (the next test).
+            assertThat(value(after, "mgmt_check_duration_seconds_count", Map.of("kind", "file")))
+                    .isEqualTo(value(after, "mgmt_checks_total", Map.of("kind", "file")));
+            assertThat(value(after, "mgmt_check_duration_seconds_sum", Map.of("kind", "file"))).isPositive();
+            assertThat(after).noneMatch(x -> x.name().equals("mgmt_check_duration_seconds_bucket"));
+            assertThat(after).anyMatch(x -> x.name().equals("mgmt_apply_duration_seconds_bucket"));
+            assertThat(mgmt.terminate()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void checkDurationsHaveBucketsWhenAsked() throws Exception {
+        Path graph = Files.writeString(dir.resolve("g.yaml"), """
+                graph: one-file
+                resources:
+                  file:
+                  - name: f
+                    path: %s
+                    content: x
+                """.formatted(dir.resolve("f")));
+        // The flag alone turns the listener on, at mgmt's default address: ask for any port.
+        try (MgmtProcess mgmt = run(graph, "--prometheus-check-histogram", "--prometheus-listen", "127.0.0.1:0")) {
+            String metrics = StatusServerIT.base(mgmt) + "/metrics";
+            List<Sample> now = awaitScrape(mgmt, metrics, "converged in the metrics",
+                    m -> value(m, "mgmt_converged", Map.of()) == 1.0);
+            double checks = value(now, "mgmt_checks_total", Map.of("kind", "file"));
+            assertThat(checks).isPositive();
+            assertThat(value(now, "mgmt_check_duration_seconds_bucket", Map.of("kind", "file", "le", "+Inf")))
+                    .isEqualTo(checks);
             assertThat(mgmt.terminate()).isEqualTo(0);
         }
     }

@@ -26,9 +26,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       every failure, retried or not), {@code mgmt.retries} (failures the engine will retry),
  *       {@code mgmt.refreshes}, {@code mgmt.events.coalesced} (watch events that caused no run
  *       of their own: {@link dev.mgmt.api.EngineEvent.Changed#coalesced()}). A kind's meters
- *       appear, at zero, with its first event.</li>
- *   <li>Timers with Prometheus histogram buckets, tagged {@code kind}: {@code mgmt.check.duration}
- *       and {@code mgmt.apply.duration} (one step, as the engine timed it), and
+ *       appear, at zero, with its first event or when its first checks are recorded.</li>
+ *   <li>Timers, tagged {@code kind}: {@code mgmt.check.duration} (count and total, or with a
+ *       histogram: {@link CheckTiming}); with Prometheus histogram buckets,
+ *       {@code mgmt.apply.duration} (one step, as the engine timed it, like checks), and
  *       {@code mgmt.drift.repair}: from a {@link dev.mgmt.api.EngineEvent.Changed} (when the
  *       watch's first element reached the engine) to the end of the first run after it that
  *       found the resource drifted and left it clean: its {@code Applied}, or a
@@ -51,11 +52,22 @@ public final class EngineMetrics {
     }
 
     /**
-     * Registers the meters and starts following the engine (before or after it starts).
+     * Registers the meters and starts following the engine (before or after it starts), timing
+     * checks as {@link CheckTiming#TOTALS}.
      *
      * @return closing it stops following and removes every meter it registered
      */
     public static MetricsBinding bind(Engine engine, MeterRegistry registry) {
-        return EngineMeters.bind(engine, registry, 1_000);
+        return bind(engine, registry, CheckTiming.TOTALS);
+    }
+
+    /**
+     * Registers the meters and starts following the engine (before or after it starts).
+     *
+     * @param checks whether {@code mgmt.check.duration} has a histogram
+     * @return closing it stops following and removes every meter it registered
+     */
+    public static MetricsBinding bind(Engine engine, MeterRegistry registry, CheckTiming checks) {
+        return EngineMeters.bind(engine, registry, 1_000, checks);
     }
 }

@@ -10,7 +10,10 @@ import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,7 +29,11 @@ class EngineMetricsTest {
 
     private long timerCount(String name, String... tags) {
         var t = registry.find(name).tags(tags).timer();
-        return t == null ? -1 : t.count();
+        if (t != null) {
+            return t.count();
+        }
+        var f = registry.find(name).tags(tags).functionTimer();
+        return f == null ? -1 : (long) f.count();
     }
 
     private double gauge(String name, String... tags) {
@@ -80,7 +87,7 @@ class EngineMetricsTest {
             Poll.until("the drift's apply", () -> counter("mgmt.applies", "kind", "fake") == 2);
             engine.awaitConverged(HANG).orThrow();
             assertThat(timerCount("mgmt.drift.repair", "kind", "fake")).isEqualTo(1);
-            assertThat(registry.find("mgmt.drift.repair").timer().totalTime(java.util.concurrent.TimeUnit.NANOSECONDS))
+            assertThat(registry.find("mgmt.drift.repair").timer().totalTime(TimeUnit.NANOSECONDS))
                     .isPositive();
         }
     }
@@ -128,6 +135,32 @@ class EngineMetricsTest {
             engine.awaitConverged(HANG).orThrow();
             Poll.until("converged again", () -> gauge("mgmt.converged") == 1
                     && gauge("mgmt.vertices", "state", "clean") == 2);
+        }
+    }
+
+    @Test
+    void checksAreCountedAndTotalledByDefaultAndGetHistogramBucketsWhenAsked() {
+        Fakes fakes = Fakes.create();
+        Graph g = Graph.builder().add(fakes.resource("a").build(), fakes.resource("b").inSync(true).build()).build();
+        for (CheckTiming timing : CheckTiming.values()) {
+            PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (Engine engine = Engine.builder().build();
+                 MetricsBinding b = timing == CheckTiming.TOTALS ? EngineMetrics.bind(engine, prometheus)
+                         : EngineMetrics.bind(engine, prometheus, timing)) {
+                engine.start(g);
+                engine.awaitConverged(HANG).orThrow();
+                String text = prometheus.scrape();
+                assertThat(text).contains("mgmt_check_duration_seconds_count{kind=\"fake\"} 2");
+                assertThat(text).contains("mgmt_check_duration_seconds_sum{kind=\"fake\"}");
+                // Applies always have their buckets.
+                assertThat(text).contains("mgmt_apply_duration_seconds_bucket{kind=\"fake\",le=");
+                if (timing == CheckTiming.TOTALS) {
+                    assertThat(text).doesNotContain("mgmt_check_duration_seconds_bucket")
+                            .doesNotContain("mgmt_check_duration_seconds_max");
+                } else {
+                    assertThat(text).contains("mgmt_check_duration_seconds_bucket{kind=\"fake\",le=\"+Inf\"} 2");
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.mgmt.api.Durations;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
+import dev.mgmt.spring.internal.CheckTimingProperty;
 import dev.mgmt.spring.internal.ClusterDetails;
 import dev.mgmt.spring.internal.ClusterPropertiesCondition;
 import dev.mgmt.spring.internal.EngineHealth;
@@ -131,8 +132,10 @@ public class MgmtAutoConfiguration {
     static class Metrics {
 
         @Bean
-        MeterBindingAfterStart mgmtEngineMeterBinding(Engine engine, ObjectProvider<MeterRegistry> registries) {
-            return new MeterBindingAfterStart(registry -> dev.mgmt.metrics.EngineMetrics.bind(engine, registry),
+        MeterBindingAfterStart mgmtEngineMeterBinding(Engine engine, ObjectProvider<MeterRegistry> registries,
+                                                      Environment env) {
+            dev.mgmt.metrics.CheckTiming checks = CheckTimingProperty.of(env);
+            return new MeterBindingAfterStart(registry -> dev.mgmt.metrics.EngineMetrics.bind(engine, registry, checks),
                     registries);
         }
     }

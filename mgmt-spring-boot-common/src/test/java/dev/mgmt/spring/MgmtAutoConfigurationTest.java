@@ -200,6 +200,18 @@ class MgmtAutoConfigurationTest {
                     SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
                     Poll.until("an mgmt meter", () -> registry.getMeters().stream()
                             .anyMatch(m -> m.getId().getName().startsWith("mgmt.")));
+                    // Checks are counted and totalled unless Boot's histogram property asks for more.
+                    assertThat(registry.find("mgmt.check.duration").functionTimer()).isNotNull();
+                    assertThat(registry.find("mgmt.check.duration").timer()).isNull();
+                });
+        runner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("management.metrics.distribution.percentiles-histogram.mgmt=true")
+                .withBean(Graph.class, () -> Graph.builder("g").add(FileResource.file(f.toString(), "m\n")).build())
+                .run(context -> {
+                    context.getBean(Engine.class).awaitConverged(CONVERGE).orThrow();
+                    SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+                    Poll.until("the check timer", () -> registry.find("mgmt.check.duration").timer() != null);
+                    assertThat(registry.find("mgmt.check.duration").functionTimer()).isNull();
                 });
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.Function;
 
 /**
  * The checks the engine's threads report, recorded into their kind's meters in batches rather
@@ -12,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * the check of a resource with nothing to do. Each thread appends to a batch of its own (plain
  * writes, then one ordered write); its batch is recorded when it is full, when its oldest check
  * is {@link #MAX_AGE_NANOS} old at the thread's next check, and by {@link #drain} (the meters
- * drain at every convergence, failure and graph swap, so figures read then are exact).
+ * drain at every convergence, failure and graph swap, so figures read then are exact). A run of
+ * checks of one kind and result costs one update of the kind's counters whatever its length, and
+ * one look-up of the kind's meters: a check costs its thread no look-up at all.
  */
 final class CheckRecorder {
 
@@ -23,9 +26,15 @@ final class CheckRecorder {
 
     private final ThreadLocal<Batch> mine = ThreadLocal.withInitial(this::newBatch);
     private final List<Batch> batches = new CopyOnWriteArrayList<>();
+    private final Function<String, KindMeters> meters;
+
+    /** @param meters a kind's meters, null once there are none (the binding closed) */
+    CheckRecorder(Function<String, KindMeters> meters) {
+        this.meters = meters;
+    }
 
     /** On the thread that ran the check. */
-    void add(KindMeters kind, boolean ok, long startNanos, long endNanos) {
+    void add(String kind, boolean ok, long startNanos, long endNanos) {
         mine.get().add(kind, ok, endNanos - startNanos, endNanos);
     }
 
@@ -49,7 +58,7 @@ final class CheckRecorder {
     }
 
     private Batch newBatch() {
-        Batch b = new Batch(Thread.currentThread());
+        Batch b = new Batch(Thread.currentThread(), meters);
         batches.add(b);
         return b;
     }
@@ -64,7 +73,8 @@ final class CheckRecorder {
         private static final int MASK = CAPACITY - 1;
 
         final Thread owner;
-        private final KindMeters[] kinds = new KindMeters[CAPACITY];
+        private final Function<String, KindMeters> meters;
+        private final String[] kinds = new String[CAPACITY];
         private final long[] took = new long[CAPACITY];
         private final boolean[] ok = new boolean[CAPACITY];
         private volatile long head;
@@ -72,11 +82,12 @@ final class CheckRecorder {
         /** When the owner's oldest undrained check ended; the owner's own. */
         private long oldest;
 
-        Batch(Thread owner) {
+        Batch(Thread owner, Function<String, KindMeters> meters) {
             this.owner = owner;
+            this.meters = meters;
         }
 
-        void add(KindMeters kind, boolean clean, long tookNanos, long endNanos) {
+        void add(String kind, boolean clean, long tookNanos, long endNanos) {
             long h = head;
             long t = tail;
             if (h - t == CAPACITY || (h != t && endNanos - oldest >= MAX_AGE_NANOS)) {
@@ -96,31 +107,38 @@ final class CheckRecorder {
         synchronized void drain() {
             long h = head;
             long from = tail;
-            // A run of checks of one kind and result is one counter increment.
-            KindMeters runKind = null;
+            // A run of checks of one kind and result is one update of each meter but the histogram.
+            String runKind = null;
+            KindMeters runMeters = null;
             boolean runOk = false;
             int run = 0;
+            long runNanos = 0;
             for (long j = from; j < h; j++) {
                 int i = (int) (j & MASK);
-                KindMeters k = kinds[i];
-                if (k != runKind || ok[i] != runOk) {
-                    count(runKind, runOk, run);
-                    runKind = k;
+                String k = kinds[i];
+                kinds[i] = null;
+                if (!k.equals(runKind) || ok[i] != runOk) {
+                    if (run > 0 && runMeters != null) {
+                        runMeters.checked(runOk, run, runNanos);
+                    }
+                    if (!k.equals(runKind)) {
+                        runKind = k;
+                        runMeters = meters.apply(k);
+                    }
                     runOk = ok[i];
                     run = 0;
+                    runNanos = 0;
                 }
                 run++;
-                k.check.record(took[i], TimeUnit.NANOSECONDS);
-                kinds[i] = null;
+                runNanos += took[i];
+                if (runMeters != null && runMeters.checkHistogram != null) {
+                    runMeters.checkHistogram.record(took[i], TimeUnit.NANOSECONDS);
+                }
             }
-            count(runKind, runOk, run);
+            if (run > 0 && runMeters != null) {
+                runMeters.checked(runOk, run, runNanos);
+            }
             tail = h;
-        }
-
-        private static void count(KindMeters k, boolean clean, int n) {
-            if (n > 0) {
-                (clean ? k.checksClean : k.checksDirty).increment(n);
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
+import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.Disposable;
@@ -47,12 +49,14 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private volatile boolean started;
     private final Disposable subscription;
     private final Disposable checkSubscription;
-    private final CheckRecorder checks = new CheckRecorder();
+    private final CheckRecorder checks = new CheckRecorder(this::kind);
+    private final CheckTiming checkTiming;
     private final Engine engine;
 
-    private EngineMeters(Engine engine, MeterRegistry registry, long statesMaxAgeMillis) {
+    private EngineMeters(Engine engine, MeterRegistry registry, long statesMaxAgeMillis, CheckTiming checkTiming) {
         this.registry = registry;
         this.engine = engine;
+        this.checkTiming = Objects.requireNonNull(checkTiming, "checkTiming");
         this.states = new StateSample(() -> started ? engine.states() : null, registry.config().clock(),
                 statesMaxAgeMillis);
         for (VertexState s : VertexState.values()) {
@@ -73,8 +77,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
      * @param statesMaxAgeMillis how old the sample of {@code engine.states()} behind the state
      *                           gauges may be before a read takes a new one
      */
-    public static EngineMeters bind(Engine engine, MeterRegistry registry, long statesMaxAgeMillis) {
-        return new EngineMeters(engine, registry, statesMaxAgeMillis);
+    public static EngineMeters bind(Engine engine, MeterRegistry registry, long statesMaxAgeMillis,
+                                    CheckTiming checkTiming) {
+        return new EngineMeters(engine, registry, statesMaxAgeMillis, checkTiming);
     }
 
     private void on(EngineEvent e) {
@@ -133,15 +138,11 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
             return; // a worker that read the listeners before close: its batch would never drain
         }
         markStarted();
-        KindMeters m = kind(id);
-        if (m == null) {
-            return;
-        }
-        checks.add(m, ok, startNanos, endNanos);
-        if (repairs.containsKey(id)) {
+        checks.add(id.kind(), ok, startNanos, endNanos);
+        if (!repairs.isEmpty() && repairs.containsKey(id)) {
             // Rare (a repair under way): only then is the check made into an event.
             step(id, new EngineEvent.Checked(engine.eventTime(endNanos), id, ok,
-                    Duration.ofNanos(endNanos - startNanos)), m);
+                    Duration.ofNanos(endNanos - startNanos)), kind(id));
         }
     }
 
@@ -194,8 +195,13 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     }
 
     private KindMeters kind(ResourceId id) {
-        KindMeters m = kinds.get(id.kind());
-        return m != null ? m : register(id.kind());
+        return kind(id.kind());
+    }
+
+    /** The kind's meters, registered at the first call; null once closed. */
+    private KindMeters kind(String kind) {
+        KindMeters m = kinds.get(kind);
+        return m != null ? m : register(kind);
     }
 
     private synchronized KindMeters register(String kind) {
@@ -203,22 +209,27 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (m != null || closed) {
             return m;
         }
-        m = new KindMeters(registry, kind, meters::add);
+        m = new KindMeters(registry, kind, checkTiming, meters::add);
         kinds.put(kind, m);
         return m;
     }
 
     /** Stops following the engine and removes every meter this binding registered. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         subscription.dispose();
         checkSubscription.dispose();
+        // Not under this lock: a drain looks kinds up, and registering one takes this lock.
         checks.drain();
-        meters.forEach(registry::remove);
-        meters.clear();
+        synchronized (this) {
+            meters.forEach(registry::remove);
+            meters.clear();
+        }
     }
 }

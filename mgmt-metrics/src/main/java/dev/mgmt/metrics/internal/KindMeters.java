@@ -1,11 +1,15 @@
 package dev.mgmt.metrics.internal;
 
+import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -23,14 +27,18 @@ final class KindMeters {
     final Counter coalesced;
     /** By {@code EngineEvent.Phase} ordinal. */
     final Counter[] failures;
-    final Timer check;
+    /** Every check's duration, with {@link CheckTiming#HISTOGRAM}; else null. */
+    final Timer checkHistogram;
+    /** With {@link CheckTiming#TOTALS}: what {@code mgmt.check.duration} reads. */
+    private final LongAdder checkCount = new LongAdder();
+    private final LongAdder checkNanos = new LongAdder();
     final Timer apply;
     final Timer driftRepair;
 
     private static final Duration TEN_MICROS = Duration.ofNanos(10_000);
     private static final Duration HUNDRED_MICROS = Duration.ofNanos(100_000);
 
-    KindMeters(MeterRegistry r, String kind, Consumer<Meter> made) {
+    KindMeters(MeterRegistry r, String kind, CheckTiming checkTiming, Consumer<Meter> made) {
         checksClean = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
                 .tags("kind", kind, "result", "clean").register(r));
         checksDirty = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
@@ -49,12 +57,39 @@ final class KindMeters {
             failures[i] = made(made, Counter.builder("mgmt.failures").description("Failed steps, retried or not")
                     .tags("kind", kind, "phase", phases.get(i)).register(r));
         }
-        check = made(made, timer("mgmt.check.duration", "How long a check took", kind,
-                TEN_MICROS, Duration.ofSeconds(60)).register(r));
+        String checkDescription = "How long a check took";
+        if (checkTiming == CheckTiming.HISTOGRAM) {
+            checkHistogram = made(made, timer("mgmt.check.duration", checkDescription, kind,
+                    TEN_MICROS, Duration.ofSeconds(60)).register(r));
+        } else {
+            checkHistogram = null;
+            made(made, FunctionTimer.builder("mgmt.check.duration", this, k -> k.checkCount.sum(),
+                    k -> k.checkNanos.sum(), TimeUnit.NANOSECONDS).description(checkDescription)
+                    .tag("kind", kind).register(r));
+        }
         apply = made(made, timer("mgmt.apply.duration", "How long an apply took", kind,
                 HUNDRED_MICROS, Duration.ofMinutes(10)).register(r));
         driftRepair = made(made, timer("mgmt.drift.repair", "From the watch event that saw drift to clean again", kind,
                 HUNDRED_MICROS, Duration.ofSeconds(60)).register(r));
+    }
+
+    /** {@code n} checks with one result, {@code nanos} in all (each already in {@link #checkHistogram}, if any). */
+    void checked(boolean clean, int n, long nanos) {
+        (clean ? checksClean : checksDirty).increment(n);
+        if (checkHistogram == null) {
+            checkCount.add(n);
+            checkNanos.add(nanos);
+        }
+    }
+
+    /** Checks recorded so far, either way they are timed. */
+    long checkCount() {
+        return checkHistogram != null ? checkHistogram.count() : checkCount.sum();
+    }
+
+    /** Their total duration. */
+    double checkNanos() {
+        return checkHistogram != null ? checkHistogram.totalTime(TimeUnit.NANOSECONDS) : checkNanos.sum();
     }
 
     private static Timer.Builder timer(String name, String description, String kind, Duration min, Duration max) {

@@ -2,7 +2,9 @@ package dev.mgmt.metrics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class CheckRecorderTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final KindMeters file = new KindMeters(registry, "file", m -> { });
-    private final KindMeters exec = new KindMeters(registry, "exec", m -> { });
-    private final CheckRecorder recorder = new CheckRecorder();
+    private final KindMeters file = new KindMeters(registry, "file", CheckTiming.TOTALS, m -> { });
+    private final KindMeters exec = new KindMeters(registry, "exec", CheckTiming.HISTOGRAM, m -> { });
+    private final CheckRecorder recorder = new CheckRecorder(Map.of("file", file, "exec", exec)::get);
 
     @Test
     void checksFromTwoThreadsWhileAThirdDrainsAreEachRecordedOnce() throws Exception {
@@ -22,7 +24,7 @@ class CheckRecorderTest {
         CountDownLatch go = new CountDownLatch(1);
         Thread[] workers = new Thread[2];
         for (int w = 0; w < workers.length; w++) {
-            KindMeters kind = w == 0 ? file : exec;
+            String kind = w == 0 ? "file" : "exec";
             workers[w] = new Thread(() -> {
                 await(go);
                 for (int i = 0; i < perThread; i++) {
@@ -47,8 +49,8 @@ class CheckRecorderTest {
         recorder.drain();
 
         for (KindMeters k : new KindMeters[] {file, exec}) {
-            assertThat(k.check.count()).isEqualTo(perThread);
-            assertThat(k.check.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(perThread * 1_000.0);
+            assertThat(k.checkCount()).isEqualTo(perThread);
+            assertThat(k.checkNanos()).isEqualTo(perThread * 1_000.0);
             assertThat(k.checksClean.count() + k.checksDirty.count()).isEqualTo(perThread);
             assertThat(k.checksDirty.count()).isEqualTo((perThread + 2) / 3);
         }
@@ -57,34 +59,47 @@ class CheckRecorderTest {
     @Test
     void aFullBatchIsRecordedByItsOwnThread() {
         for (int i = 0; i <= CheckRecorder.CAPACITY; i++) {
-            recorder.add(file, true, 0, 10);
+            recorder.add("file", true, 0, 10);
         }
-        assertThat(file.check.count()).isEqualTo(CheckRecorder.CAPACITY);
+        assertThat(file.checkCount()).isEqualTo(CheckRecorder.CAPACITY);
         recorder.drain();
-        assertThat(file.check.count()).isEqualTo(CheckRecorder.CAPACITY + 1);
+        assertThat(file.checkCount()).isEqualTo(CheckRecorder.CAPACITY + 1);
         assertThat(file.checksClean.count()).isEqualTo(CheckRecorder.CAPACITY + 1);
     }
 
     @Test
     void aCheckWaitsNoLongerThanMaxAgeInABusyThread() {
-        recorder.add(file, false, 0, 10);
-        recorder.add(file, false, 10, CheckRecorder.MAX_AGE_NANOS - 1);
-        assertThat(file.check.count()).isZero();
+        recorder.add("file", false, 0, 10);
+        recorder.add("file", false, 10, CheckRecorder.MAX_AGE_NANOS - 1);
+        assertThat(file.checkCount()).isZero();
         // The next check ends a second after the oldest waiting one: those waiting are recorded.
-        recorder.add(file, false, 20, CheckRecorder.MAX_AGE_NANOS + 10);
-        assertThat(file.check.count()).isEqualTo(2);
+        recorder.add("file", false, 20, CheckRecorder.MAX_AGE_NANOS + 10);
+        assertThat(file.checkCount()).isEqualTo(2);
         assertThat(file.checksDirty.count()).isEqualTo(2);
     }
 
     @Test
     void theBatchOfAThreadThatEndedIsRecordedThenLetGo() throws Exception {
-        Thread t = new Thread(() -> recorder.add(exec, true, 0, 5));
+        Thread t = new Thread(() -> recorder.add("exec", true, 0, 5));
         t.start();
         t.join();
         assertThat(recorder.batches()).isEqualTo(1);
         recorder.drain();
-        assertThat(exec.check.count()).isEqualTo(1);
+        assertThat(exec.checkCount()).isEqualTo(1);
         assertThat(recorder.batches()).isZero();
+    }
+
+    @Test
+    void totalsAreAFunctionTimerAndAHistogramATimerWithBuckets() {
+        recorder.add("file", true, 0, 2_000);
+        recorder.add("exec", true, 0, 3_000);
+        recorder.drain();
+        var totals = registry.get("mgmt.check.duration").tags("kind", "file").functionTimer();
+        assertThat(totals.count()).isEqualTo(1);
+        assertThat(totals.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(2_000);
+        var histogram = registry.get("mgmt.check.duration").tags("kind", "exec").timer();
+        assertThat(histogram.count()).isEqualTo(1);
+        assertThat(histogram.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(3_000);
     }
 
     private static void await(CountDownLatch latch) {

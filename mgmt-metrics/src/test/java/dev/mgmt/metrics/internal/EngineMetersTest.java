@@ -7,6 +7,7 @@ import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.CheckListener;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class EngineMetersTest {
                     case "states" -> Map.of();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        return EngineMeters.bind(engine, registry, 1_000);
+        return EngineMeters.bind(engine, registry, 1_000, CheckTiming.TOTALS);
     }
 
     private static Instant at(int seconds) {
