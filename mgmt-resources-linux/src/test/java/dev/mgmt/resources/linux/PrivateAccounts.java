@@ -49,7 +49,18 @@ final class PrivateAccounts implements AutoCloseable {
                 return "needs " + tool + " (Debian packages util-linux and passwd)";
             }
         }
-        return null;
+        try {
+            // Root in a container without CAP_SYS_ADMIN cannot make one.
+            Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "true")
+                    .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 ? null : "cannot make a mount namespace here: " + text;
+        } catch (IOException e) {
+            return "cannot run unshare: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /** Starts the child and waits until its engine is ready. */
