@@ -25,7 +25,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${MGMT_TAG:-0.0.15}"
 mgmt="${MGMT:-$root/bin/mgmt}"
 graph_timeout="${GRAPH_TIMEOUT:-60}"
-ours=" file exec svc pkg noop msg timer hostname "
+ours=" file exec svc pkg noop msg timer hostname user group "
 
 usage() { sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -ge 1 && $1 != -h && $1 != --help ]] || usage
@@ -48,7 +48,6 @@ missing_kind() {
   case "$1" in
     augeas) echo "kind augeas (edits config files through Augeas lenses)" ;;
     aws:ec2) echo "kind aws:ec2 (Amazon EC2 instances)" ;;
-    user | group) echo "kind $1 (local accounts)" ;;
     kv) echo "kind kv (keys in mgmt's etcd store)" ;;
     nspawn) echo "kind nspawn (systemd-nspawn containers)" ;;
     virt) echo "kind virt (libvirt virtual machines)" ;;
@@ -228,6 +227,13 @@ if [ "$FIXTURE" = some_dir ]; then
   echo "a file of some_dir" >/var/lib/mgmt/files/some_dir/f1
   echo "a file in a subdirectory" >/var/lib/mgmt/files/some_dir/sub/f2
 fi
+if [ "$FIXTURE" = accounts ]; then
+  # user and group graphs: the account files are a copy on a tmpfs, so that even a run without
+  # --noop could not change this machine's (the shadow tools rename over /etc/passwd, which a
+  # bind mount of the file alone would refuse).
+  mkdir -p "$RUN/etc"
+  mount -t tmpfs -o mode=0755 mgmt-examples-etc "$RUN/etc"; cp -a /etc/. "$RUN/etc/"; mount --bind "$RUN/etc" /etc
+fi
 exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state"
 EOT
 
@@ -267,6 +273,7 @@ for p in "${paths[@]}"; do
     [[ -n $unrun ]] && break
     case "$k" in
       pkg) unrun="$no_pkg" ;;
+      user | group) fixture=accounts ;;
       svc) start_systemd_user; [[ $svc_state == ok ]] && env_add+=("${svc_env[@]}") || unrun="$svc_state" ;;
       hostname) start_hostnamed
         [[ $host_state == ok ]] && env_add+=(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$host_dir/bus.sock") || unrun="$host_state" ;;

@@ -14,6 +14,7 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
 import dev.mgmt.api.Warnings;
+import dev.mgmt.resources.linux.internal.AccountNames;
 import dev.mgmt.resources.linux.internal.CollectedFiles;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -440,7 +442,11 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
                 + (bits.size() > 1 ? "s" : ""));
     }
 
-    /** Every ancestor directory, nearest first, each as {@code file:<dir>/}. */
+    /**
+     * Every ancestor directory, nearest first, each as {@code file:<dir>/}; what ships the path
+     * ({@code shipped-file:<path>}); and its {@code owner} and {@code group} as {@code user:<name>}
+     * or {@code uid:<id>} and {@code group:<name>} or {@code gid:<id>}, each a need of its own.
+     */
     @Override
     public List<List<Uid>> seeks() {
         if (pathProblem("path", path).isPresent()) {
@@ -452,7 +458,21 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
             String s = p.toString();
             ancestors.add(Uid.of(KIND, s.endsWith("/") ? s : s + "/"));
         }
-        return List.of(ancestors, List.of(Uid.of(SHIPPED, uidPath())));
+        List<List<Uid>> out = new ArrayList<>(4);
+        out.add(ancestors);
+        out.add(List.of(Uid.of(SHIPPED, uidPath())));
+        // And the accounts it is to belong to, so that they exist before it is chowned.
+        if (owner != null) {
+            OptionalLong uid = AccountNames.id(owner);
+            out.add(List.of(uid.isPresent() ? Uid.of(UserResource.UID, Long.toString(uid.getAsLong()))
+                    : Uid.of(UserResource.KIND, owner)));
+        }
+        if (group != null) {
+            OptionalLong gid = AccountNames.id(group);
+            out.add(List.of(gid.isPresent() ? Uid.of(GroupResource.GID, Long.toString(gid.getAsLong()))
+                    : Uid.of(GroupResource.KIND, group)));
+        }
+        return out;
     }
     private String uidPath() {
         if (pathProblem("path", path).isPresent()) {
