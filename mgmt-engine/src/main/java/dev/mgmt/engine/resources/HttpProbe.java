@@ -4,12 +4,14 @@ import dev.mgmt.api.Durations;
 import dev.mgmt.api.Quoted;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -88,11 +90,20 @@ final class HttpProbe {
         if (t instanceof HttpTimeoutException) {
             return "no answer within " + Durations.format(timeout);
         }
-        String m = t.getMessage();
-        if (t instanceof ConnectException) {
-            return "could not connect" + (m == null || m.isEmpty() ? " (connection refused)" : ": " + m);
+        String said = null;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return "could not resolve the host name " + Quoted.of(target.request().getHost());
+            }
+            if (said == null && c.getMessage() != null && !c.getMessage().isEmpty()) {
+                said = c.getMessage();
+            }
         }
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        if (t instanceof ConnectException) {
+            // The JDK's client says nothing more for a refused connection.
+            return "could not connect" + (said == null ? " (refused or unreachable)" : ": " + said);
+        }
+        return t.getClass().getSimpleName() + (said == null ? "" : ": " + said);
     }
 
     static int indexOf(byte[] hay, byte[] needle) {
