@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/resources.md's "deploy, then wait until healthy" graph, from YAML, for real: an exec
- * deploys, the service answers 503 until the test says it is up, http:ready waits for it,
- * and only then a line marks it done.
+ * The "deploy, then wait until healthy" graph of docs/resources.md, from YAML, for real: an
+ * exec deploys, the service answers 503 until the test says it is up, http:ready waits for
+ * it, and only then a line (the docs use a file) marks it done.
  */
 class DeployThenWaitTest {
 
