@@ -12,6 +12,7 @@ import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.Warnings;
 import dev.mgmt.api.codec.DurationParams;
 import java.io.IOException;
 import java.time.Duration;
@@ -71,7 +72,7 @@ import reactor.core.scheduler.Schedulers;
  * }</pre>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class HttpReadyResource implements Resource, Refreshable {
+public final class HttpReadyResource implements Resource, Refreshable, Warnings {
 
     /** The kind name, {@code http:ready}. */
     public static final String KIND = "http:ready";
@@ -262,6 +263,18 @@ public final class HttpReadyResource implements Resource, Refreshable {
             }
         }
         return out;
+    }
+
+    /** User-info in an {@code http://} URL: the password crosses the network in clear. */
+    @Override
+    public List<String> warnings() {
+        try {
+            HttpTarget t = HttpTarget.parse(url);
+            return t.authorization() != null && t.request().getScheme().equals("http")
+                    ? List.of("url: its user-info (a password) is sent in clear over http://; use https://") : List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(); // validate() says what is wrong
+        }
     }
 
     private static void positive(String key, Duration d, List<String> out) {

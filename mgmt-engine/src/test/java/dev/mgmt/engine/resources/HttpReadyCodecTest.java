@@ -75,6 +75,10 @@ class HttpReadyCodecTest {
                 "status: 99 is not an HTTP status (100 to 599)", "status: 600 is not an HTTP status (100 to 599)",
                 "timeout: must be positive, was 0s", "interval: must be positive, was -1s",
                 "request_timeout: must be positive, was 0s");
+        assertThat(HttpReadyResource.of("h", "http://u:p@h/").warnings())
+                .containsExactly("url: its user-info (a password) is sent in clear over http://; use https://");
+        assertThat(HttpReadyResource.of("h", "https://u:p@h/").warnings()).isEmpty();
+        assertThat(HttpReadyResource.of("h", "http://h/").warnings()).isEmpty();
         assertThat(HttpReadyResource.builder("h").url("http://h/").status().build().validate())
                 .containsExactly("status: must list at least one status");
         assertThat(HttpReadyResource.builder("h").url("http://u:p@h/")
