@@ -258,8 +258,10 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
             } else if (target != null && target.authorization() != null && k.equalsIgnoreCase("authorization")) {
                 out.add("headers: Authorization is given twice, here and as the url's user-info");
             }
-            if (h.getValue().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-                out.add("headers: the value of " + Quoted.of(k) + " has a line break or NUL");
+            if (!h.getValue().chars().allMatch(c -> c == '\t' || c >= 0x20 && c < 0x7f)) {
+                // Sent as bytes on the wire: anything else would be misread, or split the request.
+                out.add("headers: the value of " + Quoted.of(k) + " has a line break, a control character or"
+                        + " a character outside ASCII");
             }
         }
         return out;

@@ -82,12 +82,13 @@ class HttpReadyCodecTest {
         assertThat(HttpReadyResource.builder("h").url("http://h/").status().build().validate())
                 .containsExactly("status: must list at least one status");
         assertThat(HttpReadyResource.builder("h").url("http://u:p@h/")
-                .headers(Map.of("Host", "x", "Bad Name", "v", "X-Ok", "a\nb", "authorization", "Basic x"))
+                .headers(Map.of("Host", "x", "Bad Name", "v", "X-Ok", "a\nb", "authorization", "Basic x", "X-Euro", "€"))
                 .build().validate()).containsExactlyInAnyOrder(
                 "headers: 'Host' is set by the HTTP client itself",
                 "headers: 'Bad Name' is not a header name (letters, digits and !#$%&'*+-.^_`|~)",
-                "headers: the value of 'X-Ok' has a line break or NUL",
-                "headers: Authorization is given twice, here and as the url's user-info");
+                "headers: the value of 'X-Ok' has a line break, a control character or a character outside ASCII",
+                "headers: Authorization is given twice, here and as the url's user-info",
+                "headers: the value of 'X-Euro' has a line break, a control character or a character outside ASCII");
     }
 
     @Test
