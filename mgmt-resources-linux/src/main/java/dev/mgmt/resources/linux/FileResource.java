@@ -521,7 +521,8 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         return b;
     }
 
-    private static Optional<String> pathProblem(String key, String p) {
+    /** What is wrong with {@code p} as an absolute path for parameter {@code key}; empty when nothing. */
+    static Optional<String> pathProblem(String key, String p) {
         if (p.isEmpty()) {
             return Optional.of(key + ": must not be empty");
         }
