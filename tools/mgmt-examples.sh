@@ -25,7 +25,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${MGMT_TAG:-0.0.15}"
 mgmt="${MGMT:-$root/bin/mgmt}"
 graph_timeout="${GRAPH_TIMEOUT:-60}"
-ours=" file exec svc pkg noop msg timer hostname "
+ours=" file exec svc pkg noop msg timer hostname kv "
 
 usage() { sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -ge 1 && $1 != -h && $1 != --help ]] || usage
@@ -49,7 +49,6 @@ missing_kind() {
     augeas) echo "kind augeas (edits config files through Augeas lenses)" ;;
     aws:ec2) echo "kind aws:ec2 (Amazon EC2 instances)" ;;
     user | group) echo "kind $1 (local accounts)" ;;
-    kv) echo "kind kv (keys in mgmt's etcd store)" ;;
     nspawn) echo "kind nspawn (systemd-nspawn containers)" ;;
     virt) echo "kind virt (libvirt virtual machines)" ;;
     *) echo "kind $1" ;;
@@ -228,7 +227,7 @@ if [ "$FIXTURE" = some_dir ]; then
   echo "a file of some_dir" >/var/lib/mgmt/files/some_dir/f1
   echo "a file in a subdirectory" >/var/lib/mgmt/files/some_dir/sub/f2
 fi
-exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state"
+exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state" $MGMT_ARGS
 EOT
 
 # The first line that says what went wrong, in the user's words.
@@ -253,7 +252,6 @@ for p in "${paths[@]}"; do
   name="${p##*/}"; graph="$scratch/graphs/$name"
   read -r -a kinds <<<"$(kinds_of "$graph")"
   skip=""
-  grep -q '^remote:' "$graph" && skip="remote: (runs mgmt on other hosts over SSH)"
   for k in "${kinds[@]}"; do [[ -z $skip && $ours != *" $k "* ]] && skip="$(missing_kind "$k")"; done
   if [[ -n $skip ]]; then
     printf '  %-10s %-17s needs %s, which mgmt for the JVM does not have\n' skipped "$name" "$skip"
@@ -261,13 +259,16 @@ for p in "${paths[@]}"; do
   fi
   n_ours=$((n_ours + 1))
 
-  env_add=(); fixture=""; unrun="$no_ns"
+  env_add=(); fixture=""; unrun="$no_ns"; args=""
   [[ $name == file2.yaml ]] && fixture=some_dir
   for k in "${kinds[@]}"; do
     [[ -n $unrun ]] && break
     case "$k" in
       pkg) unrun="$no_pkg" ;;
       svc) start_systemd_user; [[ $svc_state == ok ]] && env_add+=("${svc_env[@]}") || unrun="$svc_state" ;;
+      # kv keeps its key in the cluster's store: mgmt runs its etcd on every host, we start a
+      # one-host cluster on the namespace's own loopback (mgmt run has one only when asked).
+      kv) args="--listen 127.0.0.1:7946" ;;
       hostname) start_hostnamed
         [[ $host_state == ok ]] && env_add+=(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$host_dir/bus.sock") || unrun="$host_state" ;;
     esac
@@ -280,7 +281,7 @@ for p in "${paths[@]}"; do
   run="$scratch/runs/${name%.yaml}"; log="$scratch/logs/${name%.yaml}.log"
   mkdir -p "$run/tmp" "$run/state"
   env ${env_add[@]+"${env_add[@]}"} RUN="$run" SCRATCH="$scratch" NET_NS="$net_ns" FIXTURE="$fixture" GRAPH="$graph" \
-      MGMT="$mgmt" GRAPH_TIMEOUT="$graph_timeout" \
+      MGMT="$mgmt" MGMT_ARGS="$args" GRAPH_TIMEOUT="$graph_timeout" \
     unshare --mount --propagation private --uts ${net_ns:+--net} /bin/sh "$scratch/in-namespace.sh" \
     >"$log" 2>&1 </dev/null &
   run_pid=$!
