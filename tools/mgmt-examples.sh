@@ -18,7 +18,7 @@
 # network and UTS namespaces with its own empty /tmp (holding the directories mgmt's test
 # harness makes, such as /tmp/mgmt) and its own --state-dir; daemons the graphs need (a systemd user manager for
 # svc, a private systemd-hostnamed for hostname) are started under the scratch directory and
-# stopped by PID at the end, also on Ctrl-C.
+# stopped by PID at the end, also on Ctrl-C. A graph with a kv runs as a one-host cluster.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
