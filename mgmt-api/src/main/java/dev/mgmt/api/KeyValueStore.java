@@ -9,8 +9,8 @@ import reactor.util.context.ContextView;
 /**
  * A key/value store that resources may read and write: on a cluster host, the cluster's
  * (its {@code World}), whose keys are the ones {@code mgmt cluster put} and {@code get} and
- * the {@code {{ kv }}} template see. The store confines every key to the users' space, so a
- * graph cannot touch the cluster's own keys.
+ * the {@code {{ kv }}} template see. The cluster keeps these keys apart from its own (exports,
+ * converged states, settings), so a graph cannot touch those.
  *
  * <p>An engine given a store ({@code Engine.builder().keyValueStore(store)}) puts it in the
  * Reactor context of every watch, check, apply and refresh; a resource that needs it says so
