@@ -18,14 +18,14 @@
 # network and UTS namespaces with its own empty /tmp (holding the directories mgmt's test
 # harness makes, such as /tmp/mgmt) and its own --state-dir; daemons the graphs need (a systemd user manager for
 # svc, a private systemd-hostnamed for hostname) are started under the scratch directory and
-# stopped by PID at the end, also on Ctrl-C.
+# stopped by PID at the end, also on Ctrl-C. A graph with a kv runs as a one-host cluster.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${MGMT_TAG:-0.0.15}"
 mgmt="${MGMT:-$root/bin/mgmt}"
 graph_timeout="${GRAPH_TIMEOUT:-60}"
-ours=" file exec svc pkg noop msg timer hostname user group "
+ours=" file exec svc pkg noop msg timer hostname user group kv "
 
 usage() { sed -n '4,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -ge 1 && $1 != -h && $1 != --help ]] || usage
@@ -48,7 +48,6 @@ missing_kind() {
   case "$1" in
     augeas) echo "kind augeas (edits config files through Augeas lenses)" ;;
     aws:ec2) echo "kind aws:ec2 (Amazon EC2 instances)" ;;
-    kv) echo "kind kv (keys in mgmt's etcd store)" ;;
     nspawn) echo "kind nspawn (systemd-nspawn containers)" ;;
     virt) echo "kind virt (libvirt virtual machines)" ;;
     *) echo "kind $1" ;;
@@ -234,7 +233,7 @@ if [ "$FIXTURE" = accounts ]; then
   mkdir -p "$RUN/etc"
   mount -t tmpfs -o mode=0755 mgmt-examples-etc "$RUN/etc"; cp -a /etc/. "$RUN/etc/"; mount --bind "$RUN/etc" /etc
 fi
-exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state"
+exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state" $MGMT_ARGS
 EOT
 
 # The first line that says what went wrong, in the user's words.
@@ -259,7 +258,6 @@ for p in "${paths[@]}"; do
   name="${p##*/}"; graph="$scratch/graphs/$name"
   read -r -a kinds <<<"$(kinds_of "$graph")"
   skip=""
-  grep -q '^remote:' "$graph" && skip="remote: (runs mgmt on other hosts over SSH)"
   for k in "${kinds[@]}"; do [[ -z $skip && $ours != *" $k "* ]] && skip="$(missing_kind "$k")"; done
   if [[ -n $skip ]]; then
     printf '  %-10s %-17s needs %s, which mgmt for the JVM does not have\n' skipped "$name" "$skip"
@@ -267,7 +265,7 @@ for p in "${paths[@]}"; do
   fi
   n_ours=$((n_ours + 1))
 
-  env_add=(); fixture=""; unrun="$no_ns"
+  env_add=(); fixture=""; unrun="$no_ns"; args=""
   [[ $name == file2.yaml ]] && fixture=some_dir
   for k in "${kinds[@]}"; do
     [[ -n $unrun ]] && break
@@ -275,6 +273,9 @@ for p in "${paths[@]}"; do
       pkg) unrun="$no_pkg" ;;
       user | group) fixture=accounts ;;
       svc) start_systemd_user; [[ $svc_state == ok ]] && env_add+=("${svc_env[@]}") || unrun="$svc_state" ;;
+      # kv keeps its key in the cluster's store: mgmt runs its etcd on every host, we start a
+      # one-host cluster on the namespace's own loopback (mgmt run has one only when asked).
+      kv) args="--listen 127.0.0.1:7946" ;;
       hostname) start_hostnamed
         [[ $host_state == ok ]] && env_add+=(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$host_dir/bus.sock") || unrun="$host_state" ;;
     esac
@@ -287,7 +288,7 @@ for p in "${paths[@]}"; do
   run="$scratch/runs/${name%.yaml}"; log="$scratch/logs/${name%.yaml}.log"
   mkdir -p "$run/tmp" "$run/state"
   env ${env_add[@]+"${env_add[@]}"} RUN="$run" SCRATCH="$scratch" NET_NS="$net_ns" FIXTURE="$fixture" GRAPH="$graph" \
-      MGMT="$mgmt" GRAPH_TIMEOUT="$graph_timeout" \
+      MGMT="$mgmt" MGMT_ARGS="$args" GRAPH_TIMEOUT="$graph_timeout" \
     unshare --mount --propagation private --uts ${net_ns:+--net} /bin/sh "$scratch/in-namespace.sh" \
     >"$log" 2>&1 </dev/null &
   run_pid=$!

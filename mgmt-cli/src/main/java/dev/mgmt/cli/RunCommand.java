@@ -1,7 +1,10 @@
 package dev.mgmt.cli;
 
+import dev.mgmt.api.NeedsKeyValueStore;
+import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
+import dev.mgmt.api.yaml.YamlGraphException;
 import dev.mgmt.cli.status.StatusServer;
 import dev.mgmt.metrics.CheckTiming;
 import dev.mgmt.cluster.ClusterNode;
@@ -187,16 +190,23 @@ final class RunCommand implements Callable<Integer> {
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
+        // The graph is checked as the engine will run it: on a cluster host, with the cluster's store.
+        ClusterStore store = new ClusterStore();
         GraphLoader loader = new GraphLoader(yaml, codec,
-                g -> Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).compile(g), System.err);
+                g -> Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).keyValueStore(store).compile(g),
+                System.err);
         readAt = modified(yaml);
         // Read first without the cluster: what the templates read decides whether one is needed.
         TemplateInputs.Snapshot values = TemplateInputs.Snapshot.local(host());
         YamlGraph peeked = TemplateInputs.peek(yaml, codec, values);
         TemplateInputs.Needs needs = peeked == null ? TemplateInputs.Needs.NONE : TemplateInputs.Needs.of(peeked);
-        if (needs.cluster() && !clustered(peeked)) {
-            loader.printProblems(INVALID, TemplateInputs.withoutCluster(peeked));
-            return Mgmt.EXIT_INVALID;
+        if (peeked != null && !clustered(peeked)) {
+            List<YamlGraphException.Problem> problems = new ArrayList<>(TemplateInputs.withoutCluster(peeked));
+            problems.addAll(withoutStore(peeked));
+            if (!problems.isEmpty()) {
+                loader.printProblems(INVALID, problems);
+                return Mgmt.EXIT_INVALID;
+            }
         }
         // With cluster templates, empty placeholders may make a good graph look bad (a path read from
         // a key): it is checked once rendered with the cluster's values, before anything is applied.
@@ -219,9 +229,13 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         ConsoleReporter reporter = new ConsoleReporter(console);
+        boolean cluster = clustered(first);
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
+        if (cluster) {
+            builder.keyValueStore(store);
+        }
         Engine engine = builder.build();
         engine.events().subscribe(reporter::on);
         if (status != null) {
@@ -231,7 +245,7 @@ final class RunCommand implements Callable<Integer> {
             announce(console, first, loader.compiled());
         }
         World world = null;
-        if (clustered(first)) {
+        if (cluster) {
             try {
                 ClusterNode.Builder node = ClusterNode.builder().hostname(host())
                         .listen(listen == null ? DEFAULT_LISTEN : listen)
@@ -243,6 +257,7 @@ final class RunCommand implements Callable<Integer> {
                     node.advertise(advertise);
                 }
                 world = node.build().start();
+                store.attach(world);
             } catch (RuntimeException e) {
                 System.err.println("mgmt: cannot start the cluster: " + Messages.of(e));
                 org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("the cluster did not start", e);
@@ -327,6 +342,21 @@ final class RunCommand implements Callable<Integer> {
         return !seeds.isEmpty() || listen != null || advertise != null || noServer || !servers.isEmpty()
                 || given("--ideal-cluster-size", "--elastic-strategy", "--grace-period", "--join-timeout")
                 || !g.graph().exports().isEmpty() || !g.graph().collects().isEmpty();
+    }
+
+    /**
+     * Where the graph has a resource that keeps something in the cluster's store, when no
+     * cluster runs: each, saying which flags start or join one.
+     */
+    private static List<YamlGraphException.Problem> withoutStore(YamlGraph g) {
+        List<YamlGraphException.Problem> out = new ArrayList<>();
+        for (Resource r : g.graph().resources()) {
+            if (r instanceof NeedsKeyValueStore n) {
+                out.add(new YamlGraphException.Problem(g.source(), g.line(r.id()), r.id() + ": " + n.storeUse()
+                        + " is in the cluster's key/value store, and this host runs no cluster: " + TemplateInputs.CLUSTER_FLAGS));
+            }
+        }
+        return out;
     }
 
     private boolean given(String... options) {

@@ -19,6 +19,9 @@ import reactor.core.publisher.Flux;
 /** What a graph file's templates read, and those values as a stream from the cluster. */
 final class TemplateInputs {
 
+    /** How to get a cluster, for the messages about what needs one. */
+    static final String CLUSTER_FLAGS = "give --seeds HOST:PORT to join one, or --listen HOST:PORT to start one";
+
     private TemplateInputs() {
     }
 
@@ -123,8 +126,7 @@ final class TemplateInputs {
     static List<Problem> withoutCluster(YamlGraph g) {
         return g.templateUses().stream().filter(TemplateUse::needsCluster)
                 .map(u -> new Problem(g.source(), u.line(), u.where() + ": {{ " + u.function() + " }} reads the "
-                        + "cluster, and this host runs none: give --seeds HOST:PORT to join one, or --listen "
-                        + "HOST:PORT to start one"))
+                        + "cluster, and this host runs none: " + CLUSTER_FLAGS))
                 .toList();
     }
 }

@@ -47,7 +47,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <pre>{@code
  * try (World world = ClusterNode.builder().hostname("a").build().start();
- *      Engine engine = Engine.builder().build();
+ *      Engine engine = Engine.builder().keyValueStore(world).build();   // for kind kv
  *      ClusterRunner runner = new ClusterRunner(engine, world)) {
  *     runner.start(graph);   // graph built with .export(...) and .collect("file", "/tmp/mgmtA/")
  *                            // .export(List.of("b"), r): r is for host b only

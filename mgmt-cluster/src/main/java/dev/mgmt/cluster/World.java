@@ -1,5 +1,6 @@
 package dev.mgmt.cluster;
 
+import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import java.util.Collection;
@@ -14,8 +15,11 @@ import reactor.core.publisher.Mono;
  * What a host sees of the cluster: the resources other hosts export, a key/value store and
  * every host's converged state, all kept in the cluster's consensus store. Nothing outside
  * {@code dev.mgmt.cluster} knows the store is Atomix.
+ *
+ * <p>Its key/value part, the users' keys under {@code kv/}, is the {@link KeyValueStore} an
+ * engine hands to resources that need one ({@code Engine.builder().keyValueStore(world)}).
  */
-public interface World extends AutoCloseable {
+public interface World extends KeyValueStore, AutoCloseable {
 
     /** This host's name. */
     String host();
@@ -63,15 +67,19 @@ public interface World extends AutoCloseable {
      * Writes a key. Idempotent: a retried write after a leader change does no harm. A key or a
      * value over the {@link StoreLimits} fails at once with a {@link StoreLimitException}.
      */
+    @Override
     Mono<Void> put(String key, String value);
 
     /** Reads a key, linearizably. */
+    @Override
     Mono<Optional<String>> get(String key);
 
     /** Deletes a key; deleting a missing key is not an error. */
+    @Override
     Mono<Void> delete(String key);
 
     /** Every key under {@code prefix} with its value: the current map at once, then each change. */
+    @Override
     Flux<Map<String, String>> watch(String prefix);
 
     /**

@@ -2,6 +2,7 @@ package dev.mgmt.engine;
 
 import dev.mgmt.engine.internal.ReactiveEngine;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.codec.ResourceCodec;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,6 +19,7 @@ public final class EngineBuilder {
     private boolean autoGroup = true;
     private Path stateDirectory;
     private ResourceCodec codec;
+    private KeyValueStore store;
 
     EngineBuilder() {
     }
@@ -100,13 +102,23 @@ public final class EngineBuilder {
     }
 
     /**
+     * The key/value store that resources which need one ({@link dev.mgmt.api.NeedsKeyValueStore},
+     * kind {@code kv}) work on: on a cluster host, the cluster's {@code World}. Without it a graph
+     * with such a resource does not compile, and the error names each.
+     */
+    public EngineBuilder keyValueStore(KeyValueStore store) {
+        this.store = Objects.requireNonNull(store);
+        return this;
+    }
+
+    /**
      * Compiles a graph with these settings without running anything: the resources and edges
      * the engine would run, autoedges and groups included.
      *
      * @throws GraphCompileException listing every problem
      */
     public Compilation compile(Graph graph) {
-        return ReactiveEngine.compile(graph, autoEdges, autoGroup);
+        return ReactiveEngine.compile(graph, autoEdges, autoGroup, store != null);
     }
 
     /** A new engine, not started yet. */
@@ -114,6 +126,6 @@ public final class EngineBuilder {
         return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
                 workScheduler,
                 timeScheduler,
-                stateDirectory, codec != null ? () -> codec : ResourceCodec::standard);
+                stateDirectory, codec != null ? () -> codec : ResourceCodec::standard, store);
     }
 }

@@ -98,7 +98,7 @@ class YamlGraphTest {
                 "g.yaml:6: msg[m]: unknown key 'bdy' (known keys: body, fail, fields, journal, meta, name, priority, syslog)",
                 "g.yaml:9: msg[n]: unknown key 'meta.retrys' (known keys: autoedge, autogroup, burst, delay, limit, noop, poll, realize, retry, reverse, rewatch, sema, timeout)",
                 "g.yaml:11: msg[k]: duplicate resource (first declared on line 10)",
-                "g.yaml:12: unknown resource kind 'blob' (known kinds: http:ready, msg, noop, timer)",
+                "g.yaml:12: unknown resource kind 'blob' (known kinds: http:ready, kv, msg, noop, timer)",
                 "g.yaml:17: edge 'e': to exec[nowhere]: no such resource in this graph");
     }
 

@@ -100,8 +100,7 @@ class YamlMalformedTest {
                 text("graph: g\nresources:\n  timer:\n  - name: t\n    interval: ~\n",
                         "g.yaml:5: timer[t]: interval: expected a value, found nothing"),
                 // The top level.
-                text("graph: g\nremote: ssh://host\n", "g.yaml:2: remote: running graphs on other hosts over SSH "
-                        + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster"),
+                text("graph: g\nremote: [ssh://host]\n", "g.yaml:2: remote: must be text"),
                 text("graph: g\nresources:\n  probe:\n  - text: x\n", "g.yaml:4: probe: resource has no name"),
                 text("- a\n", "g.yaml:1: the graph must be a map with keys collect, comment, edges, graph, resources"),
                 text("", "g.yaml: the graph file is empty"),

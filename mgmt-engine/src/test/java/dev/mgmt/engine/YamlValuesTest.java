@@ -232,4 +232,20 @@ class YamlValuesTest {
         assertThat(g.warnings()).extracting(Object::toString)
                 .containsExactly("g.yaml:6: probe[p]: text: ignored when flag is set");
     }
+
+    @Test
+    void remoteIsReadAsMgmtRunReadsItAndSaidToBeUnused() {
+        // mgmt 0.0.15's remote1.yaml: `mgmt run --yaml` runs it on this host; only --remote used the key.
+        YamlGraph g = YamlGraph.parse("""
+                graph: g
+                resources:
+                  probe:
+                  - name: p
+                remote: "ssh://root:password@hostname:22"
+                """, "g.yaml", CODEC);
+        assertThat(g.graph().resources()).hasSize(1);
+        assertThat(g.warnings()).extracting(Object::toString).containsExactly("g.yaml:5: remote: not used: mgmt "
+                + "runs a graph on its remote host over SSH only with its --remote flag, which mgmt for the JVM does "
+                + "not have; as mgmt's run --yaml does, this host runs the graph");
+    }
 }

@@ -16,7 +16,7 @@ final class RunningHosts implements AutoCloseable {
     /** Joins (or bootstraps) the cluster as {@code node} and runs {@code graph} there. */
     World start(ClusterNode node, Graph graph) {
         World world = node.start();
-        Engine engine = Engine.builder().build();
+        Engine engine = Engine.builder().keyValueStore(world).build();
         ClusterRunner runner = new ClusterRunner(engine, world);
         open.add(0, world);
         open.add(0, engine);

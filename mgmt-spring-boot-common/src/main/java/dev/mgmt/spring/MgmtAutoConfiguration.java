@@ -1,6 +1,7 @@
 package dev.mgmt.spring;
 
 import dev.mgmt.api.Durations;
+import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.EngineBuilder;
@@ -47,10 +48,13 @@ import reactor.core.scheduler.Schedulers;
 @EnableConfigurationProperties(MgmtProperties.class)
 public class MgmtAutoConfiguration {
 
-    /** The engine; closed with the context. */
+    /**
+     * The engine; closed with the context. On a cluster host its key/value store is the
+     * cluster's (the {@code World} bean), for kind {@code kv}.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public Engine mgmtEngine(MgmtProperties properties) {
+    public Engine mgmtEngine(MgmtProperties properties, ObjectProvider<KeyValueStore> store) {
         EngineBuilder b = Engine.builder()
                 .noop(properties.isNoop())
                 .parallelism(properties.getParallelism())
@@ -59,6 +63,7 @@ public class MgmtAutoConfiguration {
         if (properties.getStateDirectory() != null) {
             b.stateDirectory(properties.getStateDirectory());
         }
+        store.ifUnique(b::keyValueStore);
         return b.build();
     }
 

@@ -3,6 +3,8 @@ package dev.mgmt.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.Graph;
+import dev.mgmt.cluster.World;
+import dev.mgmt.engine.resources.KvResource;
 import dev.mgmt.resources.linux.FileResource;
 import dev.mgmt.spring.internal.EngineHealth;
 import dev.mgmt.spring.internal.MeterBindingAfterStart;
@@ -15,8 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +34,8 @@ import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Two applications in one JVM as cluster hosts a and b, real Atomix nodes on 127.0.0.1: a's
- * graph exports a file, b's collects it; closing a withdraws it from b. Shared by both starters.
+ * graph exports a file, b's collects it; closing a withdraws it from b. a's graph also keeps a
+ * key in the cluster's store (kind kv), which b reads. Shared by both starters.
  */
 class MgmtClusterTest {
 
@@ -52,6 +57,7 @@ class MgmtClusterTest {
         Path inB = Files.createDirectories(dir.resolve("b"));
         Graph exporting = Graph.builder("a")
                 .export(FileResource.file(inA.resolve("shared.txt").toString(), "from a\n"))
+                .add(KvResource.of("greeting", "app/greeting", "hello from a"))
                 .build();
         Graph collecting = Graph.builder("b").collect("file", inB + "/").build();
 
@@ -63,6 +69,9 @@ class MgmtClusterTest {
             b = start(collecting, registry, "mgmt.cluster.hostname=b", "mgmt.cluster.listen=127.0.0.1:" + portB,
                     "mgmt.cluster.seeds=127.0.0.1:" + portA);
             Poll.until("a's file collected by b", () -> collected(inB).contains("from a\n"));
+            // a's engine has the cluster's store: its kv's key is read on b.
+            World worldB = b.getBean(World.class);
+            Poll.until("a's kv read on b", () -> read(worldB, "app/greeting").equals(Optional.of("hello from a")));
 
             EngineHealth health = b.getBean(EngineHealth.class);
             Poll.until("b UP", () -> health.report().status() == EngineHealth.Status.UP);
@@ -102,6 +111,15 @@ class MgmtClusterTest {
                     }
                 })
                 .run();
+    }
+
+    /** The key's value, or empty also while the store cannot be asked (a poll asks again). */
+    private static Optional<String> read(World w, String key) {
+        try {
+            return w.get(key).block(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static List<String> collected(Path in) {

@@ -3,6 +3,7 @@ package dev.mgmt.engine.internal;
 import dev.mgmt.api.Claims;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.NeedsKeyValueStore;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Quoted;
@@ -55,16 +56,19 @@ final class GraphCompiler {
      * @throws GraphCompileException listing all problems
      */
     static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup) {
-        return compile(graph, autoEdges, autoGroup, java.util.Set.of());
+        return compile(graph, autoEdges, autoGroup, java.util.Set.of(), false);
     }
 
     /**
      * Compiles, leaving the resources in {@code ungrouped} (pending reversals, which must stay
      * vertices of their own id) out of autogrouping.
      *
+     * @param store whether the engine has a key/value store: without one, a resource that
+     *              {@linkplain NeedsKeyValueStore needs it} is a problem
      * @throws GraphCompileException listing all problems
      */
-    static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup, java.util.Set<ResourceId> ungrouped) {
+    static CompiledGraph compile(Graph graph, boolean autoEdges, boolean autoGroup, java.util.Set<ResourceId> ungrouped,
+                                 boolean store) {
         List<String> problems = new ArrayList<>();
         List<Resource> resources = new ArrayList<>(graph.resources().size());
         Map<ResourceId, Integer> index = new HashMap<>(graph.resources().size() * 2);
@@ -83,6 +87,10 @@ final class GraphCompiler {
             }
             resources.add(r);
             validate(r, id, problems);
+            if (!store && r instanceof NeedsKeyValueStore n) {
+                problems.add(id + ": " + n.storeUse() + " is in a key/value store, and this engine has none: "
+                        + "give it the cluster's (Engine.builder().keyValueStore(world))");
+            }
         }
 
         claims(graph, resources, ungrouped, problems);

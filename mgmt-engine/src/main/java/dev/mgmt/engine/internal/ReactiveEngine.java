@@ -5,6 +5,7 @@ import static dev.mgmt.engine.internal.VertexTransitions.*;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
@@ -65,6 +66,8 @@ public final class ReactiveEngine implements Engine {
     private final boolean noop;
     private final boolean autoEdges;
     private final boolean autoGroup;
+    /** The key/value store resources may need ({@link KeyValueStore}), or null. */
+    private final KeyValueStore store;
     private final Executor work;
     private final Scheduler time;
     /** The engine's own work pool and timer thread when the builder named none; ended by close. */
@@ -103,22 +106,26 @@ public final class ReactiveEngine implements Engine {
     /**
      * Use {@link Engine#builder()}. {@code work} null means a work pool of the engine's own,
      * {@code time} null a timer thread of its own; both end when it closes. {@code stateDir}
-     * null keeps pending reversals in memory only.
+     * null keeps pending reversals in memory only; {@code store} null means none (a resource that
+     * needs one does not compile).
      */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
-                          Scheduler time, java.nio.file.Path stateDir, java.util.function.Supplier<ResourceCodec> codec) {
+                          Scheduler time, java.nio.file.Path stateDir, java.util.function.Supplier<ResourceCodec> codec,
+                          KeyValueStore store) {
         this.noop = noop;
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
+        this.store = store;
         this.permits = new Permits(parallelism);
         this.ownWork = work == null ? WorkPool.forEngine() : null;
         this.work = work == null ? ownWork : task -> work.schedule(task);
         this.ownTime = time == null ? new TimeThread() : null;
         this.time = time == null ? ownTime.scheduler : time;
-        this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
+        this.watchContext = store == null ? reactor.util.context.Context.of(EngineClock.KEY, this.time)
+                : reactor.util.context.Context.of(EngineClock.KEY, this.time, KeyValueStore.KEY, store);
         this.eventTimes = new EventTimes(this.time);
         this.loop = new EngineLoop(this::afterTask);
-        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants, hub.taps()::checks);
+        this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants, hub.taps()::checks, store);
         this.clock = new ConvergedClock(this.time, loop, hub);
         this.view = new LoopView(() -> order, id -> vertices.get(id), permits, () -> report);
         this.reversals = new Reversals(stateDir == null ? null : stateDir.resolve("reversals"),
@@ -127,8 +134,8 @@ public final class ReactiveEngine implements Engine {
     }
 
     /** Compile only; see {@code EngineBuilder.compile}. */
-    public static Compilation compile(Graph graph, boolean autoEdges, boolean autoGroup) {
-        CompiledGraph g = GraphCompiler.compile(graph, autoEdges, autoGroup);
+    public static Compilation compile(Graph graph, boolean autoEdges, boolean autoGroup, boolean store) {
+        CompiledGraph g = GraphCompiler.compile(graph, autoEdges, autoGroup, java.util.Set.of(), store);
         return new Compilation(g.resources, g.edges);
     }
 
@@ -157,7 +164,7 @@ public final class ReactiveEngine implements Engine {
         // Before the first start the loop has no thread, and nothing else touches its state: plan
         // and compile here, so that a graph that does not compile leaves no thread behind.
         Reversals.Plan plan = loop.started() ? loop.call(planning) : planning.get();
-        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet());
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet(), store != null);
         loop.call(() -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException("engine is closed");
@@ -179,7 +186,7 @@ public final class ReactiveEngine implements Engine {
             }
             return reversals.plan(graph, order);
         });
-        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet());
+        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet(), store != null);
         loop.call(() -> {
             if (lifecycle != Lifecycle.RUNNING) {
                 throw new IllegalStateException("engine is closed");

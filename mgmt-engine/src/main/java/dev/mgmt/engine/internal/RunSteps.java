@@ -3,6 +3,7 @@ package dev.mgmt.engine.internal;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.engine.CheckListener;
+import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
@@ -39,6 +40,8 @@ final class RunSteps {
     private final ObjIntConsumer<EngineEvent> post;
     private final IntPredicate wanted;
     private final Supplier<CheckListener[]> checkListeners;
+    /** The engine's key/value store, or null: put in each step's context beside the report receiver. */
+    private final KeyValueStore store;
 
     /**
      * @param time the engine clock, for durations and timeouts
@@ -46,10 +49,12 @@ final class RunSteps {
      * @param post where events go, with their {@link EventTaps} bit; called from worker threads
      * @param wanted whether anyone wants events of a type ({@link EventTaps} bit), so that no event is built for nobody
      * @param checkListeners the listeners of checks ({@code Engine.listenChecks}), read once per check
+     * @param store the key/value store resources may take from their context, or null
      */
     RunSteps(Scheduler time, EventTimes eventTimes, ObjIntConsumer<EngineEvent> post, IntPredicate wanted,
-             Supplier<CheckListener[]> checkListeners) {
+             Supplier<CheckListener[]> checkListeners, KeyValueStore store) {
         this.time = time;
+        this.store = store;
         this.checkListeners = checkListeners;
         this.eventTimes = eventTimes;
         this.post = post;
@@ -129,10 +134,17 @@ final class RunSteps {
                         d -> inner, Disposable::dispose);
             }
             return m.defaultIfEmpty(Boolean.FALSE).map(b -> new Timed(b, start));
-        }).contextWrite(Context.of(Report.KEY, (Consumer<String>) text -> {
+        }).contextWrite(context(v, phase, call)).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+    }
+
+    /** What a step's resource code finds in its context: where its reports go, and the store if any. */
+    private Context context(Vertex v, Phase phase, Call call) {
+        Consumer<String> report = text -> {
             log.info("{}: {}", v.id, text);
             emit(call, EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
-        })).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
+        };
+        return store == null ? Context.of(Report.KEY, report)
+                : Context.of(Report.KEY, report, KeyValueStore.KEY, store);
     }
 
     /** One clock reading for the check's listeners and its event, when anyone wants either. */

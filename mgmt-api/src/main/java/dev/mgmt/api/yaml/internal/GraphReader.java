@@ -95,8 +95,14 @@ public final class GraphReader {
                 case "resources" -> resources = v;
                 case "edges" -> edges = v;
                 case "collect" -> collect = v;
-                case "remote" -> problems.add(t.getKeyNode(), "remote: running graphs on other hosts over SSH "
-                        + "(mgmt's remote execution) is not supported; run mgmt on each host, joined as a cluster");
+                case "remote" -> {
+                    // mgmt reads it only for --remote (run the graph on that host over SSH); its
+                    // `run --yaml` runs such a graph here. So do we, saying so.
+                    scalar(v, "remote");
+                    warnings.add(t.getKeyNode(), "remote: not used: mgmt runs a graph on its remote host over SSH "
+                            + "only with its --remote flag, which mgmt for the JVM does not have; as mgmt's run --yaml "
+                            + "does, this host runs the graph");
+                }
                 default -> problems.add(t.getKeyNode(), "graph: unknown key " + Quoted.of(key) + " (known keys: "
                         + String.join(", ", TOP_KEYS.stream().sorted().toList()) + ")");
             }
