@@ -4,10 +4,14 @@ import dev.mgmt.api.RecvParam;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.SendKey;
 import dev.mgmt.api.SendRecv;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one vertex sends and receives over send/recv edges, loop-confined: the edges in and out
@@ -50,7 +54,7 @@ final class Exchange {
         if (out.length == 0) {
             return null;
         }
-        java.util.Set<SendKey<?>> keys = new java.util.HashSet<>();
+        Set<SendKey<?>> keys = new HashSet<>();
         for (Wire w : out) {
             keys.add(w.key());
         }
@@ -94,8 +98,8 @@ final class Exchange {
         if (why == null && in.length > 0) {
             List<String> problems = r.validate();
             if (!problems.isEmpty()) {
-                why = String.join("; ", problems) + " (received over " + java.util.Arrays.stream(in)
-                        .map(w -> w.declared().toString()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+                why = String.join("; ", problems) + " (received over " + Arrays.stream(in)
+                        .map(w -> w.declared().toString()).collect(Collectors.joining(", ")) + ")";
             }
         }
         Resource next = why == null ? r : declared;

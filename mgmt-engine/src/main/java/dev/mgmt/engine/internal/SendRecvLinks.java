@@ -9,6 +9,7 @@ import dev.mgmt.api.SendRecv;
 import dev.mgmt.api.Sender;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +70,7 @@ final class SendRecvLinks {
         if (links.isEmpty()) {
             return also;
         }
-        Set<ResourceId> out = new java.util.HashSet<>(also);
+        Set<ResourceId> out = new HashSet<>(also);
         for (CompiledGraph.Link l : links) {
             out.add(l.declared().from());
             out.add(l.declared().to());
