@@ -82,6 +82,20 @@ class SendRecvEngineTest {
     }
 
     @Test
+    void anEdgeASwapAddsTakesWhatAnExecThatAlreadyRanPrintedWithoutRunningItAgain() throws Exception {
+        ExecResource gen = sh("gen", "echo run >> runs; echo hello");
+        FileResource out = file("out");
+        try (Engine engine = Engine.builder().build()) {
+            engine.start(Graph.builder().add(gen).build());
+            assertThat(engine.awaitConverged(HANG).isSuccess()).isTrue();
+            engine.swap(Graph.builder().add(gen, out).send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
+            until(() -> "hello\n".equals(read(dir.resolve("out"))), "the file has the output of the run before the swap");
+            assertThat(engine.awaitConverged(HANG).isSuccess()).isTrue();
+            assertThat(Files.readAllLines(dir.resolve("runs"))).as("the command ran once").hasSize(1);
+        }
+    }
+
+    @Test
     void aTimerRefreshRunsTheCommandAgainAndTheFileFollowsOnlyAChange() throws Exception {
         Path input = Files.writeString(dir.resolve("input"), "one\n");
         TimerResource tick = TimerResource.every("tick", Duration.ofMillis(200));

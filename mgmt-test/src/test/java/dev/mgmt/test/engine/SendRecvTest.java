@@ -84,6 +84,19 @@ class SendRecvTest {
     }
 
     @Test
+    void aSwapThatDropsTheEdgeRunsTheReceiverAsDeclared() {
+        FakeSender s = FakeSender.of("s", "hello");
+        FakeReceiver r = FakeReceiver.of("r").withText("declared");
+        Engine engine = mgmt.start(graph(s, r));
+        assertSucceededWithin(engine, Waits.HANG);
+        assertThat(r.applied()).isEqualTo("hello");
+        engine.swap(Graph.builder("sr").add(s.same(), r).edge(s, r).build());
+        Waits.until(() -> "declared".equals(r.applied()), () -> "the declared text applied again");
+        assertSucceededWithin(engine, Waits.HANG);
+        assertThat(r.runs()).containsExactly("check:hello", "apply:hello", "check:declared", "apply:declared");
+    }
+
+    @Test
     void noopSaysWhatWouldChangeWithTheValueReceived() {
         FakeSender s = FakeSender.of("s", "hello");
         FakeReceiver r = FakeReceiver.of("r");
