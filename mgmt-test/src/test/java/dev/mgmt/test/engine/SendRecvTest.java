@@ -53,6 +53,7 @@ class SendRecvTest {
         Waits.until(() -> s.checks() > checks, () -> "the sender ran again");
         assertSucceededWithin(engine, Waits.HANG);
         assertThat(r.runs()).as("the same value again is no event").hasSize(4);
+        assertThat(engine.toDot()).contains("\"fakesend[s]\" -> \"fakerecv[r]\" [ label=\"text -> text\" ]");
         assertThat(received).extracting(e -> e.id() + " " + e.param() + " " + e.from() + "." + e.key())
                 .containsExactly("fakerecv[r] text fakesend[s].text", "fakerecv[r] text fakesend[s].text");
     }
