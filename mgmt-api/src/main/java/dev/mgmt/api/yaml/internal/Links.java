@@ -6,6 +6,7 @@ import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.SendRecv;
+import dev.mgmt.api.Sender;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.CollectSpec;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ final class Links {
         Optional<String> problem = link.problem(declared.get(from), declared.get(to));
         if (problem.isPresent()) {
             // At the end at fault: the sender's key, else the receiver's parameter.
-            boolean sender = dev.mgmt.api.Sender.key(declared.get(from), key).isEmpty();
+            boolean sender = Sender.key(declared.get(from), key).isEmpty();
             problems.add(sender ? send.get() : recv.get(), label + ": " + problem.get());
             return;
         }
