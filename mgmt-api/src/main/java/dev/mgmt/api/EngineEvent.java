@@ -50,6 +50,14 @@ public sealed interface EngineEvent {
     record Changed(Instant time, ResourceId id, int coalesced) implements OfVertex {
     }
 
+    /**
+     * Send/recv: a vertex received a value for {@code param} from {@code from}'s {@code key} that
+     * differs from the one it had, so it runs again with it. The value itself is not in the
+     * event (it may be a secret).
+     */
+    record Received(Instant time, ResourceId id, String param, ResourceId from, String key) implements OfVertex {
+    }
+
     /** A vertex started a run (check, then apply when needed). */
     record RunStarted(Instant time, ResourceId id, boolean refresh) implements OfVertex {
     }

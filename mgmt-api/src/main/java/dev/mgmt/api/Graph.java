@@ -30,6 +30,7 @@ public final class Graph {
     private final String name;
     private final List<Resource> resources;
     private final List<Edge> edges;
+    private final List<SendRecv> sendRecvs;
     private final Map<ResourceId, Resource> byId;
     private final Set<ResourceId> exports;
     private final Map<ResourceId, Set<String>> targets;
@@ -37,12 +38,13 @@ public final class Graph {
     private final Map<ResourceId, String> origins;
     private final Function<ResourceId, String> locator;
 
-    Graph(String name, List<Resource> resources, List<Edge> edges, Set<ResourceId> exports,
+    Graph(String name, List<Resource> resources, List<Edge> edges, List<SendRecv> sendRecvs, Set<ResourceId> exports,
           Map<ResourceId, Set<String>> targets, List<Collect> collects,
           Map<ResourceId, String> origins, Function<ResourceId, String> locator) {
         this.name = name;
         this.resources = List.copyOf(resources);
         this.edges = List.copyOf(edges);
+        this.sendRecvs = List.copyOf(sendRecvs);
         this.exports = Collections.unmodifiableSet(new LinkedHashSet<>(exports));
         Map<ResourceId, Set<String>> directed = new LinkedHashMap<>();
         targets.forEach((id, hosts) -> {
@@ -86,6 +88,14 @@ public final class Graph {
         return edges;
     }
 
+    /**
+     * Every declared send/recv edge, in the order declared: a value one resource sends becomes a
+     * parameter of another (see {@link GraphBuilder#send}). Each also orders its ends.
+     */
+    public List<SendRecv> sendRecvs() {
+        return sendRecvs;
+    }
+
     /** Resources this host exports to the cluster (they are managed here too). */
     public Set<ResourceId> exports() {
         return exports;
@@ -126,6 +136,7 @@ public final class Graph {
         GraphBuilder b = new GraphBuilder(name);
         b.addAll(resources);
         edges.forEach(b::edge);
+        sendRecvs.forEach(b::sendRecv);
         exports.forEach(id -> {
             Set<String> hosts = exportedTo(id);
             if (hosts.isEmpty()) {
@@ -143,8 +154,8 @@ public final class Graph {
     }
 
     /**
-     * Value equality: the same name, resources (by their own equality: parameters and meta) and
-     * edges in the same order, the same exports with the same target hosts, collects and origins
+     * Value equality: the same name, resources (by their own equality: parameters and meta),
+     * edges and send/recv edges in the same order, the same exports with the same target hosts, collects and origins
      * given by name. Origins a YAML reader derives on demand are not compared, so two readings of
      * one file at different lines are equal. {@link Graphs} uses this to drop a graph that would
      * swap in nothing new.
@@ -158,6 +169,7 @@ public final class Graph {
                 && name.equals(g.name)
                 && resources.equals(g.resources)
                 && edges.equals(g.edges)
+                && sendRecvs.equals(g.sendRecvs)
                 && exports.equals(g.exports)
                 && targets.equals(g.targets)
                 && collects.equals(g.collects)
@@ -166,7 +178,7 @@ public final class Graph {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(name, resources, edges, exports, targets, collects, origins);
+        return java.util.Objects.hash(name, resources, edges, sendRecvs, exports, targets, collects, origins);
     }
 
     @Override

@@ -12,13 +12,15 @@ import java.util.function.Function;
 
 /**
  * Builds a {@link Graph}. Edges may name their ends by value or by {@code kind[name]} id;
- * {@link #notifying()} turns the edge just declared into a notify edge.
+ * {@link #notifying()} turns the edge just declared into a notify edge;
+ * {@link #send send(from, key).to(to, param)} declares a send/recv edge.
  */
 public final class GraphBuilder {
 
     private final String name;
     private final List<Resource> resources = new ArrayList<>();
     private final List<Edge> edges = new ArrayList<>();
+    private final List<SendRecv> sendRecvs = new ArrayList<>();
     private final Set<ResourceId> exports = new LinkedHashSet<>();
     /** The hosts each directed export is for; {@link #EVERY_HOST} among them means every host. */
     private final Map<ResourceId, Set<String>> targets = new HashMap<>();
@@ -87,6 +89,48 @@ public final class GraphBuilder {
         int last = edges.size() - 1;
         edges.set(last, edges.get(last).notifying());
         return this;
+    }
+
+    /**
+     * Starts a send/recv edge (mgmt's send/recv): the value {@code from} sends for {@code key}
+     * after each run that ends clean becomes a parameter of the resource named in
+     * {@link Sending#to}. For example
+     * {@code b.send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT)}; a key and a
+     * parameter of different types do not compile.
+     */
+    public <T> Sending<T> send(Resource from, SendKey<T> key) {
+        return new Sending<>(Objects.requireNonNull(from, "from"), Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * Adds a send/recv edge as it is, by names (what YAML and {@link Graph#toBuilder} use); it
+     * orders its ends as an edge does. Compile checks the names and types.
+     */
+    public GraphBuilder sendRecv(SendRecv link) {
+        sendRecvs.add(Objects.requireNonNull(link, "link"));
+        return this;
+    }
+
+    /** The sending end of a send/recv edge; {@link #to} completes it. */
+    public final class Sending<T> {
+        private final Resource from;
+        private final SendKey<T> key;
+
+        private Sending(Resource from, SendKey<T> key) {
+            this.from = from;
+            this.key = key;
+        }
+
+        /**
+         * Completes the edge: {@code to}'s parameter {@code param} receives the value. It also
+         * declares the edge {@code from -> to}, so {@link GraphBuilder#notifying()} may follow.
+         */
+        public <R extends Resource> GraphBuilder to(R to, RecvParam<? super R, ? super T> param) {
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(param, "param");
+            edge(from, to);
+            return sendRecv(new SendRecv(from.id(), key.name(), to.id(), param.name()));
+        }
     }
 
     /**
@@ -180,6 +224,6 @@ public final class GraphBuilder {
 
     /** An immutable graph of what was added so far. */
     public Graph build() {
-        return new Graph(name, resources, edges, exports, targets, collects, origins, locator);
+        return new Graph(name, resources, edges, sendRecvs, exports, targets, collects, origins, locator);
     }
 }

@@ -31,6 +31,8 @@ final class ConsoleReporter {
             out.line(Tone.GOOD, a.id() + ": applied in " + a.took().toMillis() + " ms" + detail(a.id()));
         } else if (e instanceof EngineEvent.Refreshed r) {
             out.line(r.id() + ": refreshed in " + r.took().toMillis() + " ms" + detail(r.id()));
+        } else if (e instanceof EngineEvent.Received r) {
+            out.line(r.id() + ": received " + r.param() + " from " + r.from() + "." + r.key());
         } else if (e instanceof EngineEvent.WouldApply w) {
             out.line(Tone.CHANGED, w.id() + ": would apply (noop)");
         } else if (e instanceof EngineEvent.Failed f) {

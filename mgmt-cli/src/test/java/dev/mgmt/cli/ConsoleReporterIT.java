@@ -3,6 +3,7 @@ package dev.mgmt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.EngineEvent;
+import dev.mgmt.api.ResourceId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,5 +32,13 @@ class ConsoleReporterIT {
                         + "a graph rejected; what ran before keeps running:" + nl
                         + "  file[x]: path: must be absolute" + nl
                         + "the stream of graphs failed; the last graph keeps running: store unreachable" + nl);
+    }
+
+    @Test
+    void aValueReceivedIsSaidWithoutTheValue() {
+        reporter.on(new EngineEvent.Received(Instant.EPOCH, ResourceId.of("file", "out"), "content",
+                ResourceId.of("exec", "gen"), "stdout"));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("file[out]: received content from exec[gen].stdout" + System.lineSeparator());
     }
 }

@@ -38,6 +38,10 @@ final class EventMessages {
         } else if (event instanceof EngineEvent.Failed e) {
             m.put("phase", e.phase().name().toLowerCase(Locale.ROOT));
             m.put("willRetry", e.willRetry());
+        } else if (event instanceof EngineEvent.Received e) {
+            m.put("param", e.param());
+            m.put("from", e.from().toString());
+            m.put("key", e.key());
         } else if (event instanceof EngineEvent.Blocked e) {
             m.put("by", e.by().toString());
         } else if (event instanceof EngineEvent.Converged e) {

@@ -139,6 +139,9 @@ class LivePageHttpIT {
                 new Object[]{new EngineEvent.Blocked(t, new ResourceId("exec", "e"), new ResourceId("file", "x")),
                         "{\"type\":\"Blocked\",\"id\":\"exec[e]\",\"by\":\"file[x]\"}"},
                 new Object[]{new EngineEvent.RunStarted(t, new ResourceId("exec", "e"), false), "{\"type\":\"RunStarted\",\"id\":\"exec[e]\"}"},
+                new Object[]{new EngineEvent.Received(t, new ResourceId("file", "o"), "content", new ResourceId("exec", "e"),
+                        "stdout"), "{\"type\":\"Received\",\"id\":\"file[o]\",\"param\":\"content\",\"from\":\"exec[e]\","
+                        + "\"key\":\"stdout\"}"},
                 new Object[]{new EngineEvent.Converged(t, List.of(new ResourceId("exec", "e")), List.of()),
                         "{\"type\":\"Converged\",\"failed\":[\"exec[e]\"],\"blocked\":[]}"},
                 new Object[]{new EngineEvent.Unconverged(t), "{\"type\":\"Unconverged\"}"},

@@ -27,6 +27,8 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     }
 
     final Vertex vertex;
+    /** What the run sends over send/recv edges; null when no edge takes a value from it. */
+    final RunSink sink;
     private Mono<RunSteps.Outcome> run;
     private final Executor loop;
     private final Returned target;
@@ -41,8 +43,9 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     private boolean cancelled;
     private final Object publishing = new Object();
 
-    Call(Vertex vertex, Executor loop, Returned target) {
+    Call(Vertex vertex, Executor loop, Returned target, RunSink sink) {
         this.vertex = vertex;
+        this.sink = sink;
         this.loop = loop;
         this.target = target;
     }

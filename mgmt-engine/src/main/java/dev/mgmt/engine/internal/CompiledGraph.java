@@ -1,8 +1,11 @@
 package dev.mgmt.engine.internal;
 
 import dev.mgmt.api.Edge;
+import dev.mgmt.api.RecvParam;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.SendKey;
+import dev.mgmt.api.SendRecv;
 import java.util.List;
 import java.util.Map;
 
@@ -20,9 +23,16 @@ final class CompiledGraph {
     final int[][] children;
     /** For each vertex, the {@link EdgeFlags} of each edge to its {@code children}. */
     final byte[][] edgeFlags;
+    /** The send/recv edges, checked: each key and parameter as its resource declares it. */
+    final List<Link> links;
+
+    /** A checked send/recv edge. */
+    record Link(SendRecv declared, SendKey<?> key, RecvParam<?, ?> param) {
+    }
 
     CompiledGraph(String name, List<Resource> resources, Map<ResourceId, Integer> index, List<Edge> edges,
-                  int[][] parents, int[][] children, byte[][] edgeFlags) {
+                  int[][] parents, int[][] children, byte[][] edgeFlags, List<Link> links) {
+        this.links = links;
         this.name = name;
         this.resources = resources;
         this.index = index;

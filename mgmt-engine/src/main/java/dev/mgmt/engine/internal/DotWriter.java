@@ -32,7 +32,7 @@ final class DotWriter {
         vertices.forEach(g::addVertex);
         for (Vertex v : vertices) {
             for (int i = 0; i < v.children.length; i++) {
-                FlaggedEdge e = new FlaggedEdge(v.edgeFlags[i]);
+                FlaggedEdge e = new FlaggedEdge(v.edgeFlags[i], sends(v, v.children[i]));
                 g.addEdge(v, v.children[i], e);
             }
         }
@@ -49,12 +49,15 @@ final class DotWriter {
         });
         exporter.setEdgeAttributeProvider(e -> {
             Map<String, Attribute> a = new LinkedHashMap<>();
+            String sends = e.sends.isEmpty() ? "" : "\\n" + e.sends;
             if (EdgeFlags.notifies(e.flags)) {
                 a.put("style", DefaultAttribute.createAttribute("bold"));
-                a.put("label", DefaultAttribute.createAttribute("notify"));
+                a.put("label", DefaultAttribute.createAttribute("notify" + sends));
             } else if (EdgeFlags.automatic(e.flags)) {
                 a.put("style", DefaultAttribute.createAttribute("dashed"));
-                a.put("label", DefaultAttribute.createAttribute("autoedge"));
+                a.put("label", DefaultAttribute.createAttribute("autoedge" + sends));
+            } else if (!e.sends.isEmpty()) {
+                a.put("label", DefaultAttribute.createAttribute(e.sends));
             }
             return a;
         });
@@ -93,16 +96,35 @@ final class DotWriter {
         };
     }
 
-    /** JGraphT needs one object per edge; this one remembers its {@link EdgeFlags}. */
+    /** The send/recv edges from {@code v} to {@code child}, as {@code stdout -> content}, one a line. */
+    private static String sends(Vertex v, Vertex child) {
+        if (v.exchange == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Exchange.Wire w : v.exchange.out) {
+            if (w.to() == child) {
+                b.append(b.length() == 0 ? "" : "\\n").append(label(w.key().name() + " -> " + w.param().name()));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * JGraphT needs one object per edge; this one remembers its {@link EdgeFlags} and the
+     * send/recv edges it stands for.
+     */
     static final class FlaggedEdge extends DefaultEdge {
         final byte flags;
+        final String sends;
 
         FlaggedEdge() {
-            this((byte) 0);
+            this((byte) 0, "");
         }
 
-        FlaggedEdge(byte flags) {
+        FlaggedEdge(byte flags, String sends) {
             this.flags = flags;
+            this.sends = sends;
         }
     }
 }

@@ -27,7 +27,7 @@ final class EventTaps {
             EngineEvent.Applied.class, EngineEvent.WouldApply.class, EngineEvent.Output.class,
             EngineEvent.Refreshed.class, EngineEvent.Failed.class, EngineEvent.Blocked.class,
             EngineEvent.Converged.class, EngineEvent.Unconverged.class, EngineEvent.GraphSwapped.class,
-            EngineEvent.GraphRejected.class, EngineEvent.GraphStreamFailed.class);
+            EngineEvent.GraphRejected.class, EngineEvent.GraphStreamFailed.class, EngineEvent.Received.class);
 
     static final int WATCH_ARMED = bit(EngineEvent.WatchArmed.class);
     static final int CHANGED = bit(EngineEvent.Changed.class);
@@ -38,6 +38,7 @@ final class EventTaps {
     static final int OUTPUT = bit(EngineEvent.Output.class);
     static final int REFRESHED = bit(EngineEvent.Refreshed.class);
     static final int BLOCKED = bit(EngineEvent.Blocked.class);
+    static final int RECEIVED = bit(EngineEvent.Received.class);
 
     private static final ClassValue<Integer> BITS = new ClassValue<>() {
         @Override

@@ -109,6 +109,7 @@ final class GraphCompiler {
             Edge prior = merged.get(key);
             merged.put(key, prior == null || !prior.notifies() ? e : prior);
         }
+        List<CompiledGraph.Link> links = SendRecvLinks.resolve(graph, resources, index, merged, problems);
 
         // A linear Kahn pass settles the common case; JGraphT only names cycles when there are some.
         if (!acyclic(resources.size(), merged)) {
@@ -124,14 +125,14 @@ final class GraphCompiler {
             }
         }
         if (autoGroup) {
-            AutoGroup.Result grouped = AutoGroup.apply(resources, index, merged, ungrouped);
+            AutoGroup.Result grouped = AutoGroup.apply(resources, index, merged, SendRecvLinks.ends(links, ungrouped));
             if (grouped != null) {
                 resources = grouped.resources();
                 index = grouped.index();
                 merged = grouped.edges();
             }
         }
-        return build(graph.name(), resources, index, merged);
+        return build(graph.name(), resources, index, merged, links);
     }
 
     // An odd multiplier and its inverse mod 2^64: keys stay unique and decodable, and their
@@ -324,7 +325,7 @@ final class GraphCompiler {
     }
 
     private static CompiledGraph build(String name, List<Resource> resources, Map<ResourceId, Integer> index,
-                                       Map<Long, Edge> keyed) {
+                                       Map<Long, Edge> keyed, List<CompiledGraph.Link> links) {
         int n = resources.size();
         int[] inDeg = new int[n];
         int[] outDeg = new int[n];
@@ -350,7 +351,7 @@ final class GraphCompiler {
             children[f][ci[f]++] = t;
         }
         return new CompiledGraph(name, List.copyOf(resources), index, List.copyOf(keyed.values()), parents, children,
-                flags);
+                flags, links);
     }
 
     private static final int[] EMPTY = new int[0];

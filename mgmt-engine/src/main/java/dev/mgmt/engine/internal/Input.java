@@ -6,6 +6,12 @@ enum Input {
     WATCH_ELEMENT,
     /** A parent reached over a notify edge changed something. */
     NOTIFIED,
+    /**
+     * Send/recv: a value it receives differs from the last one (or a swap changed what it
+     * receives), or a swap added an edge that takes a value it has not sent yet. It owes a run,
+     * as for a watch element, but it never arms a watch.
+     */
+    SEND_RECV,
     /** The engine looked at whether it may start; the facts say what holds it back. */
     CONSIDER,
     /** Its call returned successfully. */

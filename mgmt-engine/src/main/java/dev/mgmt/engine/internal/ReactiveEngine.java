@@ -552,6 +552,9 @@ public final class ReactiveEngine implements Engine {
             emit(new EngineEvent.GraphSwapped(now(), added, removed, kept));
             log.info("graph swapped: {} started, {} removed, {} kept", added.size(), removed.size(), kept.size());
         }
+        for (Vertex v : Exchanges.wire(byIndex, cg, this::received)) {
+            fire(v, Input.SEND_RECV, 0);
+        }
         subscribeWatches(fresh);
         // Changed edges can free kept vertices, and removed vertices may have given back permits.
         for (Vertex v : byIndex) {
@@ -733,9 +736,12 @@ public final class ReactiveEngine implements Engine {
         callsInFlight++;
         boolean noopRun = noop || v.meta.noop();
         boolean refresh = (v.marks & RUN_REFRESH) != 0;
-        boolean doRefresh = refresh && v.resource instanceof Refreshable && !noopRun;
-        Call call = new Call(v, loop, this::callReturned);
-        call.of(steps.run(v, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call));
+        // A receiver runs the resource made with the values it received (DESIGN §3, send/recv).
+        Resource r = v.exchange == null ? v.resource : v.exchange.running;
+        String unready = v.exchange == null ? null : v.exchange.unready;
+        boolean doRefresh = refresh && r instanceof Refreshable && !noopRun;
+        Call call = new Call(v, loop, this::callReturned, v.exchange == null ? null : v.exchange.sink());
+        call.of(steps.run(v, r, unready, noopRun, noopRun && upstreamWouldChange(v), doRefresh, call));
         v.call = call;
         emit(EventTaps.RUN_STARTED, () -> new EngineEvent.RunStarted(now(), v.id, refresh));
         try {
@@ -772,7 +778,7 @@ public final class ReactiveEngine implements Engine {
         if (v.state == RunState.REMOVING) {
             fire(v, Input.SUCCEEDED, 0);
         } else if (error == null) {
-            succeeded(v, outcome);
+            succeeded(v, outcome, call.sink);
         } else {
             failed(v, error);
         }
@@ -789,7 +795,7 @@ public final class ReactiveEngine implements Engine {
         }
     }
 
-    private void succeeded(Vertex v, RunSteps.Outcome outcome) {
+    private void succeeded(Vertex v, RunSteps.Outcome outcome, RunSink sink) {
         boolean triggered = (v.marks & RUN_TRIGGERED) != 0;
         v.rearms = 0;
         v.attempts = 0;
@@ -802,6 +808,10 @@ public final class ReactiveEngine implements Engine {
             wouldChange.add(v.id);
         }
         fire(v, Input.SUCCEEDED, 0);
+        // Its values go to its receivers; one that differs from the last received is an event there.
+        for (Vertex r : Exchanges.deliver(v, sink, this::received)) {
+            fire(r, Input.SEND_RECV, 0);
+        }
         if (v.state == RunState.CLEAN && outcome != RunSteps.Outcome.WOULD_APPLY && reversals.isReversal(v)) {
             reversals.done(v.id);
             detach(v);
@@ -855,6 +865,13 @@ public final class ReactiveEngine implements Engine {
                     message(cause));
         }
         fire(v, again ? Input.FAILED_RETRY : Input.FAILED_FINAL, 0);
+    }
+
+    /** A receiver took a value that differs from the one it had; it runs again (SEND_RECV). */
+    private void received(Exchange.Wire w) {
+        log.info("{}: received {} from {}.{}", w.to().id, w.param().name(), w.from().id, w.key().name());
+        emit(EventTaps.RECEIVED, () -> new EngineEvent.Received(now(), w.to().id, w.param().name(), w.from().id,
+                w.key().name()));
     }
 
     // ---------------------------------------------------------------- watch

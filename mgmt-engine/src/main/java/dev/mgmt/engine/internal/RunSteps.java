@@ -8,6 +8,7 @@ import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.SendKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,10 @@ final class RunSteps {
     }
 
     /**
+     * @param r        the resource to run: the vertex's own, or the one made with the values it
+     *                 received over send/recv edges
+     * @param unready  why it cannot run (a value to receive is missing or invalid), or null: the
+     *                 run fails at once with it, or in noop with {@code upstream} would apply
      * @param upstream in noop: a vertex this one depends on would change in this run, so a check
      *                 failing with {@link MissingPrerequisite} counts as "would apply" (what is
      *                 missing may be what that change provides)
@@ -69,8 +74,17 @@ final class RunSteps {
      *                 (it still counts as in flight until the resource's code has let go), and
      *                 from then on the run's events are dropped
      */
-    Mono<Outcome> run(Vertex v, boolean noop, boolean upstream, boolean refresh, Call call) {
-        Resource r = v.resource;
+    Mono<Outcome> run(Vertex v, Resource r, String unready, boolean noop, boolean upstream, boolean refresh,
+                      Call call) {
+        if (unready != null) {
+            // A value it receives is missing: in noop, one that what it depends on would send.
+            if (noop && upstream) {
+                emit(call, EventTaps.WOULD_APPLY, () -> new EngineEvent.WouldApply(now(), v.id));
+                log.info("{}: would apply once it has received its values (now: {})", v.id, unready);
+                return Mono.just(Outcome.WOULD_APPLY);
+            }
+            return Mono.error(new StepFailure(Phase.CHECK, new IllegalStateException(unready)));
+        }
         Mono<Timed> check = step(v, Phase.CHECK, r::check, call);
         if (noop && upstream) {
             check = check.onErrorResume(e -> missing(e) != null, e -> {
@@ -81,7 +95,7 @@ final class RunSteps {
         return check.flatMap(ok -> {
             checked(v, ok, call);
             if (ok.value) {
-                return refresh(v, refresh, false, call);
+                return refresh(v, r, refresh, false, call);
             }
             if (noop) {
                 emit(call, EventTaps.WOULD_APPLY, () -> new EngineEvent.WouldApply(now(), v.id));
@@ -92,7 +106,7 @@ final class RunSteps {
                 Duration took = since(applied.start);
                 emit(call, EventTaps.APPLIED, () -> new EngineEvent.Applied(now(), v.id, took));
                 log.info("{}: applied in {} ms", v.id, took.toMillis());
-                return refresh(v, refresh, true, call);
+                return refresh(v, r, refresh, true, call);
             });
         });
     }
@@ -106,11 +120,11 @@ final class RunSteps {
         return null;
     }
 
-    private Mono<Outcome> refresh(Vertex v, boolean refresh, boolean applied, Call call) {
+    private Mono<Outcome> refresh(Vertex v, Resource r, boolean refresh, boolean applied, Call call) {
         if (!refresh) {
             return Mono.just(applied ? Outcome.APPLIED : Outcome.NOTHING);
         }
-        Refreshable rf = (Refreshable) v.resource;
+        Refreshable rf = (Refreshable) r;
         return step(v, Phase.REFRESH, () -> rf.refresh().thenReturn(Boolean.TRUE), call).map(done -> {
             Duration took = since(done.start);
             emit(call, EventTaps.REFRESHED, () -> new EngineEvent.Refreshed(now(), v.id, took));
@@ -137,14 +151,20 @@ final class RunSteps {
         }).contextWrite(context(v, phase, call)).onErrorMap(e -> !(e instanceof StepFailure), e -> new StepFailure(phase, e));
     }
 
-    /** What a step's resource code finds in its context: where its reports go, and the store if any. */
+    /**
+     * What a step's resource code finds in its context: where its reports go, the store if any,
+     * and the run's sink of sent values if an edge takes any.
+     */
     private Context context(Vertex v, Phase phase, Call call) {
         Consumer<String> report = text -> {
             log.info("{}: {}", v.id, text);
             emit(call, EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
         };
-        return store == null ? Context.of(Report.KEY, report)
-                : Context.of(Report.KEY, report, KeyValueStore.KEY, store);
+        Context c = Context.of(Report.KEY, report);
+        if (store != null) {
+            c = c.put(KeyValueStore.KEY, store);
+        }
+        return call.sink == null ? c : c.put(SendKey.SINK, call.sink);
     }
 
     /** One clock reading for the check's listeners and its event, when anyone wants either. */

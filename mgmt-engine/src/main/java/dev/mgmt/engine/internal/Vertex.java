@@ -57,6 +57,8 @@ final class Vertex implements CoreSubscriber<Object> {
     Vertex predecessor;
     /** The vertex that waits for this removed one's call to return. */
     Vertex successor;
+    /** What it sends and receives over send/recv edges; null when it is at the end of none. */
+    Exchange exchange;
 
     /** Counted by a watch thread; a burst of watch elements makes one loop task, which takes the count. */
     private volatile int signalled;

@@ -89,6 +89,7 @@ final class VertexTransitions {
             case FAILED -> failed(marks, in, facts);
             case WATCH_FAILED -> switch (in) {
                 case NOTIFIED -> stay(s, marks | REFRESH);
+                case SEND_RECV -> stay(s, marks | DIRTY);
                 case REMOVE -> go(REMOVED, marks, A_CLOSE);
                 default -> stay(s, marks);
             };
@@ -105,6 +106,7 @@ final class VertexTransitions {
             // Arming: nothing is known about the real state yet, so it must be checked.
             case WATCH_ELEMENT -> go(PENDING, marks | DIRTY, A_ARMED | A_RESET_BUDGET | A_CONSIDER);
             case NOTIFIED -> stay(UNARMED, marks | REFRESH);
+            case SEND_RECV -> stay(UNARMED, marks | DIRTY);
             case TIMER -> stay(UNARMED, marks, A_RESUBSCRIBE);
             case WATCH_RETRY -> stay(UNARMED, marks, A_SCHEDULE_RESUBSCRIBE);
             case WATCH_GAVE_UP -> go(WATCH_FAILED, marks, A_CANCEL_TIMER);
@@ -119,6 +121,7 @@ final class VertexTransitions {
         return switch (in) {
             case WATCH_ELEMENT -> stay(s, marks | element(facts));
             case NOTIFIED -> stay(s, marks | REFRESH);
+            case SEND_RECV -> stay(s, marks | DIRTY);
             case CONSIDER -> consider(s, marks, facts, leave);
             case TIMER -> s == LIMITED ? go(PENDING, marks, A_CONSIDER) : stay(s, marks);
             case WATCH_RETRY -> go(UNARMED, marks, leave | A_SCHEDULE_RESUBSCRIBE);
@@ -149,6 +152,7 @@ final class VertexTransitions {
                     ? stay(RUNNING, (marks & ~WATCH_DOWN) | DIRTY, A_ARMED)
                     : stay(RUNNING, marks | element(facts));
             case NOTIFIED -> stay(RUNNING, marks | REFRESH);
+            case SEND_RECV -> stay(RUNNING, marks | DIRTY);
             case SUCCEEDED -> returned(marks & ~IN_RUN, A_RETURNED, (marks & OWED) != 0 ? PENDING : CLEAN, facts);
             case FAILED_RETRY -> returned(handBack(marks), A_RETURNED, RETRY_WAIT, facts);
             case FAILED_FINAL -> (marks & OWED) != 0
@@ -198,6 +202,7 @@ final class VertexTransitions {
         return switch (in) {
             case WATCH_ELEMENT -> stay(s, marks | element(facts));
             case NOTIFIED -> stay(s, marks | REFRESH);
+            case SEND_RECV -> stay(s, marks | DIRTY);
             case TIMER -> go(PENDING, marks, A_CONSIDER | (s == REARM_WAIT ? A_RESET_BUDGET : 0));
             case WATCH_RETRY -> go(UNARMED, marks, A_SCHEDULE_RESUBSCRIBE);
             case WATCH_GAVE_UP -> go(WATCH_FAILED, marks, A_CANCEL_TIMER);
@@ -210,6 +215,7 @@ final class VertexTransitions {
         return switch (in) {
             case WATCH_ELEMENT -> go(PENDING, marks | element(facts), A_CONSIDER);
             case NOTIFIED -> go(PENDING, marks | REFRESH, A_CONSIDER);
+            case SEND_RECV -> go(PENDING, marks | DIRTY, A_CONSIDER);
             case WATCH_RETRY -> go(UNARMED, marks, A_SCHEDULE_RESUBSCRIBE);
             case WATCH_GAVE_UP -> go(WATCH_FAILED, marks, 0);
             case REMOVE -> go(REMOVED, marks, A_CANCEL_WATCH | A_CLOSE);
@@ -221,15 +227,21 @@ final class VertexTransitions {
         return switch (in) {
             // DESIGN §4: the next watch element re-arms a failed vertex with a fresh budget;
             // repeated re-arms are spaced out, and the vertex is waiting, not failed, meanwhile.
-            case WATCH_ELEMENT -> (facts & F_BACKOFF) != 0
-                    ? go(REARM_WAIT, marks | element(facts), A_SCHEDULE_REARM)
-                    : go(PENDING, marks | element(facts), A_RESET_BUDGET | A_REARMED | A_CONSIDER);
+            case WATCH_ELEMENT -> rearm(marks | element(facts), facts);
+            // A new value received may be what it failed for: re-armed as by a watch element.
+            case SEND_RECV -> rearm(marks | DIRTY, facts);
             case NOTIFIED -> stay(FAILED, marks | REFRESH);
             case WATCH_RETRY -> go(UNARMED, marks, A_SCHEDULE_RESUBSCRIBE);
             case WATCH_GAVE_UP -> go(WATCH_FAILED, marks, 0);
             case REMOVE -> go(REMOVED, marks, A_CANCEL_WATCH | A_CLOSE);
             default -> stay(FAILED, marks);
         };
+    }
+
+    private static Step rearm(int marks, int facts) {
+        return (facts & F_BACKOFF) != 0
+                ? go(REARM_WAIT, marks, A_SCHEDULE_REARM)
+                : go(PENDING, marks, A_RESET_BUDGET | A_REARMED | A_CONSIDER);
     }
 
     /** What a watch element does to a vertex, as {@code EngineEvent.Changed} reports it. */

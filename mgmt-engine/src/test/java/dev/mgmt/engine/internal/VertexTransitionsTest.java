@@ -5,6 +5,7 @@ import static dev.mgmt.engine.internal.Input.FAILED_FINAL;
 import static dev.mgmt.engine.internal.Input.FAILED_RETRY;
 import static dev.mgmt.engine.internal.Input.NOTIFIED;
 import static dev.mgmt.engine.internal.Input.REMOVE;
+import static dev.mgmt.engine.internal.Input.SEND_RECV;
 import static dev.mgmt.engine.internal.Input.SUCCEEDED;
 import static dev.mgmt.engine.internal.Input.TIMER;
 import static dev.mgmt.engine.internal.Input.WATCH_ELEMENT;
@@ -120,6 +121,8 @@ class VertexTransitionsTest {
         given(UNARMED, REFRESH, WATCH_ELEMENT, F_TRIGGER).then(PENDING, DIRTY | REFRESH,
                 A_RESET_BUDGET | A_ARMED | A_CONSIDER, "a refresh owed from before is kept; arming never triggers"),
         given(UNARMED, NONE, NOTIFIED, NONE).then(UNARMED, REFRESH, NONE, "owed until it runs"),
+        given(UNARMED, NONE, SEND_RECV, NONE).then(UNARMED, DIRTY, NONE,
+                "a value received never arms the watch; arming runs it"),
         given(UNARMED, NONE, TIMER, NONE).then(UNARMED, NONE, A_RESUBSCRIBE, "the watch is subscribed again"),
         given(UNARMED, NONE, WATCH_RETRY, NONE).then(UNARMED, NONE, A_SCHEDULE_RESUBSCRIBE, ""),
         given(UNARMED, NONE, WATCH_GAVE_UP, NONE).then(WATCH_FAILED, NONE, A_CANCEL_TIMER, ""),
@@ -130,6 +133,8 @@ class VertexTransitionsTest {
         given(PENDING, DIRTY, WATCH_ELEMENT, F_TRIGGER).then(PENDING, DIRTY | TRIGGERED, NONE,
                 "a Trigger's event will refresh its notify children"),
         given(PENDING, DIRTY, NOTIFIED, NONE).then(PENDING, DIRTY | REFRESH, NONE, ""),
+        given(PENDING, REFRESH, SEND_RECV, NONE).then(PENDING, DIRTY | REFRESH, NONE,
+                "a value received is an event: it runs with the latest value"),
         given(PENDING, DIRTY, CONSIDER, F_HELD).then(PENDING, DIRTY, NONE,
                 "a parent is not clean, a child runs, or the old call of its id is in flight"),
         given(PENDING, DIRTY, CONSIDER, F_HELD | F_NO_PERMIT | F_NO_TOKEN).then(PENDING, DIRTY, NONE,
@@ -151,6 +156,7 @@ class VertexTransitionsTest {
         // QUEUED: waits in the first-come queue for its permits.
         given(QUEUED, DIRTY, WATCH_ELEMENT, NONE).then(QUEUED, DIRTY, NONE, ""),
         given(QUEUED, DIRTY, NOTIFIED, NONE).then(QUEUED, DIRTY | REFRESH, NONE, ""),
+        given(QUEUED, REFRESH, SEND_RECV, NONE).then(QUEUED, DIRTY | REFRESH, NONE, ""),
         given(QUEUED, DIRTY, CONSIDER, F_NO_PERMIT).then(QUEUED, DIRTY, NONE, "keeps its place in the queue"),
         given(QUEUED, DIRTY, CONSIDER, F_HELD).then(PENDING, DIRTY, A_DEQUEUE, "a parent went dirty meanwhile"),
         given(QUEUED, DIRTY, CONSIDER, F_NO_TOKEN).then(LIMITED, DIRTY, A_DEQUEUE | A_SCHEDULE_TOKEN, ""),
@@ -162,6 +168,7 @@ class VertexTransitionsTest {
         // LIMITED: waits for a token of its meta.limit bucket.
         given(LIMITED, DIRTY, WATCH_ELEMENT, NONE).then(LIMITED, DIRTY, NONE, ""),
         given(LIMITED, DIRTY, NOTIFIED, NONE).then(LIMITED, DIRTY | REFRESH, NONE, ""),
+        given(LIMITED, REFRESH, SEND_RECV, NONE).then(LIMITED, DIRTY | REFRESH, NONE, ""),
         given(LIMITED, DIRTY, TIMER, NONE).then(PENDING, DIRTY, A_CONSIDER, "a token is due: ask again"),
         given(LIMITED, DIRTY, CONSIDER, F_NO_TOKEN).then(LIMITED, DIRTY, NONE,
                 "the engine never sends CONSIDER here (only in PENDING and QUEUED)"),
@@ -178,6 +185,8 @@ class VertexTransitionsTest {
                 "the owed run: it happens after this one, whatever its outcome"),
         given(RUNNING, RUN_DIRTY, WATCH_ELEMENT, F_TRIGGER).then(RUNNING, DIRTY | TRIGGERED | RUN_DIRTY, NONE, ""),
         given(RUNNING, RUN_DIRTY, NOTIFIED, NONE).then(RUNNING, REFRESH | RUN_DIRTY, NONE, ""),
+        given(RUNNING, RUN_DIRTY, SEND_RECV, NONE).then(RUNNING, DIRTY | RUN_DIRTY, NONE,
+                "a swap changed what it receives during the run: an owed run"),
         given(RUNNING, RUN_DIRTY, SUCCEEDED, NONE).then(CLEAN, NONE, A_RETURNED, ""),
         given(RUNNING, DIRTY | RUN_DIRTY, SUCCEEDED, NONE).then(PENDING, DIRTY, A_RETURNED | A_CONSIDER,
                 "the owed run"),
@@ -219,6 +228,8 @@ class VertexTransitionsTest {
         // RETRY_WAIT: waits meta.delay after a failed run.
         given(RETRY_WAIT, DIRTY, WATCH_ELEMENT, F_TRIGGER).then(RETRY_WAIT, DIRTY | TRIGGERED, NONE, ""),
         given(RETRY_WAIT, DIRTY, NOTIFIED, NONE).then(RETRY_WAIT, DIRTY | REFRESH, NONE, ""),
+        given(RETRY_WAIT, REFRESH, SEND_RECV, NONE).then(RETRY_WAIT, DIRTY | REFRESH, NONE,
+                "the retry runs with the new value"),
         given(RETRY_WAIT, DIRTY, TIMER, NONE).then(PENDING, DIRTY, A_CONSIDER, "the retry, same budget"),
         given(RETRY_WAIT, DIRTY, WATCH_RETRY, NONE).then(UNARMED, DIRTY, A_SCHEDULE_RESUBSCRIBE,
                 "the new timer replaces the retry's"),
@@ -228,6 +239,7 @@ class VertexTransitionsTest {
         // REARM_WAIT: failed, then an event came; waits the re-arm backoff.
         given(REARM_WAIT, DIRTY, WATCH_ELEMENT, NONE).then(REARM_WAIT, DIRTY, NONE, ""),
         given(REARM_WAIT, DIRTY, NOTIFIED, NONE).then(REARM_WAIT, DIRTY | REFRESH, NONE, ""),
+        given(REARM_WAIT, REFRESH, SEND_RECV, NONE).then(REARM_WAIT, DIRTY | REFRESH, NONE, ""),
         given(REARM_WAIT, DIRTY, TIMER, F_BACKOFF).then(PENDING, DIRTY, A_RESET_BUDGET | A_CONSIDER,
                 "the re-arm, fresh budget"),
         given(REARM_WAIT, DIRTY, WATCH_RETRY, NONE).then(UNARMED, DIRTY, A_SCHEDULE_RESUBSCRIBE, ""),
@@ -239,6 +251,8 @@ class VertexTransitionsTest {
         given(CLEAN, NONE, WATCH_ELEMENT, NONE).then(PENDING, DIRTY, A_CONSIDER, ""),
         given(CLEAN, NONE, WATCH_ELEMENT, F_TRIGGER).then(PENDING, DIRTY | TRIGGERED, A_CONSIDER, ""),
         given(CLEAN, NONE, NOTIFIED, NONE).then(PENDING, REFRESH, A_CONSIDER, "a notify parent changed something"),
+        given(CLEAN, NONE, SEND_RECV, NONE).then(PENDING, DIRTY, A_CONSIDER,
+                "a value received differs from the last one: an event"),
         given(CLEAN, NONE, WATCH_RETRY, NONE).then(UNARMED, NONE, A_SCHEDULE_RESUBSCRIBE, ""),
         given(CLEAN, NONE, WATCH_GAVE_UP, NONE).then(WATCH_FAILED, NONE, NONE, ""),
         given(CLEAN, NONE, REMOVE, NONE).then(REMOVED, NONE, A_CANCEL_WATCH | A_CLOSE, ""),
@@ -251,6 +265,10 @@ class VertexTransitionsTest {
         given(FAILED, DIRTY, WATCH_ELEMENT, F_BACKOFF).then(REARM_WAIT, DIRTY, A_SCHEDULE_REARM,
                 "re-armed before: waits, shown WAITING, not FAILED (defect 6)"),
         given(FAILED, DIRTY, NOTIFIED, NONE).then(FAILED, DIRTY | REFRESH, NONE, "a notify does not re-arm"),
+        given(FAILED, NONE, SEND_RECV, NONE).then(PENDING, DIRTY, A_RESET_BUDGET | A_CONSIDER | A_REARMED,
+                "a new value may be what it failed for: re-armed as by a watch element"),
+        given(FAILED, NONE, SEND_RECV, F_BACKOFF | F_TRIGGER).then(REARM_WAIT, DIRTY, A_SCHEDULE_REARM,
+                "the re-arm backoff holds; a value never triggers"),
         given(FAILED, DIRTY, TIMER, NONE).then(FAILED, DIRTY, NONE, ""),
         given(FAILED, DIRTY, WATCH_RETRY, NONE).then(UNARMED, DIRTY, A_SCHEDULE_RESUBSCRIBE,
                 "arming again will run it"),
@@ -262,6 +280,7 @@ class VertexTransitionsTest {
                 "never resurrected (defect 3)"),
         given(WATCH_FAILED, DIRTY, TIMER, NONE).then(WATCH_FAILED, DIRTY, NONE, "never resurrected (defect 3)"),
         given(WATCH_FAILED, DIRTY, NOTIFIED, NONE).then(WATCH_FAILED, DIRTY | REFRESH, NONE, ""),
+        given(WATCH_FAILED, NONE, SEND_RECV, NONE).then(WATCH_FAILED, DIRTY, NONE, "owed; only a swap revives it"),
         given(WATCH_FAILED, DIRTY, REMOVE, NONE).then(REMOVED, DIRTY, A_CLOSE, ""),
 
         // REMOVING: left the graph while its call was in flight.
@@ -443,7 +462,8 @@ class VertexTransitionsTest {
     void watchFailedIgnoresEverythingButANotifyAndRemove() {
         forAll("WATCH_FAILED stays WATCH_FAILED without doing anything (defect 3)", c -> c.from != WATCH_FAILED
                 || c.input == REMOVE || c.to == WATCH_FAILED && c.actions == 0
-                && (c.marksAfter == c.marks || c.input == NOTIFIED && c.marksAfter == (c.marks | REFRESH)));
+                && (c.marksAfter == c.marks || c.input == NOTIFIED && c.marksAfter == (c.marks | REFRESH)
+                        || c.input == SEND_RECV && c.marksAfter == (c.marks | DIRTY)));
     }
 
     @Test
@@ -470,7 +490,8 @@ class VertexTransitionsTest {
                 || same(c, VertexTransitions.next(c.from, c.marks, c.input, c.facts & ~HOLDS)));
         forAll("TRIGGER matters only for an element", c -> c.input == WATCH_ELEMENT
                 || same(c, VertexTransitions.next(c.from, c.marks, c.input, c.facts & ~F_TRIGGER)));
-        forAll("BACKOFF matters only for a re-arm", c -> c.from == FAILED && c.input == WATCH_ELEMENT
+        forAll("BACKOFF matters only for a re-arm", c -> c.from == FAILED && (c.input == WATCH_ELEMENT
+                        || c.input == SEND_RECV)
                 || c.from == RUNNING && c.input == FAILED_FINAL
                 || same(c, VertexTransitions.next(c.from, c.marks, c.input, c.facts & ~F_BACKOFF)));
     }

@@ -11,6 +11,8 @@ import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
+import dev.mgmt.api.SendKey;
+import dev.mgmt.api.Sender;
 import dev.mgmt.api.Uid;
 import dev.mgmt.api.codec.DurationParams;
 import dev.mgmt.resources.linux.internal.CommandFailedException;
@@ -19,6 +21,7 @@ import dev.mgmt.resources.linux.internal.Irreversible;
 import dev.mgmt.resources.linux.internal.LegacyKeys;
 import dev.mgmt.resources.linux.internal.Commands;
 import dev.mgmt.resources.linux.internal.LineWatch;
+import dev.mgmt.resources.linux.internal.SentOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +79,19 @@ import reactor.core.publisher.Mono;
  * own examples also wrote {@code pollint: 0} and {@code state: present}; both are accepted (use
  * {@code meta.poll} for polling), and any other value for them is an error.
  *
- * <p>Equality covers the parameters and meta; whether the command has run, and the watch
- * process, are run state outside equality.
+ * <p><b>Send/recv</b> (see {@link Sender}): after every run that ends clean an exec sends what
+ * its {@code cmd} printed when it last ran, as mgmt does: {@link #STDOUT}, {@link #STDERR} and
+ * {@link #OUTPUT} (both, in the order read), each exactly as printed (trailing newline
+ * included; nothing is trimmed), and {@link #EXIT_STATUS}. A run that did not run the command
+ * (it already ran, or a guard said there was nothing to do) sends the last run's values again.
+ * When the command has not run since mgmt started, nothing is sent and a receiver fails saying
+ * so, as in mgmt. Output over {@link SentOutput#LIMIT} bytes, output that is not UTF-8 text,
+ * and output a background process still held open after the command exited are not sent
+ * either; the receiver's failure says which. Only the output of {@code cmd} is sent, never a
+ * guard's.
+ *
+ * <p>Equality covers the parameters and meta; whether the command has run, its last output,
+ * and the watch process, are run state outside equality.
  *
  * <pre>{@code
  * ExecResource make = ExecResource.builder("build")
@@ -87,10 +101,22 @@ import reactor.core.publisher.Mono;
  *         .build();
  * }</pre>
  */
-public final class ExecResource implements Resource, Refreshable, Reversible, Collectable {
+public final class ExecResource implements Resource, Refreshable, Reversible, Collectable, Sender {
 
     /** The kind name, {@code exec}. */
     public static final String KIND = "exec";
+    /** Sent: standard output and error of {@code cmd}, in the order read ({@code output} in YAML, as mgmt). */
+    public static final SendKey<String> OUTPUT = SendKey.of("output", String.class);
+    /** Sent: standard output of {@code cmd}, exactly as printed ({@code stdout} in YAML, as mgmt). */
+    public static final SendKey<String> STDOUT = SendKey.of("stdout", String.class);
+    /** Sent: standard error of {@code cmd} ({@code stderr} in YAML, as mgmt). */
+    public static final SendKey<String> STDERR = SendKey.of("stderr", String.class);
+    /**
+     * Sent: the exit status of {@code cmd} ({@code exitstatus} in YAML; ours, not mgmt's). A run
+     * whose command exits non-zero fails and sends nothing, so it is 0 today.
+     */
+    public static final SendKey<Integer> EXIT_STATUS = SendKey.of("exitstatus", Integer.class);
+    private static final List<SendKey<?>> SENDS = List.of(OUTPUT, STDOUT, STDERR, EXIT_STATUS);
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.exec");
     private static final Object ARMED = "armed";
@@ -117,6 +143,12 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
     private final AtomicLong requests = new AtomicLong();
     private volatile long ranFor = -1;
     private volatile boolean appliedThisRun;
+    /** What the command printed when it last ran successfully; null until it has. */
+    private volatile Sent last;
+
+    /** What a successful run of {@code cmd} sends. */
+    private record Sent(SentOutput.Text output, SentOutput.Text stdout, SentOutput.Text stderr, int status) {
+    }
 
     private ExecResource(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -436,10 +468,38 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
         return Mono.defer(() -> {
             appliedThisRun = false;
             if (ranFor == requests.get()) {
-                return Mono.just(Boolean.TRUE);
+                return sendLast("").thenReturn(Boolean.TRUE);
             }
-            return guardsSayDone();
+            return guardsSayDone().flatMap(done -> done
+                    ? sendLast("a guard said there was nothing to do").thenReturn(Boolean.TRUE)
+                    : Mono.just(Boolean.FALSE));
         });
+    }
+
+    /** The keys this exec sends; see the class description. */
+    @Override
+    public List<SendKey<?>> sends() {
+        return SENDS;
+    }
+
+    /** Sends the last run's values again, or, when the command has not run yet, why there are none. */
+    private Mono<Void> sendLast(String why) {
+        Sent s = last;
+        if (s != null) {
+            return send(s);
+        }
+        String none = "cmd has not run since mgmt started" + (why.isEmpty() ? "" : " (" + why + ")");
+        return Mono.when(OUTPUT.withhold(none), STDOUT.withhold(none), STDERR.withhold(none),
+                EXIT_STATUS.withhold(none));
+    }
+
+    private static Mono<Void> send(Sent s) {
+        return Mono.when(text(OUTPUT, s.output()), text(STDOUT, s.stdout()), text(STDERR, s.stderr()),
+                EXIT_STATUS.send(s.status()));
+    }
+
+    private static Mono<Void> text(SendKey<String> key, SentOutput.Text t) {
+        return t.value() != null ? key.send(t.value()) : key.withhold(t.why());
     }
 
     private Mono<Boolean> guardsSayDone() {
@@ -510,7 +570,9 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
                     return said.then(Mono.error(new CommandFailedException(this + ": " + r.failure())));
                 }
                 ranFor = request;
-                return said;
+                Sent s = new Sent(r.sent().output(), r.sent().stdout(), r.sent().stderr(), r.status());
+                last = s;
+                return said.then(send(s));
             });
         });
     }

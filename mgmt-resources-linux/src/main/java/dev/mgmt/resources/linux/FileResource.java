@@ -9,9 +9,13 @@ import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.Placeable;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.api.Receiver;
+import dev.mgmt.api.RecvParam;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
+import dev.mgmt.api.SendKey;
+import dev.mgmt.api.Sender;
 import dev.mgmt.api.Uid;
 import dev.mgmt.api.Warnings;
 import dev.mgmt.resources.linux.internal.AccountNames;
@@ -19,6 +23,7 @@ import dev.mgmt.resources.linux.internal.CollectedFiles;
 import dev.mgmt.resources.linux.internal.FileSync;
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import dev.mgmt.resources.linux.internal.Irreversible;
+import dev.mgmt.resources.linux.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -87,10 +92,19 @@ import reactor.core.publisher.Mono;
  * <p><b>Reversal</b> ({@code meta.reverse}, and a collected file whose export is withdrawn): a
  * file or directory that exists is removed; see {@link #reversed()}. An absent one has none.
  *
+ * <p><b>Send/recv</b> (see {@link Sender}, {@link Receiver}): after every run that ends clean a
+ * file sends {@link #CONTENT_SHA256}, the SHA-256 of its content in lower-case hex (of
+ * {@code content} when it manages content, else read from the file, through
+ * {@code O_NOFOLLOW}, only when an edge takes it); a directory or an absent file sends none and
+ * says why. It can receive {@link #CONTENT} and {@link #MODE}: the value received replaces the
+ * parameter (a received {@code content} with a {@code source} set is an error of the run, as
+ * both set in YAML would be).
+ *
  * <p>Equality covers the parameters and meta.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class FileResource implements Resource, Reversible, Claims, Collectable, Placeable, Warnings {
+public final class FileResource implements Resource, Reversible, Claims, Collectable, Placeable, Warnings, Sender,
+        Receiver {
 
     public static final String KIND = "file";
     /** UID kind a package provides for each path it ships; a file at that path seeks it. */
@@ -98,6 +112,17 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     /** Claim kind of the path a file manages (see {@link #claims()}). */
     public static final String CLAIM = "path";
     private static final Set<String> PEER_SAFE = Set.of("path", "content", "mode");
+
+    /** Sent: the SHA-256 of the file's content, 64 lower-case hex digits ({@code sha256} in YAML). */
+    public static final SendKey<String> CONTENT_SHA256 = SendKey.of("sha256", String.class);
+    /** Received: the file's exact text, as {@code content} ({@code content} in YAML). */
+    public static final RecvParam<FileResource, String> CONTENT =
+            RecvParam.of(FileResource.class, "content", String.class, FileResource::withContent);
+    /** Received: the octal mode, as {@code mode} ({@code mode} in YAML). */
+    public static final RecvParam<FileResource, String> MODE =
+            RecvParam.of(FileResource.class, "mode", String.class, FileResource::withMode);
+    private static final List<SendKey<?>> SENDS = List.of(CONTENT_SHA256);
+    private static final List<RecvParam<?, ?>> RECEIVES = List.of(CONTENT, MODE);
 
     /** Whether the path should exist. */
     public enum State {
@@ -196,6 +221,26 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     /** This resource with other meta parameters. */
     public FileResource withMeta(Meta meta) {
         return toBuilder().meta(meta).build();
+    }
+
+    /** This resource with {@code content} (null: content not managed). */
+    public FileResource withContent(String content) {
+        return toBuilder().content(content).build();
+    }
+
+    /** This resource with {@code mode} (null: mode not managed). */
+    public FileResource withMode(String mode) {
+        return toBuilder().mode(mode).build();
+    }
+
+    @Override
+    public List<SendKey<?>> sends() {
+        return SENDS;
+    }
+
+    @Override
+    public List<RecvParam<?, ?>> receives() {
+        return RECEIVES;
     }
 
     @Override
@@ -377,13 +422,25 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
 
     @Override
     public Mono<Boolean> check() {
-        return Mono.fromCallable(() -> sync().check());
+        return Mono.fromCallable(() -> sync().check()).flatMap(ok -> ok ? sendHash().thenReturn(true) : Mono.just(false));
     }
 
     @Override
     public Mono<Void> apply() {
         return Mono.fromCallable(() -> sync().apply())
-                .flatMap(changes -> changes.isEmpty() ? Mono.empty() : Report.say(String.join(", ", changes)));
+                .flatMap(changes -> changes.isEmpty() ? Mono.empty() : Report.say(String.join(", ", changes)))
+                .then(Mono.defer(this::sendHash));
+    }
+
+    /** What this file sends once its real state matches. */
+    private Mono<Void> sendHash() {
+        if (state == State.ABSENT) {
+            return CONTENT_SHA256.withhold(this + " is absent");
+        }
+        if (directory()) {
+            return CONTENT_SHA256.withhold(this + " is a directory");
+        }
+        return CONTENT_SHA256.sendLazily(() -> content != null ? Sha256.hex(contentBytes()) : Sha256.ofFile(target()));
     }
 
     /** {@code file:<path>}, with the trailing {@code /} of a directory. */

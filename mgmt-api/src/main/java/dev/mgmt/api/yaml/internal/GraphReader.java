@@ -50,6 +50,8 @@ public final class GraphReader {
     private final Mappings mappings;
     private final ResourceDecoder decoder;
     private final Map<ResourceId, Integer> lines = new HashMap<>();
+    /** Every resource decoded, for the checks of send/recv edges. */
+    private final Map<ResourceId, Resource> decoded = new HashMap<>();
     private final Map<ResourceId, Map<String, Integer>> keyLines = new HashMap<>();
     /** Resources declared but not decoded: edges to them say nothing more (the cause is said once). */
     private final Set<ResourceId> failed = new HashSet<>();
@@ -115,8 +117,9 @@ public final class GraphReader {
         }
         GraphBuilder b = Graph.builder(name);
         resources(resources, b);
-        Links links = new Links(codec, problems, mappings, lines.keySet(), failed);
+        Links links = new Links(codec, problems, mappings, decoded, failed);
         links.edges(edges).forEach(b::edge);
+        links.sendRecvs().forEach(b::sendRecv);
         List<CollectSpec> collects = links.collects(collect);
         exported.forEach(id -> {
             if (exportedTo.containsKey(id)) {
@@ -213,6 +216,7 @@ public final class GraphReader {
             return;
         }
         b.add(r);
+        decoded.put(id, r);
         Map<String, Integer> keys = new HashMap<>();
         for (NodeTuple t : raw.getValue()) {
             String k = ((ScalarNode) t.getKeyNode()).getValue();

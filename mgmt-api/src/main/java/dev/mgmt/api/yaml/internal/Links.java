@@ -3,12 +3,17 @@ package dev.mgmt.api.yaml.internal;
 import dev.mgmt.api.Collect;
 import dev.mgmt.api.Edge;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.api.SendRecv;
+import dev.mgmt.api.Sender;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.CollectSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -20,22 +25,32 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class Links {
 
     private static final Set<String> EDGE_KEYS = Set.of("name", "from", "to", "notify");
-    private static final Set<String> END_KEYS = Set.of("kind", "name");
+    private static final Set<String> FROM_KEYS = Set.of("kind", "name", "send");
+    private static final Set<String> TO_KEYS = Set.of("kind", "name", "recv");
     private static final Set<String> COLLECT_KEYS = Set.of("kind", "pattern", "allow", "trust", "reverse");
     private static final Set<String> GRANT_KEYS = Set.of("param", "hosts");
 
     private final ResourceCodec codec;
     private final Problems problems;
     private final Mappings mappings;
-    private final Set<ResourceId> declared;
+    private final Map<ResourceId, Resource> declared;
     private final Set<ResourceId> failed;
+    private final List<SendRecv> sendRecvs = new ArrayList<>();
+    /** Each receiving parameter ({@code file[out].content}) and the edge it receives over. */
+    private final Map<String, SendRecv> receiving = new HashMap<>();
 
-    Links(ResourceCodec codec, Problems problems, Mappings mappings, Set<ResourceId> declared, Set<ResourceId> failed) {
+    Links(ResourceCodec codec, Problems problems, Mappings mappings, Map<ResourceId, Resource> declared,
+          Set<ResourceId> failed) {
         this.codec = codec;
         this.problems = problems;
         this.mappings = mappings;
         this.declared = declared;
         this.failed = failed;
+    }
+
+    /** The send/recv edges {@link #edges} read. */
+    List<SendRecv> sendRecvs() {
+        return sendRecvs;
     }
 
     List<Edge> edges(Node node) {
@@ -71,9 +86,54 @@ final class Links {
             if (from != null && to != null && from.isPresent() && to.isPresent()) {
                 out.add(new Edge(from.get(), to.get(), notify.flatMap(Scalars::bool).orElse(false),
                         name == null ? "" : name));
+                sendRecv(e, label, from.get(), to.get());
             }
         }
         return out;
+    }
+
+    /**
+     * The send/recv keys of an edge ({@code send:} on {@code from}, {@code recv:} on {@code to}:
+     * our keys, as mgmt's YAML has none), checked against both resources.
+     */
+    private void sendRecv(MappingNode edge, String label, ResourceId from, ResourceId to) {
+        MappingNode f = (MappingNode) Keys.get(edge, "from").orElseThrow();
+        MappingNode t = (MappingNode) Keys.get(edge, "to").orElseThrow();
+        Optional<Node> send = Keys.get(f, "send");
+        Optional<Node> recv = Keys.get(t, "recv");
+        if (send.isEmpty() && recv.isEmpty()) {
+            return;
+        }
+        if (send.isEmpty() || recv.isEmpty()) {
+            problems.add(send.orElseGet(recv::get), label + ": " + (send.isEmpty()
+                    ? "to: recv needs send on from (the key whose value it receives)"
+                    : "from: send needs recv on to (the parameter that receives the value)"));
+            return;
+        }
+        String key = Keys.text(send.get());
+        String param = Keys.text(recv.get());
+        if (key == null || key.isEmpty() || param == null || param.isEmpty()) {
+            problems.add(key == null || key.isEmpty() ? send.get() : recv.get(),
+                    label + ": send and recv must each name a key, as text");
+            return;
+        }
+        SendRecv link = new SendRecv(from, key, to, param);
+        Optional<String> problem = link.problem(declared.get(from), declared.get(to));
+        if (problem.isPresent()) {
+            // At the end at fault: the sender's key, else the receiver's parameter.
+            boolean sender = Sender.key(declared.get(from), key).isEmpty();
+            problems.add(sender ? send.get() : recv.get(), label + ": " + problem.get());
+            return;
+        }
+        SendRecv first = receiving.putIfAbsent(to + "." + param, link);
+        if (first != null && !first.equals(link)) {
+            problems.add(recv.get(), label + ": " + to + "." + param + " receives from both " + first.from() + "."
+                    + first.key() + " and " + from + "." + key + "; a parameter receives from one sender");
+            return;
+        }
+        if (first == null) {
+            sendRecvs.add(link);
+        }
     }
 
     /** The resource an edge end names; empty when it names one that failed to decode; null on a problem. */
@@ -84,7 +144,7 @@ final class Links {
             problems.add(value.orElse(edge), what + " must be a map with kind and name");
             return null;
         }
-        Keys.unknown(node, END_KEYS, what, problems);
+        Keys.unknown(node, which.equals("from") ? FROM_KEYS : TO_KEYS, what, problems);
         String kind = Keys.text(node, "kind");
         String name = Keys.text(node, "name");
         if (kind == null || name == null) {
@@ -99,10 +159,10 @@ final class Links {
             return null;
         }
         ResourceId id = new ResourceId(kind, name);
-        if (failed.contains(id) && !declared.contains(id)) {
+        if (failed.contains(id) && !declared.containsKey(id)) {
             return Optional.empty();
         }
-        if (!declared.contains(id)) {
+        if (!declared.containsKey(id)) {
             problems.add(Keys.keyNode(edge, which).orElse(node), what + " " + id + ": no such resource in this graph");
             return null;
         }

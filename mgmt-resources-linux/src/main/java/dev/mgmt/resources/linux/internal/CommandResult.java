@@ -19,9 +19,10 @@ public final class CommandResult {
     private final Duration timeout;
     private final OutputCapture.Output stdout;
     private final OutputCapture.Output stderr;
+    private final SentOutput sent;
 
     CommandResult(CommandSpec spec, int status, boolean timedOut, boolean cancelled, Duration took, Duration timeout,
-                  OutputCapture.Output stdout, OutputCapture.Output stderr) {
+                  OutputCapture.Output stdout, OutputCapture.Output stderr, SentOutput sent) {
         this.spec = Objects.requireNonNull(spec);
         this.status = status;
         this.timedOut = timedOut;
@@ -30,11 +31,12 @@ public final class CommandResult {
         this.timeout = timeout;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.sent = sent;
     }
 
     static CommandResult cancelledBeforeStart(CommandSpec spec) {
         return new CommandResult(spec, -1, false, true, Duration.ZERO, Duration.ZERO,
-                OutputCapture.Output.NONE, OutputCapture.Output.NONE);
+                OutputCapture.Output.NONE, OutputCapture.Output.NONE, new SentOutput());
     }
 
     /** The exit status; meaningless when {@link #timedOut()} or {@link #cancelled()}. */
@@ -60,6 +62,11 @@ public final class CommandResult {
     /** Exited on its own, with any status. */
     public boolean exited() {
         return !timedOut && !cancelled;
+    }
+
+    /** The whole output, as {@code exec} sends it. */
+    public SentOutput sent() {
+        return sent;
     }
 
     public Duration took() {

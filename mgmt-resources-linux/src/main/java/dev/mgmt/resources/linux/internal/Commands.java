@@ -58,8 +58,9 @@ public final class Commands {
             long t0 = System.nanoTime();
             OutputCapture out = new OutputCapture();
             OutputCapture err = new OutputCapture();
-            Future<?> outDone = Io.drain(p.getInputStream(), out::accept);
-            Future<?> errDone = Io.drain(p.getErrorStream(), err::accept);
+            SentOutput sent = new SentOutput();
+            Future<?> outDone = Io.drain(sent.stdout(p.getInputStream()), out::accept);
+            Future<?> errDone = Io.drain(sent.stderr(p.getErrorStream()), err::accept);
             boolean timedOut = false;
             boolean interrupted = false;
             try {
@@ -92,9 +93,12 @@ public final class Commands {
                 long deadline = System.nanoTime() + OUTPUT_GRACE.toNanos();
                 awaitQuietly(outDone, deadline);
                 awaitQuietly(errDone, deadline);
+                if (!outDone.isDone() || !errDone.isDone()) {
+                    sent.unfinished(OUTPUT_GRACE);
+                }
             }
             return new CommandResult(spec, p.exitValue(), timedOut, wasCancelled && !timedOut, took, timeout,
-                    out.snapshot(), err.snapshot());
+                    out.snapshot(), err.snapshot(), sent);
         }
 
         void cancel() {

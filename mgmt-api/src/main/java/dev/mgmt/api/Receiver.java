@@ -1,0 +1,24 @@
+package dev.mgmt.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A resource with parameters that a {@link Sender} before it can set over an edge (mgmt's
+ * send/recv): a {@code file}'s {@code content} from an {@code exec}'s {@code stdout}. A value
+ * received that differs from the last one makes the receiver run (it is an event); the same
+ * value again does not. See {@link RecvParam} for what the engine runs.
+ */
+public interface Receiver {
+
+    /** Every parameter this resource can receive, by name; the same for every resource of the kind. */
+    List<RecvParam<?, ?>> receives();
+
+    /** The parameter of {@code receiver} named {@code name}, if it is a receiver and has one. */
+    static Optional<RecvParam<?, ?>> param(Resource receiver, String name) {
+        if (!(receiver instanceof Receiver r)) {
+            return Optional.empty();
+        }
+        return r.receives().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.mgmt.api;
+
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+/**
+ * A parameter of a kind that another resource's sent value can set over an edge (see
+ * {@link SendKey}): named, typed, and with the way a resource that received a value is made.
+ * Resources are immutable, so receiving makes a new one: {@code file}'s {@code content} is
+ * {@code RecvParam.of(FileResource.class, "content", String.class, FileResource::withContent)}.
+ *
+ * <p>The engine runs check, apply and refresh on the resource made by receiving; the
+ * declared resource stays what graph swaps compare, what is watched and what is closed. So a
+ * kind offers only parameters that do not change what its watch watches and that need nothing
+ * closed of their own (a file's content and mode, not its path).
+ *
+ * <p>Equality is by owner, name and type.
+ *
+ * @param <R> the resource type that receives
+ * @param <T> the type of the value
+ */
+public final class RecvParam<R extends Resource, T> {
+
+    private final Class<R> owner;
+    private final String name;
+    private final Class<T> type;
+    private final BiFunction<? super R, ? super T, ? extends R> with;
+
+    private RecvParam(Class<R> owner, String name, Class<T> type, BiFunction<? super R, ? super T, ? extends R> with) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+        this.with = Objects.requireNonNull(with, "with");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a receivable parameter needs a name");
+        }
+    }
+
+    /**
+     * The parameter {@code name} (as YAML names it) of {@code owner}, taking values of
+     * {@code type}; {@code with} returns the resource with that value set.
+     */
+    public static <R extends Resource, T> RecvParam<R, T> of(Class<R> owner, String name, Class<T> type,
+                                                             BiFunction<? super R, ? super T, ? extends R> with) {
+        return new RecvParam<>(owner, name, type, with);
+    }
+
+    /** The resource type that has this parameter. */
+    public Class<R> owner() {
+        return owner;
+    }
+
+    /** The name, as an edge's {@code recv:} names it in YAML. */
+    public String name() {
+        return name;
+    }
+
+    /** The type of the values it takes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** Whether a value sent for {@code key} fits this parameter. */
+    public boolean accepts(SendKey<?> key) {
+        return type.isAssignableFrom(key.type());
+    }
+
+    /**
+     * {@code resource} with {@code value} received into this parameter.
+     *
+     * @throws IllegalArgumentException when the resource or the value is of another type
+     */
+    public Resource receive(Resource resource, Object value) {
+        if (!owner.isInstance(resource)) {
+            throw new IllegalArgumentException(name + ": a " + resource.kind() + " cannot receive it");
+        }
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException(name + ": expected " + SendKey.typeName(type) + ", was "
+                    + SendKey.typeName(value.getClass()));
+        }
+        return Objects.requireNonNull(with.apply(owner.cast(resource), type.cast(value)), "received resource");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecvParam<?, ?> p && p.owner.equals(owner) && p.name.equals(name) && p.type.equals(type);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, name, type);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + SendKey.typeName(type) + ")";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.mgmt.api;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A send/recv edge: the value {@code from} sends for {@code key} becomes {@code to}'s parameter
+ * {@code param} ({@code exec[gen].stdout -> file[out].content}). It orders {@code from} before
+ * {@code to} as an edge does. Build one with {@link GraphBuilder#send}, which checks the types
+ * when the Java code compiles; compile checks names and types again for graphs from YAML.
+ *
+ * @param from  the sender
+ * @param key   the name of one of its {@link SendKey}s
+ * @param to    the receiver
+ * @param param the name of one of its {@link RecvParam}s
+ */
+public record SendRecv(ResourceId from, String key, ResourceId to, String param) {
+
+    public SendRecv {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(param, "param");
+    }
+
+    /**
+     * What is wrong with this edge between these two resources, naming both ends: a sender that
+     * sends nothing or not this key, a receiver without this parameter, or types that differ.
+     * Empty when it is fine.
+     */
+    public Optional<String> problem(Resource sender, Resource receiver) {
+        if (!(sender instanceof Sender s)) {
+            return Optional.of(this + ": a " + from.kind() + " sends no values");
+        }
+        Optional<SendKey<?>> k = Sender.key(sender, key);
+        if (k.isEmpty()) {
+            return Optional.of(this + ": " + from + " sends no " + Quoted.of(key) + " (it sends "
+                    + s.sends().stream().map(SendKey::name).collect(Collectors.joining(", ")) + ")");
+        }
+        if (!(receiver instanceof Receiver r)) {
+            return Optional.of(this + ": a " + to.kind() + " receives no values");
+        }
+        Optional<RecvParam<?, ?>> p = Receiver.param(receiver, param);
+        if (p.isEmpty()) {
+            return Optional.of(this + ": " + to + " cannot receive " + Quoted.of(param) + " (it receives "
+                    + r.receives().stream().map(RecvParam::name).collect(Collectors.joining(", ")) + ")");
+        }
+        if (!p.get().accepts(k.get())) {
+            return Optional.of(from + "." + key + " (" + SendKey.typeName(k.get().type()) + ") -> " + to + "." + param
+                    + " (" + SendKey.typeName(p.get().type()) + "): the types differ");
+        }
+        return Optional.empty();
+    }
+
+    /** {@code exec[gen].stdout -> file[out].content}. */
+    @Override
+    public String toString() {
+        return from + "." + key + " -> " + to + "." + param;
+    }
+}
