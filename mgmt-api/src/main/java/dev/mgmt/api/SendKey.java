@@ -25,8 +25,9 @@ import reactor.util.context.ContextView;
  * of the running graph takes one of the resource's keys, and keeps the last value sent for each
  * key; a run that sends nothing for a key leaves its last value standing. So a sender sends, in
  * every run that ends clean, what it knows: a run that changed nothing sends what the last one
- * that did would have (an {@code exec} that already ran sends that run's output again). When a
- * swap adds an edge that takes a key the sender never sent, the engine runs the sender again.
+ * that did would have (an {@code exec} that already ran sends that run's output again, when it
+ * kept it: it keeps it only while an edge takes it, see {@link #wanted}). When a swap adds an
+ * edge that takes a key the sender never sent, the engine runs the sender again.
  * Outside an engine, sending does nothing.
  *
  * <p>Equality is by name and type.
@@ -88,6 +89,19 @@ public final class SendKey<T> {
                 s.sent(this, type.cast(Objects.requireNonNull(value.get(), "value")));
             }
             return Mono.empty();
+        });
+    }
+
+    /**
+     * Whether an edge of the running graph takes this key from the resource now running: the
+     * engine's sink for this run {@linkplain Sink#wants wants} it. A sender asks before it keeps
+     * something that costs memory to keep (an {@code exec} keeps its command's whole output only
+     * when one of its output keys is wanted). Outside an engine, false.
+     */
+    public Mono<Boolean> wanted() {
+        return Mono.deferContextual(ctx -> {
+            Sink s = sink(ctx);
+            return Mono.just(s != null && s.wants(this));
         });
     }
 

@@ -88,7 +88,12 @@ import reactor.core.publisher.Mono;
  * so, as in mgmt. Output over {@link SentOutput#LIMIT} bytes, output that is not UTF-8 text,
  * and output a background process still held open after the command exited are not sent
  * either; the receiver's failure says which. Only the output of {@code cmd} is sent, never a
- * guard's.
+ * guard's. The output is kept only while an edge takes one of the three output keys
+ * ({@link SendKey#wanted}): a run of the command with no such edge keeps none, and any run
+ * with none drops what was kept. So when a swap adds such an edge to an exec whose command ran
+ * while nothing received its output, the receiver fails saying that the output was not kept
+ * because nothing received it then, until the command runs again (a {@code watchcmd} line, a
+ * refresh); the exit status is always kept.
  *
  * <p>Equality covers the parameters and meta; whether the command has run, its last output,
  * and the watch process, are run state outside equality.
@@ -148,6 +153,17 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
 
     /** What a successful run of {@code cmd} sends. */
     private record Sent(SentOutput.Text output, SentOutput.Text stdout, SentOutput.Text stderr, int status) {
+        static final SentOutput.Text NOT_KEPT = new SentOutput.Text(null,
+                "cmd has not run since a run whose output was not kept, because nothing received it then");
+
+        /** What a run sends whose output was not kept. */
+        static Sent notKept(int status) {
+            return new Sent(NOT_KEPT, NOT_KEPT, NOT_KEPT, status);
+        }
+
+        boolean kept() {
+            return output != NOT_KEPT;
+        }
     }
 
     private ExecResource(Builder b) {
@@ -482,15 +498,35 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
         return SENDS;
     }
 
-    /** Sends the last run's values again, or, when the command has not run yet, why there are none. */
+    /**
+     * Sends the last run's values again, or, when the command has not run yet, why there are none.
+     * With no edge taking its output any more, the output kept is dropped first.
+     */
     private Mono<Void> sendLast(String why) {
+        return outputWanted().flatMap(wanted -> {
+            Sent s = last;
+            if (s != null && !wanted && s.kept()) {
+                s = Sent.notKept(s.status());
+                last = s;
+            }
+            if (s != null) {
+                return send(s);
+            }
+            String none = "cmd has not run since mgmt started" + (why.isEmpty() ? "" : " (" + why + ")");
+            return Mono.when(OUTPUT.withhold(none), STDOUT.withhold(none), STDERR.withhold(none),
+                    EXIT_STATUS.withhold(none));
+        });
+    }
+
+    /** Whether an edge of the running graph takes one of the output keys (the exit status needs no buffer). */
+    private static Mono<Boolean> outputWanted() {
+        return OUTPUT.wanted().zipWith(STDOUT.wanted(), Boolean::logicalOr).zipWith(STDERR.wanted(), Boolean::logicalOr);
+    }
+
+    /** Whether the output of the command's last successful run is kept, for tests. */
+    boolean keptOutput() {
         Sent s = last;
-        if (s != null) {
-            return send(s);
-        }
-        String none = "cmd has not run since mgmt started" + (why.isEmpty() ? "" : " (" + why + ")");
-        return Mono.when(OUTPUT.withhold(none), STDOUT.withhold(none), STDERR.withhold(none),
-                EXIT_STATUS.withhold(none));
+        return s != null && s.kept();
     }
 
     private static Mono<Void> send(Sent s) {
@@ -498,8 +534,9 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
                 EXIT_STATUS.send(s.status()));
     }
 
+    /** A text goes to the run's sink only when an edge takes it, so the engine keeps no other. */
     private static Mono<Void> text(SendKey<String> key, SentOutput.Text t) {
-        return t.value() != null ? key.send(t.value()) : key.withhold(t.why());
+        return t.value() != null ? key.sendLazily(t::value) : key.withhold(t.why());
     }
 
     private Mono<Boolean> guardsSayDone() {
@@ -559,9 +596,10 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
     }
 
     private Mono<Void> runCommand() {
-        return Mono.defer(() -> {
+        return outputWanted().flatMap(keep -> {
             long request = requests.get();
-            return Commands.run(spec("cmd", cmd, shell, args), timeout).flatMap(r -> {
+            CommandSpec spec = spec("cmd", cmd, shell, args);
+            return Commands.run(keep ? spec.keepingOutput() : spec, timeout).flatMap(r -> {
                 Mono<Void> said = Report.say(r.summary());
                 if (r.cancelled()) {
                     return said; // nobody is listening any more; this only reaches the log
@@ -570,7 +608,8 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
                     return said.then(Mono.error(new CommandFailedException(this + ": " + r.failure())));
                 }
                 ranFor = request;
-                Sent s = new Sent(r.sent().output(), r.sent().stdout(), r.sent().stderr(), r.status());
+                Sent s = r.sent().map(o -> new Sent(o.output(), o.stdout(), o.stderr(), r.status()))
+                        .orElseGet(() -> Sent.notKept(r.status()));
                 last = s;
                 return said.then(send(s));
             });

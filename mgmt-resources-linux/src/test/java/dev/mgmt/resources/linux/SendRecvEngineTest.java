@@ -85,13 +85,58 @@ class SendRecvEngineTest {
     void anEdgeASwapAddsTakesWhatAnExecThatAlreadyRanPrintedWithoutRunningItAgain() throws Exception {
         ExecResource gen = sh("gen", "echo run >> runs; echo hello");
         FileResource out = file("out");
+        FileResource out2 = file("out2");
         try (Engine engine = Engine.builder().build()) {
-            engine.start(Graph.builder().add(gen).build());
+            engine.start(Graph.builder().add(gen, out).send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
             assertThat(engine.awaitConverged(HANG).isSuccess()).isTrue();
-            engine.swap(Graph.builder().add(gen, out).send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
-            until(() -> "hello\n".equals(read(dir.resolve("out"))), "the file has the output of the run before the swap");
+            assertThat(gen.keptOutput()).as("an edge takes stdout").isTrue();
+            engine.swap(Graph.builder().add(gen, out, out2).send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT)
+                    .send(gen, ExecResource.OUTPUT).to(out2, FileResource.CONTENT).build());
+            until(() -> "hello\n".equals(read(dir.resolve("out2"))), "the new edge has the output of the run before the swap");
             assertThat(engine.awaitConverged(HANG).isSuccess()).isTrue();
             assertThat(Files.readAllLines(dir.resolve("runs"))).as("the command ran once").hasSize(1);
+        }
+    }
+
+    @Test
+    void anExecThatNothingReceivesFromKeepsNoOutputAndALaterEdgeSaysWhyUntilItRunsAgain() throws Exception {
+        ExecResource gen = sh("gen", "echo run >> runs; echo hello");
+        FileResource out = file("out");
+        try (Engine engine = Engine.builder().build()) {
+            List<EngineEvent.Failed> failed = new CopyOnWriteArrayList<>();
+            engine.events().ofType(EngineEvent.Failed.class).subscribe(failed::add);
+            engine.start(Graph.builder().add(gen).build());
+            assertThat(engine.awaitConverged(HANG).isSuccess()).isTrue();
+            assertThat(gen.keptOutput()).as("nothing receives its output").isFalse();
+
+            engine.swap(Graph.builder().add(gen, out).send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
+            until(() -> !failed.isEmpty(), "the receiver fails");
+            assertThat(failed).singleElement().extracting(EngineEvent.Failed::message).isEqualTo(
+                    "exec[gen].stdout -> file[out].content: exec[gen] sent no stdout: cmd has not run since a run"
+                            + " whose output was not kept, because nothing received it then");
+            assertThat(dir.resolve("out")).doesNotExist();
+
+            // The next run of the command keeps its output, and the file follows.
+            TimerResource tick = TimerResource.every("tick", Duration.ofMillis(200));
+            engine.swap(Graph.builder().add(tick, gen, out).edge(tick, gen).notifying()
+                    .send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
+            until(() -> "hello\n".equals(read(dir.resolve("out"))), "the file has the output of the next run");
+            assertThat(gen.keptOutput()).isTrue();
+        }
+    }
+
+    @Test
+    void aRunAfterTheLastEdgeIsGoneDropsTheOutputKept() throws Exception {
+        TimerResource tick = TimerResource.every("tick", Duration.ofMillis(200));
+        ExecResource gen = sh("gen", "echo hello");
+        FileResource out = file("out");
+        try (Engine engine = Engine.builder().build()) {
+            engine.start(Graph.builder().add(tick, gen, out).edge(tick, gen).notifying()
+                    .send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT).build());
+            until(() -> "hello\n".equals(read(dir.resolve("out"))), "the output received");
+            assertThat(gen.keptOutput()).isTrue();
+            engine.swap(Graph.builder().add(tick, gen).edge(tick, gen).notifying().build());
+            until(() -> !gen.keptOutput(), "the next refresh keeps nothing");
         }
     }
 

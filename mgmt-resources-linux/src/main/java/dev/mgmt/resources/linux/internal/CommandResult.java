@@ -2,10 +2,11 @@ package dev.mgmt.resources.linux.internal;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How one command ended: its exit status (or that it timed out or was cancelled), how long it
- * took, and its captured output.
+ * took, the first and last lines of its output, and its whole output when the spec asked for it.
  */
 public final class CommandResult {
 
@@ -19,10 +20,10 @@ public final class CommandResult {
     private final Duration timeout;
     private final OutputCapture.Output stdout;
     private final OutputCapture.Output stderr;
-    private final SentOutput sent;
+    private final Optional<SentOutput> sent;
 
     CommandResult(CommandSpec spec, int status, boolean timedOut, boolean cancelled, Duration took, Duration timeout,
-                  OutputCapture.Output stdout, OutputCapture.Output stderr, SentOutput sent) {
+                  OutputCapture.Output stdout, OutputCapture.Output stderr, Optional<SentOutput> sent) {
         this.spec = Objects.requireNonNull(spec);
         this.status = status;
         this.timedOut = timedOut;
@@ -31,12 +32,12 @@ public final class CommandResult {
         this.timeout = timeout;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.sent = sent;
+        this.sent = Objects.requireNonNull(sent);
     }
 
     static CommandResult cancelledBeforeStart(CommandSpec spec) {
         return new CommandResult(spec, -1, false, true, Duration.ZERO, Duration.ZERO,
-                OutputCapture.Output.NONE, OutputCapture.Output.NONE, new SentOutput());
+                OutputCapture.Output.NONE, OutputCapture.Output.NONE, Optional.empty());
     }
 
     /** The exit status; meaningless when {@link #timedOut()} or {@link #cancelled()}. */
@@ -64,8 +65,11 @@ public final class CommandResult {
         return !timedOut && !cancelled;
     }
 
-    /** The whole output, as {@code exec} sends it. */
-    public SentOutput sent() {
+    /**
+     * The whole output, as {@code exec} sends it; empty unless the spec was
+     * {@linkplain CommandSpec#keepingOutput() keeping output} (and for a command cancelled before it started).
+     */
+    public Optional<SentOutput> sent() {
         return sent;
     }
 

@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param argv the program and its arguments
  * @param cwd  the working directory; empty for the JVM's own
  * @param env  variables added to (or replacing those of) the inherited environment
+ * @param keepOutput whether its whole output is kept, as {@code exec} sends it
+ *                   ({@link CommandResult#sent()}); off unless {@link #keepingOutput()} asks
  */
-public record CommandSpec(String what, List<String> argv, String cwd, Map<String, String> env) {
+public record CommandSpec(String what, List<String> argv, String cwd, Map<String, String> env, boolean keepOutput) {
 
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -29,6 +31,20 @@ public record CommandSpec(String what, List<String> argv, String cwd, Map<String
         }
         cwd = cwd == null ? "" : cwd;
         env = Map.copyOf(env);
+    }
+
+    /** A command whose whole output is not kept. */
+    public CommandSpec(String what, List<String> argv, String cwd, Map<String, String> env) {
+        this(what, argv, cwd, env, false);
+    }
+
+    /**
+     * This command with its whole output kept (up to {@link SentOutput#LIMIT} bytes a stream),
+     * for a run whose output a receiver takes; every other run keeps only the few lines a
+     * report shows.
+     */
+    public CommandSpec keepingOutput() {
+        return new CommandSpec(what, argv, cwd, env, true);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mgmt.resources.linux.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +59,12 @@ public final class Commands {
             long t0 = System.nanoTime();
             OutputCapture out = new OutputCapture();
             OutputCapture err = new OutputCapture();
-            SentOutput sent = new SentOutput();
-            Future<?> outDone = Io.drain(sent.stdout(p.getInputStream()), out::accept);
-            Future<?> errDone = Io.drain(sent.stderr(p.getErrorStream()), err::accept);
+            // Only a run that asked keeps it all: a copy of every command's output would be waste.
+            SentOutput sent = spec.keepOutput() ? new SentOutput() : null;
+            Future<?> outDone = Io.drain(sent == null ? p.getInputStream() : sent.stdout(p.getInputStream()),
+                    out::accept);
+            Future<?> errDone = Io.drain(sent == null ? p.getErrorStream() : sent.stderr(p.getErrorStream()),
+                    err::accept);
             boolean timedOut = false;
             boolean interrupted = false;
             try {
@@ -93,12 +97,12 @@ public final class Commands {
                 long deadline = System.nanoTime() + OUTPUT_GRACE.toNanos();
                 awaitQuietly(outDone, deadline);
                 awaitQuietly(errDone, deadline);
-                if (!outDone.isDone() || !errDone.isDone()) {
+                if (sent != null && (!outDone.isDone() || !errDone.isDone())) {
                     sent.unfinished(OUTPUT_GRACE);
                 }
             }
             return new CommandResult(spec, p.exitValue(), timedOut, wasCancelled && !timedOut, took, timeout,
-                    out.snapshot(), err.snapshot(), sent);
+                    out.snapshot(), err.snapshot(), Optional.ofNullable(sent));
         }
 
         void cancel() {

@@ -12,7 +12,8 @@ import java.time.Duration;
  * {@code output}): each stream byte for byte, and both together in the order their bytes were
  * read (as in mgmt, the interleaving of two pipes is only as exact as the reads). Each is kept
  * up to {@link #LIMIT} bytes; past that, or when it is not UTF-8, it is not sent, and
- * {@link Text#why} says so. Thread-safe: the two streams are read on their own threads.
+ * {@link Text#why} says so. Kept only for a spec {@linkplain CommandSpec#keepingOutput() keeping
+ * output}. Thread-safe: the two streams are read on their own threads.
  */
 public final class SentOutput {
 
