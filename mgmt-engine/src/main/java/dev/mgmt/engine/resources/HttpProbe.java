@@ -21,7 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * One GET of an {@code http:ready}'s URL, answered as an {@link HttpAnswer}: never an error,
@@ -32,6 +35,10 @@ import reactor.core.publisher.Mono;
  * {@code -Dhttp.proxyHost} nor the environment), the JVM's trust store and host name
  * verification for {@code https}. Of the body only the first {@value #BODY_LIMIT} bytes are
  * read, and only when a body is expected and the status is; then the connection is dropped.
+ *
+ * <p>One deadline covers the whole exchange: connecting, the status and headers, and the part
+ * of the body that is read. A server that sends its headers and then stalls or trickles the
+ * body is not ready, and is dropped when the deadline passes.
  */
 final class HttpProbe {
 
@@ -43,17 +50,21 @@ final class HttpProbe {
     private final Set<Integer> statuses;
     private final byte[] contains;
     private final Duration timeout;
+    private final Scheduler time;
 
     /**
      * @param contains text the body must contain, or {@code null} when the body does not matter
-     * @param timeout  for one request, until the status line and headers have come
+     * @param timeout  for one request: from sending it until the status, the headers and the
+     *                 body looked at have all come
+     * @param time     keeps that deadline
      */
     HttpProbe(HttpTarget target, Map<String, String> headers, Set<Integer> statuses, String contains,
-              Duration timeout) {
+              Duration timeout, Scheduler time) {
         this.target = target;
         this.statuses = statuses;
         this.contains = contains == null ? null : contains.getBytes(StandardCharsets.UTF_8);
         this.timeout = timeout;
+        this.time = time;
         HttpRequest.Builder b = HttpRequest.newBuilder(target.request()).GET().timeout(timeout);
         headers.forEach(b::header);
         if (target.authorization() != null) {
@@ -62,12 +73,34 @@ final class HttpProbe {
         this.request = b.build();
     }
 
-    /** Asks once; cancelling the Mono cancels the request. */
+    /** Asks once, within the timeout; cancelling the Mono cancels the request. */
     Mono<HttpAnswer> ask() {
-        return Mono.defer(() -> Mono.fromFuture(Client.SHARED.sendAsync(request, info -> new Prefix(
-                        contains != null && statuses.contains(info.statusCode()) ? BODY_LIMIT : 0)), false))
-                .map(r -> answer(r.statusCode(), r.body()))
-                .onErrorResume(e -> Mono.just(new HttpAnswer(false, target.scrub(failure(e)))));
+        return Mono.defer(() -> {
+            AtomicReference<Prefix> reading = new AtomicReference<>();
+            return Mono.fromFuture(Client.SHARED.sendAsync(request, info -> {
+                        Prefix p = new Prefix(info.statusCode(),
+                                contains != null && statuses.contains(info.statusCode()) ? BODY_LIMIT : 0);
+                        reading.set(p);
+                        return p;
+                    }), false)
+                    .doOnCancel(() -> {
+                        Prefix p = reading.get();
+                        if (p != null) {
+                            p.cancel(); // the body's connection too, not only the future
+                        }
+                    })
+                    .timeout(timeout, time)
+                    .map(r -> answer(r.statusCode(), r.body()))
+                    .onErrorResume(TimeoutException.class, e -> Mono.just(timedOut(reading.get())))
+                    .onErrorResume(e -> Mono.just(new HttpAnswer(false, target.scrub(failure(e)))));
+        });
+    }
+
+    /** @param reading the body being read, or {@code null} when the headers had not come */
+    private HttpAnswer timedOut(Prefix reading) {
+        String within = " within " + Durations.format(timeout);
+        return new HttpAnswer(false, reading == null ? "no answer" + within
+                : "status " + reading.status + ", but the body did not come" + within);
     }
 
     private HttpAnswer answer(int status, byte[] body) {
@@ -106,15 +139,35 @@ final class HttpProbe {
         return t.getClass().getSimpleName() + (said == null ? "" : ": " + said);
     }
 
+    /**
+     * Where {@code needle} first occurs in {@code hay}, or {@code -1}: Knuth-Morris-Pratt, so
+     * linear in both lengths whatever the body holds (a naive search costs body × needle).
+     */
     static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
+        if (needle.length == 0) {
+            return 0;
+        }
+        // fail[j]: the length of the longest proper prefix of needle[0..j] that is also its suffix.
+        int[] fail = new int[needle.length];
+        for (int j = 1, k = 0; j < needle.length; j++) {
+            while (k > 0 && needle[j] != needle[k]) {
+                k = fail[k - 1];
             }
-            return i;
+            if (needle[j] == needle[k]) {
+                k++;
+            }
+            fail[j] = k;
+        }
+        for (int i = 0, k = 0; i < hay.length; i++) {
+            while (k > 0 && hay[i] != needle[k]) {
+                k = fail[k - 1];
+            }
+            if (hay[i] == needle[k]) {
+                k++;
+            }
+            if (k == needle.length) {
+                return i - k + 1;
+            }
         }
         return -1;
     }
@@ -130,13 +183,25 @@ final class HttpProbe {
 
     /** The first {@code limit} bytes of a body; then the rest is refused (the connection dropped). */
     private static final class Prefix implements HttpResponse.BodySubscriber<byte[]> {
+        final int status;
         private final int limit;
         private final ByteArrayOutputStream got = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
+        private volatile Flow.Subscription subscription;
+        private volatile boolean cancelled;
 
-        Prefix(int limit) {
+        Prefix(int status, int limit) {
+            this.status = status;
             this.limit = limit;
+        }
+
+        /** Drops the body (and so the connection), now or as soon as it is subscribed. */
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
         }
 
         @Override
@@ -147,7 +212,9 @@ final class HttpProbe {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            if (limit == 0) {
+            if (cancelled) {
+                s.cancel();
+            } else if (limit == 0) {
                 s.cancel();
                 body.complete(new byte[0]);
             } else {

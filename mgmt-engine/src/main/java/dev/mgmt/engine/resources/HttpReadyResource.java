@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -47,7 +46,8 @@ import reactor.core.scheduler.Schedulers;
  *   <li>{@code headers}: extra request headers.</li>
  *   <li>{@code timeout}: how long the apply waits, default 60 s; {@code interval}: the pause
  *       after each answer that is not the expected one, default 1 s; {@code request_timeout}:
- *       for one request until its headers come, default 5 s. In YAML a bare number counts
+ *       for one request, from sending it until its status, headers and the body looked at have
+ *       all come (a server that stalls mid-body is not ready), default 5 s. In YAML a bare number counts
  *       seconds, or a duration such as {@code 500ms} or {@code 2m}.</li>
  * </ul>
  *
@@ -76,8 +76,6 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
 
     /** The kind name, {@code http:ready}. */
     public static final String KIND = "http:ready";
-
-    private static final Set<String> CLIENT_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final String name;
     private final String url;
@@ -193,16 +191,19 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
         return headers;
     }
 
+    /** How long the apply waits for the expected answer. */
     @JsonIgnore
     public Duration timeout() {
         return timeout;
     }
 
+    /** The pause after each answer that is not the expected one. */
     @JsonIgnore
     public Duration interval() {
         return interval;
     }
 
+    /** The bound on one request, from sending it until the status, headers and body looked at have come. */
     @JsonIgnore
     public Duration requestTimeout() {
         return requestTimeout;
@@ -249,21 +250,7 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
         positive("timeout", timeout, out);
         positive("interval", interval, out);
         positive("request_timeout", requestTimeout, out);
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-            String k = h.getKey();
-            if (k.isEmpty() || !k.chars().allMatch(HttpReadyResource::tokenChar)) {
-                out.add("headers: " + Quoted.of(k) + " is not a header name (letters, digits and !#$%&'*+-.^_`|~)");
-            } else if (CLIENT_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
-                out.add("headers: " + Quoted.of(k) + " is set by the HTTP client itself");
-            } else if (target != null && target.authorization() != null && k.equalsIgnoreCase("authorization")) {
-                out.add("headers: Authorization is given twice, here and as the url's user-info");
-            }
-            if (!h.getValue().chars().allMatch(c -> c == '\t' || c >= 0x20 && c < 0x7f)) {
-                // Sent as bytes on the wire: anything else would be misread, or split the request.
-                out.add("headers: the value of " + Quoted.of(k) + " has a line break, a control character or"
-                        + " a character outside ASCII");
-            }
-        }
+        HttpReadyHeaders.problems(headers, target, out);
         return out;
     }
 
@@ -285,10 +272,6 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
         }
     }
 
-    private static boolean tokenChar(int c) {
-        return c < 128 && (Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
-    }
-
     /** Armed, then silent: {@code meta.poll} replaces it to check at an interval. */
     @Override
     public Flux<?> watch() {
@@ -297,12 +280,12 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
 
     @Override
     public Mono<Boolean> check() {
-        return Mono.defer(() -> probe().ask()).map(HttpAnswer::ready);
+        return Mono.defer(() -> probe(Schedulers.parallel()).ask()).map(HttpAnswer::ready);
     }
 
     @Override
     public Mono<Void> apply() {
-        return Mono.defer(() -> await(Schedulers.parallel(), probe()::ask));
+        return Mono.defer(() -> await(Schedulers.parallel(), probe(Schedulers.parallel())::ask));
     }
 
     /** The service may have been redeployed: wait for it again. */
@@ -323,8 +306,8 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
         });
     }
 
-    private HttpProbe probe() {
-        return new HttpProbe(HttpTarget.parse(url), headers, Set.copyOf(status), contains, requestTimeout);
+    private HttpProbe probe(Scheduler time) {
+        return new HttpProbe(HttpTarget.parse(url), headers, Set.copyOf(status), contains, requestTimeout, time);
     }
 
     /** The URL without its user-info. */
@@ -374,6 +357,7 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
             this.name = name;
         }
 
+        /** The resource's name. */
         public Builder name(String v) { name = v; return this; }
         /** {@code http://} or {@code https://}, with a host. */
         public Builder url(String v) { url = v; return this; }
@@ -384,15 +368,18 @@ public final class HttpReadyResource implements Resource, Refreshable, Warnings 
         }
         /** Text the body must contain; {@code null} when the body does not matter. */
         public Builder contains(String v) { contains = v; return this; }
-        public Builder headers(Map<String, String> v) { headers = Map.copyOf(v); return this; }
+        /** Extra request headers, by name; a {@code null} value is an error of {@code validate()}. */
+        public Builder headers(Map<String, String> v) { headers = new TreeMap<>(v); return this; }
         /** How long the apply waits; default 60 s. */
         public Builder timeout(Duration v) { timeout = v; return this; }
         /** The pause after an answer that is not the expected one; default 1 s. */
         public Builder interval(Duration v) { interval = v; return this; }
-        /** For one request, until its headers come; default 5 s. */
+        /** For one request, until its status, headers and the body looked at have come; default 5 s. */
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        /** The meta parameters; default {@link Meta#DEFAULTS}. */
         public Builder meta(Meta v) { meta = v; return this; }
 
+        /** The resource (the name must be set); {@link HttpReadyResource#validate()} checks the rest. */
         public HttpReadyResource build() {
             return new HttpReadyResource(this);
         }

@@ -57,14 +57,18 @@ record HttpTarget(URI request, String shown, String authorization, String secret
         return new HttpTarget(URI.create(shown), shown, auth, userInfo);
     }
 
-    /** {@code text} with the user-info, as written or decoded, replaced by {@code ***}. */
+    /**
+     * {@code text} with the user-info, as written or decoded, replaced by {@code ***} where it
+     * stands as in a URL, before an {@code @}; the rest of the text is left as it is, so a short
+     * user-info ({@code u}) never garbles a word that happens to contain it.
+     */
     String scrub(String text) {
         if (secret == null || text == null) {
             return text;
         }
         String decoded = URI.create("http://" + secret + "@h/").getUserInfo();
-        String out = text.replace(secret, "***");
-        return decoded == null || decoded.isEmpty() ? out : out.replace(decoded, "***");
+        String out = text.replace(secret + "@", "***@");
+        return decoded == null || decoded.isEmpty() ? out : out.replace(decoded + "@", "***@");
     }
 
     @Override

@@ -92,6 +92,18 @@ class HttpReadyCodecTest {
     }
 
     @Test
+    void aHeaderWithoutAValueIsAnErrorNamingIt() {
+        java.util.Map<String, String> h = new java.util.HashMap<>();
+        h.put("X-A", null);
+        h.put("X-B", "");
+        assertThat(HttpReadyResource.builder("h").url("http://h/").headers(h).build().validate())
+                .containsExactly("headers: the value of 'X-A' is missing (write '' for an empty one)");
+        assertThatThrownBy(() -> one("name: a\nurl: http://h/\nheaders:\n  X-A:\n  X-B: ''"))
+                .isInstanceOf(YamlGraphException.class).hasMessage("http.yaml:6: http:ready[a]: bad value for"
+                        + " 'headers.X-A': expected text, found nothing");
+    }
+
+    @Test
     void wrongTypesAreErrorsAtTheirLine() {
         assertThatThrownBy(() -> one("name: a\nurl: http://h/\nstatus: '200'")).isInstanceOf(YamlGraphException.class)
                 .hasMessageContaining("status");

@@ -38,8 +38,8 @@ import reactor.core.publisher.Mono;
  * <p><b>Check</b>: whether a line of the file is exactly the line (a {@code \r} before the
  * newline is the line's ending, so CRLF files match). <b>Apply</b> with {@code exists} adds
  * the line at the end, ending it as the file's last line ends ({@code \r\n} or {@code \n}) and
- * first ending a last line that has no newline; a missing file is created holding the line
- * (mgmt does the same), its directory is not ({@link dev.mgmt.api.MissingPrerequisite}, in the
+ * first ending a last line that has no newline; a missing file is created holding the line,
+ * mode {@code 0600} (as mgmt's {@code line} creates it), its directory is not ({@link dev.mgmt.api.MissingPrerequisite}, in the
  * check too). With {@code absent} every copy of the line is removed, each with its ending. The
  * file is rewritten atomically as {@code file} writes it, keeping its owner and mode, and is
  * read and replaced without following a symlink at the path (see {@link LineSync}).
@@ -130,6 +130,7 @@ public final class LineResource implements Resource, Reversible {
         return file;
     }
 
+    /** Whether the line is kept in the file ({@code exists}) or kept out of it ({@code absent}). */
     public State state() {
         return state;
     }
@@ -285,16 +286,20 @@ public final class LineResource implements Resource, Reversible {
             this.name = name;
         }
 
+        /** The resource's name. */
         public Builder name(String v) { name = v; return this; }
         /** The file's absolute path. */
         public Builder file(String v) { file = v; return this; }
+        /** {@code EXISTS} (the default) or {@code ABSENT}. */
         public Builder state(State v) { state = v; return this; }
         /** The line, without its newline. */
         public Builder content(String v) { content = v; return this; }
         /** Drop white space at both ends of the content. */
         public Builder trim(boolean v) { trim = v; return this; }
+        /** The meta parameters; default {@link Meta#DEFAULTS}. */
         public Builder meta(Meta v) { meta = v; return this; }
 
+        /** The resource (the name and state must be set); {@link LineResource#validate()} checks the rest. */
         public LineResource build() {
             return new LineResource(this);
         }

@@ -70,12 +70,15 @@ class LineResourceTest {
     }
 
     @Test
-    void aMissingFileIsCreatedButNotItsDirectory() throws Exception {
+    void aMissingFileIsCreated0600ButNotItsDirectory() throws Exception {
         Path f = tmp.resolve("new");
         LineResource r = LineResource.exists("n", f.toString(), "hello");
         assertThat(check(r)).isFalse();
         r.apply().block(HANG);
         assertThat(Files.readString(f)).isEqualTo("hello\n");
+        assertThat(Probe.mode(f)).as("as mgmt's line creates it: the line may be a secret").isEqualTo(0600);
+        LineResource.exists("m", f.toString(), "more").apply().block(HANG);
+        assertThat(Probe.mode(f)).as("kept by a later edit").isEqualTo(0600);
         assertThat(check(LineResource.absent("gone", tmp.resolve("gone").toString(), "hello"))).isTrue();
 
         LineResource deep = LineResource.exists("d", tmp.resolve("no/such/dir/f").toString(), "hello");

@@ -14,8 +14,9 @@ import java.util.List;
  * a symlink, a directory or a special file at the path is refused, never followed. The edited
  * content is written the way {@code file} writes content ({@link FileSync}): a temp file in
  * the same directory, given the old file's owner and mode, fsynced, renamed over the file, the
- * directory fsynced. A missing file is created (mode {@code 0666} less the umask), but not its
- * directory ({@link dev.mgmt.api.MissingPrerequisite}, in the check too).
+ * directory fsynced. A missing file is created with mode {@code 0600}, as mgmt's {@code line}
+ * creates it (the line may be a secret; an existing file keeps its mode), but not its directory
+ * ({@link dev.mgmt.api.MissingPrerequisite}, in the check too).
  *
  * <p>Edits of one file by line resources of this JVM are serialised, so two lines added at
  * once both land; a write by another program between the read and the rename is lost, as
@@ -24,6 +25,8 @@ import java.util.List;
 public final class LineSync {
 
     private static final int CHUNK = 64 * 1024;
+    /** mgmt's line opens a missing file with {@code O_CREATE, 0600}. */
+    private static final int NEW_FILE_MODE = 0600;
     /** Lock stripes for the read-edit-rename of one path (a path always maps to the same one). */
     private static final Object[] LOCKS = new Object[64];
 
@@ -53,7 +56,7 @@ public final class LineSync {
         byte[] now = read();
         if (now == null) {
             // Nothing to remove; to add, the file is created: refused now if its directory is missing.
-            return absent || writer(LineEdit.added(null, line)).check();
+            return absent || writer(LineEdit.added(null, line), NEW_FILE_MODE).check();
         }
         return (LineEdit.count(now, line) > 0) != absent;
     }
@@ -74,20 +77,21 @@ public final class LineSync {
                 if (n == 0) {
                     return List.of();
                 }
-                writer(LineEdit.removed(now, line)).apply();
+                writer(LineEdit.removed(now, line), null).apply();
                 return List.of(n == 1 ? "removed the line" : "removed the line " + n + " times");
             }
             byte[] next = LineEdit.added(now, line);
             if (next == now) {
                 return List.of();
             }
-            writer(next).apply();
+            writer(next, now == null ? NEW_FILE_MODE : null).apply();
             return List.of(now == null ? "created with the line" : "added the line");
         }
     }
 
-    private FileSync writer(byte[] content) {
-        return new FileSync(file, false, false, content, null, null, null, null, false, false);
+    /** @param mode for a new file; {@code null} to keep the existing file's mode */
+    private FileSync writer(byte[] content, Integer mode) {
+        return new FileSync(file, false, false, content, null, null, null, mode, false, false);
     }
 
     /** The file's bytes; {@code null} when nothing is at the path. */
