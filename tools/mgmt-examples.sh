@@ -227,11 +227,16 @@ if [ "$FIXTURE" = some_dir ]; then
   echo "a file in a subdirectory" >/var/lib/mgmt/files/some_dir/sub/f2
 fi
 if [ "$FIXTURE" = accounts ]; then
-  # user and group graphs: the account files are a copy on a tmpfs, so that even a run without
-  # --noop could not change this machine's (the shadow tools rename over /etc/passwd, which a
-  # bind mount of the file alone would refuse).
-  mkdir -p "$RUN/etc"
+  # user and group graphs: what the shadow tools write is private, as in private-accounts.sh, so
+  # that even a run without --noop could not change this machine's accounts: /etc is a copy on
+  # a tmpfs (they rename over /etc/passwd, which a bind mount of the file alone would refuse),
+  # /home an empty tmpfs (homes, usermod --uid re-owning them), and /var an overlay whose
+  # changes go to a tmpfs (lastlog, faillog, mail spools).
+  mkdir -p "$RUN/etc" "$RUN/var"
   mount -t tmpfs -o mode=0755 mgmt-examples-etc "$RUN/etc"; cp -a /etc/. "$RUN/etc/"; mount --bind "$RUN/etc" /etc
+  mount -t tmpfs -o mode=0755 mgmt-examples-home /home
+  mount -t tmpfs -o mode=0755 mgmt-examples-var "$RUN/var"; mkdir "$RUN/var/up" "$RUN/var/work"
+  mount -t overlay mgmt-examples-var -o "lowerdir=/var,upperdir=$RUN/var/up,workdir=$RUN/var/work" /var
 fi
 exec timeout -k 5 "$GRAPH_TIMEOUT" "$MGMT" run --yaml "$GRAPH" --noop --converged-timeout 0 --state-dir "$RUN/state" $MGMT_ARGS
 EOT

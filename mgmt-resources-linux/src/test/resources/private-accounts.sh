@@ -9,8 +9,10 @@
 #   in the real /etc.
 # - /home is an empty tmpfs (useradd -m and usermod -m write there).
 # - /var is an overlay whose changes go to a tmpfs (lastlog, faillog, mail spools).
-# The command is exec'ed, so its PID is the namespace's: read its files through
-# /proc/PID/root/etc, and run more in it with nsenter --target PID --mount.
+# The command is exec'ed. Tests read its files and run more tools through the command itself
+# (AccountsChild's stdin), not by its PID (nsenter, /proc/PID/root): a PID reused after the
+# command died would be a process in this machine's namespace. `private-accounts.sh DIR true`
+# tells whether the mounts can be made here.
 set -euo pipefail
 R=$(realpath "${1:?scratch dir}"); shift
 mkdir -p "$R/etc" "$R/var"

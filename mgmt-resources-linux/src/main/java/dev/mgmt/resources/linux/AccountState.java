@@ -14,15 +14,20 @@ public enum AccountState {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses mgmt's spelling; {@code null} or empty means {@link #EXISTS}. */
+    /**
+     * Parses mgmt's spelling; {@code null} (not given) means {@link #EXISTS}.
+     *
+     * @throws IllegalArgumentException for anything else, the empty string too (mgmt refuses it:
+     *                                  a template that rendered nothing is not the default)
+     */
     public static AccountState parse(String text) {
-        if (text == null || text.isEmpty() || text.equals("exists")) {
+        if (text == null || text.equals("exists")) {
             return EXISTS;
         }
         if (text.equals("absent")) {
             return ABSENT;
         }
         throw new IllegalArgumentException("state: must be 'exists' or 'absent', was "
-                + dev.mgmt.api.Quoted.of(text));
+                + (text.isEmpty() ? "empty" : dev.mgmt.api.Quoted.of(text)));
     }
 }

@@ -33,7 +33,8 @@ import reactor.core.publisher.Mono;
  * a gid that another group has is an error. <b>Apply</b> runs {@code groupadd},
  * {@code groupmod --gid} or {@code groupdel}, and fails with the tool's stderr (a group that is
  * some user's primary group cannot be removed). <b>Watch</b>: inotify on {@code /etc} for
- * {@code group}, which the tools replace by rename.
+ * {@code group}, which the tools replace by rename, and {@code passwd}, where a user leaves its
+ * primary group (so a {@code groupdel} refused for that is tried again).
  *
  * <p><b>Automatic edges.</b> A group provides {@code group:<name>} and, with a gid,
  * {@code gid:<gid>}: users that exist and name it, and files with it as {@code group}, come
@@ -103,6 +104,7 @@ public final class GroupResource implements Resource, Reversible, Collectable {
         return name;
     }
 
+    /** Whether the group should exist. */
     public AccountState state() {
         return state;
     }
@@ -139,10 +141,14 @@ public final class GroupResource implements Resource, Reversible, Collectable {
         return out;
     }
 
-    /** Changes to {@code /etc/group}; the first element once armed. */
+    /**
+     * Changes to {@code /etc/group} and {@code /etc/passwd}; the first element once armed. A
+     * {@code groupdel} refused because the group is some user's primary group is tried again when
+     * that user moves off it, which changes {@code /etc/passwd} only.
+     */
     @Override
     public Flux<?> watch() {
-        return AccountSync.watch(EtcAccounts.GROUP);
+        return AccountSync.watch(EtcAccounts.GROUP, EtcAccounts.PASSWD);
     }
 
     /** Whether the group matches; reports what differs. Blocks the subscribing thread. */
@@ -228,10 +234,14 @@ public final class GroupResource implements Resource, Reversible, Collectable {
             this.name = Objects.requireNonNull(name, "name");
         }
 
+        /** {@link AccountState#EXISTS} (the default) or {@link AccountState#ABSENT}. */
         public Builder state(AccountState v) { state = Objects.requireNonNull(v, "state"); return this; }
+        /** The group id; another group's is an error at check. */
         public Builder gid(long v) { gid = v; return this; }
+        /** The meta parameters; {@code null} for the defaults. */
         public Builder meta(Meta v) { meta = v == null ? Meta.DEFAULTS : v; return this; }
 
+        /** The resource; {@link GroupResource#validate()} says what is wrong with it. */
         public GroupResource build() {
             return new GroupResource(this);
         }

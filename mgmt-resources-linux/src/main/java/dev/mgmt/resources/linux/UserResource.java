@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mgmt.api.Collectable;
 import dev.mgmt.api.Meta;
-import dev.mgmt.api.Quoted;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.Reversible;
 import dev.mgmt.api.Uid;
@@ -15,7 +14,6 @@ import dev.mgmt.resources.linux.internal.AccountSync;
 import dev.mgmt.resources.linux.internal.EtcAccounts;
 import dev.mgmt.resources.linux.internal.Irreversible;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +34,7 @@ import reactor.core.publisher.Mono;
  *   <li>{@code groups}: the supplementary groups, exactly: the groups whose member list in
  *       {@code /etc/group} names the user ({@code []} for none).</li>
  *   <li>{@code homedir}: the home directory as {@code /etc/passwd} holds it (compared without a
- *       trailing {@code /}); it is not created or moved.</li>
+ *       trailing {@code /}); it is not created ({@code useradd --no-create-home}) or moved.</li>
  *   <li>{@code shell}: the login shell.</li>
  * </ul>
  *
@@ -44,8 +42,9 @@ import reactor.core.publisher.Mono;
  * (see {@link EtcAccounts}). A uid that another user has is an error unless
  * {@code allowduplicateuid}; a group that does not exist is a
  * {@link dev.mgmt.api.MissingPrerequisite}. <b>Apply</b> runs {@code useradd},
- * {@code usermod} (with only what differs) or {@code userdel} (which keeps the home directory),
- * and fails with the tool's stderr. <b>Watch</b>: inotify on {@code /etc} for {@code passwd} and
+ * {@code usermod} (with only what differs; {@code --uid} also re-owns the files under the home
+ * directory and the mail spool) or {@code userdel} (which keeps the home directory), and fails
+ * with the tool's stderr. <b>Watch</b>: inotify on {@code /etc} for {@code passwd} and
  * {@code group}, which the tools replace by rename.
  *
  * <p><b>Automatic edges.</b> A user provides {@code user:<name>} and, with a uid,
@@ -86,10 +85,10 @@ public final class UserResource implements Resource, Reversible, Collectable {
         this.state = Objects.requireNonNull(b.state, "state");
         this.uid = b.uid;
         this.gid = b.gid;
-        this.group = emptyToNull(b.group);
+        this.group = b.group;
         this.groups = b.groups == null ? null : List.copyOf(b.groups);
-        this.homedir = emptyToNull(b.homedir);
-        this.shell = emptyToNull(b.shell);
+        this.homedir = b.homedir;
+        this.shell = b.shell;
         this.allowDuplicateUid = b.allowDuplicateUid;
         this.meta = b.meta == null ? Meta.DEFAULTS : b.meta;
     }
@@ -143,6 +142,7 @@ public final class UserResource implements Resource, Reversible, Collectable {
         return name;
     }
 
+    /** Whether the account should exist. */
     public AccountState state() {
         return state;
     }
@@ -192,7 +192,7 @@ public final class UserResource implements Resource, Reversible, Collectable {
         return groups;
     }
 
-    /** The home directory as given, when managed. */
+    /** The home directory as given (a trailing {@code /} kept), when managed. */
     public Optional<String> homedir() {
         return Optional.ofNullable(homedir);
     }
@@ -224,37 +224,10 @@ public final class UserResource implements Resource, Reversible, Collectable {
         return meta;
     }
 
+    /** Each problem naming its key; an empty {@code group}, {@code homedir} or {@code shell} is one. */
     @Override
     public List<String> validate() {
-        List<String> out = new ArrayList<>();
-        AccountNames.nameProblem("name", name, "user").ifPresent(out::add);
-        if (uid != null) {
-            AccountNames.idProblem("uid", uid, "user").ifPresent(out::add);
-        }
-        if (gid != null) {
-            AccountNames.idProblem("gid", gid, "group").ifPresent(out::add);
-        }
-        if (group != null) {
-            if (gid != null) {
-                out.add("group: give the primary group by group or by gid, not both");
-            }
-            AccountNames.nameProblem("group", group, "group").ifPresent(out::add);
-        }
-        if (groups != null) {
-            Set<String> seen = new HashSet<>();
-            for (String g : groups) {
-                AccountNames.nameProblem("groups", g, "group").ifPresent(out::add);
-                if (!seen.add(g)) {
-                    out.add("groups: " + Quoted.of(g) + " is given twice");
-                }
-            }
-        }
-        if (homedir != null) {
-            AccountNames.pathProblem("homedir", homedir).ifPresent(out::add);
-        }
-        if (shell != null) {
-            AccountNames.pathProblem("shell", shell).ifPresent(out::add);
-        }
+        List<String> out = AccountNames.userProblems(this);
         Irreversible.validate(this, irreversible(), out);
         return out;
     }
@@ -367,10 +340,6 @@ public final class UserResource implements Resource, Reversible, Collectable {
         return KIND + "[" + name + "]";
     }
 
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
     /** Builds a {@link UserResource}; everything but the name is optional, {@code null} leaves it unmanaged. */
     public static final class Builder {
         private final String name;
@@ -388,7 +357,9 @@ public final class UserResource implements Resource, Reversible, Collectable {
             this.name = Objects.requireNonNull(name, "name");
         }
 
+        /** {@link AccountState#EXISTS} (the default) or {@link AccountState#ABSENT}. */
         public Builder state(AccountState v) { state = Objects.requireNonNull(v, "state"); return this; }
+        /** The user id; unique unless {@link #allowDuplicateUid}. */
         public Builder uid(long v) { uid = v; return this; }
         /** The primary group by id; not with {@link #group}. */
         public Builder gid(long v) { gid = v; return this; }
@@ -396,13 +367,19 @@ public final class UserResource implements Resource, Reversible, Collectable {
         public Builder group(String v) { group = v; return this; }
         /** The supplementary groups, exactly; an empty list for none. */
         public Builder groups(List<String> v) { groups = v; return this; }
-        /** Absolute; a trailing {@code /} is allowed (mgmt writes one) and not stored. */
+        /**
+         * Absolute; a trailing {@code /} is allowed (mgmt writes one): it is kept as given and
+         * left out when compared with, or written to, {@code /etc/passwd}.
+         */
         public Builder homedir(String v) { homedir = v; return this; }
         /** Absolute, such as {@code /bin/bash} or {@code /usr/sbin/nologin}. */
         public Builder shell(String v) { shell = v; return this; }
+        /** Whether the uid may be another user's too ({@code --non-unique}). */
         public Builder allowDuplicateUid(boolean v) { allowDuplicateUid = v; return this; }
+        /** The meta parameters; {@code null} for the defaults. */
         public Builder meta(Meta v) { meta = v == null ? Meta.DEFAULTS : v; return this; }
 
+        /** The resource; {@link UserResource#validate()} says what is wrong with it. */
         public UserResource build() {
             return new UserResource(this);
         }

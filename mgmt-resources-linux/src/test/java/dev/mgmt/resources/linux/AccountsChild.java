@@ -7,11 +7,15 @@ import dev.mgmt.api.yaml.YamlGraph;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,8 +28,16 @@ import java.util.stream.Collectors;
  *       has converged and prints {@code converged ok} or {@code converged failed ...};</li>
  *   <li>{@code noop FILE}: runs the graph on an engine of its own in noop mode and prints
  *       {@code noop} and the ids it would change;</li>
- *   <li>{@code java}: as {@code run}, with {@link #javaGraph()}.</li>
+ *   <li>{@code java}: as {@code run}, with {@link #javaGraph()};</li>
+ *   <li>{@code exec ARG...}: runs the command (arguments split at spaces) in this namespace and
+ *       prints {@code exec STATUS OUTPUT} with its stdout and stderr in Base64;</li>
+ *   <li>{@code read PATH}: prints {@code read} and the file's bytes in Base64, or
+ *       {@code read-failed MESSAGE};</li>
+ *   <li>{@code owner PATH}: prints {@code owner UID GID}, or {@code owner-failed MESSAGE}.</li>
  * </ul>
+ * The test's tools and reads go through here, not through {@code nsenter} or
+ * {@code /proc/PID/root}: a PID names this namespace only while the child lives, and one reused
+ * after it died would point them at this machine's accounts.
  * On the way it prints {@code applied ID}, {@code failed ID MESSAGE} and {@code output ID TEXT}
  * as they happen. It prints {@code ready} first and exits at the end of its input.
  */
@@ -51,6 +63,9 @@ public final class AccountsChild {
             out.println("ready");
             for (String line; (line = in.readLine()) != null; ) {
                 String[] w = line.split(" ", 2);
+                if (inspect(out, w[0], w.length > 1 ? w[1] : "")) {
+                    continue;
+                }
                 Graph g = w[0].equals("java") ? javaGraph() : YamlGraph.read(Path.of(w[1]), codec).graph();
                 if (!w[0].equals("noop")) {
                     if (started) {
@@ -72,6 +87,35 @@ public final class AccountsChild {
                 }
             }
         }
+    }
+
+    /** Runs {@code exec}, {@code read} or {@code owner}; false for another command. */
+    private static boolean inspect(PrintStream out, String command, String arg) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        try {
+            switch (command) {
+                case "exec" -> {
+                    Process p = new ProcessBuilder(arg.split(" ")).redirectErrorStream(true)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    byte[] text = p.getInputStream().readAllBytes();
+                    out.println("exec " + p.waitFor() + " " + b64.encodeToString(text));
+                }
+                case "read" -> out.println("read " + b64.encodeToString(Files.readAllBytes(Path.of(arg))));
+                case "owner" -> {
+                    Path p = Path.of(arg);
+                    out.println("owner " + Files.getAttribute(p, "unix:uid") + " " + Files.getAttribute(p, "unix:gid"));
+                }
+                default -> {
+                    return false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            out.println(command + "-failed " + oneLine(String.valueOf(e)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println(command + "-failed interrupted");
+        }
+        return true;
     }
 
     /**

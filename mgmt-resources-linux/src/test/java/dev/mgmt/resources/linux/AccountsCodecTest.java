@@ -113,6 +113,34 @@ class AccountsCodecTest {
     }
 
     @Test
+    void anEmptyValueIsRefusedNotTakenAsUnmanaged() {
+        // a template that rendered nothing: null (not given) leaves a parameter alone, "" does not
+        assertThat(UserResource.builder("bob").group("").homedir("").shell("").build().validate()).containsExactly(
+                "group: must not be empty", "homedir: must not be empty", "shell: must not be empty");
+        // YAML's "" is decoded as written, and so refused by validate() (which the loader runs)
+        assertThat(YamlGraph.parse("""
+                resources:
+                  user:
+                  - name: bob
+                    shell: ""
+                    homedir: ""
+                    group: ""
+                """, "empty.yaml", codec).graph().resources()).singleElement().satisfies(r -> assertThat(r.validate())
+                .containsExactly("group: must not be empty", "homedir: must not be empty", "shell: must not be empty"));
+        assertThatThrownBy(() -> YamlGraph.parse("""
+                resources:
+                  user:
+                  - name: carol
+                    state: ""
+                  group:
+                  - name: g
+                    state: ""
+                """, "state.yaml", codec)).isInstanceOf(YamlGraphException.class).satisfies(e -> assertThat(
+                e.getMessage()).contains("state.yaml:4: user[carol]: state: must be 'exists' or 'absent', was empty",
+                "state.yaml:7: group[g]: state: must be 'exists' or 'absent', was empty"));
+    }
+
+    @Test
     void usersComeAfterTheirGroupsAndAbsentOnesBefore() {
         // as in mgmt 0.0.15's autoedges4.yaml
         Graph g = YamlGraph.parse("""

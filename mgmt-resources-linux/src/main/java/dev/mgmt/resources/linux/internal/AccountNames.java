@@ -1,13 +1,19 @@
 package dev.mgmt.resources.linux.internal;
 
 import dev.mgmt.api.Quoted;
+import dev.mgmt.resources.linux.UserResource;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 
 /**
  * What the {@code user} and {@code group} resources accept as account names, ids and paths, in
- * one place, each problem as a message that starts with the parameter.
+ * one place, each problem as a message that starts with the parameter; and a user's checks as a
+ * whole ({@link #userProblems}).
  *
  * <p>Names follow upstream shadow's rule (its {@code is_valid_name}): letters, digits,
  * {@code _}, {@code .} and {@code -}, not starting with {@code -}, optionally ending in
@@ -70,6 +76,9 @@ public final class AccountNames {
      * separator) or control characters.
      */
     public static Optional<String> pathProblem(String key, String path) {
+        if (path.isEmpty()) {
+            return Optional.of(key + ": must not be empty");
+        }
         if (!path.startsWith("/")) {
             return Optional.of(key + ": must be an absolute path, was " + Quoted.of(path));
         }
@@ -83,6 +92,35 @@ public final class AccountNames {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What is wrong with a user's parameters, each problem naming its key; {@code null} means
+     * unmanaged, so an empty value (a template that rendered nothing) is a problem, not "leave it".
+     */
+    public static List<String> userProblems(UserResource u) {
+        List<String> out = new ArrayList<>();
+        nameProblem("name", u.name(), "user").ifPresent(out::add);
+        u.uid().ifPresent(id -> idProblem("uid", id, "user").ifPresent(out::add));
+        u.gid().ifPresent(id -> idProblem("gid", id, "group").ifPresent(out::add));
+        u.group().ifPresent(g -> {
+            if (u.gid().isPresent()) {
+                out.add("group: give the primary group by group or by gid, not both");
+            }
+            nameProblem("group", g, "group").ifPresent(out::add);
+        });
+        u.groups().ifPresent(groups -> {
+            Set<String> seen = new HashSet<>();
+            for (String g : groups) {
+                nameProblem("groups", g, "group").ifPresent(out::add);
+                if (!seen.add(g)) {
+                    out.add("groups: " + Quoted.of(g) + " is given twice");
+                }
+            }
+        });
+        u.homedir().ifPresent(h -> pathProblem("homedir", h).ifPresent(out::add));
+        u.shell().ifPresent(sh -> pathProblem("shell", sh).ifPresent(out::add));
+        return out;
     }
 
     /** {@code path} without trailing slashes and with runs of slashes as one: how passwd holds it. */

@@ -118,7 +118,14 @@ public final class AccountPlans {
             return AccountPlan.DONE;
         }
         List<String> command = new ArrayList<>();
-        command.add(now == null ? "useradd" : "usermod");
+        if (now == null) {
+            // Not login.defs' CREATE_HOME (yes on Fedora, RHEL, SUSE and Arch, unset on Debian):
+            // a home is created nowhere, as documented, whatever the distribution.
+            command.add("useradd");
+            command.add("--no-create-home");
+        } else {
+            command.add("usermod");
+        }
         command.addAll(args);
         command.add("--");
         command.add(name);
