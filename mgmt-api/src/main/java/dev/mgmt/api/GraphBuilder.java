@@ -95,10 +95,11 @@ public final class GraphBuilder {
      * Starts a send/recv edge (mgmt's send/recv): the value {@code from} sends for {@code key}
      * after each run that ends clean becomes a parameter of the resource named in
      * {@link Sending#to}. For example
-     * {@code b.send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT)}; a key and a
+     * {@code b.send(gen, ExecResource.STDOUT).to(out, FileResource.CONTENT)}; a key of another
+     * kind than {@code from}'s, a parameter of another kind than {@code to}'s, and a key and a
      * parameter of different types do not compile.
      */
-    public <T> Sending<T> send(Resource from, SendKey<T> key) {
+    public <S extends Resource, T> Sending<T> send(S from, SendKey<? super S, T> key) {
         return new Sending<>(Objects.requireNonNull(from, "from"), Objects.requireNonNull(key, "key"));
     }
 
@@ -114,9 +115,9 @@ public final class GraphBuilder {
     /** The sending end of a send/recv edge; {@link #to} completes it. */
     public final class Sending<T> {
         private final Resource from;
-        private final SendKey<T> key;
+        private final SendKey<?, T> key;
 
-        private Sending(Resource from, SendKey<T> key) {
+        private Sending(Resource from, SendKey<?, T> key) {
             this.from = from;
             this.key = key;
         }

@@ -11,7 +11,10 @@ import java.util.Optional;
  */
 public interface Receiver {
 
-    /** Every parameter this resource can receive, by name; the same for every resource of the kind. */
+    /**
+     * Every parameter this resource can receive, by name; the same for every resource of the
+     * kind, and each {@linkplain RecvParam#owner owned} by a type the resource is.
+     */
     List<RecvParam<?, ?>> receives();
 
     /** The parameter of {@code receiver} named {@code name}, if it is a receiver and has one. */

@@ -28,17 +28,17 @@ public final class RecvParam<R extends Resource, T> {
 
     private RecvParam(Class<R> owner, String name, Class<T> type, BiFunction<? super R, ? super T, ? extends R> with) {
         this.owner = Objects.requireNonNull(owner, "owner");
-        this.name = Objects.requireNonNull(name, "name");
-        this.type = Objects.requireNonNull(type, "type");
+        this.name = SendKey.checkName("receivable parameter", name);
+        this.type = SendKey.checkType("receivable parameter", name, type);
         this.with = Objects.requireNonNull(with, "with");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("a receivable parameter needs a name");
-        }
     }
 
     /**
      * The parameter {@code name} (as YAML names it) of {@code owner}, taking values of
      * {@code type}; {@code with} returns the resource with that value set.
+     *
+     * @throws IllegalArgumentException when the name is not lower-case letters, digits and
+     *                                  {@code _}, starting with a letter, or the type is primitive
      */
     public static <R extends Resource, T> RecvParam<R, T> of(Class<R> owner, String name, Class<T> type,
                                                              BiFunction<? super R, ? super T, ? extends R> with) {
@@ -61,7 +61,7 @@ public final class RecvParam<R extends Resource, T> {
     }
 
     /** Whether a value sent for {@code key} fits this parameter. */
-    public boolean accepts(SendKey<?> key) {
+    public boolean accepts(SendKey<?, ?> key) {
         return type.isAssignableFrom(key.type());
     }
 
@@ -75,8 +75,8 @@ public final class RecvParam<R extends Resource, T> {
             throw new IllegalArgumentException(name + ": a " + resource.kind() + " cannot receive it");
         }
         if (!type.isInstance(value)) {
-            throw new IllegalArgumentException(name + ": expected " + SendKey.typeName(type) + ", was "
-                    + SendKey.typeName(value.getClass()));
+            throw new IllegalArgumentException(name + ": expected " + SendKey.typeName(type, value.getClass())
+                    + ", was " + SendKey.typeName(value.getClass(), type));
         }
         return Objects.requireNonNull(with.apply(owner.cast(resource), type.cast(value)), "received resource");
     }

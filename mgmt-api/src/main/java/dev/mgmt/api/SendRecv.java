@@ -26,17 +26,21 @@ public record SendRecv(ResourceId from, String key, ResourceId to, String param)
 
     /**
      * What is wrong with this edge between these two resources, naming both ends: a sender that
-     * sends nothing or not this key, a receiver without this parameter, or types that differ.
-     * Empty when it is fine.
+     * sends nothing or not this key, a receiver without this parameter, types that differ, or a
+     * kind that lists a key or parameter of another class (a bug in that kind, which would fail
+     * every run). Empty when it is fine.
      */
     public Optional<String> problem(Resource sender, Resource receiver) {
         if (!(sender instanceof Sender s)) {
             return Optional.of(this + ": a " + from.kind() + " sends no values");
         }
-        Optional<SendKey<?>> k = Sender.key(sender, key);
+        Optional<SendKey<?, ?>> k = Sender.key(sender, key);
         if (k.isEmpty()) {
             return Optional.of(this + ": " + from + " sends no " + Quoted.of(key) + " (it sends "
                     + s.sends().stream().map(SendKey::name).collect(Collectors.joining(", ")) + ")");
+        }
+        if (!k.get().owner().isInstance(sender)) {
+            return Optional.of(notOwned(from, "key", key, k.get().owner(), sender));
         }
         if (!(receiver instanceof Receiver r)) {
             return Optional.of(this + ": a " + to.kind() + " receives no values");
@@ -46,11 +50,23 @@ public record SendRecv(ResourceId from, String key, ResourceId to, String param)
             return Optional.of(this + ": " + to + " cannot receive " + Quoted.of(param) + " (it receives "
                     + r.receives().stream().map(RecvParam::name).collect(Collectors.joining(", ")) + ")");
         }
+        if (!p.get().owner().isInstance(receiver)) {
+            return Optional.of(notOwned(to, "parameter", param, p.get().owner(), receiver));
+        }
         if (!p.get().accepts(k.get())) {
-            return Optional.of(from + "." + key + " (" + SendKey.typeName(k.get().type()) + ") -> " + to + "." + param
-                    + " (" + SendKey.typeName(p.get().type()) + "): the types differ");
+            Class<?> sent = k.get().type();
+            Class<?> taken = p.get().type();
+            return Optional.of(from + "." + key + " (" + SendKey.typeName(sent, taken) + ") -> " + to + "." + param
+                    + " (" + SendKey.typeName(taken, sent) + "): the types differ");
         }
         return Optional.empty();
+    }
+
+    private String notOwned(ResourceId id, String what, String name, Class<?> owner, Resource resource) {
+        String of = SendKey.typeName(owner, resource.getClass());
+        return this + ": " + id + " lists the " + what + " " + Quoted.of(name) + " of " + of + ", and "
+                + SendKey.typeName(resource.getClass(), owner) + " is no " + of + " (a bug in the kind "
+                + Quoted.of(id.kind()) + ")";
     }
 
     /** {@code exec[gen].stdout -> file[out].content}. */

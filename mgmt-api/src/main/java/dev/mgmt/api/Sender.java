@@ -11,11 +11,14 @@ import java.util.Optional;
  */
 public interface Sender {
 
-    /** Every key this resource sends, by name; the same for every resource of the kind. */
-    List<SendKey<?>> sends();
+    /**
+     * Every key this resource sends, by name; the same for every resource of the kind, and each
+     * {@linkplain SendKey#owner owned} by a type the resource is.
+     */
+    List<SendKey<?, ?>> sends();
 
     /** The key of {@code sender} named {@code name}, if it is a sender and has one. */
-    static Optional<SendKey<?>> key(Resource sender, String name) {
+    static Optional<SendKey<?, ?>> key(Resource sender, String name) {
         if (!(sender instanceof Sender s)) {
             return Optional.empty();
         }

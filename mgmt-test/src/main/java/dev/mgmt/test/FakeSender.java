@@ -24,10 +24,10 @@ public final class FakeSender implements Resource, Sender {
     /** The kind, {@code fakesend}. */
     public static final String KIND = "fakesend";
     /** Sent: the text set last. */
-    public static final SendKey<String> TEXT = SendKey.of("text", String.class);
+    public static final SendKey<FakeSender, String> TEXT = SendKey.of(FakeSender.class, "text", String.class);
     /** Sent: the length of the text. */
-    public static final SendKey<Integer> LENGTH = SendKey.of("length", Integer.class);
-    private static final List<SendKey<?>> SENDS = List.of(TEXT, LENGTH);
+    public static final SendKey<FakeSender, Integer> LENGTH = SendKey.of(FakeSender.class, "length", Integer.class);
+    private static final List<SendKey<?, ?>> SENDS = List.of(TEXT, LENGTH);
 
     private final String name;
     private final Source source;
@@ -71,7 +71,7 @@ public final class FakeSender implements Resource, Sender {
     }
 
     @Override
-    public List<SendKey<?>> sends() {
+    public List<SendKey<?, ?>> sends() {
         return SENDS;
     }
 

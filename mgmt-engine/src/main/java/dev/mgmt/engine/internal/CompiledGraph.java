@@ -27,7 +27,7 @@ final class CompiledGraph {
     final List<Link> links;
 
     /** A checked send/recv edge. */
-    record Link(SendRecv declared, SendKey<?> key, RecvParam<?, ?> param) {
+    record Link(SendRecv declared, SendKey<?, ?> key, RecvParam<?, ?> param) {
     }
 
     CompiledGraph(String name, List<Resource> resources, Map<ResourceId, Integer> index, List<Edge> edges,

@@ -25,7 +25,7 @@ final class Exchange {
     static final Wire[] NONE = new Wire[0];
 
     /** One send/recv edge between running vertices. */
-    record Wire(Vertex from, SendKey<?> key, Vertex to, RecvParam<?, ?> param, SendRecv declared) {
+    record Wire(Vertex from, SendKey<?, ?> key, Vertex to, RecvParam<?, ?> param, SendRecv declared) {
     }
 
     /** A key a run said it has no value for, and why ({@link SendKey#withhold}). */
@@ -35,7 +35,7 @@ final class Exchange {
     Wire[] in = NONE;
     Wire[] out = NONE;
     /** Last value (or {@link Withheld}) sent per key, over every run since the vertex started. */
-    final Map<SendKey<?>, Object> sent = new HashMap<>(4);
+    final Map<SendKey<?, ?>, Object> sent = new HashMap<>(4);
     /** Value (or {@link Withheld}) last received per parameter name. */
     final Map<String, Object> received = new HashMap<>(4);
     /** The edge each parameter's value came over. */
@@ -54,7 +54,7 @@ final class Exchange {
         if (out.length == 0) {
             return null;
         }
-        Set<SendKey<?>> keys = new HashSet<>();
+        Set<SendKey<?, ?>> keys = new HashSet<>();
         for (Wire w : out) {
             keys.add(w.key());
         }

@@ -11,30 +11,30 @@ import java.util.Set;
  */
 final class RunSink implements SendKey.Sink {
 
-    private final Set<SendKey<?>> wanted;
-    private final Map<SendKey<?>, Object> values = new LinkedHashMap<>(4);
+    private final Set<SendKey<?, ?>> wanted;
+    private final Map<SendKey<?, ?>, Object> values = new LinkedHashMap<>(4);
 
-    RunSink(Set<SendKey<?>> wanted) {
+    RunSink(Set<SendKey<?, ?>> wanted) {
         this.wanted = wanted;
     }
 
     @Override
-    public boolean wants(SendKey<?> key) {
+    public boolean wants(SendKey<?, ?> key) {
         return wanted.contains(key);
     }
 
     @Override
-    public synchronized void sent(SendKey<?> key, Object value) {
+    public synchronized void sent(SendKey<?, ?> key, Object value) {
         values.put(key, value);
     }
 
     @Override
-    public synchronized void withheld(SendKey<?> key, String why) {
+    public synchronized void withheld(SendKey<?, ?> key, String why) {
         values.put(key, new Exchange.Withheld(why));
     }
 
     /** Puts what was sent into {@code last}, replacing what is there per key. */
-    synchronized void drainTo(Map<SendKey<?>, Object> last) {
+    synchronized void drainTo(Map<SendKey<?, ?>, Object> last) {
         last.putAll(values);
         values.clear();
     }

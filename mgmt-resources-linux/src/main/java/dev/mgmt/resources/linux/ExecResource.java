@@ -111,17 +111,18 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
     /** The kind name, {@code exec}. */
     public static final String KIND = "exec";
     /** Sent: standard output and error of {@code cmd}, in the order read ({@code output} in YAML, as mgmt). */
-    public static final SendKey<String> OUTPUT = SendKey.of("output", String.class);
+    public static final SendKey<ExecResource, String> OUTPUT = SendKey.of(ExecResource.class, "output", String.class);
     /** Sent: standard output of {@code cmd}, exactly as printed ({@code stdout} in YAML, as mgmt). */
-    public static final SendKey<String> STDOUT = SendKey.of("stdout", String.class);
+    public static final SendKey<ExecResource, String> STDOUT = SendKey.of(ExecResource.class, "stdout", String.class);
     /** Sent: standard error of {@code cmd} ({@code stderr} in YAML, as mgmt). */
-    public static final SendKey<String> STDERR = SendKey.of("stderr", String.class);
+    public static final SendKey<ExecResource, String> STDERR = SendKey.of(ExecResource.class, "stderr", String.class);
     /**
      * Sent: the exit status of {@code cmd} ({@code exitstatus} in YAML; ours, not mgmt's). A run
      * whose command exits non-zero fails and sends nothing, so it is 0 today.
      */
-    public static final SendKey<Integer> EXIT_STATUS = SendKey.of("exitstatus", Integer.class);
-    private static final List<SendKey<?>> SENDS = List.of(OUTPUT, STDOUT, STDERR, EXIT_STATUS);
+    public static final SendKey<ExecResource, Integer> EXIT_STATUS =
+            SendKey.of(ExecResource.class, "exitstatus", Integer.class);
+    private static final List<SendKey<?, ?>> SENDS = List.of(OUTPUT, STDOUT, STDERR, EXIT_STATUS);
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.exec");
     private static final Object ARMED = "armed";
@@ -494,7 +495,7 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
 
     /** The keys this exec sends; see the class description. */
     @Override
-    public List<SendKey<?>> sends() {
+    public List<SendKey<?, ?>> sends() {
         return SENDS;
     }
 
@@ -535,7 +536,7 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
     }
 
     /** A text goes to the run's sink only when an edge takes it, so the engine keeps no other. */
-    private static Mono<Void> text(SendKey<String> key, SentOutput.Text t) {
+    private static Mono<Void> text(SendKey<?, String> key, SentOutput.Text t) {
         return t.value() != null ? key.sendLazily(t::value) : key.withhold(t.why());
     }
 

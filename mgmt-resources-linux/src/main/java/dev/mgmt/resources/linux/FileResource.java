@@ -114,14 +114,15 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     private static final Set<String> PEER_SAFE = Set.of("path", "content", "mode");
 
     /** Sent: the SHA-256 of the file's content, 64 lower-case hex digits ({@code sha256} in YAML). */
-    public static final SendKey<String> CONTENT_SHA256 = SendKey.of("sha256", String.class);
+    public static final SendKey<FileResource, String> CONTENT_SHA256 =
+            SendKey.of(FileResource.class, "sha256", String.class);
     /** Received: the file's exact text, as {@code content} ({@code content} in YAML). */
     public static final RecvParam<FileResource, String> CONTENT =
             RecvParam.of(FileResource.class, "content", String.class, FileResource::withContent);
     /** Received: the octal mode, as {@code mode} ({@code mode} in YAML). */
     public static final RecvParam<FileResource, String> MODE =
             RecvParam.of(FileResource.class, "mode", String.class, FileResource::withMode);
-    private static final List<SendKey<?>> SENDS = List.of(CONTENT_SHA256);
+    private static final List<SendKey<?, ?>> SENDS = List.of(CONTENT_SHA256);
     private static final List<RecvParam<?, ?>> RECEIVES = List.of(CONTENT, MODE);
 
     /** Whether the path should exist. */
@@ -234,7 +235,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     }
 
     @Override
-    public List<SendKey<?>> sends() {
+    public List<SendKey<?, ?>> sends() {
         return SENDS;
     }
 

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -15,7 +16,11 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GraphBuilder.send(from, key).to(to, param)}: a key and a parameter of different types do not compile. */
+/**
+ * {@code GraphBuilder.send(from, key).to(to, param)}: a key of another kind than the sender's, a
+ * parameter of another kind than the receiver's, and a key and a parameter of different types
+ * do not compile.
+ */
 class SendRecvTypesTest {
 
     @TempDir
@@ -44,7 +49,7 @@ class SendRecvTypesTest {
         boolean ok = javac.getTask(new StringWriter(), null, diagnostics,
                 List.of("-classpath", System.getProperty("java.class.path"), "-d", out.toString()), null,
                 List.of(file)).call();
-        return ok ? List.of() : diagnostics.getDiagnostics().stream().map(d -> d.getMessage(null)).toList();
+        return ok ? List.of() : diagnostics.getDiagnostics().stream().map(d -> d.getMessage(Locale.ROOT)).toList();
     }
 
     @Test
@@ -55,13 +60,34 @@ class SendRecvTypesTest {
     @Test
     void anIntegerKeyToAStringParameterDoesNotCompile() {
         assertThat(compile(".send(gen, ExecResource.EXIT_STATUS).to(out, FileResource.CONTENT)"))
-                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated);
+                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated).anyMatch(m -> m.contains("method to"));
     }
 
     @Test
     void aParameterOfAnotherKindDoesNotCompile() {
         assertThat(compile(".send(out, FileResource.CONTENT_SHA256).to(gen, FileResource.CONTENT)"))
-                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated);
+                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated).anyMatch(m -> m.contains("method to"));
+    }
+
+    @Test
+    void aKeyOfAnotherKindDoesNotCompile() {
+        assertThat(compile(".send(out, ExecResource.STDOUT).to(out, FileResource.CONTENT)"))
+                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated).anyMatch(m -> m.contains("method send"));
+        assertThat(compile(".send(gen, FileResource.CONTENT_SHA256).to(out, FileResource.CONTENT)"))
+                .isNotEmpty().noneMatch(SendRecvTypesTest::unrelated).anyMatch(m -> m.contains("method send"));
+    }
+
+    @Test
+    void aKeyOfATypeTheSenderIsCompiles() {
+        assertThat(compile(".send(gen, dev.mgmt.api.SendKey.of(dev.mgmt.api.Resource.class, \"x\", String.class))"
+                + ".to(out, FileResource.CONTENT)")).isEmpty();
+    }
+
+    @Test
+    void aKeyMadeForAnotherClassDoesNotCompile() {
+        assertThat(compile(".send(gen, dev.mgmt.api.SendKey.<FileResource, String>of(ExecResource.class, \"x\","
+                + " String.class)).to(out, FileResource.CONTENT)"))
+                .anyMatch(m -> m.contains("ExecResource> cannot be converted to") && m.endsWith("FileResource>"));
     }
 
     /** An error that is not about the types of the edge (the snippet itself is broken). */
