@@ -14,6 +14,15 @@ import java.util.function.BiFunction;
  * kind offers only parameters that do not change what its watch watches and that need nothing
  * closed of their own (a file's content and mode, not its path).
  *
+ * <p>A value received may be a secret (a generated password), so no message shows it. When the
+ * resource made by receiving does not {@linkplain Resource#validate() validate}, a problem that
+ * shows a value received names the edge in its place: {@code mode: '0600\n' is not an octal
+ * file mode} becomes {@code the value received over exec[m].stdout -> file[f].mode is not an
+ * octal file mode}. That works when the problem has the form {@code name: <value> <why>} (the
+ * value quoted or not, as {@link Quoted#of} shows it); a problem that shows the value anywhere
+ * else says only {@code ... is not a valid mode}. So a kind writes the problems of a receivable
+ * parameter in that form, or without the value.
+ *
  * <p>Equality is by owner, name and type.
  *
  * @param <R> the resource type that receives

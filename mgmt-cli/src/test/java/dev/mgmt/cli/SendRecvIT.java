@@ -40,6 +40,10 @@ class SendRecvIT {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)))
                     .isEqualTo("rw-r--r--");
             assertThat(mgmt.terminate()).as(mgmt.stdout() + mgmt.stderr()).isZero();
+            // What an exec sends may be a secret: the console and the log say how many lines, never them.
+            assertThat(mgmt.stdout() + mgmt.stderr()).contains("(1 line of stdout, no lines of stderr; not shown")
+                    .contains("(2 lines of stdout, no lines of stderr; not shown")
+                    .doesNotContain("listen 8080").doesNotContain("listen 9090");
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What one vertex sends and receives over send/recv edges, loop-confined: the edges in and out
@@ -91,15 +90,17 @@ final class Exchange {
             try {
                 r = w.param().receive(r, v);
             } catch (RuntimeException e) {
-                why = w.declared() + ": " + ReactiveEngine.message(e);
+                String m = ReactiveEngine.message(e);
+                String hidden = ReceivedProblems.hide(m, w.declared(), String.valueOf(v));
+                why = hidden != null ? hidden : w.declared() + ": " + m;
                 break;
             }
         }
         if (why == null && in.length > 0) {
             List<String> problems = r.validate();
             if (!problems.isEmpty()) {
-                why = String.join("; ", problems) + " (received over " + Arrays.stream(in)
-                        .map(w -> w.declared().toString()).collect(Collectors.joining(", ")) + ")";
+                why = ReceivedProblems.describe(problems, in,
+                        Arrays.stream(in).map(w -> received.get(w.param().name())).toList());
             }
         }
         Resource next = why == null ? r : declared;

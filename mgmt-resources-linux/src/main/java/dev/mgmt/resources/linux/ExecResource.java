@@ -16,6 +16,7 @@ import dev.mgmt.api.Sender;
 import dev.mgmt.api.Uid;
 import dev.mgmt.api.codec.DurationParams;
 import dev.mgmt.resources.linux.internal.CommandFailedException;
+import dev.mgmt.resources.linux.internal.CommandResult;
 import dev.mgmt.resources.linux.internal.CommandSpec;
 import dev.mgmt.resources.linux.internal.Irreversible;
 import dev.mgmt.resources.linux.internal.LegacyKeys;
@@ -61,7 +62,9 @@ import reactor.core.publisher.Mono;
  * whose message has the status and the last lines of output. With a {@code timeout} (in YAML
  * seconds, or a duration such as {@code 90s} or {@code 1m30s}; {@code 0} means none), each command this resource runs is killed, with all
  * its child processes, when it runs longer. Cancelling a check, apply or refresh kills the
- * running command the same way. Exit status and output are reported through {@link Report}.
+ * running command the same way. Exit status and output are reported through {@link Report};
+ * when an edge takes the command's output (see Send/recv below), reports and failures show only
+ * how many lines it printed, never what, since what is sent may be a secret.
  *
  * <p><b>Watch.</b> Without {@code watchcmd}, the watch arms at once and stays silent. With one,
  * the watch starts it, and each non-empty line it prints is an event; when the watch is
@@ -601,12 +604,12 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
             long request = requests.get();
             CommandSpec spec = spec("cmd", cmd, shell, args);
             return Commands.run(keep ? spec.keepingOutput() : spec, timeout).flatMap(r -> {
-                Mono<Void> said = Report.say(r.summary());
+                Mono<Void> said = report(r);
                 if (r.cancelled()) {
                     return said; // nobody is listening any more; this only reaches the log
                 }
                 if (!r.ok()) {
-                    return said.then(Mono.error(new CommandFailedException(this + ": " + r.failure())));
+                    return said.then(failed(r));
                 }
                 ranFor = request;
                 Sent s = r.sent().map(o -> new Sent(o.output(), o.stdout(), o.stderr(), r.status()))
@@ -619,6 +622,21 @@ public final class ExecResource implements Resource, Refreshable, Reversible, Co
 
     private CommandSpec spec(String what, String command, String sh, List<String> arguments) {
         return CommandSpec.of(what, command, sh, arguments, cwd, env);
+    }
+
+    /**
+     * Reports a run of {@code cmd}: its output, or only how many lines it printed when an edge
+     * takes the output, which may be a secret (a generated password) that no log, event or
+     * console line may show.
+     */
+    private Mono<Void> report(CommandResult r) {
+        return outputWanted().flatMap(sent -> Report.say(sent ? r.summaryWithoutOutput() : r.summary()));
+    }
+
+    /** The failure of a run of {@code cmd}, without its output when an edge takes it (see {@link #report}). */
+    private <T> Mono<T> failed(CommandResult r) {
+        return outputWanted().flatMap(sent -> Mono.error(new CommandFailedException(this + ": "
+                + (sent ? r.failureWithoutOutput() : r.failure()))));
     }
 
     @Override

@@ -194,7 +194,7 @@ class SendRecvEngineTest {
             Convergence c = engine.awaitConverged(HANG);
             assertThat(c.failed()).containsExactly(secret.id());
             assertThat(failed).singleElement().extracting(EngineEvent.Failed::message).isEqualTo(
-                    "mode: '0600\n' is not an octal file mode (received over exec[mode].stdout -> file[secret].mode)");
+                    "the value received over exec[mode].stdout -> file[secret].mode is not an octal file mode");
             assertThat(dir.resolve("secret")).doesNotExist();
         }
     }

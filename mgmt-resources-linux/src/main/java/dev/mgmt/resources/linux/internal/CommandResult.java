@@ -107,19 +107,47 @@ public final class CommandResult {
      * stderr, or of stdout when stderr is empty.
      */
     public String failure() {
-        String why;
-        if (timedOut) {
-            why = spec.what() + " timed out after " + seconds(timeout) + " and was killed with its child processes";
-        } else if (cancelled) {
-            why = spec.what() + " was cancelled";
-        } else {
-            why = spec.what() + " exited with status " + status + " after " + took.toMillis() + " ms";
-        }
+        String why = ended();
         OutputCapture.Output o = stderr.isEmpty() ? stdout : stderr;
         if (o.isEmpty()) {
             return why + " (no output)";
         }
         return why + ": " + (o == stderr ? "stderr: " : "stdout: ") + String.join(" | ", o.last(FAILURE_LINES));
+    }
+
+    /**
+     * {@link #summary()} with counts in place of the output, for a run whose output an edge takes
+     * (it may be a secret, such as a generated password): {@code exit 0 in 12 ms (2 lines of
+     * stdout, no lines of stderr; not shown, an edge takes it)}.
+     */
+    public String summaryWithoutOutput() {
+        return head() + " (" + counts() + ")";
+    }
+
+    /** {@link #failure()} with counts in place of the output, as {@link #summaryWithoutOutput()}. */
+    public String failureWithoutOutput() {
+        return ended() + " (" + counts() + ")";
+    }
+
+    private String counts() {
+        if (stdout.isEmpty() && stderr.isEmpty()) {
+            return "no output";
+        }
+        return lines(stdout) + " of stdout, " + lines(stderr) + " of stderr; not shown, an edge takes it";
+    }
+
+    private static String lines(OutputCapture.Output o) {
+        return o.isEmpty() ? "no lines" : o.total() + (o.total() == 1 ? " line" : " lines");
+    }
+
+    private String ended() {
+        if (timedOut) {
+            return spec.what() + " timed out after " + seconds(timeout) + " and was killed with its child processes";
+        }
+        if (cancelled) {
+            return spec.what() + " was cancelled";
+        }
+        return spec.what() + " exited with status " + status + " after " + took.toMillis() + " ms";
     }
 
     private String head() {
