@@ -50,11 +50,13 @@ class KvResourceIT {
             run.await("the first graph running", () -> run.stdout().contains("graph 'g'"));
             Files.writeString(yaml, "graph: g\nresources:\n  noop:\n  - name: n\n  kv:\n  - name: kv1\n"
                     + "    key: hello\n    value: world\n");
-            run.await("the reload refused", () -> run.stderr().contains("the running graph is kept"));
-            assertThat(run.stderr()).contains(yaml + ":6: kv[kv1]: key 'hello' is in the cluster's key/value store, "
-                    + "and this host runs no cluster: give --seeds HOST:PORT to join one, or --listen HOST:PORT to "
-                    + "start one").doesNotContain("Engine.builder()");
-            assertThat(run.terminate()).as(run.stderr()).isZero();
+            String refused = yaml + ":6: kv[kv1]: key 'hello' is in the cluster's key/value store, and this host "
+                    + "runs no cluster: give --seeds HOST:PORT to join one, or --listen HOST:PORT to start one";
+            run.await("the reload refused", () -> run.stderr().contains(refused));
+            assertThat(run.stderr()).contains("mgmt: " + yaml + " changed but is invalid; the running graph is kept:")
+                    .doesNotContain("Engine.builder()");
+            assertThat(run.terminate()).as(run.stderr()).isEqualTo(1);
+            assertThat(run.stdout()).contains("the latest version of " + yaml + " was rejected");
         }
     }
 
