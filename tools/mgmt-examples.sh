@@ -18,7 +18,8 @@
 # network and UTS namespaces with its own empty /tmp (holding the directories mgmt's test
 # harness makes, such as /tmp/mgmt) and its own --state-dir; daemons the graphs need (a systemd user manager for
 # svc, a private systemd-hostnamed for hostname) are started under the scratch directory and
-# stopped by PID at the end, also on Ctrl-C. A graph with a kv runs as a one-host cluster.
+# stopped by PID at the end, also on Ctrl-C. A graph with a kv runs as a one-host cluster on
+# the namespace's own loopback; without a network namespace (no `ip`) it is not run.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -118,9 +119,15 @@ no_ns=""
 if [[ $(id -u) != 0 ]]; then no_ns="not root: each graph runs in a private mount namespace (its own /tmp)"
 elif ! command -v unshare >/dev/null; then no_ns="'unshare' is not installed (util-linux)"
 fi
-# Without `ip` the private network namespace would have no loopback; share the machine's then
-# (the cluster graphs listen on 127.0.0.1:7946).
-net_ns=1; command -v ip >/dev/null || net_ns=""
+# Without `ip` the private network namespace would have no loopback; share the machine's then.
+# The cluster graphs (kv) are not run then: their one-host cluster listens on 127.0.0.1:7946,
+# which on the machine's own loopback may be a real mgmt's or another run's.
+net_ns=1; no_net_ns=""
+if ! command -v ip >/dev/null; then
+  net_ns=""
+  no_net_ns="no private network namespace ('ip' is not installed, iproute2): its cluster would listen on"
+  no_net_ns+=" this machine's 127.0.0.1:7946"
+fi
 if [[ -z $no_ns ]] && ! err="$(unshare --mount --uts ${net_ns:+--net} true 2>&1)"; then
   no_ns="cannot make private namespaces here: $err"  # root in a container without CAP_SYS_ADMIN
 fi
@@ -280,7 +287,7 @@ for p in "${paths[@]}"; do
       svc) start_systemd_user; [[ $svc_state == ok ]] && env_add+=("${svc_env[@]}") || unrun="$svc_state" ;;
       # kv keeps its key in the cluster's store: mgmt runs its etcd on every host, we start a
       # one-host cluster on the namespace's own loopback (mgmt run has one only when asked).
-      kv) args="--listen 127.0.0.1:7946" ;;
+      kv) unrun="$no_net_ns"; args="--listen 127.0.0.1:7946" ;;
       hostname) start_hostnamed
         [[ $host_state == ok ]] && env_add+=(DBUS_SYSTEM_BUS_ADDRESS="unix:path=$host_dir/bus.sock") || unrun="$host_state" ;;
     esac

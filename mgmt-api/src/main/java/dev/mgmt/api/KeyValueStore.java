@@ -13,9 +13,10 @@ import reactor.util.context.ContextView;
  * converged states, settings), so a graph cannot touch those.
  *
  * <p>An engine given a store ({@code Engine.builder().keyValueStore(store)}) puts it in the
- * Reactor context of every watch, check, apply and refresh; a resource that needs it says so
- * with {@link NeedsKeyValueStore} and takes it with {@link #in(ContextView)}. An engine without
- * one refuses such a resource when it compiles the graph.
+ * Reactor context of the watch, check, apply and refresh of each resource that says it needs it
+ * with {@link NeedsKeyValueStore}, and of no other; such a resource takes it with
+ * {@link #in(ContextView)}. An engine without one refuses such a resource when it compiles the
+ * graph.
  */
 public interface KeyValueStore {
 

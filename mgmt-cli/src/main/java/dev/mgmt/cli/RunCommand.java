@@ -1,5 +1,6 @@
 package dev.mgmt.cli;
 
+import dev.mgmt.api.Graph;
 import dev.mgmt.api.NeedsKeyValueStore;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.codec.ResourceCodec;
@@ -192,9 +193,7 @@ final class RunCommand implements Callable<Integer> {
         ResourceCodec codec = ResourceCodec.standard();
         // The graph is checked as the engine will run it: on a cluster host, with the cluster's store.
         ClusterStore store = new ClusterStore();
-        GraphLoader loader = new GraphLoader(yaml, codec,
-                g -> Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).keyValueStore(store).compile(g),
-                System.err);
+        GraphLoader loader = new GraphLoader(yaml, codec, g -> compileAsRun(g, store), System.err);
         readAt = modified(yaml);
         // Read first without the cluster: what the templates read decides whether one is needed.
         TemplateInputs.Snapshot values = TemplateInputs.Snapshot.local(host());
@@ -230,6 +229,7 @@ final class RunCommand implements Callable<Integer> {
         });
         ConsoleReporter reporter = new ConsoleReporter(console);
         boolean cluster = clustered(first);
+        clusterRuns = cluster;
         EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
@@ -345,18 +345,47 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * Whether this run has a cluster, so its engine the cluster's store; set once the first graph
+     * is read (true until then: the first graph's need of one is checked before, with the flags).
+     */
+    private volatile boolean clusterRuns = true;
+
+    /**
+     * Compiles {@code g} as this run's engine will: with the store only when a cluster runs.
+     * Without one, a graph that needs it (a reload that adds a {@code kv}) is refused naming the
+     * flags, as at start, rather than with the engine's words for Java embedders.
+     */
+    private Compilation compileAsRun(Graph g, ClusterStore store) {
+        EngineBuilder b = Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup);
+        if (clusterRuns) {
+            return b.keyValueStore(store).compile(g);
+        }
+        List<String> refused = g.resources().stream().filter(NeedsKeyValueStore.class::isInstance)
+                .map(RunCommand::withoutStore).toList();
+        if (!refused.isEmpty()) {
+            throw new GraphCompileException(refused);
+        }
+        return b.compile(g);
+    }
+
+    /**
      * Where the graph has a resource that keeps something in the cluster's store, when no
      * cluster runs: each, saying which flags start or join one.
      */
     private static List<YamlGraphException.Problem> withoutStore(YamlGraph g) {
         List<YamlGraphException.Problem> out = new ArrayList<>();
         for (Resource r : g.graph().resources()) {
-            if (r instanceof NeedsKeyValueStore n) {
-                out.add(new YamlGraphException.Problem(g.source(), g.line(r.id()), r.id() + ": " + n.storeUse()
-                        + " is in the cluster's key/value store, and this host runs no cluster: " + TemplateInputs.CLUSTER_FLAGS));
+            if (r instanceof NeedsKeyValueStore) {
+                out.add(new YamlGraphException.Problem(g.source(), g.line(r.id()), withoutStore(r)));
             }
         }
         return out;
+    }
+
+    /** Why {@code r}, which needs the cluster's store, cannot run on this host, naming the flags. */
+    private static String withoutStore(Resource r) {
+        return r.id() + ": " + ((NeedsKeyValueStore) r).storeUse() + " is in the cluster's key/value store, and this "
+                + "host runs no cluster: " + TemplateInputs.CLUSTER_FLAGS;
     }
 
     private boolean given(String... options) {

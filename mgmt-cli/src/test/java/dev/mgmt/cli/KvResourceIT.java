@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kind {@code kv} through {@code mgmt run}: refused without a cluster, naming the flags; on a
+ * Kind {@code kv} through {@code mgmt run}: refused without a cluster, naming the flags, at start
+ * and in a reload; on a
  * one-host cluster its key is the one {@code mgmt cluster get} reads, and a {@code mgmt cluster
  * put} over it is undone.
  */
@@ -38,6 +39,24 @@ class KvResourceIT {
                     + "key 'hello' is in the cluster's key/value store, and this host runs no cluster: give --seeds "
                     + "HOST:PORT to join one, or --listen HOST:PORT to start one");
             assertThat(p.stdout()).doesNotContain("cluster: bootstrapped");
+        }
+    }
+
+    @Test
+    void aReloadThatAddsAKvWithoutAClusterIsRefusedNamingTheFlags() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("g.yaml"), "graph: g\nresources:\n  noop:\n  - name: n\n");
+        try (MgmtProcess run = MgmtProcess.start("run", "--yaml", yaml.toString(),
+                "--state-dir", dir.resolve("state").toString())) {
+            run.await("the first graph running", () -> run.stdout().contains("graph 'g'"));
+            Files.writeString(yaml, "graph: g\nresources:\n  noop:\n  - name: n\n  kv:\n  - name: kv1\n"
+                    + "    key: hello\n    value: world\n");
+            String refused = yaml + ":6: kv[kv1]: key 'hello' is in the cluster's key/value store, and this host "
+                    + "runs no cluster: give --seeds HOST:PORT to join one, or --listen HOST:PORT to start one";
+            run.await("the reload refused", () -> run.stderr().contains(refused));
+            assertThat(run.stderr()).contains("mgmt: " + yaml + " changed but is invalid; the running graph is kept:")
+                    .doesNotContain("Engine.builder()");
+            assertThat(run.terminate()).as(run.stderr()).isEqualTo(1);
+            assertThat(run.stdout()).contains("the latest version of " + yaml + " was rejected");
         }
     }
 

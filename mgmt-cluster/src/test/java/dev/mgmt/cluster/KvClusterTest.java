@@ -2,14 +2,17 @@ package dev.mgmt.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.resources.KvResource;
 import dev.mgmt.engine.resources.KvResource.CmpStyle;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,18 +29,14 @@ class KvClusterTest {
         return w.get(key).block(WAIT);
     }
 
-    /** Polls {@code value} until it is {@code expected}; the deadline only catches a hang. */
-    private static void await(String what, Supplier<Optional<String>> value, Optional<String> expected)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Optional<String> last = value.get();
-        while (!last.equals(expected)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": expected " + expected + ", last " + last);
-            }
-            Thread.sleep(20);
-            last = value.get();
-        }
+    /** Waits until {@code key} as {@code w} reads it is {@code expected}. */
+    private static void await(String what, World w, String key, Optional<String> expected) throws InterruptedException {
+        ClusterRunnerTest.await(what + " (" + key + ": " + expected + ")", () -> get(w, key).equals(expected));
+    }
+
+    /** Whether {@code id} checked and found its state fine in an event after the first {@code skip}. */
+    private static boolean checkedFine(List<EngineEvent> events, int skip, ResourceId id) {
+        return events.stream().skip(skip).anyMatch(e -> e instanceof EngineEvent.Checked c && c.id().equals(id) && c.ok());
     }
 
     @Test
@@ -58,9 +57,9 @@ class KvClusterTest {
 
                 // Drift from host a: b's watch sees it and puts the value back.
                 a.put("hello", "drifted").block(WAIT);
-                await("hello put back", () -> get(a, "hello"), Optional.of("world"));
+                await("hello put back", a, "hello", Optional.of("world"));
                 a.put("iamdeleted", "again").block(WAIT);
-                await("iamdeleted deleted again", () -> get(a, "iamdeleted"), Optional.empty());
+                await("iamdeleted deleted again", a, "iamdeleted", Optional.empty());
             }
         }
     }
@@ -73,19 +72,26 @@ class KvClusterTest {
             KvResource s1 = KvResource.of("kv1", "stage", "1").skipLessThan(CmpStyle.INT);
             KvResource s2 = KvResource.of("kv2", "stage", "2").skipLessThan(CmpStyle.INT);
             KvResource s3 = KvResource.of("kv3", "stage", "3").skipLessThan(CmpStyle.INT);
+            List<EngineEvent> events = new CopyOnWriteArrayList<>();
             try (Engine engine = Engine.builder().keyValueStore(w).build()) {
+                engine.events().subscribe(events::add);
                 engine.start(Graph.builder("kv4").add(s1, s2, s3).chain(s1, s2, s3).build());
                 assertThat(engine.converged(Duration.ZERO).block(WAIT).isSuccess()).isTrue();
                 assertThat(get(w, "stage")).contains("3");
 
-                w.put("stage", "10").block(WAIT);        // greater: left alone
-                w.put("other", "x").block(WAIT);         // a write after it, to wait on
-                await("other", () -> get(w, "other"), Optional.of("x"));
-                assertThat(engine.converged(Duration.ofMillis(200)).block(WAIT).isSuccess()).isTrue();
+                // Greater: left alone. Each stage's watch sees the change and its check finds it
+                // fine; only once all three checked is "not overwritten" proved, not just "not yet".
+                int before = events.size();
+                w.put("stage", "10").block(WAIT);
+                for (KvResource s : List.of(s1, s2, s3)) {
+                    ClusterRunnerTest.await(s.id() + " checked after the put", () -> checkedFine(events, before, s.id()));
+                }
+                assertThat(engine.awaitConverged(WAIT).isSuccess()).isTrue();
+                assertThat(events.stream().skip(before)).noneMatch(EngineEvent.Applied.class::isInstance);
                 assertThat(get(w, "stage")).contains("10");
 
                 w.put("stage", "junk").block(WAIT);      // not an integer: overwritten, as mgmt does
-                await("stage after junk", () -> get(w, "stage"), Optional.of("3"));
+                await("stage after junk", w, "stage", Optional.of("3"));
             }
 
             // A notify edge refreshes the stage: it takes its exact value even over a greater one.
@@ -93,7 +99,7 @@ class KvClusterTest {
             KvResource trigger = KvResource.of("go", "go", "now");
             try (Engine engine = Engine.builder().keyValueStore(w).build()) {
                 engine.start(Graph.builder("refresh").add(trigger, s3).edge(trigger, s3).notifying().build());
-                await("stage refreshed", () -> get(w, "stage"), Optional.of("3"));
+                await("stage refreshed", w, "stage", Optional.of("3"));
                 assertThat(get(w, "go")).contains("now");
             }
         }

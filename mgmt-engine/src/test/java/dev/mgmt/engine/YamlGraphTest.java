@@ -94,7 +94,7 @@ class YamlGraphTest {
                 """);
         // The edge from msg[m] is not reported: msg[m] failed to decode, and that is said once.
         assertThat(e.problems()).extracting(Object::toString).containsExactly(
-                "g.yaml:2: graph: unknown key 'colour' (known keys: collect, comment, edges, graph, resources)",
+                "g.yaml:2: graph: unknown key 'colour' (known keys: collect, comment, edges, graph, remote, resources)",
                 "g.yaml:6: msg[m]: unknown key 'bdy' (known keys: body, fail, fields, journal, meta, name, priority, syslog)",
                 "g.yaml:9: msg[n]: unknown key 'meta.retrys' (known keys: autoedge, autogroup, burst, delay, limit, noop, poll, realize, retry, reverse, rewatch, sema, timeout)",
                 "g.yaml:11: msg[k]: duplicate resource (first declared on line 10)",

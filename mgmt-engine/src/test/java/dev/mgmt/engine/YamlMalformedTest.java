@@ -102,7 +102,7 @@ class YamlMalformedTest {
                 // The top level.
                 text("graph: g\nremote: [ssh://host]\n", "g.yaml:2: remote: must be text"),
                 text("graph: g\nresources:\n  probe:\n  - text: x\n", "g.yaml:4: probe: resource has no name"),
-                text("- a\n", "g.yaml:1: the graph must be a map with keys collect, comment, edges, graph, resources"),
+                text("- a\n", "g.yaml:1: the graph must be a map with keys collect, comment, edges, graph, remote, resources"),
                 text("", "g.yaml: the graph file is empty"),
                 text("graph: [\n", "g.yaml:2: not valid YAML: expected the node content, but found '<stream end>' (while parsing a flow node)"),
                 text("graph: g\n---\ngraph: h\n", "g.yaml:2: more than one YAML document (a second ---): a graph file holds one graph"),
@@ -149,7 +149,7 @@ class YamlMalformedTest {
                 text(HEAD + "    count: x\n  - name: q\n    colour: red\nbogus: 1\n",
                         "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found 'x'",
                         "g.yaml:7: probe[q]: unknown key 'colour' (known keys: count, flag, items, meta, name, ratio, text)",
-                        "g.yaml:8: graph: unknown key 'bogus' (known keys: collect, comment, edges, graph, resources)"));
+                        "g.yaml:8: graph: unknown key 'bogus' (known keys: collect, comment, edges, graph, remote, resources)"));
     }
 
     private static Arguments probe(String params, String... problems) {

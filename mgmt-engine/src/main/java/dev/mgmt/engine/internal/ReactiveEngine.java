@@ -6,6 +6,7 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.KeyValueStore;
+import dev.mgmt.api.NeedsKeyValueStore;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
@@ -75,6 +76,8 @@ public final class ReactiveEngine implements Engine {
     private final TimeThread ownTime;
     /** Given to every watch subscription: resources that keep time use the engine's clock. */
     private final reactor.util.context.Context watchContext;
+    /** The watch context of a resource that declares {@link NeedsKeyValueStore}: the store too. */
+    private final reactor.util.context.Context storeWatchContext;
     private final EventHub hub = new EventHub();
     private final EventTimes eventTimes;
     private final EngineLoop loop;
@@ -121,8 +124,8 @@ public final class ReactiveEngine implements Engine {
         this.work = work == null ? ownWork : task -> work.schedule(task);
         this.ownTime = time == null ? new TimeThread() : null;
         this.time = time == null ? ownTime.scheduler : time;
-        this.watchContext = store == null ? reactor.util.context.Context.of(EngineClock.KEY, this.time)
-                : reactor.util.context.Context.of(EngineClock.KEY, this.time, KeyValueStore.KEY, store);
+        this.watchContext = reactor.util.context.Context.of(EngineClock.KEY, this.time);
+        this.storeWatchContext = store == null ? watchContext : watchContext.put(KeyValueStore.KEY, store);
         this.eventTimes = new EventTimes(this.time);
         this.loop = new EngineLoop(this::afterTask);
         this.steps = new RunSteps(this.time, eventTimes, this::post, hub::wants, hub.taps()::checks, store);
@@ -139,9 +142,12 @@ public final class ReactiveEngine implements Engine {
         return new Compilation(g.resources, g.edges);
     }
 
-    /** The context of every watch subscription: the engine's clock ({@link EngineClock}). */
-    reactor.util.context.Context watchContext() {
-        return watchContext;
+    /**
+     * The context of {@code r}'s watch: the engine's clock ({@link EngineClock}), and the store
+     * only when {@code r} declares it needs it, so that the capability is what grants it.
+     */
+    reactor.util.context.Context watchContext(Resource r) {
+        return r instanceof NeedsKeyValueStore ? storeWatchContext : watchContext;
     }
 
     /** For tests: sees every step from inside the loop. Set before {@link #start}. */

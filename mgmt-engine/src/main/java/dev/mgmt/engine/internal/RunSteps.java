@@ -4,6 +4,7 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.engine.CheckListener;
 import dev.mgmt.api.KeyValueStore;
+import dev.mgmt.api.NeedsKeyValueStore;
 import dev.mgmt.api.MissingPrerequisite;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
@@ -41,7 +42,7 @@ final class RunSteps {
     private final ObjIntConsumer<EngineEvent> post;
     private final IntPredicate wanted;
     private final Supplier<CheckListener[]> checkListeners;
-    /** The engine's key/value store, or null: put in each step's context beside the report receiver. */
+    /** The engine's key/value store, or null: in the context of each step of a resource that needs it. */
     private final KeyValueStore store;
 
     /**
@@ -152,8 +153,9 @@ final class RunSteps {
     }
 
     /**
-     * What a step's resource code finds in its context: where its reports go, the store if any,
-     * and the run's sink of sent values if an edge takes any.
+     * What a step's resource code finds in its context: where its reports go, the store if any
+     * and the resource declares it needs it ({@link NeedsKeyValueStore}), and the run's sink of
+     * sent values if an edge takes any.
      */
     private Context context(Vertex v, Phase phase, Call call) {
         Consumer<String> report = text -> {
@@ -161,7 +163,7 @@ final class RunSteps {
             emit(call, EventTaps.OUTPUT, () -> new EngineEvent.Output(now(), v.id, phase, text));
         };
         Context c = Context.of(Report.KEY, report);
-        if (store != null) {
+        if (store != null && v.resource instanceof NeedsKeyValueStore) {
             c = c.put(KeyValueStore.KEY, store);
         }
         return call.sink == null ? c : c.put(SendKey.SINK, call.sink);

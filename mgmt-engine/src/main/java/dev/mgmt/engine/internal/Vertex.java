@@ -78,10 +78,10 @@ final class Vertex implements CoreSubscriber<Object> {
         this.bucket = bucket;
     }
 
-    /** The watch sees the engine's clock ({@link EngineClock}). */
+    /** The watch sees the engine's clock ({@link EngineClock}), and the store if it needs it. */
     @Override
     public reactor.util.context.Context currentContext() {
-        return engine.watchContext();
+        return engine.watchContext(resource);
     }
 
     /** Loop: a new subscription of the watch may start (after a failure). */

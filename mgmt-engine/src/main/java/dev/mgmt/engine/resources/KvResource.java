@@ -7,9 +7,13 @@ import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.Meta;
 import dev.mgmt.api.NeedsKeyValueStore;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.api.Receiver;
+import dev.mgmt.api.RecvParam;
 import dev.mgmt.api.Refreshable;
 import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
+import dev.mgmt.api.SendKey;
+import dev.mgmt.api.Sender;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,10 +43,21 @@ import reactor.util.context.ContextView;
  * mgmt. A refresh (a notify edge) sets the exact value even over a greater one. The watch is
  * the store's watch of the key. The store comes from the engine ({@link KeyValueStore}): an
  * engine without one refuses this resource when it compiles the graph.
+ *
+ * <p><b>Send/recv</b> (see {@link Sender}, {@link Receiver}): after every run that ends clean a
+ * kv sends {@link #VALUE_SENT}, what the key holds then: its {@code value}, or with
+ * {@code skiplessthan} the greater value it left alone. A key that is absent sends none and says
+ * why. It can receive {@link #VALUE}, which replaces {@code value} as written (a value received
+ * where integers are compared must be one); the key, and so the watch, stay as declared.
  */
-public final class KvResource implements Resource, Refreshable, NeedsKeyValueStore {
+public final class KvResource implements Resource, Refreshable, NeedsKeyValueStore, Sender, Receiver {
 
     public static final String KIND = "kv";
+    /** Sent: what the key holds after a run that ends clean ({@code value} in YAML). */
+    public static final SendKey<KvResource, String> VALUE_SENT = SendKey.of(KvResource.class, "value", String.class);
+    /** Received: the value the key should have ({@code value} in YAML). */
+    public static final RecvParam<KvResource, String> VALUE =
+            RecvParam.of(KvResource.class, "value", String.class, KvResource::withValue);
 
     /** How {@code skiplessthan} compares; the ordinal is mgmt's {@code skipcmpstyle}. */
     public enum CmpStyle { INT, STRING }
@@ -89,6 +104,11 @@ public final class KvResource implements Resource, Refreshable, NeedsKeyValueSto
     /** This kv, leaving a stored value greater than its own alone, compared as {@code style} says. */
     public KvResource skipLessThan(CmpStyle style) {
         return new KvResource(name, key, value, true, style.ordinal(), meta);
+    }
+
+    /** This kv with {@code value} for its key: what receiving {@link #VALUE} makes. */
+    public KvResource withValue(String value) {
+        return new KvResource(name, key, Objects.requireNonNull(value, "value"), skipLessThan, skipCmpStyle, meta);
     }
 
     /** This kv with other meta parameters. */
@@ -140,6 +160,16 @@ public final class KvResource implements Resource, Refreshable, NeedsKeyValueSto
     }
 
     @Override
+    public List<SendKey<?, ?>> sends() {
+        return List.of(VALUE_SENT);
+    }
+
+    @Override
+    public List<RecvParam<?, ?>> receives() {
+        return List.of(VALUE);
+    }
+
+    @Override
     public String storeUse() {
         return "key " + Quoted.of(key);
     }
@@ -171,13 +201,14 @@ public final class KvResource implements Resource, Refreshable, NeedsKeyValueSto
 
     @Override
     public Mono<Boolean> check() {
-        return Mono.deferContextual(ctx -> store(ctx).get(key))
-                .map(stored -> holds(stored.orElse(null), value, skipLessThan, skipCmpStyle));
+        return Mono.deferContextual(ctx -> store(ctx).get(key)).flatMap(stored ->
+                holds(stored.orElse(null), value, skipLessThan, skipCmpStyle)
+                        ? sendHeld(stored.orElse(null)).thenReturn(true) : Mono.just(false));
     }
 
     @Override
     public Mono<Void> apply() {
-        return Mono.deferContextual(ctx -> set(store(ctx)));
+        return Mono.deferContextual(ctx -> set(store(ctx))).then(Mono.defer(() -> sendHeld(value)));
     }
 
     /** Sets the exact value, even over a greater one that {@code skiplessthan} left alone. */
@@ -186,7 +217,12 @@ public final class KvResource implements Resource, Refreshable, NeedsKeyValueSto
         return Mono.deferContextual(ctx -> {
             KeyValueStore s = store(ctx);
             return s.get(key).flatMap(stored -> Objects.equals(stored.orElse(null), value) ? Mono.empty() : set(s));
-        });
+        }).then(Mono.defer(() -> sendHeld(value)));
+    }
+
+    /** Sends what the key holds once the run is clean ({@code held} null: absent, so nothing to send). */
+    private Mono<Void> sendHeld(String held) {
+        return held == null ? VALUE_SENT.withhold(storeUse() + " is absent") : VALUE_SENT.send(held);
     }
 
     private Mono<Void> set(KeyValueStore s) {

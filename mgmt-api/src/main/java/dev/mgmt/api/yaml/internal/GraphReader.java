@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class GraphReader {
 
-    private static final Set<String> TOP_KEYS = Set.of("graph", "comment", "resources", "edges", "collect");
+    private static final Set<String> TOP_KEYS = Set.of("graph", "comment", "resources", "edges", "collect", "remote");
     static final String EXPORT_PREFIX = "@@";
 
     /**
