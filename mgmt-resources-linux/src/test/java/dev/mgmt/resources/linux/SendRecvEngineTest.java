@@ -1,5 +1,7 @@
 package dev.mgmt.resources.linux;
 
+import static dev.mgmt.test.Waits.read;
+import static dev.mgmt.test.Waits.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.EngineEvent;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,21 +189,4 @@ class SendRecvEngineTest {
         return events.stream().filter(type::isInstance).count();
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private static void until(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + HANG.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + HANG + ": " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }
