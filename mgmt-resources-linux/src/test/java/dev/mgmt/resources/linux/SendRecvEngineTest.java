@@ -110,6 +110,9 @@ class SendRecvEngineTest {
             until(() -> "ONE\n".equals(read(dir.resolve("out"))), "the first output written");
             long refreshes = count(events, EngineEvent.Refreshed.class);
             until(() -> count(events, EngineEvent.Refreshed.class) >= refreshes + 2, "the command ran again twice");
+            // A run's Received comes after its call returns; the next run of gen starts only after that.
+            long started = startsOf(events, gen);
+            until(() -> startsOf(events, gen) > started, "the command started once more, so the runs before have sent");
             assertThat(count(events, EngineEvent.Received.class)).as("the same output again is no event").isEqualTo(1);
 
             Files.writeString(input, "two\n");
@@ -187,6 +190,10 @@ class SendRecvEngineTest {
 
     private static long count(List<EngineEvent> events, Class<? extends EngineEvent> type) {
         return events.stream().filter(type::isInstance).count();
+    }
+
+    private static long startsOf(List<EngineEvent> events, ExecResource r) {
+        return events.stream().filter(e -> e instanceof EngineEvent.RunStarted rs && rs.id().equals(r.id())).count();
     }
 
 }

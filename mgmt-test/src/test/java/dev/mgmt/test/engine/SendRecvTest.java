@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Receiver;
+import dev.mgmt.api.RecvParam;
+import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.SendRecv;
 import dev.mgmt.engine.Engine;
@@ -21,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Send/recv: a sender's value becomes a receiver's parameter; a changed value is an event there. */
 @Timeout(60)
@@ -244,6 +249,64 @@ class SendRecvTest {
                 .as("no call").isEmpty();
         s.set("mended");
         Waits.until(() -> "mended".equals(r.applied()), () -> "a new value re-arms the failed receiver");
+    }
+
+    /** A receiver whose user code misbehaves on the value received: its validate() throws, or its with renames it. */
+    record Odd(String name, String text) implements Resource, Receiver {
+        static final RecvParam<Odd, String> TEXT = RecvParam.of(Odd.class, "text", String.class,
+                (o, t) -> new Odd(t.equals("rename") ? "other" : o.name(), t));
+
+        @Override
+        public String kind() {
+            return "oddrecv";
+        }
+
+        @Override
+        public List<RecvParam<?, ?>> receives() {
+            return List.of(TEXT);
+        }
+
+        @Override
+        public List<String> validate() {
+            if ("throw".equals(text)) {
+                throw new IllegalStateException("validate blew up");
+            }
+            return List.of();
+        }
+
+        @Override
+        public Flux<?> watch() {
+            return Flux.never().startWith("armed");
+        }
+
+        @Override
+        public Mono<Boolean> check() {
+            return Mono.just(true);
+        }
+
+        @Override
+        public Mono<Void> apply() {
+            return Mono.empty();
+        }
+    }
+
+    @Test
+    void userCodeThatMisbehavesOnAValueReceivedFailsItsReceiverNotTheEngine() {
+        FakeSender s = FakeSender.of("s", "throw");
+        Odd r = new Odd("r", null);
+        List<EngineEvent.Failed> failed = new CopyOnWriteArrayList<>();
+        Engine engine = mgmt.engine();
+        engine.events().ofType(EngineEvent.Failed.class).subscribe(failed::add);
+        engine.start(Graph.builder("odd").add(s, r).send(s, FakeSender.TEXT).to(r, Odd.TEXT).build());
+        assertThat(engine.awaitConverged(Waits.HANG).failed()).containsExactly(r.id());
+        s.set("rename");
+        Waits.until(() -> failed.size() == 2, () -> "the second value failed the receiver too");
+        assertThat(engine.awaitConverged(Waits.HANG).failed()).containsExactly(r.id());
+        assertThat(failed).extracting(EngineEvent.Failed::message).containsExactly(
+                "validate failed: validate blew up (received over fakesend[s].text -> oddrecv[r].text)",
+                "fakesend[s].text -> oddrecv[r].text: receiving made oddrecv[other], not oddrecv[r]");
+        s.set("fine");
+        Waits.until(() -> engine.awaitConverged(Waits.HANG).isSuccess(), () -> "a good value mends it");
     }
 
     @Test
