@@ -17,6 +17,16 @@ public interface Receiver {
      */
     List<RecvParam<?, ?>> receives();
 
+    /**
+     * Why this resource, as declared, would drop every value received for {@code param} (a
+     * directory's {@code content}, anything of a file with {@code state: absent}); empty when
+     * the parameter applies to it. An edge into an ignored parameter is a compile error naming
+     * both ends, not values silently dropped at every run.
+     */
+    default Optional<String> ignores(RecvParam<?, ?> param) {
+        return Optional.empty();
+    }
+
     /** The parameter of {@code receiver} named {@code name}, if it is a receiver and has one. */
     static Optional<RecvParam<?, ?>> param(Resource receiver, String name) {
         if (!(receiver instanceof Receiver r)) {

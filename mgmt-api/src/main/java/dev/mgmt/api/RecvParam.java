@@ -12,7 +12,8 @@ import java.util.function.BiFunction;
  * <p>The engine runs check, apply and refresh on the resource made by receiving; the
  * declared resource stays what graph swaps compare, what is watched and what is closed. So a
  * kind offers only parameters that do not change what its watch watches and that need nothing
- * closed of their own (a file's content and mode, not its path).
+ * closed of their own (a file's content and mode, not its path). The resource {@code with}
+ * makes keeps the declared one's id; one with another id fails the run, naming the edge.
  *
  * <p>A value received may be a secret (a generated password), so no message shows it. When the
  * resource made by receiving does not {@linkplain Resource#validate() validate}, a problem that

@@ -59,6 +59,11 @@ public record SendRecv(ResourceId from, String key, ResourceId to, String param)
             return Optional.of(from + "." + key + " (" + SendKey.typeName(sent, taken) + ") -> " + to + "." + param
                     + " (" + SendKey.typeName(taken, sent) + "): the types differ");
         }
+        Optional<String> ignored = r.ignores(p.get());
+        if (ignored.isPresent()) {
+            return Optional.of(this + ": " + to + " ignores " + Quoted.of(param) + " (" + ignored.get()
+                    + "), so every value sent would be dropped");
+        }
         return Optional.empty();
     }
 
@@ -67,6 +72,16 @@ public record SendRecv(ResourceId from, String key, ResourceId to, String param)
         return this + ": " + id + " lists the " + what + " " + Quoted.of(name) + " of " + of + ", and "
                 + SendKey.typeName(resource.getClass(), owner) + " is no " + of + " (a bug in the kind "
                 + Quoted.of(id.kind()) + ")";
+    }
+
+    /**
+     * The problem of a parameter that two edges feed, {@code first} and {@code second}, into
+     * the same receiver's parameter: {@code fakerecv[r].text receives from both
+     * fakesend[a].text and fakesend[b].text; a parameter receives from one sender}.
+     */
+    public static String conflict(SendRecv first, SendRecv second) {
+        return second.to + "." + second.param + " receives from both " + first.from + "." + first.key + " and "
+                + second.from + "." + second.key + "; a parameter receives from one sender";
     }
 
     /** {@code exec[gen].stdout -> file[out].content}. */

@@ -1,5 +1,7 @@
 package dev.mgmt.examples;
 
+import static dev.mgmt.test.Waits.read;
+import static dev.mgmt.test.Waits.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.Edge;
@@ -10,9 +12,7 @@ import dev.mgmt.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class SendRecvDemoTest {
 
-    private static final Duration HANG = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -51,21 +50,4 @@ class SendRecvDemoTest {
         return edges.stream().map(e -> new Edge(e.from(), e.to(), e.notifies(), "")).toList();
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void until(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + HANG.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + HANG + ": " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

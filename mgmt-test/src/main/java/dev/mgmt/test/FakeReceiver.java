@@ -55,6 +55,12 @@ public final class FakeReceiver implements Resource, Receiver {
         return state.applied;
     }
 
+    /** Its checks from now on wait for {@code gate} to open before they do anything (they block their thread). */
+    public FakeReceiver holdChecks(FakeGate gate) {
+        state.gate = Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
     /** Every check and apply so far, with the text it ran with. */
     public List<String> runs() {
         return List.copyOf(state.runs);
@@ -89,6 +95,10 @@ public final class FakeReceiver implements Resource, Receiver {
     @Override
     public Mono<Boolean> check() {
         return Mono.fromCallable(() -> {
+            FakeGate gate = state.gate;
+            if (gate != null) {
+                gate.awaitOpenUninterruptibly();
+            }
             state.runs.add("check:" + text);
             return Objects.equals(text, state.applied);
         });
@@ -120,5 +130,6 @@ public final class FakeReceiver implements Resource, Receiver {
     private static final class State {
         final List<String> runs = new CopyOnWriteArrayList<>();
         volatile String applied;
+        volatile FakeGate gate;
     }
 }

@@ -5,6 +5,7 @@ import dev.mgmt.api.SendKey;
 import dev.mgmt.api.Sender;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
@@ -15,7 +16,8 @@ import reactor.core.publisher.Sinks;
  * A resource of kind {@code fakesend} that sends a text the test sets, for tests of send/recv:
  * every run sends {@link #TEXT} (the text) and {@link #LENGTH} (its length), and its check
  * always says the state matches. {@link #set} changes the text and fires its watch, so the
- * engine runs it again and hands the new text on.
+ * engine runs it again and hands the new text on. {@link #withhold} makes its runs withhold
+ * both keys instead, and {@link #failNext} makes its next check fail before it sends.
  *
  * <p>A value: two built by one {@link #of} (or {@link #same}) are equal, so a swap keeps it.
  */
@@ -49,10 +51,31 @@ public final class FakeSender implements Resource, Sender {
         return new FakeSender(name, source);
     }
 
-    /** Sets the text the next run sends, and fires the watch. */
+    /** Sets the text the next run sends (it sends again after {@link #withhold}), and fires the watch. */
     public void set(String text) {
+        source.withheld.set(null);
         source.text.set(Objects.requireNonNull(text, "text"));
         source.changes.tryEmitNext(text);
+    }
+
+    /**
+     * Its runs from now on withhold both keys ({@link SendKey#withhold}) for {@code why}, until
+     * {@link #set}; fires the watch.
+     */
+    public void withhold(String why) {
+        source.withheld.set(Objects.requireNonNull(why, "why"));
+        source.changes.tryEmitNext(why);
+    }
+
+    /** The next check fails with a {@link FakeFailureException}, before it sends anything; the watch is not fired. */
+    public void failNext() {
+        source.failNext.set(true);
+    }
+
+    /** Its checks from now on wait for {@code gate} to open before they do anything (they block their thread). */
+    public FakeSender holdChecks(FakeGate gate) {
+        source.gate = Objects.requireNonNull(gate, "gate");
+        return this;
     }
 
     /** How many checks ran. */
@@ -83,7 +106,18 @@ public final class FakeSender implements Resource, Sender {
     @Override
     public Mono<Boolean> check() {
         return Mono.defer(() -> {
-            source.checks.incrementAndGet();
+            FakeGate gate = source.gate;
+            if (gate != null) {
+                gate.awaitOpenUninterruptibly();
+            }
+            int n = source.checks.incrementAndGet();
+            if (source.failNext.getAndSet(false)) {
+                return Mono.error(new FakeFailureException(this + ": check " + n + " failed, as asked"));
+            }
+            String why = source.withheld.get();
+            if (why != null) {
+                return TEXT.withhold(why).then(LENGTH.withhold(why)).thenReturn(true);
+            }
             String t = source.text.get();
             return TEXT.send(t).then(LENGTH.send(t.length())).thenReturn(true);
         });
@@ -111,6 +145,9 @@ public final class FakeSender implements Resource, Sender {
 
     private static final class Source {
         final AtomicReference<String> text = new AtomicReference<>();
+        final AtomicReference<String> withheld = new AtomicReference<>();
+        final AtomicBoolean failNext = new AtomicBoolean();
+        volatile FakeGate gate;
         final AtomicInteger checks = new AtomicInteger();
         final Sinks.Many<String> changes = Sinks.many().multicast().directBestEffort();
     }

@@ -60,6 +60,18 @@ final class Exchange {
         return new RunSink(keys);
     }
 
+    /** Forgets the last value of each key no edge out takes. */
+    void forgetUntaken() {
+        if (sent.isEmpty()) {
+            return;
+        }
+        Set<SendKey<?, ?>> taken = new HashSet<>();
+        for (Wire w : out) {
+            taken.add(w.key());
+        }
+        sent.keySet().retainAll(taken);
+    }
+
     /** Whether some edge out takes a key this vertex has sent no value for yet. */
     boolean owesAValue() {
         for (Wire w : out) {
@@ -95,9 +107,21 @@ final class Exchange {
                 why = hidden != null ? hidden : w.declared() + ": " + m;
                 break;
             }
+            // Events and logs name the declared id: what receiving makes must run under it.
+            if (r == null || !declared.id().equals(r.id())) {
+                why = w.declared() + ": receiving made " + (r == null ? "no resource" : r.id())
+                        + ", not " + declared.id();
+                break;
+            }
         }
         if (why == null && in.length > 0) {
-            List<String> problems = r.validate();
+            // User code on the loop thread: a validate() that throws fails this vertex, not the loop.
+            List<String> problems;
+            try {
+                problems = r.validate();
+            } catch (RuntimeException e) {
+                problems = List.of("validate failed: " + ReactiveEngine.message(e));
+            }
             if (!problems.isEmpty()) {
                 why = ReceivedProblems.describe(problems, in,
                         Arrays.stream(in).map(w -> received.get(w.param().name())).toList());

@@ -37,6 +37,7 @@ final class Exchanges {
             outs.computeIfAbsent(from, k -> new ArrayList<>()).add(w);
         }
         List<Vertex> changed = new ArrayList<>();
+        Set<Vertex> listed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Vertex v : byIndex) {
             List<Wire> in = ins.getOrDefault(v, List.of());
             List<Wire> out = outs.getOrDefault(v, List.of());
@@ -49,8 +50,11 @@ final class Exchanges {
             Exchange ex = v.exchange;
             ex.in = in.toArray(Exchange.NONE);
             ex.out = out.toArray(Exchange.NONE);
+            // A key no edge takes any more gets no sink in later runs, so its last value would go
+            // stale: forget it, and an edge that takes it again makes the sender run again.
+            ex.forgetUntaken();
             // A kept sender whose new edges take a key it never sent runs again to send it.
-            if (ex.owesAValue() && v.state != RunState.UNARMED) {
+            if (ex.owesAValue() && v.state != RunState.UNARMED && listed.add(v)) {
                 changed.add(v);
             }
         }
@@ -72,7 +76,7 @@ final class Exchanges {
             }
             ex.received.keySet().retainAll(now);
             ex.source.keySet().retainAll(now);
-            if ((ex.rebuild(v.resource) || differs) && !changed.contains(v)) {
+            if ((ex.rebuild(v.resource) || differs) && listed.add(v)) {
                 changed.add(v);
             }
         }
@@ -116,6 +120,7 @@ final class Exchanges {
             return false;
         }
         to.received.put(w.param().name(), value);
+        // The engine says a withheld value was withheld, not received; it is an event all the same.
         received.accept(w);
         return true;
     }

@@ -668,6 +668,9 @@ public final class ReactiveEngine implements Engine {
         if ((a & A_ENQUEUE) != 0) {
             permits.enqueue(v);
         }
+        if ((a & A_UNREADY) != 0) {
+            failedUnready(v);
+        }
         if ((a & A_START) != 0) {
             startCall(v);
         }
@@ -726,6 +729,9 @@ public final class ReactiveEngine implements Engine {
                 return F_HELD;
             }
         }
+        if (unready(v) != null) {
+            return F_UNREADY;
+        }
         if (!permits.mayTake(v)) {
             return F_NO_PERMIT;
         }
@@ -733,6 +739,26 @@ public final class ReactiveEngine implements Engine {
             return F_NO_TOKEN;
         }
         return 0;
+    }
+
+    /**
+     * Why a receiver cannot run for lack of a value it receives, or null. In noop, when what it
+     * depends on would change, it runs all the same: it would apply once that sends its values.
+     */
+    private String unready(Vertex v) {
+        String why = v.exchange == null ? null : v.exchange.unready;
+        if (why != null && (noop || v.meta.noop()) && upstreamWouldChange(v)) {
+            return null;
+        }
+        return why;
+    }
+
+    /** A failure without a call (A_UNREADY): reported once, until a value or an event re-arms it. */
+    private void failedUnready(Vertex v) {
+        happened();
+        String why = v.exchange.unready;
+        emit(new EngineEvent.Failed(now(), v.id, Phase.CHECK, 1, false, why));
+        log.error("{}: cannot run until it receives its values: {}", v.id, why);
     }
 
     // ---------------------------------------------------------------- calls
@@ -873,8 +899,15 @@ public final class ReactiveEngine implements Engine {
         fire(v, again ? Input.FAILED_RETRY : Input.FAILED_FINAL, 0);
     }
 
-    /** A receiver took a value that differs from the one it had; it runs again (SEND_RECV). */
+    /**
+     * A receiver took a value that differs from the one it had; it runs again (SEND_RECV). A
+     * withheld value is no value: it is logged with its reason, not announced as received.
+     */
     private void received(Exchange.Wire w) {
+        if (w.to().exchange.received.get(w.param().name()) instanceof Exchange.Withheld wh) {
+            log.warn("{}: {}.{} withheld: {}", w.to().id, w.from().id, w.key().name(), wh.why());
+            return;
+        }
         log.info("{}: received {} from {}.{}", w.to().id, w.param().name(), w.from().id, w.key().name());
         emit(EventTaps.RECEIVED, () -> new EngineEvent.Received(now(), w.to().id, w.param().name(), w.from().id,
                 w.key().name()));

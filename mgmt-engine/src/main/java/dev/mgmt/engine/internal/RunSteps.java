@@ -66,8 +66,9 @@ final class RunSteps {
     /**
      * @param r        the resource to run: the vertex's own, or the one made with the values it
      *                 received over send/recv edges
-     * @param unready  why it cannot run (a value to receive is missing or invalid), or null: the
-     *                 run fails at once with it, or in noop with {@code upstream} would apply
+     * @param unready  why it cannot run (a value to receive is missing or invalid), or null. The
+     *                 engine starts no call for such a vertex (it fails without one, {@code
+     *                 F_UNREADY}) except in noop with {@code upstream}: then it would apply
      * @param upstream in noop: a vertex this one depends on would change in this run, so a check
      *                 failing with {@link MissingPrerequisite} counts as "would apply" (what is
      *                 missing may be what that change provides)

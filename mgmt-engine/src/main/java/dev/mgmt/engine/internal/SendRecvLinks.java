@@ -53,8 +53,7 @@ final class SendRecvLinks {
             SendRecv first = receiving.putIfAbsent(l.to() + "." + l.param(), l);
             if (first != null) {
                 if (!first.equals(l)) {
-                    problems.add(l.to() + "." + l.param() + " receives from both " + first.from() + "." + first.key()
-                            + " and " + l.from() + "." + l.key() + "; a parameter receives from one sender");
+                    problems.add(SendRecv.conflict(first, l));
                 }
                 continue;
             }

@@ -49,6 +49,12 @@ final class VertexTransitions {
     static final int F_NO_PERMIT = 1 << 3;
     /** With CONSIDER: no rate-limit token. */
     static final int F_NO_TOKEN = 1 << 4;
+    /**
+     * With CONSIDER: a value it receives over a send/recv edge is missing, withheld or invalid.
+     * Only a new value ({@link Input#SEND_RECV}) or an event can change that, so it fails at once:
+     * no call, no permit or token, no retry.
+     */
+    static final int F_UNREADY = 1 << 5;
 
     // Actions, carried out by the engine in this order.
     static final int A_DEQUEUE = 1;
@@ -71,6 +77,8 @@ final class VertexTransitions {
     static final int A_CLOSE = 1 << 15;
     /** It runs again after failing: count the re-arm, so that the next one backs off. */
     static final int A_REARMED = 1 << 16;
+    /** It cannot run without the values it receives: report why, as a failure without a call. */
+    static final int A_UNREADY = 1 << 17;
 
     /** The outcome of one input. */
     record Step(RunState state, int marks, int actions) {
@@ -134,6 +142,10 @@ final class VertexTransitions {
     private static Step consider(RunState s, int marks, int facts, int leave) {
         if ((facts & F_HELD) != 0) {
             return s == PENDING ? stay(s, marks) : go(PENDING, marks, leave);
+        }
+        if ((facts & F_UNREADY) != 0) {
+            // The owed work stays owed, as a failed run hands it back; SEND_RECV re-arms it.
+            return go(FAILED, marks, leave | A_UNREADY);
         }
         if ((facts & F_NO_PERMIT) != 0) {
             return s == QUEUED ? stay(s, marks) : go(QUEUED, marks, leave | A_ENQUEUE);

@@ -40,12 +40,14 @@ import static dev.mgmt.engine.internal.VertexTransitions.A_SCHEDULE_RESUBSCRIBE;
 import static dev.mgmt.engine.internal.VertexTransitions.A_SCHEDULE_RETRY;
 import static dev.mgmt.engine.internal.VertexTransitions.A_SCHEDULE_TOKEN;
 import static dev.mgmt.engine.internal.VertexTransitions.A_START;
+import static dev.mgmt.engine.internal.VertexTransitions.A_UNREADY;
 import static dev.mgmt.engine.internal.VertexTransitions.DIRTY;
 import static dev.mgmt.engine.internal.VertexTransitions.F_BACKOFF;
 import static dev.mgmt.engine.internal.VertexTransitions.F_HELD;
 import static dev.mgmt.engine.internal.VertexTransitions.F_NO_PERMIT;
 import static dev.mgmt.engine.internal.VertexTransitions.F_NO_TOKEN;
 import static dev.mgmt.engine.internal.VertexTransitions.F_TRIGGER;
+import static dev.mgmt.engine.internal.VertexTransitions.F_UNREADY;
 import static dev.mgmt.engine.internal.VertexTransitions.IN_RUN;
 import static dev.mgmt.engine.internal.VertexTransitions.OWED;
 import static dev.mgmt.engine.internal.VertexTransitions.REFRESH;
@@ -108,8 +110,8 @@ class VertexTransitionsTest {
     static final int RUN_DIRTY = DIRTY << RUN_SHIFT;
     /** The eight marks a vertex may carry between inputs. */
     static final int ALL_MARKS = 0xFF;
-    static final int ALL_FACTS = 0x1F;
-    static final int HOLDS = F_HELD | F_NO_PERMIT | F_NO_TOKEN;
+    static final int ALL_FACTS = 0x3F;
+    static final int HOLDS = F_HELD | F_UNREADY | F_NO_PERMIT | F_NO_TOKEN;
     static final int NONE = 0;
 
     // -------------------------------------------------------------------------------------- the table
@@ -139,6 +141,12 @@ class VertexTransitionsTest {
                 "a parent is not clean, a child runs, or the old call of its id is in flight"),
         given(PENDING, DIRTY, CONSIDER, F_HELD | F_NO_PERMIT | F_NO_TOKEN).then(PENDING, DIRTY, NONE,
                 "held wins over the other holds"),
+        given(PENDING, DIRTY, CONSIDER, F_HELD | F_UNREADY).then(PENDING, DIRTY, NONE,
+                "a sender not clean yet may still send the missing value"),
+        given(PENDING, DIRTY, CONSIDER, F_UNREADY | F_NO_PERMIT | F_NO_TOKEN).then(FAILED, DIRTY, A_UNREADY,
+                "a value it receives is missing or invalid: failed without a call, permit or token, and no retry"),
+        given(PENDING, DIRTY | REFRESH, CONSIDER, F_UNREADY).then(FAILED, DIRTY | REFRESH, A_UNREADY,
+                "the owed work stays owed; SEND_RECV re-arms it"),
         given(PENDING, DIRTY, CONSIDER, F_NO_PERMIT).then(QUEUED, DIRTY, A_ENQUEUE, "first come, first served"),
         given(PENDING, DIRTY, CONSIDER, F_NO_PERMIT | F_NO_TOKEN).then(QUEUED, DIRTY, A_ENQUEUE,
                 "the token is asked for once it has its permits"),
@@ -160,6 +168,8 @@ class VertexTransitionsTest {
         given(QUEUED, DIRTY, CONSIDER, F_NO_PERMIT).then(QUEUED, DIRTY, NONE, "keeps its place in the queue"),
         given(QUEUED, DIRTY, CONSIDER, F_HELD).then(PENDING, DIRTY, A_DEQUEUE, "a parent went dirty meanwhile"),
         given(QUEUED, DIRTY, CONSIDER, F_NO_TOKEN).then(LIMITED, DIRTY, A_DEQUEUE | A_SCHEDULE_TOKEN, ""),
+        given(QUEUED, DIRTY, CONSIDER, F_UNREADY | F_NO_PERMIT).then(FAILED, DIRTY, A_DEQUEUE | A_UNREADY,
+                "a value received meanwhile was withheld or invalid: it leaves the queue"),
         given(QUEUED, DIRTY, CONSIDER, NONE).then(RUNNING, RUN_DIRTY, A_DEQUEUE | A_START, ""),
         given(QUEUED, DIRTY, WATCH_RETRY, NONE).then(UNARMED, DIRTY, A_DEQUEUE | A_SCHEDULE_RESUBSCRIBE, ""),
         given(QUEUED, DIRTY, WATCH_GAVE_UP, NONE).then(WATCH_FAILED, DIRTY, A_DEQUEUE, ""),
@@ -174,6 +184,7 @@ class VertexTransitionsTest {
                 "the engine never sends CONSIDER here (only in PENDING and QUEUED)"),
         given(LIMITED, DIRTY, CONSIDER, F_HELD).then(PENDING, DIRTY, A_CANCEL_TIMER, "(not sent)"),
         given(LIMITED, DIRTY, CONSIDER, F_NO_PERMIT).then(QUEUED, DIRTY, A_CANCEL_TIMER | A_ENQUEUE, "(not sent)"),
+        given(LIMITED, DIRTY, CONSIDER, F_UNREADY).then(FAILED, DIRTY, A_CANCEL_TIMER | A_UNREADY, "(not sent)"),
         given(LIMITED, DIRTY, CONSIDER, NONE).then(RUNNING, RUN_DIRTY, A_CANCEL_TIMER | A_START,
                 "(not sent) the token timer goes: see limitedThatStartsCancelsItsTokenTimer"),
         given(LIMITED, DIRTY, WATCH_RETRY, NONE).then(UNARMED, DIRTY, A_CANCEL_TIMER | A_SCHEDULE_RESUBSCRIBE, ""),
@@ -359,7 +370,7 @@ class VertexTransitionsTest {
 
     @Test
     void aCallStartsOnlyFromConsiderWithNothingHoldingItBack() {
-        forAll("START only on CONSIDER without HELD, NO_PERMIT or NO_TOKEN", c -> !c.has(A_START)
+        forAll("START only on CONSIDER without HELD, UNREADY, NO_PERMIT or NO_TOKEN", c -> !c.has(A_START)
                 || c.input == CONSIDER && (c.facts & HOLDS) == 0);
         forAll("CONSIDER with nothing holding it back starts a waiting vertex", c ->
                 !(c.input == CONSIDER && (c.facts & HOLDS) == 0 && waitsToStart(c.from)) || c.has(A_START));
@@ -369,11 +380,12 @@ class VertexTransitionsTest {
 
     @Test
     void theHoldsOfConsiderGoInOrderHeldPermitToken() {
-        forAll("HELD -> PENDING, else NO_PERMIT -> QUEUED, else NO_TOKEN -> LIMITED", c -> {
+        forAll("HELD -> PENDING, else UNREADY -> FAILED, else NO_PERMIT -> QUEUED, else NO_TOKEN -> LIMITED", c -> {
             if (c.input != CONSIDER || !waitsToStart(c.from)) {
                 return true;
             }
-            RunState want = (c.facts & F_HELD) != 0 ? PENDING : (c.facts & F_NO_PERMIT) != 0 ? QUEUED
+            RunState want = (c.facts & F_HELD) != 0 ? PENDING : (c.facts & F_UNREADY) != 0 ? FAILED
+                    : (c.facts & F_NO_PERMIT) != 0 ? QUEUED
                     : (c.facts & F_NO_TOKEN) != 0 ? LIMITED : RUNNING;
             return c.to == want;
         });
@@ -486,7 +498,7 @@ class VertexTransitionsTest {
 
     @Test
     void factsMatterOnlyForTheirInput() {
-        forAll("HELD, NO_PERMIT and NO_TOKEN matter only with CONSIDER", c -> c.input == CONSIDER
+        forAll("HELD, UNREADY, NO_PERMIT and NO_TOKEN matter only with CONSIDER", c -> c.input == CONSIDER
                 || same(c, VertexTransitions.next(c.from, c.marks, c.input, c.facts & ~HOLDS)));
         forAll("TRIGGER matters only for an element", c -> c.input == WATCH_ELEMENT
                 || same(c, VertexTransitions.next(c.from, c.marks, c.input, c.facts & ~F_TRIGGER)));
@@ -809,7 +821,7 @@ class VertexTransitionsTest {
                 }
             }
         }
-        assertThat(count).isEqualTo(RunState.values().length * Input.values().length * 256 * 32);
+        assertThat(count).isEqualTo(RunState.values().length * Input.values().length * 256 * (ALL_FACTS + 1));
         assertThat(broken).as(rule).isEmpty();
     }
 

@@ -244,6 +244,15 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         return RECEIVES;
     }
 
+    /** An absent file takes neither content nor mode; a directory takes no content. */
+    @Override
+    public Optional<String> ignores(RecvParam<?, ?> param) {
+        if (state == State.ABSENT) {
+            return Optional.of("it is declared state: absent");
+        }
+        return param == CONTENT && directory() ? Optional.of("it is a directory (a path ending in '/')") : Optional.empty();
+    }
+
     @Override
     public String kind() {
         return KIND;

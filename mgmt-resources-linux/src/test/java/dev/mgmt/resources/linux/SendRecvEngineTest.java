@@ -1,5 +1,7 @@
 package dev.mgmt.resources.linux;
 
+import static dev.mgmt.test.Waits.read;
+import static dev.mgmt.test.Waits.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.EngineEvent;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,6 +155,9 @@ class SendRecvEngineTest {
             until(() -> "ONE\n".equals(read(dir.resolve("out"))), "the first output written");
             long refreshes = count(events, EngineEvent.Refreshed.class);
             until(() -> count(events, EngineEvent.Refreshed.class) >= refreshes + 2, "the command ran again twice");
+            // A run's Received comes after its call returns; the next run of gen starts only after that.
+            long started = startsOf(events, gen);
+            until(() -> startsOf(events, gen) > started, "the command started once more, so the runs before have sent");
             assertThat(count(events, EngineEvent.Received.class)).as("the same output again is no event").isEqualTo(1);
 
             Files.writeString(input, "two\n");
@@ -233,21 +237,8 @@ class SendRecvEngineTest {
         return events.stream().filter(type::isInstance).count();
     }
 
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            return null;
-        }
+    private static long startsOf(List<EngineEvent> events, ExecResource r) {
+        return events.stream().filter(e -> e instanceof EngineEvent.RunStarted rs && rs.id().equals(r.id())).count();
     }
 
-    private static void until(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + HANG.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + HANG + ": " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }

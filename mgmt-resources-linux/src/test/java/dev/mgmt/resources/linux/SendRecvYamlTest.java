@@ -106,6 +106,55 @@ class SendRecvYamlTest {
     }
 
     @Test
+    void sendingIntoAParameterTheReceiverIgnoresIsAnErrorNamingBothEnds() {
+        List<String> problems;
+        try {
+            YamlGraph.parse("""
+                    graph: g
+                    resources:
+                      exec:
+                      - name: gen
+                        cmd: echo hi
+                        shell: /bin/sh
+                      file:
+                      - name: dir
+                        path: /tmp/never-written/dir/
+                      - name: gone
+                        path: /tmp/never-written/gone
+                        state: absent
+                    edges:
+                    - from: {kind: exec, name: gen, send: stdout}
+                      to: {kind: file, name: dir, recv: content}
+                    - from: {kind: exec, name: gen, send: stdout}
+                      to: {kind: file, name: gone, recv: mode}
+                    """, "g.yaml", ResourceCodec.standard());
+            throw new AssertionError("expected problems");
+        } catch (YamlGraphException e) {
+            problems = e.problems().stream().map(YamlGraphException.Problem::toString).toList();
+        }
+        assertThat(problems).containsExactly(
+                "g.yaml:15: edge #1: exec[gen].stdout -> file[dir].content: file[dir] ignores 'content' (it is a"
+                        + " directory (a path ending in '/')), so every value sent would be dropped",
+                "g.yaml:17: edge #2: exec[gen].stdout -> file[gone].mode: file[gone] ignores 'mode' (it is declared"
+                        + " state: absent), so every value sent would be dropped");
+    }
+
+    @Test
+    void compileRefusesAnIgnoredParameterInAGraphMadeInJava() {
+        ExecResource gen = ExecResource.shell("gen", "echo hi");
+        FileResource dir = FileResource.builder("dir").path("/tmp/never-written/dir/").build();
+        dev.mgmt.api.Graph g = dev.mgmt.api.Graph.builder().add(gen, dir)
+                .send(gen, ExecResource.STDOUT).to(dir, FileResource.CONTENT).build();
+        try {
+            Engine.builder().compile(g);
+            throw new AssertionError("expected a compile error");
+        } catch (GraphCompileException e) {
+            assertThat(e.problems()).containsExactly("exec[gen].stdout -> file[dir].content: file[dir] ignores"
+                    + " 'content' (it is a directory (a path ending in '/')), so every value sent would be dropped");
+        }
+    }
+
+    @Test
     void compileChecksAGraphMadeInJavaTheSameWay() {
         ExecResource gen = ExecResource.shell("gen", "echo hi");
         FileResource out = FileResource.builder("out").path("/tmp/never-written/out").build();

@@ -9,6 +9,7 @@ import dev.mgmt.api.Report;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.Engine;
+import dev.mgmt.test.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

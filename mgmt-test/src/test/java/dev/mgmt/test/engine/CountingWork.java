@@ -1,5 +1,6 @@
 package dev.mgmt.test.engine;
 
+import dev.mgmt.test.Waits;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

@@ -10,6 +10,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.test.FakeCall;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
+import dev.mgmt.test.Waits;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -21,6 +21,7 @@ import dev.mgmt.test.FakeEvent;
 import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
+import dev.mgmt.test.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -15,6 +15,7 @@ import dev.mgmt.test.FakeEvent;
 import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
+import dev.mgmt.test.Waits;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;

@@ -17,6 +17,7 @@ import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
+import dev.mgmt.test.Waits;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

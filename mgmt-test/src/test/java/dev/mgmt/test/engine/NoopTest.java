@@ -11,6 +11,7 @@ import dev.mgmt.test.FakeEvent;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
+import dev.mgmt.test.Waits;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

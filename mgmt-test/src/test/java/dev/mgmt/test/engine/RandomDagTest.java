@@ -8,6 +8,7 @@ import dev.mgmt.engine.EngineBuilder;
 import dev.mgmt.engine.VertexState;
 import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.Fakes;
+import dev.mgmt.test.Waits;
 import dev.mgmt.test.engine.Runs.Run;
 import java.util.ArrayList;
 import java.util.HashSet;

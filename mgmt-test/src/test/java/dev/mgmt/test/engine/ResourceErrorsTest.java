@@ -11,6 +11,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
+import dev.mgmt.test.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

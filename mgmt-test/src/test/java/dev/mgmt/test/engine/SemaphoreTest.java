@@ -12,6 +12,7 @@ import dev.mgmt.test.FakeGate;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
+import dev.mgmt.test.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

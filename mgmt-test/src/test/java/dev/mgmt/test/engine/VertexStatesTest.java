@@ -9,6 +9,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
 import dev.mgmt.test.FakeResource;
 import dev.mgmt.test.Fakes;
+import dev.mgmt.test.Waits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -127,8 +127,7 @@ final class Links {
         }
         SendRecv first = receiving.putIfAbsent(to + "." + param, link);
         if (first != null && !first.equals(link)) {
-            problems.add(recv.get(), label + ": " + to + "." + param + " receives from both " + first.from() + "."
-                    + first.key() + " and " + from + "." + key + "; a parameter receives from one sender");
+            problems.add(recv.get(), label + ": " + SendRecv.conflict(first, link));
             return;
         }
         if (first == null) {
