@@ -136,6 +136,20 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * The checks each resource kind's vertices have run, counted by the engine itself: no
+     * listener, event or lock per check, so that metrics can read them at the cost of a clock
+     * reading and two stores per check. Counting starts at the first call (before
+     * {@link #start}, to count every check); vertices that leave the graph keep their checks in
+     * their kind's figures, so they never go down. Read at one moment on the engine's loop.
+     * The default counts nothing.
+     *
+     * @return per kind, in no particular order; a kind appears once one of its checks is counted
+     */
+    default Map<String, CheckTotals> checkTotals() {
+        return Map.of();
+    }
+
+    /**
      * The time an event would carry for a reading {@code nanos} of the engine's nanosecond
      * clock (as {@link CheckListener} gets them). The default reads them as nanoseconds since
      * the epoch, as {@link #listenChecks}' default gives them.

@@ -101,6 +101,10 @@ public final class ReactiveEngine implements Engine {
     private List<Vertex> toClose = new ArrayList<>();
     /** Removed vertices whose call is still in flight, by id: at most one per id. */
     private final Map<ResourceId, Vertex> inFlight = new HashMap<>();
+    /** Checks of vertices closed since counting began, by kind ({@link #checkTotals}). On the loop. */
+    private final Map<String, dev.mgmt.engine.CheckTotals> retiredChecks = new HashMap<>();
+    /** Vertices out of the graph whose close is still to come (a call in flight): still counted. */
+    private final Set<Vertex> leaving = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
     private LoopProbe probe;
@@ -343,6 +347,21 @@ public final class ReactiveEngine implements Engine {
     }
 
     @Override
+    public Map<String, dev.mgmt.engine.CheckTotals> checkTotals() {
+        steps.counting = true;
+        return read(() -> {
+            Map<String, dev.mgmt.engine.CheckTotals> out = new HashMap<>(retiredChecks);
+            for (Vertex v : order) {
+                v.addChecksTo(out);
+            }
+            for (Vertex v : leaving) {
+                v.addChecksTo(out);
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    @Override
     public Map<VertexState, Integer> states() {
         return read(() -> {
             Map<VertexState, Integer> out = new EnumMap<>(VertexState.class);
@@ -493,6 +512,7 @@ public final class ReactiveEngine implements Engine {
         }
         lifecycle = Lifecycle.CLOSED;
         for (Vertex v : order) {
+            leaving.add(v);
             fire(v, Input.REMOVE, 0);
         }
         closeRemoved();
@@ -535,6 +555,7 @@ public final class ReactiveEngine implements Engine {
             if (now == null) {
                 removed.add(old.id);
             }
+            leaving.add(old);
             fire(old, Input.REMOVE, 0);
             if (old.state == RunState.REMOVING) {
                 inFlight.put(old.id, old);
@@ -695,6 +716,7 @@ public final class ReactiveEngine implements Engine {
             consider(v);
         }
         if ((a & A_CLOSE) != 0) {
+            retireChecks(v);
             toClose.add(v);
             inFlight.remove(v.id, v);
             if (v.successor != null) {
@@ -703,6 +725,15 @@ public final class ReactiveEngine implements Engine {
                 s.predecessor = null;
                 consider(s);
             }
+        }
+    }
+
+    /** A closed vertex runs no more checks: they stay in its kind's figures. */
+    private void retireChecks(Vertex v) {
+        leaving.remove(v);
+        if (!v.retired) {
+            v.retired = true;
+            v.addChecksTo(retiredChecks);
         }
     }
 
@@ -862,6 +893,7 @@ public final class ReactiveEngine implements Engine {
 
     /** Takes a finished reversal out of the running graph, as a swap without it would. */
     private void detach(Vertex v) {
+        leaving.add(v);
         fire(v, Input.REMOVE, 0);
         vertices.remove(v.id);
         List<Vertex> rest = new ArrayList<>(order.length);

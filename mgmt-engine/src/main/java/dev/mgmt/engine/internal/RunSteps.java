@@ -170,14 +170,21 @@ final class RunSteps {
         return call.sink == null ? c : c.put(SendKey.SINK, call.sink);
     }
 
-    /** One clock reading for the check's listeners and its event, when anyone wants either. */
+    /** Set once: checks are counted on their vertex ({@code Engine.checkTotals}). */
+    volatile boolean counting;
+
+    /** One clock reading for the check's count, listeners and event, when anyone wants one. */
     private void checked(Vertex v, Timed ok, Call call) {
         CheckListener[] listeners = checkListeners.get();
         boolean event = wanted.test(EventTaps.CHECKED);
-        if (listeners.length == 0 && !event) {
+        boolean count = counting;
+        if (listeners.length == 0 && !event && !count) {
             return;
         }
         long t = time.now(TimeUnit.NANOSECONDS);
+        if (count) {
+            v.tally(ok.value, t - ok.start);
+        }
         if (listeners.length > 0) {
             call.checked(listeners, v.id, ok.value, ok.start, t);
         }
