@@ -136,12 +136,13 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * The checks each resource kind's vertices have run, counted by the engine itself: no
-     * listener, event or lock per check, so that metrics can read them at the cost of a clock
-     * reading and two stores per check. Counting starts at the first call (before
-     * {@link #start}, to count every check); vertices that leave the graph keep their checks in
-     * their kind's figures, so they never go down. Read at one moment on the engine's loop.
-     * The default counts nothing.
+     * The checks each resource kind's vertices have run, counted by the engine itself as each
+     * run returns to its loop: no listener, event, lock or shared write per check, so that
+     * metrics can read them at the cost of a clock reading per check. Counting starts at the
+     * first call (before {@link #start}, to count every check); vertices that leave the graph
+     * keep their checks in their kind's figures, so they never go down. Read at one moment on
+     * the engine's loop: once the engine has converged, every check so far is in. The default
+     * counts nothing.
      *
      * @return per kind, in no particular order; a kind appears once one of its checks is counted
      */

@@ -25,8 +25,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  *       {@code mgmt.applies}, {@code mgmt.failures} (and {@code phase=watch|check|apply|refresh};
  *       every failure, retried or not), {@code mgmt.retries} (failures the engine will retry),
  *       {@code mgmt.refreshes}, {@code mgmt.events.coalesced} (watch events that caused no run
- *       of their own: {@link dev.mgmt.api.EngineEvent.Changed#coalesced()}). A kind's meters
- *       appear, at zero, with its first event or when its first checks are recorded.</li>
+ *       of their own: {@link dev.mgmt.api.EngineEvent.Changed#coalesced()}). {@code mgmt.checks}
+ *       is a function of the engine's own count ({@link Engine#checkTotals()}, started at
+ *       binding), read at most once a second and afresh after each convergence. A kind's meters
+ *       appear, at zero, with its first event, or at the first convergence after its first
+ *       check.</li>
  *   <li>Timers, tagged {@code kind}: {@code mgmt.check.duration} (count and total, or with a
  *       histogram: {@link CheckTiming}); with Prometheus histogram buckets,
  *       {@code mgmt.apply.duration} (one step, as the engine timed it, like checks), and

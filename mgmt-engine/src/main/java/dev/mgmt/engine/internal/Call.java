@@ -42,6 +42,13 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     /** Set by {@link #cancel}: what the run would still publish is dropped. */
     private boolean cancelled;
     private final Object publishing = new Object();
+    /**
+     * The run's check, for the engine's count ({@code Engine.checkTotals}): its duration, or -1
+     * when none ran or nobody counts. Written by the worker before the call returns, read by
+     * the loop after: the hand-off to the loop orders the two.
+     */
+    long checkNanos = -1;
+    boolean checkClean;
 
     Call(Vertex vertex, Executor loop, Returned target, RunSink sink) {
         this.vertex = vertex;

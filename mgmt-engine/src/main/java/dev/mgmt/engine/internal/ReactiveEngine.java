@@ -101,10 +101,10 @@ public final class ReactiveEngine implements Engine {
     private List<Vertex> toClose = new ArrayList<>();
     /** Removed vertices whose call is still in flight, by id: at most one per id. */
     private final Map<ResourceId, Vertex> inFlight = new HashMap<>();
-    /** Checks of vertices closed since counting began, by kind ({@link #checkTotals}). On the loop. */
-    private final Map<String, dev.mgmt.engine.CheckTotals> retiredChecks = new HashMap<>();
-    /** Vertices out of the graph whose close is still to come (a call in flight): still counted. */
-    private final Set<Vertex> leaving = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Checks by kind since counting began ({@link #checkTotals}): clean, dirty, nanoseconds. On the loop. */
+    private final Map<String, long[]> checkSums = new HashMap<>();
+    private String lastCheckKind;
+    private long[] lastCheckSums;
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
     private LoopProbe probe;
@@ -350,13 +350,8 @@ public final class ReactiveEngine implements Engine {
     public Map<String, dev.mgmt.engine.CheckTotals> checkTotals() {
         steps.counting = true;
         return read(() -> {
-            Map<String, dev.mgmt.engine.CheckTotals> out = new HashMap<>(retiredChecks);
-            for (Vertex v : order) {
-                v.addChecksTo(out);
-            }
-            for (Vertex v : leaving) {
-                v.addChecksTo(out);
-            }
+            Map<String, dev.mgmt.engine.CheckTotals> out = new HashMap<>();
+            checkSums.forEach((kind, t) -> out.put(kind, new dev.mgmt.engine.CheckTotals(t[0], t[1], t[2])));
             return java.util.Collections.unmodifiableMap(out);
         });
     }
@@ -512,7 +507,6 @@ public final class ReactiveEngine implements Engine {
         }
         lifecycle = Lifecycle.CLOSED;
         for (Vertex v : order) {
-            leaving.add(v);
             fire(v, Input.REMOVE, 0);
         }
         closeRemoved();
@@ -555,7 +549,6 @@ public final class ReactiveEngine implements Engine {
             if (now == null) {
                 removed.add(old.id);
             }
-            leaving.add(old);
             fire(old, Input.REMOVE, 0);
             if (old.state == RunState.REMOVING) {
                 inFlight.put(old.id, old);
@@ -716,7 +709,6 @@ public final class ReactiveEngine implements Engine {
             consider(v);
         }
         if ((a & A_CLOSE) != 0) {
-            retireChecks(v);
             toClose.add(v);
             inFlight.remove(v.id, v);
             if (v.successor != null) {
@@ -725,15 +717,6 @@ public final class ReactiveEngine implements Engine {
                 s.predecessor = null;
                 consider(s);
             }
-        }
-    }
-
-    /** A closed vertex runs no more checks: they stay in its kind's figures. */
-    private void retireChecks(Vertex v) {
-        leaving.remove(v);
-        if (!v.retired) {
-            v.retired = true;
-            v.addChecksTo(retiredChecks);
         }
     }
 
@@ -835,6 +818,9 @@ public final class ReactiveEngine implements Engine {
 
     private void callReturned(Call call, RunSteps.Outcome outcome, Throwable error) {
         Vertex v = call.vertex;
+        if (call.checkNanos >= 0) {
+            countCheck(v, call.checkClean, call.checkNanos);
+        }
         if (v.call != call) {
             return;
         }
@@ -856,6 +842,25 @@ public final class ReactiveEngine implements Engine {
         if (drained != null && callsInFlight == 0) {
             drained.complete(null);
         }
+    }
+
+    /**
+     * Adds a run's check to its kind's figures. On the loop, which has the vertex at hand as
+     * the call returns: counted here, a check costs the worker two stores and no shared write.
+     * Returns come in runs of one kind (a graph's resources of a kind are usually made by one
+     * class, one {@code kind()} string), so the last kind's figures are kept at hand.
+     */
+    private void countCheck(Vertex v, boolean clean, long nanos) {
+        String kind = v.id.kind();
+        long[] sums = kind == lastCheckKind ? lastCheckSums : checkSumsOf(kind);
+        sums[clean ? 0 : 1]++;
+        sums[2] += nanos;
+    }
+
+    private long[] checkSumsOf(String kind) {
+        lastCheckKind = kind;
+        lastCheckSums = checkSums.computeIfAbsent(kind, k -> new long[3]);
+        return lastCheckSums;
     }
 
     private void succeeded(Vertex v, RunSteps.Outcome outcome, RunSink sink) {
@@ -893,7 +898,6 @@ public final class ReactiveEngine implements Engine {
 
     /** Takes a finished reversal out of the running graph, as a swap without it would. */
     private void detach(Vertex v) {
-        leaving.add(v);
         fire(v, Input.REMOVE, 0);
         vertices.remove(v.id);
         List<Vertex> rest = new ArrayList<>(order.length);

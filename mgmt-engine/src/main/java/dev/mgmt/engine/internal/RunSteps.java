@@ -170,7 +170,7 @@ final class RunSteps {
         return call.sink == null ? c : c.put(SendKey.SINK, call.sink);
     }
 
-    /** Set once: checks are counted on their vertex ({@code Engine.checkTotals}). */
+    /** Set once: each run's check is handed to the loop to count ({@code Engine.checkTotals}). */
     volatile boolean counting;
 
     /** One clock reading for the check's count, listeners and event, when anyone wants one. */
@@ -183,7 +183,8 @@ final class RunSteps {
         }
         long t = time.now(TimeUnit.NANOSECONDS);
         if (count) {
-            v.tally(ok.value, t - ok.start);
+            call.checkClean = ok.value;
+            call.checkNanos = t - ok.start;
         }
         if (listeners.length > 0) {
             call.checked(listeners, v.id, ok.value, ok.start, t);

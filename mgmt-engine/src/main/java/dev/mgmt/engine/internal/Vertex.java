@@ -4,8 +4,6 @@ import dev.mgmt.api.Meta;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.api.Semaphores;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -30,21 +28,6 @@ final class Vertex implements CoreSubscriber<Object> {
             AtomicIntegerFieldUpdater.newUpdater(Vertex.class, "signalled");
     private static final AtomicReferenceFieldUpdater<Vertex, Subscription> WATCH =
             AtomicReferenceFieldUpdater.newUpdater(Vertex.class, Subscription.class, "watch");
-    private static final VarHandle CLEAN;
-    private static final VarHandle DIRTY;
-    private static final VarHandle NANOS;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            CLEAN = l.findVarHandle(Vertex.class, "checksClean", long.class);
-            DIRTY = l.findVarHandle(Vertex.class, "checksDirty", long.class);
-            NANOS = l.findVarHandle(Vertex.class, "checkNanos", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** In {@link #watch} once the vertex no longer wants its watch: a late subscription is cancelled. */
     private static final Subscription GONE = Operators.cancelledSubscription();
 
@@ -54,17 +37,6 @@ final class Vertex implements CoreSubscriber<Object> {
     final Meta meta;
     final List<Semaphores.Spec> semaphores;
     final TokenBucket bucket;
-
-    /**
-     * This vertex's checks ({@code Engine.checkTotals}): written by the worker of its one call
-     * at a time, which the loop's hand-offs order, with release stores; read on the loop with
-     * acquire loads, so a call's checks are seen once it has returned.
-     */
-    private long checksClean;
-    private long checksDirty;
-    private long checkNanos;
-    /** Set when the vertex's checks went into its kind's retired figures. */
-    boolean retired;
 
     Vertex[] parents = NONE;
     Vertex[] children = NONE;
@@ -96,28 +68,6 @@ final class Vertex implements CoreSubscriber<Object> {
      * change. (The element that re-arms a watch after a failure may be one.)
      */
     private volatile boolean sawElement;
-
-    /** Counts one check; on the thread that ran it. */
-    void tally(boolean clean, long nanos) {
-        if (clean) {
-            CLEAN.setRelease(this, checksClean + 1);
-        } else {
-            DIRTY.setRelease(this, checksDirty + 1);
-        }
-        NANOS.setRelease(this, checkNanos + nanos);
-    }
-
-    /** Adds this vertex's checks to {@code into}, by kind. */
-    void addChecksTo(java.util.Map<String, dev.mgmt.engine.CheckTotals> into) {
-        long clean = (long) CLEAN.getAcquire(this);
-        long dirty = (long) DIRTY.getAcquire(this);
-        if (clean + dirty == 0) {
-            return;
-        }
-        long nanos = (long) NANOS.getAcquire(this);
-        into.merge(id.kind(), new dev.mgmt.engine.CheckTotals(clean, dirty, nanos),
-                dev.mgmt.engine.CheckTotals::plus);
-    }
 
     Vertex(ReactiveEngine engine, Resource resource, List<Semaphores.Spec> semaphores, TokenBucket bucket) {
         this.engine = engine;

@@ -7,15 +7,15 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Function;
 
 /**
- * The checks the engine's threads report, recorded into their kind's meters in batches rather
- * than one by one: every worker would otherwise increment the same histogram bucket (checks of
- * one kind take about as long), and those increments, bounced between cores, cost more than
- * the check of a resource with nothing to do. Each thread appends to a batch of its own (plain
- * writes, then one ordered write); its batch is recorded when it is full, when its oldest check
- * is {@link #MAX_AGE_NANOS} old at the thread's next check, and by {@link #drain} (the meters
- * drain at every convergence, failure and graph swap, so figures read then are exact). A run of
- * checks of one kind and result costs one update of the kind's counters whatever its length, and
- * one look-up of the kind's meters: a check costs its thread no look-up at all.
+ * Each check's duration for the check histogram ({@code CheckTiming.HISTOGRAM}), recorded in
+ * batches rather than one by one: every worker would otherwise update the same histogram bucket
+ * (checks of one kind take about as long), and those updates, bounced between cores, cost more
+ * than the check of a resource with nothing to do. Each thread appends to a batch of its own
+ * (plain writes, then one ordered write); its batch is recorded when it is full, when its oldest
+ * check is {@link #MAX_AGE_NANOS} old at the thread's next check, and by {@link #drain} (the
+ * meters drain at every convergence, final failure and graph swap, so figures read then are
+ * exact). A run of checks of one kind costs one look-up of the kind's meters. The counts of
+ * checks come from the engine's own count, not from here.
  */
 final class CheckRecorder {
 
@@ -34,8 +34,8 @@ final class CheckRecorder {
     }
 
     /** On the thread that ran the check. */
-    void add(String kind, boolean ok, long startNanos, long endNanos) {
-        mine.get().add(kind, ok, endNanos - startNanos, endNanos);
+    void add(String kind, long startNanos, long endNanos) {
+        mine.get().add(kind, endNanos - startNanos, endNanos);
     }
 
     /** Records every check reported so far. Any thread. */
@@ -76,7 +76,6 @@ final class CheckRecorder {
         private final Function<String, KindMeters> meters;
         private final String[] kinds = new String[CAPACITY];
         private final long[] took = new long[CAPACITY];
-        private final boolean[] ok = new boolean[CAPACITY];
         private volatile long head;
         private volatile long tail;
         /** When the owner's oldest undrained check ended; the owner's own. */
@@ -87,7 +86,7 @@ final class CheckRecorder {
             this.meters = meters;
         }
 
-        void add(String kind, boolean clean, long tookNanos, long endNanos) {
+        void add(String kind, long tookNanos, long endNanos) {
             long h = head;
             long t = tail;
             if (h - t == CAPACITY || (h != t && endNanos - oldest >= MAX_AGE_NANOS)) {
@@ -100,43 +99,24 @@ final class CheckRecorder {
             int i = (int) (h & MASK);
             kinds[i] = kind;
             took[i] = tookNanos;
-            ok[i] = clean;
             HEAD.lazySet(this, h + 1); // publishes the slot to a drainer that reads head
         }
 
         synchronized void drain() {
             long h = head;
-            long from = tail;
-            // A run of checks of one kind and result is one update of each meter but the histogram.
             String runKind = null;
             KindMeters runMeters = null;
-            boolean runOk = false;
-            int run = 0;
-            long runNanos = 0;
-            for (long j = from; j < h; j++) {
+            for (long j = tail; j < h; j++) {
                 int i = (int) (j & MASK);
                 String k = kinds[i];
                 kinds[i] = null;
-                if (!k.equals(runKind) || ok[i] != runOk) {
-                    if (run > 0 && runMeters != null) {
-                        runMeters.checked(runOk, run, runNanos);
-                    }
-                    if (!k.equals(runKind)) {
-                        runKind = k;
-                        runMeters = meters.apply(k);
-                    }
-                    runOk = ok[i];
-                    run = 0;
-                    runNanos = 0;
+                if (!k.equals(runKind)) {
+                    runKind = k;
+                    runMeters = meters.apply(k);
                 }
-                run++;
-                runNanos += took[i];
                 if (runMeters != null && runMeters.checkHistogram != null) {
                     runMeters.checkHistogram.record(took[i], TimeUnit.NANOSECONDS);
                 }
-            }
-            if (run > 0 && runMeters != null) {
-                runMeters.checked(runOk, run, runNanos);
             }
             tail = h;
         }

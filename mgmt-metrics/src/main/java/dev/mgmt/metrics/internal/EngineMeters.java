@@ -31,8 +31,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private final MeterRegistry registry;
     private final StateSample states;
     /**
-     * The event types the meters need; the engine builds no other for them. Checks come through
-     * {@code Engine.listenChecks}, without an event each, and are recorded by {@link #checks}.
+     * The event types the meters need; the engine builds no other for them. Checks are counted
+     * by the engine ({@link #totals}); {@code Engine.listenChecks} brings each check only for
+     * a drift repair under way and for the histogram ({@link #checks}), without an event each.
      */
     private static final Set<Class<? extends EngineEvent>> TYPES = Set.of(EngineEvent.Changed.class,
             EngineEvent.Applied.class,
@@ -50,6 +51,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
     private final Disposable subscription;
     private final Disposable checkSubscription;
     private final CheckRecorder checks = new CheckRecorder(this::kind);
+    private final CheckSample totals;
     private final CheckTiming checkTiming;
     private final Engine engine;
 
@@ -59,6 +61,10 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         this.checkTiming = Objects.requireNonNull(checkTiming, "checkTiming");
         this.states = new StateSample(() -> started ? engine.states() : null, registry.config().clock(),
                 statesMaxAgeMillis);
+        // The first call starts the engine's count: before the listeners, which may already
+        // be handed the engine's latest convergence, when the sample is read.
+        engine.checkTotals();
+        this.totals = new CheckSample(engine::checkTotals, registry.config().clock(), statesMaxAgeMillis);
         for (VertexState s : VertexState.values()) {
             meters.add(Gauge.builder("mgmt.vertices", states, st -> st.count(s))
                     .description("Vertices of the running graph in each state")
@@ -84,13 +90,19 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
 
     private void on(EngineEvent e) {
         markStarted();
-        if (e instanceof EngineEvent.Converged || e instanceof EngineEvent.Unconverged
-                || e instanceof EngineEvent.GraphSwapped
+        if (e instanceof EngineEvent.Converged) {
+            // The moment figures are read at, on the engine's loop (so its count is taken
+            // here at once): the checks so far count, and a kind that has had checks gets its
+            // meters.
+            checks.drain();
+            totals.take().keySet().forEach(this::kind);
+        } else if (e instanceof EngineEvent.Unconverged || e instanceof EngineEvent.GraphSwapped
                 || e instanceof EngineEvent.Failed f && !f.willRetry()) {
-            // Moments someone may read the figures at: the checks reported so far count. Not at
-            // each failure retried (a run's Failed comes under its call's lock, and a resource
+            // The next read takes a new sample. A Failed comes on a worker, under its call's
+            // lock, where the engine is not asked; not at each failure retried (a resource
             // failing over and over would drain every thread's batch each time).
             checks.drain();
+            totals.invalidate();
         }
         if (e instanceof EngineEvent.Applied a) {
             KindMeters m = kind(a.id());
@@ -138,7 +150,9 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
             return; // a worker that read the listeners before close: its batch would never drain
         }
         markStarted();
-        checks.add(id.kind(), ok, startNanos, endNanos);
+        if (checkTiming == CheckTiming.HISTOGRAM) {
+            checks.add(id.kind(), startNanos, endNanos);
+        }
         if (!repairs.isEmpty() && repairs.containsKey(id)) {
             // Rare (a repair under way): only then is the check made into an event.
             step(id, new EngineEvent.Checked(engine.eventTime(endNanos), id, ok,
@@ -209,7 +223,7 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         if (m != null || closed) {
             return m;
         }
-        m = new KindMeters(registry, kind, checkTiming, meters::add);
+        m = new KindMeters(registry, kind, checkTiming, () -> totals.of(kind), meters::add);
         kinds.put(kind, m);
         return m;
     }

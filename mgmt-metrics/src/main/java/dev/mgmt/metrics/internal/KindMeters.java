@@ -1,7 +1,9 @@
 package dev.mgmt.metrics.internal;
 
+import dev.mgmt.engine.CheckTotals;
 import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,8 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The meters of one resource kind, registered together the first time an event of that kind
@@ -19,30 +21,31 @@ import java.util.function.Consumer;
  */
 final class KindMeters {
 
-    final Counter checksClean;
-    final Counter checksDirty;
     final Counter applies;
     final Counter retries;
     final Counter refreshes;
     final Counter coalesced;
     /** By {@code EngineEvent.Phase} ordinal. */
     final Counter[] failures;
-    /** Every check's duration, with {@link CheckTiming#HISTOGRAM}; else null. */
+    /** Every check's duration, with {@link CheckTiming#HISTOGRAM}; else null (totals from the engine's count). */
     final Timer checkHistogram;
-    /** With {@link CheckTiming#TOTALS}: what {@code mgmt.check.duration} reads. */
-    private final LongAdder checkCount = new LongAdder();
-    private final LongAdder checkNanos = new LongAdder();
+    /** The kind's checks as the engine counted them ({@code Engine.checkTotals}), sampled. */
+    private final Supplier<CheckTotals> checks;
     final Timer apply;
     final Timer driftRepair;
 
     private static final Duration TEN_MICROS = Duration.ofNanos(10_000);
     private static final Duration HUNDRED_MICROS = Duration.ofNanos(100_000);
 
-    KindMeters(MeterRegistry r, String kind, CheckTiming checkTiming, Consumer<Meter> made) {
-        checksClean = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
-                .tags("kind", kind, "result", "clean").register(r));
-        checksDirty = made(made, Counter.builder("mgmt.checks").description("Checks, by whether the state matched")
-                .tags("kind", kind, "result", "dirty").register(r));
+    /** @param checks the kind's figures from the engine's count of checks, sampled */
+    KindMeters(MeterRegistry r, String kind, CheckTiming checkTiming, Supplier<CheckTotals> checks, Consumer<Meter> made) {
+        this.checks = checks;
+        // Functions of the engine's count, not counters fed per check: counting on the vertex is
+        // what keeps a check's cost to the engine at a clock reading (docs/benchmarks.md).
+        made(made, FunctionCounter.builder("mgmt.checks", this, k -> k.checks.get().clean())
+                .description("Checks, by whether the state matched").tags("kind", kind, "result", "clean").register(r));
+        made(made, FunctionCounter.builder("mgmt.checks", this, k -> k.checks.get().dirty())
+                .description("Checks, by whether the state matched").tags("kind", kind, "result", "dirty").register(r));
         applies = made(made, Counter.builder("mgmt.applies").description("Applies that changed the real state")
                 .tag("kind", kind).register(r));
         retries = made(made, Counter.builder("mgmt.retries").description("Failures the engine retries after meta.delay")
@@ -63,8 +66,8 @@ final class KindMeters {
                     TEN_MICROS, Duration.ofSeconds(60)).register(r));
         } else {
             checkHistogram = null;
-            made(made, FunctionTimer.builder("mgmt.check.duration", this, k -> k.checkCount.sum(),
-                    k -> k.checkNanos.sum(), TimeUnit.NANOSECONDS).description(checkDescription)
+            made(made, FunctionTimer.builder("mgmt.check.duration", this, k -> k.checks.get().count(),
+                    k -> k.checks.get().nanos(), TimeUnit.NANOSECONDS).description(checkDescription)
                     .tag("kind", kind).register(r));
         }
         apply = made(made, timer("mgmt.apply.duration", "How long an apply took", kind,
@@ -73,23 +76,14 @@ final class KindMeters {
                 HUNDRED_MICROS, Duration.ofSeconds(60)).register(r));
     }
 
-    /** {@code n} checks with one result, {@code nanos} in all (each already in {@link #checkHistogram}, if any). */
-    void checked(boolean clean, int n, long nanos) {
-        (clean ? checksClean : checksDirty).increment(n);
-        if (checkHistogram == null) {
-            checkCount.add(n);
-            checkNanos.add(nanos);
-        }
-    }
-
-    /** Checks recorded so far, either way they are timed. */
+    /** Checks recorded so far, either way they are timed (for tests). */
     long checkCount() {
-        return checkHistogram != null ? checkHistogram.count() : checkCount.sum();
+        return checkHistogram != null ? checkHistogram.count() : checks.get().count();
     }
 
-    /** Their total duration. */
+    /** Their total duration (for tests). */
     double checkNanos() {
-        return checkHistogram != null ? checkHistogram.totalTime(TimeUnit.NANOSECONDS) : checkNanos.sum();
+        return checkHistogram != null ? checkHistogram.totalTime(TimeUnit.NANOSECONDS) : checks.get().nanos();
     }
 
     private static Timer.Builder timer(String name, String description, String kind, Duration min, Duration max) {

@@ -2,6 +2,7 @@ package dev.mgmt.metrics.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.engine.CheckTotals;
 import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
@@ -10,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Checks appended by the threads that ran them and recorded in batches: none lost, none twice. */
+/** Check durations appended by the threads that ran them and recorded in batches: none lost, none twice. */
 class CheckRecorderTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final KindMeters file = new KindMeters(registry, "file", CheckTiming.TOTALS, m -> { });
-    private final KindMeters exec = new KindMeters(registry, "exec", CheckTiming.HISTOGRAM, m -> { });
+    private final KindMeters file = new KindMeters(registry, "file", CheckTiming.HISTOGRAM, () -> CheckTotals.NONE, m -> { });
+    private final KindMeters exec = new KindMeters(registry, "exec", CheckTiming.HISTOGRAM, () -> CheckTotals.NONE, m -> { });
     private final CheckRecorder recorder = new CheckRecorder(Map.of("file", file, "exec", exec)::get);
 
     @Test
@@ -28,7 +29,7 @@ class CheckRecorderTest {
             workers[w] = new Thread(() -> {
                 await(go);
                 for (int i = 0; i < perThread; i++) {
-                    recorder.add(kind, i % 3 != 0, i, i + 1_000);
+                    recorder.add(kind, i, i + 1_000);
                 }
             });
             workers[w].start();
@@ -51,36 +52,32 @@ class CheckRecorderTest {
         for (KindMeters k : new KindMeters[] {file, exec}) {
             assertThat(k.checkCount()).isEqualTo(perThread);
             assertThat(k.checkNanos()).isEqualTo(perThread * 1_000.0);
-            assertThat(k.checksClean.count() + k.checksDirty.count()).isEqualTo(perThread);
-            assertThat(k.checksDirty.count()).isEqualTo((perThread + 2) / 3);
         }
     }
 
     @Test
     void aFullBatchIsRecordedByItsOwnThread() {
         for (int i = 0; i <= CheckRecorder.CAPACITY; i++) {
-            recorder.add("file", true, 0, 10);
+            recorder.add("file", 0, 10);
         }
         assertThat(file.checkCount()).isEqualTo(CheckRecorder.CAPACITY);
         recorder.drain();
         assertThat(file.checkCount()).isEqualTo(CheckRecorder.CAPACITY + 1);
-        assertThat(file.checksClean.count()).isEqualTo(CheckRecorder.CAPACITY + 1);
     }
 
     @Test
     void aCheckWaitsNoLongerThanMaxAgeInABusyThread() {
-        recorder.add("file", false, 0, 10);
-        recorder.add("file", false, 10, CheckRecorder.MAX_AGE_NANOS - 1);
+        recorder.add("file", 0, 10);
+        recorder.add("file", 10, CheckRecorder.MAX_AGE_NANOS - 1);
         assertThat(file.checkCount()).isZero();
         // The next check ends a second after the oldest waiting one: those waiting are recorded.
-        recorder.add("file", false, 20, CheckRecorder.MAX_AGE_NANOS + 10);
+        recorder.add("file", 20, CheckRecorder.MAX_AGE_NANOS + 10);
         assertThat(file.checkCount()).isEqualTo(2);
-        assertThat(file.checksDirty.count()).isEqualTo(2);
     }
 
     @Test
     void theBatchOfAThreadThatEndedIsRecordedThenLetGo() throws Exception {
-        Thread t = new Thread(() -> recorder.add("exec", true, 0, 5));
+        Thread t = new Thread(() -> recorder.add("exec", 0, 5));
         t.start();
         t.join();
         assertThat(recorder.batches()).isEqualTo(1);
@@ -90,13 +87,17 @@ class CheckRecorderTest {
     }
 
     @Test
-    void totalsAreAFunctionTimerAndAHistogramATimerWithBuckets() {
-        recorder.add("file", true, 0, 2_000);
-        recorder.add("exec", true, 0, 3_000);
+    void totalsAreAFunctionTimerOfTheEnginesCountAndAHistogramATimerWithBuckets() {
+        KindMeters line = new KindMeters(registry, "line", CheckTiming.TOTALS,
+                () -> new CheckTotals(2, 1, 4_000), m -> { });
+        recorder.add("exec", 0, 3_000);
         recorder.drain();
-        var totals = registry.get("mgmt.check.duration").tags("kind", "file").functionTimer();
-        assertThat(totals.count()).isEqualTo(1);
-        assertThat(totals.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(2_000);
+        var totals = registry.get("mgmt.check.duration").tags("kind", "line").functionTimer();
+        assertThat(totals.count()).isEqualTo(3);
+        assertThat(totals.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(4_000);
+        assertThat(registry.get("mgmt.checks").tags("kind", "line", "result", "dirty").functionCounter().count())
+                .isEqualTo(1);
+        assertThat(line.checkCount()).isEqualTo(3);
         var histogram = registry.get("mgmt.check.duration").tags("kind", "exec").timer();
         assertThat(histogram.count()).isEqualTo(1);
         assertThat(histogram.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(3_000);

@@ -6,6 +6,7 @@ import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.CheckListener;
+import dev.mgmt.engine.CheckTotals;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.metrics.CheckTiming;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +31,8 @@ class EngineMetersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Consumer<? super EngineEvent> listener;
     private CheckListener checks;
+    /** What the engine would have counted of the checks replayed. */
+    private final Map<String, CheckTotals> counted = new java.util.HashMap<>();
 
     @SuppressWarnings("unchecked")
     private EngineMeters bind() {
@@ -49,6 +52,7 @@ class EngineMetersTest {
                     }
                     case "eventTime" -> T0.plusNanos((Long) args[0]);
                     case "states" -> Map.of();
+                    case "checkTotals" -> Map.copyOf(counted);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         return EngineMeters.bind(engine, registry, 1_000, CheckTiming.TOTALS);
@@ -61,7 +65,9 @@ class EngineMetersTest {
     /** A check of a millisecond that ended at {@code at(seconds)}, as the engine reports it. */
     private void check(ResourceId id, boolean ok, int seconds) {
         long end = TimeUnit.SECONDS.toNanos(seconds);
-        checks.checked(id, ok, end - TimeUnit.MILLISECONDS.toNanos(1), end);
+        long start = end - TimeUnit.MILLISECONDS.toNanos(1);
+        counted.merge(id.kind(), new CheckTotals(ok ? 1 : 0, ok ? 0 : 1, end - start), CheckTotals::plus);
+        checks.checked(id, ok, start, end);
     }
 
     @Test
@@ -94,7 +100,7 @@ class EngineMetersTest {
             listener.accept(new EngineEvent.Applied(at(2), A, Duration.ofMillis(1)));
             listener.accept(new EngineEvent.Converged(at(3), List.of(), List.of()));
 
-            assertThat(registry.get("mgmt.checks").tags("kind", "file", "result", "dirty").counter().count())
+            assertThat(registry.get("mgmt.checks").tags("kind", "file", "result", "dirty").functionCounter().count())
                     .isEqualTo(1);
             assertThat(registry.get("mgmt.applies").tag("kind", "file").counter().count()).isEqualTo(1);
             assertThat(registry.get("mgmt.drift.repair").tag("kind", "file").timer().count()).isZero();
