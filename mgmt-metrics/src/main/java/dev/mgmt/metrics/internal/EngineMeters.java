@@ -61,8 +61,8 @@ public final class EngineMeters implements dev.mgmt.metrics.MetricsBinding {
         this.checkTiming = Objects.requireNonNull(checkTiming, "checkTiming");
         this.states = new StateSample(() -> started ? engine.states() : null, registry.config().clock(),
                 statesMaxAgeMillis);
-        // The first call starts the engine's count: before the listeners, which may already
-        // be handed the engine's latest convergence, when the sample is read.
+        // The first call starts the engine's count. Before the listeners: one may at once be
+        // handed the engine's latest convergence, which reads the sample.
         engine.checkTotals();
         this.totals = new CheckSample(engine::checkTotals, registry.config().clock(), statesMaxAgeMillis);
         for (VertexState s : VertexState.values()) {

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The meters of one resource kind, registered together the first time an event of that kind
- * comes, so every series of a kind exists (at zero) from then on, and an event costs one map
- * lookup, not a registry lookup.
+ * comes or the engine's count of checks first has it (at a convergence), so every series of a
+ * kind exists (at zero) from then on, and an event costs one map lookup, not a registry lookup.
  */
 final class KindMeters {
 
