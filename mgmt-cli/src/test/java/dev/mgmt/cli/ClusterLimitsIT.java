@@ -59,7 +59,10 @@ class ClusterLimitsIT {
                 int code = b.waitFor();
                 assertThat(code).as("exit code; stderr:\n%s", b.stderr()).isEqualTo(Mgmt.EXIT_INVALID);
                 // Besides the unsecured cluster's start-up warning, one line says what went wrong.
-                String[] lines = b.stderr().lines().filter(l -> !l.isBlank() && !l.contains("is NOT SECURED"))
+                // Atomix may also warn as it stops, when a peer's message finds its executor
+                // already shut down (its own shutdown race, seen once in CI): not ours to say.
+                String[] lines = b.stderr().lines().filter(l -> !l.isBlank() && !l.contains("is NOT SECURED")
+                                && !l.contains("NettyMessagingService - Unable to dispatch message"))
                         .toArray(String[]::new);
                 assertThat(lines).as(b.stderr()).hasSize(1);
                 assertThat(lines[0]).contains("cannot export: host 'b' exports 1.9 MiB")
