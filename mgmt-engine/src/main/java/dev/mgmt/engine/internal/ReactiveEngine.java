@@ -351,7 +351,11 @@ public final class ReactiveEngine implements Engine {
         steps.counting = true;
         return read(() -> {
             Map<String, dev.mgmt.engine.CheckTotals> out = new HashMap<>();
-            checkSums.forEach((kind, t) -> out.put(kind, new dev.mgmt.engine.CheckTotals(t[0], t[1], t[2])));
+            checkSums.forEach((kind, t) -> {
+                if (t[0] + t[1] > 0) { // a kind with vertices but no check counted yet is not shown
+                    out.put(kind, new dev.mgmt.engine.CheckTotals(t[0], t[1], t[2]));
+                }
+            });
             return java.util.Collections.unmodifiableMap(out);
         });
     }
@@ -588,6 +592,7 @@ public final class ReactiveEngine implements Engine {
                 .map(Semaphores::parse).sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
         Vertex v = new Vertex(this, r, specs, bucket);
+        v.checkSums = checkSumsOf(v.id.kind());
         permits.declare(v);
         active++;
         return v;
@@ -850,16 +855,17 @@ public final class ReactiveEngine implements Engine {
      * Returns come in runs of one kind (a graph's resources of a kind are usually made by one
      * class, one {@code kind()} string), so the last kind's figures are kept at hand.
      */
-    private void countCheck(Vertex v, boolean clean, long nanos) {
-        String kind = v.id.kind();
-        long[] sums = kind == lastCheckKind ? lastCheckSums : checkSumsOf(kind);
+    private static void countCheck(Vertex v, boolean clean, long nanos) {
+        long[] sums = v.checkSums;
         sums[clean ? 0 : 1]++;
         sums[2] += nanos;
     }
 
     private long[] checkSumsOf(String kind) {
-        lastCheckKind = kind;
-        lastCheckSums = checkSums.computeIfAbsent(kind, k -> new long[3]);
+        if (kind != lastCheckKind) {
+            lastCheckKind = kind;
+            lastCheckSums = checkSums.computeIfAbsent(kind, k -> new long[3]);
+        }
         return lastCheckSums;
     }
 

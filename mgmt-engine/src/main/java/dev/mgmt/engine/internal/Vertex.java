@@ -59,6 +59,11 @@ final class Vertex implements CoreSubscriber<Object> {
     Vertex successor;
     /** What it sends and receives over send/recv edges; null when it is at the end of none. */
     Exchange exchange;
+    /**
+     * Its kind's check figures ({@code Engine.checkTotals}), set as it is made: the loop counts a
+     * check without reading the id, which a graph run out of memory order would miss in cache.
+     */
+    long[] checkSums;
 
     /** Counted by a watch thread; a burst of watch elements makes one loop task, which takes the count. */
     private volatile int signalled;
