@@ -6,11 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The {@code mgmt} command line. */
-@Command(name = "mgmt", mixinStandardHelpOptions = true, version = "mgmt for the JVM 0.1.0-SNAPSHOT",
-        description = "A reactive, parallel, event-driven configuration-management engine.",
-        subcommands = {RunCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
+/** The {@code mgmt} command line. Its subcommands: {@code run}, {@code cluster} and {@code help}. */
+@Command(name = "mgmt", mixinStandardHelpOptions = true, version = Mgmt.VERSION,
+        description = "A reactive, parallel, event-driven configuration-management engine.")
 public final class Mgmt {
+
+    /** What {@code mgmt --version} prints. */
+    public static final String VERSION = "mgmt for the JVM 0.1.0-SNAPSHOT";
 
     /** Exit status when a resource failed, or a cluster request failed. */
     public static final int EXIT_FAILED = 1;
@@ -18,6 +20,12 @@ public final class Mgmt {
     public static final int EXIT_INVALID = 2;
 
     public static void main(String[] args) {
+        if (versionAlone(args)) {
+            // Asked often by scripts; building picocli's model of every command would be most
+            // of this process's time (docs/benchmarks.md, "Start-up").
+            System.out.println(VERSION);
+            return;
+        }
         // The JDK's HTTP server (--prometheus) reads a request's line and headers with blocking
         // reads and no time limit: a few stalled connections would hold all of its threads. Read
         // once, when its first server is made, so it is set before anything else runs. Not
@@ -25,11 +33,31 @@ public final class Mgmt {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", "10");
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
+    /** {@code --version} (or {@code -V}) and nothing else: answered without parsing the command line. */
+    static boolean versionAlone(String[] args) {
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+    }
+
+    /** Every command. */
     static CommandLine commandLine() {
-        return new CommandLine(new Mgmt()).setParameterExceptionHandler(Mgmt::badInput);
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}. For {@code run}, the commonest and the one whose start
+     * counts, picocli models that command alone: the model of the cluster commands took a third
+     * of its parsing (docs/benchmarks.md, "Start-up").
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine cl = new CommandLine(new Mgmt()).addSubcommand(new RunCommand());
+        if (args.length == 0 || !args[0].equals("run")) {
+            cl.addSubcommand(new ClusterCommand()).addSubcommand(new CommandLine.HelpCommand());
+        }
+        // After the subcommands: picocli sets it on those added so far.
+        return cl.setParameterExceptionHandler(Mgmt::badInput);
     }
 
     /** A bad flag is one line naming the command and where its help is, not the whole usage. */
