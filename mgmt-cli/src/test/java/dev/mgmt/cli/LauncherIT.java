@@ -1,69 +1,127 @@
 package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/mgmt}, the README's launcher: its JVM options and the class-data archive it makes
- * once per build. The first run after a build makes the archive; later runs use it, silently.
+ * {@code bin/mgmt}, the README's launcher: the JDK it picks, its JVM options, and what it keeps
+ * of the jar's start between runs, made once per build and JDK: a class-data archive (AppCDS) on
+ * JDK 17 to 24, an AOT cache on JDK 25 or later. The first run after a build makes it; later
+ * runs use it, silently.
  */
 class LauncherIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path JAR = ROOT.resolve("mgmt-cli/target/mgmt.jar");
     private static final Path ARCHIVE = ROOT.resolve("mgmt-cli/target/mgmt.jsa");
+    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
     @TempDir
     Path dir;
 
     @Test
-    void theLauncherMakesItsArchiveOnceAndRunsQuietlyWithIt() throws Exception {
+    void onJdk17TheLauncherMakesItsArchiveOnceAndRunsQuietlyWithIt() throws Exception {
+        Map<String, String> jdk = Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"));
         Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
         Files.deleteIfExists(ARCHIVE);
 
-        Result first = run(graph);
+        Result first = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(first.code).as(first.output).isZero();
         assertThat(ARCHIVE).isRegularFile();
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
 
         FileTime made = Files.getLastModifiedTime(ARCHIVE);
-        Result second = run(graph);
+        Result second = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(second.code).as(second.output).isZero();
         assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the archive is made once per build").isEqualTo(made);
         assertThat(second.output).doesNotContainIgnoringCase("warning").doesNotContainIgnoringCase("cds");
 
         // A jar newer than the archive (a rebuild) gets a new one. (The jar itself is left alone:
         // bin/mgmt rebuilds a jar that is older than any source.)
-        Path jar = ROOT.resolve("mgmt-cli/target/mgmt.jar");
-        Files.setLastModifiedTime(ARCHIVE, FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(3600)));
-        Result third = run(graph);
+        Files.setLastModifiedTime(ARCHIVE, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
+        Result third = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(third.code).as(third.output).isZero();
         assertThat(Files.getLastModifiedTime(ARCHIVE).toInstant()).isAfter(Instant.now().minusSeconds(600));
 
         // picocli, Java 5 bytecode as published, is rewritten by the build so that the archive
         // can hold it (tools/RetargetOldBytecode.java): every command parses its line with it.
-        ProcessBuilder helpWithLog = new ProcessBuilder(ROOT.resolve("bin/mgmt").toString(), "--help")
-                .redirectErrorStream(true);
-        helpWithLog.environment().put("MGMT_JAVA_OPTS", "-Xlog:class+load=info:stdout");
-        Process help = helpWithLog.start();
-        help.getOutputStream().close();
-        String loaded = new String(help.getInputStream().readAllBytes());
-        assertThat(help.waitFor(MgmtProcess.HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(help.exitValue()).as(loaded).isZero();
-        assertThat(loaded).contains("Usage: mgmt")
+        Result help = run(Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"),
+                "MGMT_JAVA_OPTS", "-Xlog:class+load=info:stdout"), "--help");
+        assertThat(help.code).as(help.output).isZero();
+        assertThat(help.output).contains("Usage: mgmt")
                 .containsPattern("picocli\\.CommandLine source: shared objects file");
     }
 
-    private Result run(Path graph) throws Exception {
-        Process p = new ProcessBuilder(ROOT.resolve("bin/mgmt").toString(), "run", "--yaml", graph.toString(),
-                "--converged-timeout", "0")
-                .redirectErrorStream(true).start();
+    @Test
+    void onJdk25OrLaterTheLauncherMakesAnAotCacheOnceAndRunsQuietlyWithIt() throws Exception {
+        Optional<Jdk> newest = newestJdk();
+        assumeTrue(newest.isPresent(), "no JDK 25 or later in /usr/lib/jvm: the launcher's AOT path is not taken here");
+        Jdk jdk = newest.get();
+        Path cache = ROOT.resolve("mgmt-cli/target/mgmt.jdk" + jdk.feature + ".aot");
+        Map<String, String> env = Map.of("MGMT_JAVA_HOME", jdk.home.toString());
+        Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
+        Files.deleteIfExists(cache);
+
+        Result first = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+        assertThat(first.code).as(first.output).isZero();
+        assertThat(cache).isRegularFile();
+        assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
+        try (Stream<Path> left = Files.list(cache.getParent())) {
+            assertThat(left.map(Path::toString)).as("nothing made aside is left").noneMatch(p -> p.endsWith(".tmp")
+                    || p.endsWith(".tmp.config"));
+        }
+
+        FileTime made = Files.getLastModifiedTime(cache);
+        // A one-host cluster too: Netty's native code and Kryo's Unsafe are allowed, not warned about.
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Result second = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0",
+                "--listen", "127.0.0.1:0", "--state-dir", state.toString());
+        assertThat(second.code).as(second.output).isZero();
+        assertThat(Files.getLastModifiedTime(cache)).as("the cache is made once per build").isEqualTo(made);
+        assertThat(second.output).doesNotContain("WARNING").doesNotContainIgnoringCase("aot")
+                .doesNotContainIgnoringCase("cds");
+
+        Result version = run(env, "--version");
+        assertThat(version.code).as(version.output).isZero();
+        assertThat(version.output.strip()).isEqualTo(Mgmt.VERSION);
+    }
+
+    @Test
+    void withoutMgmtJavaHomeTheLauncherTakesTheNewestJdk25OrLater() throws Exception {
+        Optional<Jdk> newest = newestJdk();
+        Path made = newest.map(j -> ROOT.resolve("mgmt-cli/target/mgmt.jdk" + j.feature + ".aot")).orElse(ARCHIVE);
+        Files.deleteIfExists(made);
+        Result help = run(Map.of(), "--help");
+        assertThat(help.code).as(help.output).isZero();
+        assertThat(made).as(newest.isPresent() ? "the AOT cache of " + newest.get().home
+                : "no JDK 25 or later here: the class-data archive of the java on the PATH").isRegularFile();
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(Stream.concat(Stream.of(ROOT.resolve("bin/mgmt").toString()),
+                Stream.of(args)).toList()).redirectErrorStream(true);
+        // As bin/mgmt looks for a JDK: JAVA_HOME left out, so it is /usr/lib/jvm and the PATH.
+        b.environment().remove("JAVA_HOME");
+        b.environment().remove("MGMT_JAVA_HOME");
+        b.environment().remove("MGMT_JAVA_OPTS");
+        b.environment().putAll(env);
+        Process p = b.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(MgmtProcess.HANG.toSeconds(), TimeUnit.SECONDS)) {
@@ -71,6 +129,31 @@ class LauncherIT {
             throw new AssertionError("bin/mgmt hung:\n" + out);
         }
         return new Result(p.exitValue(), out);
+    }
+
+    /** The newest JDK 25 or later in /usr/lib/jvm, by its release file, as bin/mgmt looks. */
+    private static Optional<Jdk> newestJdk() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            List<Jdk> found = homes.filter(h -> Files.isExecutable(h.resolve("bin/java")))
+                    .map(h -> new Jdk(h, feature(h))).filter(j -> j.feature >= 25).toList();
+            return found.stream().max(Comparator.comparingInt(Jdk::feature));
+        }
+    }
+
+    private static int feature(Path home) {
+        try {
+            Matcher m = JAVA_VERSION.matcher(Files.readString(home.resolve("release")));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private record Jdk(Path home, int feature) {
     }
 
     private record Result(int code, String output) {
