@@ -43,7 +43,15 @@ public final class RetargetOldBytecode {
         Path jar = Path.of(args[0]);
         Path aside = jar.resolveSibling(jar.getFileName() + ".retarget.tmp");
         Files.copy(jar, aside, StandardCopyOption.REPLACE_EXISTING);
-        List<String> folders = List.of(args).subList(1, args.length);
+        try {
+            rewrite(jar, aside, List.of(args).subList(1, args.length));
+            Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(aside); // still there only when the rewrite failed
+        }
+    }
+
+    private static void rewrite(Path jar, Path aside, List<String> folders) throws IOException {
         int rewritten = 0;
         // Frames need the common super class of two types: the jar's own classes, not initialized.
         try (URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
@@ -75,7 +83,6 @@ public final class RetargetOldBytecode {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        Files.move(aside, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static int version(byte[] classFile) {

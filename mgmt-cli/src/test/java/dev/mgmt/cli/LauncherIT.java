@@ -111,6 +111,10 @@ class LauncherIT {
         assertThat(help.code).as(help.output).isZero();
         assertThat(made).as(newest.isPresent() ? "the AOT cache of " + newest.get().home
                 : "no JDK 25 or later here: the class-data archive of the java on the PATH").isRegularFile();
+
+        Result wrong = run(Map.of("MGMT_JAVA_HOME", dir.toString()), "--version");
+        assertThat(wrong.code).isEqualTo(2);
+        assertThat(wrong.output.strip()).isEqualTo("mgmt: MGMT_JAVA_HOME=" + dir + " has no bin/java; nothing was run");
     }
 
     private Result run(Map<String, String> env, String... args) throws Exception {
