@@ -29,35 +29,38 @@ class LauncherIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path JAR = ROOT.resolve("mgmt-cli/target/mgmt.jar");
-    private static final Path ARCHIVE = ROOT.resolve("mgmt-cli/target/mgmt.jsa");
-    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d[\\d.]*)");
 
     @TempDir
     Path dir;
 
     @Test
     void onJdk17TheLauncherMakesItsArchiveOnceAndRunsQuietlyWithIt() throws Exception {
-        Map<String, String> jdk = Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"));
+        Jdk tests = jdk(Path.of(System.getProperty("java.home")));
+        assumeTrue(tests.feature() > 0 && tests.feature() < 25,
+                "the tests run on JDK " + tests.version + ": the launcher's archive path is for JDK 17 to 24");
+        Map<String, String> jdk = Map.of("MGMT_JAVA_HOME", tests.home.toString());
         Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
-        Files.deleteIfExists(ARCHIVE);
+        Path archive = tests.archive();
+        Files.deleteIfExists(archive);
 
         Result first = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(first.code).as(first.output).isZero();
-        assertThat(ARCHIVE).isRegularFile();
+        assertThat(archive).isRegularFile();
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
 
-        FileTime made = Files.getLastModifiedTime(ARCHIVE);
+        FileTime made = Files.getLastModifiedTime(archive);
         Result second = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(second.code).as(second.output).isZero();
-        assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the archive is made once per build").isEqualTo(made);
+        assertThat(Files.getLastModifiedTime(archive)).as("the archive is made once per build").isEqualTo(made);
         assertThat(second.output).doesNotContainIgnoringCase("warning").doesNotContainIgnoringCase("cds");
 
         // A jar newer than the archive (a rebuild) gets a new one. (The jar itself is left alone:
         // bin/mgmt rebuilds a jar that is older than any source.)
-        Files.setLastModifiedTime(ARCHIVE, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
+        Files.setLastModifiedTime(archive, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
         Result third = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(third.code).as(third.output).isZero();
-        assertThat(Files.getLastModifiedTime(ARCHIVE).toInstant()).isAfter(Instant.now().minusSeconds(600));
+        assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(Instant.now().minusSeconds(600));
 
         // picocli, Java 5 bytecode as published, is rewritten by the build so that the archive
         // can hold it (tools/RetargetOldBytecode.java): every command parses its line with it.
@@ -73,7 +76,7 @@ class LauncherIT {
         Optional<Jdk> newest = newestJdk();
         assumeTrue(newest.isPresent(), "no JDK 25 or later in /usr/lib/jvm: the launcher's AOT path is not taken here");
         Jdk jdk = newest.get();
-        Path cache = ROOT.resolve("mgmt-cli/target/mgmt.jdk" + jdk.feature + ".aot");
+        Path cache = jdk.archive();
         Map<String, String> env = Map.of("MGMT_JAVA_HOME", jdk.home.toString());
         Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
         Files.deleteIfExists(cache);
@@ -105,12 +108,14 @@ class LauncherIT {
     @Test
     void withoutMgmtJavaHomeTheLauncherTakesTheNewestJdk25OrLater() throws Exception {
         Optional<Jdk> newest = newestJdk();
-        Path made = newest.map(j -> ROOT.resolve("mgmt-cli/target/mgmt.jdk" + j.feature + ".aot")).orElse(ARCHIVE);
+        Optional<Jdk> chosen = newest.isPresent() ? newest : javaOnThePath();
+        assumeTrue(chosen.isPresent(), "no JDK 25 or later in /usr/lib/jvm and no java with a release file on the PATH");
+        Path made = chosen.get().archive();
         Files.deleteIfExists(made);
         Result help = run(Map.of(), "--help");
         assertThat(help.code).as(help.output).isZero();
         assertThat(made).as(newest.isPresent() ? "the AOT cache of " + newest.get().home
-                : "no JDK 25 or later here: the class-data archive of the java on the PATH").isRegularFile();
+                : "no JDK 25 or later here: the archive of the java on the PATH").isRegularFile();
 
         Result wrong = run(Map.of("MGMT_JAVA_HOME", dir.toString()), "--version");
         assertThat(wrong.code).isEqualTo(2);
@@ -143,21 +148,42 @@ class LauncherIT {
         }
         try (Stream<Path> homes = Files.list(jvms)) {
             List<Jdk> found = homes.filter(h -> Files.isExecutable(h.resolve("bin/java")))
-                    .map(h -> new Jdk(h, feature(h))).filter(j -> j.feature >= 25).toList();
+                    .map(LauncherIT::jdk).filter(j -> j.feature() >= 25).toList();
             return found.stream().max(Comparator.comparingInt(Jdk::feature));
         }
     }
 
-    private static int feature(Path home) {
+    /** The JDK of the first {@code java} on the PATH, when it has a release file. */
+    private static Optional<Jdk> javaOnThePath() throws IOException {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path java = Path.of(d.isEmpty() ? "." : d, "java");
+            if (Files.isExecutable(java)) {
+                Jdk j = jdk(java.toRealPath().getParent().getParent());
+                return j.feature() > 0 ? Optional.of(j) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Jdk jdk(Path home) {
         try {
             Matcher m = JAVA_VERSION.matcher(Files.readString(home.resolve("release")));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+            return new Jdk(home, m.find() ? m.group(1) : "");
         } catch (IOException e) {
-            return 0;
+            return new Jdk(home, "");
         }
     }
 
-    private record Jdk(Path home, int feature) {
+    /** A JDK and what bin/mgmt keeps for it: named by its whole version, an AOT cache from JDK 25 on. */
+    private record Jdk(Path home, String version) {
+        int feature() {
+            String f = version.contains(".") ? version.substring(0, version.indexOf('.')) : version;
+            return f.isEmpty() ? 0 : Integer.parseInt(f);
+        }
+
+        Path archive() {
+            return ROOT.resolve("mgmt-cli/target/mgmt.jdk" + version + (feature() >= 25 ? ".aot" : ".jsa"));
+        }
     }
 
     private record Result(int code, String output) {
