@@ -103,8 +103,6 @@ public final class ReactiveEngine implements Engine {
     private final Map<ResourceId, Vertex> inFlight = new HashMap<>();
     /** Checks by kind since counting began ({@link #checkTotals}): clean, dirty, nanoseconds. On the loop. */
     private final Map<String, long[]> checkSums = new HashMap<>();
-    private String lastCheckKind;
-    private long[] lastCheckSums;
     private final Set<ResourceId> wouldChange = new LinkedHashSet<>();
     private CompletableFuture<Void> drained;
     private LoopProbe probe;
@@ -592,7 +590,7 @@ public final class ReactiveEngine implements Engine {
                 .map(Semaphores::parse).sorted(Comparator.comparing(Semaphores.Spec::id)).toList();
         TokenBucket bucket = r.meta().limited() ? new TokenBucket(r.meta().limit(), r.meta().burst(), nanos()) : null;
         Vertex v = new Vertex(this, r, specs, bucket);
-        v.checkSums = checkSumsOf(v.id.kind());
+        v.checkSums = checkSums.computeIfAbsent(v.id.kind(), k -> new long[3]);
         permits.declare(v);
         active++;
         return v;
@@ -852,21 +850,11 @@ public final class ReactiveEngine implements Engine {
     /**
      * Adds a run's check to its kind's figures. On the loop, which has the vertex at hand as
      * the call returns: counted here, a check costs the worker two stores and no shared write.
-     * Returns come in runs of one kind (a graph's resources of a kind are usually made by one
-     * class, one {@code kind()} string), so the last kind's figures are kept at hand.
      */
     private static void countCheck(Vertex v, boolean clean, long nanos) {
         long[] sums = v.checkSums;
         sums[clean ? 0 : 1]++;
         sums[2] += nanos;
-    }
-
-    private long[] checkSumsOf(String kind) {
-        if (kind != lastCheckKind) {
-            lastCheckKind = kind;
-            lastCheckSums = checkSums.computeIfAbsent(kind, k -> new long[3]);
-        }
-        return lastCheckSums;
     }
 
     private void succeeded(Vertex v, RunSteps.Outcome outcome, RunSink sink) {
