@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -55,6 +57,9 @@ final class ClusterSecurityOptions {
                     + "cluster size and other hosts' volunteer entries; repeat for more. Certificates with the subject "
                     + "OU=mgmt-admin are admins anyway. Give every host the same list.")
     List<String> admins = new java.util.ArrayList<>();
+
+    /** The command line a bad flag is said against when picocli did not read these (see {@link PlainRunFlags}). */
+    Supplier<CommandLine> commandLine;
 
     /** The environment; replaceable for tests. */
     UnaryOperator<String> env = System::getenv;
@@ -163,6 +168,6 @@ final class ClusterSecurityOptions {
     }
 
     private ParameterException bad(String message) {
-        return new ParameterException(spec.commandLine(), message);
+        return new ParameterException(spec != null ? spec.commandLine() : commandLine.get(), message);
     }
 }

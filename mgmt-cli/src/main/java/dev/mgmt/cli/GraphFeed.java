@@ -174,17 +174,18 @@ final class GraphFeed implements AutoCloseable {
             return lastOutcome;
         }
         loadedWith = t;
+        GraphLoader.Reading reading = loader.read(t.values());
         if (edited && values != null) {
             // Only an edit can change what the file reads. A key it reads now and the values do not
             // hold renders as a placeholder, which may make the graph look invalid: wait for the
             // key's value first, saying nothing.
-            YamlGraph peeked = loader.peek(t.values());
+            YamlGraph peeked = reading.graph();
             if (peeked != null && !Needs.of(peeked).equals(t.needs())) {
                 needs.tryEmitNext(Needs.of(peeked));
                 return FeedState.Outcome.NEEDS_VALUES;
             }
         }
-        Optional<YamlGraph> read = loader.load(edited ? EDITED : VALUES, t.values());
+        Optional<YamlGraph> read = loader.accept(edited ? EDITED : VALUES, reading);
         if (read.isEmpty()) {
             return FeedState.Outcome.REJECTED;
         }

@@ -57,15 +57,34 @@ final class GraphLoader {
 
     /** {@link #load(String)} with the file's templates rendered from {@code values}. */
     Optional<YamlGraph> load(String header, TemplateValues values) {
-        YamlGraph g;
+        return accept(header, read(values));
+    }
+
+    /**
+     * The file read once with {@code values}, saying nothing: what a caller looks at (the
+     * templates' needs) before {@linkplain #accept accepting} the same reading, so that a run
+     * reads its graph once rather than twice (docs/benchmarks.md, "Start-up").
+     */
+    Reading read(TemplateValues values) {
         try {
-            g = YamlGraph.read(file, codec, values);
+            return new Reading(YamlGraph.read(file, codec, values), null);
         } catch (YamlGraphException e) {
-            List<Problem> all = new ArrayList<>(e.problems());
-            e.partial().ifPresent(partial -> all.addAll(compileProblems(partial)));
+            return new Reading(e.partial().orElse(null), e);
+        }
+    }
+
+    /**
+     * The graph of {@code r}; empty after printing every problem under {@code header}: those
+     * found while reading and, for the resources that did read, the compiler's.
+     */
+    Optional<YamlGraph> accept(String header, Reading r) {
+        if (r.error() != null) {
+            List<Problem> all = new ArrayList<>(r.error().problems());
+            r.error().partial().ifPresent(partial -> all.addAll(compileProblems(partial)));
             print(header, all);
             return Optional.empty();
         }
+        YamlGraph g = r.graph();
         // Checked here too, before anything starts: a graph the engine would refuse must not first
         // bring up a cluster (its Raft files, its port) or announce itself as running.
         List<Problem> refused = compileProblems(g);
@@ -79,9 +98,14 @@ final class GraphLoader {
         return Optional.of(g);
     }
 
-    /** The graph as far as it reads with {@code values}, saying nothing; null when the file cannot be read at all. */
-    YamlGraph peek(TemplateValues values) {
-        return TemplateInputs.peek(file, codec, values);
+    /**
+     * One reading of the file: the whole graph and no error, or the part that read (null when
+     * nothing did) and the error saying why the rest did not.
+     *
+     * @param graph the graph, or only the part that read when {@code error} is set: not one to run
+     * @param error why the file did not read whole; null when it did
+     */
+    record Reading(YamlGraph graph, YamlGraphException error) {
     }
 
     /** Prints problems found outside the file's reading (such as a template needing a cluster) under {@code header}. */
@@ -89,7 +113,7 @@ final class GraphLoader {
         print(header, problems);
     }
 
-    /** What the graph {@link #load} last returned compiles to (vertices after grouping, automatic edges). */
+    /** What the graph {@link #accept} last returned compiles to (vertices after grouping, automatic edges). */
     Compilation compiled() {
         return compiled;
     }

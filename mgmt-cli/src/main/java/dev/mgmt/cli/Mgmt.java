@@ -1,6 +1,7 @@
 package dev.mgmt.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +34,24 @@ public final class Mgmt {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", "10");
         }
-        System.exit(commandLine(args).execute(args));
+        Optional<RunCommand> plain = PlainRunFlags.read(args);
+        System.exit(plain.isPresent() ? execute(plain.get(), args) : commandLine(args).execute(args));
+    }
+
+    /**
+     * What picocli's {@code execute} does with a command it parsed: its exit status; a bad flag
+     * said in one line (2); anything else thrown, its stack trace (1), so that the process ends
+     * even while a cluster's threads run.
+     */
+    private static int execute(RunCommand run, String[] args) {
+        try {
+            return run.call();
+        } catch (ParameterException e) {
+            return badInput(e, args);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            return EXIT_FAILED;
+        }
     }
 
     /** {@code --version} (or {@code -V}) and nothing else: answered without parsing the command line. */

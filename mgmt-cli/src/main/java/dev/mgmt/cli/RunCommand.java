@@ -30,8 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,29 +58,30 @@ final class RunCommand implements Callable<Integer> {
             + "--tls-keystore certificate, else the machine's). With TLS it must be a name in the certificate.")
     String hostname;
 
-    @Option(names = "--converged-timeout", paramLabel = "DURATION", defaultValue = "-1", converter = DurationConverter.class,
+    // Defaults as initial values, not picocli's defaultValue: PlainRunFlags reads without picocli.
+    @Option(names = "--converged-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. -1 runs forever "
                     + "(default). In " + DurationConverter.SYNTAX + ".")
-    Duration convergedTimeout;
+    Duration convergedTimeout = Duration.ofSeconds(-1);
 
     @Option(names = "--graphviz", paramLabel = "FILE.dot", description = "Write the graph, coloured by state, to this DOT file.")
     Path graphviz;
 
-    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+    @Option(names = "--color", paramLabel = "WHEN",
             description = "Colour and a live status line: auto (default: on a terminal, colour unless NO_COLOR is set), "
                     + "always or never (colour only; a terminal keeps its status line).")
-    Terminal.ColorMode color;
+    Terminal.ColorMode color = Terminal.ColorMode.auto;
 
     @Option(names = "--noop", description = "Check only: print what would change and change nothing.")
     boolean noop;
 
-    @Option(names = "--sema", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--sema", paramLabel = "N",
             description = "At most N resources check/apply at once (0 = no cap).")
     int sema;
 
-    @Option(names = "--max-runtime", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+    @Option(names = "--max-runtime", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop after this long (0 = no limit, the default). In " + DurationConverter.SYNTAX + ".")
-    Duration maxRuntime;
+    Duration maxRuntime = Duration.ZERO;
 
     @Option(names = "--no-autoedges", description = "Add no automatic edges (per resource: meta.autoedge: false).")
     boolean noAutoEdges;
@@ -106,24 +109,24 @@ final class RunCommand implements Callable<Integer> {
                     + "list on every host).")
     List<String> servers = new ArrayList<>();
 
-    @Option(names = "--ideal-cluster-size", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--ideal-cluster-size", paramLabel = "N",
             description = "Ideal number of consensus voters (first host; default 5).")
-    int idealClusterSize;
+    int idealClusterSize = 5;
 
-    @Option(names = "--elastic-strategy", paramLabel = "STRATEGY", defaultValue = "replace",
+    @Option(names = "--elastic-strategy", paramLabel = "STRATEGY",
             converter = ElasticStrategyConverter.class,
             description = "How the chooser treats dead voters: replace (default), add or prune.")
-    ElasticStrategy elasticStrategy;
+    ElasticStrategy elasticStrategy = ElasticStrategy.REPLACE;
 
-    @Option(names = "--grace-period", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--grace-period", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a voter must be dead before the chooser may replace or remove it (default 10s). "
                     + "In " + DurationConverter.SYNTAX + ".")
-    Duration gracePeriod;
+    Duration gracePeriod = Duration.ofSeconds(10);
 
-    @Option(names = "--join-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--join-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long joining may take: the seeds' answer and the store's first session (default 10s). "
                     + "Raise it when many hosts share a busy machine. In " + DurationConverter.SYNTAX + ".")
-    Duration joinTimeout;
+    Duration joinTimeout = Duration.ofSeconds(10);
 
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default WARN) to stderr.")
     boolean verbose;
@@ -154,6 +157,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** Bound by {@link #checkFlags} with --prometheus; closed by the run loop, or here when the run ends early. */
     private Prometheus status;
+
+    /** The flags given, each by every one of its names, when {@link PlainRunFlags} read them (picocli's parse result otherwise). */
+    Set<String> plainFlags = Set.of();
 
     @Override
     public Integer call() {
@@ -197,7 +203,8 @@ final class RunCommand implements Callable<Integer> {
         readAt = modified(yaml);
         // Read first without the cluster: what the templates read decides whether one is needed.
         TemplateInputs.Snapshot values = TemplateInputs.Snapshot.local(host());
-        YamlGraph peeked = TemplateInputs.peek(yaml, codec, values);
+        GraphLoader.Reading reading = loader.read(values);
+        YamlGraph peeked = reading.graph();
         TemplateInputs.Needs needs = peeked == null ? TemplateInputs.Needs.NONE : TemplateInputs.Needs.of(peeked);
         if (peeked != null && !clustered(peeked)) {
             List<YamlGraphException.Problem> problems = new ArrayList<>(TemplateInputs.withoutCluster(peeked));
@@ -209,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
         }
         // With cluster templates, empty placeholders may make a good graph look bad (a path read from
         // a key): it is checked once rendered with the cluster's values, before anything is applied.
-        Optional<YamlGraph> read = needs.cluster() ? Optional.of(peeked) : loader.load(INVALID, values);
+        Optional<YamlGraph> read = needs.cluster() ? Optional.of(peeked) : loader.accept(INVALID, reading);
         if (read.isEmpty()) {
             return Mgmt.EXIT_INVALID;
         }
@@ -390,61 +397,74 @@ final class RunCommand implements Callable<Integer> {
 
     private boolean given(String... options) {
         for (String o : options) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+            if (spec != null ? spec.commandLine().getParseResult().hasMatchedOption(o) : plainFlags.contains(o)) {
                 return true;
             }
         }
         return false;
     }
 
+    /** A bad flag: picocli's own exception, so that it is said as any other (one line, exit 2). */
+    private ParameterException badFlag(String message) {
+        return new ParameterException(commandLine(), message);
+    }
+
+    /**
+     * This command's picocli command line: the one that parsed it, or, when {@link PlainRunFlags}
+     * did, one made now (only a bad flag needs it, for its name in the message).
+     */
+    CommandLine commandLine() {
+        return spec != null ? spec.commandLine() : Mgmt.commandLine(new String[] {"run"}).getSubcommands().get("run");
+    }
+
     private void checkFlags() {
         if (convergedTimeout.isNegative() && !convergedTimeout.equals(Duration.ofSeconds(-1))) {
-            throw new ParameterException(spec.commandLine(), "--converged-timeout must be -1 (forever) or at least 0, was "
+            throw badFlag("--converged-timeout must be -1 (forever) or at least 0, was "
                     + Durations.format(convergedTimeout));
         }
         if (sema < 0) {
-            throw new ParameterException(spec.commandLine(), "--sema must be >= 0, was " + sema);
+            throw badFlag("--sema must be >= 0, was " + sema);
         }
         if (maxRuntime.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--max-runtime must be at least 0 (0 = no limit), was "
+            throw badFlag("--max-runtime must be at least 0 (0 = no limit), was "
                     + Durations.format(maxRuntime));
         }
         if (idealClusterSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--ideal-cluster-size must be >= 1, was " + idealClusterSize);
+            throw badFlag("--ideal-cluster-size must be >= 1, was " + idealClusterSize);
         }
         if (gracePeriod.isZero() || gracePeriod.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--grace-period must be positive, was "
+            throw badFlag("--grace-period must be positive, was "
                     + Durations.format(gracePeriod));
         }
         if (joinTimeout.isZero() || joinTimeout.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--join-timeout must be positive, was "
+            throw badFlag("--join-timeout must be positive, was "
                     + Durations.format(joinTimeout));
         }
         GraphFile.problem(yaml).ifPresent(p -> {
-            throw new ParameterException(spec.commandLine(), p);
+            throw badFlag(p);
         });
         if (graphviz != null) {
             GraphvizFile.problem(graphviz).ifPresent(p -> {
-                throw new ParameterException(spec.commandLine(), p);
+                throw badFlag(p);
             });
             graphvizFile = new GraphvizFile(graphviz);
         }
         if (listen != null) {
             Addresses.problem("--listen", listen, true).ifPresent(p -> {
-                throw new ParameterException(spec.commandLine(), p);
+                throw badFlag(p);
             });
         }
         if (advertise != null) {
             Addresses.problem("--advertise", advertise, false).ifPresent(p -> {
-                throw new ParameterException(spec.commandLine(), p);
+                throw badFlag(p);
             });
         }
         if (hostname != null && !HostName.isPlain(hostname)) {
-            throw new ParameterException(spec.commandLine(), "--hostname " + Quoted.of(hostname) + " is not a plain "
+            throw badFlag("--hostname " + Quoted.of(hostname) + " is not a plain "
                     + "host name (letters, digits, '-', '.' and '_', at most 253)");
         }
         if (listen != null && advertise == null && wildcard(listen)) {
-            throw new ParameterException(spec.commandLine(), "--listen " + listen + " binds every address of this "
+            throw badFlag("--listen " + listen + " binds every address of this "
                     + "host (TCP and UDP, IPv4 and IPv6) and is no address to tell other hosts: give --advertise "
                     + "HOST:PORT, the address they reach this host at, or listen on that one address");
         }
@@ -459,7 +479,7 @@ final class RunCommand implements Callable<Integer> {
             status = Prometheus.bind(prometheusListen,
                     prometheusCheckHistogram ? CheckTiming.HISTOGRAM : CheckTiming.TOTALS);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw badFlag(e.getMessage());
         }
     }
 

@@ -2,10 +2,7 @@ package dev.mgmt.cli;
 
 import dev.mgmt.api.yaml.TemplateUse;
 import dev.mgmt.api.yaml.TemplateValues;
-import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.api.yaml.YamlGraph;
-import dev.mgmt.api.yaml.YamlGraphException;
-import java.nio.file.Path;
 import dev.mgmt.api.yaml.YamlGraphException.Problem;
 import dev.mgmt.cluster.World;
 import java.util.List;
@@ -104,19 +101,6 @@ final class TemplateInputs {
         Flux<List<String>> hosts = !needs.hosts() ? Flux.just(List.of())
                 : world.hosts().map(list -> list.stream().map(h -> h.name() + " " + h.address()).toList());
         return Flux.combineLatest(kv, hosts, (k, h) -> new Snapshot(hostname, needs.keys(), k, h)).distinctUntilChanged();
-    }
-
-    /**
-     * The graph as far as it reads with {@code values} (what did read when some did not), for
-     * what its templates use; null when the file cannot be read at all. Says nothing: the
-     * graph's problems are said when it is loaded.
-     */
-    static YamlGraph peek(Path file, ResourceCodec codec, TemplateValues values) {
-        try {
-            return YamlGraph.read(file, codec, values);
-        } catch (YamlGraphException e) {
-            return e.partial().orElse(null);
-        }
     }
 
     /**
