@@ -20,8 +20,9 @@ import picocli.CommandLine.TypeConversionException;
  * <p>Anything else is left to picocli, which then reads the whole line and says what is wrong
  * in its own words: help and version, the cluster and TLS flags, a flag it does not know or
  * given twice, a value that is empty, begins with {@code -} or does not convert, {@code --}, an
- * argument file ({@code @FILE}), a missing {@code --yaml}, a {@code picocli.*} system property. {@code PlainRunFlagsIT} checks that
- * wherever this reads a line, picocli reads it the same.
+ * argument file ({@code @FILE}), a missing {@code --yaml}, a {@code picocli.*} system
+ * property. {@code PlainRunFlagsIT} checks that wherever this reads a line, picocli reads it
+ * the same.
  */
 final class PlainRunFlags {
 
