@@ -1,6 +1,7 @@
 package dev.mgmt.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,31 +27,26 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class PlainRunFlags {
 
-    /** The flags that take no value, each by all its names. */
-    private static final Map<String, Flag> SWITCHES = Map.of(
-            "--noop", new Flag(List.of("--noop"), (r, v) -> r.noop = true),
-            "--no-autoedges", new Flag(List.of("--no-autoedges"), (r, v) -> r.noAutoEdges = true),
-            "--no-autogroup", new Flag(List.of("--no-autogroup"), (r, v) -> r.noAutoGroup = true),
-            "-v", Flag.VERBOSE,
-            "--verbose", Flag.VERBOSE,
-            "--prometheus", new Flag(List.of("--prometheus"), (r, v) -> r.prometheus = true),
-            "--prometheus-check-histogram", new Flag(List.of("--prometheus-check-histogram"),
-                    (r, v) -> r.prometheusCheckHistogram = true));
+    /** The flags that take no value, by each of their names. */
+    private static final Map<String, Flag> SWITCHES = byName(
+            new Flag(List.of("--noop"), (r, v) -> r.noop = true),
+            new Flag(List.of("--no-autoedges"), (r, v) -> r.noAutoEdges = true),
+            new Flag(List.of("--no-autogroup"), (r, v) -> r.noAutoGroup = true),
+            new Flag(List.of("-v", "--verbose"), (r, v) -> r.verbose = true),
+            new Flag(List.of("--prometheus"), (r, v) -> r.prometheus = true),
+            new Flag(List.of("--prometheus-check-histogram"), (r, v) -> r.prometheusCheckHistogram = true));
 
-    /** The flags that take one value, each by all its names. */
-    private static final Map<String, Flag> VALUED = Map.of(
-            "--yaml", Flag.YAML,
-            "--file", Flag.YAML,
-            "--hostname", new Flag(List.of("--hostname"), (r, v) -> r.hostname = v),
-            "--converged-timeout", new Flag(List.of("--converged-timeout"),
-                    (r, v) -> r.convergedTimeout = new DurationConverter().convert(v)),
-            "--graphviz", new Flag(List.of("--graphviz"), (r, v) -> r.graphviz = Path.of(v)),
-            "--color", new Flag(List.of("--color"), (r, v) -> r.color = Terminal.ColorMode.valueOf(v)),
-            "--sema", new Flag(List.of("--sema"), (r, v) -> r.sema = plainInt(v)),
-            "--max-runtime", new Flag(List.of("--max-runtime"),
-                    (r, v) -> r.maxRuntime = new DurationConverter().convert(v)),
-            "--state-dir", new Flag(List.of("--state-dir"), (r, v) -> r.stateDir = Path.of(v)),
-            "--prometheus-listen", new Flag(List.of("--prometheus-listen"), (r, v) -> r.prometheusListen = v));
+    /** The flags that take one value, by each of their names. */
+    private static final Map<String, Flag> VALUED = byName(
+            new Flag(List.of("--yaml", "--file"), (r, v) -> r.yaml = Path.of(v)),
+            new Flag(List.of("--hostname"), (r, v) -> r.hostname = v),
+            new Flag(List.of("--converged-timeout"), (r, v) -> r.convergedTimeout = new DurationConverter().convert(v)),
+            new Flag(List.of("--graphviz"), (r, v) -> r.graphviz = Path.of(v)),
+            new Flag(List.of("--color"), (r, v) -> r.color = Terminal.ColorMode.valueOf(v)),
+            new Flag(List.of("--sema"), (r, v) -> r.sema = plainInt(v)),
+            new Flag(List.of("--max-runtime"), (r, v) -> r.maxRuntime = new DurationConverter().convert(v)),
+            new Flag(List.of("--state-dir"), (r, v) -> r.stateDir = Path.of(v)),
+            new Flag(List.of("--prometheus-listen"), (r, v) -> r.prometheusListen = v));
 
     /** Digits that read as the same int whatever the reader (no sign, no leading zero, no base prefix). */
     private static final Pattern PLAIN_INT = Pattern.compile("0|[1-9][0-9]{0,8}");
@@ -134,9 +130,15 @@ final class PlainRunFlags {
         return Integer.parseInt(v);
     }
 
+    private static Map<String, Flag> byName(Flag... flags) {
+        Map<String, Flag> out = new HashMap<>();
+        for (Flag f : flags) {
+            f.names().forEach(n -> out.put(n, f));
+        }
+        return Map.copyOf(out);
+    }
+
     /** A flag: all its names, and what it sets (the value is null for a switch). */
     private record Flag(List<String> names, BiConsumer<RunCommand, String> set) {
-        static final Flag VERBOSE = new Flag(List.of("-v", "--verbose"), (r, v) -> r.verbose = true);
-        static final Flag YAML = new Flag(List.of("--yaml", "--file"), (r, v) -> r.yaml = Path.of(v));
     }
 }
