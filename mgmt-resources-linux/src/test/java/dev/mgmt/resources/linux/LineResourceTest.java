@@ -12,6 +12,7 @@ import dev.mgmt.resources.linux.FileResource.State;
 import dev.mgmt.resources.linux.internal.FileWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -132,7 +133,11 @@ class LineResourceTest {
             e.awaitConverged(HANG).orThrow();
             assertThat(Files.readString(f)).isEqualTo("keep me\nwanted = yes\n");
 
-            Files.writeString(f, "keep me\ndebug = on\n");
+            // Replaced whole, as an editor saves: written in place, the engine could read the file
+            // between its truncation and the write and replace it, and the write then goes to the
+            // file it replaced (LineSync's Javadoc).
+            Path edited = Files.writeString(tmp.resolve("conf.edited"), "keep me\ndebug = on\n");
+            Files.move(edited, f, StandardCopyOption.ATOMIC_MOVE);
             eventually("the line put back and the unwanted one removed",
                     () -> "keep me\nwanted = yes\n".equals(Probe.read(f)));
             Files.delete(f);
