@@ -33,6 +33,10 @@ public final class Durations {
      */
     public static Duration parse(String text, ChronoUnit bareUnit) {
         String t = text == null ? "" : text.strip();
+        Duration whole = whole(t, bareUnit);
+        if (whole != null) {
+            return whole;
+        }
         if (BARE.matcher(t).matches()) {
             return of(new BigDecimal(t).multiply(BigDecimal.valueOf(bareUnit.getDuration().toNanos())), text, bareUnit);
         }
@@ -54,6 +58,36 @@ public final class Durations {
                     + "number of " + unitName(bareUnit) + " or a number with a unit, as in 500ms, 10s, 2m or 1h30m");
         }
         return of(negative ? nanos.negate() : nanos, text, bareUnit);
+    }
+
+    /**
+     * The duration when every number in it is whole and it fits a long of nanoseconds, in long
+     * arithmetic (exact, and a short run need not initialize BigDecimal); else null, and the
+     * exact path decides, with its messages.
+     */
+    private static Duration whole(String t, ChronoUnit bareUnit) {
+        try {
+            if (BARE.matcher(t).matches()) {
+                return t.indexOf('.') < 0 && t.length() <= 19
+                        ? Duration.ofNanos(Math.multiplyExact(Long.parseLong(t), bareUnit.getDuration().toNanos())) : null;
+            }
+            boolean negative = t.startsWith("-");
+            String body = negative || t.startsWith("+") ? t.substring(1) : t;
+            Matcher m = PART.matcher(body);
+            long nanos = 0;
+            int at = 0;
+            while (at < body.length()) {
+                m.region(at, body.length());
+                if (!m.lookingAt() || m.group(1).indexOf('.') >= 0 || m.group(1).length() > 18) {
+                    return null;
+                }
+                nanos = Math.addExact(nanos, Math.multiplyExact(Long.parseLong(m.group(1)), NANOS.get(m.group(2))));
+                at = m.end();
+            }
+            return body.isEmpty() ? null : Duration.ofNanos(negative ? -nanos : nanos);
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
     private static Duration of(BigDecimal nanos, String text, ChronoUnit bareUnit) {

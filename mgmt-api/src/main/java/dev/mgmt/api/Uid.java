@@ -14,6 +14,17 @@ public record Uid(String kind, String value) {
         return new Uid(kind, value);
     }
 
+    // Written out, as ResourceId's are (see there): no method-handle spinning at the first call.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Uid u && kind.equals(u.kind) && value.equals(u.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * kind.hashCode() + value.hashCode();
+    }
+
     @Override
     public String toString() {
         return kind + ":" + value;

@@ -56,4 +56,39 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
         assertThat(Durations.parse(text, ChronoUnit.SECONDS)).isEqualTo(Duration.ofMillis(millis));
     }
+
+    /**
+     * Whole numbers are read in long arithmetic (no BigDecimal on a short run's path); the
+     * result, or the failure, must be the exact reading's: here computed apart, in BigInteger.
+     */
+    @org.junit.jupiter.api.Test
+    void whole_numbers_read_in_long_arithmetic_are_exact_up_to_the_limit() {
+        java.util.Random random = new java.util.Random(18);
+        String[] units = {"ns", "us", "ms", "s", "m", "h"};
+        long[] nanos = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+        java.math.BigInteger max = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+        java.math.BigInteger min = java.math.BigInteger.valueOf(Long.MIN_VALUE);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder(random.nextBoolean() ? "" : random.nextBoolean() ? "-" : "+");
+            java.math.BigInteger total = java.math.BigInteger.ZERO;
+            boolean bare = random.nextInt(3) == 0;
+            ChronoUnit unit = random.nextBoolean() ? ChronoUnit.SECONDS : ChronoUnit.MILLIS;
+            for (int parts = bare ? 1 : 1 + random.nextInt(3), p = 0; p < parts; p++) {
+                String digits = Long.toString(Math.abs(random.nextLong()) >>> random.nextInt(64));
+                int u = random.nextInt(units.length);
+                text.append(digits).append(bare ? "" : units[u]);
+                total = total.add(new java.math.BigInteger(digits).multiply(java.math.BigInteger.valueOf(
+                        bare ? unit.getDuration().toNanos() : nanos[u])));
+            }
+            if (text.charAt(0) == '-') {
+                total = total.negate();
+            }
+            String t = text.toString();
+            if (total.compareTo(max) > 0 || total.compareTo(min) < 0) {
+                assertThatThrownBy(() -> Durations.parse(t, unit)).as(t).hasMessageContaining("too long a duration");
+            } else {
+                assertThat(Durations.parse(t, unit)).as(t).isEqualTo(Duration.ofNanos(total.longValueExact()));
+            }
+        }
+    }
 }

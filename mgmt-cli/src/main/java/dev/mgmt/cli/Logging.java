@@ -1,6 +1,6 @@
 package dev.mgmt.cli;
 
-/** Console logging of the short-lived {@code mgmt cluster} commands (slf4j-simple, stderr). */
+/** Console logging of the short-lived {@code mgmt cluster} commands ({@link dev.mgmt.cli.log.ConsoleLogProvider}, stderr). */
 final class Logging {
 
     private Logging() {
@@ -12,7 +12,5 @@ final class Logging {
      */
     static void forClient(boolean verbose) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
 }

@@ -93,7 +93,7 @@ final class ProgressPrinter {
         if (!what.equals(lastConverged)) {
             lastConverged = what;
             console.line(conv.isSuccess() ? Tone.GOOD : Tone.BAD,
-                    String.format("%s after %.1f s", what, (System.nanoTime() - t0) / 1e9));
+                    what + " after " + Elapsed.since(t0));
         }
     }
 }

@@ -192,8 +192,6 @@ final class RunCommand implements Callable<Integer> {
             // wrong certificate retrying its join would bury the seed's own output.
             System.setProperty("org.slf4j.simpleLogger.log.io.netty.channel.DefaultChannelPipeline", "error");
         }
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
@@ -206,6 +204,10 @@ final class RunCommand implements Callable<Integer> {
         GraphLoader.Reading reading = loader.read(values);
         YamlGraph peeked = reading.graph();
         TemplateInputs.Needs needs = peeked == null ? TemplateInputs.Needs.NONE : TemplateInputs.Needs.of(peeked);
+        clusterRuns = peeked == null || needs.cluster() || clustered(peeked);
+        // A single host's first graph is compiled (for its problems) by the builder its engine is
+        // built from, which then starts it without compiling it again.
+        firstBuilder = clusterRuns ? null : Engine.builder();
         if (peeked != null && !clustered(peeked)) {
             List<YamlGraphException.Problem> problems = new ArrayList<>(TemplateInputs.withoutCluster(peeked));
             problems.addAll(withoutStore(peeked));
@@ -237,13 +239,14 @@ final class RunCommand implements Callable<Integer> {
         ConsoleReporter reporter = new ConsoleReporter(console);
         boolean cluster = clustered(first);
         clusterRuns = cluster;
-        EngineBuilder builder = Engine.builder().noop(noop).parallelism(sema)
+        EngineBuilder builder = (firstBuilder != null && !cluster ? firstBuilder : Engine.builder()).noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         if (cluster) {
             builder.keyValueStore(store);
         }
         Engine engine = builder.build();
+        firstBuilder = null;
         engine.events().subscribe(reporter::on);
         if (status != null) {
             status.follow(engine);
@@ -357,13 +360,18 @@ final class RunCommand implements Callable<Integer> {
      */
     private volatile boolean clusterRuns = true;
 
+    /** Until the engine is built, on a single host: the builder that compiles the first graph and builds the engine. */
+    private volatile EngineBuilder firstBuilder;
+
     /**
      * Compiles {@code g} as this run's engine will: with the store only when a cluster runs.
      * Without one, a graph that needs it (a reload that adds a {@code kv}) is refused naming the
      * flags, as at start, rather than with the engine's words for Java embedders.
      */
     private Compilation compileAsRun(Graph g, ClusterStore store) {
-        EngineBuilder b = Engine.builder().autoEdges(!noAutoEdges).autoGroup(!noAutoGroup);
+        EngineBuilder shared = firstBuilder;
+        EngineBuilder b = (shared != null && !clusterRuns ? shared : Engine.builder())
+                .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup);
         if (clusterRuns) {
             return b.keyValueStore(store).compile(g);
         }

@@ -177,10 +177,11 @@ final class RunLoop {
 
     private void summary(Map<VertexState, Integer> states, int declared, int result) {
         int vertices = states.values().stream().mapToInt(Integer::intValue).sum();
-        String took = String.format("%.1f s", (System.nanoTime() - settings.t0()) / 1e9);
-        console.line(result == 0 ? Tone.GOOD : Tone.BAD, String.format("mgmt: %s after %s: %s, %d applied, %d failed, %d blocked",
-                result == 0 ? "done" : "FAILED", took, Plural.resources(declared, vertices), reporter.applied.get(),
-                states.get(VertexState.FAILED), states.get(VertexState.BLOCKED)));
+        String took = Elapsed.since(settings.t0());
+        // Joined, not String.format: its %d reads the locale's digits (the JDK's locale data, ~10 ms).
+        console.line(result == 0 ? Tone.GOOD : Tone.BAD, "mgmt: " + (result == 0 ? "done" : "FAILED") + " after " + took
+                + ": " + Plural.resources(declared, vertices) + ", " + reporter.applied.get() + " applied, "
+                + states.get(VertexState.FAILED) + " failed, " + states.get(VertexState.BLOCKED) + " blocked");
         if (settings.noop()) {
             boolean none = engine.noopReport().isEmpty();
             console.line(none ? Tone.PLAIN : Tone.CHANGED, "mgmt: noop: " + (none ? "nothing would change"

@@ -122,6 +122,43 @@ class LauncherIT {
         assertThat(wrong.output.strip()).isEqualTo("mgmt: MGMT_JAVA_HOME=" + dir + " has no bin/java; nothing was run");
     }
 
+    /**
+     * JNA's native half is unpacked once per build beside the jar (not into a new temporary file
+     * at every start), and the library path given, so that JNA runs no {@code ldconfig -p}.
+     */
+    @Test
+    void jnaIsUnpackedOnceBesideTheJarAndTakenFromThere() throws Exception {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(arch.equals("amd64") || arch.equals("aarch64"), "the launcher unpacks JNA on x86-64 and aarch64, not " + arch);
+        Path lib = ROOT.resolve("mgmt-cli/target/mgmt.jna/libjnidispatch.so");
+        Files.deleteIfExists(lib);
+        Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
+        Map<String, String> env = Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"),
+                "MGMT_JAVA_OPTS", "-XshowSettings:properties");
+
+        Result first = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+        assertThat(first.code).as(first.output).isZero();
+        assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
+        assertThat(lib).isRegularFile();
+        assertThat(Files.getLastModifiedTime(lib).toInstant()).as("dated when unpacked, not as in the jar")
+                .isAfterOrEqualTo(Files.getLastModifiedTime(JAR).toInstant());
+        assertThat(first.output).contains("jna.boot.library.path = " + lib.getParent())
+                .containsPattern("jna\\.platform\\.library\\.path = /usr/lib/");
+        try (Stream<Path> left = Files.list(lib.getParent())) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("libjnidispatch.so");
+        }
+
+        FileTime made = Files.getLastModifiedTime(lib);
+        Result second = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+        assertThat(second.code).as(second.output).isZero();
+        assertThat(Files.getLastModifiedTime(lib)).as("unpacked once per build").isEqualTo(made);
+
+        Result off = run(Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"), "MGMT_CDS", "0",
+                "MGMT_JAVA_OPTS", "-XshowSettings:properties"), "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+        assertThat(off.code).as(off.output).isZero();
+        assertThat(off.output).doesNotContain("jna.boot.library.path");
+    }
+
     private Result run(Map<String, String> env, String... args) throws Exception {
         ProcessBuilder b = new ProcessBuilder(Stream.concat(Stream.of(ROOT.resolve("bin/mgmt").toString()),
                 Stream.of(args)).toList()).redirectErrorStream(true);

@@ -1,5 +1,6 @@
 package dev.mgmt.engine;
 
+import dev.mgmt.engine.internal.Precompiled;
 import dev.mgmt.engine.internal.ReactiveEngine;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.KeyValueStore;
@@ -20,6 +21,8 @@ public final class EngineBuilder {
     private Path stateDirectory;
     private ResourceCodec codec;
     private KeyValueStore store;
+    /** What {@link #compile} last made, handed to the next engine built (see {@link #build}). */
+    private Precompiled precompiled;
 
     EngineBuilder() {
     }
@@ -118,14 +121,24 @@ public final class EngineBuilder {
      * @throws GraphCompileException listing every problem
      */
     public Compilation compile(Graph graph) {
-        return ReactiveEngine.compile(graph, autoEdges, autoGroup, store != null);
+        precompiled = null;
+        Precompiled p = Precompiled.compile(graph, autoEdges, autoGroup, store != null);
+        precompiled = p;
+        return p.compilation();
     }
 
-    /** A new engine, not started yet. */
+    /**
+     * A new engine, not started yet. When this builder last compiled the very graph the engine
+     * then starts (with the same settings, and no reversal pending), the engine starts it
+     * without compiling it again.
+     */
     public Engine build() {
-        return new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
+        ReactiveEngine e = new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
                 workScheduler,
                 timeScheduler,
                 stateDirectory, codec != null ? () -> codec : ResourceCodec::standard, store);
+        e.precompiled(precompiled);
+        precompiled = null;
+        return e;
     }
 }

@@ -61,6 +61,10 @@ class YamlMalformedTest {
                 probe("flag: 'true'", "g.yaml:5: probe[p]: bad value for 'flag': expected true or false, found 'true'"),
                 probe("count: \"5\"", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found '5'"),
                 probe("ratio: '1.5'", "g.yaml:5: probe[p]: bad value for 'ratio': expected a number, found '1.5'"),
+                // Nor is empty text false, 0 or nothing (Jackson took it for each): nothing is written ~.
+                probe("flag: ''", "g.yaml:5: probe[p]: bad value for 'flag': expected true or false, found ''"),
+                probe("count: ''", "g.yaml:5: probe[p]: bad value for 'count': expected a whole number, found ''"),
+                probe("ratio: \"\"", "g.yaml:5: probe[p]: bad value for 'ratio': expected a number, found ''"),
                 // A null in a list is no value: refused by its place, never kept as a hole.
                 probe("items: [a, ~]", "g.yaml:5: probe[p]: bad value for 'items[1]': expected text, found nothing"),
                 // A tag is never dropped without a word: the value would be read as something else.

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import dev.mgmt.api.Durations;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.api.yaml.internal.Scalars;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -43,28 +44,40 @@ public final class DurationParams {
     /** The duration the parser stands on. */
     static Duration read(JsonParser p, ChronoUnit unit) throws IOException {
         JsonToken t = p.currentToken();
-        String text;
+        Boolean number = null;
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             // Refuses 0644 and other bases (through the parser) before the text is read as decimal.
-            double d = p.getDoubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new Failures.Worded(p, "expected a duration, found " + Failures.found(p), Duration.class);
-            }
-            text = p.getText();
+            p.getDoubleValue();
+            number = Boolean.TRUE;
         } else if (t == JsonToken.VALUE_STRING) {
-            text = p.getText();
-        } else {
-            throw new Failures.Worded(p, "expected a duration, such as 500ms or 10s, found " + Failures.found(p),
-                    Duration.class);
+            number = Boolean.FALSE;
         }
-        Duration d;
         try {
-            d = Durations.parse(text, unit);
+            return parse(number, number == null ? null : p.getText(), unit, Failures.found(p));
         } catch (IllegalArgumentException e) {
             throw new Failures.Worded(p, e.getMessage(), Duration.class);
         }
+    }
+
+    /**
+     * The duration of a value that is a decimal number ({@code number} true), text (false) or
+     * anything else (null), written {@code text}; {@code found} says what it is in a message.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static Duration parse(Boolean number, String text, ChronoUnit unit, String found) {
+        if (number == null) {
+            throw new IllegalArgumentException("expected a duration, such as 500ms or 10s, found " + found);
+        }
+        if (number) {
+            double d = Scalars.nonFinite(text).orElseGet(() -> Double.parseDouble(text));
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("expected a duration, found " + found);
+            }
+        }
+        Duration d = Durations.parse(text, unit);
         if (d.isNegative()) {
-            throw new Failures.Worded(p, "must not be negative, was " + Quoted.of(text), Duration.class);
+            throw new IllegalArgumentException("must not be negative, was " + Quoted.of(text));
         }
         return d;
     }

@@ -104,7 +104,7 @@ final class Failures {
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
-        if (type == String.class || type == char.class || type == Character.class) {
+        if (type == String.class || type == char.class || type == Character.class || type.isEnum()) {
             return "text";
         }
         if (type == Duration.class) {

@@ -21,12 +21,14 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mgmt.api.Resource;
 import dev.mgmt.api.ResourceKind;
+import dev.mgmt.api.yaml.internal.NodeParser;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
  * Turns resource parameters (a JSON or YAML tree) into resources and back, through the
@@ -37,12 +39,29 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ResourceCodec {
 
     private final ResourceRegistry registry;
-    private final ObjectMapper mapper;
+    private volatile ObjectMapper mapper;
     private final Map<Class<?>, Optional<Set<String>>> keys = new ConcurrentHashMap<>();
 
     public ResourceCodec(ResourceRegistry registry) {
         this.registry = registry;
-        this.mapper = JsonMapper.builder()
+    }
+
+    /** Made on first use: a YAML graph of mgmt's own kinds needs no Jackson (about 70 ms of a short run). */
+    private ObjectMapper mapper() {
+        ObjectMapper m = mapper;
+        if (m == null) {
+            synchronized (this) {
+                m = mapper;
+                if (m == null) {
+                    mapper = m = newMapper();
+                }
+            }
+        }
+        return m;
+    }
+
+    private static ObjectMapper newMapper() {
+        return JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // 1.5 given for a whole number is an error, never truncated to 1.
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -53,6 +72,10 @@ public final class ResourceCodec {
                 .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                // Nor is '' taken for false, 0 or nothing: an empty value is written as nothing (~).
+                .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
                 // A null inside a list or map ("args: [a, ~]") is refused by key, never kept as a hole.
                 .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .addModule(MetaCodec.module())
@@ -94,7 +117,7 @@ public final class ResourceCodec {
             }
         }
         try {
-            return mapper.treeToValue(p, k.type());
+            return mapper().treeToValue(p, k.type());
         } catch (JsonProcessingException e) {
             throw Failures.translate(kind, name, e);
         }
@@ -117,8 +140,8 @@ public final class ResourceCodec {
                     kind + ": resource has no name", null);
         }
         try (params) {
-            params.setCodec(mapper);
-            return mapper.readValue(params, k.type());
+            params.setCodec(mapper());
+            return mapper().readValue(params, k.type());
         } catch (JsonProcessingException e) {
             throw Failures.translate(kind, name, e);
         } catch (java.io.IOException e) {
@@ -127,16 +150,35 @@ public final class ResourceCodec {
     }
 
     /**
+     * Decodes one resource of {@code kind} from its settled YAML map ({@code name}, {@code meta}
+     * and the kind's own keys), keeping each scalar's text and line: through the kind's own
+     * {@link ParamsReader} when it has one, else through Jackson. Keys the kind
+     * {@linkplain ResourceKind#emptyKeysAccepted accepts empty} must already be gone.
+     *
+     * @param name the resource's name, for messages
+     * @throws ResourceDecodeException naming the kind, resource, key and line at fault
+     */
+    public Resource decode(String kind, String name, MappingNode params) {
+        ResourceKind<?> k = registry.kind(kind).orElse(null);
+        if (!(k instanceof ParamsReader<?> reader) || name == null || name.isEmpty()) {
+            return decode(kind, name, new NodeParser(params));
+        }
+        return NodeParams.decode(kind, name, reader, params);
+    }
+
+    /**
      * The keys {@code kind} takes ({@code name}, {@code meta} and its own), so that a reader can
      * say every unknown key at once: decoding says at most one, and only after the kind's own
      * checks. Empty when the kind is unknown or takes keys it does not list.
      */
     public Optional<Set<String>> keys(String kind) {
-        return registry.kind(kind).flatMap(k -> keys.computeIfAbsent(k.type(), this::known));
+        return registry.kind(kind).flatMap(k -> k instanceof ParamsReader<?> r ? Optional.of(r.keys().names())
+                : keys.computeIfAbsent(k.type(), this::known));
     }
 
     private Optional<Set<String>> known(Class<?> type) {
         try {
+            ObjectMapper mapper = mapper();
             JavaType t = mapper.constructType(type);
             DeserializationConfig cfg = mapper.getDeserializationConfig();
             BeanDescription d = cfg.introspect(t);
@@ -160,13 +202,13 @@ public final class ResourceCodec {
 
     /** The resource's parameters as a tree, the inverse of {@link #decode}. */
     public JsonNode encode(Resource r) {
-        return mapper.valueToTree(r);
+        return mapper().valueToTree(r);
     }
 
     /** The resource as compact JSON. */
     public String toJson(Resource r) {
         try {
-            return mapper.writeValueAsString(r);
+            return mapper().writeValueAsString(r);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(r.id() + ": cannot be encoded: " + e.getOriginalMessage(), e);
         }
@@ -175,7 +217,7 @@ public final class ResourceCodec {
     /** Decodes JSON written by {@link #toJson}. */
     public Resource fromJson(String kind, String json) {
         try {
-            return decode(kind, mapper.readTree(json));
+            return decode(kind, mapper().readTree(json));
         } catch (JsonProcessingException e) {
             throw new ResourceDecodeException(kind, "", "", kind + ": not JSON: " + e.getOriginalMessage(), e);
         }

@@ -14,7 +14,6 @@ import dev.mgmt.api.Semaphores;
 import dev.mgmt.api.Trigger;
 import dev.mgmt.api.codec.ResourceCodec;
 import dev.mgmt.engine.CheckListener;
-import dev.mgmt.engine.Compilation;
 import dev.mgmt.engine.Convergence;
 import dev.mgmt.engine.ConvergenceTimeoutException;
 import dev.mgmt.engine.Engine;
@@ -90,6 +89,8 @@ public final class ReactiveEngine implements Engine {
 
     // Loop-confined state.
     private Lifecycle lifecycle = Lifecycle.NEW;
+    /** See {@link #precompiled(Precompiled)}; guarded by this engine's monitor (start is synchronized). */
+    private Precompiled precompiled;
     private Map<ResourceId, Vertex> vertices = Map.of();
     /** The running graph's vertices in graph order, for reports. */
     private Vertex[] order = Vertex.NONE;
@@ -138,10 +139,12 @@ public final class ReactiveEngine implements Engine {
         this.following = new GraphFollowing(new FollowHost(), loop, this.work, watchContext);
     }
 
-    /** Compile only; see {@code EngineBuilder.compile}. */
-    public static Compilation compile(Graph graph, boolean autoEdges, boolean autoGroup, boolean store) {
-        CompiledGraph g = GraphCompiler.compile(graph, autoEdges, autoGroup, java.util.Set.of(), store);
-        return new Compilation(g.resources, g.edges);
+    /**
+     * A graph its builder compiled before building this engine: {@link #start} takes it instead
+     * of compiling again when it is the graph started, with nothing pending. Set before start.
+     */
+    public void precompiled(Precompiled p) {
+        this.precompiled = p;
     }
 
     /**
@@ -172,7 +175,12 @@ public final class ReactiveEngine implements Engine {
         // Before the first start the loop has no thread, and nothing else touches its state: plan
         // and compile here, so that a graph that does not compile leaves no thread behind.
         Reversals.Plan plan = loop.started() ? loop.call(planning) : planning.get();
-        CompiledGraph compiled = GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet(), store != null);
+        Precompiled ahead = precompiled;
+        precompiled = null;
+        CompiledGraph compiled = ahead != null
+                && ahead.fits(plan.graph(), plan.pending().isEmpty(), autoEdges, autoGroup, store != null)
+                ? ahead.compiled
+                : GraphCompiler.compile(plan.graph(), autoEdges, autoGroup, plan.pending().keySet(), store != null);
         loop.call(() -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException("engine is closed");

@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 final class Reversals {
 
     private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final ResourceCodec codec;
@@ -219,7 +218,7 @@ final class Reversals {
 
     private void read(Path f) throws IOException {
         try {
-            JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+            JsonNode n = Json.MAPPER.readTree(Files.readString(f, StandardCharsets.UTF_8));
             if (n == null || !n.hasNonNull("kind") || !n.has("resource")) {
                 throw new IllegalArgumentException("no kind or resource in it");
             }
@@ -242,7 +241,7 @@ final class Reversals {
         if (dir == null || noop) {
             return;
         }
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("kind", id.kind());
         n.set("resource", codec.encode(r));
         var list = n.putArray("after");
@@ -289,5 +288,10 @@ final class Reversals {
     /** One file per id, named by a hash of it: no id can reach outside the directory or be too long. */
     private Path file(ResourceId id) {
         return dir.resolve(Names.hashed(id.toString()) + ".json");
+    }
+
+    /** Made when a reversal is first read or written: most runs have none, and starting Jackson costs a short run ~70 ms. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

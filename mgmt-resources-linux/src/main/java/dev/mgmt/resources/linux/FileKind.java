@@ -1,10 +1,17 @@
 package dev.mgmt.resources.linux;
 
 import dev.mgmt.api.ResourceKind;
+import dev.mgmt.api.codec.ParamKeys;
+import dev.mgmt.api.codec.Params;
+import dev.mgmt.api.codec.ParamsReader;
 import java.util.Set;
 
 /** Registers kind {@code file} for YAML and the cluster codec. */
-public final class FileKind implements ResourceKind<FileResource> {
+public final class FileKind implements ResourceKind<FileResource>, ParamsReader<FileResource> {
+
+    private static final ParamKeys KEYS = ParamKeys.builder()
+            .text("path").text("state").text("content").text("source").text("owner").text("group")
+            .text("mode").bool("recurse").bool("force").build();
 
     @Override
     public String kind() {
@@ -20,5 +27,16 @@ public final class FileKind implements ResourceKind<FileResource> {
     @Override
     public Set<String> emptyKeysAccepted() {
         return Set.of("dirname", "basename", "fragments", "purge", "symlink");
+    }
+
+    @Override
+    public ParamKeys keys() {
+        return KEYS;
+    }
+
+    @Override
+    public FileResource read(Params p) {
+        return FileResource.decode(p.name(), p.text("path"), p.text("state"), p.text("content"), p.text("source"),
+                p.text("owner"), p.text("group"), p.text("mode"), p.bool("recurse"), p.bool("force"), p.meta());
     }
 }

@@ -161,6 +161,9 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     private final boolean force;
     private final Meta meta;
     private volatile byte[] contentBytes; // cache of content in UTF-8; not a parameter
+    // Worked out once, as contentBytes: compiling asks each of them several times per resource.
+    private volatile Optional<String> pathFault;
+    private volatile Path target;
 
     private FileResource(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -331,7 +334,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     @Override
     public List<String> validate() {
         List<String> out = new ArrayList<>();
-        pathProblem("path", path).ifPresent(out::add);
+        pathFault().ifPresent(out::add);
         if (mode != null && FileSync.parseMode(mode) < 0) {
             out.add("mode: '" + mode + "' is not an octal file mode");
         }
@@ -347,7 +350,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
                 } else if (!recurse) {
                     out.add("recurse: a directory source (" + Quoted.of(source) + ") is copied only with"
                             + " recurse: true");
-                } else if (pathProblem("source", source).isEmpty() && pathProblem("path", path).isEmpty()
+                } else if (pathProblem("source", source).isEmpty() && pathFault().isEmpty()
                         && overlaps(Path.of(path), Path.of(source))) {
                     out.add("source: " + Quoted.of(source) + " and path " + Quoted.of(path) + " hold one another;"
                             + " a tree is not copied into or out of itself");
@@ -462,7 +465,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     /** {@code path:<path>}, without a directory's trailing {@code /}: one owner per path, whatever its name. */
     @Override
     public List<Uid> claims() {
-        if (pathProblem("path", path).isPresent()) {
+        if (pathFault().isPresent()) {
             return List.of();
         }
         return List.of(Uid.of(CLAIM, target().toString()));
@@ -516,7 +519,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
      */
     @Override
     public List<List<Uid>> seeks() {
-        if (pathProblem("path", path).isPresent()) {
+        if (pathFault().isPresent()) {
             return List.of();
         }
         // Its nearest managed ancestor directory, and whatever ships this very path (a pkg).
@@ -542,7 +545,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
         return out;
     }
     private String uidPath() {
-        if (pathProblem("path", path).isPresent()) {
+        if (pathFault().isPresent()) {
             return path;
         }
         String s = target().toString();
@@ -550,7 +553,22 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
     }
 
     private Path target() {
-        return Path.of(path).normalize();
+        Path t = target;
+        if (t == null) {
+            t = Path.of(path).normalize();
+            target = t;
+        }
+        return t;
+    }
+
+    /** {@link #pathProblem} of {@code path}. */
+    private Optional<String> pathFault() {
+        Optional<String> f = pathFault;
+        if (f == null) {
+            f = pathProblem("path", path);
+            pathFault = f;
+        }
+        return f;
     }
 
     private FileSync sync() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -45,6 +46,10 @@ final class Expansion {
     }
 
     private long size(Node n) {
+        if (n instanceof ScalarNode) {
+            // Most nodes: one value, containing nothing, so neither counted nor in a loop. Not kept.
+            return 1;
+        }
         Long known = sizes.get(n);
         if (known != null) {
             return known;

@@ -41,7 +41,8 @@ final class Mappings {
      * (such as {@code file[motd]}).
      */
     void settle(Node node, String label) {
-        if (done.put(node, Boolean.TRUE) != null) {
+        // A scalar has nothing to settle: only lists and maps are walked (and remembered).
+        if (!(node instanceof SequenceNode || node instanceof MappingNode) || done.put(node, Boolean.TRUE) != null) {
             return;
         }
         if (node instanceof SequenceNode s) {

@@ -63,7 +63,7 @@ final class ResourceDecoder {
         }
         for (; ; found++) {
             try {
-                Resource r = codec.decode(kind, name, new NodeParser(left));
+                Resource r = codec.decode(kind, name, left);
                 return found == 0 && said.isEmpty() ? r : null;
             } catch (ResourceDecodeException x) {
                 String key = x.key().isEmpty() ? Keys.leading(x.getMessage(), kind + "[" + name + "]: ") : x.key();
