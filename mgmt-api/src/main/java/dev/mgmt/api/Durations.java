@@ -68,7 +68,9 @@ public final class Durations {
     private static Duration whole(String t, ChronoUnit bareUnit) {
         try {
             if (BARE.matcher(t).matches()) {
-                return t.indexOf('.') < 0 && t.length() <= 19
+                // At most 18 digits, which a long always holds; more go the exact way.
+                int digits = t.length() - (t.startsWith("-") || t.startsWith("+") ? 1 : 0);
+                return t.indexOf('.') < 0 && digits <= 18
                         ? Duration.ofNanos(Math.multiplyExact(Long.parseLong(t), bareUnit.getDuration().toNanos())) : null;
             }
             boolean negative = t.startsWith("-");

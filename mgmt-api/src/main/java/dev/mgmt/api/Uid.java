@@ -1,5 +1,7 @@
 package dev.mgmt.api;
 
+import java.util.Objects;
+
 /**
  * A key used to wire automatic edges: one resource {@linkplain Resource#provides() provides}
  * a UID and another {@linkplain Resource#seeks() seeks} it. Equal UIDs match, so the engine
@@ -17,12 +19,12 @@ public record Uid(String kind, String value) {
     // Written out, as ResourceId's are (see there): no method-handle spinning at the first call.
     @Override
     public boolean equals(Object o) {
-        return o instanceof Uid u && kind.equals(u.kind) && value.equals(u.value);
+        return o instanceof Uid u && Objects.equals(kind, u.kind) && Objects.equals(value, u.value);
     }
 
     @Override
     public int hashCode() {
-        return 31 * kind.hashCode() + value.hashCode();
+        return 31 * Objects.hashCode(kind) + Objects.hashCode(value);
     }
 
     @Override

@@ -153,6 +153,20 @@ class LauncherIT {
         assertThat(second.code).as(second.output).isZero();
         assertThat(Files.getLastModifiedTime(lib)).as("unpacked once per build").isEqualTo(made);
 
+        // A failed unpack (here an unzip that fails) leaves JNA to unpack it as before; the run goes on.
+        Files.delete(lib);
+        Path stubs = Files.createDirectories(dir.resolve("stubs"));
+        Path unzip = Files.writeString(stubs.resolve("unzip"), "#!/bin/sh\nexit 11\n");
+        unzip.toFile().setExecutable(true);
+        Result failed = run(Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"),
+                "MGMT_JAVA_OPTS", "-XshowSettings:properties", "PATH", stubs + ":" + System.getenv("PATH")),
+                "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+        assertThat(failed.code).as(failed.output).isZero();
+        assertThat(failed.output).doesNotContain("jna.boot.library.path");
+        try (Stream<Path> left = Files.list(lib.getParent())) {
+            assertThat(left).as("nothing half-made is left").isEmpty();
+        }
+
         Result off = run(Map.of("MGMT_JAVA_HOME", System.getProperty("java.home"), "MGMT_CDS", "0",
                 "MGMT_JAVA_OPTS", "-XshowSettings:properties"), "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(off.code).as(off.output).isZero();

@@ -69,7 +69,9 @@ final class NodeParams {
         }
         try {
             return reader.read(new Params(keys, given, meta, values));
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) {
+            // The kind's own checks (an IllegalArgumentException, a null refused by name), or any
+            // other failure of it: said as the resource's problem, as Jackson's path says it.
             String why = e.getMessage() == null ? "invalid value"
                     : e instanceof NullPointerException && e.getMessage().matches("\\w+")
                     ? e.getMessage() + ": expected a value, found nothing" : e.getMessage();
@@ -109,8 +111,8 @@ final class NodeParams {
         return switch (type) {
             case TEXT -> text(key, v);
             case BOOL -> bool(key, v);
-            case INT -> whole(key, v, "a whole number", false);
-            case LONG -> whole(key, v, "a whole number", true);
+            case INT -> wholeOfKind(key, v, false);
+            case LONG -> wholeOfKind(key, v, true);
             case SECONDS -> duration(key, v, ChronoUnit.SECONDS);
             case MILLIS -> duration(key, v, ChronoUnit.MILLIS);
             case TEXTS -> list(key, v, false);
@@ -137,10 +139,26 @@ final class NodeParams {
     boolean bool(String key, Node v) {
         Optional<Boolean> b = Scalars.bool(v);
         if (b.isEmpty()) {
-            decimal(key, v);
+            // As Jackson's: it asks a whole number its value (refusing another base) before
+            // refusing it as no boolean; any other value it refuses at once.
+            if (v instanceof ScalarNode s && Tag.INT.equals(s.getTag())) {
+                decimal(key, v);
+            }
             throw bad(key, v, "expected true or false, found " + found(v));
         }
         return b.get();
+    }
+
+    /**
+     * A kind's own whole number: as {@link #whole}, but a number with a fraction in another base
+     * ({@code 1_000.5}) is refused naming the base, as Jackson's coercion asks it its value first.
+     * Meta's whole numbers do not ({@link MetaCodec} looks at the token alone).
+     */
+    private Object wholeOfKind(String key, Node v, boolean wide) {
+        if (v instanceof ScalarNode s && Tag.FLOAT.equals(s.getTag()) && Scalars.bool(v).isEmpty()) {
+            decimal(key, v);
+        }
+        return whole(key, v, "a whole number", wide);
     }
 
     /** An int (or a long when {@code wide}): only an unquoted decimal integer. */
@@ -202,7 +220,7 @@ final class NodeParams {
     private List<Object> list(String key, Node v, boolean integers) {
         if (!(v instanceof SequenceNode s)) {
             if (integers) {
-                return List.of(whole(key + "[0]", v, "a whole number", false));
+                return List.of(wholeOfKind(key + "[0]", v, false));
             }
             throw bad(key, v, "expected a list, found " + found(v));
         }
@@ -213,7 +231,7 @@ final class NodeParams {
             if (Scalars.isNull(item)) {
                 throw bad(at, item, "expected " + (integers ? "a whole number" : "text") + ", found nothing");
             }
-            out.add(integers ? whole(at, item, "a whole number", false) : text(at, item));
+            out.add(integers ? wholeOfKind(at, item, false) : text(at, item));
         }
         return Collections.unmodifiableList(out);
     }

@@ -112,8 +112,9 @@ public final class ParamKeys {
 
         /**
          * Text as written, turned into a value by {@code parse}, which throws
-         * {@link IllegalArgumentException} with the reason when the text is wrong. A list or map
-         * is given to it as {@code null}.
+         * {@link IllegalArgumentException} with the reason when the text is wrong. It is called
+         * with a scalar's text only: nothing ({@code ~}) reads as {@code null} without calling it,
+         * and a list or map is refused as "expected text".
          */
         public Builder parsed(String key, Function<String, ?> parse) {
             return add(key, Type.PARSED, parse);

@@ -10,8 +10,10 @@ import dev.mgmt.api.Resource;
  * through Jackson, so such a kind keeps its Jackson annotations too, with the same keys.
  *
  * <p>Values are read and checked in the order the user wrote them, then required keys, then
- * {@link #read} makes the resource; an {@link IllegalArgumentException} it throws is the kind's
- * own check failing and is said as such.
+ * {@link #read} makes the resource. What it throws is said as the resource's problem: an
+ * {@link IllegalArgumentException} with the kind's own reason (best started with the key, as
+ * in {@code "path: must be absolute"}, so that the problem is shown on that key's line), a
+ * {@link NullPointerException} naming a parameter as that parameter given as nothing.
  *
  * @param <R> the resource type
  */

@@ -143,7 +143,7 @@ public final class ReactiveEngine implements Engine {
      * A graph its builder compiled before building this engine: {@link #start} takes it instead
      * of compiling again when it is the graph started, with nothing pending. Set before start.
      */
-    public void precompiled(Precompiled p) {
+    public synchronized void precompiled(Precompiled p) {
         this.precompiled = p;
     }
 

@@ -47,7 +47,7 @@ final class Expansion {
 
     private long size(Node n) {
         if (n instanceof ScalarNode) {
-            // Most nodes: one value, containing nothing, so neither counted nor in a loop. Not kept.
+            // Most nodes: one value that holds nothing, so it cannot close a loop. Not kept.
             return 1;
         }
         Long known = sizes.get(n);
