@@ -239,7 +239,7 @@ final class RunCommand implements Callable<Integer> {
         ConsoleReporter reporter = new ConsoleReporter(console);
         boolean cluster = clustered(first);
         clusterRuns = cluster;
-        EngineBuilder builder = (firstBuilder != null && !cluster ? firstBuilder : Engine.builder()).noop(noop).parallelism(sema)
+        EngineBuilder builder = (firstBuilder != null ? firstBuilder : Engine.builder()).noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         if (cluster) {
@@ -370,7 +370,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private Compilation compileAsRun(Graph g, ClusterStore store) {
         EngineBuilder shared = firstBuilder;
-        EngineBuilder b = (shared != null && !clusterRuns ? shared : Engine.builder())
+        EngineBuilder b = (shared != null ? shared : Engine.builder())
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup);
         if (clusterRuns) {
             return b.keyValueStore(store).compile(g);

@@ -10,7 +10,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /** {@link MetaCodec}'s reading, from a YAML node: the same keys, rules and messages. */
 final class NodeMeta {
@@ -74,19 +73,11 @@ final class NodeMeta {
     }
 
     private static double number(NodeParams at, String key, Node v) {
-        if (!(v instanceof ScalarNode s) || Scalars.bool(v).isPresent()
-                || !Tag.INT.equals(s.getTag()) && !Tag.FLOAT.equals(s.getTag())) {
+        if (!Boolean.TRUE.equals(at.number(key, v))) {
             throw at.bad(key, v, "expected a number, found " + NodeParams.found(v));
         }
-        String t = s.getValue();
-        double d;
-        if (Tag.INT.equals(s.getTag()) ? Scalars.decimalInteger(t) : Scalars.decimal(t)) {
-            d = Double.parseDouble(t);
-        } else if (Tag.FLOAT.equals(s.getTag()) && Scalars.nonFinite(t).isPresent()) {
-            d = Scalars.nonFinite(t).get();
-        } else {
-            throw at.bad(key, v, Scalars.notDecimal(t));
-        }
+        String t = ((ScalarNode) v).getValue();
+        double d = Scalars.nonFinite(t).orElseGet(() -> Double.parseDouble(t));
         if (Double.isNaN(d)) {
             throw at.bad(key, v, "expected a number, found " + NodeParams.found(v));
         }

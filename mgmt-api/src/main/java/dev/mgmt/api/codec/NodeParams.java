@@ -142,7 +142,7 @@ final class NodeParams {
             // As Jackson's: it asks a whole number its value (refusing another base) before
             // refusing it as no boolean; any other value it refuses at once.
             if (v instanceof ScalarNode s && Tag.INT.equals(s.getTag())) {
-                decimal(key, v);
+                number(key, v);
             }
             throw bad(key, v, "expected true or false, found " + found(v));
         }
@@ -156,7 +156,7 @@ final class NodeParams {
      */
     private Object wholeOfKind(String key, Node v, boolean wide) {
         if (v instanceof ScalarNode s && Tag.FLOAT.equals(s.getTag()) && Scalars.bool(v).isEmpty()) {
-            decimal(key, v);
+            number(key, v);
         }
         return whole(key, v, "a whole number", wide);
     }
@@ -187,10 +187,13 @@ final class NodeParams {
         }
     }
 
-    /** Fails naming the base when the node is a number not written in decimal, as the parser does when asked its value. */
-    private void decimal(String key, Node v) {
+    /**
+     * {@link #number(Node)}, a number in another base failing as the value of {@code key}, as
+     * the parser does when asked its value.
+     */
+    Boolean number(String key, Node v) {
         try {
-            number(v);
+            return number(v);
         } catch (IllegalArgumentException e) {
             throw bad(key, v, e.getMessage());
         }
