@@ -23,7 +23,6 @@ import dev.mgmt.engine.internal.Names;
 import dev.mgmt.engine.GraphCompileException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
     Path yaml;
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "This host's name (default: the name in its "
-            + "--tls-keystore certificate, else the machine's). With TLS it must be a name in the certificate.")
+            + "--tls-keystore certificate, else the machine's, as the hostname command prints it). With TLS it must be a "
+            + "name in the certificate.")
     String hostname;
 
     // Defaults as initial values, not picocli's defaultValue: PlainRunFlags reads without picocli.
@@ -195,6 +195,7 @@ final class RunCommand implements Callable<Integer> {
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
+        WarmUps.start(codec.registry());
         // The graph is checked as the engine will run it: on a cluster host, with the cluster's store.
         ClusterStore store = new ClusterStore();
         GraphLoader loader = new GraphLoader(yaml, codec, g -> compileAsRun(g, store), System.err);
@@ -551,12 +552,13 @@ final class RunCommand implements Callable<Integer> {
             return hostname = named.get();
         }
         if (machineName == null) {
-            // Looked up once: a lookup may block, and every use must see the same name.
-            try {
-                machineName = InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                machineName = "localhost";
+            // Read once: every use must see the same name.
+            String name = HostName.local();
+            if (!HostName.isPlain(name)) {
+                throw badFlag("this machine's name " + Quoted.of(name) + " is not a plain host name (letters, "
+                        + "digits, '-', '.' and '_', at most 253): give this host one with --hostname");
             }
+            machineName = name;
         }
         return machineName;
     }

@@ -3,8 +3,8 @@ package dev.mgmt.cli.status;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import dev.mgmt.api.Quoted;
+import dev.mgmt.cluster.HostName;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +25,7 @@ final class HostCheck extends Filter {
 
     /** @param name the host name the listener was given (an address is allowed anyway), or null */
     HostCheck(String name) {
-        this(name, localName());
+        this(name, HostName.local());
     }
 
     HostCheck(String name, String local) {
@@ -39,14 +39,6 @@ final class HostCheck extends Filter {
             n.add(name.trim().toLowerCase(Locale.ROOT));
         }
         this.names = Set.copyOf(n);
-    }
-
-    private static String localName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     /** Whether a request with this Host header is answered. */

@@ -652,6 +652,23 @@ final class FileHandle implements Closeable {
         }
     }
 
+    /**
+     * Binds every call a file's first look and watch make ({@link C}, {@code statx}, {@link LibC}
+     * for inotify), ahead of them. JNA's first binding costs tens of milliseconds (its own start,
+     * and the JDK's first proxy class for an annotation JNA reads); the JVM's class initialization
+     * makes a first use that comes meanwhile wait for it rather than bind twice.
+     *
+     * @throws LinkageError when JNA or the C library cannot be bound here (then every later use
+     *     fails with {@link NoClassDefFoundError}, which does not say why)
+     */
+    static void warmUp() throws ClassNotFoundException {
+        List<Class<?>> bound = LP64 ? List.of(C.class, C64.class, LibC.class) : List.of(C.class, LibC.class);
+        for (Class<?> c : bound) {
+            Class.forName(c.getName(), true, c.getClassLoader());
+        }
+        Statx.unavailable();
+    }
+
     /** The calls, direct-mapped; apart from {@link LibC} so that nothing else depends on them. */
     private static final class C {
         static {

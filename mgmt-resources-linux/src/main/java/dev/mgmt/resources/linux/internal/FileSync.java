@@ -635,6 +635,20 @@ public final class FileSync {
         DirectorySync.fsync(dir);
     }
 
+    /**
+     * Binds the C library's calls a first check and watch make, ahead of them: for
+     * {@link dev.mgmt.api.WarmUp}. Changes nothing on the machine. When they cannot be bound,
+     * says why once, as a warning: every file resource then fails with an error that no longer
+     * can (the JVM keeps a failed class initialization, not its reason).
+     */
+    public static void warmUp() {
+        try {
+            FileHandle.warmUp();
+        } catch (ClassNotFoundException | LinkageError e) {
+            log.warn("file resources cannot use the C library here, and each will fail: {}", e.toString());
+        }
+    }
+
     /** {@code 0644} for 420. */
     public static String octal(int mode) {
         return String.format("%04o", mode);

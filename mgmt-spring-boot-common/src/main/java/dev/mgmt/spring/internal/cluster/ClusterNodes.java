@@ -90,11 +90,12 @@ final class ClusterNodes {
         if (tls != null) {
             return tls.certificateName();
         }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+        String machine = HostName.local();
+        if (!HostName.isPlain(machine)) {
+            throw bad("hostname", "is not set, and this machine's name " + Quoted.of(machine) + " is not a plain host "
+                    + "name (letters, digits, '-', '.' and '_', at most 253): set one");
         }
+        return machine;
     }
 
     private static ClusterTls tls(MgmtClusterProperties.Tls t) {
