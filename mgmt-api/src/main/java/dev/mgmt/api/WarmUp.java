@@ -2,10 +2,10 @@ package dev.mgmt.api;
 
 /**
  * A {@link ResourceKind} whose first use has a fixed cost that can be paid ahead of time, on
- * another thread: loading native code, say. A process about to read and run a graph (such as
- * {@code mgmt run}) calls {@link #warmUp()} once per kind, on a background thread, while it
- * reads the graph; a short run then does not wait for it on its critical path. Kinds that do
- * not implement this pay their cost at first use, as before.
+ * another thread: loading native code, say. A process about to run a graph (such as
+ * {@code mgmt run}) calls {@link #warmUp()} once for each kind the graph declares, on a
+ * background thread, while it compiles and starts the graph; a short run then waits less for
+ * it, or not at all. Kinds that do not implement this pay their cost at first use, as before.
  */
 public interface WarmUp {
 

@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
-        WarmUps.start(codec.registry());
+        warmUps = new WarmUps(codec.registry());
         // The graph is checked as the engine will run it: on a cluster host, with the cluster's store.
         ClusterStore store = new ClusterStore();
         GraphLoader loader = new GraphLoader(yaml, codec, g -> compileAsRun(g, store), System.err);
@@ -204,6 +204,10 @@ final class RunCommand implements Callable<Integer> {
         TemplateInputs.Snapshot values = TemplateInputs.Snapshot.local(host());
         GraphLoader.Reading reading = loader.read(values);
         YamlGraph peeked = reading.graph();
+        if (reading.error() == null) {
+            // Only the kinds this graph declares: JNA, say, is not started for a graph without files.
+            warmUps.start(peeked.graph());
+        }
         TemplateInputs.Needs needs = peeked == null ? TemplateInputs.Needs.NONE : TemplateInputs.Needs.of(peeked);
         clusterRuns = peeked == null || needs.cluster() || clustered(peeked);
         // A single host's first graph is compiled (for its problems) by the builder its engine is
@@ -303,6 +307,8 @@ final class RunCommand implements Callable<Integer> {
             current.set(first);
             announce(console, first, loader.compiled());
         }
+        // Its kinds were warmed up as it was read, unless the cluster's values made it readable.
+        warmUps.start(first.graph());
         ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world, codec);
         try {
             if (runner != null) {
@@ -514,6 +520,7 @@ final class RunCommand implements Callable<Integer> {
     private boolean apply(Engine engine, ClusterRunner runner, GraphLoader loader, AtomicReference<YamlGraph> current,
                           YamlGraph next) {
         try {
+            warmUps.start(next.graph());
             if (runner != null) {
                 runner.swap(next.graph());
             } else {
@@ -534,6 +541,9 @@ final class RunCommand implements Callable<Integer> {
         }
         return false;
     }
+
+    /** The warm-ups of the kinds the graphs declare, each started once; set once the registry is read. */
+    private WarmUps warmUps;
 
     /** Set by {@link #checkFlags} once {@code --graphviz} is known to be writable; a no-op without it. */
     private GraphvizFile graphvizFile = GraphvizFile.NONE;

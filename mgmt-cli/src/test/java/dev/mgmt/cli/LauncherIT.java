@@ -69,6 +69,8 @@ class LauncherIT {
         assertThat(help.code).as(help.output).isZero();
         assertThat(help.output).contains("Usage: mgmt")
                 .containsPattern("picocli\\.CommandLine source: shared objects file");
+
+        versionHasAnArchiveOfItsOwn(tests, jdk);
     }
 
     @Test
@@ -100,9 +102,88 @@ class LauncherIT {
         assertThat(second.output).doesNotContain("WARNING").doesNotContainIgnoringCase("aot")
                 .doesNotContainIgnoringCase("cds");
 
-        Result version = run(env, "--version");
-        assertThat(version.code).as(version.output).isZero();
-        assertThat(version.output.strip()).isEqualTo(Mgmt.VERSION);
+        versionHasAnArchiveOfItsOwn(jdk, env);
+    }
+
+    /**
+     * {@code --version} alone runs with an archive (or cache) of its own, made by the first such
+     * run after a build: the JVM then takes the few classes it needs without reading the jar.
+     */
+    private void versionHasAnArchiveOfItsOwn(Jdk jdk, Map<String, String> env) throws Exception {
+        Path archive = jdk.versionArchive();
+        Files.deleteIfExists(archive);
+        Result first = run(env, "--version");
+        assertThat(first.code).as(first.output).isZero();
+        assertThat(first.output).isEqualTo(Mgmt.VERSION + "\n");
+        assertThat(archive).isRegularFile();
+
+        FileTime made = Files.getLastModifiedTime(archive);
+        Result second = run(env, "-V");
+        assertThat(second.code).as(second.output).isZero();
+        assertThat(second.output).as("nothing but the version, no warning").isEqualTo(Mgmt.VERSION + "\n");
+        assertThat(Files.getLastModifiedTime(archive)).as("made once per build").isEqualTo(made);
+        try (Stream<Path> left = Files.list(archive.getParent())) {
+            assertThat(left.map(Path::toString)).as("nothing made aside is left").noneMatch(p -> p.endsWith(".tmp")
+                    || p.endsWith(".tmp.config") || p.endsWith(".failed"));
+        }
+
+        // A jar newer than it (a rebuild) gets a new one.
+        Files.setLastModifiedTime(archive, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
+        assertThat(run(env, "--version").output).isEqualTo(Mgmt.VERSION + "\n");
+        assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(Instant.now().minusSeconds(600));
+
+        Result off = run(Map.of("MGMT_JAVA_HOME", jdk.home.toString(), "MGMT_CDS", "0",
+                "MGMT_JAVA_OPTS", "-Xlog:class+load=info:stdout"), "--version");
+        assertThat(off.code).as(off.output).isZero();
+        assertThat(off.output).as("MGMT_CDS=0: read from the jar").contains("dev.mgmt.cli.Mgmt source: file:");
+        Result on = run(Map.of("MGMT_JAVA_HOME", jdk.home.toString(),
+                "MGMT_JAVA_OPTS", "-Xlog:class+load=info:stdout"), "--version");
+        assertThat(on.code).as(on.output).isZero();
+        assertThat(on.output).containsPattern("dev\\.mgmt\\.cli\\.Mgmt source: shared objects file");
+    }
+
+    /**
+     * A training run that fails (here one whose JVM refuses an option) is not tried again at every
+     * launch: once per build, marked beside the archive; the launch itself goes on without it.
+     */
+    @Test
+    void aFailedTrainingRunIsNotRetriedUntilTheNextBuild() throws Exception {
+        Jdk jdk = jdk(Path.of(System.getProperty("java.home")));
+        assumeTrue(jdk.feature() > 0, "the tests' JDK has no release file");
+        // A fake JDK of the same version whose java refuses to make an archive and otherwise runs the real one.
+        Path home = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.copy(jdk.home.resolve("release"), dir.resolve("jdk/release"));
+        Path calls = dir.resolve("trainings");
+        Path java = Files.writeString(home.resolve("java"), """
+                #!/bin/bash
+                for a in "$@"; do
+                  case $a in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*) echo x >> %s; exit 1 ;; esac
+                done
+                exec %s "$@"
+                """.formatted(calls, jdk.home.resolve("bin/java")));
+        java.toFile().setExecutable(true);
+        Path archive = jdk.versionArchive();
+        Path marker = Path.of(archive + ".failed");
+        Files.deleteIfExists(archive);
+        Files.deleteIfExists(marker);
+        try {
+            Map<String, String> env = Map.of("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
+            for (int i = 0; i < 2; i++) {
+                Result version = run(env, "--version");
+                assertThat(version.code).as(version.output).isZero();
+                assertThat(version.output).isEqualTo(Mgmt.VERSION + "\n");
+            }
+            assertThat(Files.readAllLines(calls)).as("one training run, not one per launch").hasSize(1);
+            assertThat(marker).isRegularFile();
+            assertThat(archive).doesNotExist();
+
+            // A rebuild (a jar newer than the marker) tries again.
+            Files.setLastModifiedTime(marker, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
+            assertThat(run(env, "--version").code).isZero();
+            assertThat(Files.readAllLines(calls)).hasSize(2);
+        } finally {
+            Files.deleteIfExists(marker);
+        }
     }
 
     @Test
@@ -234,6 +315,11 @@ class LauncherIT {
 
         Path archive() {
             return ROOT.resolve("mgmt-cli/target/mgmt.jdk" + version + (feature() >= 25 ? ".aot" : ".jsa"));
+        }
+
+        /** What {@code --version} alone runs with. */
+        Path versionArchive() {
+            return ROOT.resolve("mgmt-cli/target/mgmt.jdk" + version + (feature() >= 25 ? ".version.aot" : ".version.jsa"));
         }
     }
 
