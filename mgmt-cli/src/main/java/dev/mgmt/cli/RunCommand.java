@@ -305,10 +305,10 @@ final class RunCommand implements Callable<Integer> {
             }
             first = read.get();
             current.set(first);
+            // Its first reading, with placeholders, may not have read whole (and so warmed nothing up).
+            warmUps.start(first.graph());
             announce(console, first, loader.compiled());
         }
-        // Its kinds were warmed up as it was read, unless the cluster's values made it readable.
-        warmUps.start(first.graph());
         ClusterRunner runner = world == null ? null : new ClusterRunner(engine, world, codec);
         try {
             if (runner != null) {

@@ -7,6 +7,7 @@ import dev.mgmt.api.WarmUp;
 import dev.mgmt.api.codec.ResourceRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,8 @@ final class WarmUps {
 
     /** The warm-ups of the kinds {@code graph} declares or collects; see {@link #start(Collection)}. */
     Thread start(Graph graph) {
-        List<String> kinds = new ArrayList<>();
+        // Each kind once: a graph of 10,000 files has one kind, not 10,000.
+        Set<String> kinds = new LinkedHashSet<>();
         for (Resource r : graph.resources()) {
             kinds.add(r.kind());
         }
