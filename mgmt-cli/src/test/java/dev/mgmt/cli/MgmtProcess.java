@@ -12,7 +12,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** {@code java -jar mgmt.jar ...} as a real child process, with its output captured line by line. */
+/**
+ * {@code java -jar mgmt.jar ...} as a real child process, with its output captured line by line;
+ * started with {@link MgmtJvm}'s options, then the test's own. A {@code run} without
+ * {@code --state-dir} gets {@link MgmtJvm#stateDir()}, so that no IT writes the machine's state
+ * directory.
+ */
 public final class MgmtProcess implements AutoCloseable {
 
     public static final Duration HANG = Duration.ofSeconds(90);
@@ -67,9 +72,15 @@ public final class MgmtProcess implements AutoCloseable {
         String jar = System.getProperty("mgmt.jar", "target/mgmt.jar");
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(MgmtJvm.options());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
         cmd.addAll(args);
+        if (!args.isEmpty() && args.get(0).equals("run")
+                && args.stream().noneMatch(a -> a.equals("--state-dir") || a.startsWith("--state-dir="))) {
+            // Not the machine's own (/var/lib/mgmt for root): the build's, shared by the ITs as that one would be.
+            cmd.addAll(cmd.size() - args.size() + 1, List.of("--state-dir", MgmtJvm.stateDir().toString()));
+        }
         return cmd;
     }
 

@@ -38,10 +38,11 @@ import java.util.stream.Collectors;
  *
  * <p>Hosts listen on free loopback ports, or, with {@link NetworkNamespaces}, each in its own
  * namespace at {@code 10.x.y.N:7946}. They run with {@code --grace-period 3s}, {@code --verbose}
- * and the store's DEBUG log, and with {@code --max-runtime} so that none outlives a killed test
- * JVM for long. Cluster state is read with {@code mgmt cluster status --json} ({@link #status}).
- * {@link #close()} kills whatever still runs, keeps each process's output under
- * {@code target/cluster-logs/<test>/} and deletes the namespaces.
+ * and the store's DEBUG log, a state directory of their own (kept across restarts), and with
+ * {@code --max-runtime} so that none outlives a killed test JVM for long. Cluster state is read
+ * with {@code mgmt cluster status --json} ({@link #status}). {@link #close()} kills whatever
+ * still runs, keeps each process's output under {@code target/cluster-logs/<test>/} and deletes
+ * the namespaces.
  */
 public final class ClusterHarness implements AutoCloseable {
 
@@ -54,12 +55,6 @@ public final class ClusterHarness implements AutoCloseable {
     private static final String GRACE = "3s";
     private static final String MAX_RUNTIME = "600";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * For every process the harness starts: C1 only and the serial collector. Up to six JVMs share
-     * two cores here; C2 compiler and parallel GC threads would slow every start and heartbeat.
-     */
-    private static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-
     private final Path root;
     private final Path logs;
     private final NetworkNamespaces net;
@@ -270,7 +265,7 @@ public final class ClusterHarness implements AutoCloseable {
             args.addAll(List.of("--listen", net.ip(via.index)));
         }
         int run = ++adminRuns;
-        try (MgmtProcess p = MgmtProcess.start(via.launcher(), JVM, args)) {
+        try (MgmtProcess p = MgmtProcess.start(via.launcher(), args)) {
             int code = p.waitFor();
             save("cluster-" + command[0] + "-" + run + "-via-" + via.name, p);
             if (code != 0) {
@@ -454,13 +449,14 @@ public final class ClusterHarness implements AutoCloseable {
             writeGraph();
             List<String> seeds = running().stream().filter(h -> h != this).map(Host::address).toList();
             List<String> args = new ArrayList<>(List.of("run", "--yaml", graph.toString(), "--hostname", name,
-                    "--listen", address, "--max-runtime", MAX_RUNTIME, "--grace-period", GRACE, "--verbose"));
+                    "--listen", address, "--max-runtime", MAX_RUNTIME, "--grace-period", GRACE, "--verbose",
+                    "--state-dir", dir.resolve("state").toString()));
             if (!seeds.isEmpty()) {
                 args.addAll(List.of("--seeds", String.join(",", seeds)));
             }
             args.addAll(startFlags);
             incarnation++;
-            List<String> jvm = new ArrayList<>(JVM);
+            List<String> jvm = new ArrayList<>();
             // The store's retries and client steering are logged at DEBUG: evidence when a write goes missing.
             jvm.add("-Dorg.slf4j.simpleLogger.log.dev.mgmt.cluster=debug");
             process = MgmtProcess.start(launcher(), jvm, args);

@@ -69,7 +69,10 @@ final class Chromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-sync", "--disable-component-update",
                 "--remote-debugging-port=0", "--user-data-dir=" + dataDir,
                 "--window-size=" + width + "," + height, "about:blank");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Its scratch directory (org.chromium.Chromium.*) in the profile too: one left in /tmp per run otherwise.
+        pb.environment().put("TMPDIR", Files.createDirectories(dataDir.resolve("tmp")).toString());
+        Process p = pb.start();
         Path portFile = dataDir.resolve("DevToolsActivePort");
         try {
             await("chromium to listen (" + log + ")", Duration.ofSeconds(60), () -> {

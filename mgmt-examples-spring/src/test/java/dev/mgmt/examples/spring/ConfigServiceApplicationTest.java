@@ -39,6 +39,8 @@ class ConfigServiceApplicationTest {
     @DynamicPropertySource
     static void home(DynamicPropertyRegistry registry) {
         registry.add("app.home", () -> home.resolve("svc").toString());
+        // Tomcat's work directory here rather than a tomcat.0.* one left in /tmp after every run.
+        registry.add("server.tomcat.basedir", () -> home.resolve("tomcat").toString());
     }
 
     @LocalServerPort
