@@ -75,11 +75,12 @@ public final class MgmtProcess implements AutoCloseable {
         cmd.addAll(MgmtJvm.options());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED", "-jar", jar));
+        int command = cmd.size();
         cmd.addAll(args);
         if (!args.isEmpty() && args.get(0).equals("run")
                 && args.stream().noneMatch(a -> a.equals("--state-dir") || a.startsWith("--state-dir="))) {
             // Not the machine's own (/var/lib/mgmt for root): the build's, shared by the ITs as that one would be.
-            cmd.addAll(cmd.size() - args.size() + 1, List.of("--state-dir", MgmtJvm.stateDir().toString()));
+            cmd.addAll(command + 1, List.of("--state-dir", MgmtJvm.stateDir().toString()));
         }
         return cmd;
     }

@@ -121,8 +121,14 @@ class MgmtStartupTest {
     @Test
     void aStartThatDoesNotConvergeInTimeNamesThePropertyAsWrittenAndWhatIsPending() {
         Fakes fakes = Fakes.create();
-        Graph slow = Graph.builder("slow").add(fakes.resource("slow").checkGate(FakeGate.closed()).build()).build();
-        runner.withBean(Graph.class, () -> slow).withPropertyValues("mgmt.startup-timeout=100ms").run(context -> {
+        FakeGate gate = FakeGate.closed();
+        Graph slow = Graph.builder("slow").add(fakes.resource("slow").checkGate(gate).build()).build();
+        // The failed start closes the engine, which waits up to a minute for the held check: let it
+        // through first (a bean that depends on the engine is destroyed before it).
+        AutoCloseable opener = gate::open;
+        runner.withBean(Graph.class, () -> slow)
+                .withBean("openTheGate", AutoCloseable.class, () -> opener, bd -> bd.setDependsOn("mgmtEngine"))
+                .withPropertyValues("mgmt.startup-timeout=100ms").run(context -> {
             assertThat(context).hasFailed();
             FailureAnalysis a = new MgmtFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(a.getDescription()).isEqualTo("mgmt: the Graph bean 'graph' did not converge within "

@@ -36,8 +36,8 @@ class PartitionIT extends ClusterFaultTest {
      * live host's current export (the minority's held-back export goes through as a new write once
      * it reaches a quorum), and no export of a majority host is withdrawn from a majority host
      * meanwhile, not even briefly (they never lost the quorum; nothing of theirs may flicker).
-     * Status shows one leader among five live voters. (One test: a second cluster for the first
-     * half alone cost the suite 40 s and checked nothing this one does not.)
+     * Status shows one leader among five live voters. (One test: a second one ran the same
+     * scenario on a cluster of its own with one check fewer, 40 s of the suite's time.)
      */
     @Test
     void aMinorityCannotWriteAndHealingConvergesWithoutWithdrawingTheMajority() throws Exception {
