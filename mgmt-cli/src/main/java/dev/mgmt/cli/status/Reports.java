@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /** The JSON of {@code /health} and {@code /vertices}, from the engine, its {@link VertexLog} and the cluster. */
@@ -24,6 +26,8 @@ final class Reports {
     static final Duration CLUSTER_WAIT = Duration.ofSeconds(2);
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final Set<VertexState> OWES_A_RUN =
+            EnumSet.of(VertexState.UNARMED, VertexState.PENDING, VertexState.WAITING, VertexState.RUNNING);
 
     /** How long one look at every vertex's state serves the requests that follow it. */
     static final Duration STATES_MAX_AGE = Duration.ofMillis(200);
@@ -48,10 +52,13 @@ final class Reports {
     }
 
     Health health() {
-        boolean converged = log.converged();
+        Map<ResourceId, VertexState> now = states.get();
+        // The flag comes with the engine's events, the states from a look at the engine: either can be
+        // behind the other (a Converged event not yet followed by the Unconverged of a run that has
+        // begun). Converged only when both say so, never while a vertex owes a run.
+        boolean converged = log.converged() && now.values().stream().noneMatch(OWES_A_RUN::contains);
         ArrayNode failed = JSON.arrayNode();
         ArrayNode blocked = JSON.arrayNode();
-        Map<ResourceId, VertexState> now = states.get();
         Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
         now.values().forEach(s -> counts.merge(s, 1, Integer::sum));
         if (counts.containsKey(VertexState.FAILED) || counts.containsKey(VertexState.RETRYING)
