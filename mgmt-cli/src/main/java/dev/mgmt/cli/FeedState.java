@@ -67,6 +67,11 @@ record FeedState(Mode mode, boolean rejected) {
         return mode == Mode.IDLE;
     }
 
+    /** Whether a reload runs, or is scheduled and will run. */
+    boolean reloading() {
+        return mode == Mode.PENDING || mode == Mode.LOADING || mode == Mode.LOADING_STALE;
+    }
+
     static Step next(FeedState s, Input in) {
         if (in instanceof Changed) {
             return switch (s.mode) {

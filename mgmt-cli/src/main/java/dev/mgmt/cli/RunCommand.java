@@ -60,8 +60,9 @@ final class RunCommand implements Callable<Integer> {
 
     // Defaults as initial values, not picocli's defaultValue: PlainRunFlags reads without picocli.
     @Option(names = "--converged-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. -1 runs forever "
-                    + "(default). In " + DurationConverter.SYNTAX + ".")
+            description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. 0 is a one-shot "
+                    + "run: the graph file is read once, not watched for edits. -1 runs forever (default). In "
+                    + DurationConverter.SYNTAX + ".")
     Duration convergedTimeout = Duration.ofSeconds(-1);
 
     @Option(names = "--graphviz", paramLabel = "FILE.dot", description = "Write the graph, coloured by state, to this DOT file.")

@@ -64,7 +64,7 @@ final class RunLoop {
     /**
      * Runs until the end and returns the exit status.
      *
-     * @param yaml      the graph file, watched for edits
+     * @param yaml      the graph file, watched for edits unless the run is one-shot ({@code --converged-timeout 0})
      * @param feed      reloads it and swaps the graph; closed before the engine
      * @param edited    whether it changed since it was read (before the watch was there to see it)
      * @param resources how many resources the running graph declares (before grouping)
@@ -105,10 +105,15 @@ final class RunLoop {
         engine.events().subscribe(progress::on);
 
         GraphFileWatcher watcher = null;
-        try {
-            watcher = new GraphFileWatcher(yaml, feed::edited);
-        } catch (IOException e) {
-            console.line(Tone.BAD, "mgmt: cannot watch " + yaml + " for changes: " + Messages.of(e));
+        // A one-shot run (--converged-timeout 0, as from cron) applies the graph as it read it, and
+        // an edit is for the next run, as with cf-agent or puppet apply: the watch's start and
+        // close cost such a run 2-20 ms (docs/benchmarks.md, "Start-up, sixth pass").
+        if (!settings.convergedTimeout().isZero()) {
+            try {
+                watcher = new GraphFileWatcher(yaml, feed::edited);
+            } catch (IOException e) {
+                console.line(Tone.BAD, "mgmt: cannot watch " + yaml + " for changes: " + Messages.of(e));
+            }
         }
         if (watcher != null && edited.getAsBoolean()) {
             feed.edited();

@@ -111,6 +111,18 @@ class FeedStateIT {
         assertThat(r(m).settled()).isEqualTo(m == Mode.IDLE);
     }
 
+    /** What {@link GraphFeed#close} waits for: a reload running, or scheduled and bound to run. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void reloadingWhileOneRunsOrIsScheduled(Mode m) {
+        boolean reloading = switch (m) {
+            case PENDING, LOADING, LOADING_STALE -> true;
+            case IDLE, AWAITING_VALUES -> false;
+        };
+        assertThat(s(m).reloading()).isEqualTo(reloading);
+        assertThat(r(m).reloading()).isEqualTo(reloading);
+    }
+
     static Stream<Mode> modes() {
         return Stream.of(Mode.values());
     }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -58,7 +57,7 @@ final class MgmtJvm {
     static synchronized Path stateDir() {
         if (stateDir == null) {
             Path dir = jar().resolveSibling("it-state");
-            deleteTree(dir);
+            TestDirs.deleteQuietly(dir);
             stateDir = createDirectories(dir);
         }
         return stateDir;
@@ -141,7 +140,7 @@ final class MgmtJvm {
             }
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".config"));
-            deleteTree(state);
+            TestDirs.deleteQuietly(state);
         }
     }
 
@@ -150,18 +149,6 @@ final class MgmtJvm {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Deletes what it can: a leftover file is no reason to fail a test. */
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // as above
         }
     }
 }

@@ -56,11 +56,11 @@ final class Reports {
         // The flag comes with the engine's events, the states from a look at the engine: either can be
         // behind the other (a Converged event not yet followed by the Unconverged of a run that has
         // begun). Converged only when both say so, never while a vertex owes a run.
-        boolean converged = log.converged() && now.values().stream().noneMatch(OWES_A_RUN::contains);
-        ArrayNode failed = JSON.arrayNode();
-        ArrayNode blocked = JSON.arrayNode();
         Map<VertexState, Integer> counts = new EnumMap<>(VertexState.class);
         now.values().forEach(s -> counts.merge(s, 1, Integer::sum));
+        boolean converged = log.converged() && counts.keySet().stream().noneMatch(OWES_A_RUN::contains);
+        ArrayNode failed = JSON.arrayNode();
+        ArrayNode blocked = JSON.arrayNode();
         if (counts.containsKey(VertexState.FAILED) || counts.containsKey(VertexState.RETRYING)
                 || counts.containsKey(VertexState.BLOCKED)) {
             List<VertexLog.Entry> blockedEntries = new ArrayList<>();

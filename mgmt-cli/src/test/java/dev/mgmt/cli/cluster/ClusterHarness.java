@@ -3,6 +3,7 @@ package dev.mgmt.cli.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.cli.MgmtProcess;
+import dev.mgmt.cli.TestDirs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,19 +74,8 @@ public final class ClusterHarness implements AutoCloseable {
         this.net = net;
         Path jar = Path.of(System.getProperty("mgmt.jar", "target/mgmt.jar")).toAbsolutePath();
         this.logs = jar.getParent().resolve("cluster-logs").resolve(test);
-        deleteTree(logs);
+        TestDirs.deleteQuietly(logs);
         Runtime.getRuntime().addShutdownHook(onExit);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a stale log or two is no reason to fail
-        }
     }
 
     /** The network the hosts run in; fails for loopback. */

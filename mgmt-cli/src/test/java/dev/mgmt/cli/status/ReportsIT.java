@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** In-process (mgmt-cli runs only *IT classes): what {@code /health} makes of the events and the states. */
@@ -79,7 +80,7 @@ class ReportsIT {
     }
 
     /** An engine that answers only {@link Engine#vertexStates()}. */
-    private static Engine engineWith(java.util.function.Supplier<Map<ResourceId, VertexState>> states) {
+    private static Engine engineWith(Supplier<Map<ResourceId, VertexState>> states) {
         Function<String, Object> answer = method -> {
             if (method.equals("vertexStates")) {
                 return states.get();

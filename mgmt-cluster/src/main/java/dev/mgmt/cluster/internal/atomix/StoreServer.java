@@ -68,6 +68,8 @@ final class StoreServer {
     private volatile boolean ownsDataDir;
     /** The locked incarnation directory under {@link ClusterNode#dataDir()}, when one is given. */
     private volatile StoreDirectory storeDir;
+    /** Set by {@link #shutdown} for good, under {@link #lock}: no server (nor its directory) is made after it. */
+    private boolean shutDown;
 
     StoreServer(ClusterNode config, Membership membership) {
         this.config = config;
@@ -100,7 +102,20 @@ final class StoreServer {
         }
     }
 
+    /**
+     * Builds (does not start) the server a bootstrapping host starts. Nothing once shut down: a
+     * start that fails shuts down at once, maybe before this, which runs on another thread, gets
+     * here; a server built then would keep its threads, open files and temporary directory.
+     */
     void build() {
+        synchronized (lock) {
+            if (!shutDown) {
+                buildServer();
+            }
+        }
+    }
+
+    private void buildServer() {
         makeDataDir();
         RaftServerCommunicator protocol = new RaftServerCommunicator(RAFT_GROUP,
                 Serializer.using(RaftNamespaces.RAFT_PROTOCOL), membership.communication());
@@ -197,6 +212,9 @@ final class StoreServer {
     /** Bootstraps a one-voter group with the server {@link #build} made, and waits until it leads. */
     void bootstrap(long deadline) {
         RaftServer s = server;
+        if (s == null) {
+            throw new ClusterException("cannot bootstrap the store: it was shut down");
+        }
         // A one-voter cluster has nobody to wait for: let it elect itself after a token
         // timeout, then restore the configured one for when there are more voters.
         RaftContext context = AtomixInternals.context(s);
@@ -257,8 +275,11 @@ final class StoreServer {
             if (contacts.isEmpty()) {
                 throw new ClusterException("cannot join the store's servers: none to join through");
             }
+            if (shutDown) {
+                throw new ClusterException("cannot join the store's servers: this host is leaving");
+            }
             long t0 = System.nanoTime();
-            build();
+            buildServer();
             try {
                 server.listen(contacts).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
@@ -316,6 +337,7 @@ final class StoreServer {
      */
     void shutdown(Duration timeout, boolean graceful) {
         synchronized (lock) {
+            shutDown = true;
             if (server != null) {
                 boolean others = raftMembers().keySet().stream().anyMatch(id -> !id.equals(memberId));
                 stop(timeout, graceful && others);
@@ -328,13 +350,33 @@ final class StoreServer {
         membership.advertiseVoter(false);
         RaftServer s = server;
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (leave && s.isRunning()) {
-            Waits.quietly(log, config.hostname(), "leave the voters", s.leave(), deadline);
+        if (s.isRunning()) {
+            if (leave) {
+                Waits.quietly(log, config.hostname(), "leave the voters", s.leave(), deadline);
+            }
+            Waits.quietly(log, config.hostname(), "stop the store server", s.shutdown(), deadline);
+        } else {
+            // Built, not (yet) started: a start that failed after the build, or a join that did not
+            // finish. Atomix refuses to shut such a server down ("Server not running") and would
+            // leave the threads, handlers and open files its build made; close them here.
+            closeQuietly(AtomixInternals.context(s));
         }
-        Waits.quietly(log, config.hostname(), "stop the store server", s.shutdown(), deadline);
         server = null;
         membership.advertiseVoter(false);
         releaseDataDir();
+    }
+
+    private void closeQuietly(RaftContext context) {
+        try {
+            context.close();
+        } catch (RuntimeException e) {
+            log.debug("{}: closing a store server that never started: {}", config.hostname(), e.toString());
+        }
+    }
+
+    /** Where this server keeps its log, or null before it is built and after it is released. */
+    Path dataDir() {
+        return dataDir;
     }
 
     /** Deletes a temporary data directory and unlocks a given one; for a server that never started too. */

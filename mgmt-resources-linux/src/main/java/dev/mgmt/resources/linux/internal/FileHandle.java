@@ -672,7 +672,7 @@ final class FileHandle implements Closeable {
     /** The calls, direct-mapped; apart from {@link LibC} so that nothing else depends on them. */
     private static final class C {
         static {
-            Native.register(C.class, Platform.C_LIBRARY_NAME);
+            NativeCalls.bind(C.class);
         }
 
         private C() {
@@ -726,7 +726,7 @@ final class FileHandle implements Closeable {
 
         private static final class Readdir {
             static {
-                Native.register(Readdir.class, Platform.C_LIBRARY_NAME);
+                NativeCalls.bind(Readdir.class);
             }
 
             static native Pointer readdir(Pointer dir) throws LastErrorException;
@@ -734,7 +734,7 @@ final class FileHandle implements Closeable {
 
         private static final class Readdir64 {
             static {
-                Native.register(Readdir64.class, Platform.C_LIBRARY_NAME);
+                NativeCalls.bind(Readdir64.class);
             }
 
             static native Pointer readdir64(Pointer dir) throws LastErrorException;
@@ -744,7 +744,7 @@ final class FileHandle implements Closeable {
     /** {@code read(2)} and {@code write(2)} where {@code size_t} is 64 bits: primitives only, the fastest direct calls. */
     private static final class C64 {
         static {
-            Native.register(C64.class, Platform.C_LIBRARY_NAME);
+            NativeCalls.bind(C64.class);
         }
 
         private C64() {
@@ -819,7 +819,7 @@ final class FileHandle implements Closeable {
 
         private static final class Glibc {
             static {
-                Native.register(Glibc.class, Platform.C_LIBRARY_NAME);
+                NativeCalls.bind(Glibc.class);
             }
 
             static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf) throws LastErrorException;
@@ -827,7 +827,7 @@ final class FileHandle implements Closeable {
 
         private static final class Sys {
             static {
-                Native.register(Sys.class, Platform.C_LIBRARY_NAME);
+                NativeCalls.bind(Sys.class);
             }
 
             /** {@code syscall(2)}; variadic in C, called with the five arguments of statx. */

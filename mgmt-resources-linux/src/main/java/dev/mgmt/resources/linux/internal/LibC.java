@@ -1,9 +1,7 @@
 package dev.mgmt.resources.linux.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
@@ -16,7 +14,7 @@ import com.sun.jna.Pointer;
 final class LibC {
 
     static {
-        Native.register(LibC.class, Platform.C_LIBRARY_NAME);
+        NativeCalls.bind(LibC.class);
     }
 
     // inotify_init1 / eventfd flags (O_NONBLOCK, O_CLOEXEC)

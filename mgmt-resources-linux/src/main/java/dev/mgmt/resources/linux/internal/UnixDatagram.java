@@ -1,9 +1,7 @@
 package dev.mgmt.resources.linux.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,7 +19,7 @@ import java.util.Arrays;
 public final class UnixDatagram implements AutoCloseable {
 
     static {
-        Native.register(UnixDatagram.class, Platform.C_LIBRARY_NAME);
+        NativeCalls.bind(UnixDatagram.class);
     }
 
     private static final int AF_UNIX = 1;

@@ -1,0 +1,60 @@
+package dev.mgmt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A one-shot run ({@code --converged-timeout 0}) applies the graph file as it read it and does
+ * not watch it: an edit made while it runs is for the next run. Any other timeout follows the
+ * edit, which shows that the edit below lands while the run is still converging.
+ */
+class OneShotRunIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aOneShotRunDoesNotFollowAnEditMadeWhileItRuns() throws Exception {
+        assertThat(editWhileRunning("0", "one-shot")).as("the edit's file").doesNotExist();
+    }
+
+    @Test
+    void aRunWithATimeoutFollowsTheSameEdit() throws Exception {
+        assertThat(editWhileRunning("1", "followed")).as("the edit's file").hasContent("edited\n");
+    }
+
+    /** Runs a graph whose one command takes 3 s, adds a file to it once the command has begun; that file. */
+    private Path editWhileRunning(String convergedTimeout, String name) throws Exception {
+        Path started = dir.resolve(name + ".started");
+        Path done = dir.resolve(name + ".done");
+        Path edited = dir.resolve(name + ".edited");
+        Path yaml = dir.resolve(name + ".yaml");
+        String exec = """
+                graph: %s
+                resources:
+                  exec:
+                  - name: slow
+                    cmd: "touch %s; sleep 3; touch %s"
+                    shell: /bin/sh
+                    creates: %s
+                """.formatted(name, started, done, done);
+        Files.writeString(yaml, exec);
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", yaml.toString(),
+                "--converged-timeout", convergedTimeout)) {
+            mgmt.await("the command to begin", () -> Files.exists(started));
+            Files.writeString(yaml, exec + """
+                      file:
+                      - name: edited
+                        path: %s
+                        content: "edited\\n"
+                    """.formatted(edited));
+            assertThat(mgmt.waitFor()).as("%s\n%s", mgmt.stdout(), mgmt.stderr()).isZero();
+            assertThat(done).exists();
+        }
+        return edited;
+    }
+}
