@@ -92,6 +92,10 @@ final class StoreServer {
         try {
             if (dir == null) {
                 dataDir = Files.createTempDirectory("mgmt-raft-");
+                // A voter that leaves has Atomix delete its files asynchronously, at times after
+                // releaseDataDir has walked the directory, which then stays behind, empty (seen in
+                // CI). The JVM removes it at exit then; it removes a directory only when it is empty.
+                dataDir.toFile().deleteOnExit();
                 ownsDataDir = true;
             } else {
                 storeDir = StoreDirectory.open(dir, memberId);

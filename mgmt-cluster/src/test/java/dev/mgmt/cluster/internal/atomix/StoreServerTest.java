@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,41 @@ class StoreServerTest {
             Thread.onSpinWait();
         }
         assertThat(raftThreads()).as("the build's threads, once closed").isEqualTo(before);
+    }
+
+    /** What a leaving voter's directory can come to (Atomix deleting after us): it goes when the JVM ends. */
+    @Test
+    void anEmptiedTemporaryDirectoryLeftBehindGoesWhenTheProcessEnds() throws Exception {
+        Path log = dataDir.resolve("child.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Atomix's Kryo needs java.util.concurrent.atomic open, as for every mgmt process.
+        Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), LeftBehind.class.getName())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+        List<String> out = Files.readAllLines(log);
+        assertThat(p.exitValue()).as("%s", out).isZero();
+        Path left = out.stream().filter(l -> l.startsWith("left=")).map(l -> Path.of(l.substring(5))).findFirst()
+                .orElseThrow(() -> new AssertionError("no left= line: " + out));
+        assertThat(left.getFileName().toString()).startsWith("mgmt-raft-");
+        assertThat(left).doesNotExist();
+    }
+
+    /** Builds and releases a server, then leaves its (empty) directory there again, as Atomix's late delete does. */
+    public static final class LeftBehind {
+        public static void main(String[] args) throws IOException {
+            StoreServer server = server(ClusterNode.builder().hostname("a").build());
+            server.build();
+            Path dir = server.dataDir();
+            server.shutdown(Duration.ofSeconds(2), false);
+            server.releaseDataDir();
+            Files.createDirectory(dir);
+            System.out.println("left=" + dir);
+            System.exit(0); // Atomix's membership keeps threads that would hold the JVM up
+        }
     }
 
     private static StoreServer server(ClusterNode config) {
