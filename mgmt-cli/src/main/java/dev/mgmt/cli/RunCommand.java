@@ -61,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
     // Defaults as initial values, not picocli's defaultValue: PlainRunFlags reads without picocli.
     @Option(names = "--converged-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Exit once converged this long: 0 if all is well, 1 naming failed resources. 0 is a one-shot "
-                    + "run: the graph file is read once, not watched for edits. -1 runs forever (default). In "
+                    + "run: the graph file is read once, and neither it nor the resources are watched for changes. -1 "
+                    + "runs forever (default). In "
                     + DurationConverter.SYNTAX + ".")
     Duration convergedTimeout = Duration.ofSeconds(-1);
 
@@ -247,6 +248,9 @@ final class RunCommand implements Callable<Integer> {
         clusterRuns = cluster;
         EngineBuilder builder = (firstBuilder != null ? firstBuilder : Engine.builder()).noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
+                // A one-shot run ends at its first convergence: a change made outside after a
+                // resource's check would not be waited for anyway, so nothing is watched.
+                .watchResources(!convergedTimeout.isZero())
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         if (cluster) {
             builder.keyValueStore(store);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A one-shot run ({@code --converged-timeout 0}) applies the graph file as it read it and does
  * not watch it: an edit made while it runs is for the next run. Any other timeout follows the
- * edit, which shows that the edit below lands while the run is still converging.
+ * edit, which shows that the edit below lands while the run is still converging. Nor does it
+ * watch its resources: an exec's {@code watchcmd} never starts (a run without the timeout starts
+ * the same one).
  */
 class OneShotRunIT {
 
@@ -25,6 +27,44 @@ class OneShotRunIT {
     @Test
     void aRunWithATimeoutFollowsTheSameEdit() throws Exception {
         assertThat(editWhileRunning("1", "followed")).as("the edit's file").hasContent("edited\n");
+    }
+
+    @Test
+    void aOneShotRunStartsNoResourceWatch() throws Exception {
+        Path watching = dir.resolve("one-shot.watching");
+        Path ran = dir.resolve("one-shot.ran");
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", watchedExec("one-shot", watching, ran).toString(),
+                "--converged-timeout", "0")) {
+            assertThat(mgmt.waitFor()).as("%s\n%s", mgmt.stdout(), mgmt.stderr()).isZero();
+        }
+        assertThat(ran).as("the exec's command").exists();
+        assertThat(watching).as("the watch command's file").doesNotExist();
+    }
+
+    @Test
+    void aRunWithoutTheTimeoutStartsTheSameWatch() throws Exception {
+        Path watching = dir.resolve("agent.watching");
+        Path ran = dir.resolve("agent.ran");
+        try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", watchedExec("agent", watching, ran).toString())) {
+            mgmt.await("the watch command to start", () -> Files.exists(watching));
+            mgmt.await("the exec's command to run", () -> Files.exists(ran));
+        }
+    }
+
+    /** A graph of one exec whose watch command makes {@code watching} and whose command makes {@code ran}. */
+    private Path watchedExec(String name, Path watching, Path ran) throws Exception {
+        Path yaml = dir.resolve(name + ".yaml");
+        Files.writeString(yaml, """
+                graph: %s
+                resources:
+                  exec:
+                  - name: watched
+                    cmd: "touch %s"
+                    shell: /bin/sh
+                    watchcmd: "touch %s; exec sleep 600"
+                    watchshell: /bin/sh
+                """.formatted(name, ran, watching));
+        return yaml;
     }
 
     /** Runs a graph whose one command takes 3 s, adds a file to it once the command has begun; that file. */

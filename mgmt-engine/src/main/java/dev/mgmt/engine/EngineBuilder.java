@@ -18,6 +18,7 @@ public final class EngineBuilder {
     private Scheduler timeScheduler;
     private boolean autoEdges = true;
     private boolean autoGroup = true;
+    private boolean watchResources = true;
     private Path stateDirectory;
     private ResourceCodec codec;
     private KeyValueStore store;
@@ -86,6 +87,20 @@ public final class EngineBuilder {
     }
 
     /**
+     * Whether the engine subscribes each resource's watch (or its {@code meta.poll} tick). On by
+     * default. Off, every resource counts as armed at once and is checked when it starts, then
+     * again only when the engine itself asks (a retry, a notify edge, a value received, a swap
+     * that changes it), never for a change made outside: no inotify watch, watch command, D-Bus
+     * subscription or poll timer is started, and a {@code timer} never fires. For a run that ends
+     * at its first convergence ({@code mgmt run --converged-timeout 0}); a failed resource then
+     * stays failed, as nothing outside can re-arm it.
+     */
+    public EngineBuilder watchResources(boolean on) {
+        this.watchResources = on;
+        return this;
+    }
+
+    /**
      * Where the engine keeps state that must survive a restart: the reversals still pending for
      * resources with {@code meta.reverse} that left the graph (under {@code reversals/}). Without
      * it they are kept in memory only. Give each graph its own directory.
@@ -133,7 +148,7 @@ public final class EngineBuilder {
      * without compiling it again.
      */
     public Engine build() {
-        ReactiveEngine e = new ReactiveEngine(noop, parallelism, autoEdges, autoGroup,
+        ReactiveEngine e = new ReactiveEngine(noop, parallelism, autoEdges, autoGroup, watchResources,
                 workScheduler,
                 timeScheduler,
                 stateDirectory, codec != null ? () -> codec : ResourceCodec::standard, store);

@@ -58,6 +58,8 @@ public final class ReactiveEngine implements Engine {
     static final long REARM_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     static final long REARM_BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int WATCH_BATCH = 256;
+    /** The watch of every resource of an engine that does not watch them: the arming element alone. */
+    private static final Flux<Object> ARMED_ONLY = Flux.just("armed");
     /** How long close waits for the engine's threads to end after its work is done. */
     private static final long THREADS_END_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -66,6 +68,8 @@ public final class ReactiveEngine implements Engine {
     private final boolean noop;
     private final boolean autoEdges;
     private final boolean autoGroup;
+    /** False: no resource's watch or poll is subscribed ({@code EngineBuilder.watchResources}). */
+    private final boolean watchResources;
     /** The key/value store resources may need ({@link KeyValueStore}), or null. */
     private final KeyValueStore store;
     private final Executor work;
@@ -115,12 +119,14 @@ public final class ReactiveEngine implements Engine {
      * null keeps pending reversals in memory only; {@code store} null means none (a resource that
      * needs one does not compile).
      */
-    public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, Scheduler work,
+    public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, boolean watchResources,
+                          Scheduler work,
                           Scheduler time, java.nio.file.Path stateDir, java.util.function.Supplier<ResourceCodec> codec,
                           KeyValueStore store) {
         this.noop = noop;
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
+        this.watchResources = watchResources;
         this.store = store;
         this.permits = new Permits(parallelism);
         this.ownWork = work == null ? WorkPool.forEngine() : null;
@@ -963,7 +969,8 @@ public final class ReactiveEngine implements Engine {
     /** On the work pool: a watch's subscription may block (a D-Bus connection). */
     private void subscribe(Vertex v) {
         try {
-            Flux<?> source = v.meta.poll().isZero() ? v.resource.watch()
+            // Not watching: armed at once, then complete (no failure: nothing outside re-runs it).
+            Flux<?> source = !watchResources ? ARMED_ONLY : v.meta.poll().isZero() ? v.resource.watch()
                     : Flux.interval(Duration.ZERO, v.meta.poll(), time);
             source.subscribe(v);
         } catch (Throwable t) {
@@ -1016,7 +1023,9 @@ public final class ReactiveEngine implements Engine {
     }
 
     void watchCompleted(Vertex v) {
-        log.debug("{}: watch completed; no further events", v.id);
+        if (watchResources) {
+            log.debug("{}: watch completed; no further events", v.id);
+        }
     }
 
     // ---------------------------------------------------------------- timers
