@@ -31,7 +31,10 @@ public sealed interface EngineEvent {
     /** The step of a vertex that an event is about. */
     enum Phase { WATCH, CHECK, APPLY, REFRESH }
 
-    /** A vertex's watch emitted its first element: from now on no change is missed. */
+    /**
+     * A vertex's watch emitted its first element: from now on no change is missed. An engine
+     * that does not watch (a one-shot run) arms every vertex at once and watches nothing.
+     */
     record WatchArmed(Instant time, ResourceId id) implements OfVertex {
     }
 

@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>{@link #watch()} says the real state <em>may</em> have changed. Its first element
  *       means "armed": the engine never checks a resource before its watch is armed, so no
- *       change between a check and the watch is lost.</li>
+ *       change between a check and the watch is lost. An engine of a one-shot run
+ *       ({@code watchResources(false)}) never subscribes it: check and apply must not rely on it.</li>
  *   <li>{@link #check()} says whether the real state already matches, with no side effects.</li>
  *   <li>{@link #apply()} makes it match; it may assume {@code check()} just said no.</li>
  * </ul>
@@ -53,6 +54,7 @@ public interface Resource extends AutoCloseable {
      * Hot notifications that the real state may have changed. The first element means the
      * watch is armed. Spurious elements are fine; a missed one is a bug. It completes only
      * when cancelled; an error counts as a failed watch and is retried per {@link Meta#retry()}.
+     * Not subscribed at all by an engine that does not watch (a one-shot run).
      */
     Flux<?> watch();
 

@@ -48,10 +48,16 @@ class OneShotRunIT {
         try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", watchedExec("agent", watching, ran).toString())) {
             mgmt.await("the watch command to start", () -> Files.exists(watching));
             mgmt.await("the exec's command to run", () -> Files.exists(ran));
+            // A clean stop ends the watch command too (a kill would leave its sleep behind).
+            assertThat(mgmt.terminate()).as("%s\n%s", mgmt.stdout(), mgmt.stderr()).isZero();
         }
     }
 
-    /** A graph of one exec whose watch command makes {@code watching} and whose command makes {@code ran}. */
+    /**
+     * A graph of one exec whose watch command makes {@code watching} and whose command makes
+     * {@code ran} after waiting up to 2 s for {@code watching}: where the watch starts, the
+     * command always finds its file, so a one-shot run that started it could not pass.
+     */
     private Path watchedExec(String name, Path watching, Path ran) throws Exception {
         Path yaml = dir.resolve(name + ".yaml");
         Files.writeString(yaml, """
@@ -59,11 +65,11 @@ class OneShotRunIT {
                 resources:
                   exec:
                   - name: watched
-                    cmd: "touch %s"
+                    cmd: "i=0; while [ ! -e %s ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; touch %s"
                     shell: /bin/sh
-                    watchcmd: "touch %s; exec sleep 600"
+                    watchcmd: "touch %s; exec sleep 120"
                     watchshell: /bin/sh
-                """.formatted(name, ran, watching));
+                """.formatted(name, watching, ran, watching));
         return yaml;
     }
 

@@ -87,13 +87,13 @@ public final class EngineBuilder {
     }
 
     /**
-     * Whether the engine subscribes each resource's watch (or its {@code meta.poll} tick). On by
-     * default. Off, every resource counts as armed at once and is checked when it starts, then
-     * again only when the engine itself asks (a retry, a notify edge, a value received, a swap
+     * Whether the engine subscribes each resource's watch (or its {@code meta.poll} tick); on by
+     * default. Off, for a run that ends at its first convergence ({@code mgmt run
+     * --converged-timeout 0}), every resource is armed at once, checked when it starts, and run
+     * again only for the engine's own reasons (a retry, a notify edge, a value received, a swap
      * that changes it), never for a change made outside: no inotify watch, watch command, D-Bus
-     * subscription or poll timer is started, and a {@code timer} never fires. For a run that ends
-     * at its first convergence ({@code mgmt run --converged-timeout 0}); a failed resource then
-     * stays failed, as nothing outside can re-arm it.
+     * subscription or poll timer starts, a {@code timer} never fires, and a failed resource stays
+     * failed unless a value it receives changes.
      */
     public EngineBuilder watchResources(boolean on) {
         this.watchResources = on;

@@ -114,7 +114,8 @@ public final class ReactiveEngine implements Engine {
     private volatile boolean closeDone;
 
     /**
-     * Use {@link Engine#builder()}. {@code work} null means a work pool of the engine's own,
+     * Use {@link Engine#builder()}. {@code watchResources} false subscribes no watch or poll
+     * ({@code EngineBuilder.watchResources}). {@code work} null means a work pool of the engine's own,
      * {@code time} null a timer thread of its own; both end when it closes. {@code stateDir}
      * null keeps pending reversals in memory only; {@code store} null means none (a resource that
      * needs one does not compile).
@@ -1023,6 +1024,7 @@ public final class ReactiveEngine implements Engine {
     }
 
     void watchCompleted(Vertex v) {
+        // Without watches every one completes right after arming: expected, and no news.
         if (watchResources) {
             log.debug("{}: watch completed; no further events", v.id);
         }

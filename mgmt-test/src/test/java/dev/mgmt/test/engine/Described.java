@@ -2,8 +2,10 @@ package dev.mgmt.test.engine;
 
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.ResourceId;
+import dev.mgmt.engine.Engine;
 import java.util.List;
 import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
 
 /** Engine events as short strings with their virtual time, for exact expectations in StepVerifier scripts. */
 final class Described {
@@ -35,6 +37,11 @@ final class Described {
 
     static boolean relevant(EngineEvent e) {
         return of(e) != null;
+    }
+
+    /** The engine's relevant events, described, up to and with its first convergence. */
+    static Flux<String> untilConverged(Engine engine) {
+        return engine.events().filter(Described::relevant).map(Described::of).takeUntil(s -> s.contains("converged"));
     }
 
     private static String seconds(EngineEvent e) {

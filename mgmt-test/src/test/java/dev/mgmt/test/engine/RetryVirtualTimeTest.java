@@ -31,8 +31,7 @@ class RetryVirtualTimeTest {
     private final Engine engine = mgmt.engine(b -> b.timeScheduler(vts).workScheduler(vts));
 
     private Flux<String> script() {
-        return engine.events().filter(Described::relevant).map(Described::of)
-                .takeUntil(s -> s.contains("converged"));
+        return Described.untilConverged(engine);
     }
 
     @Test

@@ -3,9 +3,12 @@ package dev.mgmt.test.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mgmt.api.Graph;
+import dev.mgmt.api.Meta;
 import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.VertexState;
+import dev.mgmt.test.FakeReceiver;
 import dev.mgmt.test.FakeResource;
+import dev.mgmt.test.FakeSender;
 import dev.mgmt.test.Fakes;
 import dev.mgmt.test.MgmtEngineExtension;
 import java.time.Duration;
@@ -13,14 +16,14 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * {@code watchResources(false)}, the engine of a one-shot run: no watch or poll is subscribed,
- * each resource is checked once, and only the engine's own reasons (retry, notify, swap) run it
- * again. Every test runs the same graph with watching on as the contrast.
+ * each resource is checked once, and only the engine's own reasons (a retry, a notify, a value
+ * received, a swap) run it again. {@link #withWatchingOnTheSameChangesAreFollowed} is the
+ * contrast: the same drift and poll with watching on.
  */
 @Timeout(30)
 class UnwatchedVirtualTimeTest {
@@ -35,11 +38,6 @@ class UnwatchedVirtualTimeTest {
         return mgmt.engine(b -> b.timeScheduler(vts).workScheduler(vts).watchResources(watching));
     }
 
-    private Flux<String> untilConverged(Engine engine) {
-        return engine.events().filter(Described::relevant).map(Described::of)
-                .takeUntil(s -> s.contains("converged"));
-    }
-
     @Test
     void noWatchOrPollIsSubscribedAndAChangeOutsideIsNotSeen() {
         Engine engine = engine(false);
@@ -47,7 +45,7 @@ class UnwatchedVirtualTimeTest {
         FakeResource polled = fakes.resource("polled").inSync(true).meta(m -> m.poll(Duration.ofSeconds(5))).build();
         FakeResource timer = fakes.resource("timer").inSync(true).trigger(true).build();
         FakeResource waiting = fakes.resource("waiting").inSync(true).armOnSubscribe(false).build();
-        StepVerifier.withVirtualTime(() -> untilConverged(engine), () -> vts, Long.MAX_VALUE)
+        StepVerifier.withVirtualTime(() -> Described.untilConverged(engine), () -> vts, Long.MAX_VALUE)
                 .expectSubscription()
                 .then(() -> engine.start(Graph.builder().add(a, polled, timer, waiting).build()))
                 .expectNext("0s a checked false", "0s a applied", "0s polled checked true", "0s timer checked true",
@@ -56,15 +54,17 @@ class UnwatchedVirtualTimeTest {
         fakes.drift("a");
         fakes.trigger("timer");
         vts.advanceTimeBy(Duration.ofMinutes(1));
-        for (String name : new String[] {"a", "polled", "timer", "waiting"}) {
+        for (String name : new String[] {"a", "timer", "waiting"}) {
             assertThat(fakes.counts(name).watchSubscriptions()).as(name).isZero();
+        }
+        for (String name : new String[] {"a", "polled", "timer", "waiting"}) {
             assertThat(fakes.counts(name).checks()).as(name).isEqualTo(1);
         }
         assertThat(fakes.isInSync("a")).isFalse();
     }
 
     @Test
-    void withWatchingOnTheSameGraphFollowsChanges() {
+    void withWatchingOnTheSameChangesAreFollowed() {
         Engine engine = engine(true);
         FakeResource a = fakes.resource("a").build();
         FakeResource polled = fakes.resource("polled").inSync(true).meta(m -> m.poll(Duration.ofSeconds(5))).build();
@@ -74,17 +74,17 @@ class UnwatchedVirtualTimeTest {
         vts.advanceTimeBy(Duration.ofMinutes(1));
         assertThat(fakes.counts("a").watchSubscriptions()).isEqualTo(1);
         assertThat(fakes.counts("a").checks()).isEqualTo(2);
-        assertThat(fakes.counts("polled").checks()).isEqualTo(13);
+        assertThat(fakes.counts("polled").checks()).as("a tick every 5 s, from 0 s to 60 s").isEqualTo(13);
         assertThat(fakes.isInSync("a")).isTrue();
     }
 
     @Test
     void retriesNotifyEdgesAndSwapsStillRunResources() {
         Engine engine = engine(false);
-        UnaryOperator<dev.mgmt.api.Meta.Builder> retryOnce = m -> m.retry(1).delay(Duration.ofSeconds(10));
+        UnaryOperator<Meta.Builder> retryOnce = m -> m.retry(1).delay(Duration.ofSeconds(10));
         FakeResource a = fakes.resource("a").failChecks(1).meta(retryOnce).build();
         FakeResource b = fakes.resource("b").inSync(true).refreshable(true).build();
-        StepVerifier.withVirtualTime(() -> untilConverged(engine), () -> vts, Long.MAX_VALUE)
+        StepVerifier.withVirtualTime(() -> Described.untilConverged(engine), () -> vts, Long.MAX_VALUE)
                 .expectSubscription()
                 .then(() -> engine.start(Graph.builder().add(a, b).edge(a, b).notifying().build()))
                 .expectNext("0s a failed CHECK #1, retry")
@@ -101,14 +101,32 @@ class UnwatchedVirtualTimeTest {
         assertThat(fakes.counts("c").checks()).isEqualTo(1);
         assertThat(fakes.isInSync("c")).isTrue();
         assertThat(engine.state(Fakes.id("c"))).isEqualTo(VertexState.CLEAN);
-        assertThat(fakes.counts("a").checks()).isEqualTo(2);
+        assertThat(fakes.counts("a").checks()).as("a, kept by the swap, does not run again").isEqualTo(2);
+    }
+
+    @Test
+    void aValueReceivedRunsTheReceiverAgain() {
+        Engine engine = engine(false);
+        FakeSender hello = FakeSender.of("s", "hello");
+        FakeReceiver r = FakeReceiver.of("r");
+        engine.start(Graph.builder("sr").add(hello, r).send(hello, FakeSender.TEXT).to(r, FakeReceiver.TEXT).build());
+        vts.advanceTime();
+        assertThat(r.applied()).isEqualTo("hello");
+
+        // A changed sender (another value of the same id) runs on the swap and sends its text; the
+        // receiver, kept by the swap, runs again for the value it receives.
+        FakeSender world = FakeSender.of("s", "world");
+        engine.swap(Graph.builder("sr").add(world, r).send(world, FakeSender.TEXT).to(r, FakeReceiver.TEXT).build());
+        vts.advanceTime();
+        assertThat(r.applied()).isEqualTo("world");
+        assertThat(r.runs()).containsExactly("check:hello", "apply:hello", "check:world", "apply:world");
     }
 
     @Test
     void aFailedResourceStaysFailedAsNothingOutsideReArmsIt() {
         Engine engine = engine(false);
         FakeResource a = fakes.resource("a").failApplies(1).build();
-        StepVerifier.withVirtualTime(() -> untilConverged(engine), () -> vts, Long.MAX_VALUE)
+        StepVerifier.withVirtualTime(() -> Described.untilConverged(engine), () -> vts, Long.MAX_VALUE)
                 .expectSubscription()
                 .then(() -> engine.start(Graph.builder().add(a).build()))
                 .expectNext("0s a checked false", "0s a failed APPLY #1", "0s converged failed [a]")
