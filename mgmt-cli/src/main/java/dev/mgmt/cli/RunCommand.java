@@ -232,6 +232,7 @@ final class RunCommand implements Callable<Integer> {
         YamlGraph first = read.get();
         AtomicReference<YamlGraph> current = new AtomicReference<>(first);
         long t0 = System.nanoTime();
+        RunLoop.Settings settings = new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0);
         Terminal terminal = Terminal.detect(color);
         Console console = new Console(out, terminal);
         System.setErr(console.guard(System.err));
@@ -248,9 +249,7 @@ final class RunCommand implements Callable<Integer> {
         clusterRuns = cluster;
         EngineBuilder builder = (firstBuilder != null ? firstBuilder : Engine.builder()).noop(noop).parallelism(sema)
                 .autoEdges(!noAutoEdges).autoGroup(!noAutoGroup).codec(codec)
-                // A one-shot run ends at its first convergence: a change made outside after a
-                // resource's check would not be waited for anyway, so nothing is watched.
-                .watchResources(!convergedTimeout.isZero())
+                .watchResources(!settings.oneShot())
                 .stateDirectory(StateDirectory.root(stateDir).resolve(Names.safe(host())).resolve(Names.safe(first.graph().name())));
         if (cluster) {
             builder.keyValueStore(store);
@@ -338,7 +337,7 @@ final class RunCommand implements Callable<Integer> {
         starting.set(false);
         RunLoop loop = new RunLoop(engine, runner, world, console, reporter, graphvizFile, signals,
                 status == null ? null : status.server(),
-                new RunLoop.Settings(convergedTimeout, maxRuntime, noop, t0));
+                settings);
         try (GraphFeed feed = GraphFeed.of(loader, world, host(), next -> apply(engine, runner, loader, current, next),
                 needs, values)) {
             if (runner != null) {

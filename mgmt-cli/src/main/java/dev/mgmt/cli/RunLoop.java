@@ -32,6 +32,15 @@ final class RunLoop {
 
     /** How the run was asked to end, and what it reports. */
     record Settings(Duration convergedTimeout, Duration maxRuntime, boolean noop, long t0) {
+
+        /**
+         * {@code --converged-timeout 0}, as from cron: it ends at its first convergence, so it
+         * watches neither its graph file nor its resources; an edit or an outside change is for
+         * the next run, as with cf-agent or puppet apply.
+         */
+        boolean oneShot() {
+            return convergedTimeout.isZero();
+        }
     }
 
     private static final int TIME_UP = -1;
@@ -105,10 +114,8 @@ final class RunLoop {
         engine.events().subscribe(progress::on);
 
         GraphFileWatcher watcher = null;
-        // A one-shot run (--converged-timeout 0, as from cron) applies the graph as it read it, and
-        // an edit is for the next run, as with cf-agent or puppet apply: the watch's start and
-        // close cost such a run 2-20 ms (docs/benchmarks.md, "Start-up, sixth pass").
-        if (!settings.convergedTimeout().isZero()) {
+        // The watch's start and close cost a one-shot run 2-20 ms (docs/benchmarks.md, "Start-up, sixth pass").
+        if (!settings.oneShot()) {
             try {
                 watcher = new GraphFileWatcher(yaml, feed::edited);
             } catch (IOException e) {
