@@ -124,7 +124,8 @@ public final class Durations {
             return "0s";
         }
         StringBuilder out = new StringBuilder(d.isNegative() ? "-" : "");
-        BigDecimal nanos = new BigDecimal(d.toNanos()).abs();
+        // Seconds and nanoseconds, not toNanos(): that overflows beyond 292 years.
+        BigDecimal nanos = BigDecimal.valueOf(d.getSeconds()).scaleByPowerOfTen(9).add(BigDecimal.valueOf(d.getNano())).abs();
         BigDecimal hour = BigDecimal.valueOf(NANOS.get("h"));
         BigDecimal minute = BigDecimal.valueOf(NANOS.get("m"));
         BigDecimal[] h = nanos.divideAndRemainder(hour);

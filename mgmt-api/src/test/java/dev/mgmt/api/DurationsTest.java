@@ -57,6 +57,13 @@ class DurationsTest {
         assertThat(Durations.parse(text, ChronoUnit.SECONDS)).isEqualTo(Duration.ofMillis(millis));
     }
 
+    @org.junit.jupiter.api.Test
+    void formats_durations_beyond_what_nanoseconds_in_a_long_hold() {
+        assertThat(Durations.format(Duration.ofDays(-200_000))).isEqualTo("-4800000h");
+        assertThat(Durations.format(Duration.ofSeconds(Long.MAX_VALUE / 2, 1)))
+                .isEqualTo("1281023894007607h45m3.000000001s");
+    }
+
     /**
      * Whole numbers are read in long arithmetic (no BigDecimal on a short run's path); the
      * result, or the failure, must be the exact reading's: here computed apart, in BigInteger.

@@ -1,6 +1,8 @@
 package dev.mgmt.cli;
 
+import dev.mgmt.cli.log.ConsoleLogProvider;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +28,12 @@ public final class Mgmt {
             // of this process's time (docs/benchmarks.md, "Start-up").
             System.out.println(VERSION);
             return;
+        }
+        // A log setting the console logger would not take as written is refused, not ignored.
+        List<String> unread = ConsoleLogProvider.unreadSettings(System.getProperties());
+        if (!unread.isEmpty()) {
+            unread.forEach(u -> System.err.println("mgmt: " + u));
+            System.exit(EXIT_INVALID);
         }
         // The JDK's HTTP server (--prometheus) reads a request's line and headers with blocking
         // reads and no time limit: a few stalled connections would hold all of its threads. Read

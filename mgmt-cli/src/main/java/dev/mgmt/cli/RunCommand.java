@@ -186,14 +186,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Integer run() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
-        if (!verbose) {
-            // The console lines already say what the engine logs; keep stderr for real trouble.
-            System.setProperty("org.slf4j.simpleLogger.log.dev.mgmt.engine", "off");
-            // Netty warns with a stack trace for every TLS handshake it refuses: a host with the
-            // wrong certificate retrying its join would bury the seed's own output.
-            System.setProperty("org.slf4j.simpleLogger.log.io.netty.channel.DefaultChannelPipeline", "error");
-        }
+        Logging.forRun(verbose);
         checkFlags();
         PrintStream out = System.out;
         ResourceCodec codec = ResourceCodec.standard();
@@ -567,10 +560,11 @@ final class RunCommand implements Callable<Integer> {
         }
         if (machineName == null) {
             // Read once: every use must see the same name.
-            String name = HostName.local();
-            if (!HostName.isPlain(name)) {
-                throw badFlag("this machine's name " + Quoted.of(name) + " is not a plain host name (letters, "
-                        + "digits, '-', '.' and '_', at most 253): give this host one with --hostname");
+            String name;
+            try {
+                name = HostName.ofThisMachine();
+            } catch (IllegalStateException e) {
+                throw badFlag(e.getMessage() + ": give this host one with --hostname");
             }
             machineName = name;
         }

@@ -3,11 +3,12 @@ package dev.mgmt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mgmt.test.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,13 @@ class LauncherIT {
         Result first = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(first.code).as(first.output).isZero();
         assertThat(archive).isRegularFile();
+        assertThat(Files.getLastModifiedTime(archive)).as("marked as this build's").isEqualTo(Files.getLastModifiedTime(JAR));
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
 
-        FileTime made = Files.getLastModifiedTime(archive);
+        Object made = fileKey(archive);
         Result second = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(second.code).as(second.output).isZero();
-        assertThat(Files.getLastModifiedTime(archive)).as("the archive is made once per build").isEqualTo(made);
+        assertThat(fileKey(archive)).as("the archive is made once per build").isEqualTo(made);
         assertThat(second.output).doesNotContainIgnoringCase("warning").doesNotContainIgnoringCase("cds");
 
         // A jar newer than the archive (a rebuild) gets a new one. (The jar itself is left alone:
@@ -60,7 +62,8 @@ class LauncherIT {
         Files.setLastModifiedTime(archive, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
         Result third = run(jdk, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(third.code).as(third.output).isZero();
-        assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(Instant.now().minusSeconds(600));
+        assertThat(fileKey(archive)).as("made again").isNotEqualTo(made);
+        assertThat(Files.getLastModifiedTime(archive)).as("with the jar's time").isEqualTo(Files.getLastModifiedTime(JAR));
 
         // picocli, Java 5 bytecode as published, is rewritten by the build so that the archive
         // can hold it (tools/RetargetOldBytecode.java): every command parses its line with it.
@@ -86,19 +89,20 @@ class LauncherIT {
         Result first = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(first.code).as(first.output).isZero();
         assertThat(cache).isRegularFile();
+        assertThat(Files.getLastModifiedTime(cache)).as("marked as this build's").isEqualTo(Files.getLastModifiedTime(JAR));
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
         try (Stream<Path> left = Files.list(cache.getParent())) {
             assertThat(left.map(Path::toString)).as("nothing made aside is left").noneMatch(p -> p.endsWith(".tmp")
-                    || p.endsWith(".tmp.config"));
+                    || p.endsWith(".tmp.config") || p.endsWith(".tmp.build"));
         }
 
-        FileTime made = Files.getLastModifiedTime(cache);
+        Object made = fileKey(cache);
         // A one-host cluster too: Netty's native code and Kryo's Unsafe are allowed, not warned about.
         Path state = Files.createDirectories(dir.resolve("state"));
         Result second = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0",
                 "--listen", "127.0.0.1:0", "--state-dir", state.toString());
         assertThat(second.code).as(second.output).isZero();
-        assertThat(Files.getLastModifiedTime(cache)).as("the cache is made once per build").isEqualTo(made);
+        assertThat(fileKey(cache)).as("the cache is made once per build").isEqualTo(made);
         assertThat(second.output).doesNotContain("WARNING").doesNotContainIgnoringCase("aot")
                 .doesNotContainIgnoringCase("cds");
 
@@ -117,20 +121,21 @@ class LauncherIT {
         assertThat(first.output).isEqualTo(Mgmt.VERSION + "\n");
         assertThat(archive).isRegularFile();
 
-        FileTime made = Files.getLastModifiedTime(archive);
+        Object made = fileKey(archive);
         Result second = run(env, "-V");
         assertThat(second.code).as(second.output).isZero();
         assertThat(second.output).as("nothing but the version, no warning").isEqualTo(Mgmt.VERSION + "\n");
-        assertThat(Files.getLastModifiedTime(archive)).as("made once per build").isEqualTo(made);
+        assertThat(fileKey(archive)).as("made once per build").isEqualTo(made);
         try (Stream<Path> left = Files.list(archive.getParent())) {
             assertThat(left.map(Path::toString)).as("nothing made aside is left").noneMatch(p -> p.endsWith(".tmp")
-                    || p.endsWith(".tmp.config") || p.endsWith(".failed"));
+                    || p.endsWith(".tmp.config") || p.endsWith(".tmp.build") || p.endsWith(".failed"));
         }
 
         // A jar newer than it (a rebuild) gets a new one.
         Files.setLastModifiedTime(archive, FileTime.from(Files.getLastModifiedTime(JAR).toInstant().minusSeconds(3600)));
         assertThat(run(env, "--version").output).isEqualTo(Mgmt.VERSION + "\n");
-        assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(Instant.now().minusSeconds(600));
+        assertThat(fileKey(archive)).as("made again").isNotEqualTo(made);
+        assertThat(Files.getLastModifiedTime(archive)).as("with the jar's time").isEqualTo(Files.getLastModifiedTime(JAR));
 
         Result off = run(Map.of("MGMT_JAVA_HOME", jdk.home.toString(), "MGMT_CDS", "0",
                 "MGMT_JAVA_OPTS", "-Xlog:class+load=info:stdout"), "--version");
@@ -150,18 +155,8 @@ class LauncherIT {
     void aFailedTrainingRunIsNotRetriedUntilTheNextBuild() throws Exception {
         Jdk jdk = jdk(Path.of(System.getProperty("java.home")));
         assumeTrue(jdk.feature() > 0, "the tests' JDK has no release file");
-        // A fake JDK of the same version whose java refuses to make an archive and otherwise runs the real one.
-        Path home = Files.createDirectories(dir.resolve("jdk/bin"));
-        Files.copy(jdk.home.resolve("release"), dir.resolve("jdk/release"));
         Path calls = dir.resolve("trainings");
-        Path java = Files.writeString(home.resolve("java"), """
-                #!/bin/bash
-                for a in "$@"; do
-                  case $a in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*) echo x >> %s; exit 1 ;; esac
-                done
-                exec %s "$@"
-                """.formatted(calls, jdk.home.resolve("bin/java")));
-        java.toFile().setExecutable(true);
+        fakeJdk(jdk, "", "echo x >> " + calls + "; exit 1");
         Path archive = jdk.versionArchive();
         Path marker = Path.of(archive + ".failed");
         Files.deleteIfExists(archive);
@@ -183,6 +178,50 @@ class LauncherIT {
             assertThat(Files.readAllLines(calls)).hasSize(2);
         } finally {
             Files.deleteIfExists(marker);
+        }
+    }
+
+    /**
+     * An archive of another build is never run with, also when no new one can be made: JDK 25
+     * takes an AOT cache made from an older jar without a word and runs that jar's classes, so the
+     * launcher uses only an archive that carries the jar's own time. Here the archives carry
+     * another time (newer than the jar, which the launcher once took for current) and the JDK
+     * refuses to make new ones; no JVM may be started with either.
+     */
+    @Test
+    void anArchiveOfAnotherBuildIsNeverUsed() throws Exception {
+        Jdk jdk = jdk(Path.of(System.getProperty("java.home")));
+        assumeTrue(jdk.feature() > 0, "the tests' JDK has no release file");
+        Path calls = dir.resolve("calls");
+        fakeJdk(jdk, "echo \"$*\" >> " + calls, "exit 1");
+        List<Path> archives = List.of(jdk.archive(), jdk.versionArchive());
+        FileTime otherBuild = FileTime.from(Files.getLastModifiedTime(JAR).toInstant().plusSeconds(3600));
+        try {
+            for (Path a : archives) {
+                Files.write(a, new byte[] {1, 2, 3});
+                Files.setLastModifiedTime(a, otherBuild);
+                Files.deleteIfExists(Path.of(a + ".failed"));
+            }
+            Map<String, String> env = Map.of("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
+            Result version = run(env, "--version");
+            assertThat(version.code).as(version.output).isZero();
+            assertThat(version.output).isEqualTo(Mgmt.VERSION + "\n");
+            Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
+            Result run = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
+            assertThat(run.code).as(run.output).isZero();
+            List<String> jvms = Files.readAllLines(calls);
+            assertThat(jvms).as("a training each, refused, and a run each").hasSize(4);
+            assertThat(jvms).filteredOn(line -> line.contains("-XX:AOTCacheOutput=") || line.contains("-XX:ArchiveClassesAtExit="))
+                    .hasSize(2);
+            assertThat(jvms).noneMatch(line -> line.contains("-XX:AOTCache=") || line.contains("-XX:SharedArchiveFile="));
+            for (Path a : archives) {
+                assertThat(Path.of(a + ".failed")).as("no new one could be made").isRegularFile();
+            }
+        } finally {
+            for (Path a : archives) {
+                Files.deleteIfExists(a);
+                Files.deleteIfExists(Path.of(a + ".failed"));
+            }
         }
     }
 
@@ -221,18 +260,17 @@ class LauncherIT {
         assertThat(first.code).as(first.output).isZero();
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello, world\n");
         assertThat(lib).isRegularFile();
-        assertThat(Files.getLastModifiedTime(lib).toInstant()).as("dated when unpacked, not as in the jar")
-                .isAfterOrEqualTo(Files.getLastModifiedTime(JAR).toInstant());
+        assertThat(Files.getLastModifiedTime(lib)).as("marked as this jar's").isEqualTo(Files.getLastModifiedTime(JAR));
         assertThat(first.output).contains("jna.boot.library.path = " + lib.getParent())
                 .containsPattern("jna\\.platform\\.library\\.path = /usr/lib/");
         try (Stream<Path> left = Files.list(lib.getParent())) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("libjnidispatch.so");
         }
 
-        FileTime made = Files.getLastModifiedTime(lib);
+        Object made = fileKey(lib);
         Result second = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(second.code).as(second.output).isZero();
-        assertThat(Files.getLastModifiedTime(lib)).as("unpacked once per build").isEqualTo(made);
+        assertThat(fileKey(lib)).as("unpacked once per build").isEqualTo(made);
 
         // A failed unpack (here an unzip that fails) leaves JNA to unpack it as before; the run goes on.
         Files.delete(lib);
@@ -252,6 +290,78 @@ class LauncherIT {
                 "MGMT_JAVA_OPTS", "-XshowSettings:properties"), "run", "--yaml", graph.toString(), "--converged-timeout", "0");
         assertThat(off.code).as(off.output).isZero();
         assertThat(off.output).doesNotContain("jna.boot.library.path");
+    }
+
+    /**
+     * A JDK of {@code real}'s version under {@code dir/jdk}, for {@code MGMT_JAVA_HOME}: its
+     * {@code java} runs the bash line {@code first}, then {@code onTraining} for a training run
+     * (one that makes an archive), else the real {@code java}.
+     */
+    private void fakeJdk(Jdk real, String first, String onTraining) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.copy(real.home.resolve("release"), dir.resolve("jdk/release"));
+        Path java = Files.writeString(home.resolve("java"), """
+                #!/bin/bash
+                %s
+                for a in "$@"; do
+                  case $a in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*) %s ;; esac
+                done
+                exec %s "$@"
+                """.formatted(first, onTraining, real.home.resolve("bin/java")));
+        java.toFile().setExecutable(true);
+    }
+
+    /** What names a file's inode: another one after the file is made again and renamed into place. */
+    private static Object fileKey(Path p) throws IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    }
+
+    /**
+     * A training run stopped by a signal (here SIGTERM to the launcher's process group, as a
+     * terminal's Ctrl-C or a service manager's stop reaches every process of it) leaves nothing
+     * behind: no archive, nothing made aside, no state directory.
+     */
+    @Test
+    void aTrainingRunStoppedBySignalLeavesNothingBehind() throws Exception {
+        Jdk jdk = jdk(Path.of(System.getProperty("java.home")));
+        assumeTrue(jdk.feature() > 0, "the tests' JDK has no release file");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")), "no setsid(1) to give the launcher a process group");
+        Path started = dir.resolve("training-started");
+        fakeJdk(jdk, "", "touch " + started + "; exec sleep 120");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path archive = jdk.archive();
+        Files.deleteIfExists(archive);
+        Files.deleteIfExists(Path.of(archive + ".failed"));
+        Path graph = Examples.copy("hello.yaml", dir, "/tmp/mgmt-hello/", dir + "/out/");
+        ProcessBuilder b = new ProcessBuilder("/usr/bin/setsid", ROOT.resolve("bin/mgmt").toString(), "run", "--yaml",
+                graph.toString(), "--converged-timeout", "0").redirectErrorStream(true);
+        b.environment().remove("JAVA_HOME");
+        b.environment().remove("MGMT_JAVA_OPTS");
+        b.environment().put("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
+        b.environment().put("TMPDIR", tmp.toString());
+        Process p = b.start();
+        p.getOutputStream().close();
+        try {
+            Waits.until(() -> Files.exists(started) || !p.isAlive(), "the training run to begin");
+            assertThat(p.isAlive()).as("the launcher ended before its training run began").isTrue();
+            Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).inheritIO().start();
+            assertThat(kill.waitFor()).isZero();
+            assertThat(p.waitFor(MgmtProcess.HANG.toSeconds(), TimeUnit.SECONDS)).as("the launcher ended").isTrue();
+            assertThat(p.exitValue()).isEqualTo(143);
+            assertThat(archive).doesNotExist();
+            assertThat(Path.of(archive + ".failed")).as("a stopped run is no failed one").doesNotExist();
+            try (Stream<Path> left = Files.list(archive.getParent())) {
+                assertThat(left.map(f -> f.getFileName().toString()))
+                        .noneMatch(f -> f.startsWith(archive.getFileName() + ".") && f.contains(".tmp"));
+            }
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertThat(left).as("the training run's state directory").isEmpty();
+            }
+        } finally {
+            if (p.isAlive()) {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
+            }
+        }
     }
 
     private Result run(Map<String, String> env, String... args) throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name, not {@code localhost} (what a DNS look-up of it gave before, after waiting on the
  * network). Needs root for the namespace; this machine's own name is not touched. (Where
  * nsswitch has nss-myhostname, the JDK resolved the machine's own name too, and this passed before.)
+ * A machine without a name is refused, not called {@code localhost}.
  */
 class MachineNameIT {
 
@@ -57,6 +58,23 @@ class MachineNameIT {
         List<String> named = new ArrayList<>(run);
         named.addAll(List.of("--hostname", "given"));
         try (MgmtProcess mgmt = MgmtProcess.start(namedBy("two words"), named)) {
+            assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
+            assertThat(mgmt.stdout()).contains("mgmt: host given: graph 'named'");
+        }
+    }
+
+    @Test
+    void anEmptyMachineNameIsRefusedNotCalledLocalhost() throws Exception {
+        // The JDK would resolve the empty name to the loopback address: every such host "localhost".
+        try (MgmtProcess mgmt = MgmtProcess.start(namedBy(""), run)) {
+            assertThat(mgmt.waitFor()).as(mgmt.stdout()).isEqualTo(2);
+            assertThat(mgmt.stderr()).contains("this machine has no name: /proc/sys/kernel/hostname is empty: "
+                    + "give this host one with --hostname");
+            assertThat(mgmt.stdout()).doesNotContain("localhost");
+        }
+        List<String> named = new ArrayList<>(run);
+        named.addAll(List.of("--hostname", "given"));
+        try (MgmtProcess mgmt = MgmtProcess.start(namedBy(""), named)) {
             assertThat(mgmt.waitFor()).as(mgmt.stderr()).isZero();
             assertThat(mgmt.stdout()).contains("mgmt: host given: graph 'named'");
         }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +85,14 @@ final class MgmtJvm {
         List<String> quiet = aot ? List.of("-Xlog:aot=off", "-Xlog:cds=off")
                 : List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
         try {
-            if (!Files.exists(archive) || Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(archive)) > 0) {
+            // Only an archive of this very jar, which carries its time (as bin/mgmt does): JDK 25
+            // runs an AOT cache of an older jar without a word, with that jar's classes.
+            FileTime jarTime = Files.getLastModifiedTime(jar);
+            if (!Files.exists(archive) || !Files.getLastModifiedTime(archive).equals(jarTime)) {
                 // JDK 25 records method profiles by default; the quick JIT alone gains nothing from them.
                 List<String> make = aot ? List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+UnlockDiagnosticVMOptions",
                         "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=") : List.of("-XX:ArchiveClassesAtExit=");
-                train(jar, archive, make, quiet);
+                train(jar, jarTime, archive, make, quiet);
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("MgmtJvm: no class-data archive for the ITs' processes (" + e.getMessage()
@@ -105,10 +109,11 @@ final class MgmtJvm {
 
     /**
      * A quiet run of the hello example on a one-host cluster, its archive written aside (named
-     * by this test JVM, so that two builds of one checkout never write the same file) and renamed.
+     * by this test JVM, so that two builds of one checkout never write the same file), given the
+     * jar's time {@code jarTime} as it was before the run, and renamed.
      * {@code make}'s last option is the one that takes the file name.
      */
-    private static void train(Path jar, Path archive, List<String> make, List<String> quiet)
+    private static void train(Path jar, FileTime jarTime, Path archive, List<String> make, List<String> quiet)
             throws IOException, InterruptedException {
         Path dir = createDirectories(archive.getParent());
         Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -131,6 +136,7 @@ final class MgmtJvm {
             if (p.exitValue() != 0 || !Files.exists(tmp) || Files.size(tmp) == 0) {
                 throw new IOException("the training run exited " + p.exitValue() + " without an archive: " + cmd);
             }
+            Files.setLastModifiedTime(tmp, jarTime);
             Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             // Gone before its files are: a JVM still writing would leave them behind.

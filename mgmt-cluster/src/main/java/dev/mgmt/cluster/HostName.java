@@ -1,12 +1,8 @@
 package dev.mgmt.cluster;
 
+import dev.mgmt.api.MachineName;
 import dev.mgmt.api.Quoted;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +14,6 @@ import java.util.regex.Pattern;
 public final class HostName {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,253}");
-    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     private HostName() {
     }
@@ -26,6 +21,27 @@ public final class HostName {
     /** Whether {@code name} is a plain host name. */
     public static boolean isPlain(String name) {
         return name != null && PLAIN.matcher(name).matches();
+    }
+
+    /**
+     * This machine's name ({@link MachineName}) when it is a plain host name: a host's name when
+     * none is given.
+     *
+     * @throws IllegalStateException saying why it cannot be a host's name (it cannot be read, or
+     *                               is not plain), for the caller to add how to give one
+     */
+    public static String ofThisMachine() {
+        String name;
+        try {
+            name = MachineName.read();
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (!isPlain(name)) {
+            throw new IllegalStateException("this machine's name " + Quoted.of(name) + " is not a plain host name "
+                    + "(letters, digits, '-', '.' and '_', at most 253)");
+        }
+        return name;
     }
 
     /**
@@ -43,33 +59,5 @@ public final class HostName {
                     + "(letters, digits, '-', '.' and '_', at most 253)");
         }
         return name;
-    }
-
-    /**
-     * This machine's name as its kernel has it: on Linux {@code /proc/sys/kernel/hostname} (what
-     * {@code hostname} prints, per UTS namespace), never looked up, so a name that no DNS server
-     * or {@code /etc/hosts} knows is still this machine's name and asking never waits on the
-     * network. Elsewhere the JDK's local host name (which is looked up); {@code localhost} when
-     * neither answers. Not checked: see {@link #isPlain}.
-     */
-    public static String local() {
-        return local(KERNEL_HOSTNAME, () -> InetAddress.getLocalHost().getHostName());
-    }
-
-    /** {@link #local()} with the kernel's file and the JDK's answer given, for tests. */
-    static String local(Path kernelHostname, Callable<String> elsewhere) {
-        try {
-            String name = Files.readString(kernelHostname, StandardCharsets.UTF_8).strip();
-            if (!name.isEmpty()) {
-                return name;
-            }
-        } catch (IOException e) {
-            // Not Linux: the JDK's way below.
-        }
-        try {
-            return elsewhere.call();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 }

@@ -208,8 +208,9 @@ public interface Engine extends AutoCloseable {
     String toDot();
 
     /**
-     * Stops cleanly: no new runs start, running check/apply calls finish (up to a minute),
-     * watches are cancelled and resources closed. Then every thread the engine started ends
+     * Stops cleanly: no new runs start, running check/apply calls finish (for up to
+     * {@link EngineBuilder#closeGrace}, a minute by default; then they are cancelled), watches
+     * are cancelled and resources closed. Then every thread the engine started ends
      * (its loop, work pool, timer and event delivery; close waits up to 10 s for them), so
      * nothing of the engine keeps the JVM busy afterwards. Only a call that has not returned,
      * or an {@link #events()} subscriber still in {@code onNext}, keeps its thread until it does.

@@ -1,16 +1,21 @@
 package dev.mgmt.engine;
 
-import dev.mgmt.engine.internal.Precompiled;
-import dev.mgmt.engine.internal.ReactiveEngine;
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.Graph;
 import dev.mgmt.api.KeyValueStore;
 import dev.mgmt.api.codec.ResourceCodec;
+import dev.mgmt.engine.internal.Precompiled;
+import dev.mgmt.engine.internal.ReactiveEngine;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
 
 /** Configures an {@link Engine}. */
 public final class EngineBuilder {
+
+    /** How long {@link Engine#close()} lets calls under way finish unless {@link #closeGrace} says otherwise. */
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofMinutes(1);
 
     private boolean noop;
     private int parallelism;
@@ -22,6 +27,7 @@ public final class EngineBuilder {
     private Path stateDirectory;
     private ResourceCodec codec;
     private KeyValueStore store;
+    private Duration closeGrace = DEFAULT_CLOSE_GRACE;
     /** What {@link #compile} last made, handed to the next engine built (see {@link #build}). */
     private Precompiled precompiled;
 
@@ -130,6 +136,25 @@ public final class EngineBuilder {
     }
 
     /**
+     * How long {@link Engine#close()} lets the check and apply calls under way finish before it
+     * cancels them (interrupting their threads), on the engine's clock ({@link #timeScheduler}):
+     * {@link #DEFAULT_CLOSE_GRACE}, a minute, unless given. {@link Duration#ZERO} cancels them at once. A call cut short may leave its resource
+     * half-changed until the next run repairs it, so give applies the time they need; a check
+     * that hangs holds the close this long. Spring Boot's starter sets it from
+     * {@code mgmt.shutdown-timeout}, else {@code spring.lifecycle.timeout-per-shutdown-phase}.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public EngineBuilder closeGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the close grace must be 0s or more, not " + Durations.format(grace));
+        }
+        this.closeGrace = grace;
+        return this;
+    }
+
+    /**
      * Compiles a graph with these settings without running anything: the resources and edges
      * the engine would run, autoedges and groups included.
      *
@@ -151,7 +176,7 @@ public final class EngineBuilder {
         ReactiveEngine e = new ReactiveEngine(noop, parallelism, autoEdges, autoGroup, watchResources,
                 workScheduler,
                 timeScheduler,
-                stateDirectory, codec != null ? () -> codec : ResourceCodec::standard, store);
+                stateDirectory, codec != null ? () -> codec : ResourceCodec::standard, store, closeGrace);
         e.precompiled(precompiled);
         precompiled = null;
         return e;

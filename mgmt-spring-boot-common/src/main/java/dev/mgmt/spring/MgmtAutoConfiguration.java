@@ -48,23 +48,49 @@ import reactor.core.scheduler.Schedulers;
 @EnableConfigurationProperties(MgmtProperties.class)
 public class MgmtAutoConfiguration {
 
+    /** Spring's bound on each phase of a shutdown; the engine's close grace unless {@code mgmt.shutdown-timeout} is set. */
+    private static final String SHUTDOWN_PHASE = "spring.lifecycle.timeout-per-shutdown-phase";
+    /** Spring Boot's own default for it. */
+    private static final Duration SHUTDOWN_PHASE_DEFAULT = Duration.ofSeconds(30);
+
     /**
-     * The engine; closed with the context. On a cluster host its key/value store is the
-     * cluster's (the {@code World} bean), for kind {@code kv}.
+     * The engine; closed with the context, which lets the calls under way finish for
+     * {@code mgmt.shutdown-timeout}, else Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}.
+     * On a cluster host its key/value store is the cluster's (the {@code World} bean), for kind
+     * {@code kv}.
      */
     @Bean
     @ConditionalOnMissingBean
-    public Engine mgmtEngine(MgmtProperties properties, ObjectProvider<KeyValueStore> store) {
+    public Engine mgmtEngine(MgmtProperties properties, ObjectProvider<KeyValueStore> store, Environment environment) {
         EngineBuilder b = Engine.builder()
                 .noop(properties.isNoop())
                 .parallelism(properties.getParallelism())
                 .autoEdges(properties.isAutoEdges())
-                .autoGroup(properties.isAutoGroup());
+                .autoGroup(properties.isAutoGroup())
+                .closeGrace(closeGrace(properties, environment));
         if (properties.getStateDirectory() != null) {
             b.stateDirectory(properties.getStateDirectory());
         }
         store.ifUnique(b::keyValueStore);
         return b.build();
+    }
+
+    /**
+     * {@code mgmt.shutdown-timeout}, else Spring's own bound on a shutdown phase. That one is read
+     * with the binder, by its name, not through Boot's {@code LifecycleProperties}, whose package
+     * differs between Boot 3 and 4 (this class is compiled for both).
+     */
+    private static Duration closeGrace(MgmtProperties properties, Environment environment) {
+        if (properties.getShutdownTimeout() != null) {
+            return properties.getShutdownTimeout();
+        }
+        Duration phase = Binder.get(environment).bind(SHUTDOWN_PHASE, Duration.class).orElse(SHUTDOWN_PHASE_DEFAULT);
+        if (phase.isNegative()) {
+            throw new MgmtStartupException("mgmt: " + SHUTDOWN_PHASE + "=" + Durations.format(phase) + " is the engine's "
+                    + "close grace while mgmt.shutdown-timeout is unset, and must be 0s or more",
+                    "Set " + SHUTDOWN_PHASE + " to 0s or more, or set mgmt.shutdown-timeout.");
+        }
+        return phase;
     }
 
     /**

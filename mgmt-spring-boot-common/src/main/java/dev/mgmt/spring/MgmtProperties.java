@@ -54,6 +54,13 @@ public class MgmtProperties implements Validator {
     /** How often a "file:" graph is read again even when its directory reports no change. */
     private Duration graphPoll = Duration.ofSeconds(2);
 
+    /**
+     * How long closing the application lets the check and apply calls under way finish before
+     * they are cancelled (0s: at once). Unset: spring.lifecycle.timeout-per-shutdown-phase, 30s
+     * unless set.
+     */
+    private Duration shutdownTimeout;
+
     /** A cluster host: any of these set makes this application one. */
     @NestedConfigurationProperty
     private final MgmtClusterProperties cluster = new MgmtClusterProperties();
@@ -130,6 +137,14 @@ public class MgmtProperties implements Validator {
         this.graphPoll = graphPoll;
     }
 
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
     public MgmtClusterProperties getCluster() {
         return cluster;
     }
@@ -150,6 +165,10 @@ public class MgmtProperties implements Validator {
             positive(errors, "startupTimeout", p.startupTimeout);
         }
         positive(errors, "graphPoll", p.graphPoll);
+        if (p.shutdownTimeout != null && p.shutdownTimeout.isNegative()) {
+            errors.rejectValue("shutdownTimeout", "mgmt.range", "must be 0s or more, not "
+                    + Durations.format(p.shutdownTimeout));
+        }
     }
 
     private static void positive(Errors errors, String field, Duration d) {

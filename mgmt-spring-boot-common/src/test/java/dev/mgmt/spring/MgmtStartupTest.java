@@ -20,6 +20,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -72,7 +73,7 @@ class MgmtStartupTest {
     @Test
     void badValuesFailTheStartNamingTheProperty() {
         for (String bad : new String[] {"mgmt.parallelism=-1", "mgmt.graph-poll=0s", "mgmt.startup-timeout=-5s",
-                "mgmt.grpah-poll=1s"}) {
+                "mgmt.shutdown-timeout=-1s", "mgmt.grpah-poll=1s"}) {
             String property = bad.substring(0, bad.indexOf('='));
             runner.withPropertyValues(bad).run(context -> {
                 assertThat(context).hasFailed();
@@ -83,8 +84,37 @@ class MgmtStartupTest {
                 .hasStackTraceContaining("origin \"mgmt.parallelism\"").hasStackTraceContaining("must be 0 (no cap) or more, not -1"));
         runner.withPropertyValues("mgmt.graph-poll=0s").run(context -> assertThat(context.getStartupFailure())
                 .hasStackTraceContaining("origin \"mgmt.graph-poll\"").hasStackTraceContaining("must be more than 0s, not 0s"));
+        runner.withPropertyValues("mgmt.shutdown-timeout=-1s").run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("origin \"mgmt.shutdown-timeout\"").hasStackTraceContaining("must be 0s or more, not -1s"));
+        runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=-1s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(new MgmtFailureAnalyzer().analyze(context.getStartupFailure()).getDescription()).isEqualTo(
+                    "mgmt: spring.lifecycle.timeout-per-shutdown-phase=-1s is the engine's close grace while "
+                            + "mgmt.shutdown-timeout is unset, and must be 0s or more");
+        });
         runner.withPropertyValues("mgmt.grpah-poll=1s").run(context -> assertThat(context.getStartupFailure())
                 .hasStackTraceContaining("mgmt.grpah-poll"));
+    }
+
+    /**
+     * A start that fails because a check hangs ends once the shutdown timeout is over, not after
+     * the engine's default minute: the timeout is below Spring's 30s default too, so a close that
+     * ignored the property would time the test out.
+     */
+    @Test
+    @Timeout(25)
+    void aFailedStartWithAHangingCheckEndsWithinTheShutdownTimeout() {
+        for (String timeout : new String[] {"mgmt.shutdown-timeout=200ms", "spring.lifecycle.timeout-per-shutdown-phase=200ms"}) {
+            Fakes fakes = Fakes.create();
+            FakeGate gate = FakeGate.closed();
+            Graph hangs = Graph.builder("hangs").add(fakes.resource("hangs").checkGate(gate).build()).build();
+            runner.withBean(Graph.class, () -> hangs).withPropertyValues("mgmt.startup-timeout=100ms", timeout)
+                    .run(context -> {
+                        assertThat(context).as(timeout).hasFailed();
+                        assertThat(new MgmtFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+                                .as(timeout).contains("did not converge within mgmt.startup-timeout=100ms");
+                    });
+        }
     }
 
     @Test
@@ -123,12 +153,9 @@ class MgmtStartupTest {
         Fakes fakes = Fakes.create();
         FakeGate gate = FakeGate.closed();
         Graph slow = Graph.builder("slow").add(fakes.resource("slow").checkGate(gate).build()).build();
-        // The failed start closes the engine, which waits up to a minute for the held check: let it
-        // through first (a bean that depends on the engine is destroyed before it).
-        AutoCloseable opener = gate::open;
+        // The failed start closes the engine, which cancels the held check at once.
         runner.withBean(Graph.class, () -> slow)
-                .withBean("openTheGate", AutoCloseable.class, () -> opener, bd -> bd.setDependsOn("mgmtEngine"))
-                .withPropertyValues("mgmt.startup-timeout=100ms").run(context -> {
+                .withPropertyValues("mgmt.startup-timeout=100ms", "mgmt.shutdown-timeout=0s").run(context -> {
             assertThat(context).hasFailed();
             FailureAnalysis a = new MgmtFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(a.getDescription()).isEqualTo("mgmt: the Graph bean 'graph' did not converge within "

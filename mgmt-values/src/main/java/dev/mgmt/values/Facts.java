@@ -60,7 +60,10 @@ public final class Facts {
         return new Facts(every, clock, Schedulers.boundedElastic(), new LocalHost());
     }
 
-    /** The hostname, as the kernel has it ({@code /proc/sys/kernel/hostname}). */
+    /**
+     * The hostname, as the kernel has it ({@code /proc/sys/kernel/hostname}; see
+     * {@link dev.mgmt.api.MachineName}). A name that cannot be read is an error, not a stand-in.
+     */
     public Flux<String> hostname() {
         return Polled.every(every, clock, io, host::hostname);
     }

@@ -2,6 +2,7 @@ package dev.mgmt.cli.log;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
+import java.util.Properties;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
@@ -13,7 +14,7 @@ import org.slf4j.helpers.MessageFormatter;
  */
 final class ConsoleLogger extends LegacyAbstractLogger {
 
-    private static final String PREFIX = "org.slf4j.simpleLogger.";
+    static final String PREFIX = "org.slf4j.simpleLogger.";
     private static final int OFF = Level.ERROR.toInt() + 10;
 
     private final int threshold;
@@ -28,20 +29,35 @@ final class ConsoleLogger extends LegacyAbstractLogger {
      * else the default (info), as slf4j-simple reads it.
      */
     static int threshold(String name) {
-        String level = null;
-        for (String n = name; level == null && n != null; n = n.lastIndexOf('.') < 0 ? null : n.substring(0, n.lastIndexOf('.'))) {
-            level = System.getProperty(PREFIX + "log." + n);
-        }
+        String level = nearestLevel(name, System.getProperties());
         if (level == null) {
             level = System.getProperty(PREFIX + "defaultLogLevel", "info");
         }
+        Integer t = levelOf(level);
+        return t != null ? t : Level.INFO.toInt();
+    }
+
+    /** The level set for {@code name} or its nearest parent in {@code properties}; null when none is. */
+    static String nearestLevel(String name, Properties properties) {
+        for (String n = name; n != null; n = n.lastIndexOf('.') < 0 ? null : n.substring(0, n.lastIndexOf('.'))) {
+            String level = properties.getProperty(PREFIX + "log." + n);
+            if (level != null) {
+                return level;
+            }
+        }
+        return null;
+    }
+
+    /** The threshold a level's name sets (any case, spaces around it ignored); null for no level. */
+    static Integer levelOf(String level) {
         return switch (level.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "trace" -> Level.TRACE.toInt();
             case "debug" -> Level.DEBUG.toInt();
+            case "info" -> Level.INFO.toInt();
             case "warn" -> Level.WARN.toInt();
             case "error" -> Level.ERROR.toInt();
             case "off" -> OFF;
-            default -> Level.INFO.toInt();
+            default -> null;
         };
     }
 

@@ -2,8 +2,8 @@ package dev.mgmt.cli.status;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import dev.mgmt.api.MachineName;
 import dev.mgmt.api.Quoted;
-import dev.mgmt.cluster.HostName;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Locale;
@@ -25,7 +25,16 @@ final class HostCheck extends Filter {
 
     /** @param name the host name the listener was given (an address is allowed anyway), or null */
     HostCheck(String name) {
-        this(name, HostName.local());
+        this(name, machineName());
+    }
+
+    /** This machine's name; null when it cannot be read (the other names still answer). */
+    private static String machineName() {
+        try {
+            return MachineName.read();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     HostCheck(String name, String local) {

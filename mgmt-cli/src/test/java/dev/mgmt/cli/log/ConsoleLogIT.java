@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -73,6 +74,38 @@ class ConsoleLogIT {
         assertThat(loud.isDebugEnabled()).isTrue();
         assertThat(lines()).doesNotContain("not shown").contains("DEBUG test.loud.Inner - shown")
                 .contains("INFO test.plain - shown too");
+    }
+
+    @Test
+    void settingsItCannotTakeAsWrittenAreNamedOneLineEach() {
+        Properties p = new Properties();
+        p.setProperty("org.slf4j.simpleLogger.defaultLogLevel", " WARN ");
+        p.setProperty(LEVELS + "a.b", "debug");
+        p.setProperty(LEVELS + "a.c", "dbug");
+        p.setProperty("org.slf4j.simpleLogger.logFile", "/var/log/mgmt.log");
+        p.setProperty("org.slf4j.simpleLogger.log.", "info");
+        p.setProperty("unrelated", "x");
+        assertThat(ConsoleLogProvider.unreadSettings(p)).containsExactly(
+                "org.slf4j.simpleLogger.log. is not read: mgmt's console logging reads only "
+                        + "org.slf4j.simpleLogger.defaultLogLevel and org.slf4j.simpleLogger.log.<name>, and its lines "
+                        + "always go to stderr with the time",
+                LEVELS + "a.c='dbug' is no log level (trace, debug, info, warn, error or off)",
+                "org.slf4j.simpleLogger.logFile is not read: mgmt's console logging reads only "
+                        + "org.slf4j.simpleLogger.defaultLogLevel and org.slf4j.simpleLogger.log.<name>, and its lines "
+                        + "always go to stderr with the time");
+        p.remove(LEVELS + "a.c");
+        p.remove("org.slf4j.simpleLogger.logFile");
+        p.remove("org.slf4j.simpleLogger.log.");
+        assertThat(ConsoleLogProvider.unreadSettings(p)).isEmpty();
+    }
+
+    @Test
+    void aLevelSetForAParentCoversTheLogger() {
+        Properties p = new Properties();
+        p.setProperty(LEVELS + "dev.mgmt", "debug");
+        assertThat(ConsoleLogProvider.levelSetFor("dev.mgmt.engine", p)).isTrue();
+        assertThat(ConsoleLogProvider.levelSetFor("dev.mgmtx", p)).isFalse();
+        assertThat(ConsoleLogProvider.levelSetFor("io.netty", p)).isFalse();
     }
 
     @Test

@@ -8,9 +8,13 @@ import reactor.core.CoreSubscriber;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.ResourceId;
 import dev.mgmt.engine.CheckListener;
+import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * One check/apply/refresh run of a vertex, in flight on the work pool. It has returned only
@@ -42,6 +46,7 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     /** Set by {@link #cancel}: what the run would still publish is dropped. */
     private boolean cancelled;
     private final Object publishing = new Object();
+    private final Context context;
     /**
      * The run's check, for the engine's count ({@code Engine.checkTotals}): its duration, or -1
      * when none ran or nobody counts. Written by the worker before the call returns, read by
@@ -55,6 +60,7 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
         this.sink = sink;
         this.loop = loop;
         this.target = target;
+        this.context = Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) this::dropped);
     }
 
     /** Sets what the call runs, before it is handed to the work pool. */
@@ -130,6 +136,30 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
         }
     }
 
+    /**
+     * Where the run's operators drop an error that comes after the call ended: a blocking check
+     * or apply interrupted by {@link #cancel} (a close's grace or {@code meta.timeout} over)
+     * throws once its subscriber is gone. Reactor's default logs each at ERROR with a stack trace,
+     * as if something had gone wrong; the engine already said why it cancelled. Anything else
+     * dropped (a resource that signals after it ended) is a warning naming the resource.
+     */
+    @Override
+    public Context currentContext() {
+        return context;
+    }
+
+    private void dropped(Throwable t) {
+        boolean afterCancel;
+        synchronized (publishing) {
+            afterCancel = cancelled;
+        }
+        if (afterCancel) {
+            log.debug("{}: its call ended with {} after it was cancelled", vertex.id, t.toString());
+        } else {
+            log.warn("{}: an error after its call ended, dropped", vertex.id, t);
+        }
+    }
+
     @Override
     public void onSubscribe(Subscription s) {
         if (upstream.compareAndSet(null, s)) {
@@ -173,4 +203,13 @@ final class Call implements Runnable, CoreSubscriber<RunSteps.Outcome> {
     }
 
     private static final Subscription CANCELLED = Operators.cancelledSubscription();
+
+    /**
+     * Reactor's key for an {@code onErrorDropped} hook of one subscriber's chain (its
+     * {@code Hooks.KEY_ON_ERROR_DROPPED}, not public), read by {@code Operators.onErrorDropped}.
+     * {@code CallDropTest} fails if Reactor stops reading it.
+     */
+    static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
+    private static final Logger log = LoggerFactory.getLogger("dev.mgmt.engine");
 }

@@ -2,6 +2,7 @@ package dev.mgmt.engine.internal;
 
 import static dev.mgmt.engine.internal.VertexTransitions.*;
 
+import dev.mgmt.api.Durations;
 import dev.mgmt.api.EngineEvent;
 import dev.mgmt.api.EngineEvent.Phase;
 import dev.mgmt.api.Graph;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,7 @@ public final class ReactiveEngine implements Engine {
     private static final Flux<Object> ARMED_ONLY = Flux.just("armed");
     /** How long close waits for the engine's threads to end after its work is done. */
     private static final long THREADS_END_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
 
@@ -70,6 +73,8 @@ public final class ReactiveEngine implements Engine {
     private final boolean autoGroup;
     /** False: no resource's watch or poll is subscribed ({@code EngineBuilder.watchResources}). */
     private final boolean watchResources;
+    /** How long {@link #close} waits for calls under way before it cancels them. */
+    private final Duration closeGrace;
     /** The key/value store resources may need ({@link KeyValueStore}), or null. */
     private final KeyValueStore store;
     private final Executor work;
@@ -118,13 +123,14 @@ public final class ReactiveEngine implements Engine {
      * ({@code EngineBuilder.watchResources}). {@code work} null means a work pool of the engine's own,
      * {@code time} null a timer thread of its own; both end when it closes. {@code stateDir}
      * null keeps pending reversals in memory only; {@code store} null means none (a resource that
-     * needs one does not compile).
+     * needs one does not compile). {@code closeGrace}: how long {@link #close} lets calls finish.
      */
     public ReactiveEngine(boolean noop, int parallelism, boolean autoEdges, boolean autoGroup, boolean watchResources,
                           Scheduler work,
-                          Scheduler time, java.nio.file.Path stateDir, java.util.function.Supplier<ResourceCodec> codec,
-                          KeyValueStore store) {
+                          Scheduler time, java.nio.file.Path stateDir, Supplier<ResourceCodec> codec,
+                          KeyValueStore store, Duration closeGrace) {
         this.noop = noop;
+        this.closeGrace = closeGrace;
         this.autoEdges = autoEdges;
         this.autoGroup = autoGroup;
         this.watchResources = watchResources;
@@ -171,7 +177,7 @@ public final class ReactiveEngine implements Engine {
 
     @Override
     public synchronized void start(Graph graph) {
-        java.util.function.Supplier<Reversals.Plan> planning = () -> {
+        Supplier<Reversals.Plan> planning = () -> {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException(lifecycle == Lifecycle.RUNNING
                         ? "engine already started; use swap(graph) to change the graph" : "engine is closed");
@@ -453,8 +459,7 @@ public final class ReactiveEngine implements Engine {
         } catch (IllegalStateException alreadyClosed) {
             return;
         }
-        awaitQuietly(idle, Duration.ofMinutes(1),
-                "running check/apply calls did not finish within a minute; cancelling them");
+        awaitCallsWithinGrace(idle);
         try {
             loop.call(this::closeInLoop);
         } catch (IllegalStateException alreadyClosed) {
@@ -501,14 +506,54 @@ public final class ReactiveEngine implements Engine {
      * Reads loop-confined state: in the loop, or, once closed, here (the loop has stopped and the
      * state is frozen, so a report after close still works).
      */
-    private <T> T read(java.util.function.Supplier<T> task) {
+    private <T> T read(Supplier<T> task) {
         return closeDone ? task.get() : loop.call(task);
     }
 
     /** Close waits, but never forever and never with an exception. */
+    /**
+     * Waits until the calls under way have returned or the close grace is over on the engine's
+     * clock (virtual in tests), whichever comes first. An interrupt ends the wait (and is kept).
+     */
+    private void awaitCallsWithinGrace(CompletableFuture<Void> idle) {
+        if (!idle.isDone() && !closeGrace.isZero()) {
+            CompletableFuture<Void> over = new CompletableFuture<>();
+            reactor.core.Disposable timer = null;
+            try {
+                timer = time.schedule(() -> over.complete(null), nanos(closeGrace), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // A clock that takes no more tasks (a scheduler of the caller's, disposed): real time.
+                CompletableFuture.delayedExecutor(nanos(closeGrace), TimeUnit.NANOSECONDS).execute(() -> over.complete(null));
+            }
+            try {
+                CompletableFuture.anyOf(idle, over).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                log.warn("engine close", e.getCause());
+            }
+            if (timer != null) {
+                timer.dispose();
+            }
+        }
+        if (!idle.isDone()) {
+            if (closeGrace.isZero()) {
+                log.debug("engine close: cancelling the check/apply calls under way");
+            } else {
+                log.warn("engine close: running check/apply calls did not finish within {}; cancelling them",
+                        Durations.format(closeGrace));
+            }
+        }
+    }
+
+    private static long nanos(Duration d) {
+        return d.compareTo(FOREVER) < 0 ? d.toNanos() : Long.MAX_VALUE;
+    }
+
     private static void awaitQuietly(CompletableFuture<Void> f, Duration max, String onTimeout) {
         try {
-            f.get(max.toNanos(), TimeUnit.NANOSECONDS);
+            // A wait beyond 292 years is as good as forever.
+            f.get(nanos(max), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             log.warn("engine close: {}", onTimeout);
         } catch (InterruptedException e) {
@@ -1141,7 +1186,7 @@ public final class ReactiveEngine implements Engine {
     }
 
     /** From the loop, building the event only when someone wants its type ({@link EventTaps} bit). */
-    private void emit(int type, java.util.function.Supplier<EngineEvent> e) {
+    private void emit(int type, Supplier<EngineEvent> e) {
         if (hub.wants(type)) {
             hub.publish(e.get(), type);
         }

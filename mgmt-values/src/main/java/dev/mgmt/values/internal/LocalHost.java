@@ -1,5 +1,6 @@
 package dev.mgmt.values.internal;
 
+import dev.mgmt.api.MachineName;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -16,7 +17,6 @@ import java.util.Optional;
 /** Facts of the machine this JVM runs on. Every method may block: call them off Reactor's threads. */
 public final class LocalHost implements HostProbe {
 
-    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
     private static final List<Path> OS_RELEASE = List.of(Path.of("/etc/os-release"), Path.of("/usr/lib/os-release"));
 
     // IPv4 before IPv6, then by the bytes: the order must not change between polls, or an
@@ -27,12 +27,7 @@ public final class LocalHost implements HostProbe {
 
     @Override
     public String hostname() throws IOException {
-        try {
-            // The kernel's name, as `hostname` prints it; InetAddress may answer with a resolved FQDN.
-            return Files.readString(KERNEL_HOSTNAME, StandardCharsets.UTF_8).strip();
-        } catch (NoSuchFileException e) {
-            return InetAddress.getLocalHost().getHostName();
-        }
+        return MachineName.read();
     }
 
     @Override

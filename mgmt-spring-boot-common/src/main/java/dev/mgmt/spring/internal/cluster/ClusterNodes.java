@@ -90,12 +90,11 @@ final class ClusterNodes {
         if (tls != null) {
             return tls.certificateName();
         }
-        String machine = HostName.local();
-        if (!HostName.isPlain(machine)) {
-            throw bad("hostname", "is not set, and this machine's name " + Quoted.of(machine) + " is not a plain host "
-                    + "name (letters, digits, '-', '.' and '_', at most 253): set one");
+        try {
+            return HostName.ofThisMachine();
+        } catch (IllegalStateException e) {
+            throw bad("hostname", "is not set, and " + e.getMessage() + ": set one");
         }
-        return machine;
     }
 
     private static ClusterTls tls(MgmtClusterProperties.Tls t) {
