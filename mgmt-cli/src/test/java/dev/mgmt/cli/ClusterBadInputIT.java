@@ -2,8 +2,8 @@ package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.test.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +17,7 @@ class ClusterBadInputIT {
 
     /** A port nothing listens on. */
     private static String nobody() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "127.0.0.1:" + s.getLocalPort();
-        }
+        return "127.0.0.1:" + FreePorts.loopback();
     }
 
     private static MgmtProcess refused(String... args) throws Exception {

@@ -8,8 +8,8 @@ import dev.mgmt.api.Resource;
 import dev.mgmt.cluster.ClusterNode;
 import dev.mgmt.cluster.World;
 import dev.mgmt.resources.linux.FileResource;
+import dev.mgmt.test.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -407,8 +407,6 @@ class CollectPolicyIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.loopback();
     }
 }

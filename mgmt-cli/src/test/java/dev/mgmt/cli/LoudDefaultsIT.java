@@ -2,11 +2,11 @@ package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.test.FreePorts;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -191,8 +191,6 @@ class LoudDefaultsIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.loopback();
     }
 }

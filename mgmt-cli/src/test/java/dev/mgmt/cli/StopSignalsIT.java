@@ -2,8 +2,8 @@ package dev.mgmt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mgmt.test.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,8 +130,6 @@ class StopSignalsIT {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.loopback();
     }
 }

@@ -1,20 +1,18 @@
 package dev.mgmt.cluster;
 
+import dev.mgmt.test.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 
-/** Free loopback ports, found by binding port 0. */
+/** Free loopback ports for in-JVM hosts: {@link FreePorts}, below the ephemeral range. */
 public final class Ports {
 
     private Ports() {
     }
 
     public static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        try {
+            return FreePorts.loopback();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

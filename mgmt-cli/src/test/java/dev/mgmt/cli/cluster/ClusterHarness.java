@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mgmt.cli.MgmtProcess;
 import dev.mgmt.cli.TestDirs;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -369,9 +368,7 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.mgmt.test.FreePorts.loopback();
     }
 
     /** One host: a name, an address, a graph, and its current process (if any). */

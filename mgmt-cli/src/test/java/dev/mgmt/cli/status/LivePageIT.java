@@ -223,10 +223,7 @@ class LivePageIT {
                 js(dir.resolve("backups/today.tar").toString()));
         Path graph = dir.resolve("website.yaml");
         Files.writeString(graph, yaml);
-        int clusterPort;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            clusterPort = free.getLocalPort();
-        }
+        int clusterPort = dev.mgmt.test.FreePorts.loopback();
         try (MgmtProcess mgmt = MgmtProcess.start("run", "--yaml", graph.toString(), "--hostname", "web1",
                 "--listen", "127.0.0.1:" + clusterPort, "--state-dir", dir.resolve("state").toString(),
                 "--prometheus-listen", "127.0.0.1:0")) {
