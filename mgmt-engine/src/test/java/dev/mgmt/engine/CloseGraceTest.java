@@ -16,14 +16,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
  * {@code close()} lets the calls under way finish for the builder's close grace, measured on the
- * engine's clock (virtual here), then cancels them; what a cancelled blocking call throws
+ * engine's clock (virtual here, and the test advances it only once close has set the grace's
+ * timer), then cancels them; what a cancelled blocking call throws
  * afterwards is not handed to Reactor's global hook for dropped errors (whose default logs it at
  * ERROR with a stack trace). The checks run on real threads and block for real; only the grace's
  * time is virtual. Timeouts only catch hangs.
@@ -79,7 +82,37 @@ class CloseGraceTest {
         }
     }
 
-    private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+    private final VirtualTimeScheduler virtualTime = VirtualTimeScheduler.create();
+    /** The delays of the tasks the engine schedules on its clock, in nanoseconds. */
+    private final List<Long> delays = new CopyOnWriteArrayList<>();
+    /** The engine's clock: virtual time, with every delayed task's delay noted. */
+    private final Scheduler clock = new Scheduler() {
+        @Override
+        public Disposable schedule(Runnable task) {
+            return virtualTime.schedule(task);
+        }
+
+        @Override
+        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+            delays.add(unit.toNanos(delay));
+            return virtualTime.schedule(task, delay, unit);
+        }
+
+        @Override
+        public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+            return virtualTime.schedulePeriodically(task, initialDelay, period, unit);
+        }
+
+        @Override
+        public long now(TimeUnit unit) {
+            return virtualTime.now(unit);
+        }
+
+        @Override
+        public Worker createWorker() {
+            return virtualTime.createWorker();
+        }
+    };
     private final List<Throwable> droppedGlobally = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -90,7 +123,7 @@ class CloseGraceTest {
     @AfterEach
     void reset() {
         Hooks.resetOnErrorDropped();
-        clock.dispose();
+        virtualTime.dispose();
     }
 
     /** An engine on the virtual clock running one blocking check, started and under way. */
@@ -101,14 +134,17 @@ class CloseGraceTest {
         return engine;
     }
 
-    /** Closes on a thread of its own and returns once that thread waits in close. */
-    private static Thread closing(Engine engine) {
+    /**
+     * Closes on a thread of its own and returns once close has set its grace's timer: a task of
+     * that delay on the engine's clock (time advanced before would not count towards it).
+     */
+    private Thread closing(Engine engine, Duration grace) {
         Thread closer = new Thread(engine::close, "closer");
         closer.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TIMED_WAITING) {
+        while (!delays.contains(grace.toNanos())) {
             assertThat(closer.isAlive()).as("close returned while a call was under way").isTrue();
-            assertThat(System.nanoTime() - deadline).as("close never waited").isNegative();
+            assertThat(System.nanoTime() - deadline).as("close set no timer of " + grace).isNegative();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         return closer;
@@ -119,11 +155,11 @@ class CloseGraceTest {
         Gate gate = new Gate();
         // An hour: a grace timed on the wall clock would outlast the test's timeout.
         Engine engine = runningOneCheck(Duration.ofHours(1), gate);
-        Thread closer = closing(engine);
-        clock.advanceTimeBy(Duration.ofMinutes(59));
+        Thread closer = closing(engine, Duration.ofHours(1));
+        virtualTime.advanceTimeBy(Duration.ofMinutes(59));
         assertThat(gate.ended.getCount()).as("cancelled before the grace was over").isOne();
         assertThat(closer.isAlive()).isTrue();
-        clock.advanceTimeBy(Duration.ofMinutes(1));
+        virtualTime.advanceTimeBy(Duration.ofMinutes(1));
         assertThat(gate.ended.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the check ended").isTrue();
         assertThat(gate.ending.get()).isEqualTo(Ending.INTERRUPTED);
         closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -146,8 +182,8 @@ class CloseGraceTest {
     void aCallThatEndsWithinTheGraceFinishesBeforeCloseReturns() throws InterruptedException {
         Gate gate = new Gate();
         Engine engine = runningOneCheck(Duration.ofHours(1), gate);
-        Thread closer = closing(engine);
-        clock.advanceTimeBy(Duration.ofMinutes(30));
+        Thread closer = closing(engine, Duration.ofHours(1));
+        virtualTime.advanceTimeBy(Duration.ofMinutes(30));
         gate.release.countDown();
         closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(closer.isAlive()).as("close still waiting after the call ended").isFalse();
