@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/mgmt}, the README's launcher: the JDK it picks, its JVM options, and what it keeps
  * of the jar's start between runs, made once per build and JDK: a class-data archive (AppCDS) on
- * JDK 17 to 24, an AOT cache on JDK 25 or later. The first run after a build makes it; later
- * runs use it, silently.
+ * JDK 17 to 24, an AOT cache on JDK 25 or later (two: one for commands that join a cluster). The
+ * first run after a build makes it; later runs use it, silently.
  */
 class LauncherIT {
 
@@ -97,14 +98,26 @@ class LauncherIT {
         }
 
         Object made = fileKey(cache);
-        // A one-host cluster too: Netty's native code and Kryo's Unsafe are allowed, not warned about.
+        // A one-host cluster: a cache of its own (with Atomix's, Netty's and Kryo's classes), made once
+        // per build too. Netty's native code and Kryo's Unsafe are allowed, not warned about.
+        Path clusterCache = jdk.clusterArchive();
+        Files.deleteIfExists(clusterCache);
         Path state = Files.createDirectories(dir.resolve("state"));
         Result second = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0",
                 "--listen", "127.0.0.1:0", "--state-dir", state.toString());
         assertThat(second.code).as(second.output).isZero();
-        assertThat(fileKey(cache)).as("the cache is made once per build").isEqualTo(made);
+        assertThat(fileKey(cache)).as("the single-host cache is made once per build").isEqualTo(made);
+        assertThat(clusterCache).isRegularFile();
+        assertThat(Files.getLastModifiedTime(clusterCache)).as("marked as this build's").isEqualTo(Files.getLastModifiedTime(JAR));
         assertThat(second.output).doesNotContain("WARNING").doesNotContainIgnoringCase("aot")
                 .doesNotContainIgnoringCase("cds");
+
+        Object clusterMade = fileKey(clusterCache);
+        Result third = run(env, "run", "--yaml", graph.toString(), "--converged-timeout", "0",
+                "--listen=127.0.0.1:0", "--state-dir", state.toString());
+        assertThat(third.code).as(third.output).isZero();
+        assertThat(fileKey(clusterCache)).as("the cluster cache is made once per build").isEqualTo(clusterMade);
+        assertThat(third.output).doesNotContain("WARNING").doesNotContainIgnoringCase("aot");
 
         versionHasAnArchiveOfItsOwn(jdk, env);
     }
@@ -221,6 +234,48 @@ class LauncherIT {
             for (Path a : archives) {
                 Files.deleteIfExists(a);
                 Files.deleteIfExists(Path.of(a + ".failed"));
+            }
+        }
+    }
+
+    /**
+     * On JDK 25 or later a command that joins a cluster, by its flags, runs with the cluster's
+     * cache, any other with the single-host one. Here both are stand-ins carrying the jar's time
+     * (so no training run is made) and the JDK only notes what it is asked to run.
+     */
+    @Test
+    void onJdk25ACommandThatJoinsAClusterRunsWithTheClusterCache() throws Exception {
+        Optional<Jdk> newest = newestJdk();
+        assumeTrue(newest.isPresent(), "no JDK 25 or later in /usr/lib/jvm: the launcher's AOT path is not taken here");
+        Jdk jdk = newest.get();
+        Path calls = dir.resolve("calls");
+        fakeJdk(jdk, "echo \"$*\" >> " + calls + "; exit 0", "exit 1");
+        List<Path> caches = List.of(jdk.archive(), jdk.clusterArchive());
+        try {
+            for (Path c : caches) {
+                Files.write(c, new byte[] {1, 2, 3});
+                Files.setLastModifiedTime(c, Files.getLastModifiedTime(JAR));
+            }
+            Map<String, String> env = Map.of("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
+            Map<List<String>, Path> expected = new LinkedHashMap<>();
+            expected.put(List.of("run", "--yaml", "g.yaml", "--converged-timeout", "0"), jdk.archive());
+            expected.put(List.of("--help"), jdk.archive());
+            expected.put(List.of("run", "--yaml", "g.yaml", "--listen", "127.0.0.1:0"), jdk.clusterArchive());
+            expected.put(List.of("run", "--seeds=127.0.0.1:7946", "--yaml", "g.yaml"), jdk.clusterArchive());
+            expected.put(List.of("run", "--yaml", "g.yaml", "--no-server"), jdk.clusterArchive());
+            expected.put(List.of("run", "--yaml", "g.yaml", "--join-timeout", "3s"), jdk.clusterArchive());
+            expected.put(List.of("cluster", "status", "--seeds", "127.0.0.1:7946"), jdk.clusterArchive());
+            expected.put(List.of("cluster", "get", "k", "--seeds", "127.0.0.1:7946"), jdk.clusterArchive());
+            for (Map.Entry<List<String>, Path> e : expected.entrySet()) {
+                Files.deleteIfExists(calls);
+                Result r = run(env, e.getKey().toArray(String[]::new));
+                assertThat(r.code).as(r.output).isZero();
+                assertThat(Files.readAllLines(calls)).as("%s: one JVM, with its cache", e.getKey()).singleElement()
+                        .asString().contains("-XX:AOTCache=" + e.getValue() + " ");
+            }
+        } finally {
+            for (Path c : caches) {
+                Files.deleteIfExists(c);
             }
         }
     }
@@ -425,6 +480,11 @@ class LauncherIT {
 
         Path archive() {
             return ROOT.resolve("mgmt-cli/target/mgmt.jdk" + version + (feature() >= 25 ? ".aot" : ".jsa"));
+        }
+
+        /** What a command that joins a cluster runs with on JDK 25 or later. */
+        Path clusterArchive() {
+            return ROOT.resolve("mgmt-cli/target/mgmt.jdk" + version + ".cluster.aot");
         }
 
         /** What {@code --version} alone runs with. */

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class OneNodeTest {
@@ -33,6 +35,29 @@ class OneNodeTest {
         int port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
         try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    /**
+     * Closing ends the host's Netty event loops (messaging's, and UDP unicast's on an unsecured
+     * host) at once. Atomix stopped them with Netty's default 2 s quiet period: they idled on in
+     * an embedding JVM, and a process that exited meanwhile waited 300 ms more for them
+     * (HotSpot waits for threads in native code).
+     */
+    @Test
+    void closingEndsTheHostsEventLoopsAtOnce() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        World w = ClusterNode.builder().hostname("solo").listen(Ports.loopback()).build().start();
+        Set<Thread> loops = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("netty-")).collect(Collectors.toSet());
+        assertThat(loops).extracting(Thread::getName).anyMatch(n -> n.startsWith("netty-messaging-"))
+                .anyMatch(n -> n.startsWith("netty-unicast-"));
+        w.close();
+        // Each loop has ended when close returns; its thread is gone a moment later, well within a
+        // second (the old quiet period kept it 2 s).
+        for (Thread t : loops) {
+            t.join(1000);
+            assertThat(t.isAlive()).as("%s still running after close", t.getName()).isFalse();
         }
     }
 }

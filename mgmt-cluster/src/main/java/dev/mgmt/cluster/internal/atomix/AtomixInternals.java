@@ -2,7 +2,9 @@ package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
 import io.atomix.cluster.MemberId;
+import io.atomix.cluster.AtomixCluster;
 import io.atomix.cluster.messaging.impl.NettyMessagingService;
+import io.atomix.cluster.messaging.impl.NettyUnicastService;
 import io.atomix.cluster.protocol.SwimMembershipProtocol;
 import io.atomix.core.map.AsyncAtomicMap;
 import io.atomix.core.map.AtomicMapType;
@@ -31,12 +33,18 @@ import io.atomix.protocols.raft.session.impl.MemberSelectorManager;
 import io.atomix.utils.net.Address;
 import io.atomix.utils.serializer.Serializer;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.concurrent.Future;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -59,7 +67,9 @@ final class AtomixInternals {
     /** The private fields, looked up and made accessible once. */
     private record Handles(Field serverContext, Field clientSelectors, Field leaderAppender,
                            Field appenderElectionTimeout, Field channelPool, Field poolFactory,
-                           Field serverChannel, Serializer swimSerializer) {
+                           Field serverChannel, Serializer swimSerializer, Field messagingStarted,
+                           Field serverGroup, Field clientGroup, Field timeoutExecutor, Field unicastChannel,
+                           Field unicastGroup) {
     }
 
     private AtomixInternals() {
@@ -97,7 +107,13 @@ final class AtomixInternals {
                         field(NettyMessagingService.class, "channelPool", pool),
                         field(pool, "factory", Function.class),
                         field(NettyMessagingService.class, "serverChannel", Channel.class),
-                        lookUpSwimSerializer());
+                        lookUpSwimSerializer(),
+                        field(NettyMessagingService.class, "started", AtomicBoolean.class),
+                        field(NettyMessagingService.class, "serverGroup", EventLoopGroup.class),
+                        field(NettyMessagingService.class, "clientGroup", EventLoopGroup.class),
+                        field(NettyMessagingService.class, "timeoutExecutor", ScheduledExecutorService.class),
+                        field(NettyUnicastService.class, "channel", DatagramChannel.class),
+                        field(NettyUnicastService.class, "group", EventLoopGroup.class));
             }
             return handles;
         }
@@ -220,6 +236,55 @@ final class AtomixInternals {
         return (Channel) get(handles().serverChannel(), messaging);
     }
 
+    /**
+     * Stops the Netty event loops of the messaging service and of the UDP unicast service at
+     * once, rather than after Netty's default quiet period, before {@code cluster.stop()} (which
+     * then finds both stopped). Atomix stops each group with {@code shutdownGracefully()}: its
+     * loops keep running for 2 s after their last task, although a stopped service sends nothing
+     * more, and {@link AtomixCluster#stop()} waits for that. A loop still running when the JVM
+     * exits costs the exit 300 ms more: HotSpot waits that long for threads in native code, as a
+     * loop waiting for I/O is (a {@code mgmt cluster} command spent a third of its time so).
+     * As Atomix's own stop: the server channel closed first, then the groups; the request
+     * timer stopped. Call once nothing sends any more (membership stopped).
+     *
+     * @return whether every loop ended within {@code bound}
+     */
+    static boolean stopEventLoops(AtomixCluster cluster, Duration bound) {
+        Handles h = handles();
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean ended = true;
+        if (cluster.getMessagingService() instanceof NettyMessagingService m
+                && ((AtomicBoolean) get(h.messagingStarted(), m)).compareAndSet(true, false)) {
+            Channel server = (Channel) get(h.serverChannel(), m);
+            ended = server == null || server.close().awaitUninterruptibly(millisUntil(deadline));
+            ended &= end((EventLoopGroup) get(h.serverGroup(), m), deadline);
+            ended &= end((EventLoopGroup) get(h.clientGroup(), m), deadline);
+            ((ScheduledExecutorService) get(h.timeoutExecutor(), m)).shutdown();
+        }
+        if (cluster.getUnicastService() instanceof NettyUnicastService u) {
+            DatagramChannel channel = (DatagramChannel) get(h.unicastChannel(), u);
+            if (channel != null) {
+                // Without a channel, Atomix's stop only marks the service stopped.
+                set(h.unicastChannel(), u, null);
+                ended &= channel.close().awaitUninterruptibly(millisUntil(deadline));
+                ended &= end((EventLoopGroup) get(h.unicastGroup(), u), deadline);
+            }
+        }
+        return ended;
+    }
+
+    private static boolean end(EventLoopGroup group, long deadline) {
+        if (group == null) {
+            return true;
+        }
+        Future<?> ended = group.shutdownGracefully(0, Math.max(1, millisUntil(deadline)), TimeUnit.MILLISECONDS);
+        return ended.awaitUninterruptibly(millisUntil(deadline));
+    }
+
+    private static long millisUntil(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
     // ---- SWIM membership ----
 
     /** The subject of SWIM's direct probes. */
@@ -324,6 +389,14 @@ final class AtomixInternals {
     private static Object get(Field f, Object target) {
         try {
             return f.get(target);
+        } catch (IllegalAccessException e) {
+            throw unreachable(f, e);
+        }
+    }
+
+    private static void set(Field f, Object target, Object value) {
+        try {
+            f.set(target, value);
         } catch (IllegalAccessException e) {
             throw unreachable(f, e);
         }

@@ -15,12 +15,14 @@ import dev.mgmt.cluster.internal.Store.MemberInfo;
 import io.atomix.cluster.AtomixCluster;
 import io.atomix.cluster.ClusterMembershipEvent;
 import io.atomix.cluster.ClusterMembershipEventListener;
+import io.atomix.cluster.ManagedClusterMembershipService;
 import io.atomix.cluster.Member;
 import io.atomix.cluster.MemberId;
 import io.atomix.cluster.Node;
 import io.atomix.cluster.discovery.BootstrapDiscoveryProvider;
 import io.atomix.cluster.messaging.ClusterCommunicationService;
 import io.atomix.utils.net.Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -59,6 +61,9 @@ final class Membership {
     static final String PROP_VOLUNTEER = "mgmt.volunteer";
     /** Member property: "true" for a member that only observes (mgmt cluster status); not a host. */
     static final String PROP_OBSERVER = "mgmt.observer";
+
+    /** How long {@link #stop} waits for each of its steps, at most. */
+    static final Duration STOP_STEP = Duration.ofMillis(250);
 
     private final ClusterNode config;
     private final String memberId;
@@ -192,7 +197,8 @@ final class Membership {
                 Map.copyOf(liveMembers), voters, List.copyOf(advertised));
     }
 
-    private static boolean observer(Member m) {
+    /** Whether {@code m} only observes (a {@code mgmt cluster} command): never a host. */
+    static boolean observer(Member m) {
         return "true".equals(m.properties().getProperty(PROP_OBSERVER));
     }
 
@@ -299,18 +305,31 @@ final class Membership {
     }
 
     /**
-     * Stops membership. Netty closes the listening socket at once but keeps its event loops for
-     * a 2 s quiet period; do not wait for that (the threads end by themselves, the port is free).
+     * Stops membership, then messaging's event loops without Netty's quiet period
+     * ({@link AtomixInternals#stopEventLoops}), then the rest of the cluster, waiting at most
+     * {@link #STOP_STEP} for each. Atomix's own stop goes the other way round, messaging first,
+     * and keeps messaging's loops idling for 2 s; this used to give up on it after 250 ms.
      */
     void stop(long deadline) {
-        CompletableFuture<Void> stopped = cluster.stop();
+        // SWIM's probes and gossip and discovery's heartbeats end here: nothing sends after it.
+        if (cluster.getMembershipService() instanceof ManagedClusterMembershipService m) {
+            awaitStep(m.stop(), deadline, "membership");
+        }
+        Duration loops = Duration.ofNanos(Math.min(remaining(deadline), STOP_STEP.toNanos()));
+        if (!AtomixInternals.stopEventLoops(cluster, loops)) {
+            log.debug("{}: messaging's event loops still ending; not waiting", config.hostname());
+        }
+        awaitStep(cluster.stop(), deadline, "the cluster");
+    }
+
+    private void awaitStep(CompletableFuture<?> step, long deadline, String what) {
         try {
-            stopped.get(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))),
+            step.get(Math.min(STOP_STEP.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))),
                     TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.debug("{}: membership still winding down; not waiting", config.hostname());
+            log.debug("{}: stopping {} still under way; not waiting", config.hostname(), what);
         } catch (ExecutionException e) {
-            log.debug("{}: stopping membership failed: {}", config.hostname(), rootMessage(e));
+            log.debug("{}: stopping {} failed: {}", config.hostname(), what, rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

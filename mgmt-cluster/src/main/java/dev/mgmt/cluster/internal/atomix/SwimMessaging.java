@@ -70,12 +70,22 @@ final class SwimMessaging implements BootstrapService {
         return self.equals(target.id()) || target.properties().getProperty(Membership.PROP_HOST) == null;
     }
 
-    /** The member ids in an answer to a sync (a collection of SWIM's members). */
+    /**
+     * The member ids in an answer to a sync (a collection of SWIM's members), observers left
+     * out: an observer is never a namesake (its name is no host's), and a {@code mgmt cluster}
+     * command that ended a moment ago is still in the seed's answer until the seed finds it gone,
+     * while the joining member, which cannot reach it, never knows it: every command (or host)
+     * that joined right after such a command waited the whole fallback of
+     * {@link Membership#awaitSeedView}.
+     */
     static Set<String> listed(byte[] reply) {
         Collection<?> members = AtomixInternals.swimSerializer().decode(reply);
         Set<String> ids = new HashSet<>();
-        for (Object m : members) {
-            ids.add(((Member) m).id().id());
+        for (Object o : members) {
+            Member m = (Member) o;
+            if (!Membership.observer(m)) {
+                ids.add(m.id().id());
+            }
         }
         return ids;
     }

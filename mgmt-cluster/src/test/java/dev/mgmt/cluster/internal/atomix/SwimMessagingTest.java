@@ -81,6 +81,17 @@ class SwimMessagingTest {
         assertThat(seeds.coveredBy(Set.of("a@00000009", "b@00000002", "c@00000003"))).isTrue();
     }
 
+    /** A {@code mgmt cluster} command that just ended: still in the seed's view, never a namesake. */
+    @Test
+    void anObserverInTheAnswerIsNotWaitedFor() {
+        Properties observer = new Properties();
+        observer.setProperty(Membership.PROP_HOST, "mgmt-cli-4242");
+        observer.setProperty(Membership.PROP_OBSERVER, "true");
+        byte[] reply = AtomixInternals.swimSerializer().encode(new ArrayList<>(List.of(member("a@00000009"),
+                member("mgmt-cli-4242@00000007", observer), member("b@00000002"))));
+        assertThat(SwimMessaging.listed(reply)).containsExactlyInAnyOrder("a@00000009", "b@00000002");
+    }
+
     @Test
     void noAnswerYetCoversNothing() {
         assertThat(seeds.coveredBy(Set.of("a@00000009"))).isFalse();
