@@ -7,6 +7,7 @@ import dev.mgmt.test.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
@@ -211,8 +212,7 @@ class LauncherIT {
         FileTime otherBuild = FileTime.from(Files.getLastModifiedTime(JAR).toInstant().plusSeconds(3600));
         try {
             for (Path a : archives) {
-                Files.write(a, new byte[] {1, 2, 3});
-                Files.setLastModifiedTime(a, otherBuild);
+                standIn(a, otherBuild);
                 Files.deleteIfExists(Path.of(a + ".failed"));
             }
             Map<String, String> env = Map.of("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
@@ -253,8 +253,7 @@ class LauncherIT {
         List<Path> caches = List.of(jdk.archive(), jdk.clusterArchive());
         try {
             for (Path c : caches) {
-                Files.write(c, new byte[] {1, 2, 3});
-                Files.setLastModifiedTime(c, Files.getLastModifiedTime(JAR));
+                standIn(c, Files.getLastModifiedTime(JAR));
             }
             Map<String, String> env = Map.of("MGMT_JAVA_HOME", dir.resolve("jdk").toString());
             Map<List<String>, Path> expected = new LinkedHashMap<>();
@@ -364,6 +363,19 @@ class LauncherIT {
                 exec %s "$@"
                 """.formatted(first, onTraining, real.home.resolve("bin/java")));
         java.toFile().setExecutable(true);
+    }
+
+    /**
+     * Puts a stand-in for an archive in place, with the modification time given, as bin/mgmt puts
+     * a new archive: written aside and renamed over it. Written in place, it would truncate the
+     * file that a running mgmt (a cluster host started from this checkout, say) has mapped, which
+     * then dies of SIGBUS.
+     */
+    private static void standIn(Path archive, FileTime time) throws IOException {
+        Path aside = Files.createTempFile(archive.getParent(), archive.getFileName().toString(), ".stand-in");
+        Files.write(aside, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(aside, time);
+        Files.move(aside, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** What names a file's inode: another one after the file is made again and renamed into place. */

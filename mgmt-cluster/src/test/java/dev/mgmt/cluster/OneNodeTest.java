@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -46,15 +47,30 @@ class OneNodeTest {
      */
     @Test
     void closingEndsTheHostsEventLoopsAtOnce() throws Exception {
+        assertEventLoopsEndWithClose(() -> ClusterNode.builder().hostname("solo").listen(Ports.loopback()).build().start(),
+                true);
+    }
+
+    /**
+     * Starts a host, closes it, and checks that its event loops ended with the close: messaging's,
+     * and UDP unicast's where {@code udp} (an unsecured host; a secured one has none).
+     */
+    static void assertEventLoopsEndWithClose(Supplier<World> start, boolean udp) throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        World w = ClusterNode.builder().hostname("solo").listen(Ports.loopback()).build().start();
-        Set<Thread> loops = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !before.contains(t) && t.getName().startsWith("netty-")).collect(Collectors.toSet());
-        assertThat(loops).extracting(Thread::getName).anyMatch(n -> n.startsWith("netty-messaging-"))
-                .anyMatch(n -> n.startsWith("netty-unicast-"));
-        w.close();
+        World w = start.get();
+        Set<Thread> loops;
+        try {
+            loops = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)
+                    && (t.getName().startsWith("netty-messaging-event-") || t.getName().startsWith("netty-unicast-event-")))
+                    .collect(Collectors.toSet());
+            assertThat(loops).extracting(Thread::getName).anyMatch(n -> n.startsWith("netty-messaging-event-"));
+            assertThat(loops).extracting(Thread::getName).as("UDP unicast's loops")
+                    .matches(names -> names.stream().anyMatch(n -> n.startsWith("netty-unicast-event-")) == udp);
+        } finally {
+            w.close();
+        }
         // Each loop has ended when close returns; its thread is gone a moment later, well within a
-        // second (the old quiet period kept it 2 s).
+        // second (the quiet period kept it 2 s).
         for (Thread t : loops) {
             t.join(1000);
             assertThat(t.isAlive()).as("%s still running after close", t.getName()).isFalse();

@@ -197,6 +197,13 @@ class SecurityTest {
         });
     }
 
+    /** A secured host, on its own: unicast goes over messaging, so it has no UDP loops; its messaging loops end with close. */
+    @Test
+    void closingEndsASecuredHostsEventLoopsAtOnce() throws Exception {
+        OneNodeTest.assertEventLoopsEndWithClose(() -> ClusterNode.builder().hostname("b").tls(certs.tls("b"))
+                .clusterSecret(SECRET).listen(Ports.loopback()).build().start(), false);
+    }
+
     /** A refused host left no trace: a's data is as before. */
     private static void assertUnchanged() {
         assertThat(a.watch("").blockFirst(WAIT)).isEqualTo(Map.of("k", "v"));

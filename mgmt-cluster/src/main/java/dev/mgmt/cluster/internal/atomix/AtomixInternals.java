@@ -1,8 +1,8 @@
 package dev.mgmt.cluster.internal.atomix;
 
 import dev.mgmt.cluster.ClusterException;
-import io.atomix.cluster.MemberId;
 import io.atomix.cluster.AtomixCluster;
+import io.atomix.cluster.MemberId;
 import io.atomix.cluster.messaging.impl.NettyMessagingService;
 import io.atomix.cluster.messaging.impl.NettyUnicastService;
 import io.atomix.cluster.protocol.SwimMembershipProtocol;
@@ -39,6 +39,7 @@ import io.netty.util.concurrent.Future;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -237,52 +238,66 @@ final class AtomixInternals {
     }
 
     /**
-     * Stops the Netty event loops of the messaging service and of the UDP unicast service at
-     * once, rather than after Netty's default quiet period, before {@code cluster.stop()} (which
-     * then finds both stopped). Atomix stops each group with {@code shutdownGracefully()}: its
-     * loops keep running for 2 s after their last task, although a stopped service sends nothing
-     * more, and {@link AtomixCluster#stop()} waits for that. A loop still running when the JVM
-     * exits costs the exit 300 ms more: HotSpot waits that long for threads in native code, as a
-     * loop waiting for I/O is (a {@code mgmt cluster} command spent a third of its time so).
-     * As Atomix's own stop: the server channel closed first, then the groups; the request
-     * timer stopped. Call once nothing sends any more (membership stopped).
+     * Ends the Netty event loops of the messaging service and of the UDP unicast service at once,
+     * rather than after Netty's default quiet period. Atomix stops each group with
+     * {@code shutdownGracefully()}, whose loops keep running for 2 s after their last task
+     * although a stopped service sends nothing more, and {@link AtomixCluster#stop()} waits that
+     * out for messaging's. A loop still running when the JVM exits costs the exit 300 ms more:
+     * HotSpot waits that long for threads in native code, as a loop waiting for I/O is (a
+     * {@code mgmt cluster} command spent a third of its time so). Call before
+     * {@code cluster.stop()}, once nothing sends any more (membership stopped); that stop then
+     * finds both services stopped. Loops left by a start that failed half-way (a port in use) are
+     * ended too, which Atomix's stop skips.
      *
-     * @return whether every loop ended within {@code bound}
+     * @return what to run once {@code cluster.stop()} is done: it gives the unicast service back
+     *     its closed channel, so that a late send fails quietly, as it did before, rather than on null
      */
-    static boolean stopEventLoops(AtomixCluster cluster, Duration bound) {
+    static Runnable stopEventLoops(AtomixCluster cluster, long deadline) {
         Handles h = handles();
-        long deadline = System.nanoTime() + bound.toNanos();
-        boolean ended = true;
-        if (cluster.getMessagingService() instanceof NettyMessagingService m
-                && ((AtomicBoolean) get(h.messagingStarted(), m)).compareAndSet(true, false)) {
-            Channel server = (Channel) get(h.serverChannel(), m);
-            ended = server == null || server.close().awaitUninterruptibly(millisUntil(deadline));
-            ended &= end((EventLoopGroup) get(h.serverGroup(), m), deadline);
-            ended &= end((EventLoopGroup) get(h.clientGroup(), m), deadline);
-            ((ScheduledExecutorService) get(h.timeoutExecutor(), m)).shutdown();
+        List<Future<?>> ending = new ArrayList<>();
+        if (cluster.getMessagingService() instanceof NettyMessagingService m) {
+            if (((AtomicBoolean) get(h.messagingStarted(), m)).compareAndSet(true, false)) {
+                // As Atomix's own stop: the listening channel closed by its loop, before the loops end.
+                Channel server = (Channel) get(h.serverChannel(), m);
+                if (server != null) {
+                    server.close().awaitUninterruptibly(millisUntil(deadline));
+                }
+                ((ScheduledExecutorService) get(h.timeoutExecutor(), m)).shutdown();
+            }
+            end(ending, (EventLoopGroup) get(h.serverGroup(), m), deadline);
+            end(ending, (EventLoopGroup) get(h.clientGroup(), m), deadline);
         }
+        Runnable after = () -> { };
         if (cluster.getUnicastService() instanceof NettyUnicastService u) {
             DatagramChannel channel = (DatagramChannel) get(h.unicastChannel(), u);
             if (channel != null) {
-                // Without a channel, Atomix's stop only marks the service stopped.
+                // Atomix's stop would close it again, on an ended loop, and wait for ever for the
+                // answer; without a channel it only marks the service stopped.
                 set(h.unicastChannel(), u, null);
-                ended &= channel.close().awaitUninterruptibly(millisUntil(deadline));
-                ended &= end((EventLoopGroup) get(h.unicastGroup(), u), deadline);
+                channel.close().awaitUninterruptibly(millisUntil(deadline));
+                after = () -> {
+                    if (!u.isRunning()) {
+                        set(h.unicastChannel(), u, channel);
+                    }
+                };
             }
+            end(ending, (EventLoopGroup) get(h.unicastGroup(), u), deadline);
         }
-        return ended;
+        for (Future<?> f : ending) {
+            f.awaitUninterruptibly(millisUntil(deadline));
+        }
+        return after;
     }
 
-    private static boolean end(EventLoopGroup group, long deadline) {
-        if (group == null) {
-            return true;
+    /** Starts the end of {@code group} without a quiet period, unless there is none or it is ending. */
+    private static void end(List<Future<?>> ending, EventLoopGroup group, long deadline) {
+        if (group != null && !group.isShuttingDown()) {
+            ending.add(group.shutdownGracefully(0, Math.max(1, millisUntil(deadline)), TimeUnit.MILLISECONDS));
         }
-        Future<?> ended = group.shutdownGracefully(0, Math.max(1, millisUntil(deadline)), TimeUnit.MILLISECONDS);
-        return ended.awaitUninterruptibly(millisUntil(deadline));
     }
 
     private static long millisUntil(long deadline) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return TimeUnit.NANOSECONDS.toMillis(Waits.remaining(deadline));
     }
 
     // ---- SWIM membership ----

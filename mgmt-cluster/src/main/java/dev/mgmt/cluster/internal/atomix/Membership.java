@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +62,7 @@ final class Membership {
     static final String PROP_OBSERVER = "mgmt.observer";
 
     /** How long {@link #stop} waits for each of its steps, at most. */
-    static final Duration STOP_STEP = Duration.ofMillis(250);
+    private static final Duration STOP_STEP = Duration.ofMillis(250);
 
     private final ClusterNode config;
     private final String memberId;
@@ -305,34 +304,32 @@ final class Membership {
     }
 
     /**
-     * Stops membership, then messaging's event loops without Netty's quiet period
+     * Stops membership, then ends messaging's event loops without Netty's quiet period
      * ({@link AtomixInternals#stopEventLoops}), then the rest of the cluster, waiting at most
-     * {@link #STOP_STEP} for each. Atomix's own stop goes the other way round, messaging first,
-     * and keeps messaging's loops idling for 2 s; this used to give up on it after 250 ms.
+     * {@link #STOP_STEP} for each. Atomix's own stop takes membership first too, but it must
+     * come before the loops end here (nothing sends after it), and the loops before
+     * {@code cluster.stop()}, whose stop of messaging would otherwise wait out the quiet period.
      */
     void stop(long deadline) {
-        // SWIM's probes and gossip and discovery's heartbeats end here: nothing sends after it.
+        String host = config.hostname();
         if (cluster.getMembershipService() instanceof ManagedClusterMembershipService m) {
-            awaitStep(m.stop(), deadline, "membership");
+            Waits.briefly(log, host, "stopping membership", m.stop(), step(deadline));
         }
-        Duration loops = Duration.ofNanos(Math.min(remaining(deadline), STOP_STEP.toNanos()));
-        if (!AtomixInternals.stopEventLoops(cluster, loops)) {
-            log.debug("{}: messaging's event loops still ending; not waiting", config.hostname());
+        Runnable afterStop = () -> { };
+        try {
+            afterStop = AtomixInternals.stopEventLoops(cluster, step(deadline));
+        } catch (RuntimeException e) {
+            log.debug("{}: could not end messaging's event loops at once: {}", host, rootMessage(e));
         }
-        awaitStep(cluster.stop(), deadline, "the cluster");
+        try {
+            Waits.briefly(log, host, "stopping the cluster", cluster.stop(), step(deadline));
+        } finally {
+            afterStop.run();
+        }
     }
 
-    private void awaitStep(CompletableFuture<?> step, long deadline, String what) {
-        try {
-            step.get(Math.min(STOP_STEP.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))),
-                    TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.debug("{}: stopping {} still under way; not waiting", config.hostname(), what);
-        } catch (ExecutionException e) {
-            log.debug("{}: stopping {} failed: {}", config.hostname(), what, rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static long step(long deadline) {
+        return Math.min(deadline, System.nanoTime() + STOP_STEP.toNanos());
     }
 
     /**

@@ -32,6 +32,22 @@ final class Waits {
         }
     }
 
+    /**
+     * Waits for {@code f} until the deadline (at least a millisecond), for a step that need not
+     * finish: says at debug, never throws, what went wrong or is still under way.
+     */
+    static void briefly(Logger log, String host, String what, CompletableFuture<?> f, long deadline) {
+        try {
+            f.get(Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.debug("{}: {}: still under way; not waiting", host, what);
+        } catch (ExecutionException e) {
+            log.debug("{}: {} failed: {}", host, what, rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
