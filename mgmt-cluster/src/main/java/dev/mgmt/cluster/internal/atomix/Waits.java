@@ -21,15 +21,7 @@ final class Waits {
 
     /** Waits for {@code f} until the deadline (at least 200 ms); logs, never throws, what went wrong. */
     static void quietly(Logger log, String host, String what, CompletableFuture<?> f, long deadline) {
-        try {
-            f.get(Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            log.warn("{}: could not {} in time", host, what);
-        } catch (ExecutionException e) {
-            log.debug("{}: {} failed: {}", host, what, rootMessage(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        await(log, host, what, f, Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(200)), true);
     }
 
     /**
@@ -37,10 +29,19 @@ final class Waits {
      * finish: says at debug, never throws, what went wrong or is still under way.
      */
     static void briefly(Logger log, String host, String what, CompletableFuture<?> f, long deadline) {
+        await(log, host, what, f, Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(1)), false);
+    }
+
+    private static void await(Logger log, String host, String what, CompletableFuture<?> f, long nanos,
+                              boolean mustFinish) {
         try {
-            f.get(Math.max(remaining(deadline), TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+            f.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.debug("{}: {}: still under way; not waiting", host, what);
+            if (mustFinish) {
+                log.warn("{}: could not {} in time", host, what);
+            } else {
+                log.debug("{}: {}: still under way; not waiting", host, what);
+            }
         } catch (ExecutionException e) {
             log.debug("{}: {} failed: {}", host, what, rootMessage(e));
         } catch (InterruptedException e) {
