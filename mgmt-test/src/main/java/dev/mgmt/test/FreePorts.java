@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FreePorts {
 
     private static final int LOWEST = 20_000;
+    /** The first port of the kernel's ephemeral range, read once: every cluster test asks for ports. */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
     /** Where this JVM starts: apart from another test JVM's on the same machine. */
     private static final AtomicInteger NEXT = new AtomicInteger(
             LOWEST + (int) (ProcessHandle.current().pid() % 100) * 100);
@@ -39,7 +41,7 @@ public final class FreePorts {
      * @throws IOException when none is free
      */
     public static int loopback() throws IOException {
-        int below = ephemeralLow();
+        int below = EPHEMERAL_LOW;
         if (below - LOWEST < 1_000) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 return s.getLocalPort(); // no room below the range: as before
