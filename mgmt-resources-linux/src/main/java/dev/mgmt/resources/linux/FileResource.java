@@ -74,8 +74,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>The watch uses inotify on the parent directory (or the nearest existing ancestor), shared
  * by all file resources in the JVM. Content is written to a temp file in the same directory,
- * fsynced and renamed over the target, so a reader never sees partial content, even when the
- * process is killed mid-write. With {@code state: absent}, {@code content} is ignored (mgmt's
+ * made durable and renamed over the target, the rename made durable before the apply ends, so
+ * a reader never sees partial content, even when the process is killed mid-write; files
+ * written at the same time share their flushes (one {@code syncfs} for many). With
+ * {@code state: absent}, {@code content} is ignored (mgmt's
  * example graphs carry it).
  *
  * <p>A symlink at the path is never followed, and only what was checked is changed: the path
@@ -440,7 +442,7 @@ public final class FileResource implements Resource, Reversible, Claims, Collect
 
     @Override
     public Mono<Void> apply() {
-        return Mono.fromCallable(() -> sync().apply())
+        return Mono.defer(() -> sync().apply())
                 .flatMap(changes -> changes.isEmpty() ? Mono.empty() : Report.say(String.join(", ", changes)))
                 .then(Mono.defer(this::sendHash));
     }

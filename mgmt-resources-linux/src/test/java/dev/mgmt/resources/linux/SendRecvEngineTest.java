@@ -11,6 +11,7 @@ import dev.mgmt.engine.Engine;
 import dev.mgmt.engine.resources.TimerResource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -160,7 +161,9 @@ class SendRecvEngineTest {
             until(() -> startsOf(events, gen) > started, "the command started once more, so the runs before have sent");
             assertThat(count(events, EngineEvent.Received.class)).as("the same output again is no event").isEqualTo(1);
 
-            Files.writeString(input, "two\n");
+            // Renamed into place: written in place, a run of the command could read it empty
+            // between the truncation and the write, and send "" once before "TWO".
+            Files.move(Files.writeString(dir.resolve("input.new"), "two\n"), input, StandardCopyOption.ATOMIC_MOVE);
             until(() -> "TWO\n".equals(read(dir.resolve("out"))), "the file follows the changed output");
             assertThat(count(events, EngineEvent.Received.class)).isEqualTo(2);
         }

@@ -337,6 +337,34 @@ final class FileHandle implements Closeable {
         }
     }
 
+    /**
+     * {@code syncfs(2)} of the filesystem holding the directory {@code dir}: what was written to
+     * it before the call is durable once it returns (errors of those writes reported since
+     * Linux 5.8).
+     *
+     * @throws UnsupportedOperationException when this machine refuses the call ({@code ENOSYS},
+     *     {@code EPERM}: gVisor, an old seccomp profile)
+     */
+    static void syncfs(Path dir) throws IOException {
+        int fd;
+        try {
+            fd = C.open(Inotify.cString(dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw error(dir, e.getErrorCode());
+        }
+        try {
+            C.syncfs(fd);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == ENOSYS || errno == EPERM) {
+                throw new UnsupportedOperationException("syncfs(2) is refused here: " + message(errno));
+            }
+            throw error(dir, errno);
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
     @Override
     public void close() {
         if (fd >= 0) {
@@ -701,6 +729,8 @@ final class FileHandle implements Closeable {
         static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
 
         static native int fsync(int fd) throws LastErrorException;
+
+        static native int syncfs(int fd) throws LastErrorException;
 
         static native int geteuid();
 

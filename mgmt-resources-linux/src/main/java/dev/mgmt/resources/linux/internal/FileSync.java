@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -26,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * Check and apply for one file or directory, as the {@code file} resource describes it.
  *
  * <p>Content is replaced atomically: a temp file {@code .<name>.mgmt-<16 hex>} is written in
- * the same directory (created {@code 0600}), given its owner and mode, fsynced, renamed over
- * the target, and the directory is fsynced. A process killed mid-write leaves the target
+ * the same directory (created {@code 0600}), given its owner and mode, made durable, renamed
+ * over the target, and the rename made durable ({@link Replacement}); the files being replaced
+ * at the same time share those flushes ({@link GroupFlush}). A process killed mid-write leaves the target
  * untouched and, at worst, a temp file; the first write into a directory by a later process
  * removes the stale temps of that same name.
  *
@@ -154,12 +156,42 @@ public final class FileSync {
     }
 
     /**
-     * Makes the real state match.
+     * Makes the real state match. New content is written aside at once; the returned
+     * {@link Mono} renames it into place once it is durable ({@link GroupFlush}: the files that
+     * many resources write at the same time share their flushes), and ends once the rename is
+     * durable too. Cancelled before the rename, it leaves the target as it was and removes
+     * what it wrote aside.
      *
      * @return what changed, for example {@code created}, {@code content}, {@code mode 0644}
      */
-    public List<String> apply() throws IOException {
+    public Mono<List<String>> apply() {
+        return Mono.fromCallable(this::change).flatMap(c -> c.replacement() == null ? Mono.just(c.changes())
+                : c.replacement().commit(GroupFlush.SHARED).thenReturn(c.changes()));
+    }
+
+    /** {@link #apply()}, waiting for it: for a caller on a thread that may block. */
+    public List<String> applyNow() throws IOException {
+        if (GroupFlush.SHARED.flushingHere()) {
+            // It would wait for a flush that only this thread can run.
+            throw new IllegalStateException("a file was written while this thread flushes for others: " + path);
+        }
+        try {
+            return apply().block();
+        } catch (RuntimeException e) {
+            if (Exceptions.unwrap(e) instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** What {@link #change()} did, and the new content it wrote aside, if any, to put in place. */
+    private record Change(List<String> changes, Replacement replacement) {
+    }
+
+    private Change change() throws IOException {
         List<String> changes = new ArrayList<>(3);
+        Replacement replacement = null;
         try (FileHandle h = FileHandle.open(path)) {
             Stat st = h == null ? null : h.opened();
             if (absent) {
@@ -170,10 +202,10 @@ public final class FileSync {
             } else if (directory) {
                 applyDirectory(h, st, changes);
             } else {
-                applyFile(h, st, changes);
+                replacement = applyFile(h, st, changes);
             }
         }
-        return changes;
+        return new Change(changes, replacement);
     }
 
     // ------------------------------------------------------------------ absent
@@ -251,7 +283,8 @@ public final class FileSync {
 
     // ------------------------------------------------------------------ file
 
-    private void applyFile(FileHandle h, Stat st, List<String> changes) throws IOException {
+    /** Changes the file in place, or writes its new content aside: that is returned, to be put in place. */
+    private Replacement applyFile(FileHandle h, Stat st, List<String> changes) throws IOException {
         Stat prior = st;
         if (st != null && !st.regular()) {
             if (!force) {
@@ -272,14 +305,15 @@ public final class FileSync {
             unsafe = inPlaceRefusal(prior);
             if (unsafe == null || content == null && source == null) {
                 fixAttributes(h, prior, changes);
-                return;
+                return null;
             }
             // The content is mgmt's to write: write it to a new inode, with the owner and mode,
             // rather than change this one in place (see inPlaceRefusal).
             write = true;
         }
         ensureParent(changes);
-        Stat written = writeAtomically(prior);
+        Replacement replacement = writeAside(prior);
+        Stat written = replacement.written();
         if (st == null) {
             changes.add("created");
         } else if (unsafe != null) {
@@ -289,13 +323,14 @@ public final class FileSync {
             changes.add("content");
         }
         describeAttributes(prior, written, changes);
+        return replacement;
     }
 
     /**
-     * Writes the desired content next to the target, gives it its owner and mode through its
-     * own descriptor, and renames it over the target.
+     * Writes the desired content next to the target and gives it its owner and mode through its
+     * own descriptor; {@link Replacement#commit} makes it durable and renames it over the target.
      */
-    private Stat writeAtomically(Stat prior) throws IOException {
+    private Replacement writeAside(Stat prior) throws IOException {
         Path dir = path.getParent();
         String prefix = tempPrefix(path.getFileName().toString());
         sweepStaleTemps(dir, prefix);
@@ -311,23 +346,23 @@ public final class FileSync {
                 // another temp by that name; draw again
             }
         }
-        boolean renamed = false;
+        boolean written = false;
         try {
             int uid = -1;
             int gid = -1;
             int perm;
-            try (FileHandle written = out) {
+            try (FileHandle aside = out) {
                 if (content != null) {
-                    written.write(content, 0, content.length);
+                    aside.write(content, 0, content.length);
                 } else if (source != null) {
-                    copyFrom(source, written);
+                    copyFrom(source, aside);
                 }
                 // A new file with no owner or group asked for keeps the process's: no need to look.
                 if (owner != null || group != null || prior != null) {
-                    Stat t = written.stat();
+                    Stat t = aside.stat();
                     uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid() : t.uid();
                     gid = group != null ? Ids.gid(group) : prior != null ? prior.gid() : t.gid();
-                    keepOwner(written, t, uid, gid);
+                    keepOwner(aside, t, uid, gid);
                 }
                 perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
                 if (mode == null && prior != null && (perm & SET_ID) != 0 && (uid != prior.uid() || gid != prior.gid())) {
@@ -335,20 +370,14 @@ public final class FileSync {
                     // chown(2) does; only a managed mode makes a file set-id for a new owner.
                     perm &= ~SET_ID;
                 }
-                written.chmod(perm);
-                written.fsync();
+                aside.chmod(perm);
             }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-            renamed = true;
-            fsyncDirectory(dir);
-            return new Stat(FileHandle.S_IFREG | perm, uid, gid, 0, 1);
+            Replacement r = new Replacement(tmp, path, out.opened().dev(), new Stat(FileHandle.S_IFREG | perm, uid, gid, 0, 1));
+            written = true;
+            return r;
         } finally {
-            if (!renamed) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    log.warn("{}: could not remove temp file {}: {}", path, tmp, e.toString());
-                }
+            if (!written) {
+                Replacement.discard(tmp, path);
             }
         }
     }

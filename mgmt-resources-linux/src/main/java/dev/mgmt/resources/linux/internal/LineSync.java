@@ -77,14 +77,14 @@ public final class LineSync {
                 if (n == 0) {
                     return List.of();
                 }
-                writer(LineEdit.removed(now, line), null).apply();
+                writer(LineEdit.removed(now, line), null).applyNow();
                 return List.of(n == 1 ? "removed the line" : "removed the line " + n + " times");
             }
             byte[] next = LineEdit.added(now, line);
             if (next == now) {
                 return List.of();
             }
-            writer(next, now == null ? NEW_FILE_MODE : null).apply();
+            writer(next, now == null ? NEW_FILE_MODE : null).applyNow();
             return List.of(now == null ? "created with the line" : "added the line");
         }
     }

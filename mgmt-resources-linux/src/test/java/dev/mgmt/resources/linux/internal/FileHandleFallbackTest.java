@@ -84,14 +84,14 @@ class FileHandleFallbackTest {
         Files.setAttribute(victim, "unix:mode", 0600);
         Path managed = Files.createLink(Files.createDirectory(tmp.resolve("shared")).resolve("f"), victim);
         FileSync mode = new FileSync(managed, false, false, null, null, null, null, 0644, false, false);
-        assertThatThrownBy(mode::apply).hasMessageContaining("has 2 hard links");
+        assertThatThrownBy(mode::applyNow).hasMessageContaining("has 2 hard links");
         assertThat(Files.getAttribute(victim, "unix:mode")).isEqualTo(0100600);
 
         Path tree = tmp.resolve("tree");
         Files.createDirectories(tree.resolve("a/b/c"));
         Files.writeString(tree.resolve("a/b/c/x"), "x");
         Files.createSymbolicLink(tree.resolve("a/out"), victim);
-        new FileSync(tree, true, true, null, null, null, null, null, true, true).apply();
+        new FileSync(tree, true, true, null, null, null, null, null, true, true).applyNow();
         assertThat(tree).doesNotExist();
         assertThat(victim).hasContent("secret");
     }
