@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -337,21 +338,57 @@ final class FileHandle implements Closeable {
         }
     }
 
+    /** File systems whose {@code syncfs} writes back and reports errors as {@code fsync} does: ext4, XFS, Btrfs, tmpfs. */
+    private static final Set<Integer> SYNCFS_TRUSTED = Set.of(0xEF53, 0x58465342, (int) 0x9123683EL, 0x01021994);
+    /** {@code struct statfs}, large enough on every supported ABI; {@code f_type} comes first. */
+    private static final int STATFS_SIZE = 256;
+
     /**
-     * {@code syncfs(2)} of the filesystem holding the directory {@code dir}: what was written to
-     * it before the call is durable once it returns (errors of those writes reported since
-     * Linux 5.8).
-     *
-     * @throws UnsupportedOperationException when this machine refuses the call ({@code ENOSYS},
-     *     {@code EPERM}: gVisor, an old seccomp profile)
+     * Whether this descriptor's file system is one whose {@code syncfs(2)} writes back and
+     * reports errors as {@code fsync} does (Linux 5.8 and later): not FUSE, NFS or overlayfs.
      */
-    static void syncfs(Path dir) throws IOException {
+    boolean syncfsTrusted() throws IOException {
+        try (Memory buf = new Memory(STATFS_SIZE)) {
+            C.fstatfs(fd, buf);
+            // f_type: a long on 64-bit ABIs but s390x, an int elsewhere (little-endian or not).
+            boolean wide = Native.LONG_SIZE == 8 && !"s390x".equals(Platform.ARCH);
+            return SYNCFS_TRUSTED.contains(wide ? (int) buf.getLong(0) : buf.getInt(0));
+        } catch (LastErrorException e) {
+            throw error(path, e.getErrorCode());
+        }
+    }
+
+    /**
+     * A descriptor of the directory {@code dir} through which {@code syncfs(2)} flushes the file
+     * system {@code dev}, reporting a write-back error since it was opened; {@code -1} when the
+     * directory is on another file system (a mount over it). The caller closes it
+     * ({@link #closeDescriptor}).
+     */
+    static int syncfsDescriptor(Path dir, long dev) throws IOException {
         int fd;
         try {
             fd = C.open(Inotify.cString(dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw error(dir, e.getErrorCode());
         }
+        boolean kept = false;
+        try {
+            kept = statx(fd, EMPTY, AT_EMPTY_PATH, dir).dev() == dev;
+            return kept ? fd : -1;
+        } finally {
+            if (!kept) {
+                closeQuietly(fd);
+            }
+        }
+    }
+
+    /**
+     * {@code syncfs(2)} through a descriptor from {@link #syncfsDescriptor}.
+     *
+     * @throws UnsupportedOperationException when this machine refuses the call ({@code ENOSYS},
+     *     {@code EPERM}: gVisor, an old seccomp profile)
+     */
+    static void syncfs(int fd, Path dir) throws IOException {
         try {
             C.syncfs(fd);
         } catch (LastErrorException e) {
@@ -360,6 +397,28 @@ final class FileHandle implements Closeable {
                 throw new UnsupportedOperationException("syncfs(2) is refused here: " + message(errno));
             }
             throw error(dir, errno);
+        }
+    }
+
+    static void closeDescriptor(int fd) {
+        closeQuietly(fd);
+    }
+
+    /**
+     * {@code fsync(2)} of the directory {@code dir}, through the C library rather than a
+     * {@code FileChannel}: an interrupt of the calling thread does not make it fail.
+     */
+    static void fsyncDirectory(Path dir) throws IOException {
+        int fd;
+        try {
+            fd = C.open(Inotify.cString(dir.toString()), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        } catch (LastErrorException e) {
+            throw error(dir, e.getErrorCode());
+        }
+        try {
+            C.fsync(fd);
+        } catch (LastErrorException e) {
+            throw error(dir, e.getErrorCode());
         } finally {
             closeQuietly(fd);
         }
@@ -731,6 +790,8 @@ final class FileHandle implements Closeable {
         static native int fsync(int fd) throws LastErrorException;
 
         static native int syncfs(int fd) throws LastErrorException;
+
+        static native int fstatfs(int fd, Pointer buf) throws LastErrorException;
 
         static native int geteuid();
 

@@ -165,8 +165,15 @@ public final class FileSync {
      * @return what changed, for example {@code created}, {@code content}, {@code mode 0644}
      */
     public Mono<List<String>> apply() {
-        return Mono.fromCallable(this::change).flatMap(c -> c.replacement() == null ? Mono.just(c.changes())
-                : c.replacement().commit(GroupFlush.SHARED).thenReturn(c.changes()));
+        return Mono.fromCallable(this::change)
+                // Cancelled while it wrote: what it wrote aside is not left behind.
+                .doOnDiscard(Change.class, c -> {
+                    if (c.replacement() != null) {
+                        c.replacement().end();
+                    }
+                })
+                .flatMap(c -> c.replacement() == null ? Mono.just(c.changes())
+                        : c.replacement().commit().thenReturn(c.changes()));
     }
 
     /** {@link #apply()}, waiting for it: for a caller on a thread that may block. */
@@ -346,38 +353,41 @@ public final class FileSync {
                 // another temp by that name; draw again
             }
         }
-        boolean written = false;
+        // Before the first write: a write-back error reported from here on fails this file's flush.
+        GroupFlush.Ticket ticket = GroupFlush.SHARED.begin(dir, out.opened().dev(), out);
+        boolean handedOn = false;
         try {
             int uid = -1;
             int gid = -1;
-            int perm;
-            try (FileHandle aside = out) {
-                if (content != null) {
-                    aside.write(content, 0, content.length);
-                } else if (source != null) {
-                    copyFrom(source, aside);
-                }
-                // A new file with no owner or group asked for keeps the process's: no need to look.
-                if (owner != null || group != null || prior != null) {
-                    Stat t = aside.stat();
-                    uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid() : t.uid();
-                    gid = group != null ? Ids.gid(group) : prior != null ? prior.gid() : t.gid();
-                    keepOwner(aside, t, uid, gid);
-                }
-                perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
-                if (mode == null && prior != null && (perm & SET_ID) != 0 && (uid != prior.uid() || gid != prior.gid())) {
-                    // Kept from the file replaced, for another owner: drop the set-id bits, as
-                    // chown(2) does; only a managed mode makes a file set-id for a new owner.
-                    perm &= ~SET_ID;
-                }
-                aside.chmod(perm);
+            if (content != null) {
+                out.write(content, 0, content.length);
+            } else if (source != null) {
+                copyFrom(source, out);
             }
-            Replacement r = new Replacement(tmp, path, out.opened().dev(), new Stat(FileHandle.S_IFREG | perm, uid, gid, 0, 1));
-            written = true;
+            // A new file with no owner or group asked for keeps the process's: no need to look.
+            if (owner != null || group != null || prior != null) {
+                Stat t = out.stat();
+                uid = owner != null ? Ids.uid(owner) : prior != null ? prior.uid() : t.uid();
+                gid = group != null ? Ids.gid(group) : prior != null ? prior.gid() : t.gid();
+                keepOwner(out, t, uid, gid);
+            }
+            int perm = mode != null ? mode : prior != null ? prior.perm() : Umask.newFilePermissions();
+            if (mode == null && prior != null && (perm & SET_ID) != 0 && (uid != prior.uid() || gid != prior.gid())) {
+                // Kept from the file replaced, for another owner: drop the set-id bits, as
+                // chown(2) does; only a managed mode makes a file set-id for a new owner.
+                perm &= ~SET_ID;
+            }
+            out.chmod(perm);
+            Stat made = out.opened();
+            Replacement r = new Replacement(GroupFlush.SHARED, ticket, tmp, path, out,
+                    new Stat(FileHandle.S_IFREG | perm, uid, gid, 0, 1, made.dev(), made.ino()));
+            handedOn = true;
             return r;
         } finally {
-            if (!written) {
+            if (!handedOn) {
+                out.close();
                 Replacement.discard(tmp, path);
+                GroupFlush.SHARED.end(ticket);
             }
         }
     }

@@ -1,17 +1,17 @@
 package dev.mgmt.resources.linux.internal;
 
-import static java.nio.file.StandardOpenOption.READ;
-
+import dev.mgmt.resources.linux.internal.FileHandle.Stat;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -21,81 +21,162 @@ import reactor.core.publisher.MonoSink;
  * Makes written files durable for many writers at once, without holding a thread per writer
  * (group commit, as dpkg makes a package's files durable before renaming them into place).
  *
- * <p>A writer asks for a path ({@link #durable}) and is told, asynchronously, once an
- * {@code fsync} of that path or a {@code syncfs} of its filesystem that started after the
- * request has completed. The first writer to ask while no flush runs leads: its thread flushes
- * in rounds until nothing waits, a round taking every request made since the last one began,
- * so while one flush runs, the requests of the writers that went on meanwhile gather for the
- * next, and a lone writer flushes on its own thread as if it had called {@code fsync} itself.
- * The leader's thread also runs what follows each answered request (see {@link #durable}).
- * A filesystem with {@link #SYNCFS_FROM} or more paths in a
- * round gets one {@code syncfs} for all of them; with fewer, each path its own {@code fsync},
- * so a lone repair does not wait for what other programs wrote to the same disk.
+ * <p>A writer takes a {@link Ticket} before its first write ({@link #begin}), and then asks for
+ * a path ({@link #durable}); it is told, asynchronously, once an {@code fsync} of that path or
+ * a {@code syncfs} of its file system that started after the request has completed. The first
+ * writer to ask while no flush runs leads: its thread flushes in rounds until nothing waits, a
+ * round taking every request made since the last one began, so while one flush runs, the
+ * requests of the writers that went on meanwhile gather for the next, and a lone writer
+ * flushes on its own thread as if it had called {@code fsync} itself. A file system with
+ * {@link #SYNCFS_FROM} or more paths in a round gets one {@code syncfs} for all of them; with
+ * fewer, each path its own {@code fsync}, through the descriptor that wrote it.
  *
- * <p>{@code syncfs} is used only where it reports the errors of the writes it flushes (Linux
- * 5.8 and later; before, it returned 0 whatever happened) and where it is not refused.
+ * <p>{@code syncfs} is used only where it reports the errors of the writes it flushes: Linux
+ * 5.8 and later, ext4, XFS, Btrfs or tmpfs, and not refused; elsewhere a ticket is not
+ * {@linkplain Ticket#grouped() grouped}, and its writer flushes on its own. Its error may be
+ * another file's, so it fails every writer of that file system that began before it was
+ * reported (each ticket records the file system's count of such errors, its epoch). And it
+ * reports an error once per descriptor: it goes through a descriptor of the file system opened
+ * by the second of the writers at work at the same time, before that one's first write, and
+ * kept while any is; a writer that began before it (the first, a lone one) is
+ * {@linkplain Ticket#covered not covered}, and gets its own {@code fsync} after a
+ * {@code syncfs} too. A lone writer, then, opens nothing more than its file.
  */
 final class GroupFlush {
 
-    /** Paths of one filesystem in a round from which one {@code syncfs} replaces their {@code fsync}s. */
+    private static final Logger log = LoggerFactory.getLogger(GroupFlush.class);
+
+    /** Paths of one file system in a round from which one {@code syncfs} replaces their {@code fsync}s. */
     static final int SYNCFS_FROM = 4;
+    /**
+     * Written files whose descriptors are kept open for their flush, at most; past it, a writer
+     * closes its own, and the flush reopens the file if it needs it (a burst of thousands of
+     * files stays well within the process's limit of open files).
+     */
+    static final int HELD_MAX = 256;
 
     /** The flushes of this process's file resources. */
     static final GroupFlush SHARED = new GroupFlush(Disk.REAL, syncfsReportsErrors(System.getProperty("os.version")));
 
-    /** The two flushes, apart so that tests can count and hold them. */
+    /** The calls, apart so that tests can count and hold them. */
     interface Disk {
-        /** {@code fsync} of a file or directory, not following a symlink there. */
-        void fsync(Path path) throws IOException;
+        /** Whether {@code syncfs} reports errors on the file system of {@code written} ({@link FileHandle#syncfsTrusted}). */
+        boolean syncfsTrusted(FileHandle written, long dev) throws IOException;
+
+        /** A descriptor through which {@code syncfs} flushes {@code dev}, or -1 (see {@link FileHandle#syncfsDescriptor}). */
+        int syncfsDescriptor(Path dir, long dev) throws IOException;
 
         /**
-         * {@code syncfs} of the filesystem holding the directory {@code dir}.
+         * {@code syncfs} through {@code fd}.
          *
          * @throws UnsupportedOperationException when this machine refuses the call
          */
-        void syncfs(Path dir) throws IOException;
+        void syncfs(int fd, Path dir) throws IOException;
+
+        void close(int fd);
+
+        /**
+         * {@code fsync} of a file written ({@code written} its inode), through {@code held} when
+         * given, else of the file at {@code path} if it is still that inode; of the directory
+         * {@code path} when {@code written} is null.
+         */
+        void fsync(Path path, FileHandle held, Stat written) throws IOException;
 
         Disk REAL = new Disk() {
             @Override
-            public void fsync(Path path) throws IOException {
-                try (FileChannel ch = FileChannel.open(path, READ, LinkOption.NOFOLLOW_LINKS)) {
-                    ch.force(true);
-                }
+            public boolean syncfsTrusted(FileHandle written, long dev) throws IOException {
+                return written.syncfsTrusted();
             }
 
             @Override
-            public void syncfs(Path dir) throws IOException {
-                FileHandle.syncfs(dir);
+            public int syncfsDescriptor(Path dir, long dev) throws IOException {
+                return FileHandle.syncfsDescriptor(dir, dev);
+            }
+
+            @Override
+            public void syncfs(int fd, Path dir) throws IOException {
+                FileHandle.syncfs(fd, dir);
+            }
+
+            @Override
+            public void close(int fd) {
+                FileHandle.closeDescriptor(fd);
+            }
+
+            @Override
+            public void fsync(Path path, FileHandle held, Stat written) throws IOException {
+                if (written == null) {
+                    FileHandle.fsyncDirectory(path);
+                } else if (held != null) {
+                    held.fsync();
+                } else {
+                    // Opened without following a link and without blocking on a FIFO swapped in.
+                    try (FileHandle again = FileHandle.open(path)) {
+                        if (again == null || !again.opened().regular() || !again.opened().sameFile(written)) {
+                            throw new FileSystemException(path.toString(), null,
+                                    "replaced by something else while it waited for its flush");
+                        }
+                        again.fsync();
+                    }
+                }
             }
         };
     }
 
-    /** One request: {@code path} to make durable, in the directory {@code dir} of filesystem {@code dev}. */
-    record Request(Path path, Path dir, long dev) {
+    /** A path to make durable on file system {@code dev}; equal requests in a round are flushed once. */
+    record Request(Path path, long dev) {
     }
 
-    /** What a round does for one filesystem. */
-    sealed interface Step {
-        /** The requests this step answers. */
-        List<Request> answers();
+    /** What a writer holds from before its first write until its file is in place ({@link #end}). */
+    static final class Ticket {
+        private final Filesystem fs;
+        private final long epoch;
+        private final boolean grouped;
+        private final boolean covered;
+
+        private Ticket(Filesystem fs, long epoch, boolean grouped, boolean covered) {
+            this.fs = fs;
+            this.epoch = epoch;
+            this.grouped = grouped;
+            this.covered = covered;
+        }
+
+        /** Whether its flushes are shared; if not, the writer flushes on its own, as before group flushes. */
+        boolean grouped() {
+            return grouped;
+        }
+
+        /** Whether a {@code syncfs} reports every write-back error since it began (see the class comment). */
+        boolean covered() {
+            return covered;
+        }
     }
 
-    /** An {@code fsync} of each distinct path. */
-    record FsyncEach(List<Request> answers) implements Step {
-    }
+    /** One file system in use: the descriptor for its {@code syncfs}, and its write-back errors so far. */
+    private static final class Filesystem {
+        final long dev;
+        /** For {@code syncfs}, once two writers are at work, while any is; -1 if none. */
+        int fd = -1;
+        /** Tickets, and requests not yet answered. */
+        int users;
+        long epoch;
+        Throwable lastError;
 
-    /** One {@code syncfs} through the directory of the first request. */
-    record Syncfs(List<Request> answers) implements Step {
+        Filesystem(long dev) {
+            this.dev = dev;
+        }
     }
-
-    private static final Logger log = LoggerFactory.getLogger(GroupFlush.class);
 
     private final Disk disk;
     private final Object lock = new Object();
+    private final Map<Long, Filesystem> filesystems = new HashMap<>();
+    /** Per file system ever written: whether its {@code syncfs} is to be trusted; a handful of entries. */
+    private final Map<Long, Boolean> trusted = new HashMap<>();
     private List<Waiting> waiting = new ArrayList<>();
     /** The thread flushing rounds, or null; it stops leading when a round finds nothing waiting. */
     private Thread leader;
     private volatile boolean syncfs;
+    private final AtomicInteger held = new AtomicInteger();
 
     GroupFlush(Disk disk, boolean syncfs) {
         this.disk = disk;
@@ -103,17 +184,72 @@ final class GroupFlush {
     }
 
     /**
-     * Completes once what was written to {@code path} before the subscription (content, owner
-     * and mode of a file; the entries of a directory) is durable, or fails with the flush's error.
-     * The subscribing thread flushes when no other does (and then returns from
-     * {@code subscribe} once nothing waits); completion comes on the flushing thread, so what
-     * follows should be short and must not wait for another flush.
-     *
-     * @param dir the directory holding {@code path} (or {@code path} itself, a directory)
-     * @param dev the filesystem of both, as {@code stat} reports it ({@code 0}: unknown)
+     * Before the first write of a file in {@code dir}, on file system {@code dev}, made through
+     * {@code written}: from here on, a write-back error reported on that file system fails its
+     * flush. Every ticket is ended ({@link #end}), whatever becomes of the file.
      */
-    Mono<Void> durable(Path path, Path dir, long dev) {
-        return Mono.create(sink -> ask(new Waiting(new Request(path, dir, dev), sink)));
+    Ticket begin(Path dir, long dev, FileHandle written) {
+        synchronized (lock) {
+            boolean grouped = syncfs && dev != 0 && trusted.computeIfAbsent(dev, d -> {
+                try {
+                    return disk.syncfsTrusted(written, d);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("no syncfs for {}: {}", dir, e.toString());
+                    return false;
+                }
+            });
+            Filesystem fs = filesystems.computeIfAbsent(dev, Filesystem::new);
+            if (fs.users++ > 0 && grouped && fs.fd < 0) {
+                try {
+                    fs.fd = disk.syncfsDescriptor(dir, dev);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("no syncfs descriptor for {}: {}", dir, e.toString());
+                }
+            }
+            return new Ticket(fs, fs.epoch, grouped, fs.fd >= 0);
+        }
+    }
+
+    /** The file of {@code ticket} is in place, or given up. */
+    void end(Ticket ticket) {
+        synchronized (lock) {
+            release(ticket.fs);
+        }
+    }
+
+    private void release(Filesystem fs) {
+        if (--fs.users == 0) {
+            if (fs.fd >= 0) {
+                disk.close(fs.fd);
+                fs.fd = -1;
+            }
+            filesystems.remove(fs.dev);
+        }
+    }
+
+    /** Whether a writer may keep its descriptor open for its flush ({@link #HELD_MAX}); if so, it hands it to {@link #durable}. */
+    boolean mayHold() {
+        if (held.incrementAndGet() <= HELD_MAX) {
+            return true;
+        }
+        held.decrementAndGet();
+        return false;
+    }
+
+    /**
+     * Completes once what was written to {@code path} before the subscription (content, owner
+     * and mode of a file; the entries of a directory) is durable, or fails with the flush's error
+     * (also with one reported on its file system since {@code ticket} began). The subscribing
+     * thread flushes when no other does (and then returns from {@code subscribe} once nothing
+     * waits); completion comes on the flushing thread, so what follows should be short and must
+     * not wait for another flush.
+     *
+     * @param held    the descriptor that wrote the file, closed here once flushed (whether or not
+     *                anyone still waits); null if none is held ({@link #mayHold}) or for a directory
+     * @param written the file's inode as written; null for a directory
+     */
+    Mono<Void> durable(Ticket ticket, Path path, FileHandle held, Stat written) {
+        return Mono.create(sink -> ask(new Waiting(new Request(path, ticket.fs.dev), ticket, held, written, sink)));
     }
 
     /** Whether the calling thread is flushing: it must not wait for a flush, which would be its own. */
@@ -125,17 +261,22 @@ final class GroupFlush {
 
     private void ask(Waiting w) {
         synchronized (lock) {
+            w.ticket.fs.users++; // until answered, also when its ticket ends first (a cancelled writer)
             waiting.add(w);
             if (leader != null) {
                 return;
             }
             leader = Thread.currentThread();
         }
+        boolean done = false;
         try {
             for (;;) {
                 List<Waiting> round;
                 synchronized (lock) {
                     if (waiting.isEmpty()) {
+                        // In the same hold of the lock: a request added after this finds no leader and leads.
+                        leader = null;
+                        done = true;
                         return;
                     }
                     round = waiting;
@@ -144,79 +285,134 @@ final class GroupFlush {
                 flush(round);
             }
         } finally {
-            synchronized (lock) {
-                // Also after an Error: the next writer to ask leads.
-                leader = null;
+            if (!done) {
+                synchronized (lock) {
+                    leader = null;
+                }
             }
         }
     }
 
     private void flush(List<Waiting> round) {
-        Map<Request, List<MonoSink<Void>>> sinks = new LinkedHashMap<>();
-        for (Waiting w : round) {
-            sinks.computeIfAbsent(w.request, r -> new ArrayList<>(1)).add(w.sink);
+        if (round.size() == 1) {
+            flush(round.get(0)); // a lone writer's flush, which a running agent's repair is
+            return;
         }
-        for (Step step : plan(sinks.keySet(), syncfs)) {
-            if (step instanceof Syncfs s) {
-                Throwable failed = null;
-                try {
-                    disk.syncfs(s.answers().get(0).dir());
-                } catch (UnsupportedOperationException e) {
-                    syncfs = false; // refused here (seccomp, gVisor): an fsync each from now on
-                    failed = e;
-                } catch (IOException | RuntimeException e) {
-                    failed = e;
-                }
-                if (!(failed instanceof UnsupportedOperationException)) {
-                    for (Request r : s.answers()) {
-                        answer(sinks.get(r), failed);
+        Map<Filesystem, List<Waiting>> byFs = new LinkedHashMap<>();
+        for (Waiting w : round) {
+            byFs.computeIfAbsent(w.ticket.fs, f -> new ArrayList<>()).add(w);
+        }
+        byFs.forEach(this::flush);
+    }
+
+    private void flush(Filesystem fs, List<Waiting> ws) {
+        Map<Request, Throwable> failed = new HashMap<>();
+        Set<Request> paths = new LinkedHashSet<>();
+        ws.forEach(w -> paths.add(w.request));
+        Boolean synced = viaSyncfs(fs, paths.size(), ws.get(0).request.path());
+        if (synced == null || synced) {
+            // Each path once; after a syncfs, only those it may not have reported on.
+            Set<Request> done = new LinkedHashSet<>();
+            for (Waiting w : ws) {
+                if ((synced == null || !w.ticket.covered) && done.add(w.request)) {
+                    try {
+                        disk.fsync(w.request.path(), w.held, w.written);
+                    } catch (Throwable e) {
+                        failed.put(w.request, e);
                     }
-                    continue;
                 }
             }
-            for (Request r : step.answers()) {
-                Throwable failed = null;
-                try {
-                    disk.fsync(r.path());
-                } catch (IOException | RuntimeException e) {
-                    failed = e;
-                }
-                answer(sinks.get(r), failed);
-            }
+        } else {
+            ws.forEach(w -> failed.put(w.request, fs.lastError));
+        }
+        for (Waiting w : ws) {
+            finish(w, failed.get(w.request));
+        }
+        synchronized (lock) {
+            ws.forEach(w -> release(fs));
         }
     }
 
-    /** Tells the writers; one that fails while going on does not keep the others waiting. */
-    private static void answer(List<MonoSink<Void>> writers, Throwable failed) {
-        for (MonoSink<Void> w : writers) {
-            try {
-                if (failed == null) {
-                    w.success();
-                } else {
-                    w.error(failed);
-                }
-            } catch (RuntimeException e) {
-                log.warn("a writer failed after its flush: {}", e.toString(), e);
-            }
+    /** {@link #flush(Filesystem, List)} of one request, which takes an {@code fsync}. */
+    private void flush(Waiting w) {
+        Throwable error = null;
+        try {
+            disk.fsync(w.request.path(), w.held, w.written);
+        } catch (Throwable e) {
+            error = e;
+        }
+        finish(w, error);
+        synchronized (lock) {
+            release(w.ticket.fs);
         }
     }
 
     /**
-     * What one round does: per filesystem, in the order first asked, one {@code syncfs} when
-     * allowed and {@link #SYNCFS_FROM} or more distinct paths wait on it, else an {@code fsync}
-     * of each. A filesystem not known ({@code dev} 0) gets {@code fsync}s.
+     * Closes the descriptor the writer handed over, and tells it: failed with {@code error}, or
+     * with a write-back error reported on its file system since its ticket began, or done.
      */
-    static List<Step> plan(Set<Request> requests, boolean syncfs) {
-        Map<Long, Set<Request>> byDev = new LinkedHashMap<>();
-        for (Request r : requests) {
-            byDev.computeIfAbsent(r.dev(), d -> new LinkedHashSet<>()).add(r);
+    private void finish(Waiting w, Throwable error) {
+        if (w.held != null) {
+            w.held.close();
+            held.decrementAndGet();
         }
-        List<Step> steps = new ArrayList<>(byDev.size());
-        byDev.forEach((dev, rs) -> {
-            List<Request> list = List.copyOf(rs);
-            steps.add(syncfs && dev != 0 && list.size() >= SYNCFS_FROM ? new Syncfs(list) : new FsyncEach(list));
-        });
-        return steps;
+        Filesystem fs = w.ticket.fs;
+        synchronized (lock) {
+            if (error == null && w.ticket.epoch != fs.epoch) {
+                error = new FileSystemException(w.request.path().toString(), null, "a write-back error was"
+                        + " reported on its file system while it was being written: " + fs.lastError);
+            }
+        }
+        answer(w.sink, error);
+    }
+
+    /**
+     * One {@code syncfs} for a round on {@code fs}, if allowed: null when not made (each path
+     * needs an {@code fsync}), true when it succeeded, false when it failed (then recorded as
+     * the file system's last error, and its epoch moved on).
+     */
+    private Boolean viaSyncfs(Filesystem fs, int paths, Path some) {
+        int fd;
+        synchronized (lock) {
+            if (fs.fd < 0 || !plansSyncfs(syncfs, paths)) {
+                return null;
+            }
+            fd = fs.fd; // open while the round's requests are not answered
+        }
+        try {
+            disk.syncfs(fd, some);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            syncfs = false; // refused here (seccomp, gVisor): an fsync each from now on
+            return null;
+        } catch (Throwable e) {
+            synchronized (lock) {
+                fs.epoch++;
+                fs.lastError = e;
+            }
+            return false;
+        }
+    }
+
+    /** Tells a writer; one that fails while going on does not keep the others waiting. */
+    private static void answer(MonoSink<Void> writer, Throwable failed) {
+        try {
+            if (failed == null) {
+                writer.success();
+            } else {
+                writer.error(failed);
+            }
+        } catch (Throwable e) {
+            log.error("a file resource failed after its flush: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * What one round does on one file system: one {@code syncfs} when allowed and
+     * {@link #SYNCFS_FROM} or more distinct paths wait on it, else an {@code fsync} of each.
+     */
+    static boolean plansSyncfs(boolean allowed, int distinctPaths) {
+        return allowed && distinctPaths >= SYNCFS_FROM;
     }
 
     /** Whether {@code syncfs(2)} reports writeback errors on this kernel ({@code uname -r}): Linux 5.8 and later. */
@@ -231,6 +427,6 @@ final class GroupFlush {
         }
     }
 
-    private record Waiting(Request request, MonoSink<Void> sink) {
+    private record Waiting(Request request, Ticket ticket, FileHandle held, Stat written, MonoSink<Void> sink) {
     }
 }

@@ -3,30 +3,26 @@ package dev.mgmt.resources.linux.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mgmt.resources.linux.internal.GroupFlush.FsyncEach;
-import dev.mgmt.resources.linux.internal.GroupFlush.Request;
-import dev.mgmt.resources.linux.internal.GroupFlush.Step;
-import dev.mgmt.resources.linux.internal.GroupFlush.Syncfs;
+import dev.mgmt.resources.linux.internal.FileHandle.Stat;
+import dev.mgmt.resources.linux.internal.GroupFlush.Ticket;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Group flushes: the plan of a round as a table, rounds with a disk held by the test, and the real calls. */
+/** Group flushes: the decision as a table, rounds on a disk held by the test, and the real calls. */
 @Timeout(60)
 class GroupFlushTest {
 
@@ -35,32 +31,21 @@ class GroupFlushTest {
     @TempDir
     Path tmp;
 
-    private static Request file(int i, long dev) {
-        return new Request(DIR.resolve("f" + i), DIR, dev);
-    }
+    private final HeldDisk disk = new HeldDisk();
 
-    private static List<Step> plan(boolean syncfs, Request... requests) {
-        return GroupFlush.plan(new LinkedHashSet<>(List.of(requests)), syncfs);
+    @AfterEach
+    void openTheGate() {
+        disk.gate.countDown(); // no flush stays held by a test that failed
     }
 
     @Test
-    void aRoundPlansOneSyncfsPerFilesystemFromFourPathsOnAndAnFsyncEachBelow() {
-        Request a = file(1, 7);
-        Request b = file(2, 7);
-        Request c = file(3, 7);
-        Request d = file(4, 7);
-        Request other = file(5, 9);
-        Request unknown = new Request(Path.of("/x/y"), Path.of("/x"), 0);
-        assertThat(plan(true, a)).containsExactly(new FsyncEach(List.of(a)));
-        assertThat(plan(true, a, b, c)).containsExactly(new FsyncEach(List.of(a, b, c)));
-        assertThat(plan(true, a, b, c, d)).containsExactly(new Syncfs(List.of(a, b, c, d)));
-        assertThat(plan(false, a, b, c, d)).containsExactly(new FsyncEach(List.of(a, b, c, d)));
-        assertThat(plan(true, a, other, b, c, d)).containsExactly(new Syncfs(List.of(a, b, c, d)), new FsyncEach(List.of(other)));
-        Request[] unknowns = IntStream.range(0, 5).mapToObj(i -> new Request(Path.of("/x/" + i), Path.of("/x"), 0))
-                .toArray(Request[]::new);
-        assertThat(plan(true, unknowns)).containsExactly(new FsyncEach(List.of(unknowns)));
-        assertThat(plan(true, unknown, a)).containsExactly(new FsyncEach(List.of(unknown)), new FsyncEach(List.of(a)));
-        assertThat(plan(true)).isEmpty();
+    void aRoundMakesOneSyncfsFromFourDistinctPathsOnWhenAllowed() {
+        assertThat(GroupFlush.plansSyncfs(true, 1)).isFalse();
+        assertThat(GroupFlush.plansSyncfs(true, 3)).isFalse();
+        assertThat(GroupFlush.plansSyncfs(true, 4)).isTrue();
+        assertThat(GroupFlush.plansSyncfs(true, 1000)).isTrue();
+        assertThat(GroupFlush.plansSyncfs(false, 4)).isFalse();
+        assertThat(GroupFlush.plansSyncfs(false, 1000)).isFalse();
     }
 
     @Test
@@ -77,147 +62,340 @@ class GroupFlushTest {
         assertThat(GroupFlush.syncfsReportsErrors("unknown")).isFalse();
     }
 
-    /** Subscribes to the first request, waits until its flush holds, then subscribes to the rest. */
-    private static List<Mono<Void>> heldRound(GroupFlush flush, HeldDisk disk, int more) throws InterruptedException {
+    private static Mono<Void> file(GroupFlush flush, Ticket t, String name) {
+        return flush.durable(t, DIR.resolve(name), null, new Stat(FileHandle.S_IFREG | 0644, 0, 0, 0, 1, 7, 1));
+    }
+
+    /** A ticket that began while another writer was at work: its file system's syncfs descriptor is open. */
+    private static Ticket covered(GroupFlush flush) {
+        Ticket first = flush.begin(DIR, 7, null);
+        Ticket second = flush.begin(DIR, 7, null);
+        flush.end(first);
+        assertThat(first.covered()).isFalse();
+        assertThat(second.covered()).isTrue();
+        return second;
+    }
+
+    /** Subscribes now and keeps the outcome for later. */
+    private static Mono<Void> started(Mono<Void> m) {
+        Mono<Void> kept = m.cache();
+        kept.subscribe(v -> { }, e -> { });
+        return kept;
+    }
+
+    /** The first request's subscriber leads: it flushes, held by the disk, on a thread of its own. */
+    private List<Mono<Void>> heldRound(GroupFlush flush, Ticket t) throws InterruptedException {
         List<Mono<Void>> all = new ArrayList<>();
-        // Its subscriber leads: it flushes, held by the disk, on a thread of its own.
-        all.add(flush.durable(DIR.resolve("first"), DIR, 7).subscribeOn(Schedulers.boundedElastic()).cache());
-        all.get(0).subscribe(v -> { }, e -> { });
+        all.add(started(file(flush, t, "first").subscribeOn(Schedulers.boundedElastic())));
         assertThat(disk.firstCall.await(30, TimeUnit.SECONDS)).isTrue();
-        for (int i = 0; i < more; i++) {
-            Mono<Void> m = flush.durable(DIR.resolve("f" + i), DIR, 7).cache();
-            m.subscribe(v -> { }, e -> { });
-            all.add(m);
-        }
         return all;
     }
 
     @Test
     void requestsMadeWhileAFlushRunsShareTheNextOne() throws Exception {
-        HeldDisk disk = new HeldDisk();
         GroupFlush flush = new GroupFlush(disk, true);
-        List<Mono<Void>> all = heldRound(flush, disk, 50);
+        Ticket t = covered(flush);
+        List<Mono<Void>> all = heldRound(flush, t);
+        for (int i = 0; i < 50; i++) {
+            all.add(started(file(flush, t, "f" + i)));
+        }
         disk.gate.countDown();
         Flux.merge(all).blockLast();
-        assertThat(disk.calls).containsExactly("fsync " + DIR.resolve("first"), "syncfs " + DIR);
+        flush.end(t);
+        assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107", "close 107");
     }
 
     @Test
     void theSameDirectoryAskedByManyWritersIsFlushedOnce() throws Exception {
-        HeldDisk disk = new HeldDisk();
         GroupFlush flush = new GroupFlush(disk, true);
-        all(flush, disk, () -> flush.durable(DIR, DIR, 7));
-        assertThat(disk.calls).containsExactly("fsync " + DIR.resolve("first"), "fsync " + DIR);
-    }
-
-    private static void all(GroupFlush flush, HeldDisk disk, Supplier<Mono<Void>> each) throws Exception {
-        List<Mono<Void>> all = heldRound(flush, disk, 0);
+        Ticket t = covered(flush);
+        List<Mono<Void>> all = heldRound(flush, t);
         for (int i = 0; i < 20; i++) {
-            Mono<Void> m = each.get().cache();
-            m.subscribe(v -> { }, e -> { });
-            all.add(m);
+            all.add(started(flush.durable(t, DIR, null, null)));
         }
         disk.gate.countDown();
         Flux.merge(all).blockLast();
+        assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "fsync " + DIR);
     }
 
     @Test
-    void aFailedSyncfsFailsEveryRequestItAnswersAndTheNextRoundRunsAgain() throws Exception {
-        HeldDisk disk = new HeldDisk();
+    void aFailedSyncfsFailsEveryWriterThatBeganBeforeItAndNoneAfter() throws Exception {
         disk.syncfsError = new IOException("Input/output error");
         GroupFlush flush = new GroupFlush(disk, true);
-        List<Mono<Void>> all = heldRound(flush, disk, 5);
+        Ticket before = covered(flush);
+        List<Mono<Void>> all = heldRound(flush, before);
+        for (int i = 0; i < 5; i++) {
+            all.add(started(file(flush, before, "f" + i)));
+        }
         disk.gate.countDown();
         all.get(0).block();
         for (Mono<Void> m : all.subList(1, all.size())) {
             assertThatThrownBy(m::block).hasRootCauseMessage("Input/output error");
         }
         disk.syncfsError = null;
-        flush.durable(DIR.resolve("later"), DIR, 7).block();
-        assertThat(disk.calls).endsWith("fsync " + DIR.resolve("later"));
+        Ticket after = flush.begin(DIR, 7, null);
+        file(flush, after, "later").block();
+        // An fsync that succeeds does not clear a writer that began before the error.
+        assertThatThrownBy(() -> flush.durable(before, DIR, null, null).block())
+                .hasMessageContaining("a write-back error was reported on its file system")
+                .hasMessageContaining("Input/output error");
+        flush.end(before);
+        flush.end(after);
     }
 
     @Test
     void aRefusedSyncfsFallsBackToAnFsyncEachForGood() throws Exception {
-        HeldDisk disk = new HeldDisk();
         disk.syncfsRefused = true;
         GroupFlush flush = new GroupFlush(disk, true);
-        List<Mono<Void>> all = heldRound(flush, disk, 4);
+        Ticket t = covered(flush);
+        List<Mono<Void>> all = heldRound(flush, t);
+        for (int i = 0; i < 4; i++) {
+            all.add(started(file(flush, t, "f" + i)));
+        }
         disk.gate.countDown();
         Flux.merge(all).blockLast();
-        assertThat(disk.calls).containsExactly("fsync " + DIR.resolve("first"), "syncfs " + DIR,
+        assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107",
                 "fsync " + DIR.resolve("f0"), "fsync " + DIR.resolve("f1"), "fsync " + DIR.resolve("f2"),
                 "fsync " + DIR.resolve("f3"));
+        // The next round of five is flushed one by one too: syncfs is not tried again.
         disk.calls.clear();
-        Flux.merge(IntStream.range(0, 6).mapToObj(i -> flush.durable(DIR.resolve("g" + i), DIR, 7)).toList()).blockLast();
-        assertThat(disk.calls).allMatch(c -> c.startsWith("fsync "));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Mono<Void>> next = new ArrayList<>();
+        next.add(started(flush.durable(t, DIR.resolve("g"), null, null)
+                .doOnSuccess(v -> {
+                    holding.countDown();
+                    await(release);
+                }).subscribeOn(Schedulers.boundedElastic())));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 5; i++) {
+            next.add(started(file(flush, t, "g" + i)));
+        }
+        release.countDown();
+        Flux.merge(next).blockLast();
+        assertThat(disk.calls).hasSize(6).allMatch(c -> c.startsWith("fsync "));
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aWriterThatBeganBeforeTheDescriptorWasOpenedGetsItsOwnFsyncAfterASyncfs() throws Exception {
+        GroupFlush flush = new GroupFlush(disk, true);
+        Ticket lone = flush.begin(DIR, 7, null);
+        assertThat(disk.calls).as("a lone writer opens nothing").isEmpty();
+        Ticket t = flush.begin(DIR, 7, null);
+        List<Mono<Void>> all = heldRound(flush, t);
+        all.add(started(file(flush, lone, "early")));
+        for (int i = 0; i < 4; i++) {
+            all.add(started(file(flush, t, "f" + i)));
+        }
+        disk.gate.countDown();
+        Flux.merge(all).blockLast();
+        flush.end(lone);
+        flush.end(t);
+        assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107",
+                "fsync " + DIR.resolve("early"), "close 107");
+    }
+
+    @Test
+    void aFileSystemWithoutATrustedSyncfsGivesTicketsThatAreNotGrouped() {
+        disk.untrusted = true;
+        GroupFlush flush = new GroupFlush(disk, true);
+        Ticket t = flush.begin(DIR, 7, null);
+        assertThat(t.grouped()).isFalse();
+        flush.end(t);
+        assertThat(new GroupFlush(new HeldDisk(), false).begin(DIR, 7, null).grouped()).as("an old kernel").isFalse();
+        assertThat(new GroupFlush(new HeldDisk(), true).begin(DIR, 0, null).grouped()).as("an unknown file system").isFalse();
+    }
+
+    @Test
+    void theSyncfsDescriptorIsClosedWithTheLastTicketAndNotWhileARoundUsesIt() throws Exception {
+        GroupFlush flush = new GroupFlush(disk, true);
+        Ticket a = flush.begin(DIR, 7, null);
+        Ticket b = flush.begin(DIR, 7, null);
+        List<Mono<Void>> all = heldRound(flush, b);
+        for (int i = 0; i < 4; i++) {
+            all.add(started(file(flush, b, "f" + i)));
+        }
+        flush.end(b);
+        flush.end(a); // the round of four, after the held first, still flushes through it
+        disk.gate.countDown();
+        Flux.merge(all).blockLast();
+        assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107", "close 107");
     }
 
     @Test
     void aLoneWriterFlushesOnItsOwnThreadAndWhoeverAsksNextLeads() throws Exception {
         List<Thread> on = new CopyOnWriteArrayList<>();
-        GroupFlush flush = new GroupFlush(new GroupFlush.Disk() {
+        disk.gate.countDown();
+        GroupFlush flush = new GroupFlush(new HeldDisk() {
             @Override
-            public void fsync(Path path) {
-                on.add(Thread.currentThread());
-            }
-
-            @Override
-            public void syncfs(Path dir) {
+            public void fsync(Path path, FileHandle held, Stat written) {
                 on.add(Thread.currentThread());
             }
         }, true);
-        flush.durable(DIR.resolve("a"), DIR, 7).block();
+        Ticket t = flush.begin(DIR, 7, null);
+        file(flush, t, "a").block();
         assertThat(on).containsExactly(Thread.currentThread());
         assertThat(flush.flushingHere()).isFalse();
-        Thread other = new Thread(() -> flush.durable(DIR.resolve("b"), DIR, 7).block());
+        Thread other = new Thread(() -> file(flush, t, "b").block());
         other.start();
         other.join();
         assertThat(on).containsExactly(Thread.currentThread(), other);
     }
 
     @Test
-    void theLeaderFlushesWhatIsAskedOnItsThreadMeanwhileInItsNextRound() {
-        List<String> calls = new CopyOnWriteArrayList<>();
+    void whatARoundsWritersAskNextIsFlushedByTheLeaderInItsNextRound() {
+        disk.gate.countDown();
+        List<Boolean> leading = new CopyOnWriteArrayList<>();
         GroupFlush[] flush = new GroupFlush[1];
-        flush[0] = new GroupFlush(new GroupFlush.Disk() {
+        flush[0] = new GroupFlush(new HeldDisk() {
             @Override
-            public void fsync(Path path) {
-                calls.add("fsync " + path + (flush[0].flushingHere() ? " (leading)" : ""));
-            }
-
-            @Override
-            public void syncfs(Path dir) {
-                calls.add("syncfs " + dir);
+            public void fsync(Path path, FileHandle held, Stat written) {
+                leading.add(flush[0].flushingHere());
             }
         }, true);
-        // What follows a flush asks for the next, as a file does for its directory after the rename.
-        flush[0].durable(DIR.resolve("f"), DIR, 7).then(flush[0].durable(DIR, DIR, 7)).block();
-        assertThat(calls).containsExactly("fsync " + DIR.resolve("f") + " (leading)", "fsync " + DIR + " (leading)");
+        Ticket t = flush[0].begin(DIR, 7, null);
+        // As a file asks for its directory once renamed.
+        file(flush[0], t, "f").then(flush[0].durable(t, DIR, null, null)).block();
+        assertThat(leading).containsExactly(true, true);
     }
 
     @Test
-    void aCancelledRequestDoesNotHoldTheRound() throws Exception {
-        HeldDisk disk = new HeldDisk();
-        GroupFlush flush = new GroupFlush(disk, true);
-        heldRound(flush, disk, 0);
-        Disposable gone = flush.durable(DIR.resolve("gone"), DIR, 7).subscribe();
-        gone.dispose();
-        Mono<Void> kept = flush.durable(DIR.resolve("kept"), DIR, 7).cache();
-        kept.subscribe(v -> { }, e -> { });
+    void everyRequestIsAnsweredWhenManyThreadsAskAtOnce() throws Exception {
         disk.gate.countDown();
-        kept.block();
+        GroupFlush flush = new GroupFlush(disk, true);
+        Ticket t = covered(flush);
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        for (int i = 0; i < 8; i++) {
+            int n = i;
+            Thread th = new Thread(() -> {
+                try {
+                    for (int k = 0; k < 500; k++) {
+                        file(flush, t, n + "-" + k).block();
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(); // a lost request hangs here, until the class's timeout
+        }
+        assertThat(failed.get()).isNull();
     }
 
     @Test
-    void theRealCallsFlushARealDirectoryAndNameWhatIsMissing() throws Exception {
-        Files.writeString(tmp.resolve("f"), "x");
-        GroupFlush.Disk.REAL.fsync(tmp.resolve("f"));
-        GroupFlush.Disk.REAL.fsync(tmp);
-        FileHandle.syncfs(tmp);
-        assertThatThrownBy(() -> FileHandle.syncfs(tmp.resolve("missing"))).isInstanceOf(NoSuchFileException.class)
+    void aWriterThatFailsOnceAnsweredDoesNotKeepTheOthersWaiting() throws Exception {
+        GroupFlush flush = new GroupFlush(disk, true);
+        Ticket t = flush.begin(DIR, 7, null);
+        List<Mono<Void>> all = heldRound(flush, t);
+        file(flush, t, "broken").doOnSuccess(v -> {
+            throw new NoClassDefFoundError("thrown on the flushing thread");
+        }).subscribe(v -> { }, e -> { });
+        all.add(started(file(flush, t, "a")));
+        all.add(started(file(flush, t, "b")));
+        disk.gate.countDown();
+        Flux.merge(all).blockLast();
+    }
+
+    @Test
+    void anInterruptedLeaderStillFlushesTheRealFilesOfTheOthers() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("d"));
+        long dev;
+        try (FileHandle h = FileHandle.open(dir)) {
+            dev = h.opened().dev();
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupFlush flush = new GroupFlush(new GroupFlush.Disk() {
+            @Override
+            public boolean syncfsTrusted(FileHandle written, long v) throws IOException {
+                return GroupFlush.Disk.REAL.syncfsTrusted(written, v);
+            }
+
+            @Override
+            public int syncfsDescriptor(Path d, long v) throws IOException {
+                return GroupFlush.Disk.REAL.syncfsDescriptor(d, v);
+            }
+
+            @Override
+            public void syncfs(int fd, Path d) throws IOException {
+                GroupFlush.Disk.REAL.syncfs(fd, d);
+            }
+
+            @Override
+            public void close(int fd) {
+                GroupFlush.Disk.REAL.close(fd);
+            }
+
+            @Override
+            public void fsync(Path path, FileHandle held, Stat written) throws IOException {
+                if (path.endsWith("first")) {
+                    holding.countDown();
+                    await(release);
+                }
+                GroupFlush.Disk.REAL.fsync(path, held, written);
+            }
+        }, false);
+        Ticket t = flush.begin(dir, dev, null);
+        Files.writeString(dir.resolve("first"), "1");
+        Files.writeString(dir.resolve("second"), "2");
+        AtomicReference<Thread> leader = new AtomicReference<>();
+        Mono<Void> first = started(Mono.defer(() -> {
+            leader.set(Thread.currentThread());
+            return real(flush, t, dir.resolve("first"));
+        }).subscribeOn(Schedulers.boundedElastic()));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        Mono<Void> second = started(real(flush, t, dir.resolve("second")));
+        Mono<Void> directory = started(flush.durable(t, dir, null, null));
+        leader.get().interrupt(); // as the engine does to a call it cancels
+        release.countDown();
+        first.block();
+        second.block();
+        directory.block();
+        flush.end(t);
+    }
+
+    private static Mono<Void> real(GroupFlush flush, Ticket t, Path p) {
+        try (FileHandle h = FileHandle.open(p)) {
+            return flush.durable(t, p, null, h.opened());
+        } catch (IOException e) {
+            return Mono.error(e);
+        }
+    }
+
+    @Test
+    void theRealCallsFlushARealFileSystemAndNameWhatIsMissing() throws Exception {
+        Path f = Files.writeString(tmp.resolve("f"), "x");
+        Stat st;
+        try (FileHandle h = FileHandle.open(f)) {
+            st = h.opened();
+        }
+        GroupFlush.Disk.REAL.fsync(f, null, st);
+        GroupFlush.Disk.REAL.fsync(tmp, null, null);
+        try (FileHandle h = FileHandle.open(f)) {
+            if (GroupFlush.Disk.REAL.syncfsTrusted(h, st.dev())) { // ext4, XFS, Btrfs or tmpfs
+                int fd = GroupFlush.Disk.REAL.syncfsDescriptor(tmp, st.dev());
+                assertThat(fd).isNotNegative();
+                GroupFlush.Disk.REAL.syncfs(fd, tmp);
+                GroupFlush.Disk.REAL.close(fd);
+            }
+        }
+        assertThat(GroupFlush.Disk.REAL.syncfsDescriptor(tmp, st.dev() + 1)).as("another file system").isEqualTo(-1);
+        assertThatThrownBy(() -> GroupFlush.Disk.REAL.syncfsDescriptor(tmp.resolve("missing"), st.dev()))
                 .hasMessageContaining(tmp.resolve("missing").toString());
-        assertThatThrownBy(() -> FileHandle.syncfs(tmp.resolve("f"))).isInstanceOf(IOException.class)
-                .hasMessageContaining(tmp.resolve("f").toString());
+        Files.move(f, tmp.resolve("kept")); // so that its inode number is not reused
+        Files.writeString(f, "another inode");
+        assertThatThrownBy(() -> GroupFlush.Disk.REAL.fsync(f, null, st)).hasMessageContaining("replaced");
     }
 }
