@@ -340,15 +340,14 @@ final class FileHandle implements Closeable {
 
     /** File systems whose {@code syncfs} writes back and reports errors as {@code fsync} does: ext4, XFS, Btrfs, tmpfs. */
     private static final Set<Integer> SYNCFS_TRUSTED = Set.of(0xEF53, 0x58465342, (int) 0x9123683EL, 0x01021994);
-    /** {@code struct statfs}, large enough on every supported ABI; {@code f_type} comes first. */
-    private static final int STATFS_SIZE = 256;
 
     /**
      * Whether this descriptor's file system is one whose {@code syncfs(2)} writes back and
      * reports errors as {@code fsync} does (Linux 5.8 and later): not FUSE, NFS or overlayfs.
      */
     boolean syncfsTrusted() throws IOException {
-        try (Memory buf = new Memory(STATFS_SIZE)) {
+        Memory buf = STATX_BUF.get(); // statx's buffer, large enough: a repair makes no allocation here
+        try {
             C.fstatfs(fd, buf);
             // f_type: a long on 64-bit ABIs but s390x, an int elsewhere (little-endian or not).
             boolean wide = Native.LONG_SIZE == 8 && !"s390x".equals(Platform.ARCH);

@@ -353,10 +353,11 @@ public final class FileSync {
                 // another temp by that name; draw again
             }
         }
-        // Before the first write: a write-back error reported from here on fails this file's flush.
-        GroupFlush.Ticket ticket = GroupFlush.SHARED.begin(dir, out.opened().dev(), out);
+        GroupFlush.Ticket ticket = null;
         boolean handedOn = false;
         try {
+            // Before the first write: a write-back error reported from here on fails this file's flush.
+            ticket = GroupFlush.SHARED.begin(dir, out.opened().dev(), out);
             int uid = -1;
             int gid = -1;
             if (content != null) {
@@ -387,7 +388,9 @@ public final class FileSync {
             if (!handedOn) {
                 out.close();
                 Replacement.discard(tmp, path);
-                GroupFlush.SHARED.end(ticket);
+                if (ticket != null) {
+                    GroupFlush.SHARED.end(ticket);
+                }
             }
         }
     }

@@ -6,7 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +28,20 @@ import reactor.core.publisher.MonoSink;
  * requests of the writers that went on meanwhile gather for the next, and a lone writer
  * flushes on its own thread as if it had called {@code fsync} itself. A file system with
  * {@link #SYNCFS_FROM} or more paths in a round gets one {@code syncfs} for all of them; with
- * fewer, each path its own {@code fsync}, through the descriptor that wrote it.
+ * fewer, each path its own {@code fsync}, a file's through the descriptor that wrote it (kept
+ * for up to {@link #HELD_MAX} files at once; one not kept is flushed by a {@code syncfs}).
  *
  * <p>{@code syncfs} is used only where it reports the errors of the writes it flushes: Linux
- * 5.8 and later, ext4, XFS, Btrfs or tmpfs, and not refused; elsewhere a ticket is not
+ * 5.17 and later, ext4, XFS, Btrfs or tmpfs, and not refused; elsewhere a ticket is not
  * {@linkplain Ticket#grouped() grouped}, and its writer flushes on its own. Its error may be
  * another file's, so it fails every writer of that file system that began before it was
  * reported (each ticket records the file system's count of such errors, its epoch). And it
  * reports an error once per descriptor: it goes through a descriptor of the file system opened
  * by the second of the writers at work at the same time, before that one's first write, and
  * kept while any is; a writer that began before it (the first, a lone one) is
- * {@linkplain Ticket#covered not covered}, and gets its own {@code fsync} after a
- * {@code syncfs} too. A lone writer, then, opens nothing more than its file.
+ * {@linkplain Ticket#covered not covered}, keeps its descriptor, and gets its own
+ * {@code fsync} after a {@code syncfs} too. A lone writer, then, opens nothing more than its
+ * file. Each file system has its own requests and leader.
  */
 final class GroupFlush {
 
@@ -152,15 +153,24 @@ final class GroupFlush {
         }
     }
 
-    /** One file system in use: the descriptor for its {@code syncfs}, and its write-back errors so far. */
+    /**
+     * One file system in use: whether its {@code syncfs} is trusted, the descriptor for it, its
+     * write-back errors so far, and its own requests and leader (a file system that hangs holds
+     * up only its own writers).
+     */
     private static final class Filesystem {
         final long dev;
+        /** Whether its {@code syncfs} is trusted, looked at by the second writer of a busy period; null before. */
+        Boolean trusted;
         /** For {@code syncfs}, once two writers are at work, while any is; -1 if none. */
         int fd = -1;
         /** Tickets, and requests not yet answered. */
         int users;
         long epoch;
         Throwable lastError;
+        List<Waiting> waiting = new ArrayList<>();
+        /** The thread flushing its rounds, or null; it stops leading when a round finds nothing waiting. */
+        Thread leader;
 
         Filesystem(long dev) {
             this.dev = dev;
@@ -170,11 +180,6 @@ final class GroupFlush {
     private final Disk disk;
     private final Object lock = new Object();
     private final Map<Long, Filesystem> filesystems = new HashMap<>();
-    /** Per file system ever written: whether its {@code syncfs} is to be trusted; a handful of entries. */
-    private final Map<Long, Boolean> trusted = new HashMap<>();
-    private List<Waiting> waiting = new ArrayList<>();
-    /** The thread flushing rounds, or null; it stops leading when a round finds nothing waiting. */
-    private Thread leader;
     private volatile boolean syncfs;
     private final AtomicInteger held = new AtomicInteger();
 
@@ -190,23 +195,31 @@ final class GroupFlush {
      */
     Ticket begin(Path dir, long dev, FileHandle written) {
         synchronized (lock) {
-            boolean grouped = syncfs && dev != 0 && trusted.computeIfAbsent(dev, d -> {
-                try {
-                    return disk.syncfsTrusted(written, d);
-                } catch (IOException | RuntimeException e) {
-                    log.debug("no syncfs for {}: {}", dir, e.toString());
-                    return false;
-                }
-            });
             Filesystem fs = filesystems.computeIfAbsent(dev, Filesystem::new);
-            if (fs.users++ > 0 && grouped && fs.fd < 0) {
-                try {
-                    fs.fd = disk.syncfsDescriptor(dir, dev);
-                } catch (IOException | RuntimeException e) {
-                    log.debug("no syncfs descriptor for {}: {}", dir, e.toString());
+            boolean allowed = syncfs && dev != 0;
+            // A lone writer needs neither: its file is fsynced through its own descriptor. The
+            // type is looked at again in every busy period (a device number is reused after an
+            // unmount), the descriptor opened at most once in it.
+            if (fs.users++ > 0 && allowed && fs.trusted == null) {
+                fs.trusted = trusted(written, dir, dev);
+                if (fs.trusted) {
+                    try {
+                        fs.fd = disk.syncfsDescriptor(dir, dev);
+                    } catch (IOException | RuntimeException e) {
+                        log.debug("no syncfs descriptor for {}: {}", dir, e.toString());
+                    }
                 }
             }
-            return new Ticket(fs, fs.epoch, grouped, fs.fd >= 0);
+            return new Ticket(fs, fs.epoch, allowed && fs.trusted != Boolean.FALSE, fs.fd >= 0);
+        }
+    }
+
+    private boolean trusted(FileHandle written, Path dir, long dev) {
+        try {
+            return disk.syncfsTrusted(written, dev);
+        } catch (IOException | RuntimeException e) {
+            log.debug("no syncfs for {}: {}", dir, e.toString());
+            return false;
         }
     }
 
@@ -223,17 +236,32 @@ final class GroupFlush {
                 disk.close(fs.fd);
                 fs.fd = -1;
             }
-            filesystems.remove(fs.dev);
+            filesystems.remove(fs.dev, fs);
         }
     }
 
-    /** Whether a writer may keep its descriptor open for its flush ({@link #HELD_MAX}); if so, it hands it to {@link #durable}. */
-    boolean mayHold() {
-        if (held.incrementAndGet() <= HELD_MAX) {
+    /**
+     * Whether a writer with {@code ticket} keeps its descriptor open for its flush: always when
+     * not {@linkplain Ticket#covered covered} (only an {@code fsync} through it reports all its
+     * errors), else up to {@link #HELD_MAX} (a {@code syncfs} flushes the others). If so, it hands
+     * it to {@link #durable}, or gives it back ({@link #unhold}).
+     */
+    boolean mayHold(Ticket ticket) {
+        if (held.incrementAndGet() <= HELD_MAX || !ticket.covered) {
             return true;
         }
         held.decrementAndGet();
         return false;
+    }
+
+    /** A descriptor kept ({@link #mayHold}) was closed by its writer, not handed on. */
+    void unhold() {
+        held.decrementAndGet();
+    }
+
+    /** Descriptors kept for their flush (tests). */
+    int heldCount() {
+        return held.get();
     }
 
     /**
@@ -255,61 +283,59 @@ final class GroupFlush {
     /** Whether the calling thread is flushing: it must not wait for a flush, which would be its own. */
     boolean flushingHere() {
         synchronized (lock) {
-            return leader == Thread.currentThread();
+            return filesystems.values().stream().anyMatch(fs -> fs.leader == Thread.currentThread());
         }
     }
 
     private void ask(Waiting w) {
+        Filesystem fs = w.ticket.fs;
         synchronized (lock) {
-            w.ticket.fs.users++; // until answered, also when its ticket ends first (a cancelled writer)
-            waiting.add(w);
-            if (leader != null) {
+            fs.users++; // until answered, also when its ticket ends first (a cancelled writer)
+            fs.waiting.add(w);
+            if (fs.leader != null) {
                 return;
             }
-            leader = Thread.currentThread();
+            fs.leader = Thread.currentThread();
         }
         boolean done = false;
         try {
             for (;;) {
                 List<Waiting> round;
                 synchronized (lock) {
-                    if (waiting.isEmpty()) {
+                    if (fs.waiting.isEmpty()) {
                         // In the same hold of the lock: a request added after this finds no leader and leads.
-                        leader = null;
+                        fs.leader = null;
                         done = true;
                         return;
                     }
-                    round = waiting;
-                    waiting = new ArrayList<>();
+                    round = fs.waiting;
+                    fs.waiting = new ArrayList<>();
                 }
-                flush(round);
+                if (round.size() == 1 && !needsSyncfs(round.get(0))) {
+                    flush(round.get(0)); // a lone writer's flush, which a running agent's repair is
+                } else {
+                    flush(fs, round);
+                }
             }
         } finally {
             if (!done) {
                 synchronized (lock) {
-                    leader = null;
+                    fs.leader = null;
                 }
             }
         }
     }
 
-    private void flush(List<Waiting> round) {
-        if (round.size() == 1) {
-            flush(round.get(0)); // a lone writer's flush, which a running agent's repair is
-            return;
-        }
-        Map<Filesystem, List<Waiting>> byFs = new LinkedHashMap<>();
-        for (Waiting w : round) {
-            byFs.computeIfAbsent(w.ticket.fs, f -> new ArrayList<>()).add(w);
-        }
-        byFs.forEach(this::flush);
+    /** A file whose descriptor was not kept: only a {@code syncfs} (through a descriptor opened before it was written) reports all its errors. */
+    private static boolean needsSyncfs(Waiting w) {
+        return w.held == null && w.written != null && w.ticket.covered;
     }
 
     private void flush(Filesystem fs, List<Waiting> ws) {
         Map<Request, Throwable> failed = new HashMap<>();
         Set<Request> paths = new LinkedHashSet<>();
         ws.forEach(w -> paths.add(w.request));
-        Boolean synced = viaSyncfs(fs, paths.size(), ws.get(0).request.path());
+        Boolean synced = viaSyncfs(fs, paths.size(), ws.stream().anyMatch(GroupFlush::needsSyncfs), ws.get(0).request.path());
         if (synced == null || synced) {
             // Each path once; after a syncfs, only those it may not have reported on.
             Set<Request> done = new LinkedHashSet<>();
@@ -358,7 +384,9 @@ final class GroupFlush {
         }
         Filesystem fs = w.ticket.fs;
         synchronized (lock) {
-            if (error == null && w.ticket.epoch != fs.epoch) {
+            // Not for a directory: its request comes once the file's own flush succeeded and the
+            // file is in place; failing it would leave the file there, its rename never redone.
+            if (error == null && w.written != null && w.ticket.epoch != fs.epoch) {
                 error = new FileSystemException(w.request.path().toString(), null, "a write-back error was"
                         + " reported on its file system while it was being written: " + fs.lastError);
             }
@@ -371,10 +399,10 @@ final class GroupFlush {
      * needs an {@code fsync}), true when it succeeded, false when it failed (then recorded as
      * the file system's last error, and its epoch moved on).
      */
-    private Boolean viaSyncfs(Filesystem fs, int paths, Path some) {
+    private Boolean viaSyncfs(Filesystem fs, int paths, boolean needed, Path some) {
         int fd;
         synchronized (lock) {
-            if (fs.fd < 0 || !plansSyncfs(syncfs, paths)) {
+            if (fs.fd < 0 || !plansSyncfs(syncfs, paths, needed)) {
                 return null;
             }
             fd = fs.fd; // open while the round's requests are not answered
@@ -409,19 +437,24 @@ final class GroupFlush {
 
     /**
      * What one round does on one file system: one {@code syncfs} when allowed and
-     * {@link #SYNCFS_FROM} or more distinct paths wait on it, else an {@code fsync} of each.
+     * {@link #SYNCFS_FROM} or more distinct paths wait on it, or a file whose descriptor was not
+     * kept ({@code needed}); else an {@code fsync} of each.
      */
-    static boolean plansSyncfs(boolean allowed, int distinctPaths) {
-        return allowed && distinctPaths >= SYNCFS_FROM;
+    static boolean plansSyncfs(boolean allowed, int distinctPaths, boolean needed) {
+        return allowed && (distinctPaths >= SYNCFS_FROM || needed);
     }
 
-    /** Whether {@code syncfs(2)} reports writeback errors on this kernel ({@code uname -r}): Linux 5.8 and later. */
+    /**
+     * Whether {@code syncfs(2)} reports errors on this kernel ({@code uname -r}): Linux 5.17 and
+     * later. Write-back errors since 5.8; the file system's own (a failed journal commit) only
+     * since 5.17, before which {@code sync_filesystem} dropped what {@code ->sync_fs} returned.
+     */
     static boolean syncfsReportsErrors(String release) {
         String[] parts = release == null ? new String[0] : release.split("[.-]", 3);
         try {
             int major = Integer.parseInt(parts[0]);
             int minor = Integer.parseInt(parts[1]);
-            return major > 5 || major == 5 && minor >= 8;
+            return major > 5 || major == 5 && minor >= 17;
         } catch (RuntimeException e) {
             return false;
         }

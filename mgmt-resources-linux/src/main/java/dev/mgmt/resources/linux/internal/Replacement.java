@@ -29,6 +29,8 @@ final class Replacement {
     private final Stat written;
     /** The descriptor that wrote {@code tmp}, until handed on or closed (taken once); null when not kept. */
     private final AtomicReference<FileHandle> held;
+    /** Whether {@link #held} counts in the flush's {@link GroupFlush#HELD_MAX}. */
+    private final boolean permit;
     private volatile boolean renamed;
     private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -43,10 +45,11 @@ final class Replacement {
         this.tmp = tmp;
         this.target = target;
         this.written = written;
-        if (ticket.grouped() && !flush.mayHold()) {
+        if (ticket.grouped() && !flush.mayHold(ticket)) {
             held.close();
             held = null;
         }
+        this.permit = ticket.grouped() && held != null;
         this.held = new AtomicReference<>(held);
     }
 
@@ -104,6 +107,9 @@ final class Replacement {
         FileHandle h = held.getAndSet(null);
         if (h != null) {
             h.close();
+            if (permit) {
+                flush.unhold();
+            }
         }
         if (!renamed) {
             discard(tmp, target);

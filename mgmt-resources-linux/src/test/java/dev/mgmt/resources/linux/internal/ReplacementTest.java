@@ -115,13 +115,21 @@ class ReplacementTest {
         }
         assertThat(target).hasContent("new");
         assertThat(disk.calls).containsExactly("fsync " + asidePath(target), "fsync " + tmp);
+        assertThat(flush.heldCount()).as("its descriptor closed by the flush").isZero();
     }
 
     @Test
     void whereSyncfsIsNotTrustedTheWriterFlushesOnItsOwnAsBefore() throws Exception {
         disk.untrusted = true;
         Path target = Files.writeString(tmp.resolve("t"), "old");
-        aside(new GroupFlush(disk, true), target, "new").commit().block();
+        GroupFlush flush = new GroupFlush(disk, true);
+        long dev;
+        try (FileHandle h = FileHandle.open(tmp)) {
+            dev = h.opened().dev();
+        }
+        GroupFlush.Ticket other = flush.begin(tmp, dev, null); // another writer at work: the type is looked at
+        aside(flush, target, "new").commit().block();
+        flush.end(other);
         onlyTheTargetIsLeft(target, "new");
         assertThat(disk.calls).as("the shared flushes are not used").isEmpty();
     }
@@ -132,6 +140,7 @@ class ReplacementTest {
         GroupFlush flush = new GroupFlush(disk, true);
         aside(flush, target, "new").end();
         onlyTheTargetIsLeft(target, "old");
+        assertThat(flush.heldCount()).as("its descriptor given back").isZero();
     }
 
     @Test
