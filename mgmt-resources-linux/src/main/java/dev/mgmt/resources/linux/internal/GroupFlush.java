@@ -23,7 +23,8 @@ import reactor.core.publisher.MonoSink;
  * <p>A writer takes a {@link Ticket} before its first write ({@link #begin}), and then asks for
  * a path ({@link #durable}); it is told, asynchronously, once an {@code fsync} of that path or
  * a {@code syncfs} of its file system that started after the request has completed. The first
- * writer to ask while no flush runs leads: its thread flushes in rounds until nothing waits, a
+ * writer to ask while no flush of its file system runs leads: its thread flushes that file
+ * system's rounds until nothing waits, a
  * round taking every request made since the last one began, so while one flush runs, the
  * requests of the writers that went on meanwhile gather for the next, and a lone writer
  * flushes on its own thread as if it had called {@code fsync} itself. A file system with
@@ -50,9 +51,10 @@ final class GroupFlush {
     /** Paths of one file system in a round from which one {@code syncfs} replaces their {@code fsync}s. */
     static final int SYNCFS_FROM = 4;
     /**
-     * Written files whose descriptors are kept open for their flush, at most; past it, a writer
-     * closes its own, and the flush reopens the file if it needs it (a burst of thousands of
-     * files stays well within the process's limit of open files).
+     * Written files whose descriptors are kept open for their flush, at most; past it, a
+     * {@linkplain Ticket#covered covered} writer closes its own and its file is flushed by a
+     * {@code syncfs} (a burst of thousands of files stays well within the process's limit of
+     * open files).
      */
     static final int HELD_MAX = 256;
 
