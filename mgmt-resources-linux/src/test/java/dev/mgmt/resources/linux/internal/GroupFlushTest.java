@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,6 +93,16 @@ class GroupFlushTest {
         return second;
     }
 
+    /**
+     * Waits until the disk saw {@code call}: a round's leader gives back what it used (and the
+     * last user closes the descriptor) just after it has told the writers, on its own thread.
+     */
+    private void awaitCall(String call) {
+        while (!disk.calls.contains(call)) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     /** Subscribes now and keeps the outcome for later. */
     private static Mono<Void> started(Mono<Void> m) {
         Mono<Void> kept = m.cache();
@@ -118,6 +129,7 @@ class GroupFlushTest {
         disk.gate.countDown();
         Flux.merge(all).blockLast();
         flush.end(t);
+        awaitCall("close 107");
         assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107", "close 107");
     }
 
@@ -217,6 +229,7 @@ class GroupFlushTest {
         Flux.merge(all).blockLast();
         flush.end(lone);
         flush.end(t);
+        awaitCall("close 107");
         assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107",
                 "fsync " + DIR.resolve("early"), "close 107");
     }
@@ -295,6 +308,7 @@ class GroupFlushTest {
         flush.end(a); // the round of four, after the held first, still flushes through it
         disk.gate.countDown();
         Flux.merge(all).blockLast();
+        awaitCall("close 107");
         assertThat(disk.calls).containsExactly("open 7", "fsync " + DIR.resolve("first"), "syncfs 107", "close 107");
     }
 
